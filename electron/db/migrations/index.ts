@@ -1,0 +1,16 @@
+/** The numbered migrations, in order. `user_version` holds the number of the last one applied. */
+import { sql as m001 } from './001_init';
+import { sql as m002 } from './002_indexes';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'init', sql: m001 },
+  { version: 2, name: 'indexes', sql: m002 },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
