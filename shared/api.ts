@@ -153,6 +153,131 @@ export interface LogRow {
   depth: number;
 }
 
+// ---------- timeline and process tree (added by the timeline/process-tree task) ----------
+/** Event kinds the timeline counts per time bucket. */
+export const timelineSeries = ['network', 'findings', 'exec', 'exit', 'files', 'logs', 'dns'] as const;
+export type TimelineSeries = (typeof timelineSeries)[number];
+/** Sparse counts: bucket `b[i]` (0-based from `start`, each 2^bucket_log2 ns wide) holds `n[i]` events. */
+export interface DensitySeries {
+  b: number[];
+  n: number[];
+}
+export interface TimelineDensity {
+  start: string;
+  bucket_log2: number;
+  buckets: number;
+  series: Partial<Record<TimelineSeries, DensitySeries>>;
+}
+export interface TimelineStep {
+  id: number;
+  job: string;
+  number: number;
+  name: string;
+  uses: string | null;
+  start: string | null;
+  end: string | null;
+  conclusion: string | null;
+}
+export interface TimelineFinding {
+  id: number;
+  kind: string;
+  severity: string;
+  endpoint: string | null;
+  title: string | null;
+  calls: number;
+  first_seen: string | null;
+  last_seen: string | null;
+  /** The finding's earliest call (null for a producer detection without a call). */
+  first_call_id: number | null;
+}
+export interface TimelineOverview {
+  /** Earliest and latest time of any event, log line or step; null for an empty case. */
+  range: { start: string; end: string } | null;
+  steps: TimelineStep[];
+  findings: TimelineFinding[];
+}
+export interface ProcessCall {
+  id: number;
+  ts: string;
+  finding_id: number | null;
+}
+export interface ProcessTreeNode {
+  id: number;
+  pid: number;
+  /** Executable base name (or the first arg, or the exe path) for the label. */
+  name: string;
+  exe: string | null;
+  parent_id: number | null;
+  start: string | null;
+  end: string | null;
+  step_number: number | null;
+  depth: number;
+  /** Direct children in the case. */
+  child_count: number;
+  /** Every process below this one. */
+  descendants: number;
+  calls: number;
+  findings: number;
+  /** Calls / finding calls of this process and everything below it. */
+  subtree_calls: number;
+  subtree_findings: number;
+  /** Null when collapsed; when expanded, the ids of the children returned (see `hidden_children`). */
+  children: number[] | null;
+  /** Children of an expanded node left out by `child_limit` (shown as "+N"). */
+  hidden_children: number;
+}
+export interface ProcessTree {
+  /** Processes in the case. */
+  total: number;
+  roots: number[];
+  /** Roots left out by `child_limit`. */
+  hidden_roots: number;
+  /** Every node reachable through `roots` and expanded `children`: what the tree shows. */
+  nodes: ProcessTreeNode[];
+  /** The expansion actually used (the request's, plus the automatic policy's, plus revealed chains). */
+  expanded: number[];
+  /** Ancestor chain of the first `reveal` id, root first, ending with that id ([] when none). */
+  chain: number[];
+}
+
+// ---------- browser pane: log outline and import (added by the browser-pane task) ----------
+/** A step's lines in the build log: indexes (reading order) of its first and last line. */
+export interface LogStepSpan {
+  step_id: number;
+  job: string;
+  number: number;
+  name: string;
+  first: number;
+  last: number;
+}
+/** A `##[group]` in the build log: the header line's index and the index of its last line (its `##[endgroup]`). */
+export interface LogGroup {
+  start: number;
+  end: number;
+  depth: number;
+}
+export interface LogOutline {
+  total: number;
+  steps: LogStepSpan[];
+  groups: LogGroup[];
+  /** True when `groups` was cut at its cap (the rest cannot be folded). */
+  groups_truncated: boolean;
+}
+export type ImportState = 'running' | 'done' | 'failed' | 'cancelled';
+export interface ImportStatus {
+  job: string;
+  state: ImportState;
+  /** What the importer is doing now (reading, analysing, indexing …), as it reports it. */
+  phase: string | null;
+  /** Progress fraction 0..1 when known. */
+  fraction: number | null;
+  message: string | null;
+  /** The new case, when done: the API has switched to it. */
+  case_file: string | null;
+  warnings: number;
+  error: string | null;
+}
+
 // ---------- params ----------
 const id = z.number().int().nonnegative();
 const time = z.string().max(40);
@@ -198,8 +323,57 @@ export const methods = {
   'log.search': {
     params: z.object({ query: z.string().min(1).max(500), from: z.number().int().min(-1), direction: z.enum(['next', 'prev']) }).strict(),
   },
+  /** Index (time order) of the first call of the filtered list at or after `ts`; the last one before it when none. */
+  'network.indexAt': { params: z.object({ ts: time, filter: networkFilter.default({}) }).strict() },
+  /** Step spans and `##[group]` ranges of the build log, for step headers and folding. */
+  'log.outline': { params: z.object({}).strict() },
+  /**
+   * Import a bundle into the default case location off-thread, then switch the API to the new case.
+   * `uploads`: ids from the HTTP transport's `POST /api/upload` (serve); `paths`: local files (Electron only).
+   */
+  'import.start': {
+    params: z
+      .object({
+        uploads: z.array(z.string().regex(/^[0-9a-f]{32}$/)).min(1).max(1000).optional(),
+        paths: z.array(z.string().min(1).max(4096)).min(1).max(1000).optional(),
+      })
+      .strict()
+      .refine((p) => (p.uploads ? 1 : 0) + (p.paths ? 1 : 0) === 1, { message: 'give either uploads or paths' }),
+  },
+  'import.status': { params: z.object({ job: z.string().max(64) }).strict() },
+  'import.cancel': { params: z.object({ job: z.string().max(64) }).strict() },
   'process.get': { params: z.object({ id }).strict() },
   'raw.get': { params: z.object({ table: z.enum(['network', 'dns', 'processes', 'process_events', 'file_events', 'log_lines', 'detections', 'steps']), id }).strict() },
+  /** Counts per time bucket (2^bucket_log2 ns wide) from `start`, computed in SQL: rows never leave the database. */
+  'timeline.density': {
+    params: z
+      .object({
+        start: time,
+        bucket_log2: z.number().int().min(0).max(56),
+        buckets: z.number().int().positive().max(20000),
+        series: z.array(z.enum(timelineSeries)).max(timelineSeries.length).optional(),
+      })
+      .strict(),
+  },
+  /** The case's time range, step windows and findings: what the timeline draws besides densities. */
+  'timeline.steps': { params: z.object({}).strict() },
+  /** Times of one process's calls (for highlighting on the timeline), earliest first. */
+  'process.calls': { params: z.object({ id, limit: z.number().int().positive().max(20000).default(5000) }).strict() },
+  /**
+   * The process tree, incrementally: roots plus the children of every expanded id (at most `child_limit` per node).
+   * `auto` adds the default expansion (chains to processes with findings and calls; everything when small);
+   * `reveal` adds the ancestor chains of those ids so they are visible.
+   */
+  'process.tree': {
+    params: z
+      .object({
+        expanded: z.array(id).max(20000).default([]),
+        reveal: z.array(id).max(100).default([]),
+        auto: z.boolean().default(false),
+        child_limit: z.number().int().positive().max(5000).default(200),
+      })
+      .strict(),
+  },
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -225,8 +399,17 @@ export interface Results {
   'log.indexAt': { index: number };
   'log.indexOfId': { index: number };
   'log.search': { index: number; total_matches: number };
+  'network.indexAt': { index: number };
+  'log.outline': LogOutline;
+  'import.start': { job: string };
+  'import.status': ImportStatus;
+  'import.cancel': { cancelled: boolean };
   'process.get': ProcessDetails;
   'raw.get': { file: string; line: number | null; raw: string };
+  'timeline.density': TimelineDensity;
+  'timeline.steps': TimelineOverview;
+  'process.calls': { process_id: number; total: number; calls: ProcessCall[] };
+  'process.tree': ProcessTree;
 }
 
 export type Result<M extends MethodName> = Results[M];

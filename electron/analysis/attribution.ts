@@ -1,0 +1,30 @@
+/**
+ * Attribution (bundle-format.md, "Attribution, findings and endpoints"). The runner's worker is the nearest
+ * ancestor whose exe (or argv[0]) is `Runner.Worker`; the step's entry process is the worker's child in the chain.
+ * - A process's step: the step whose window holds its entry's start; when its chain does not reach a worker, the
+ *   step whose window holds its own start (a fallback kept apart in `entryStepId === null`).
+ * - A call's step: its process's entry step; when the chain does not reach the worker, the step holding the call.
+ * - A call's running step: the step whose window holds the call.
+ */
+import type { Proc } from './process-model';
+import type { StepIndex } from './step-index';
+
+/** Sets entry, entryStepId and stepId on every instance. `procs` may be in any order. */
+export function attributeProcesses(procs: readonly Proc[], steps: StepIndex): void {
+  const byDepth = [...procs].sort((a, b) => a.depth - b.depth || a.id - b.id);
+  for (const p of byDepth) {
+    const parent = p.parent;
+    if (p.isWorker || !parent) p.entry = null;
+    else if (parent.isWorker) p.entry = p;
+    else p.entry = parent.entry;
+    const entryStart = p.entry ? (p.entry.start ?? p.entry.end) : null;
+    p.entryStepId = p.entry ? steps.at(entryStart) : null;
+    p.stepId = p.entry ? p.entryStepId : steps.at(p.start ?? p.end);
+  }
+}
+
+/** The step a call made at `ts` by `proc` (null when unknown) belongs to. */
+export function callStep(proc: Proc | null, ts: bigint, steps: StepIndex): number | null {
+  if (proc && proc.entry) return proc.entryStepId;
+  return steps.at(ts);
+}

@@ -1,0 +1,79 @@
+/**
+ * After the bulk load: indexes (migration 2), logs (step precedence, dedupe, FTS), then the analysis: process
+ * identity, links from events to process instances, DNS domain fill, endpoints and verdicts, attribution (step and
+ * running step) and findings. Everything after the indexes runs in one transaction; running it again on the same
+ * case recomputes the same result.
+ */
+import { migrate, type Db } from '../db/open';
+import { finalizeLogs } from '../import/gha/finalize-logs';
+import type { ImportWarning } from '../../shared/model';
+import { NANOS_PER_SECOND } from '../../shared/time';
+import { loadCaseContext } from './case-context';
+import { attachEvents } from './attach-events';
+import { attributeProcesses } from './attribution';
+import { DnsIndex } from './dns-fill';
+import { writeProducerFindings, writeViewerFindings } from './findings';
+import { analyseNetwork } from './network-pass';
+import { buildProcessModel, writeProcessModel } from './process-identity';
+import { loadStepIndex } from './step-index';
+import { withIndexesSuspended } from './index-suspend';
+
+export interface FinalizeOptions {
+  /**
+   * Slack, in seconds, for step windows: a time that falls in no step's window (a gap between steps, clocks of the
+   * telemetry and the log a little apart) goes to the nearest step within this distance. Default 0: strict windows.
+   */
+  contextSeconds?: number;
+  warn: (w: ImportWarning) => void;
+  onProgress?: (phase: string) => void;
+}
+
+/** Remove what an earlier run of the analysis derived, so it can run again. */
+function resetDerived(db: Db): void {
+  const has = (sql: string) => db.prepare(sql).get() !== undefined;
+  if (!has('SELECT 1 FROM processes LIMIT 1') && !has('SELECT 1 FROM findings LIMIT 1')) return;
+  db.exec(`
+    UPDATE network SET finding_id = NULL, process_id = NULL, step_id = NULL, running_step_id = NULL;
+    UPDATE process_events SET process_id = NULL WHERE process_id IS NOT NULL;
+    UPDATE dns SET process_id = NULL WHERE process_id IS NOT NULL;
+    UPDATE file_events SET process_id = NULL WHERE process_id IS NOT NULL;
+    UPDATE detections SET process_id = NULL WHERE process_id IS NOT NULL;
+    DELETE FROM findings;
+    DELETE FROM processes;
+  `);
+}
+
+export function finalizeCase(db: Db, opts: FinalizeOptions): void {
+  const progress = opts.onProgress ?? (() => {});
+  progress('indexes');
+  migrate(db);
+  progress('logs');
+  finalizeLogs(db, opts.warn);
+
+  const slackSeconds = opts.contextSeconds !== undefined && Number.isFinite(opts.contextSeconds) && opts.contextSeconds > 0 ? opts.contextSeconds : 0;
+  const slackNs = BigInt(Math.round(slackSeconds * 1000)) * (NANOS_PER_SECOND / 1000n);
+
+  db.transaction(() => {
+    db.pragma('defer_foreign_keys = ON');
+    resetDerived(db);
+    const ctx = loadCaseContext(db, opts.warn);
+    const steps = loadStepIndex(db, ctx.job, slackNs);
+
+    progress('processes');
+    const model = buildProcessModel(db, ctx);
+    attributeProcesses(model.procs, steps);
+    withIndexesSuspended(db, 'process_events', ['process_id'], () => writeProcessModel(db, model));
+    withIndexesSuspended(db, 'dns', ['process_id'], () => attachEvents(db, model.index, 'dns'));
+    withIndexesSuspended(db, 'file_events', ['process_id'], () => attachEvents(db, model.index, 'file_events'));
+
+    progress('network');
+    const dns = new DnsIndex(db);
+    const written = ['process_id', 'domain', 'domain_origin', 'endpoint', 'verdict', 'step_id', 'running_step_id'];
+    const stats = withIndexesSuspended(db, 'network', written, () => analyseNetwork(db, ctx, model.index, steps, dns));
+
+    progress('findings');
+    writeViewerFindings(db, ctx, stats);
+    writeProducerFindings(db, model.index, stats);
+  })();
+  progress('done');
+}

@@ -1,0 +1,132 @@
+/**
+ * One pass over `network`, in id chunks: for each call its process instance, its domain (from DNS when the call
+ * has only an IP), its normalized endpoint, its verdict against the policy, its step and running step. Endpoint
+ * statistics are gathered for the findings on the way.
+ * Verdicts: `blocked` (status blocked), else with a policy `allowed` / `outside-policy`, else `no-policy`.
+ * A call is allowed when its endpoint (domain when known) or its `ip:port` is on the allow-list.
+ */
+import type { Db } from '../db/open';
+import { allowedBy, normalizeEndpoint, parseHostPort } from '../../shared/endpoint';
+import type { CaseContext } from './case-context';
+import { callStep } from './attribution';
+import type { DnsIndex } from './dns-fill';
+import type { PidIndex } from './process-model';
+import type { StepIndex } from './step-index';
+
+export interface EndpointStats {
+  /** Every call to the endpoint. */
+  calls: number;
+  first: bigint;
+  last: bigint;
+  /** Calls that are findings (outside the policy or blocked). */
+  flagged: number;
+  flaggedFirst: bigint | null;
+  flaggedLast: bigint | null;
+  blocked: number;
+  /** Calls outside the allow-list (blocked or not) and those of them that were not blocked. */
+  outside: number;
+  outsideNotBlocked: number;
+}
+
+interface CallRow {
+  id: bigint;
+  ts: bigint;
+  pid: bigint | null;
+  domain: string | null;
+  domain_origin: string | null;
+  ip: string | null;
+  port: bigint;
+  status: string;
+  http_host: string | null;
+}
+
+const CHUNK = 20_000;
+const isIpLiteral = (h: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(h) || h.includes(':');
+
+export function analyseNetwork(
+  db: Db,
+  ctx: CaseContext,
+  pids: PidIndex,
+  steps: StepIndex,
+  dns: DnsIndex,
+): Map<string, EndpointStats> {
+  const stats = new Map<string, EndpointStats>();
+  const policy = ctx.policy;
+  const allowedCache = new Map<string, boolean>();
+  const allowed = (ep: string): boolean => {
+    let v = allowedCache.get(ep);
+    if (v === undefined) allowedCache.set(ep, (v = policy !== null && allowedBy(ep, policy.rules) !== null));
+    return v;
+  };
+  const sel = db
+    .prepare(
+      `SELECT id, ts, pid, domain, domain_origin, ip, port, status, http_host FROM network
+       WHERE id > ? ORDER BY id LIMIT ${CHUNK}`,
+    )
+    .safeIntegers(true);
+  const upd = db.prepare(
+    `UPDATE network SET process_id = ?, domain = ?, domain_origin = ?, endpoint = ?, verdict = ?, step_id = ?,
+       running_step_id = ? WHERE id = ?`,
+  );
+
+  let after = 0n;
+  for (;;) {
+    const rows = sel.all(after) as CallRow[];
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      const ts = r.ts;
+      const port = Number(r.port);
+      const proc = pids.lookup(r.pid === null ? null : Number(r.pid), ts);
+
+      // Domain: the record's own; else DNS; else the inspected HTTP Host (a name, not an IP literal).
+      let domain = r.domain_origin === 'dns' || r.domain_origin === 'http' ? null : r.domain;
+      let origin: string | null = domain !== null && domain !== '' ? (r.domain_origin ?? 'record') : null;
+      if (domain === '') domain = null;
+      if (domain === null && r.ip) {
+        const d = dns.domainFor(r.ip, ts);
+        if (d) { domain = d; origin = 'dns'; }
+      }
+      if (domain === null && r.http_host) {
+        const hp = parseHostPort(r.http_host, port);
+        if (hp && !isIpLiteral(hp.host)) { domain = hp.host; origin = 'http'; }
+      }
+
+      const host = domain ?? r.ip;
+      const endpoint = host ? normalizeEndpoint(host, port) : null;
+      const blocked = r.status === 'blocked';
+      let outside = false;
+      if (policy && endpoint) {
+        outside = !allowed(endpoint) && !(r.ip && domain && allowed(normalizeEndpoint(r.ip, port)));
+      }
+      const verdict = blocked ? 'blocked' : policy === null ? 'no-policy' : outside ? 'outside-policy' : 'allowed';
+
+      const running = steps.at(ts);
+      const step = proc && proc.entry ? callStep(proc, ts, steps) : running;
+      upd.run(proc?.id ?? null, domain, origin, endpoint, verdict, step, running, r.id);
+
+      if (endpoint) {
+        let s = stats.get(endpoint);
+        if (!s) {
+          s = { calls: 0, first: ts, last: ts, flagged: 0, flaggedFirst: null, flaggedLast: null, blocked: 0, outside: 0, outsideNotBlocked: 0 };
+          stats.set(endpoint, s);
+        }
+        s.calls++;
+        if (ts < s.first) s.first = ts;
+        if (ts > s.last) s.last = ts;
+        if (blocked || outside) {
+          s.flagged++;
+          if (s.flaggedFirst === null || ts < s.flaggedFirst) s.flaggedFirst = ts;
+          if (s.flaggedLast === null || ts > s.flaggedLast) s.flaggedLast = ts;
+          if (blocked) s.blocked++;
+          if (outside) {
+            s.outside++;
+            if (!blocked) s.outsideNotBlocked++;
+          }
+        }
+      }
+    }
+    after = rows[rows.length - 1]!.id;
+  }
+  return stats;
+}
+

@@ -1,0 +1,293 @@
+/**
+ * Process identity: turn `process_events` (exec/exit from event streams and from a process table's start/end)
+ * into process instances (bundle-format.md, "Process identity"):
+ * - an instance is a pid plus its start; an exit closes the instance of that pid alive at its time;
+ * - an exec of a pid still alive starts a new instance whose parent is the one it replaced (which ends then);
+ * - the same instance seen by two sources (same pid, starts within 1 ms, or the same producer `key`) is merged:
+ *   event-stream fields beat process-table fields, and missing fields are filled from the other record;
+ * - the parent is the instance named by `parent_key`, else the replaced instance, else the instance of `ppid`
+ *   alive at the exec; self-parents, missing parents and cycles make a root with `root_reason` and a warning.
+ * Works over sorted arrays in memory (one streaming read of the events), so it scales to 100k processes.
+ */
+import type { Db } from '../db/open';
+import { formatNanos } from '../../shared/time';
+import type { CaseContext } from './case-context';
+import { isRunnerWorker, ONE_MS, PidIndex, type Proc } from './process-model';
+
+interface EventRow {
+  id: bigint;
+  ts: bigint;
+  event: string;
+  pid: bigint;
+  ppid: bigint | null;
+  exe: string | null;
+  args: string | null;
+  cwd: string | null;
+  uid: bigint | null;
+  exit_code: bigint | null;
+  key: string | null;
+  parent_key: string | null;
+  origin: string;
+  source_id: bigint | null;
+  line: bigint | null;
+}
+
+export interface ProcessModel {
+  procs: Proc[];
+  index: PidIndex;
+  /** process_events.id -> instance, as parallel arrays (ids ascending by time). */
+  eventIds: number[];
+  eventProcs: Proc[];
+}
+
+const MAX_DETAILED_WARNINGS = 50;
+const n = (v: bigint | null): number | null => (v === null ? null : Number(v));
+const quality = (origin: string): number => (origin === 'table' ? 1 : 2);
+
+function argsLength(a: string | null): number {
+  return a === null ? -1 : a.length;
+}
+
+export function buildProcessModel(db: Db, ctx: CaseContext): ProcessModel {
+  const procs: Proc[] = [];
+  const lastByPid = new Map<number, Proc>();
+  const byKey = new Map<string, Proc>();
+  const eventIds: number[] = [];
+  const eventProcs: Proc[] = [];
+
+  const newProc = (e: EventRow, pid: number, start: bigint | null, end: bigint | null): Proc => {
+    const p: Proc = {
+      id: procs.length + 1,
+      pid,
+      ppid: n(e.ppid),
+      start,
+      end,
+      exe: e.exe,
+      args: e.args,
+      cwd: e.cwd,
+      uid: n(e.uid),
+      exitCode: n(e.exit_code),
+      key: e.key,
+      parentKey: e.parent_key,
+      primaryEventId: Number(e.id),
+      primaryQuality: quality(e.origin),
+      sourceId: n(e.source_id),
+      line: n(e.line),
+      seenFrom: new Set([`${e.source_id ?? '-'}|${e.origin}`]),
+      replaced: null,
+      parent: null,
+      rootReason: null,
+      depth: 0,
+      isWorker: false,
+      entry: null,
+      stepId: null,
+      entryStepId: null,
+      lo: null,
+    };
+    procs.push(p);
+    lastByPid.set(pid, p);
+    if (p.key) byKey.set(p.key, p);
+    return p;
+  };
+
+  /** Merge an exec record of another source into an existing instance: the richer record wins, gaps are filled. */
+  const mergeExec = (p: Proc, e: EventRow): void => {
+    const q = quality(e.origin);
+    const better = q > p.primaryQuality;
+    const take = <T>(cur: T | null, inc: T | null): T | null => (inc === null ? cur : cur === null || better ? inc : cur);
+    p.ppid = take(p.ppid, n(e.ppid));
+    p.exe = take(p.exe, e.exe);
+    p.cwd = take(p.cwd, e.cwd);
+    p.uid = take(p.uid, n(e.uid));
+    p.parentKey = take(p.parentKey, e.parent_key);
+    if (e.args !== null && (p.args === null || better || (q === p.primaryQuality && argsLength(e.args) > argsLength(p.args)))) {
+      p.args = e.args;
+    }
+    if (e.key && !p.key) {
+      p.key = e.key;
+      byKey.set(e.key, p);
+    }
+    if (better) {
+      p.primaryEventId = Number(e.id);
+      p.primaryQuality = q;
+      p.sourceId = n(e.source_id);
+      p.line = n(e.line);
+    }
+    // The richer record's start (an event stream's, in ns) wins, unless it would fall after the instance's exit.
+    if ((better || p.start === null) && (p.end === null || e.ts <= p.end)) p.start = e.ts;
+    p.seenFrom.add(`${e.source_id ?? '-'}|${e.origin}`);
+  };
+
+  const stmt = db
+    .prepare(
+      `SELECT id, ts, event, pid, ppid, exe, args, cwd, uid, exit_code, key, parent_key, origin, source_id, line
+       FROM process_events ORDER BY ts, id`,
+    )
+    .safeIntegers(true);
+
+  for (const e of stmt.iterate() as IterableIterator<EventRow>) {
+    const pid = Number(e.pid);
+    const from = `${e.source_id ?? '-'}|${e.origin}`;
+    let target: Proc | null = null;
+    if (e.event === 'exit') {
+      const keyed = e.key ? byKey.get(e.key) : undefined;
+      const last = keyed ?? lastByPid.get(pid);
+      if (last && last.end === null && (last.start === null || last.start <= e.ts)) {
+        last.end = e.ts;
+        last.exitCode = last.exitCode ?? n(e.exit_code);
+        target = last;
+      } else if (last && last.end !== null && (keyed || absDiff(last.end, e.ts) <= ONE_MS)) {
+        // The same exit seen by a second source.
+        if (last.exitCode === null) last.exitCode = n(e.exit_code);
+        last.seenFrom.add(from);
+        target = last;
+      } else {
+        // An exit with no exec seen: the instance started before the record began.
+        target = newProc(e, pid, null, e.ts);
+        target.exitCode = n(e.exit_code);
+      }
+    } else {
+      const keyed = e.key ? byKey.get(e.key) : undefined;
+      const last = lastByPid.get(pid);
+      if (keyed) {
+        mergeExec(keyed, e);
+        target = keyed;
+      } else if (
+        last &&
+        last.start !== null &&
+        absDiff(last.start, e.ts) <= ONE_MS &&
+        !last.seenFrom.has(from) &&
+        (!e.key || !last.key)
+      ) {
+        mergeExec(last, e);
+        target = last;
+      } else {
+        const replaced = last && last.end === null && (last.start === null || last.start <= e.ts) ? last : null;
+        target = newProc(e, pid, e.ts, null);
+        if (replaced) {
+          replaced.end = e.ts;
+          target.replaced = replaced;
+        }
+      }
+    }
+    eventIds.push(Number(e.id));
+    eventProcs.push(target);
+  }
+
+  const index = new PidIndex(procs);
+  resolveParents(procs, index, byKey, ctx);
+  for (const p of procs) p.isWorker = isRunnerWorker(p.exe, p.args);
+  return { procs, index, eventIds, eventProcs };
+}
+
+function absDiff(a: bigint, b: bigint): bigint {
+  return a > b ? a - b : b - a;
+}
+
+function resolveParents(procs: Proc[], index: PidIndex, byKey: Map<string, Proc>, ctx: CaseContext): void {
+  let detailed = 0;
+  const overflow = new Map<string, number>();
+  const say = (p: Proc, kind: string, message: string) => {
+    if (detailed < MAX_DETAILED_WARNINGS) {
+      detailed++;
+      ctx.warn({ file: ctx.sourcePath(p.sourceId), line: p.line, message });
+    } else overflow.set(kind, (overflow.get(kind) ?? 0) + 1);
+  };
+  const describe = (p: Proc) => `pid ${p.pid}${p.exe ? ` (${p.exe})` : ''}`;
+
+  for (const p of procs) {
+    const t = p.start ?? p.end;
+    const byParentKey = p.parentKey ? byKey.get(p.parentKey) : undefined;
+    if (byParentKey === p || (p.ppid !== null && p.ppid === p.pid && !byParentKey && !p.replaced)) {
+      p.rootReason = byParentKey === p ? `self-parent: parent key ${p.parentKey} is the process's own key` : `self-parent: ppid ${p.ppid} is the process itself`;
+      say(p, 'self-parent', `process ${describe(p)}: ${p.rootReason}; shown as a root`);
+      continue;
+    }
+    if (byParentKey) {
+      p.parent = byParentKey;
+      continue;
+    }
+    if (p.replaced) {
+      p.parent = p.replaced;
+      continue;
+    }
+    if (p.ppid === null || p.ppid === 0) {
+      if (p.parentKey) {
+        p.rootReason = `missing parent: no process with key ${p.parentKey}`;
+        say(p, 'missing parent', `process ${describe(p)}: ${p.rootReason}; shown as a root`);
+      }
+      continue; // a genuine root
+    }
+    const parent = index.lookup(p.ppid, t);
+    if (parent && parent !== p) {
+      p.parent = parent;
+      continue;
+    }
+    p.rootReason =
+      `missing parent: no process with pid ${p.ppid} alive at ${t === null ? 'an unknown time' : formatNanos(t)}` +
+      (p.parentKey ? ` (and no process with key ${p.parentKey})` : '');
+    say(p, 'missing parent', `process ${describe(p)}: ${p.rootReason}; shown as a root`);
+  }
+
+  // Cycles (possible through producer keys or equal times): walk up from each instance; a walk that meets its
+  // own path breaks the cycle at the instance whose parent link closes it.
+  const state = new Uint8Array(procs.length + 1); // 0 new, 1 on the current path, 2 done
+  for (const p0 of procs) {
+    if (state[p0.id] !== 0) continue;
+    const path: Proc[] = [];
+    let p: Proc | null = p0;
+    while (p && state[p.id] === 0) {
+      state[p.id] = 1;
+      path.push(p);
+      const par: Proc | null = p.parent;
+      if (par && state[par.id] === 1) {
+        const from = path.indexOf(par);
+        const ring = path.slice(from).map((x) => `pid ${x.pid}`).concat(`pid ${par.pid}`).join(' -> ');
+        p.rootReason = `cycle: ${ring} (child to parent)`;
+        p.parent = null;
+        say(p, 'cycle', `process ${describe(p)}: parent links form a ${p.rootReason}; shown as a root`);
+        break;
+      }
+      p = par;
+    }
+    for (const x of path) state[x.id] = 2;
+  }
+
+  // Depth, parents first (walk up until a known depth).
+  const known = new Uint8Array(procs.length + 1);
+  for (const p0 of procs) {
+    const chain: Proc[] = [];
+    let p: Proc | null = p0;
+    while (p && !known[p.id]) {
+      chain.push(p);
+      p = p.parent;
+    }
+    let d = p ? p.depth : -1;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const x = chain[i]!;
+      x.depth = ++d;
+      known[x.id] = 1;
+    }
+  }
+
+  for (const [kind, count] of overflow) {
+    ctx.warn({ file: null, line: null, message: `${count} more processes shown as roots (${kind}); warnings not repeated` });
+  }
+}
+
+/** Write the instances and link process_events to them. Parents may come later in id order: FK checks are deferred. */
+export function writeProcessModel(db: Db, m: ProcessModel): void {
+  const ins = db.prepare(
+    `INSERT INTO processes (id, pid, ppid, parent_id, start, end, exe, args, cwd, uid, exit_code, key, step_id, entry_id,
+       depth, root_reason, source_id, line, raw)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT raw FROM process_events WHERE id = ?))`,
+  );
+  for (const p of m.procs) {
+    ins.run(
+      p.id, p.pid, p.ppid, p.parent?.id ?? null, p.start, p.end, p.exe, p.args, p.cwd, p.uid, p.exitCode, p.key,
+      p.stepId, p.entry?.id ?? null, p.depth, p.rootReason, p.sourceId, p.line, p.primaryEventId,
+    );
+  }
+  const upd = db.prepare('UPDATE process_events SET process_id = ? WHERE id = ?');
+  for (let i = 0; i < m.eventIds.length; i++) upd.run(m.eventProcs[i]!.id, m.eventIds[i]!);
+}

@@ -1,0 +1,131 @@
+/**
+ * The server side of the API contract (shared/api.ts), shared by the Electron IPC handler and `runlens serve`:
+ * validate params, run the named query on a read-only connection, answer with an envelope. Errors are one
+ * readable line (never a stack). Import methods run the import worker and then switch this API to the new case.
+ */
+import type { Envelope, MethodName, ParsedParams, Result } from '../../shared/api';
+import { ApiError, parseParams } from '../../shared/api';
+import { CaseFileError, openCaseReadOnly, type Db } from '../db/open';
+import { caseInfo, explainCall, listFindings, listSteps, processDetails, rawRecord, QueryError } from '../queries/index';
+import { networkIndexAt, networkIndexOf, queryNetwork } from '../queries/network-list';
+import { logIndexAt, logIndexOfId, logOutline, logSearch, logWindow } from '../queries/log-window';
+import { processCalls, timelineDensity, timelineSteps } from '../queries/timeline';
+import { processTree } from '../queries/process-tree';
+import { ImportJobs, type ImportSources } from './imports';
+
+type Handler<M extends MethodName> = (db: Db, p: ParsedParams<M>) => Result<M>;
+type CaseHandlers = { [M in MethodName]?: Handler<M> };
+
+/** Methods answered from the open case. */
+const CASE_METHODS: CaseHandlers = {
+  'case.info': (db) => caseInfo(db),
+  'steps.list': (db) => listSteps(db),
+  'findings.list': (db) => {
+    const { findings, policy } = listFindings(db);
+    return { findings, policy };
+  },
+  'network.query': queryNetwork,
+  'network.indexOf': networkIndexOf,
+  'network.indexAt': networkIndexAt,
+  'network.explain': (db, p) => explainCall(db, p.id, { window: p.window_seconds, limit: p.limit }),
+  'log.window': logWindow,
+  'log.indexAt': logIndexAt,
+  'log.indexOfId': logIndexOfId,
+  'log.search': logSearch,
+  'log.outline': (db) => logOutline(db),
+  'process.get': (db, p) => processDetails(db, p.id),
+  'raw.get': (db, p) => rawRecord(db, p.table, p.id),
+  'timeline.density': timelineDensity,
+  'timeline.steps': (db) => timelineSteps(db),
+  'process.calls': processCalls,
+  'process.tree': processTree,
+};
+
+export interface ApiOptions {
+  /**
+   * Turns `import.start`'s `uploads` ids into local files (serve's upload store). The returned `release` is called
+   * when the import ends, whatever its outcome: it removes the temporary files.
+   */
+  resolveUploads?: (ids: string[]) => ImportSources;
+  /** Whether `import.start` may name local paths (Electron: the user picked them). False over HTTP. */
+  allowPaths?: boolean;
+  /** Where imported cases go (default: the import's default case location). */
+  caseDir?: string;
+  /** Called after the API switched to another case (after an import). */
+  onCaseChanged?: (casePath: string) => void;
+}
+
+export interface Api {
+  call(method: string, params: unknown): Promise<Envelope<unknown>>;
+  close(): void;
+  /** The case the API answers from now. */
+  readonly casePath: string;
+}
+
+/** One line, no stack, no trailing period noise: what a user sees for any failure. */
+export function errorLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const line = msg.split(/\r?\n/).find((l) => l.trim() !== '') ?? 'unknown error';
+  return line.length > 500 ? line.slice(0, 500) + '…' : line;
+}
+
+export function createApi(casePath: string, opts: ApiOptions = {}): Api {
+  let current = casePath;
+  let db: Db = openCaseReadOnly(casePath);
+  let closed = false;
+
+  const switchCase = (next: string) => {
+    const nextDb = openCaseReadOnly(next);
+    db.close();
+    db = nextDb;
+    current = next;
+    opts.onCaseChanged?.(next);
+  };
+  const imports = new ImportJobs({ caseDir: opts.caseDir, onDone: switchCase });
+
+  const run = (method: string, params: unknown): unknown => {
+    if (closed) throw new ApiError('the case is closed');
+    const parsed = parseParams(method, params);
+    switch (parsed.method) {
+      case 'import.start': {
+        const p = parsed.params as ParsedParams<'import.start'>;
+        let sources: ImportSources;
+        if (p.uploads) {
+          if (!opts.resolveUploads) throw new ApiError('import.start: uploads are not available here');
+          sources = opts.resolveUploads(p.uploads);
+        } else {
+          if (!opts.allowPaths) throw new ApiError('import.start: local paths are not accepted over this transport');
+          sources = { paths: p.paths ?? [], release: () => {} };
+        }
+        return imports.start(sources);
+      }
+      case 'import.status':
+        return imports.status((parsed.params as ParsedParams<'import.status'>).job);
+      case 'import.cancel':
+        return imports.cancel((parsed.params as ParsedParams<'import.cancel'>).job);
+    }
+    const h = CASE_METHODS[parsed.method] as Handler<MethodName> | undefined;
+    if (!h) throw new ApiError(`method not available: ${method}`);
+    return h(db, parsed.params);
+  };
+
+  return {
+    get casePath() {
+      return current;
+    },
+    async call(method, params) {
+      try {
+        return { ok: true, value: run(method, params) };
+      } catch (e) {
+        const known = e instanceof ApiError || e instanceof QueryError || e instanceof CaseFileError;
+        return { ok: false, error: known ? errorLine(e) : `${method}: ${errorLine(e)}` };
+      }
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      imports.close();
+      db.close();
+    },
+  };
+}

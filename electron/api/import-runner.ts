@@ -1,0 +1,42 @@
+/**
+ * Runs one import for the app (`import.start`) and for `runlens serve <bundle>`: the case goes to the default case
+ * location named by the inputs' hashes (an identical bundle reuses its case, as the CLI does), and the import runs
+ * off-thread in the import worker (dist/electron/import-worker.cjs); from source (tests), where no built worker
+ * exists, it runs in-process. Progress is mapped to phase + fraction; the abort signal cancels it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { defaultCasePath, hashInputs } from '../import/case-location';
+import { runImport, type ImportProgress as RunProgress } from '../import/run-import';
+import { defaultWorkerPath, startImportWorker } from '../import/worker-client';
+import { isCaseFile } from '../cli/case-arg';
+import type { ImportProgress, ImportRunner } from './imports';
+
+export function mapProgress(p: RunProgress): ImportProgress {
+  const fraction = p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : null;
+  return { phase: p.phase, fraction, message: p.file ?? null };
+}
+
+export const runImportInWorker: ImportRunner = async ({ inputs, caseDir, signal, onProgress }) => {
+  onProgress({ phase: 'hashing', fraction: null });
+  const def = defaultCasePath(await hashInputs(inputs));
+  const casePath = caseDir ? path.join(caseDir, path.basename(def)) : def;
+  if (fs.existsSync(casePath) && isCaseFile(casePath)) return { casePath, warnings: 0 };
+  if (signal.aborted) throw new Error('import cancelled');
+  fs.mkdirSync(path.dirname(casePath), { recursive: true });
+  const onRun = (p: RunProgress) => onProgress(mapProgress(p));
+  let summary;
+  if (fs.existsSync(defaultWorkerPath())) {
+    const h = startImportWorker({ inputs, casePath, onProgress: onRun });
+    const cancel = () => h.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      summary = await h.done;
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+  } else {
+    summary = await runImport({ inputs, casePath, signal, onProgress: onRun });
+  }
+  return { casePath: summary.case || casePath, warnings: summary.warnings.length };
+};

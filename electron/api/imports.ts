@@ -1,0 +1,134 @@
+/**
+ * Import jobs behind `import.start` / `import.status` / `import.cancel`: one import at a time runs off-thread (the
+ * import worker), reports progress, can be cancelled, and when it succeeds the API switches to the new case.
+ * Whatever the outcome, the job's sources are released (serve removes the uploaded temporary files).
+ */
+import { randomBytes } from 'node:crypto';
+import type { ImportStatus } from '../../shared/api';
+import { ApiError } from '../../shared/api';
+import { runImportInWorker } from './import-runner';
+
+export interface ImportSources {
+  /** Local files or folders that together form the bundle (one folder, one archive, or loose bundle files). */
+  paths: string[];
+  /** Called once when the import has ended (done, failed or cancelled). */
+  release: () => void;
+}
+
+export interface ImportProgress {
+  phase?: string | null;
+  fraction?: number | null;
+  message?: string | null;
+}
+
+export interface ImportRequest {
+  inputs: string[];
+  caseDir?: string;
+  signal: AbortSignal;
+  onProgress: (p: ImportProgress) => void;
+}
+export type ImportRunner = (req: ImportRequest) => Promise<{ casePath: string; warnings: number }>;
+
+interface Job {
+  status: ImportStatus;
+  abort: AbortController;
+}
+
+const MAX_KEPT = 20;
+
+function oneLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return (m.split(/\r?\n/).find((l) => l.trim()) ?? 'import failed').slice(0, 500);
+}
+
+export class ImportJobs {
+  private readonly jobs = new Map<string, Job>();
+  private readonly runner: ImportRunner;
+
+  constructor(private readonly opts: { caseDir?: string; onDone: (casePath: string) => void; runner?: ImportRunner }) {
+    this.runner = opts.runner ?? runImportInWorker;
+  }
+
+  start(sources: ImportSources): { job: string } {
+    if ([...this.jobs.values()].some((j) => j.status.state === 'running')) {
+      sources.release();
+      throw new ApiError('an import is already running; cancel it or wait for it to finish');
+    }
+    const id = randomBytes(8).toString('hex');
+    const abort = new AbortController();
+    const status: ImportStatus = {
+      job: id,
+      state: 'running',
+      phase: 'starting',
+      fraction: null,
+      message: null,
+      case_file: null,
+      warnings: 0,
+      error: null,
+    };
+    this.jobs.set(id, { status, abort });
+    this.prune();
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      try {
+        sources.release();
+      } catch {
+        /* removing temporary files is best effort */
+      }
+    };
+    void (async () => {
+      try {
+        const r = await this.runner({
+          inputs: sources.paths,
+          caseDir: this.opts.caseDir,
+          signal: abort.signal,
+          onProgress: (p) => {
+            if (status.state !== 'running') return;
+            if (p.phase !== undefined) status.phase = p.phase;
+            if (p.fraction !== undefined) status.fraction = p.fraction === null ? null : Math.max(0, Math.min(1, p.fraction));
+            if (p.message !== undefined) status.message = p.message;
+          },
+        });
+        if (abort.signal.aborted) {
+          status.state = 'cancelled';
+          return;
+        }
+        this.opts.onDone(r.casePath);
+        Object.assign(status, { state: 'done', phase: 'done', fraction: 1, case_file: r.casePath, warnings: r.warnings });
+      } catch (e) {
+        if (abort.signal.aborted) Object.assign(status, { state: 'cancelled', phase: 'cancelled' });
+        else Object.assign(status, { state: 'failed', phase: 'failed', error: oneLine(e) });
+      } finally {
+        release();
+      }
+    })();
+    return { job: id };
+  }
+
+  status(id: string): ImportStatus {
+    const j = this.jobs.get(id);
+    if (!j) throw new ApiError(`no import job ${id}`);
+    return { ...j.status };
+  }
+
+  cancel(id: string): { cancelled: boolean } {
+    const j = this.jobs.get(id);
+    if (!j) throw new ApiError(`no import job ${id}`);
+    if (j.status.state !== 'running') return { cancelled: false };
+    j.abort.abort();
+    return { cancelled: true };
+  }
+
+  close(): void {
+    for (const j of this.jobs.values()) if (j.status.state === 'running') j.abort.abort();
+  }
+
+  private prune(): void {
+    for (const [id, j] of this.jobs) {
+      if (this.jobs.size <= MAX_KEPT) break;
+      if (j.status.state !== 'running') this.jobs.delete(id);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/** `runlens findings <case|bundle> [--json]` */
+import { listFindings, NO_POLICY_NOTE } from '../queries/index';
+import { parseArgs } from './args';
+import { openCaseOrBundle } from './case-arg';
+import { escapeText } from './escape';
+import { UsageError } from './errors';
+import { plural, showHelp, writeJson, writeText } from './output';
+import { renderTable } from './table';
+
+export const FINDINGS_HELP = `Usage: runlens findings <case|bundle> [--json]
+
+List findings, most severe first: calls to endpoints outside the egress policy's allowed_endpoints
+(anomalous-endpoint), blocked calls (blocked-call), and the producer's own detections; with the processes and
+steps that made the calls. Without a policy there are no allow-list findings, and the output says so.
+`;
+
+export async function findingsCommand(argv: string[]): Promise<number> {
+  const a = parseArgs(argv, { json: {}, help: {} }, 'findings');
+  if (a.has('help')) return showHelp(FINDINGS_HELP);
+  if (a.positionals.length !== 1) throw new UsageError('findings: give exactly one case file or bundle');
+  const db = await openCaseOrBundle(a.positionals[0]!, a.has('json'));
+  try {
+    const r = listFindings(db);
+    if (a.has('json')) {
+      writeJson(r.policy ? { findings: r.findings, policy: r.policy } : { findings: r.findings, policy: null, note: r.note ?? NO_POLICY_NOTE });
+      return 0;
+    }
+    const out: string[] = [];
+    if (r.policy) {
+      out.push(escapeText(`Policy: egress ${r.policy.egress_policy}; allowed: ${r.policy.allowed_endpoints.join(', ') || '(none)'}`));
+    } else {
+      out.push(`Note: ${NO_POLICY_NOTE}.`);
+    }
+    out.push('');
+    if (r.findings.length === 0) {
+      out.push('No findings.');
+    } else {
+      out.push(plural(r.findings.length, 'finding') + ':', '');
+      out.push(
+        renderTable(r.findings, [
+          { header: 'severity', get: (f) => f.severity },
+          { header: 'kind', get: (f) => f.kinds.join(',') },
+          { header: 'endpoint', get: (f) => f.endpoint ?? f.title },
+          { header: 'calls', get: (f) => f.calls, right: true },
+          { header: 'first seen', get: (f) => f.first_seen },
+          { header: 'processes', get: (f) => f.processes.map((p) => `${p.pid} ${p.exe ?? '?'}`).join('; ') || null },
+          { header: 'steps', get: (f) => f.steps.map((s) => `${s.number} ${s.name}`).join('; ') || null },
+        ]),
+      );
+    }
+    writeText(out.join('\n'));
+    return 0;
+  } finally {
+    db.close();
+  }
+}

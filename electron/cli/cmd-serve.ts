@@ -1,0 +1,42 @@
+/** `runlens serve [case|bundle] [--port N]` — delegated to electron/serve/server.ts's `startServe`. */
+import path from 'node:path';
+import { intFlag, parseArgs } from './args';
+import { mustExist } from './case-arg';
+import { startServe } from '../serve/server';
+import { escapeText } from './escape';
+import { InputError, UsageError } from './errors';
+import { showHelp } from './output';
+
+export const SERVE_HELP = `Usage: runlens serve [case|bundle] [--port N]
+
+Serve the investigation UI on http://127.0.0.1 (with an access token in the URL) for a case file or a bundle
+(default: the sample bundle). Stops on Ctrl-C.
+`;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const a = parseArgs(argv, { port: { value: true }, help: {} }, 'serve');
+  if (a.has('help')) return showHelp(SERVE_HELP);
+  if (a.positionals.length > 1) throw new UsageError('serve: give at most one case file or bundle');
+  const port = a.has('port') ? intFlag(a, 'port', 0, 0, 65535, 'serve') : undefined;
+  const target = a.positionals[0] ?? path.join(__dirname, '..', '..', 'resources', 'sample-bundle');
+  mustExist(target);
+  let server: Awaited<ReturnType<typeof startServe>>;
+  try {
+    server = await startServe(port === undefined ? { target } : { target, port });
+  } catch (e) {
+    // Not built, no such bundle, nothing recognised in it, port taken: the user's to fix.
+    throw new InputError(`serve: ${(e as Error).message}`);
+  }
+  // The first line is the URL alone: scripts and tests read it (the browser-pane task's contract).
+  process.stdout.write(`${server.url}\n` + escapeText(`Runlens is serving ${target}`) + '\nPress Ctrl-C to stop.\n');
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(resolve, resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}

@@ -1,0 +1,61 @@
+/**
+ * Where cases live by default, and how inputs are identified. A case opened from a bundle is stored in the user's
+ * data folder under a name derived from the inputs' hashes, so opening the same evidence again finds the case
+ * already built (instant) instead of importing it again.
+ *
+ * Data folder: `$RUNLENS_DATA_DIR` when set; else Linux `$XDG_DATA_HOME/runlens` or `~/.local/share/runlens`,
+ * macOS `~/Library/Application Support/Runlens`, Windows `%APPDATA%/Runlens`. Cases go in its `cases/` folder.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { folderDigest, listFolderFiles } from './container';
+
+export const CASE_EXTENSION = '.runlens';
+
+export function dataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = os.homedir()): string {
+  if (env.RUNLENS_DATA_DIR) return path.resolve(env.RUNLENS_DATA_DIR);
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Runlens');
+  if (platform === 'win32') return path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'Runlens');
+  const xdg = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(home, '.local', 'share');
+  return path.join(xdg, 'runlens');
+}
+
+export function casesDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  return path.join(dataDir(env, platform), 'cases');
+}
+
+/** The default case file for a set of inputs, named by a hash of their hashes (order matters: it is the import order). */
+export function defaultCasePath(inputHashes: string[], env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const h = createHash('sha256').update(inputHashes.join('\n')).digest('hex');
+  return path.join(casesDir(env, platform), `${h.slice(0, 32)}${CASE_EXTENSION}`);
+}
+
+async function hashFile(p: string): Promise<{ sha256: string; bytes: number }> {
+  const h = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of fs.createReadStream(p) as AsyncIterable<Buffer>) {
+    h.update(chunk);
+    bytes += chunk.length;
+  }
+  return { sha256: h.digest('hex'), bytes };
+}
+
+/**
+ * SHA-256 of each top-level input, the same digest the import records for it: a file's bytes; a folder's sorted
+ * `relPath \t sha256 \t bytes` lines over its regular files (junk and symlinks left out, as the import does).
+ */
+export async function hashInputs(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    const st = await fs.promises.stat(p);
+    if (st.isDirectory()) {
+      const files = await listFolderFiles(p);
+      const hashed: { rel: string; sha256: string; bytes: number }[] = [];
+      for (const f of files) hashed.push({ rel: f.rel, ...(await hashFile(f.abs)) });
+      out.push(folderDigest(hashed).sha256);
+    } else out.push((await hashFile(p)).sha256);
+  }
+  return out;
+}

@@ -1,0 +1,306 @@
+/**
+ * After the load, before any other analysis: make the imported GitHub Actions log lines and steps consistent.
+ * 1. A single manifest job and a single log job of another name: the logs take the manifest's name.
+ * 2. Steps, per job: manifest beats step files beats `##[group]Run` lines (the lesser origins' rows are deleted);
+ *    duplicates of one (job, origin, number) keep the first row.
+ * 3. Lines imported once: a job with step files loses the lines of its job-level (or single) files.
+ * 4. `log_lines` renumbered so `ORDER BY id` is reading order: jobs by first time, then within a job by time
+ *    (a file's untimed or out-of-order lines keep their place in the file), then step number, file, line.
+ * 5. `step_id`: step files by number (or by time when that number has no step); job files by their
+ *    `##[group]Run` steps (group-steps.ts, same numbering as the importer), or by time when the job has manifest
+ *    or file steps: the step whose window holds the line (an untimed line follows the line before it).
+ * 6. `depth`: `##[group]` nesting within a file (reset where a new group-derived step begins).
+ * 7. Missing step start/end filled from their lines; the full-text index rebuilt.
+ */
+import type { Db } from '../../db/open';
+import type { ImportWarning, LogMarker } from '../../../shared/model';
+import { parseMarker } from './markers';
+import { GroupStepTracker } from './group-steps';
+
+const ORIGIN_RANK = `CASE origin WHEN 'manifest' THEN 0 WHEN 'files' THEN 1 ELSE 2 END`;
+
+interface StepRow {
+  id: bigint;
+  job: string;
+  number: bigint;
+  origin: string;
+  started_at: bigint | null;
+  completed_at: bigint | null;
+}
+
+interface Window {
+  id: number;
+  start: bigint;
+  end: bigint | null;
+}
+
+interface JobSteps {
+  origin: string;
+  byNumber: Map<number, number>;
+  /** Step ids in number order (for group ordinals when no step has a time). */
+  ordered: number[];
+  windows: Window[];
+  windowById: Map<number, Window>;
+}
+
+interface FileState {
+  depth: number;
+  tracker: GroupStepTracker | null;
+  stepId: number | null;
+}
+
+export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void): void {
+  db.transaction(() => {
+    adoptManifestJobName(db);
+    applyStepPrecedence(db);
+    dropJobFileDuplicates(db);
+    renumberLines(db);
+    assignStepsAndDepth(db, warn);
+    fillStepTimes(db);
+    db.exec(`INSERT INTO log_fts(log_fts) VALUES('rebuild')`);
+  })();
+}
+
+function manifestJobNames(db: Db): Set<string> {
+  const names = new Set<string>();
+  for (const r of db.prepare(`SELECT DISTINCT job FROM steps WHERE origin = 'manifest'`).all() as { job: string }[]) {
+    names.add(r.job);
+  }
+  const meta = db.prepare(`SELECT value FROM meta WHERE key = 'run'`).get() as { value: string } | undefined;
+  if (meta) {
+    try {
+      const run = JSON.parse(meta.value) as { job?: unknown } | null;
+      if (run && typeof run.job === 'string' && run.job !== '') names.add(run.job);
+    } catch {
+      // run info that is not JSON: nothing to learn from it here
+    }
+  }
+  return names;
+}
+
+function adoptManifestJobName(db: Db): void {
+  const manifest = manifestJobNames(db);
+  if (manifest.size !== 1) return;
+  const logJobs = db
+    .prepare(
+      `SELECT job FROM log_lines UNION SELECT job FROM steps WHERE origin <> 'manifest'`,
+    )
+    .all() as { job: string }[];
+  if (logJobs.length !== 1) return;
+  const [target] = [...manifest] as [string];
+  const from = logJobs[0]!.job;
+  if (from === target) return;
+  db.prepare(`UPDATE log_lines SET job = ? WHERE job = ?`).run(target, from);
+  db.prepare(`UPDATE steps SET job = ? WHERE job = ? AND origin <> 'manifest'`).run(target, from);
+}
+
+function applyStepPrecedence(db: Db): void {
+  db.exec(`
+    DELETE FROM steps WHERE id IN (
+      SELECT s.id FROM steps s
+      JOIN (SELECT job, MIN(${ORIGIN_RANK}) AS best FROM steps GROUP BY job) b ON b.job = s.job
+      WHERE (CASE s.origin WHEN 'manifest' THEN 0 WHEN 'files' THEN 1 ELSE 2 END) > b.best
+    );
+    DELETE FROM steps WHERE id NOT IN (SELECT MIN(id) FROM steps GROUP BY job, origin, number);
+  `);
+}
+
+function dropJobFileDuplicates(db: Db): void {
+  db.exec(`
+    DELETE FROM log_lines
+    WHERE file_kind IN ('job', 'single')
+      AND job IN (SELECT DISTINCT job FROM log_lines WHERE file_kind = 'step');
+  `);
+}
+
+function loadSteps(db: Db): Map<string, JobSteps> {
+  const rows = db
+    .prepare(`SELECT id, job, number, origin, started_at, completed_at FROM steps ORDER BY job, number, id`)
+    .safeIntegers(true)
+    .all() as StepRow[];
+  const jobs = new Map<string, JobSteps>();
+  for (const r of rows) {
+    let js = jobs.get(r.job);
+    if (!js) {
+      js = { origin: r.origin, byNumber: new Map(), ordered: [], windows: [], windowById: new Map() };
+      jobs.set(r.job, js);
+    }
+    const id = Number(r.id);
+    const n = Number(r.number);
+    if (!js.byNumber.has(n)) js.byNumber.set(n, id);
+    js.ordered.push(id);
+    if (r.started_at !== null) {
+      const w = { id, start: r.started_at, end: r.completed_at };
+      js.windows.push(w);
+      js.windowById.set(id, w);
+    }
+  }
+  for (const js of jobs.values()) js.windows.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  return jobs;
+}
+
+/** The step whose window holds `ts`: the latest started at or before it (the first step for earlier lines). */
+function stepAt(js: JobSteps, ts: bigint, current: number | null): number | null {
+  const ws = js.windows;
+  if (ws.length === 0) return null;
+  if (current !== null) {
+    const w = js.windowById.get(current);
+    if (w && w.start <= ts && w.end !== null && ts <= w.end) return current;
+  }
+  let lo = 0;
+  let hi = ws.length - 1;
+  if (ts < ws[0]!.start) return ws[0]!.id;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ws[mid]!.start <= ts) lo = mid;
+    else hi = mid - 1;
+  }
+  return ws[lo]!.id;
+}
+
+function sourcePath(db: Db, sourceId: number | null): string | null {
+  if (sourceId === null) return null;
+  const r = db.prepare(`SELECT path FROM sources WHERE id = ?`).get(sourceId) as { path: string } | undefined;
+  return r?.path ?? null;
+}
+
+/**
+ * Renumber `log_lines` into reading order. Only the sort keys are sorted; rows are moved only when the order
+ * differs from the current ids (a lone file or files loaded in order need no move).
+ */
+function renumberLines(db: Db): void {
+  db.exec(`
+    DROP TABLE IF EXISTS temp.gha_order;
+    CREATE TEMP TABLE gha_order (nid INTEGER PRIMARY KEY, old_id INTEGER NOT NULL);
+    WITH f AS (
+      SELECT id, job, step_number, seq, source_id,
+        COALESCE(
+          MAX(ts) OVER (PARTITION BY source_id, job, file_kind, step_number ORDER BY seq, id ROWS UNBOUNDED PRECEDING),
+          MIN(ts) OVER (PARTITION BY source_id, job, file_kind, step_number)
+        ) AS eff
+      FROM log_lines
+    ),
+    j AS (SELECT job, MIN(eff) AS first FROM f GROUP BY job)
+    INSERT INTO temp.gha_order (nid, old_id)
+    SELECT row_number() OVER (ORDER BY j.first IS NULL, j.first, f.job, f.eff, f.step_number, f.source_id, f.seq, f.id), f.id
+    FROM f JOIN j ON j.job = f.job;
+  `);
+  const moved = db
+    .prepare(`SELECT EXISTS (SELECT 1 FROM temp.gha_order a JOIN temp.gha_order b ON b.nid = a.nid + 1 WHERE b.old_id < a.old_id) AS m`)
+    .get() as { m: number };
+  if (moved.m) {
+    const cols = 'job, step_id, step_number, seq, ts, raw, text, marker, depth, file_kind, source_id, line, line_end';
+    db.exec(`
+      DROP TABLE IF EXISTS temp.gha_copy;
+      CREATE TEMP TABLE gha_copy AS
+        SELECT o.nid AS id, ${cols.split(', ').map((c) => 'l.' + c).join(', ')}
+        FROM temp.gha_order o JOIN log_lines l ON l.id = o.old_id ORDER BY o.nid;
+      DELETE FROM log_lines;
+      INSERT INTO log_lines (id, ${cols}) SELECT id, ${cols} FROM temp.gha_copy ORDER BY id;
+      DROP TABLE temp.gha_copy;
+    `);
+  }
+  db.exec(`DROP TABLE temp.gha_order`);
+}
+
+/** Enough of a line's plain text to recognise step boundaries (all of its first line when that is short). */
+const HEAD_CHARS = 96;
+
+function firstLineOf(head: string, len: number): string {
+  const nl = head.indexOf('\n');
+  if (nl !== -1) return head.slice(0, nl);
+  // truncated: add a character so the text cannot equal a short boundary line
+  return len > HEAD_CHARS ? head + '\u2026' : head;
+}
+
+type Run = { from: number; to: number; stepId: number | null; depth: number };
+
+/**
+ * Set `step_id` and `depth` walking the lines in id (reading) order. One read pass (raw rows, no objects, ts as
+ * text turned into a bigint only where a step window needs it) collects runs of equal values; they are then
+ * written as range updates.
+ */
+function assignStepsAndDepth(db: Db, warn: (w: ImportWarning) => void): void {
+  const jobs = loadSteps(db);
+  const read = db
+    .prepare(
+      `SELECT id, job, step_number, CAST(ts AS TEXT), marker, file_kind, source_id,
+              substr(text, 1, ${HEAD_CHARS}), length(text)
+       FROM log_lines ORDER BY id`,
+    )
+    .raw(true);
+  const files = new Map<string, FileState>();
+  const unmatched = new Map<string, { sourceId: number | null; job: string; number: number }>();
+  const runs: Run[] = [];
+  let run: Run | null = null;
+  for (const row of read.iterate() as IterableIterator<unknown[]>) {
+    const id = row[0] as number;
+    const job = row[1] as string;
+    const stepNumber = row[2] as number | null;
+    const tsText = row[3] as string | null;
+    const marker = row[4] as LogMarker | null;
+    const fileKind = row[5] as string;
+    const sourceId = row[6] as number | null;
+
+    const key = `${sourceId ?? ''}|${job}|${fileKind}|${stepNumber ?? ''}`;
+    let st = files.get(key);
+    if (!st) {
+      st = { depth: 0, tracker: fileKind === 'step' ? null : new GroupStepTracker(), stepId: null };
+      files.set(key, st);
+    }
+    let fed: ReturnType<GroupStepTracker['feed']> | null = null;
+    if (st.tracker) {
+      const firstPlain = firstLineOf(row[7] as string, row[8] as number);
+      const parsed = marker !== null ? parseMarker(firstPlain) : null;
+      fed = st.tracker.feed(firstPlain, marker, parsed ? parsed.rest : null);
+      if (fed.opened) st.depth = 0;
+    }
+
+    let depth = st.depth;
+    if (marker === 'group') st.depth = Math.min(st.depth + 1, 1000);
+    else if (marker === 'endgroup') depth = st.depth = Math.max(0, st.depth - 1);
+
+    const js = jobs.get(job);
+    let stepId: number | null = null;
+    if (js) {
+      if (fileKind === 'step' && stepNumber !== null && js.byNumber.has(stepNumber)) {
+        stepId = js.byNumber.get(stepNumber)!;
+      } else if (fed && js.origin === 'groups') {
+        stepId = js.byNumber.get(fed.step.number) ?? null;
+      } else if (js.windows.length > 0) {
+        stepId = tsText !== null ? stepAt(js, BigInt(tsText), st.stepId) : st.stepId;
+      } else if (fed) {
+        stepId = js.ordered[fed.step.number - 1] ?? null;
+      }
+      if (fileKind === 'step' && stepNumber !== null && !js.byNumber.has(stepNumber)) {
+        const k = `${job}\u0000${stepNumber}`;
+        if (!unmatched.has(k)) unmatched.set(k, { sourceId, job, number: stepNumber });
+      }
+    }
+    st.stepId = stepId;
+
+    if (run && run.stepId === stepId && run.depth === depth) run.to = id;
+    else {
+      run = { from: id, to: id, stepId, depth };
+      runs.push(run);
+    }
+  }
+  const update = db.prepare(`UPDATE log_lines SET step_id = ?, depth = ? WHERE id >= ? AND id <= ?`);
+  for (const r of runs) update.run(r.stepId, r.depth, r.from, r.to);
+  for (const u of unmatched.values()) {
+    warn({
+      file: sourcePath(db, u.sourceId),
+      line: null,
+      message: `log file of step ${u.number} of job "${u.job}" has no matching step; its lines are placed by time`,
+    });
+  }
+}
+
+function fillStepTimes(db: Db): void {
+  db.exec(`
+    UPDATE steps SET
+      started_at = COALESCE(started_at, (SELECT MIN(ts) FROM log_lines WHERE step_id = steps.id)),
+      completed_at = COALESCE(completed_at, (SELECT MAX(ts) FROM log_lines WHERE step_id = steps.id))
+    WHERE started_at IS NULL OR completed_at IS NULL;
+  `);
+}

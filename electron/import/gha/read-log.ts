@@ -1,0 +1,206 @@
+/**
+ * Streams one GitHub Actions log file into log-line and step records.
+ * - A physical line that starts with a timestamp starts a log line; a line without one continues the line before
+ *   (joined with '\n', `line_end` advanced). Lines before the first timestamp stay untimed, one record each.
+ * - `text` keeps ANSI (timestamp removed); `plain` is stripped per physical line and joined the same way.
+ * - Markers come from the first physical line's plain text, so ANSI in front of `##[group]` does not hide them.
+ * - Step files give one step (origin 'files'); job and single files give steps from their `##[group]Run` lines
+ *   (origin 'groups', see group-steps.ts).
+ * - Every log line (each physical line of a continued one) is shown to the embedded-agent scanner.
+ * Memory: one pending log line, capped (a runaway continuation is split with a warning).
+ */
+import type { Readable } from 'node:stream';
+import type { LogLineRecord, LogMarker, StepRecord } from '../../../shared/model';
+import { stripAnsi } from '../../../shared/ansi';
+import { TimeError, type Nanos } from '../../../shared/time';
+import { readLines, DEFAULT_MAX_LINE_BYTES } from '../lines';
+import type { ImportContext, InputFile, RecordSink } from '../types';
+import { scanLogLine } from '../formats/log-embedded';
+import { parseMarker } from './markers';
+import { placeLogFile } from './paths';
+import { GroupStepTracker, usesFromTitle, type StepStart } from './group-steps';
+import { StampParser } from './timestamp';
+
+/** A continued log line is split into a new record beyond this many characters or physical lines. */
+export const MAX_JOINED_CHARS = 1 << 20;
+export const MAX_JOINED_LINES = 10_000;
+
+interface Pending {
+  ts: Nanos | null;
+  texts: string[];
+  plains: string[];
+  line: number;
+  lineEnd: number;
+  chars: number;
+}
+
+interface OpenStep extends StepStart {
+  line: number;
+  raw: string;
+  first: Nanos | null;
+  last: Nanos | null;
+}
+
+export interface ReadGhaOptions {
+  maxLineBytes?: number;
+}
+
+export async function readGhaLog(
+  file: InputFile,
+  stream: Readable,
+  sink: RecordSink,
+  ctx: ImportContext,
+  opts: ReadGhaOptions = {},
+): Promise<void> {
+  const place = placeLogFile(file.relPath);
+  const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const parser = new StampParser();
+  const tracker = place.kind === 'step' ? null : new GroupStepTracker();
+
+  let pending: Pending | null = null;
+  let seq = 0;
+  let physical = 0;
+  let sawStamp = false;
+  let untimedBeforeFirst = 0;
+  let firstTs: Nanos | null = null;
+  let lastTs: Nanos | null = null;
+  let badUtf8 = 0;
+  let tooLong = 0;
+  let badStamps = 0;
+  let splitWarned = false;
+  let open: OpenStep | null = null;
+
+  const closeStep = () => {
+    if (!open) return;
+    const rec: StepRecord = {
+      job: place.job,
+      number: open.number,
+      name: open.name,
+      uses: open.uses,
+      started_at: open.first,
+      completed_at: open.last,
+      conclusion: null,
+      origin: 'groups',
+      line: open.line,
+      raw: open.raw,
+    };
+    sink.step(rec);
+    open = null;
+  };
+
+  const emit = (p: Pending) => {
+    const text = p.texts.length === 1 ? p.texts[0]! : p.texts.join('\n');
+    const plain = p.plains.length === 1 ? p.plains[0]! : p.plains.join('\n');
+    const firstPlain = p.plains[0]!;
+    const parsed = parseMarker(firstPlain);
+    const marker: LogMarker | null = parsed ? parsed.marker : null;
+    const rec: LogLineRecord = {
+      job: place.job,
+      step_number: place.kind === 'step' ? place.stepNumber : null,
+      seq: seq++,
+      ts: p.ts,
+      text,
+      plain,
+      marker,
+      line: p.line,
+      line_end: p.lineEnd,
+      raw: text,
+      file_kind: place.kind,
+    };
+    if (tracker) {
+      const r = tracker.feed(firstPlain, marker, parsed ? parsed.rest : null);
+      if (r.opened) {
+        closeStep();
+        open = { ...r.step, line: p.line, raw: text, first: null, last: null };
+      }
+      if (p.ts !== null && open) {
+        if (open.first === null || p.ts < open.first) open.first = p.ts;
+        if (open.last === null || p.ts > open.last) open.last = p.ts;
+      }
+    }
+    sink.logLine(rec);
+    if (p.plains.length === 1) scanLogLine(plain, p.line, p.ts, sink);
+    else p.plains.forEach((pl, k) => scanLogLine(pl, p.line + k, p.ts, sink));
+  };
+
+  for await (const ln of readLines(stream, { maxLineBytes, signal: ctx.signal })) {
+    physical = ln.no;
+    if ((ln.no & 0x3ff) === 0 && ctx.signal.aborted) break;
+    if (ln.tooLong) {
+      if (tooLong++ === 0) sink.warn(ln.no, `line longer than ${maxLineBytes} bytes: skipped`);
+      continue;
+    }
+    if (ln.badUtf8 && badUtf8++ === 0) sink.warn(ln.no, 'invalid UTF-8: bad bytes replaced with U+FFFD');
+    let stamp = null;
+    try {
+      stamp = parser.parse(ln.text);
+    } catch (e) {
+      if (!(e instanceof TimeError)) throw e;
+      if (badStamps++ === 0) sink.warn(ln.no, `${e.message}: line read as a continuation`);
+    }
+    if (stamp) {
+      if (pending) emit(pending);
+      const body = ln.text.slice(stamp.prefixLength);
+      pending = { ts: stamp.ns, texts: [body], plains: [stripAnsi(body)], line: ln.no, lineEnd: ln.no, chars: body.length };
+      sawStamp = true;
+      if (firstTs === null || stamp.ns < firstTs) firstTs = stamp.ns;
+      if (lastTs === null || stamp.ns > lastTs) lastTs = stamp.ns;
+      continue;
+    }
+    if (pending) {
+      if (pending.chars + ln.text.length > MAX_JOINED_CHARS || pending.texts.length >= MAX_JOINED_LINES) {
+        if (!splitWarned) {
+          splitWarned = true;
+          sink.warn(ln.no, `continuation of line ${pending.line} too long (over ${MAX_JOINED_LINES} lines or ${MAX_JOINED_CHARS} characters): split into several log lines`);
+        }
+        const ts: Nanos | null = pending.ts;
+        emit(pending);
+        pending = { ts, texts: [ln.text], plains: [stripAnsi(ln.text)], line: ln.no, lineEnd: ln.no, chars: ln.text.length };
+        continue;
+      }
+      pending.texts.push(ln.text);
+      pending.plains.push(stripAnsi(ln.text));
+      pending.lineEnd = ln.no;
+      pending.chars += ln.text.length + 1;
+      continue;
+    }
+    // No timestamp seen yet: an untimed line of its own.
+    untimedBeforeFirst++;
+    emit({ ts: null, texts: [ln.text], plains: [stripAnsi(ln.text)], line: ln.no, lineEnd: ln.no, chars: ln.text.length });
+  }
+  if (pending) emit(pending);
+  closeStep();
+
+  if (tooLong > 1) sink.warn(null, `${tooLong} lines longer than ${maxLineBytes} bytes were skipped`);
+  if (badUtf8 > 1) sink.warn(null, `${badUtf8} lines had invalid UTF-8`);
+  if (badStamps > 1) sink.warn(null, `${badStamps} lines had an invalid timestamp and were read as continuations`);
+  if (!sawStamp && untimedBeforeFirst > 0) {
+    sink.warn(null, `no timestamps in this log: ${untimedBeforeFirst} lines imported without times, in file order`);
+  } else if (untimedBeforeFirst > 0) {
+    sink.warn(1, `${untimedBeforeFirst} line(s) before the first timestamped line have no time`);
+  }
+  if (physical === 0) sink.warn(null, 'empty log file');
+
+  if (place.kind === 'step' && place.stepNumber !== null) {
+    sink.step({
+      job: place.job,
+      number: place.stepNumber,
+      name: place.stepName ?? `Step ${place.stepNumber}`,
+      uses: stepFileUses(place.stepName),
+      started_at: firstTs,
+      completed_at: lastTs,
+      conclusion: null,
+      origin: 'files',
+      line: null,
+      raw: file.relPath,
+    });
+  }
+}
+
+/** A step file named `Run owner/repo@ref` (when GitHub kept the slash) names its action. */
+function stepFileUses(name: string | null): string | null {
+  if (!name) return null;
+  if (name.startsWith('Run ')) return usesFromTitle(name.slice(4));
+  if (name.startsWith('Post Run ')) return usesFromTitle(name.slice(9));
+  return null;
+}

@@ -1,0 +1,321 @@
+/**
+ * One import, start to end: open each input (container.ts), offer every file to the importers (registry.ts),
+ * write records (writer.ts) into a new case file, run the analysis (finalizeCase), and move the case into place.
+ *
+ * - The case is built in `<casePath>.partial-<random>` and renamed over `casePath` only on success; an existing
+ *   case is replaced only with `force`. On failure or cancel the partial file (and its -wal/-shm) is removed.
+ * - `meta` holds `run` (the manifest's run, merged with what other sources told), `policy` (the manifest's, else
+ *   the first one given), `inputs` ([{path, sha256, bytes}]) and `import` (date, offsets, time of import).
+ * - Nothing recognised at all: ImportError. Unknown files: warnings. Every warning is stored in `warnings` and
+ *   returned in the summary.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ImportWarning, Policy, RunInfo } from '../../shared/model';
+import { formatNanos, NANOS_PER_SECOND, tryParseRfc3339 } from '../../shared/time';
+import { finalizeCase } from '../analysis/finalize';
+import { createCase, type Db } from '../db/open';
+import { listFolderFiles, openContainer, type ContainerOptions } from './container';
+import { notRecognisedMessage, pickImporter } from './registry';
+import { ImportCancelledError } from './errors';
+import { ImportError, type ImportContext } from './types';
+import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
+
+export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
+
+export interface ImportProgress {
+  phase: ImportPhase;
+  file?: string;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface ImportCounts {
+  network: number;
+  dns: number;
+  processes: number;
+  process_events: number;
+  log_lines: number;
+  steps: number;
+  files: number;
+}
+
+export interface ImportSummary {
+  case: string;
+  inputs: { path: string; sha256: string; bytes: number }[];
+  counts: ImportCounts;
+  warnings: ImportWarning[];
+}
+
+export interface RunImportOptions {
+  inputs: string[];
+  casePath: string;
+  force?: boolean;
+  /** Day for time-of-day sources (ns; any time of that UTC day). Default: the manifest's run start. */
+  date?: bigint | null;
+  /** Clock offsets in seconds, keyed by input path (as given), a file's display name, or a format name. */
+  offsets?: Record<string, number>;
+  contextSeconds?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: ImportProgress) => void;
+  /** Where spooled archives go (default: the OS temp dir). */
+  tempRoot?: string;
+  /** Container safety limits (tests lower them). */
+  limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth'>;
+}
+
+export { ImportCancelledError };
+
+const DAY_NS = 86_400n * NANOS_PER_SECOND;
+const utcMidnight = (ns: bigint): bigint => ns - (((ns % DAY_NS) + DAY_NS) % DAY_NS);
+
+function errMsg(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function removeCaseFiles(p: string): void {
+  for (const f of [p, `${p}-wal`, `${p}-shm`, `${p}-journal`]) {
+    try {
+      fs.rmSync(f, { force: true });
+    } catch {
+      /* best effort */
+    }
+  }
+}
+
+async function inputSize(p: string): Promise<number> {
+  try {
+    const st = fs.statSync(p);
+    if (st.isDirectory()) return (await listFolderFiles(p)).reduce((s, f) => s + f.size, 0);
+    return st.size;
+  } catch {
+    return 0;
+  }
+}
+
+function offsetSeconds(offsets: Record<string, number> | undefined, keys: string[]): number {
+  if (!offsets) return 0;
+  for (const k of keys) {
+    const v = offsets[k];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  }
+  return 0;
+}
+
+const secondsToNs = (s: number): bigint => BigInt(Math.round(s * 1e9));
+
+export async function runImport(opts: RunImportOptions): Promise<ImportSummary> {
+  if (!opts.inputs.length) throw new ImportError('no input given');
+  const casePath = path.resolve(opts.casePath);
+  if (fs.existsSync(casePath) && !opts.force) {
+    throw new ImportError(`case file already exists: ${casePath} (use --force to replace it)`);
+  }
+  const signal = opts.signal ?? new AbortController().signal;
+  if (signal.aborted) throw new ImportCancelledError();
+  for (const input of opts.inputs) {
+    const abs = path.resolve(input);
+    if (abs === casePath) throw new ImportError(`the case file cannot be one of the inputs: ${input}`);
+    if (casePath.startsWith(abs + path.sep) && fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new ImportError(`the case file cannot be inside an input folder (evidence is never written to): ${casePath}`);
+    }
+  }
+
+  fs.mkdirSync(path.dirname(casePath), { recursive: true });
+  const partial = `${casePath}.partial-${randomBytes(6).toString('hex')}`;
+  let db: Db | null = null;
+  try {
+    db = createCase(partial);
+    const progressTotal = { bytes: 0 };
+    const summary = await load(db, opts, casePath, signal, progressTotal);
+    db.pragma('journal_mode = DELETE'); // one self-contained file, readable read-only
+    db.close();
+    db = null;
+    if (signal.aborted) throw new ImportCancelledError();
+    if (fs.existsSync(casePath)) {
+      if (!opts.force) throw new ImportError(`case file already exists: ${casePath} (use --force to replace it)`);
+      for (const f of [`${casePath}-wal`, `${casePath}-shm`]) fs.rmSync(f, { force: true });
+    }
+    fs.renameSync(partial, casePath);
+    opts.onProgress?.({ phase: 'done', bytesDone: progressTotal.bytes, bytesTotal: progressTotal.bytes });
+    return summary;
+  } catch (e) {
+    if (db) {
+      try {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        db.close();
+      } catch {
+        /* closing a broken db is best effort */
+      }
+    }
+    removeCaseFiles(partial);
+    if (signal.aborted && !(e instanceof ImportCancelledError)) throw new ImportCancelledError();
+    throw e;
+  }
+}
+
+async function load(db: Db, opts: RunImportOptions, casePath: string, signal: AbortSignal, total: { bytes: number }): Promise<ImportSummary> {
+  const writer = new CaseWriter(db);
+  const warnings: ImportWarning[] = [];
+  const ctx: ImportContext = { date: opts.date == null ? null : utcMidnight(opts.date), signal };
+  const dateGiven = ctx.date !== null;
+  let run: RunInfo | null = null;
+  let policy: Policy | null = null;
+  let recognised = 0;
+  let manifestSeen = false;
+  const inputs: ImportSummary['inputs'] = [];
+
+  let bytesTotal = 0;
+  for (const input of opts.inputs) bytesTotal += await inputSize(input);
+  total.bytes = bytesTotal;
+  let bytesBefore = 0; // of earlier inputs
+  let lastProgress = 0;
+  let lastDone = 0;
+  const progress = (phase: ImportPhase, done: number, file?: string, force = false) => {
+    lastDone = done;
+    if (!opts.onProgress) return;
+    const now = Date.now();
+    if (!force && now - lastProgress < 100) return;
+    lastProgress = now;
+    opts.onProgress({ phase, ...(file ? { file } : {}), bytesDone: Math.min(done, bytesTotal), bytesTotal });
+  };
+
+  // Warnings from the container and the registry (unknown files, skipped members), capped per input; importers'
+  // own warnings are capped per file by the writer.
+  let inputWarnings = 0;
+  const addWarning = (sourceId: number | null, w: ImportWarning, capped = false) => {
+    if (capped && ++inputWarnings > MAX_WARNINGS_PER_SOURCE) return;
+    warnings.push(w);
+    writer.warning(sourceId, w);
+  };
+
+  for (const input of opts.inputs) {
+    if (signal.aborted) throw new ImportCancelledError();
+    const keyToSource = new Map<number, number>();
+    let topKey: number | null = null;
+    let currentFile: string | undefined;
+    const size = await inputSize(input);
+    const container = openContainer(input, {
+      signal,
+      tempRoot: opts.tempRoot,
+      ...opts.limits,
+      onSource: (node) => {
+        const parentId = node.parentKey === null ? null : (keyToSource.get(node.parentKey) ?? null);
+        const id = writer.addSource({ parentId, path: node.name, member: node.member });
+        keyToSource.set(node.key, id);
+        if (node.parentKey === null) topKey = node.key;
+      },
+      onHashed: (key, sha256, bytes) => {
+        const id = keyToSource.get(key);
+        if (id !== undefined) writer.setSourceHash(id, sha256, bytes);
+        if (key === topKey) inputs.push({ path: input, sha256, bytes });
+      },
+      onWarning: (w) => addWarning(null, w, true),
+      onBytes: (phase, n) => progress(phase, bytesBefore + Math.min(n, size), currentFile),
+    });
+    for await (const entry of container) {
+      if (signal.aborted) break;
+      currentFile = entry.file.name;
+      progress('reading', lastDone, currentFile, true);
+      const pick = pickImporter(entry.file, undefined, (imp, e) =>
+        addWarning(keyToSource.get(entry.key) ?? null, { file: entry.file.name, line: null, message: `${imp.format}: sniff failed: ${errMsg(e)}` }),
+      );
+      const sourceId = keyToSource.get(entry.key) ?? null;
+      if (!pick) {
+        addWarning(sourceId, { file: entry.file.name, line: null, message: notRecognisedMessage(entry.file) }, true);
+        continue;
+      }
+      const format = pick.importer.format;
+      const offSec = offsetSeconds(opts.offsets, [input, path.resolve(input), entry.file.name, entry.file.relPath, format]);
+      const offNs = secondsToNs(offSec);
+      if (sourceId !== null) writer.setSourceFormat(sourceId, format, offNs);
+      const sink = writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
+        run: (info) => {
+          // The manifest's run wins; other sources only fill in what it does not say.
+          run = format === 'bundle-manifest' ? { ...run, ...info } : { ...info, ...run };
+          if (!dateGiven && ctx.date === null) {
+            const start = tryParseRfc3339(info.started_at);
+            if (start !== null) ctx.date = utcMidnight(start);
+          }
+        },
+        policy: (p) => {
+          if (!policy || (p.origin === 'manifest' && policy.origin !== 'manifest')) policy = p;
+        },
+        warning: (w, stored) => {
+          if (stored) warnings.push(w);
+        },
+      });
+      try {
+        await pick.importer.read(entry.file, entry.stream, sink, ctx);
+      } catch (e) {
+        if (signal.aborted) break;
+        sink.warn(null, `${format}: cannot read the rest of the file: ${errMsg(e)}`);
+      } finally {
+        sink.finish();
+      }
+      recognised++;
+      if (format === 'bundle-manifest') manifestSeen = true;
+    }
+    if (signal.aborted) {
+      await container.return(undefined);
+      throw new ImportCancelledError();
+    }
+    if (inputWarnings > MAX_WARNINGS_PER_SOURCE) {
+      addWarning(null, { file: input, line: null, message: `${inputWarnings - MAX_WARNINGS_PER_SOURCE} further warning(s) about files in this input not shown (${inputWarnings} in all)` });
+    }
+    inputWarnings = 0;
+    bytesBefore += size;
+    lastDone = bytesBefore;
+  }
+
+  if (recognised === 0) {
+    const why = warnings.slice(0, 5).map((w) => `${w.file ?? ''}${w.line ? `:${w.line}` : ''}: ${w.message}`);
+    throw new ImportError(
+      `nothing recognised in ${opts.inputs.join(', ')}: not a run bundle, a GitHub Actions log or a known telemetry format` +
+        (why.length ? `\n  ${why.join('\n  ')}` : ''),
+    );
+  }
+  if (!manifestSeen) {
+    addWarning(null, { file: null, line: null, message: 'no manifest.json: run info, steps and policy come only from the other files' });
+  }
+
+  writer.setMeta('run', run);
+  writer.setMeta('policy', policy);
+  writer.setMeta('inputs', inputs);
+  writer.setMeta('import', {
+    date: ctx.date === null ? null : formatNanos(ctx.date).slice(0, 10),
+    date_origin: dateGiven ? 'option' : ctx.date === null ? null : 'manifest',
+    offsets: opts.offsets ?? {},
+    imported_at: new Date().toISOString(),
+    case_file: casePath,
+  });
+  writer.commit();
+
+  // Analysis. Its warnings are stored after it (it runs its own transactions).
+  progress('finalizing', bytesTotal, undefined, true);
+  const late: ImportWarning[] = [];
+  finalizeCase(db, {
+    contextSeconds: opts.contextSeconds,
+    warn: (w) => late.push(w),
+    onProgress: (phase) => progress('finalizing', bytesTotal, phase, true),
+  });
+  if (signal.aborted) throw new ImportCancelledError();
+  const idOf = db.prepare('SELECT id FROM sources WHERE path = ? ORDER BY id LIMIT 1');
+  for (const w of late) {
+    const r = w.file === null ? undefined : (idOf.get(w.file) as { id: number } | undefined);
+    addWarning(r ? Number(r.id) : null, w);
+  }
+  writer.commit();
+
+  const count = (table: string) => Number((db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
+  const counts: ImportCounts = {
+    network: count('network'),
+    dns: count('dns'),
+    processes: count('processes'),
+    process_events: count('process_events'),
+    log_lines: count('log_lines'),
+    steps: count('steps'),
+    files: count('file_events'),
+  };
+  return { case: casePath, inputs, counts, warnings };
+}

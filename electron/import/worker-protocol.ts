@@ -1,0 +1,10 @@
+/** Messages between the import worker (worker.ts) and its client (worker-client.ts). Types only. */
+import type { ImportProgress, ImportSummary, RunImportOptions } from './run-import';
+
+/** What the worker receives as `workerData`: runImport's options without the callbacks and the signal. */
+export type WorkerImportOptions = Omit<RunImportOptions, 'signal' | 'onProgress'>;
+
+export type WorkerMessage =
+  | { type: 'progress'; progress: ImportProgress }
+  | { type: 'done'; summary: ImportSummary }
+  | { type: 'error'; error: { kind: 'cancelled' | 'import' | 'internal'; message: string; stack?: string } };

@@ -1,0 +1,260 @@
+/**
+ * The import's only writer: `sources`, `warnings`, `meta` and every evidence table. Rows go through prepared
+ * statements inside batched transactions (`batchSize` rows per COMMIT). `sinkFor` gives each source file its
+ * RecordSink: it applies the source's clock offset to every time, writes JSON arrays as JSON text, writes DNS
+ * answers also into `dns_answers`, counts rows, and reports warnings under the file's display name.
+ */
+import type { Statement } from 'better-sqlite3';
+import type {
+  DetectionRecord,
+  DnsRecord,
+  FileEventRecord,
+  ImportWarning,
+  LogLineRecord,
+  NetworkRecord,
+  Policy,
+  ProcessEventRecord,
+  RunInfo,
+  StepRecord,
+} from '../../shared/model';
+import type { Nanos } from '../../shared/time';
+import type { Db } from '../db/open';
+import type { RecordSink } from './types';
+
+export const DEFAULT_BATCH_SIZE = 5000;
+/** Warnings stored per source file; beyond it they are only counted (one summary warning at the end). */
+export const MAX_WARNINGS_PER_SOURCE = 1000;
+
+export interface RecordCounts {
+  steps: number;
+  log_lines: number;
+  process_events: number;
+  network: number;
+  dns: number;
+  file_events: number;
+  detections: number;
+}
+
+export const emptyCounts = (): RecordCounts => ({ steps: 0, log_lines: 0, process_events: 0, network: 0, dns: 0, file_events: 0, detections: 0 });
+
+export function totalRecords(c: RecordCounts): number {
+  return c.steps + c.log_lines + c.process_events + c.network + c.dns + c.file_events + c.detections;
+}
+
+export interface SinkHooks {
+  run?: (info: RunInfo) => void;
+  policy?: (p: Policy) => void;
+  /** Every warning, after it is stored (or suppressed: then `stored` is false). */
+  warning?: (w: ImportWarning, stored: boolean) => void;
+}
+
+/** A RecordSink for one source file, with its counts. Call `finish()` when the file is done. */
+export interface FileSink extends RecordSink {
+  readonly counts: RecordCounts;
+  readonly warnings: number;
+  finish(): void;
+}
+
+const j = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+const shift = (t: Nanos | null | undefined, off: bigint): Nanos | null => (t === null || t === undefined ? null : t + off);
+
+export class CaseWriter {
+  private pending = 0;
+  private readonly st: Record<string, Statement>;
+
+  constructor(
+    readonly db: Db,
+    private readonly batchSize = DEFAULT_BATCH_SIZE,
+  ) {
+    const p = (sql: string) => db.prepare(sql);
+    this.st = {
+      source: p('INSERT INTO sources (parent_id, path, member, format, sha256, bytes, offset_ns) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      sourceHash: p('UPDATE sources SET sha256 = ?, bytes = ? WHERE id = ?'),
+      sourceFormat: p('UPDATE sources SET format = ?, offset_ns = ? WHERE id = ?'),
+      warning: p('INSERT INTO warnings (source_id, file, line, message) VALUES (?, ?, ?, ?)'),
+      meta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      step: p(
+        'INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      log: p(
+        'INSERT INTO log_lines (job, step_number, seq, ts, raw, text, marker, file_kind, source_id, line, line_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      proc: p(
+        'INSERT INTO process_events (ts, event, pid, ppid, exe, args, cwd, uid, exit_code, key, parent_key, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      net: p(
+        `INSERT INTO network (ts, pid, process_name, domain, domain_origin, ip, port, protocol, status, http_method, http_host, http_path,
+          http_status, policy_matched, policy_reason, tool_name, tool_sha256, command_line, exe, source_id, line, raw)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      dns: p('INSERT INTO dns (ts, domain, type, answers, pid, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      dnsAnswer: p('INSERT INTO dns_answers (dns_id, ip, ts, domain) VALUES (?, ?, ?, ?)'),
+      file: p('INSERT INTO file_events (ts, pid, exe, path, op, sha256, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      det: p('INSERT INTO detections (det_id, kind, severity, title, ts, endpoint, pid, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    };
+  }
+
+  /** Count one row; opens a transaction when none is open and commits every `batchSize` rows. */
+  private row(): void {
+    if (!this.db.inTransaction) this.db.exec('BEGIN');
+    if (++this.pending >= this.batchSize) this.commit();
+  }
+
+  commit(): void {
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.pending = 0;
+  }
+
+  rollback(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.pending = 0;
+  }
+
+  addSource(s: { parentId: number | null; path: string; member: string | null; format?: string | null; sha256?: string; bytes?: number; offsetNs?: bigint }): number {
+    this.row();
+    const r = this.st.source!.run(s.parentId, s.path, s.member, s.format ?? null, s.sha256 ?? '', s.bytes ?? 0, s.offsetNs ?? 0n);
+    return Number(r.lastInsertRowid);
+  }
+
+  setSourceHash(id: number, sha256: string, bytes: number): void {
+    this.row();
+    this.st.sourceHash!.run(sha256, bytes, id);
+  }
+
+  setSourceFormat(id: number, format: string, offsetNs: bigint): void {
+    this.row();
+    this.st.sourceFormat!.run(format, offsetNs, id);
+  }
+
+  warning(sourceId: number | null, w: ImportWarning): void {
+    this.row();
+    this.st.warning!.run(sourceId, w.file, w.line, w.message);
+  }
+
+  setMeta(key: string, value: unknown): void {
+    this.row();
+    this.st.meta!.run(key, JSON.stringify(value));
+  }
+
+  /** The sink for one source file. `offsetNs` is added to every time it writes. */
+  sinkFor(sourceId: number, displayName: string, offsetNs: bigint, hooks: SinkHooks = {}): FileSink {
+    const st = this.st;
+    const storeWarning = (w: ImportWarning) => this.warning(sourceId, w);
+    const counts = emptyCounts();
+    let warnings = 0;
+    const off = offsetNs;
+    const row = () => this.row();
+    const warn = (line: number | null, message: string) => {
+      warnings++;
+      const w: ImportWarning = { file: displayName, line, message };
+      if (warnings <= MAX_WARNINGS_PER_SOURCE) {
+        this.warning(sourceId, w);
+        hooks.warning?.(w, true);
+      } else hooks.warning?.(w, false);
+    };
+    const sink: FileSink = {
+      counts,
+      get warnings() {
+        return warnings;
+      },
+      run(info: RunInfo) {
+        hooks.run?.(info);
+      },
+      policy(p: Policy) {
+        hooks.policy?.(p);
+      },
+      step(r: StepRecord) {
+        row();
+        st.step!.run(r.job, r.number, r.name, r.uses, shift(r.started_at, off), shift(r.completed_at, off), r.conclusion, r.origin, sourceId, r.line, r.raw);
+        counts.steps++;
+      },
+      logLine(r: LogLineRecord) {
+        row();
+        st.log!.run(r.job, r.step_number, r.seq, shift(r.ts, off), r.text, r.plain, r.marker, r.file_kind, sourceId, r.line, r.line_end);
+        counts.log_lines++;
+      },
+      processEvent(r: ProcessEventRecord) {
+        row();
+        st.proc!.run(
+          r.ts + off,
+          r.event,
+          r.pid,
+          r.ppid ?? null,
+          r.exe ?? null,
+          j(r.args),
+          r.cwd ?? null,
+          r.uid ?? null,
+          r.exit_code ?? null,
+          r.key ?? null,
+          r.parent_key ?? null,
+          r.origin,
+          sourceId,
+          r.line,
+          r.raw,
+        );
+        counts.process_events++;
+      },
+      network(r: NetworkRecord) {
+        row();
+        st.net!.run(
+          r.ts + off,
+          r.pid,
+          r.process,
+          r.domain,
+          r.domain ? 'record' : null,
+          r.ip,
+          r.port,
+          r.protocol || 'tcp',
+          r.status || 'allowed',
+          r.http?.method ?? null,
+          r.http?.host ?? null,
+          r.http?.path ?? null,
+          r.http?.status_code ?? null,
+          r.policy?.matched ?? null,
+          r.policy?.reason ?? null,
+          r.tool?.name ?? null,
+          r.tool?.sha256 ?? null,
+          r.command_line ?? null,
+          r.exe ?? null,
+          sourceId,
+          r.line,
+          r.raw,
+        );
+        counts.network++;
+      },
+      dns(r: DnsRecord) {
+        row();
+        const ts = r.ts + off;
+        const id = st.dns!.run(ts, r.domain, r.type, JSON.stringify(r.answers), r.pid, sourceId, r.line, r.raw).lastInsertRowid;
+        for (const ip of r.answers) {
+          row();
+          st.dnsAnswer!.run(id, ip, ts, r.domain);
+        }
+        counts.dns++;
+      },
+      fileEvent(r: FileEventRecord) {
+        row();
+        st.file!.run(r.ts + off, r.pid, r.exe, r.path, r.op, r.sha256, sourceId, r.line, r.raw);
+        counts.file_events++;
+      },
+      detection(r: DetectionRecord) {
+        row();
+        st.det!.run(r.det_id, r.kind, r.severity, r.title, shift(r.ts, off), r.endpoint, r.pid, sourceId, r.line, r.raw);
+        counts.detections++;
+      },
+      warn,
+      finish() {
+        if (warnings > MAX_WARNINGS_PER_SOURCE) {
+          const w: ImportWarning = {
+            file: displayName,
+            line: null,
+            message: `${warnings - MAX_WARNINGS_PER_SOURCE} further warning(s) for this file not shown (${warnings} in all)`,
+          };
+          storeWarning(w);
+          hooks.warning?.(w, true);
+        }
+      },
+    };
+    return sink;
+  }
+}

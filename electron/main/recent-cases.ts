@@ -1,0 +1,64 @@
+/**
+ * "Open Recent": the last case files opened, newest first, kept in `<userData>/recent-cases.json`.
+ * A missing, unreadable or malformed file is an empty list (the app must start regardless); writes are atomic.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const RECENT_FILE_NAME = 'recent-cases.json';
+export const RECENT_LIMIT = 10;
+
+export interface RecentCase {
+  /** Absolute path of the case file. */
+  path: string;
+  /** What the menu shows (the case title, else the file name). */
+  title: string;
+  opened_at: string;
+}
+
+function isRecentCase(v: unknown): v is RecentCase {
+  if (!v || typeof v !== 'object') return false;
+  const r = v as Record<string, unknown>;
+  return typeof r.path === 'string' && r.path.length > 0 && typeof r.title === 'string' && typeof r.opened_at === 'string';
+}
+
+export function readRecent(file: string): RecentCase[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  try {
+    const data = JSON.parse(text) as { cases?: unknown };
+    return Array.isArray(data.cases) ? data.cases.filter(isRecentCase).slice(0, RECENT_LIMIT) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function writeRecent(file: string, cases: RecentCase[]): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify({ version: 1, cases: cases.slice(0, RECENT_LIMIT) }, null, 2) + '\n');
+  fs.renameSync(tmp, file);
+}
+
+/** Put `casePath` first (once), keep at most RECENT_LIMIT, save, and return the new list. */
+export function addRecent(file: string, casePath: string, title: string, now: Date = new Date()): RecentCase[] {
+  const abs = path.resolve(casePath);
+  const cases = [{ path: abs, title: title || path.basename(abs), opened_at: now.toISOString() }, ...readRecent(file).filter((c) => c.path !== abs)];
+  writeRecent(file, cases);
+  return cases.slice(0, RECENT_LIMIT);
+}
+
+export function removeRecent(file: string, casePath: string): RecentCase[] {
+  const abs = path.resolve(casePath);
+  const cases = readRecent(file).filter((c) => c.path !== abs);
+  writeRecent(file, cases);
+  return cases;
+}
+
+export function clearRecent(file: string): void {
+  writeRecent(file, []);
+}

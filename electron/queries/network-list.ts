@@ -1,0 +1,162 @@
+/**
+ * The network table's queries: one filtered, sorted window of calls (`network.query`), the position of one call in
+ * that order (`network.indexOf`), and the first call at or after a time (`network.indexAt`). Only the requested
+ * window leaves the database; the total is a COUNT.
+ */
+import type Database from 'better-sqlite3';
+import type { Db } from '../db/open';
+import type { NetworkRow, ParsedParams, Result } from '../../shared/api';
+import { parseRfc3339, TimeError } from '../../shared/time';
+import { CALL_COLUMNS, CALL_JOINS, networkRow } from './network-rows';
+import { readPolicy } from './policy';
+import { numOr0, QueryError, str, type Row } from './values';
+
+type Filter = ParsedParams<'network.query'>['filter'];
+type Sort = ParsedParams<'network.query'>['sort'];
+type Dir = ParsedParams<'network.query'>['dir'];
+
+/** Base name of a path column in SQL (`/usr/bin/curl` -> `curl`). */
+const basenameSql = (col: string) => `replace(${col}, rtrim(${col}, replace(${col}, '/', '')), '')`;
+/** The label the table shows in its Process column. */
+const PROCESS_LABEL = `coalesce(n.process_name, ${basenameSql('p.exe')}, ${basenameSql('n.exe')})`;
+
+/** ORDER BY keys per sortable column; every order ends on ts and id so it is total and stable. */
+const SORT_KEYS: Record<Sort, string[]> = {
+  ts: ['n.ts'],
+  process: [`${PROCESS_LABEL} IS NULL`, `lower(${PROCESS_LABEL})`],
+  domain: ['coalesce(n.domain, n.ip) IS NULL', 'lower(coalesce(n.domain, n.ip))'],
+  endpoint: ['n.endpoint IS NULL', 'n.endpoint', 'n.port'],
+  http: ['n.http_method IS NULL', 'n.http_method', 'n.http_path'],
+  status: ['n.status', 'n.http_status IS NULL', 'n.http_status'],
+  finding: ['n.finding_id IS NULL', 'f.kind', 'n.finding_id'],
+};
+
+function orderBy(sort: Sort, dir: Dir): string {
+  const d = dir === 'desc' ? 'DESC' : 'ASC';
+  // "IS NULL" keys keep empty cells last whatever the direction.
+  const keys = SORT_KEYS[sort].map((k) => (k.endsWith('IS NULL') ? `${k} ASC` : `${k} ${d}`));
+  return [...keys, `n.ts ${d}`, `n.id ${d}`].join(', ');
+}
+
+function timeParam(name: string, v: string): bigint {
+  try {
+    return parseRfc3339(v);
+  } catch (e) {
+    throw new QueryError(`${name}: ${e instanceof TimeError ? e.message : String(e)}`);
+  }
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+
+function where(filter: Filter): { sql: string; args: (string | number | bigint)[] } {
+  const parts: string[] = [];
+  const args: (string | number | bigint)[] = [];
+  if (filter.findingsOnly) parts.push('n.finding_id IS NOT NULL');
+  if (filter.processId !== undefined) {
+    parts.push('n.process_id = ?');
+    args.push(filter.processId);
+  }
+  if (filter.from !== undefined) {
+    parts.push('n.ts >= ?');
+    args.push(timeParam('from', filter.from));
+  }
+  if (filter.to !== undefined) {
+    parts.push('n.ts <= ?');
+    args.push(timeParam('to', filter.to));
+  }
+  const q = filter.search?.trim();
+  if (q) {
+    const cols = [
+      'n.domain',
+      'n.ip',
+      PROCESS_LABEL,
+      'n.http_path',
+      'n.http_host',
+      'n.endpoint',
+      'n.command_line',
+      'p.exe',
+      'CAST(n.pid AS TEXT)',
+    ];
+    // Every word must match some column (case-insensitive for ASCII, as LIKE is).
+    for (const word of q.split(/\s+/).slice(0, 8)) {
+      parts.push(`(${cols.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+      for (let i = 0; i < cols.length; i++) args.push(`%${escapeLike(word)}%`);
+    }
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
+}
+
+const FROM = `FROM network n ${CALL_JOINS} LEFT JOIN processes p ON p.id = n.process_id`;
+
+/** Prepared statements are cached per SQL text: the table asks for many windows of the same order. */
+class NetworkList {
+  private readonly stmts = new Map<string, Database.Statement<unknown[]>>();
+  private readonly hasPolicy: boolean;
+
+  constructor(private readonly db: Db) {
+    this.hasPolicy = readPolicy(db) !== null;
+  }
+
+  private stmt(sql: string) {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql).safeIntegers(true);
+      if (this.stmts.size > 64) this.stmts.clear();
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  query(p: ParsedParams<'network.query'>): Result<'network.query'> {
+    const w = where(p.filter);
+    const total = numOr0((this.stmt(`SELECT count(*) AS n ${FROM} ${w.sql}`).get(...w.args) as Row).n);
+    const rows = this.stmt(
+      `SELECT ${CALL_COLUMNS}, ${PROCESS_LABEL} AS proc_label ${FROM} ${w.sql} ORDER BY ${orderBy(p.sort, p.dir)} LIMIT ? OFFSET ?`,
+    ).all(...w.args, p.limit, p.offset) as Row[];
+    return { total, rows: rows.map((r) => this.row(r)) };
+  }
+
+  indexOf(p: ParsedParams<'network.indexOf'>): Result<'network.indexOf'> {
+    const w = where(p.filter);
+    const r = this.stmt(
+      `SELECT rn FROM (SELECT n.id AS id, row_number() OVER (ORDER BY ${orderBy(p.sort, p.dir)}) - 1 AS rn ${FROM} ${w.sql}) WHERE id = ?`,
+    ).get(...w.args, p.id) as Row | undefined;
+    return { index: r ? numOr0(r.rn) : -1 };
+  }
+
+  /** Index (in the filtered list, time order) of the first call at or after `ts`, else the last one before it. */
+  indexAt(p: ParsedParams<'network.indexAt'>): Result<'network.indexAt'> {
+    const w = where(p.filter);
+    const ts = timeParam('ts', p.ts);
+    const cond = w.sql ? `${w.sql} AND` : 'WHERE';
+    const before = numOr0((this.stmt(`SELECT count(*) AS n ${FROM} ${cond} n.ts < ?`).get(...w.args, ts) as Row).n);
+    const total = numOr0((this.stmt(`SELECT count(*) AS n ${FROM} ${w.sql}`).get(...w.args) as Row).n);
+    if (total === 0) return { index: -1 };
+    return { index: Math.min(before, total - 1) };
+  }
+
+  private row(r: Row): NetworkRow {
+    const row = networkRow(r, this.hasPolicy);
+    if (row.process_name === null) row.process_name = str(r.proc_label);
+    return row;
+  }
+}
+
+const lists = new WeakMap<Db, NetworkList>();
+function listFor(db: Db): NetworkList {
+  let l = lists.get(db);
+  if (!l) lists.set(db, (l = new NetworkList(db)));
+  return l;
+}
+
+export function queryNetwork(db: Db, p: ParsedParams<'network.query'>): Result<'network.query'> {
+  return listFor(db).query(p);
+}
+
+export function networkIndexOf(db: Db, p: ParsedParams<'network.indexOf'>): Result<'network.indexOf'> {
+  return listFor(db).indexOf(p);
+}
+
+export function networkIndexAt(db: Db, p: ParsedParams<'network.indexAt'>): Result<'network.indexAt'> {
+  return listFor(db).indexAt(p);
+}

@@ -1,0 +1,203 @@
+/**
+ * `runlens serve`: the renderer and the API contract over HTTP on 127.0.0.1 only. A random token (32 bytes, hex)
+ * guards every request: the first page load carries it as `?token=` and swaps it for an HttpOnly, SameSite=Strict
+ * cookie (then redirects to drop it from the address bar); scripts may also send it as `X-Runlens-Token`. Without
+ * it: 403. `Host` must name this server (no DNS rebinding); API calls must be JSON POSTs from this origin.
+ *   GET  /…               the built renderer (dist/renderer), strict CSP
+ *   POST /api/<method>    JSON params -> JSON envelope (shared/api.ts)
+ *   POST /api/upload?name=<relative path>   a file body, streamed to a temporary file -> { upload_id }
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApi, errorLine, type Api } from '../api/dispatch';
+import { runImportInWorker } from '../api/import-runner';
+import { isCaseFile } from '../cli/case-arg';
+import { defaultStaticDir, mimeFor, resolveStatic, SECURITY_HEADERS } from './static-files';
+import { UploadError, UploadStore } from './uploads';
+
+export const TOKEN_COOKIE = 'runlens_token';
+export const TOKEN_HEADER = 'x-runlens-token';
+const MAX_JSON_BYTES = 1024 * 1024;
+
+export interface ServeOptions {
+  /** A case file, or a bundle (folder, .zip, .tar.gz): imported first into the default case location (or reused). */
+  target: string;
+  /** 0 or absent: a free port. */
+  port?: number;
+  /** Never: the server listens on 127.0.0.1 only. */
+  host?: never;
+  /** The built renderer (default: dist/renderer). */
+  staticDir?: string;
+  /** Where cases imported from the page go (default: the import's default case location). */
+  caseDir?: string;
+  /** Upload size cap in bytes. */
+  maxUploadBytes?: number;
+  /** Where uploads are spooled (default: the OS temp folder). */
+  uploadDir?: string;
+  /** Import progress lines while a bundle target is imported (default: stderr). */
+  onImportProgress?: (line: string) => void;
+}
+
+export interface ServeHandle {
+  url: string;
+  close(): Promise<void>;
+  /** The case the server answers from now (changes after an import from the page). */
+  readonly casePath: string;
+}
+
+function sameToken(a: string | undefined, token: string): boolean {
+  if (!a || a.length !== token.length) return false;
+  return timingSafeEqual(Buffer.from(a), Buffer.from(token));
+}
+
+function cookie(req: http.IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return undefined;
+}
+
+function send(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}) {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
+  res.end(body);
+}
+
+const sendJson = (res: http.ServerResponse, status: number, value: unknown) =>
+  send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    n += c.length;
+    if (n > MAX_JSON_BYTES) throw new UploadError(413, 'request body too large');
+    chunks.push(c);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UploadError(400, 'request body is not JSON');
+  }
+}
+
+export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
+  const token = randomBytes(32).toString('hex');
+  const staticDir = opts.staticDir ?? defaultStaticDir();
+  if (!fs.existsSync(staticDir)) throw new Error(`the app is not built (no ${staticDir}); run \`npm run build\``);
+  let casePath = opts.target;
+  if (!isCaseFile(opts.target)) {
+    if (!fs.existsSync(opts.target)) throw new Error(`no such file or folder: ${opts.target}`);
+    const progress = opts.onImportProgress ?? ((l: string) => process.stderr.write(l + '\n'));
+    let last = '';
+    const r = await runImportInWorker({
+      inputs: [opts.target],
+      caseDir: opts.caseDir,
+      signal: new AbortController().signal,
+      onProgress: (p) => {
+        const line = `importing ${opts.target}: ${p.phase ?? ''}${p.fraction != null ? ` ${Math.round(p.fraction * 100)}%` : ''}`;
+        if (line !== last) progress(line);
+        last = line;
+      },
+    });
+    casePath = r.casePath;
+  }
+  const uploads = new UploadStore({ maxBytes: opts.maxUploadBytes, tmpRoot: opts.uploadDir });
+  const api: Api = createApi(casePath, {
+    resolveUploads: (ids) => uploads.resolve(ids),
+    allowPaths: false,
+    caseDir: opts.caseDir,
+  });
+  let port = 0;
+  const hostOk = (h: string | undefined) => h === `127.0.0.1:${port}` || h === `localhost:${port}`;
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) {
+        if (e instanceof UploadError) sendJson(res, e.status, { ok: false, error: e.message });
+        else sendJson(res, 500, { ok: false, error: errorLine(e) });
+      } else res.destroy();
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!hostOk(req.headers.host)) return send(res, 403, 'forbidden: unexpected Host header');
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+
+    // The first visit carries the token in the URL: set the cookie and drop the token from the address bar.
+    const qToken = url.searchParams.get('token');
+    if (qToken !== null && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (!sameToken(qToken, token)) return send(res, 403, 'forbidden: wrong token');
+      url.searchParams.delete('token');
+      return send(res, 303, '', 'text/plain; charset=utf-8', {
+        'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: url.pathname + url.search,
+      });
+    }
+    const given = (req.headers[TOKEN_HEADER] as string | undefined) ?? cookie(req, TOKEN_COOKIE);
+    if (!sameToken(given, token)) return send(res, 403, 'forbidden: this server needs the token from its start-up URL');
+
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') return send(res, 405, 'method not allowed', undefined, { Allow: 'POST' });
+      const origin = req.headers.origin;
+      if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
+        return send(res, 403, 'forbidden: cross-origin request');
+      }
+      const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+      if (method === 'upload') {
+        const name = url.searchParams.get('name');
+        if (!name) throw new UploadError(400, 'upload needs ?name=<file name>');
+        const len = req.headers['content-length'] ? Number(req.headers['content-length']) : null;
+        const r = await uploads.receive(req, name, Number.isFinite(len) ? len : null);
+        return sendJson(res, 200, { ok: true, value: r });
+      }
+      if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+        return sendJson(res, 415, { ok: false, error: 'API calls must be application/json' });
+      }
+      const params = await readJson(req);
+      return sendJson(res, 200, await api.call(method, params));
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', undefined, { Allow: 'GET, HEAD' });
+    const r = resolveStatic(staticDir, url.pathname);
+    if (!r.ok) return send(res, r.status, r.reason);
+    const st = fs.statSync(r.file);
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': mimeFor(r.file),
+      'Content-Length': String(st.size),
+      'Cache-Control': 'no-cache',
+    });
+    if (req.method === 'HEAD') return void res.end();
+    await new Promise<void>((resolve, reject) => {
+      fs.createReadStream(r.file).on('error', reject).on('end', resolve).pipe(res);
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  server.requestTimeout = 0; // uploads may be long; idle sockets still time out
+  server.headersTimeout = 60_000;
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    get casePath() {
+      return api.casePath;
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      api.close();
+      uploads.close();
+    },
+  };
+}

@@ -1,0 +1,305 @@
+/**
+ * The build log pane, for logs of millions of lines: display rows (step headers + lines, minus folded groups) are
+ * virtualized with a fixed row height, and lines are fetched by index in pages as they come into view, so the DOM
+ * holds only the rows on screen. It follows the shared focus: it scrolls to the line at the selected moment, marks
+ * that line and the step running then. Search runs on the server (next/previous) and highlights in view.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { LogOutline, LogRow } from '../../../shared/api';
+import { api } from '../api';
+import { clock, relative } from '../format';
+import { LineText } from '../log/line-text';
+import { buildRowModel, hiddenRanges } from '../log/row-model';
+import { appStore, select, useApp } from '../state/selection';
+import { usePageCache } from '../virtual/pages';
+import { useViewport } from '../virtual/useViewport';
+import { scrollTopFor, virtualWindow } from '../virtual/window';
+
+export const LOG_ROW_HEIGHT = 18;
+
+const MARK: Record<string, string> = { error: '✖', warning: '▲', notice: 'ℹ' };
+
+export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded?: (version: number) => void }) {
+  const caseVersion = useApp((s) => s.caseVersion);
+  const focus = useApp((s) => s.focus);
+  const selection = useApp((s) => s.selection);
+  const logTimes = useApp((s) => s.logTimes);
+  const steps = useApp((s) => s.steps);
+  const runningStep = steps.find((s) => s.id === focus.runningStepId) ?? null;
+  const [outline, setOutline] = useState<LogOutline | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [folded, setFolded] = useState<ReadonlySet<number>>(new Set());
+  const [cursorLine, setCursorLine] = useState(-1);
+  const [query, setQuery] = useState('');
+  const [match, setMatch] = useState<{ index: number; total: number } | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const vp = useViewport(scroller);
+
+  useEffect(() => {
+    let live = true;
+    setOutline(null);
+    setFolded(new Set());
+    api['log.outline']({}).then(
+      (o) => live && setOutline(o),
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [caseVersion]);
+
+  const cache = usePageCache<LogRow>(`log:${caseVersion}`, 500, (offset, limit) => api['log.window']({ offset, limit }));
+  const model = useMemo(
+    () => (outline ? buildRowModel(outline.total, outline.steps, hiddenRanges(outline.groups, folded)) : null),
+    [outline, folded],
+  );
+  const groupAt = useMemo(() => new Map((outline?.groups ?? []).map((g) => [g.start, g])), [outline]);
+  const rowCount = model?.rowCount ?? 0;
+  const win = virtualWindow(rowCount, LOG_ROW_HEIGHT, vp.scrollTop, vp.height);
+
+  // Fetch the lines of the rows in view.
+  useEffect(() => {
+    if (!model || win.count === 0) return;
+    let lo = Infinity, hi = -1;
+    for (let r = win.first; r < win.first + win.count; r++) {
+      const d = model.rowAt(r);
+      if (d?.kind === 'line') {
+        lo = Math.min(lo, d.index);
+        hi = Math.max(hi, d.index);
+      }
+    }
+    if (hi >= 0) cache.ensure(lo, hi);
+  });
+  useEffect(() => {
+    if (outline && (outline.total === 0 || cache.total !== null)) onLoaded?.(caseVersion);
+  }, [outline, cache.total, caseVersion, onLoaded]);
+
+  const scrollToLine = useCallback(
+    (line: number, center = true) => {
+      const el = scroller.current;
+      if (!el || !model || line < 0) return;
+      el.scrollTop = scrollTopFor(model.rowOfLine(line), model.rowCount, LOG_ROW_HEIGHT, el.clientHeight, el.scrollTop, center);
+    },
+    [model],
+  );
+
+  /** Unfold every group that hides `line`. */
+  const reveal = useCallback(
+    (line: number) => {
+      if (!outline) return;
+      const hiding = outline.groups.filter((g) => folded.has(g.start) && line > g.start && line <= g.end);
+      if (hiding.length) {
+        const next = new Set(folded);
+        hiding.forEach((g) => next.delete(g.start));
+        setFolded(next);
+      }
+    },
+    [outline, folded],
+  );
+
+  // Follow the focus: the selected log line, or the line at the selected moment.
+  const selectedLog = selection?.kind === 'log' ? selection.id : null;
+  useEffect(() => {
+    if (!outline) return;
+    let live = true;
+    const p =
+      selectedLog !== null
+        ? api['log.indexOfId']({ id: selectedLog })
+        : focus.ts
+          ? api['log.indexAt']({ ts: focus.ts })
+          : Promise.resolve({ index: -1 });
+    p.then(
+      (r) => {
+        if (!live) return;
+        setCursorLine(r.index);
+        if (r.index >= 0) reveal(r.index);
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [outline, selectedLog, focus.ts]);
+  useEffect(() => {
+    if (cursorLine >= 0) scrollToLine(cursorLine);
+    // Scroll once per new cursor (and after the model changed under it).
+  }, [cursorLine, scrollToLine]);
+
+  const runSearch = async (direction: 'next' | 'prev') => {
+    const q = query.trim();
+    if (!q) return;
+    const from = match ? match.index : direction === 'next' ? -1 : (outline?.total ?? 0);
+    try {
+      let r = await api['log.search']({ query: q, from, direction });
+      if (r.index < 0 && r.total_matches > 0) {
+        r = await api['log.search']({ query: q, from: direction === 'next' ? -1 : (outline?.total ?? 0), direction }); // wrap
+      }
+      setMatch({ index: r.index, total: r.total_matches });
+      if (r.index >= 0) {
+        reveal(r.index);
+        setTimeout(() => scrollToLine(r.index), 0);
+      }
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const toggleFold = (start: number) => {
+    const next = new Set(folded);
+    if (next.has(start)) next.delete(start);
+    else next.add(start);
+    setFolded(next);
+  };
+
+  const rows = [];
+  if (model) {
+    for (let r = win.first; r < win.first + win.count; r++) {
+      const d = model.rowAt(r);
+      if (!d) continue;
+      if (d.kind === 'step') {
+        const running = d.step.step_id === focus.runningStepId;
+        rows.push(
+          <div
+            key={`s${d.step.step_id}`}
+            className={`log-row log-step${running ? ' running' : ''}`}
+            data-step-id={d.step.step_id}
+            aria-current={running ? 'step' : undefined}
+          >
+            <span className="step-no">{d.step.number}</span>
+            <span className="step-name">{d.step.name}</span>
+            {running && <span className="badge run">running at the selected moment</span>}
+            <span className="dim step-lines">{(d.step.last - d.step.first + 1).toLocaleString()} lines</span>
+          </div>,
+        );
+        continue;
+      }
+      const line = cache.get(d.index);
+      if (!line) {
+        rows.push(
+          <div key={`l${d.index}`} className="log-row log-line placeholder" data-index={d.index}>
+            <span className="ln">{d.index + 1}</span>
+          </div>,
+        );
+        continue;
+      }
+      const g = groupAt.get(d.index);
+      const cls = [
+        'log-row log-line',
+        line.marker ? `m-${line.marker}` : '',
+        d.index === cursorLine ? 'cursor' : '',
+        line.step_id !== null && line.step_id === focus.runningStepId ? 'in-running' : '',
+        match && match.index === d.index ? 'match-current' : '',
+        selectedLog === line.id ? 'selected' : '',
+      ].join(' ');
+      rows.push(
+        <div
+          key={`l${d.index}`}
+          className={cls}
+          data-index={d.index}
+          data-line-id={line.id}
+          onClick={() => select({ kind: 'log', id: line.id }, { ts: line.ts, runningStepId: line.step_id })}
+        >
+          <span className="ln">{d.index + 1}</span>
+          <span className="ts">{logTimes === 'absolute' ? clock(line.ts) : relative(line.ts, origin)}</span>
+          <span className="mk" aria-label={line.marker && MARK[line.marker] ? line.marker : undefined}>
+            {g ? (
+              <button
+                type="button"
+                className="fold"
+                aria-expanded={!folded.has(d.index)}
+                aria-label={folded.has(d.index) ? 'Unfold group' : 'Fold group'}
+                onClick={(e) => {
+                  e.stopPropagation();
+                  toggleFold(d.index);
+                }}
+              >
+                {folded.has(d.index) ? '▸' : '▾'}
+              </button>
+            ) : (
+              (line.marker && MARK[line.marker]) ?? ''
+            )}
+          </span>
+          <span className="tx" style={line.depth ? { paddingLeft: Math.min(line.depth, 8) * 14 } : undefined}>
+            <LineText raw={line.raw} marker={line.marker} query={query.trim()} />
+            {g && folded.has(d.index) && <span className="badge dim">{(g.end - g.start).toLocaleString()} lines folded</span>}
+          </span>
+        </div>,
+      );
+    }
+  }
+
+  return (
+    <section aria-label="Build log" className="pane log-pane">
+      <div className="pane-bar">
+        <h2>Build log</h2>
+        <input
+          type="search"
+          aria-label="Search log"
+          placeholder="Search log"
+          value={query}
+          spellCheck={false}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setMatch(null);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') void runSearch(e.shiftKey ? 'prev' : 'next');
+          }}
+        />
+        <button type="button" onClick={() => void runSearch('prev')} aria-label="Previous match" disabled={!query.trim()}>
+          ↑
+        </button>
+        <button type="button" onClick={() => void runSearch('next')} aria-label="Next match" disabled={!query.trim()}>
+          ↓
+        </button>
+        <span className="count" aria-live="polite">
+          {match ? (match.total === 0 ? 'no match' : `${match.total.toLocaleString()} matching line${match.total === 1 ? '' : 's'}`) : ''}
+        </span>
+        <span className="spacer-flex" />
+        <button
+          type="button"
+          aria-pressed={logTimes === 'relative'}
+          onClick={() => appStore.set({ logTimes: logTimes === 'absolute' ? 'relative' : 'absolute' })}
+          title="Show times as UTC clock or relative to the job start"
+        >
+          {logTimes === 'absolute' ? 'UTC time' : 'Job time'}
+        </button>
+        <button type="button" onClick={() => setFolded(new Set(outline?.groups.map((g) => g.start)))} disabled={!outline?.groups.length}>
+          Fold all
+        </button>
+        <button type="button" onClick={() => setFolded(new Set())} disabled={folded.size === 0}>
+          Unfold all
+        </button>
+        <span className="count">{outline ? `${outline.total.toLocaleString()} lines` : 'loading…'}</span>
+      </div>
+      {(error || cache.error) && <div className="error-line" role="alert">{error ?? cache.error}</div>}
+      {runningStep && (
+        <div className="running-bar" aria-label="Running step" data-step-id={runningStep.id}>
+          <span className="badge run">running</span> step {runningStep.number} · {runningStep.name}
+          {runningStep.uses && <span className="dim"> ({runningStep.uses})</span>}
+          {focus.ts && <span className="dim"> at {clock(focus.ts)}</span>}
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              const el = scroller.current;
+              const row = model?.rowOfStep(runningStep.id) ?? -1;
+              if (el && model && row >= 0) el.scrollTop = scrollTopFor(row, model.rowCount, LOG_ROW_HEIGHT, el.clientHeight, el.scrollTop, false);
+            }}
+          >
+            go to step
+          </button>
+        </div>
+      )}
+      <div className="scroller log-scroller" ref={scroller} tabIndex={-1}>
+        <div className="spacer" style={{ height: win.height }}>
+          <div className="window" style={{ transform: `translateY(${win.top}px)` }}>
+            {rows}
+          </div>
+        </div>
+        {outline?.total === 0 && <div className="empty">This case holds no log lines.</div>}
+      </div>
+    </section>
+  );
+}

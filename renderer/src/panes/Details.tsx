@@ -1,0 +1,287 @@
+/**
+ * The Details pane: everything known about the selection. A call: its process chain (with "view parent" links),
+ * the step that started it and the step running then, the action, HTTP, policy verdict, log context and mentions.
+ * A process: command line, cwd, uid, times, exit code, children, calls, files. A log line: its text and step.
+ * Always the raw source record with its file and line. Every text from the bundle is rendered as text.
+ */
+import { useEffect, useState, type ReactNode } from 'react';
+import type { CallExplanation, LogRef, LogRow, ProcessDetails, ProcessRef, Result, StepRef } from '../../../shared/api';
+import { api } from '../api';
+import { baseName, clock, commandLine, fullTime } from '../format';
+import { select, useApp, type Selection } from '../state/selection';
+
+type RawTable = 'network' | 'processes' | 'log_lines';
+
+function useLoad<T>(key: string, load: () => Promise<T>): { value: T | null; error: string | null } {
+  const [state, setState] = useState<{ key: string; value: T | null; error: string | null }>({ key: '', value: null, error: null });
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (value) => live && setState({ key, value, error: null }),
+      (e: Error) => live && setState({ key, value: null, error: e.message }),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  return state.key === key ? state : { value: null, error: null };
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children ?? <span className="dim">—</span>}</dd>
+    </>
+  );
+}
+
+const stepText = (s: StepRef | null) => (s ? `${s.number} · ${s.name}` : null);
+
+function ProcLink({ p, label }: { p: ProcessRef; label?: string }) {
+  return (
+    <button type="button" className="link" onClick={() => select({ kind: 'process', id: p.id })} title={commandLine(p.args, p.exe)}>
+      {label ?? `${baseName(p.exe) || p.args[0] || '?'} (${p.pid})`}
+    </button>
+  );
+}
+
+function LogRefs({ refs, title }: { refs: LogRef[]; title: string }) {
+  return (
+    <section className="d-section" aria-label={title}>
+      <h3>
+        {title} <span className="dim">({refs.length})</span>
+      </h3>
+      {refs.length === 0 ? (
+        <p className="dim">none</p>
+      ) : (
+        <ol className="log-refs">
+          {refs.map((l) => (
+            <li key={l.id}>
+              <button type="button" className="link mono" onClick={() => select({ kind: 'log', id: l.id })}>
+                {clock(l.ts)}
+              </button>{' '}
+              {l.step !== null && <span className="dim">[{l.step}] </span>}
+              <span className="mono">{l.text}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function RawRecord({ table, id, version }: { table: RawTable; id: number; version: number }) {
+  const r = useLoad<Result<'raw.get'>>(`${version}:${table}:${id}`, () => api['raw.get']({ table, id }));
+  return (
+    <section className="d-section" aria-label="Raw record">
+      <h3>Raw record</h3>
+      {r.error && <p className="error-line">{r.error}</p>}
+      {r.value && (
+        <>
+          <p className="mono source-ref">
+            {r.value.file || '(no file)'}
+            {r.value.line !== null ? `:${r.value.line}` : ''}
+          </p>
+          <pre className="raw">{r.value.raw || '(no raw text)'}</pre>
+        </>
+      )}
+    </section>
+  );
+}
+
+function CallView({ id, version }: { id: number; version: number }) {
+  const r = useLoad<CallExplanation>(`${version}:call:${id}`, () => api['network.explain']({ id, window_seconds: 5, limit: 50 }));
+  if (r.error) return <p className="error-line" role="alert">{r.error}</p>;
+  const e = r.value;
+  if (!e) return <p className="dim">loading…</p>;
+  const chain = e.process ? [e.process, ...e.ancestors] : e.ancestors;
+  const http = e.http;
+  const action = e.step?.uses ?? null;
+  return (
+    <>
+      <h2 className="d-title">
+        {http?.method ? `${http.method} ` : ''}
+        {e.domain ?? e.ip}
+        {http?.path ?? ''} <span className={`badge ${e.verdict === 'allowed' ? 'ok' : e.verdict === 'no-policy' ? 'dim' : 'bad'}`}>{e.verdict}</span>
+      </h2>
+      <dl className="fields">
+        <Field label="Time">{fullTime(e.ts)}</Field>
+        <Field label="Endpoint">{e.endpoint}</Field>
+        <Field label="IP:port">{e.ip ? `${e.ip}:${e.port}` : `:${e.port}`}</Field>
+        <Field label="Protocol">
+          {e.protocol} · {e.status}
+        </Field>
+        <Field label="HTTP">{http ? `${http.method ?? ''} ${http.host ?? ''}${http.path ?? ''}${http.status_code !== null ? ` → ${http.status_code}` : ''}` : null}</Field>
+        <Field label="Step">{stepText(e.step)}</Field>
+        <Field label="Running step">
+          {stepText(e.running_step)}
+          {e.step && e.running_step && e.step.id !== e.running_step.id && (
+            <span className="badge warn" title="The process was started by an earlier step and was still running">
+              background: started in step {e.step.number}
+            </span>
+          )}
+        </Field>
+        <Field label="Action">{action ?? (e.step ? <span className="dim">run script (no action)</span> : null)}</Field>
+        <Field label="Command">{e.process ? <code>{commandLine(e.process.args, e.process.exe)}</code> : e.process_name}</Field>
+        <Field label="Process">{e.process ? <ProcLink p={e.process} /> : e.pid !== null ? `pid ${e.pid}` : null}</Field>
+        <Field label="Verdict">
+          {e.verdict}
+          {e.policy?.allowed_by && <span className="dim"> (allowed by {e.policy.allowed_by})</span>}
+          {e.policy?.matched && <span className="dim"> matched {e.policy.matched}</span>}
+          {e.policy?.reason && <span className="dim"> — {e.policy.reason}</span>}
+        </Field>
+        <Field label="Finding">{e.finding ? `${e.finding.kind} (${e.finding.severity})${e.finding.kinds.length > 1 ? ` · ${e.finding.kinds.join(', ')}` : ''}` : null}</Field>
+        {e.tool && <Field label="Tool">{`${e.tool.name ?? ''} ${e.tool.sha256 ?? ''}`}</Field>}
+      </dl>
+      <section className="d-section" aria-label="Process chain">
+        <h3>Process chain</h3>
+        {chain.length === 0 ? (
+          <p className="dim">no process events for this call</p>
+        ) : (
+          <ol className="chain">
+            {chain.map((p, i) => (
+              <li key={p.id}>
+                <ProcLink p={p} />
+                <code className="cmd">{commandLine(p.args, p.exe)}</code>
+                {i < chain.length - 1 && (
+                  <button type="button" className="link small" onClick={() => select({ kind: 'process', id: chain[i + 1]!.id })}>
+                    view parent
+                  </button>
+                )}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+      <LogRefs refs={e.log_context} title="Log context" />
+      <LogRefs refs={e.log_mentions} title="Log mentions" />
+      <RawRecord table="network" id={e.id} version={version} />
+    </>
+  );
+}
+
+function ProcessView({ id, version }: { id: number; version: number }) {
+  const r = useLoad<ProcessDetails>(`${version}:proc:${id}`, () => api['process.get']({ id }));
+  if (r.error) return <p className="error-line" role="alert">{r.error}</p>;
+  const p = r.value;
+  if (!p) return <p className="dim">loading…</p>;
+  const parent = p.ancestors[0];
+  return (
+    <>
+      <h2 className="d-title">
+        {baseName(p.exe) || p.args[0] || 'process'} <span className="dim">pid {p.pid}</span>
+      </h2>
+      <dl className="fields">
+        <Field label="Command">
+          <code>{commandLine(p.args, p.exe)}</code>
+        </Field>
+        <Field label="Executable">{p.exe}</Field>
+        <Field label="Working dir">{p.cwd}</Field>
+        <Field label="uid">{p.uid}</Field>
+        <Field label="Start">{fullTime(p.start)}</Field>
+        <Field label="End">{p.end ? fullTime(p.end) : <span className="dim">still running at the end of the capture</span>}</Field>
+        <Field label="Exit code">{p.exit_code}</Field>
+        <Field label="Step">{stepText(p.step)}</Field>
+        <Field label="Parent">{parent ? <ProcLink p={parent} label={`view parent: ${baseName(parent.exe) || parent.args[0] || '?'} (${parent.pid})`} /> : p.root_reason ?? 'none (root)'}</Field>
+      </dl>
+      <section className="d-section" aria-label="Children">
+        <h3>
+          Children <span className="dim">({p.children.length})</span>
+        </h3>
+        <ul className="plain">
+          {p.children.map((c) => (
+            <li key={c.id}>
+              <ProcLink p={c} /> <code className="cmd">{commandLine(c.args, c.exe)}</code>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="d-section" aria-label="Calls">
+        <h3>
+          Calls <span className="dim">({p.calls.length})</span>
+        </h3>
+        <ul className="plain">
+          {p.calls.map((c) => (
+            <li key={c.id}>
+              <button type="button" className="link mono" onClick={() => select({ kind: 'call', id: c.id })}>
+                {clock(c.ts)}
+              </button>{' '}
+              {c.http_method ?? ''} {c.endpoint}
+              {c.http_path ?? ''} {c.finding_kind && <span className="badge bad">{c.finding_kind}</span>}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="d-section" aria-label="Files">
+        <h3>
+          Files <span className="dim">({p.files.length})</span>
+        </h3>
+        <ul className="plain">
+          {p.files.map((f) => (
+            <li key={f.id} className="mono">
+              {clock(f.ts)} {f.op} {f.path}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <RawRecord table="processes" id={p.id} version={version} />
+    </>
+  );
+}
+
+function LogView({ id, version }: { id: number; version: number }) {
+  const r = useLoad<LogRow | null>(`${version}:log:${id}`, async () => {
+    const { index } = await api['log.indexOfId']({ id });
+    if (index < 0) throw new Error(`no log line with id ${id}`);
+    return (await api['log.window']({ offset: index, limit: 1 })).rows[0] ?? null;
+  });
+  const steps = useApp((s) => s.steps);
+  if (r.error) return <p className="error-line" role="alert">{r.error}</p>;
+  const l = r.value;
+  if (!l) return <p className="dim">loading…</p>;
+  const step = steps.find((s) => s.id === l.step_id);
+  return (
+    <>
+      <h2 className="d-title">Log line {l.index + 1}</h2>
+      <dl className="fields">
+        <Field label="Time">{fullTime(l.ts)}</Field>
+        <Field label="Job">{l.job}</Field>
+        <Field label="Step">{step ? `${step.number} · ${step.name}` : l.step_number}</Field>
+        <Field label="Marker">{l.marker}</Field>
+      </dl>
+      <RawRecord table="log_lines" id={l.id} version={version} />
+    </>
+  );
+}
+
+export function Details() {
+  const selection: Selection | null = useApp((s) => s.selection);
+  const version = useApp((s) => s.caseVersion);
+  return (
+    <section aria-label="Details" className="pane details-pane">
+      <div className="pane-bar">
+        <h2>Details</h2>
+        {selection && (
+          <span className="dim">
+            {selection.kind} {selection.id}
+          </span>
+        )}
+      </div>
+      <div className="details-body">
+        {!selection && (
+          <div className="empty">
+            <p>Select a call, a log line or a process.</p>
+            <p className="dim">
+              <kbd>j</kbd>/<kbd>k</kbd> next/previous call · <kbd>/</kbd> search · <kbd>f</kbd> findings only · <kbd>Esc</kbd> clear
+            </p>
+          </div>
+        )}
+        {selection?.kind === 'call' && <CallView id={selection.id} version={version} />}
+        {selection?.kind === 'process' && <ProcessView id={selection.id} version={version} />}
+        {selection?.kind === 'log' && <LogView id={selection.id} version={version} />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,113 @@
+/** The header: run identity (repository, workflow, job, commit), the case's inputs with hashes, and opening a bundle. */
+import { useState } from 'react';
+import type { CaseInfo } from '../../../shared/api';
+import { bytes } from '../format';
+import { ImportProgress, OpenBundleButtons } from './ImportPanel';
+
+const s = (v: unknown): string | null => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
+
+export function Header({ info }: { info: CaseInfo | null }) {
+  const [open, setOpen] = useState(false);
+  const run = info?.run ?? null;
+  const sha = s(run?.head_sha);
+  return (
+    <header className="app-header">
+      <span className="logo" aria-hidden="true">◉</span>
+      <span className="app-name">Runlens</span>
+      <dl className="run-info" aria-label="Run">
+        {s(run?.repository) && (
+          <>
+            <dt>repo</dt>
+            <dd>{s(run?.repository)}</dd>
+          </>
+        )}
+        {s(run?.workflow) && (
+          <>
+            <dt>workflow</dt>
+            <dd>{s(run?.workflow)}</dd>
+          </>
+        )}
+        {s(run?.job) && (
+          <>
+            <dt>job</dt>
+            <dd>{s(run?.job)}</dd>
+          </>
+        )}
+        {s(run?.run_id) && (
+          <>
+            <dt>run</dt>
+            <dd>#{s(run?.run_id)}</dd>
+          </>
+        )}
+        {sha && (
+          <>
+            <dt>commit</dt>
+            <dd className="mono" title={sha}>
+              {sha.slice(0, 12)}
+            </dd>
+          </>
+        )}
+        {!run && info && (
+          <>
+            <dt>case</dt>
+            <dd>{info.title}</dd>
+          </>
+        )}
+      </dl>
+      <span className="spacer-flex" />
+      <ImportProgress />
+      {info && info.policy === null && <span className="badge warn" title="No egress policy was given: no allow-list findings">no policy</span>}
+      <button type="button" aria-expanded={open} aria-controls="inputs-panel" onClick={() => setOpen(!open)}>
+        Inputs{info ? ` (${info.inputs.length})` : ''}
+        {info && info.warnings.length > 0 ? ` · ${info.warnings.length} warnings` : ''}
+      </button>
+      <OpenBundleButtons />
+      {open && info && (
+        <div id="inputs-panel" className="popover" role="dialog" aria-label="Case inputs">
+          <h2>Case</h2>
+          <p className="mono">{info.case_file}</p>
+          <h2>Inputs</h2>
+          <table className="inputs">
+            <thead>
+              <tr>
+                <th>path</th>
+                <th>format</th>
+                <th>size</th>
+                <th>sha256</th>
+              </tr>
+            </thead>
+            <tbody>
+              {info.inputs.map((i) => (
+                <tr key={i.path + i.sha256}>
+                  <td>{i.path}</td>
+                  <td>{i.format ?? '—'}</td>
+                  <td>{bytes(i.bytes)}</td>
+                  <td className="mono hash">{i.sha256}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h2>Policy</h2>
+          <p>
+            {info.policy ? `${info.policy.egress_policy}: ${info.policy.allowed_endpoints.join(', ') || '(nothing allowed)'}` : 'no policy given'}
+          </p>
+          <h2>Warnings ({info.warnings.length})</h2>
+          <ul className="warnings">
+            {info.warnings.slice(0, 500).map((w, i) => (
+              <li key={i}>
+                <span className="mono">
+                  {w.file ?? '(import)'}
+                  {w.line !== null ? `:${w.line}` : ''}
+                </span>{' '}
+                {w.message}
+              </li>
+            ))}
+          </ul>
+          <button type="button" onClick={() => setOpen(false)}>
+            Close
+          </button>
+        </div>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,187 @@
+/**
+ * The network calls pane: a virtualized table (fixed row height; rows fetched by offset/limit as they scroll into
+ * view), sortable columns, a search box and a Findings-only toggle. It follows the shared selection: the selected
+ * call is scrolled into view; a log line or process selection marks (and scrolls to) the call nearest that moment.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { NetworkRow } from '../../../shared/api';
+import { api } from '../api';
+import { clock } from '../format';
+import { appStore, networkFilter, select, setFilter, useApp, type SortKey } from '../state/selection';
+import { usePageCache } from '../virtual/pages';
+import { useViewport } from '../virtual/useViewport';
+import { scrollTopFor, virtualWindow } from '../virtual/window';
+
+export const NET_ROW_HEIGHT = 24;
+
+const COLUMNS: { key: SortKey; label: string }[] = [
+  { key: 'ts', label: 'Time' },
+  { key: 'process', label: 'Process' },
+  { key: 'domain', label: 'Domain' },
+  { key: 'endpoint', label: 'IP:port' },
+  { key: 'http', label: 'HTTP' },
+  { key: 'status', label: 'Status' },
+  { key: 'finding', label: 'Finding' },
+];
+
+function ipPort(r: NetworkRow): string {
+  if (!r.ip) return `:${r.port}`;
+  return r.ip.includes(':') ? `[${r.ip}]:${r.port}` : `${r.ip}:${r.port}`;
+}
+
+function Row({ r, index, selected, cursor }: { r: NetworkRow; index: number; selected: boolean; cursor: boolean }) {
+  const finding = r.finding_kind ?? (r.verdict === 'outside-policy' || r.verdict === 'blocked' ? r.verdict : '');
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-call-id={r.id}
+      className={`net-row${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}${r.finding_id !== null ? ' finding' : ''}`}
+      onClick={() => select({ kind: 'call', id: r.id })}
+    >
+      <span role="gridcell" className="mono">{clock(r.ts)}</span>
+      <span role="gridcell" title={r.pid !== null ? `pid ${r.pid}` : undefined}>
+        {r.process_name ?? '—'}
+        {r.pid !== null && <span className="dim"> {r.pid}</span>}
+      </span>
+      <span role="gridcell" title={r.domain ?? undefined}>{r.domain ?? <span className="dim">(no domain)</span>}</span>
+      <span role="gridcell" className="mono">{ipPort(r)}</span>
+      <span role="gridcell" className="mono" title={r.http_path ?? undefined}>
+        {r.http_method ? `${r.http_method} ${r.http_path ?? ''}` : <span className="dim">{r.protocol}</span>}
+      </span>
+      <span role="gridcell" className="mono">
+        {r.http_status ?? (r.status === 'allowed' ? '' : r.status)}
+        {r.status === 'blocked' && r.http_status !== null ? ' blocked' : ''}
+      </span>
+      <span role="gridcell">{finding ? <span className={`badge ${r.finding_id !== null ? 'bad' : 'warn'}`}>{finding}</span> : null}</span>
+    </div>
+  );
+}
+
+export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => void }) {
+  const { findingsOnly, search, sort, dir, caseVersion, selection, focus } = useApp((s) => s);
+  const filter = networkFilter({ findingsOnly, search });
+  const key = JSON.stringify([caseVersion, filter, sort, dir]);
+  const cache = usePageCache<NetworkRow>(key, 200, (offset, limit) => api['network.query']({ filter, sort, dir, offset, limit }));
+  const scroller = useRef<HTMLDivElement>(null);
+  const vp = useViewport(scroller);
+  const total = cache.total ?? 0;
+  const win = virtualWindow(total, NET_ROW_HEIGHT, vp.scrollTop, vp.height);
+  const [cursorIndex, setCursorIndex] = useState(-1);
+  const [searchText, setSearchText] = useState(search);
+
+  useEffect(() => {
+    cache.ensure(win.first, win.first + win.count - 1);
+  });
+  useEffect(() => {
+    if (cache.total !== null) onLoaded?.(caseVersion);
+  }, [cache.total, caseVersion, onLoaded]);
+
+  // Debounced search box -> shared filter.
+  useEffect(() => {
+    const t = setTimeout(() => setFilter({ search: searchText }), 200);
+    return () => clearTimeout(t);
+  }, [searchText]);
+  useEffect(() => setSearchText((t) => (t.trim() === search.trim() ? t : search)), [search]);
+
+  const scrollTo = (index: number) => {
+    const el = scroller.current;
+    if (!el || index < 0) return;
+    const t = cache.total ?? index + 1;
+    el.scrollTop = scrollTopFor(index, t, NET_ROW_HEIGHT, el.clientHeight, el.scrollTop, false);
+  };
+
+  // Follow the selection: scroll the selected call into view; else mark the call nearest the focus moment.
+  const selectedCall = selection?.kind === 'call' ? selection.id : null;
+  useEffect(() => {
+    let live = true;
+    if (selectedCall !== null) {
+      setCursorIndex(-1);
+      void api['network.indexOf']({ id: selectedCall, filter, sort, dir }).then((r) => live && scrollTo(r.index), () => {});
+    } else if (focus.ts && sort === 'ts') {
+      void api['network.indexAt']({ ts: focus.ts, filter }).then((r) => {
+        if (!live) return;
+        const i = dir === 'asc' ? r.index : r.index < 0 ? -1 : (cache.total ?? 0) - 1 - r.index;
+        setCursorIndex(i);
+        scrollTo(i);
+      }, () => {});
+    } else setCursorIndex(-1);
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedCall, focus.ts, key]);
+
+  const rows = [];
+  for (let i = win.first; i < win.first + win.count; i++) {
+    const r = cache.get(i);
+    if (r) rows.push(<Row key={r.id} r={r} index={i} selected={r.id === selectedCall} cursor={i === cursorIndex} />);
+    else
+      rows.push(
+        <div key={`p${i}`} role="row" aria-rowindex={i + 2} className="net-row placeholder">
+          <span role="gridcell" className="dim">…</span>
+        </div>,
+      );
+  }
+
+  const toggleSort = (k: SortKey) => {
+    if (sort === k) setFilter({ dir: dir === 'asc' ? 'desc' : 'asc' });
+    else setFilter({ sort: k, dir: 'asc' });
+  };
+
+  return (
+    <section aria-label="Network calls" className="pane net-pane">
+      <div className="pane-bar">
+        <h2>Network calls</h2>
+        <input
+          id="net-search"
+          type="search"
+          placeholder="Search domain, IP, process, path  ( / )"
+          aria-label="Search calls"
+          value={searchText}
+          spellCheck={false}
+          onChange={(e) => setSearchText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') setFilter({ search: searchText });
+          }}
+        />
+        <label className="toggle">
+          <input type="checkbox" checked={findingsOnly} onChange={(e) => setFilter({ findingsOnly: e.target.checked })} />
+          Findings only <kbd>f</kbd>
+        </label>
+        <span className="count" aria-live="polite">
+          {cache.total === null ? 'loading…' : `${total.toLocaleString()} call${total === 1 ? '' : 's'}`}
+        </span>
+      </div>
+      {cache.error && <div className="error-line" role="alert">{cache.error}</div>}
+      <div role="grid" aria-label="Network calls table" aria-rowcount={total + 1} className="net-grid">
+        <div role="row" aria-rowindex={1} className="net-row net-head">
+          {COLUMNS.map((c) => (
+            <span key={c.key} role="columnheader" aria-sort={sort === c.key ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+              <button type="button" onClick={() => toggleSort(c.key)}>
+                {c.label}
+                <span className="sort-mark" aria-hidden="true">{sort === c.key ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+              </button>
+            </span>
+          ))}
+        </div>
+        <div className="scroller" ref={scroller} tabIndex={-1}>
+          <div className="spacer" style={{ height: win.height }}>
+            <div className="window" style={{ transform: `translateY(${win.top}px)` }}>
+              {rows}
+            </div>
+          </div>
+          {cache.total === 0 && (
+            <div className="empty">{findingsOnly || search ? 'No call matches the filter.' : 'This case holds no network calls.'}</div>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+/** Clear the store's filter (used by Esc when nothing is selected). */
+export function clearTableFilter(): void {
+  appStore.set({ search: '', findingsOnly: false });
+}

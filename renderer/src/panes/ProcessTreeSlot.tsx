@@ -1,0 +1,35 @@
+/**
+ * The Process tree pane in the layout: connects the tree (panes/process-tree/) to the shared selection. A selected
+ * process is revealed and selected in the tree; a selected call selects the process that made it. Selecting a node
+ * is `select({ kind: 'process', id })`; hovering one lets the timeline highlight its calls.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../api';
+import { appStore, select, useApp } from '../state/selection';
+import { ProcessTreePane } from './process-tree/ProcessTreePane';
+
+export function ProcessTreeSlot() {
+  const selection = useApp((s) => s.selection);
+  const [callProcess, setCallProcess] = useState<{ call: number; process: number | null } | null>(null);
+  const callId = selection?.kind === 'call' ? selection.id : null;
+  useEffect(() => {
+    if (callId === null) return;
+    let live = true;
+    api['network.explain']({ id: callId, limit: 1 }).then(
+      (e) => live && setCallProcess({ call: callId, process: e.process?.id ?? null }),
+      () => live && setCallProcess({ call: callId, process: null }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [callId]);
+  const selectedProcess =
+    selection?.kind === 'process' ? selection.id : callId !== null && callProcess?.call === callId ? callProcess.process : null;
+  const onSelectProcess = useCallback((id: number) => select({ kind: 'process', id }), []);
+  const onHoverProcess = useCallback((id: number | null) => appStore.set({ hoveredProcess: id }), []);
+  return (
+    <section aria-label="Process tree" className="pane tree-pane">
+      <ProcessTreePane client={api} selectedProcess={selectedProcess} onSelectProcess={onSelectProcess} onHoverProcess={onHoverProcess} />
+    </section>
+  );
+}

@@ -1,0 +1,60 @@
+/**
+ * Canvas layer of the process tree: every edge, and every node as a box (with its name when legible). The DOM
+ * items for the viewport's nodes sit on top of their boxes; nodes past the DOM cap are still seen here.
+ */
+import { prepareCanvas } from '../timeline/draw';
+import { NODE_H, NODE_W, screenBox, type Transform, type TreeLayout } from './tree-layout';
+
+const EDGE = '#c3cad6';
+const EDGE_CHAIN = '#e8710a';
+const BOX = '#ffffff';
+const BOX_BORDER = '#cfd6e2';
+const BOX_FINDING = '#f4c7ca';
+const TEXT = '#3d4556';
+
+export function drawTree(c: HTMLCanvasElement, l: TreeLayout, tr: Transform, width: number, height: number, chain: ReadonlySet<string>): void {
+  const ctx = prepareCanvas(c, width, height);
+  if (!ctx) return;
+  const sx = (x: number) => tr.x + x * tr.k;
+  const sy = (y: number) => tr.y + y * tr.k;
+  const off = (y0: number, y1: number, x0: number, x1: number) =>
+    Math.max(y0, y1) < -20 || Math.min(y0, y1) > height + 20 || x1 < -20 || x0 > width + 20;
+  // edges: an elbow from the parent's right side to the child's left side
+  const drawEdges = (lit: boolean) => {
+    ctx.strokeStyle = lit ? EDGE_CHAIN : EDGE;
+    ctx.lineWidth = lit ? 2 : 1;
+    ctx.beginPath();
+    for (const n of l.nodes) {
+      if (!n.parentKey || chain.has(n.key) !== lit || (lit && !chain.has(n.parentKey))) continue;
+      const p = l.byKey.get(n.parentKey)!;
+      const x0 = sx(p.x + NODE_W), y0 = sy(p.y), x1 = sx(n.x), y1 = sy(n.y);
+      if (off(y0, y1, x0, x1)) continue;
+      const mx = (x0 + x1) / 2;
+      ctx.moveTo(x0, y0);
+      ctx.bezierCurveTo(mx, y0, mx, y1, x1, y1);
+    }
+    ctx.stroke();
+  };
+  drawEdges(false);
+  drawEdges(true);
+  // boxes
+  const legible = tr.k >= 0.45;
+  ctx.font = `${Math.round(12 * tr.k)}px system-ui, -apple-system, "Segoe UI", sans-serif`;
+  ctx.textBaseline = 'middle';
+  for (const n of l.nodes) {
+    const b = screenBox(n, tr);
+    if (b.right < 0 || b.left > width || b.bottom < 0 || b.top > height) continue;
+    if (n.id === null) continue; // placeholders are DOM text only
+    ctx.fillStyle = n.node && n.node.subtree_findings > 0 ? BOX_FINDING : BOX;
+    ctx.strokeStyle = chain.has(n.key) ? EDGE_CHAIN : BOX_BORDER;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.roundRect(b.left, b.top, NODE_W * tr.k, NODE_H * tr.k, 4 * tr.k);
+    ctx.fill();
+    ctx.stroke();
+    if (legible && n.node) {
+      ctx.fillStyle = TEXT;
+      ctx.fillText(n.node.name, b.left + 20 * tr.k, b.top + (NODE_H * tr.k) / 2, (NODE_W - 60) * tr.k);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The one shared selection and time cursor. Selecting a call, a process or a log line sets `selection` (mirrored in
+ * the URL hash: `#call=12`, `#process=5`, `#log=300`) and then `focus`: the moment and the step running then, which
+ * every pane follows (the log scrolls there and marks the running step, the table selects the call, Details shows
+ * it). Table filter and sort live here too, so keyboard shortcuts and panes share them.
+ */
+import type { NetworkFilter, StepOut } from '../../../shared/api';
+import { api } from '../api';
+import { createStore, useStore } from './store';
+
+export type SelectionKind = 'call' | 'process' | 'log';
+export interface Selection {
+  kind: SelectionKind;
+  id: number;
+}
+export interface Focus {
+  /** The selection's moment (RFC 3339), when it has one. */
+  ts: string | null;
+  /** Id of the step running at that moment. */
+  runningStepId: number | null;
+}
+export type SortKey = 'ts' | 'process' | 'domain' | 'endpoint' | 'http' | 'status' | 'finding';
+
+export interface AppState {
+  selection: Selection | null;
+  focus: Focus;
+  findingsOnly: boolean;
+  search: string;
+  sort: SortKey;
+  dir: 'asc' | 'desc';
+  /** Bumped when the API switched to another case (after an import): every pane reloads. */
+  caseVersion: number;
+  steps: StepOut[];
+  logTimes: 'absolute' | 'relative';
+  /** The process under the pointer in the process tree: the timeline highlights its calls. */
+  hoveredProcess: number | null;
+}
+
+export const appStore = createStore<AppState>({
+  selection: null,
+  focus: { ts: null, runningStepId: null },
+  findingsOnly: false,
+  search: '',
+  sort: 'ts',
+  dir: 'asc',
+  caseVersion: 0,
+  steps: [],
+  logTimes: 'absolute',
+  hoveredProcess: null,
+});
+
+export const useApp = <T>(select: (s: AppState) => T): T => useStore(appStore, select);
+
+export function networkFilter(s: Pick<AppState, 'findingsOnly' | 'search'>): NetworkFilter {
+  const f: NetworkFilter = {};
+  if (s.findingsOnly) f.findingsOnly = true;
+  if (s.search.trim()) f.search = s.search.trim();
+  return f;
+}
+
+// ---------- URL hash ----------
+export function parseHash(hash: string): Selection | null {
+  const m = /^#?(call|process|log)=(\d{1,15})$/.exec(hash);
+  return m ? { kind: m[1] as SelectionKind, id: Number(m[2]) } : null;
+}
+export const formatHash = (s: Selection | null): string => (s ? `#${s.kind}=${s.id}` : '');
+
+function writeHash(s: Selection | null): void {
+  const h = formatHash(s);
+  if (location.hash === h || (h === '' && location.hash === '')) return;
+  history.replaceState(null, '', h === '' ? location.pathname + location.search : h);
+}
+
+// ---------- steps and time ----------
+/** The step whose window holds `ts` (the latest-starting one when windows overlap). */
+export function stepAt(steps: StepOut[], ts: string | null): StepOut | null {
+  if (!ts) return null;
+  let best: StepOut | null = null;
+  for (const s of steps) {
+    if (s.started_at && s.started_at <= ts && (!s.completed_at || ts <= s.completed_at)) {
+      if (!best || (best.started_at ?? '') <= s.started_at) best = s;
+    }
+  }
+  return best;
+}
+
+// ---------- actions ----------
+let seq = 0;
+
+/** Select something; its moment is looked up (asynchronously) unless the caller knows it. */
+export function select(sel: Selection | null, known?: Focus): void {
+  const my = ++seq;
+  appStore.set({ selection: sel });
+  writeHash(sel);
+  if (!sel) return;
+  if (known) {
+    appStore.set({ focus: known });
+    return;
+  }
+  void focusOf(sel).then(
+    (f) => {
+      if (my === seq) appStore.set({ focus: f });
+    },
+    () => {
+      /* an unknown id: the Details pane says so */
+    },
+  );
+}
+
+async function focusOf(sel: Selection): Promise<Focus> {
+  const steps = appStore.get().steps;
+  if (sel.kind === 'call') {
+    const e = await api['network.explain']({ id: sel.id, limit: 1 });
+    return { ts: e.ts, runningStepId: e.running_step?.id ?? stepAt(steps, e.ts)?.id ?? null };
+  }
+  if (sel.kind === 'process') {
+    const p = await api['process.get']({ id: sel.id });
+    return { ts: p.start, runningStepId: stepAt(steps, p.start)?.id ?? null };
+  }
+  const { index } = await api['log.indexOfId']({ id: sel.id });
+  if (index < 0) return { ts: null, runningStepId: null };
+  const row = (await api['log.window']({ offset: index, limit: 1 })).rows[0];
+  return { ts: row?.ts ?? null, runningStepId: row?.step_id ?? stepAt(steps, row?.ts ?? null)?.id ?? null };
+}
+
+export function clearSelection(): void {
+  select(null);
+  appStore.set({ focus: { ts: null, runningStepId: null } });
+}
+
+export function restoreFromHash(): void {
+  const sel = parseHash(location.hash);
+  if (sel) select(sel);
+}
+
+export function setFilter(patch: Partial<Pick<AppState, 'findingsOnly' | 'search' | 'sort' | 'dir'>>): void {
+  appStore.set(patch);
+}

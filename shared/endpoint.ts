@@ -1,0 +1,202 @@
+/**
+ * Endpoints (`host:port`) and egress allow-lists. Pure: no Node, no DOM.
+ *
+ * - A host is lower-cased, loses its trailing dot, and an IPv6 address is written in its canonical RFC 5952 form,
+ *   in brackets inside an endpoint: `[2001:db8::1]:443`.
+ * - An allow-list entry is `host[:port]`; a missing port means 443. `*.example.com` matches every subdomain of
+ *   `example.com` (at any depth), never `example.com` itself.
+ */
+
+export const DEFAULT_PORT = 443;
+
+export interface AllowedRule {
+  /** The entry as written in the policy. */
+  raw: string;
+  /** Normalized host; for a wildcard rule, the suffix after `*.`. */
+  host: string;
+  port: number;
+  wildcard: boolean;
+}
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+function isPort(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n <= 65535;
+}
+
+/** Canonical (RFC 5952) text of an IPv6 address, or null when `s` is not one. A zone (`%eth0`) is kept. */
+export function canonicalIpv6(s: string): string | null {
+  let addr = s;
+  let zone = '';
+  const pct = addr.indexOf('%');
+  if (pct >= 0) {
+    zone = addr.slice(pct);
+    addr = addr.slice(0, pct);
+  }
+  if (!addr.includes(':')) return null;
+  const groups: number[] = [];
+  const dbl = addr.indexOf('::');
+  if (dbl !== addr.lastIndexOf('::') && dbl >= 0) return null;
+  const parsePart = (part: string, allowV4: boolean): number[] | null => {
+    if (part === '') return [];
+    const out: number[] = [];
+    const pieces = part.split(':');
+    for (let i = 0; i < pieces.length; i++) {
+      const p = pieces[i]!;
+      if (allowV4 && i === pieces.length - 1 && p.includes('.')) {
+        const o = p.split('.');
+        if (o.length !== 4) return null;
+        const b = o.map((x) => (/^\d{1,3}$/.test(x) ? Number(x) : -1));
+        if (b.some((x) => x < 0 || x > 255)) return null;
+        out.push((b[0]! << 8) | b[1]!, (b[2]! << 8) | b[3]!);
+      } else {
+        if (!/^[0-9a-fA-F]{1,4}$/.test(p)) return null;
+        out.push(parseInt(p, 16));
+      }
+    }
+    return out;
+  };
+  if (dbl >= 0) {
+    const head = parsePart(addr.slice(0, dbl), false);
+    const tail = parsePart(addr.slice(dbl + 2), true);
+    if (!head || !tail || head.length + tail.length > 7) return null;
+    groups.push(...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail);
+  } else {
+    const all = parsePart(addr, true);
+    if (!all || all.length !== 8) return null;
+    groups.push(...all);
+  }
+  // Longest run (length >= 2) of zero groups becomes '::' (the first one on a tie).
+  let bestStart = -1, bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    // IPv4-mapped: RFC 5952 section 5 keeps the dotted quad.
+    const g6 = groups[6]!, g7 = groups[7]!;
+    return `::ffff:${g6 >> 8}.${g6 & 255}.${g7 >> 8}.${g7 & 255}` + zone.toLowerCase();
+  }
+  const hex = groups.map((g) => g.toString(16));
+  let text: string;
+  if (bestStart < 0) text = hex.join(':');
+  else text = hex.slice(0, bestStart).join(':') + '::' + hex.slice(bestStart + bestLen).join(':');
+  return text + zone.toLowerCase();
+}
+
+/** Lower-case, no brackets, no trailing dot; IPv6 in canonical form. */
+export function normalizeHost(host: string): string {
+  let h = host.trim();
+  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
+  h = h.toLowerCase();
+  while (h.endsWith('.') && h.length > 1) h = h.slice(0, -1);
+  if (h.includes(':')) return canonicalIpv6(h) ?? h;
+  return h;
+}
+
+/** `host:port` with the host normalized; an IPv6 host is bracketed. */
+export function normalizeEndpoint(host: string, port: number): string {
+  const h = normalizeHost(host);
+  return `${h.includes(':') ? `[${h}]` : h}:${port}`;
+}
+
+/**
+ * Split `host[:port]` (`[v6]:port`, `[v6]`, bare `v6` with no port, `host`, `host:port`). The host is normalized;
+ * a missing port is `defaultPort`. Null when the text is not an endpoint.
+ */
+export function parseHostPort(text: string, defaultPort: number = DEFAULT_PORT): HostPort | null {
+  const s = text.trim();
+  if (s === '' || /[\s/]/.test(s)) return null;
+  let host: string;
+  let portText: string | null = null;
+  if (s.startsWith('[')) {
+    const close = s.indexOf(']');
+    if (close < 0) return null;
+    host = s.slice(1, close);
+    const rest = s.slice(close + 1);
+    if (rest !== '') {
+      if (!rest.startsWith(':')) return null;
+      portText = rest.slice(1);
+    }
+    if (!canonicalIpv6(host)) return null;
+  } else {
+    const colons = s.split(':').length - 1;
+    if (colons === 0) host = s;
+    else if (colons === 1) {
+      const i = s.indexOf(':');
+      host = s.slice(0, i);
+      portText = s.slice(i + 1);
+    } else {
+      if (!canonicalIpv6(s)) return null;
+      host = s; // a bare IPv6 address: no port given
+    }
+  }
+  let port = defaultPort;
+  if (portText !== null) {
+    if (!/^\d{1,5}$/.test(portText)) return null;
+    port = Number(portText);
+    if (!isPort(port)) return null;
+  }
+  if (host === '') return null;
+  return { host: normalizeHost(host), port };
+}
+
+/** Normalize an endpoint written as text (`Example.COM.:443` -> `example.com:443`); null when it is not one. */
+export function normalizeEndpointText(text: string, defaultPort: number = DEFAULT_PORT): string | null {
+  const hp = parseHostPort(text, defaultPort);
+  return hp ? normalizeEndpoint(hp.host, hp.port) : null;
+}
+
+/** Parse one allow-list entry `host[:port]` / `*.domain[:port]`; null when it cannot be read. */
+export function parseAllowed(entry: string): AllowedRule | null {
+  const raw = entry;
+  let s = entry.trim();
+  let wildcard = false;
+  if (s.startsWith('*.')) {
+    wildcard = true;
+    s = s.slice(2);
+  }
+  const hp = parseHostPort(s);
+  if (!hp) return null;
+  if (hp.host.includes('*') || hp.host === '' || hp.host.startsWith('.')) return null;
+  if (wildcard && hp.host.includes(':')) return null; // no wildcard over IPv6 addresses
+  return { raw, host: hp.host, port: hp.port, wildcard };
+}
+
+function toHostPort(endpoint: string | HostPort): HostPort | null {
+  if (typeof endpoint === 'string') return parseHostPort(endpoint);
+  return { host: normalizeHost(endpoint.host), port: endpoint.port };
+}
+
+export function matchesRule(endpoint: string | HostPort, rule: AllowedRule): boolean {
+  const hp = toHostPort(endpoint);
+  if (!hp || hp.port !== rule.port) return false;
+  if (!rule.wildcard) return hp.host === rule.host;
+  return hp.host.length > rule.host.length + 1 && hp.host.endsWith('.' + rule.host);
+}
+
+function toRules(allowed: readonly (string | AllowedRule)[]): AllowedRule[] {
+  const out: AllowedRule[] = [];
+  for (const a of allowed) {
+    const r = typeof a === 'string' ? parseAllowed(a) : a;
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+/** The first allow-list entry (as written) that admits the endpoint, or null. Unreadable entries admit nothing. */
+export function allowedBy(endpoint: string | HostPort, allowed: readonly (string | AllowedRule)[]): string | null {
+  for (const r of toRules(allowed)) if (matchesRule(endpoint, r)) return r.raw;
+  return null;
+}
+
+/** Whether the endpoint (`host:port`, or host and port) is admitted by the allow-list. */
+export function matchesPolicy(endpoint: string | HostPort, allowed: readonly (string | AllowedRule)[]): boolean {
+  return allowedBy(endpoint, allowed) !== null;
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it, vi } from 'vitest';
+import { handleCall, registerCallHandler, type CallRouter } from '../../electron/main/ipc-handler';
+
+const appFrame = { senderFrame: { url: 'runlens://app/index.html', parent: null } };
+
+function router(): CallRouter & { calls: [string, unknown][] } {
+  const calls: [string, unknown][] = [];
+  const fn = (async (method: string, params: unknown) => {
+    calls.push([method, params]);
+    return { ok: true, value: { method } };
+  }) as CallRouter & { calls: [string, unknown][] };
+  fn.calls = calls;
+  return fn;
+}
+
+describe('runlens:call sender and method checks', () => {
+  it('routes a contract method from the app frame', async () => {
+    const r = router();
+    expect(await handleCall(r, appFrame, 'case.info', {})).toEqual({ ok: true, value: { method: 'case.info' } });
+    expect(await handleCall(r, appFrame, 'network.query', undefined)).toEqual({ ok: true, value: { method: 'network.query' } });
+    expect(r.calls).toEqual([
+      ['case.info', {}],
+      ['network.query', {}],
+    ]);
+  });
+
+  it('refuses frames that are not the app, sub-frames and gone frames', async () => {
+    const r = router();
+    const senders = [
+      { senderFrame: { url: 'https://github.com/', parent: null } },
+      { senderFrame: { url: 'file:///home/u/index.html', parent: null } },
+      { senderFrame: { url: 'runlens://evil/index.html', parent: null } },
+      { senderFrame: { url: 'http://127.0.0.1:5173/', parent: null } },
+      { senderFrame: { url: '', parent: null } },
+      { senderFrame: { url: 'runlens://app/index.html', parent: { url: 'runlens://app/index.html' } } },
+      { senderFrame: null },
+    ];
+    for (const s of senders) {
+      const env = await handleCall(r, s, 'case.info', {});
+      expect(env.ok, JSON.stringify(s)).toBe(false);
+      if (!env.ok) expect(env.error).toMatch(/^refused/);
+    }
+    expect(r.calls).toEqual([]);
+  });
+
+  it('refuses methods outside the contract', async () => {
+    const r = router();
+    for (const m of ['db.exec', 'constructor', '__proto__', 'import', null, 7, { m: 'case.info' }]) {
+      const env = await handleCall(r, appFrame, m, {});
+      expect(env).toMatchObject({ ok: false });
+    }
+    expect(r.calls).toEqual([]);
+  });
+
+  it('turns a throwing route into an error envelope without a stack', async () => {
+    const boom: CallRouter = async () => {
+      throw new Error('case file /x.runlens is locked');
+    };
+    expect(await handleCall(boom, appFrame, 'steps.list', {})).toEqual({ ok: false, error: 'case file /x.runlens is locked' });
+  });
+
+  it('registers exactly one handler on runlens:call and removes it', async () => {
+    const handlers = new Map<string, (...a: any[]) => unknown>();
+    const ipcMain = { handle: vi.fn((c: string, l: (...a: any[]) => unknown) => void handlers.set(c, l)), removeHandler: vi.fn((c: string) => void handlers.delete(c)) };
+    const r = router();
+    const off = registerCallHandler(ipcMain, r);
+    expect([...handlers.keys()]).toEqual(['runlens:call']);
+    expect(await handlers.get('runlens:call')!(appFrame, 'steps.list', {})).toEqual({ ok: true, value: { method: 'steps.list' } });
+    expect(await handlers.get('runlens:call')!({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'steps.list', {})).toMatchObject({ ok: false });
+    off();
+    expect(handlers.size).toBe(0);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { auditdImporter, decodeSockaddr } from '../../electron/import/formats/auditd';
+import { formatNanos } from '../../shared/time';
+import { fixture, inputFromPath, runImporter, type Collected } from './formats-harness';
+
+const strip = (o: Collected) =>
+  [...o.proc, ...o.net, ...o.files].map((r) => {
+    const { raw: _raw, line: _line, ...rest } = r as unknown as Record<string, unknown>;
+    return rest;
+  });
+
+describe('auditd importer', () => {
+  it('normal.log: execs of grep and cat, connect to 169.254.169.254:80, unix connect of postfix', async () => {
+    const f = fixture('auditd', 'go-libaudit_testdata_normal.log');
+    expect(auditdImporter.sniff(inputFromPath(f))).toBeGreaterThanOrEqual(0.9);
+    const out = await runImporter(auditdImporter, f);
+    expect(out.proc.map((p) => [p.pid, p.ppid, p.exe, p.args, p.cwd, p.uid])).toEqual([
+      [13393, 12041, '/usr/bin/grep', ['grep', '--color=auto', 'mapping'], '/home/andrew_kroh', 1000],
+      [13392, 12041, '/usr/bin/cat', ['cat', 'securitybeat'], '/home/andrew_kroh', 1000],
+    ]);
+    expect(formatNanos(out.proc[0]!.ts)).toBe('2017-04-12T22:48:11.036000000Z');
+    // connect(2) with EINPROGRESS by a python process whose exe was hex-encoded
+    expect(out.net).toEqual([
+      expect.objectContaining({ pid: 1172, ip: '169.254.169.254', port: 80, status: 'allowed', process: 'google_accounts', exe: '/usr/bin/python2.7;58d1ccfb (deleted)', line: 1 }),
+    ]);
+    expect(out.files).toEqual([expect.objectContaining({ pid: 1229, op: 'connect-unix', path: 'public/pickup', exe: '/usr/libexec/postfix/master' })]);
+    expect(out.warnings).toEqual([]);
+  });
+
+  it('out_of_order.log gives the same records as normal.log', async () => {
+    const a = await runImporter(auditdImporter, fixture('auditd', 'go-libaudit_testdata_normal.log'));
+    const b = await runImporter(auditdImporter, fixture('auditd', 'go-libaudit_testdata_out_of_order.log'));
+    expect(strip(b)).toEqual(strip(a));
+    expect(strip(a)).toHaveLength(4);
+  });
+
+  it('ENRICHED format with node=, EOE, hex arguments, IPv6 failure and a bad line', async () => {
+    const out = await runImporter(auditdImporter, fixture('auditd', 'enriched.log'));
+    expect(out.proc).toEqual([
+      expect.objectContaining({
+        pid: 2460, ppid: 2300, exe: '/usr/bin/curl', uid: 1001, cwd: '/home/runner/work/app/app', ts: 1781685644001000000n,
+        args: ['curl', '-sS', '-H', 'Authorization: Bearer x', 'https://registry.example.com/v1'],
+      }),
+    ]);
+    expect(out.net.map((n) => [n.ip, n.port, n.status, n.policy])).toEqual([
+      ['203.0.113.10', 443, 'allowed', null],
+      ['2001:db8::10', 443, 'failed', { reason: 'connect: ECONNREFUSED (-111)' }],
+    ]);
+    expect(out.files).toEqual([expect.objectContaining({ path: '/var/run/docker.sock', op: 'connect-unix', pid: 900 })]);
+    expect(out.warnings).toEqual([{ line: 14, message: expect.stringContaining('not an audit record') }]);
+  });
+
+  it('decodes sockaddr families', () => {
+    expect(decodeSockaddr('02000050A9FEA9FE0000000000000000')).toEqual({ family: 'inet', ip: '169.254.169.254', port: 80 });
+    expect(decodeSockaddr('0A0001BB0000000020010DB800000000000000000000001000000000')).toEqual({ family: 'inet6', ip: '2001:db8::10', port: 443 });
+    expect(decodeSockaddr('0100002F746D7000')).toEqual({ family: 'unix', path: '@/tmp' });
+    expect(decodeSockaddr('zz')).toBeNull();
+  });
+
+  it('a file of garbage is refused with a clear error', async () => {
+    await expect(runImporter(auditdImporter, { name: 'x.log', data: 'hello\nworld\n' })).rejects.toThrow(/no audit records/);
+  });
+});

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { StampParser, stampLength } from '../../electron/import/gha/timestamp';
+import { parseMarker } from '../../electron/import/gha/markers';
+import { isJunkPath, looksLikeLogArchivePath, placeLogFile } from '../../electron/import/gha/paths';
+import { GroupStepTracker, usesFromTitle } from '../../electron/import/gha/group-steps';
+import { sniffGhaLog, SNIFF_LAYOUT_ONLY, SNIFF_OTHER_STAMP, SNIFF_STAMPED, SNIFF_STAMPED_IN_LAYOUT } from '../../electron/import/gha/sniff';
+import { normaliseScore, pickImporter } from '../../electron/import/registry';
+import { parseRfc3339, TimeError } from '../../shared/time';
+import { inputFromBuffer } from './gha-sink';
+
+describe('GitHub line timestamps', () => {
+  it('accepts 0 to 9 fractional digits followed by a space or the end of the line', () => {
+    expect(stampLength('2026-10-14T09:12:14.2500000Z hello')).toBe(28);
+    expect(stampLength('2026-10-14T09:12:14Z x')).toBe(20);
+    expect(stampLength('2026-10-14T09:12:14.123456789Z')).toBe(30);
+    expect(stampLength('2026-10-14T09:12:14.1234567890Z x')).toBe(0);
+    expect(stampLength('2026-10-14T09:12:14.Z x')).toBe(0);
+    expect(stampLength('2026-10-14T09:12:14.25Zx')).toBe(0);
+    expect(stampLength('2026-10-14 09:12:14.25Z x')).toBe(0);
+    expect(stampLength('build=success')).toBe(0);
+    expect(stampLength('')).toBe(0);
+  });
+
+  it('parses to nanoseconds equal to the shared RFC 3339 parser, prefix includes the space', () => {
+    const p = new StampParser();
+    const a = p.parse('2026-05-26T10:38:25.8366127Z Current runner version')!;
+    expect(a.ns).toBe(parseRfc3339('2026-05-26T10:38:25.8366127Z'));
+    expect(a.prefixLength).toBe(29);
+    const b = p.parse('2026-05-26T10:38:25.8392401Z ##[group]x')!; // same second: cached base
+    expect(b.ns - a.ns).toBe(2_627_400n);
+    const c = p.parse('2026-05-26T10:38:26Z')!;
+    expect(c.ns).toBe(parseRfc3339('2026-05-26T10:38:26Z'));
+    expect(c.prefixLength).toBe(20);
+    expect(p.parse('no stamp')).toBeNull();
+  });
+
+  it('throws TimeError for a well-shaped but impossible date, every time', () => {
+    const p = new StampParser();
+    expect(() => p.parse('2026-13-40T10:38:25.1Z x')).toThrow(TimeError);
+    expect(() => p.parse('2026-13-40T10:38:25.2Z y')).toThrow(TimeError);
+  });
+});
+
+describe('markers', () => {
+  it('recognises every marker and returns the text after it', () => {
+    for (const m of ['group', 'endgroup', 'error', 'warning', 'notice', 'debug', 'command', 'section']) {
+      expect(parseMarker(`##[${m}]rest of ${m}`)).toEqual({ marker: m, rest: `rest of ${m}` });
+    }
+    expect(parseMarker('[command]/usr/bin/git version')).toEqual({ marker: 'command', rest: '/usr/bin/git version' });
+    expect(parseMarker('##[ERROR]x')?.marker).toBe('error');
+  });
+
+  it('ignores unknown markers and markers not at the start', () => {
+    expect(parseMarker('##[foo]x')).toBeNull();
+    expect(parseMarker(' ##[error]x')).toBeNull();
+    expect(parseMarker('##[error')).toBeNull();
+    expect(parseMarker('echo ##[group]x')).toBeNull();
+  });
+});
+
+describe('log file places', () => {
+  it('reads step files, job files and lone files, with or without the bundle logs/ folder', () => {
+    expect(placeLogFile('logs/test/3_Run tests.txt')).toEqual({ kind: 'step', job: 'test', stepNumber: 3, stepName: 'Run tests' });
+    expect(placeLogFile('test/3_Run tests.txt')).toEqual({ kind: 'step', job: 'test', stepNumber: 3, stepName: 'Run tests' });
+    expect(placeLogFile('logs/1_test.txt')).toEqual({ kind: 'job', job: 'test', stepNumber: null, stepName: null });
+    expect(placeLogFile('1_test.txt')).toEqual({ kind: 'job', job: 'test', stepNumber: null, stepName: null });
+    expect(placeLogFile('job-log.txt')).toEqual({ kind: 'single', job: 'job-log', stepNumber: null, stepName: null });
+    expect(placeLogFile('logs/job-log.txt').kind).toBe('single');
+  });
+
+  it('keeps the characters GitHub left in names (double spaces, colons, emoji, @)', () => {
+    const p = placeLogFile('cool job  with colon/12_Run actionscheckout@v4: go 😅.txt');
+    expect(p).toEqual({ kind: 'step', job: 'cool job  with colon', stepNumber: 12, stepName: 'Run actionscheckout@v4: go 😅' });
+  });
+
+  it('flags archive junk and knows the archive layout', () => {
+    expect(isJunkPath('__MACOSX/cool job/._1_fob the barz.txt')).toBe(true);
+    expect(isJunkPath('cool job  with slash/.DS_Store')).toBe(true);
+    expect(isJunkPath('cool job/1_fob the barz.txt')).toBe(false);
+    expect(looksLikeLogArchivePath('cool job/1_fob the barz.txt')).toBe(true);
+    expect(looksLikeLogArchivePath('logs/anything.txt')).toBe(true);
+    expect(looksLikeLogArchivePath('2_build.txt')).toBe(true);
+    expect(looksLikeLogArchivePath('notes.txt')).toBe(false);
+    expect(looksLikeLogArchivePath('network.jsonl')).toBe(false);
+  });
+});
+
+describe('sniff', () => {
+  const stamped = Buffer.from('\uFEFF2026-10-14T09:12:14.2500000Z Current runner version\r\nmore\n');
+  it('content decides: a stamped first line wins, more so in the archive layout', () => {
+    expect(sniffGhaLog(inputFromBuffer(stamped, 'whatever.log'))).toBe(SNIFF_STAMPED);
+    expect(sniffGhaLog(inputFromBuffer(stamped, 'logs/test/1_Set up job.txt'))).toBe(SNIFF_STAMPED_IN_LAYOUT);
+    expect(sniffGhaLog(inputFromBuffer(Buffer.from('2026-10-14T09:12:14.250Z x\n'), 'app.log'))).toBe(SNIFF_OTHER_STAMP);
+    expect(SNIFF_STAMPED_IN_LAYOUT).toBe(normaliseScore(SNIFF_STAMPED_IN_LAYOUT)); // on the registry's 0..1 scale
+  });
+  it('wins the registry for real GitHub logs and the untimed archive layout', () => {
+    expect(pickImporter(inputFromBuffer(stamped, 'whatever.log'))?.importer.format).toBe('gha-log');
+    expect(pickImporter(inputFromBuffer(Buffer.from('log line 1\n'), 'cool job/1_fob the barz.txt'))?.importer.format).toBe('gha-log');
+  });
+  it('takes unstamped text only in the archive layout, with a low score', () => {
+    const plain = Buffer.from('log line 1\nlog line 2\n');
+    expect(sniffGhaLog(inputFromBuffer(plain, 'cool job/1_fob the barz.txt'))).toBe(SNIFF_LAYOUT_ONLY);
+    expect(sniffGhaLog(inputFromBuffer(plain, 'readme.txt'))).toBe(0);
+    expect(sniffGhaLog(inputFromBuffer(Buffer.from('{"ts":"2026-10-14T09:12:14Z"}\n'), 'network.jsonl'))).toBe(0);
+  });
+  it('refuses junk and binary files', () => {
+    expect(sniffGhaLog(inputFromBuffer(stamped, '__MACOSX/cool job/._1_fob the barz.txt'))).toBe(0);
+    expect(sniffGhaLog(inputFromBuffer(Buffer.from([0, 5, 22, 7, 0, 0]), 'cool job/1_x.txt'))).toBe(0);
+  });
+});
+
+describe('steps from ##[group]Run lines', () => {
+  it('recognises action references as uses', () => {
+    expect(usesFromTitle('actions/checkout@v4')).toBe('actions/checkout@v4');
+    expect(usesFromTitle('github/codeql-action/init@abc123')).toBe('github/codeql-action/init@abc123');
+    expect(usesFromTitle('docker://alpine:3.20')).toBe('docker://alpine:3.20');
+    expect(usesFromTitle('npm test')).toBeNull();
+    expect(usesFromTitle('ok=true')).toBeNull();
+    expect(usesFromTitle('./build.sh')).toBeNull();
+    expect(usesFromTitle('git push origin main@{u}')).toBeNull();
+  });
+
+  it('numbers Set up job, Run, Post and Complete job steps in order', () => {
+    const t = new GroupStepTracker();
+    const feed = (plain: string) => {
+      const m = parseMarker(plain);
+      const r = t.feed(plain, m?.marker ?? null, m?.rest ?? null);
+      return `${r.step.number}:${r.step.name}:${r.step.uses ?? '-'}${r.opened ? '*' : ''}`;
+    };
+    expect(feed('Current runner version')).toBe('1:Set up job:-*');
+    expect(feed('##[group]Runner Image')).toBe('1:Set up job:-');
+    expect(feed('##[group]Run actions/checkout@v4')).toBe('2:Run actions/checkout@v4:actions/checkout@v4*');
+    expect(feed('##[group]Run npm test')).toBe('3:Run npm test:-*');
+    expect(feed('echo Post job cleanup.')).toBe('3:Run npm test:-');
+    expect(feed('Post job cleanup.')).toBe('4:Post job cleanup.:-*');
+    expect(feed('##[group]Post Run actions/cache@v4')).toBe('5:Post Run actions/cache@v4:actions/cache@v4*');
+    expect(feed('Cleaning up orphan processes')).toBe('6:Complete job:-*');
+  });
+});
