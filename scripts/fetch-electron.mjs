@@ -60,7 +60,7 @@ function wantedStamp(root) {
 export function electronStatus(root = ROOT, env = process.env) {
   const binary = electronBinaryPath(root, env);
   const binding = sqliteBindingPath(root);
-  let stampOk = false;
+  let stampOk;
   try {
     stampOk = JSON.stringify(readJson(path.join(root, SQLITE_DIR, 'target.json'))) === JSON.stringify(wantedStamp(root));
   } catch {

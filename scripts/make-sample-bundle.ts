@@ -1,7 +1,7 @@
 /**
  * Writes the sample run bundle `resources/sample-bundle/` (a FOLDER bundle, format v1): the default case of
  * Runlens. Written for this project, deterministic (run it twice, get the same bytes), documentation domains and
- * addresses only. The story is told in resources/sample-bundle/README.md (not written by this script).
+ * addresses only. The story is told in resources/sample-bundle.md (not written by this script; kept beside the bundle so importing it gives no warning).
  *
  *   npx tsx scripts/make-sample-bundle.ts [outDir]
  *
@@ -345,7 +345,7 @@ L(1, 4.3071, `Download action repository 'actions/setup-node@${SETUP_NODE_SHA}' 
 L(1, 5.3712, 'Complete job name: test');
 
 // 2 checkout
-let t = seq(2, 5.4321, 0.0004, [
+seq(2, 5.4321, 0.0004, [
   `##[group]Run actions/checkout@${CHECKOUT_SHA}`,
   'with:',
   '  repository: acme/web',
@@ -366,8 +366,8 @@ let t = seq(2, 5.4321, 0.0004, [
   '##[group]Getting Git version info',
   `Working directory is '${WORK}'`,
 ]);
-t = seq(2, 5.6092, 0.0051, ['[command]/usr/bin/git version', 'git version 2.51.0', '##[endgroup]']);
-t = seq(2, 5.6521, 0.0031, [
+seq(2, 5.6092, 0.0051, ['[command]/usr/bin/git version', 'git version 2.51.0', '##[endgroup]']);
+seq(2, 5.6521, 0.0031, [
   `Temporarily overriding HOME='${TEMP}/0b1ec4a2-7d95-4f3b-8c61-e2a9d07f5b38' before making global git config changes`,
   'Adding repository directory to the temporary git global config as a safe directory',
   `[command]/usr/bin/git config --global --add safe.directory ${WORK}`,
@@ -386,7 +386,7 @@ t = seq(2, 5.6521, 0.0031, [
   'hint: \tgit branch -m <name>',
   `Initialized empty Git repository in ${WORK}/.git/`,
 ]);
-t = seq(2, 5.8093, 0.0042, [
+seq(2, 5.8093, 0.0042, [
   '[command]/usr/bin/git remote add origin https://github.com/acme/web',
   '##[endgroup]',
   '##[group]Disabling automatic garbage collection',
@@ -470,8 +470,8 @@ seq(4, 31.6514, 0.0009, [
 // 5 npm test
 const green = (s: string) => `${ESC}[32m${s}${ESC}[39m`;
 const dim = (s: string) => `${ESC}[2m${s}${ESC}[22m`;
-t = seq(5, 31.8204, 0.0002, ['##[group]Run npm test', cyan('npm test'), 'shell: /usr/bin/bash -e {0}', '##[endgroup]']);
-t = seq(5, 32.2101, 0.0004, ['', '> web@1.4.0 test', '> vitest run && node scripts/check-bundle-size.js', '']);
+seq(5, 31.8204, 0.0002, ['##[group]Run npm test', cyan('npm test'), 'shell: /usr/bin/bash -e {0}', '##[endgroup]']);
+seq(5, 32.2101, 0.0004, ['', '> web@1.4.0 test', '> vitest run && node scripts/check-bundle-size.js', '']);
 L(5, 32.9812, `${ESC}[1m${ESC}[46m RUN ${ESC}[49m${ESC}[22m ${ESC}[36mv3.2.4 ${ESC}[39m${ESC}[90m${WORK}${ESC}[39m`);
 L(5, 32.9815, '');
 const TEST_FILES: [string, number, number, string[]][] = [
@@ -500,7 +500,7 @@ const TEST_FILES: [string, number, number, string[]][] = [
   ['test/integration/e2e-search.test.ts', 14, 9650, ['finds by title 4012ms']],
   ['test/integration/e2e-export.test.ts', 9, 7210, ['exports CSV 3980ms']],
 ];
-t = 35.2;
+let t = 35.2;
 let totalTests = 0;
 for (const [name, n, ms, slow] of TEST_FILES) {
   totalTests += n;

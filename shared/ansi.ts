@@ -28,8 +28,22 @@ export interface AnsiSpan {
 
 /** The 16 base colours (0-7 normal, 8-15 bright), as `#rrggbb`. */
 export const ANSI_PALETTE: readonly string[] = [
-  '#000000', '#cd3131', '#0dbc79', '#e5e510', '#2472c8', '#bc3fbc', '#11a8cd', '#e5e5e5',
-  '#666666', '#f14c4c', '#23d18b', '#f5f543', '#3b8eea', '#d670d6', '#29b8db', '#ffffff',
+  '#000000',
+  '#cd3131',
+  '#0dbc79',
+  '#e5e510',
+  '#2472c8',
+  '#bc3fbc',
+  '#11a8cd',
+  '#e5e5e5',
+  '#666666',
+  '#f14c4c',
+  '#23d18b',
+  '#f5f543',
+  '#3b8eea',
+  '#d670d6',
+  '#29b8db',
+  '#ffffff',
 ];
 
 const ESC = 0x1b;
@@ -209,7 +223,9 @@ function extendedFromGroups(groups: string[], k: number): [string | undefined, n
     return [color256(toInt(groups[k + 2])), 2];
   }
   if (mode === 2) {
-    const r = toInt(groups[k + 2]), g = toInt(groups[k + 3]), b = toInt(groups[k + 4]);
+    const r = toInt(groups[k + 2]),
+      g = toInt(groups[k + 3]),
+      b = toInt(groups[k + 4]);
     const ok = [r, g, b].every((v) => v >= 0 && v <= 255);
     return [ok ? rgb(r, g, b) : undefined, 4];
   }
@@ -242,13 +258,20 @@ function applySgr(st: Style, params: string): void {
     }
     const code = toInt(g);
     if (code === 0) {
-      delete st.fg; delete st.bg; delete st.bold; delete st.italic; delete st.underline; delete st.dim;
+      delete st.fg;
+      delete st.bg;
+      delete st.bold;
+      delete st.italic;
+      delete st.underline;
+      delete st.dim;
     } else if (code === 1) st.bold = true;
     else if (code === 2) st.dim = true;
     else if (code === 3) st.italic = true;
     else if (code === 4 || code === 21) st.underline = true;
-    else if (code === 22) { delete st.bold; delete st.dim; }
-    else if (code === 23) delete st.italic;
+    else if (code === 22) {
+      delete st.bold;
+      delete st.dim;
+    } else if (code === 23) delete st.italic;
     else if (code === 24) delete st.underline;
     else if (code >= 30 && code <= 37) st.fg = ANSI_PALETTE[code - 30];
     else if (code === 39) delete st.fg;
@@ -269,8 +292,12 @@ function applySgr(st: Style, params: string): void {
 
 function sameStyle(a: Style, b: Style): boolean {
   return (
-    a.fg === b.fg && a.bg === b.bg && a.bold === b.bold && a.italic === b.italic &&
-    a.underline === b.underline && a.dim === b.dim
+    a.fg === b.fg &&
+    a.bg === b.bg &&
+    a.bold === b.bold &&
+    a.italic === b.italic &&
+    a.underline === b.underline &&
+    a.dim === b.dim
   );
 }
 

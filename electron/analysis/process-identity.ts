@@ -128,7 +128,7 @@ export function buildProcessModel(db: Db, ctx: CaseContext): ProcessModel {
   for (const e of stmt.iterate() as IterableIterator<EventRow>) {
     const pid = Number(e.pid);
     const from = `${e.source_id ?? '-'}|${e.origin}`;
-    let target: Proc | null = null;
+    let target: Proc;
     if (e.event === 'exit') {
       const keyed = e.key ? byKey.get(e.key) : undefined;
       const last = keyed ?? lastByPid.get(pid);

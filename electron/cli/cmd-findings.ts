@@ -39,12 +39,14 @@ export async function findingsCommand(argv: string[]): Promise<number> {
       out.push(
         renderTable(r.findings, [
           { header: 'severity', get: (f) => f.severity },
+          { header: 'by', get: (f) => (f.origin === 'producer' ? `producer ${f.detection_id ?? ''}`.trim() : 'runlens') },
           { header: 'kind', get: (f) => f.kinds.join(',') },
-          { header: 'endpoint', get: (f) => f.endpoint ?? f.title },
+          { header: 'endpoint', get: (f) => f.endpoint ?? '-' },
           { header: 'calls', get: (f) => f.calls, right: true },
           { header: 'first seen', get: (f) => f.first_seen },
           { header: 'processes', get: (f) => f.processes.map((p) => `${p.pid} ${p.exe ?? '?'}`).join('; ') || null },
           { header: 'steps', get: (f) => f.steps.map((s) => `${s.number} ${s.name}`).join('; ') || null },
+          { header: 'title', get: (f) => f.title },
         ]),
       );
     }

@@ -218,10 +218,8 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
     const given = [...pathsFromArgv(argv, app.isPackaged, process.cwd(), paths.appRoot), ...pending.splice(0)];
     const recent = readRecent(recentFile());
     const firstStart = !fs.existsSync(recentFile());
-    let importing = false;
     if (given.length) {
       await openPaths(given);
-      importing = controller.importing;
     } else {
       for (const r of recent) {
         if (!fs.existsSync(r.path)) continue;
@@ -234,12 +232,10 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
       }
       if (!controller.current && firstStart && fs.existsSync(paths.sampleBundle)) {
         await openPaths([paths.sampleBundle]);
-        importing = controller.importing;
       }
     }
     pageRequested = true;
     await win.loadURL(APP_ENTRY_URL);
-    if (importing && controller.importing) win.setProgressBar(2);
   };
 
   const ready = app.whenReady().then(start).catch((e: unknown) => fatal(errorLine(e)));

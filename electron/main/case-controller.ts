@@ -75,7 +75,7 @@ export class CaseController {
     try {
       next = this.deps.createApi(abs);
     } catch (e) {
-      throw new Error(`Cannot open ${abs}: ${errorLine(e)}`);
+      throw new Error(`Cannot open ${abs}: ${errorLine(e)}`, { cause: e });
     }
     this.api?.close();
     this.api = next;

@@ -18,7 +18,8 @@ export function denyNavigation(event: Preventable, url: string | undefined, onBl
 }
 
 export function hardenWebContents(contents: HardenableContents, onBlocked?: Blocked): void {
-  const on = contents.on.bind(contents) as (name: string, fn: (...args: any[]) => void) => void;
+  // Electron's overloads per event name do not fit one generic registration: register through a plain signature.
+  const on = contents.on.bind(contents) as unknown as (name: string, fn: (...args: never[]) => void) => void;
   on('will-navigate', (e: Preventable, url?: string) => denyNavigation(e, url, onBlocked));
   on('will-frame-navigate', (e: Preventable) => denyNavigation(e, e.url, onBlocked));
   // A redirect may only stay inside the app (a server redirect cannot happen on our protocol; this is belt and braces).

@@ -33,7 +33,7 @@ export async function handleCall(route: CallRouter, event: SenderEvent, method: 
 }
 
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: any, ...args: any[]) => unknown): void;
+  handle(channel: string, listener: (event: SenderEvent, method: unknown, params: unknown) => unknown): void;
   removeHandler(channel: string): void;
 }
 

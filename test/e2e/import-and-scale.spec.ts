@@ -22,40 +22,61 @@ function bundleFiles(dir: string, rel = ''): { name: string; abs: string }[] {
 
 test('imports a bundle picked on the page: progress, then import-done on the new case', async ({ page }) => {
   const w = watchPage(page);
-  await openApp(page);
-  // A variant of the sample bundle (one extra call), so it is a new case and not the one being served.
-  const files = bundleFiles(SAMPLE).filter((f) => !f.name.startsWith('logs/') && f.name !== 'README.md');
-  const extra = '{"ts":"2026-10-14T09:13:50.000000000Z","pid":4242,"domain":"extra-import.example","ip":"192.0.2.99","port":443}\n';
-  const payloads = files.map((f) => {
-    let buffer = fs.readFileSync(f.abs);
-    if (f.name === 'network.jsonl') buffer = Buffer.concat([buffer, Buffer.from(extra)]);
-    return { name: f.name, mimeType: 'application/octet-stream', buffer };
-  });
-  const expectedCalls = payloads.find((p) => p.name === 'network.jsonl')!.buffer.toString('utf8').split('\n').filter((l) => l.trim()).length;
+  // Its own server: the import switches the server's case, which the other tests must not see.
+  const serve = await startServeProcess(SAMPLE, { RUNLENS_DATA_DIR: process.env.RUNLENS_E2E_DATA_DIR });
+  test
+    .info()
+    .attach('serve', { body: serve.url.replace(/token=.*/, 'token=…') })
+    .catch(() => {});
+  try {
+    await openApp(page, serve.url);
+    // A variant of the sample bundle (one extra call), so it is a new case and not the one being served.
+    const files = bundleFiles(SAMPLE).filter((f) => !f.name.startsWith('logs/') && f.name !== 'README.md');
+    const extra =
+      '{"ts":"2026-10-14T09:13:50.000000000Z","pid":4242,"domain":"extra-import.example","ip":"192.0.2.99","port":443}\n';
+    const payloads = files.map((f) => {
+      let buffer = fs.readFileSync(f.abs);
+      if (f.name === 'network.jsonl') buffer = Buffer.concat([buffer, Buffer.from(extra)]);
+      return { name: f.name, mimeType: 'application/octet-stream', buffer };
+    });
+    const expectedCalls = payloads
+      .find((p) => p.name === 'network.jsonl')!
+      .buffer.toString('utf8')
+      .split('\n')
+      .filter((l) => l.trim()).length;
 
-  // Record every state the import panel shows (it can pass quickly).
-  await page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { __importSeen: string[] }).__importSeen = seen;
-    new MutationObserver(() => {
-      const el = document.querySelector('[aria-label="Import"]');
-      if (!el) return;
-      const t = `${el.className}|${el.querySelector('progress') ? 'progress' : ''}|${el.textContent}`;
-      if (seen[seen.length - 1] !== t) seen.push(t);
-    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-  });
-  await page.locator('[data-testid="open-files"]').setInputFiles(payloads);
-  await page.waitForFunction(() => document.body.dataset.appState === 'import-done', null, { timeout: 60_000 });
-  const seen = await page.evaluate(() => (window as unknown as { __importSeen: string[] }).__importSeen);
-  expect(seen.some((s) => /uploading|importing/.test(s) && s.includes('|progress|') && s.includes('Cancel'))).toBe(true);
-  await expect(page.getByRole('status', { name: 'Import' })).toContainText('Imported');
+    // Record every state the import panel shows (it can pass quickly).
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __importSeen: string[] }).__importSeen = seen;
+      new MutationObserver(() => {
+        const el = document.querySelector('[aria-label="Import"]');
+        if (!el) return;
+        const t = `${el.className}|${el.querySelector('progress') ? 'progress' : ''}|${el.textContent}`;
+        if (seen[seen.length - 1] !== t) seen.push(t);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    await page.locator('[data-testid="open-files"]').setInputFiles(payloads);
+    await page.waitForFunction(() => document.body.dataset.appState === 'import-done', null, { timeout: 60_000 });
+    const seen = await page.evaluate(() => (window as unknown as { __importSeen: string[] }).__importSeen);
+    expect(seen.some((s) => /uploading|importing/.test(s) && s.includes('|progress|') && s.includes('Cancel'))).toBe(
+      true,
+    );
+    await expect(page.getByRole('status', { name: 'Import' })).toContainText('Imported');
 
-  // The app now shows the new case: the extra call is there, and the totals match the uploaded file.
-  const q = await apiFromPage<Result<'network.query'>>(page, 'network.query', { filter: { search: 'extra-import.example' } });
-  expect(q.total).toBe(1);
-  await expect(page.getByRole('region', { name: 'Network calls' }).locator('.count')).toHaveText(`${expectedCalls} calls`);
-  await shot(page, '07-imported');
-  w.check();
+    // The app now shows the new case: the extra call is there, and the totals match the uploaded file.
+    const q = await apiFromPage<Result<'network.query'>>(page, 'network.query', {
+      filter: { search: 'extra-import.example' },
+    });
+    expect(q.total).toBe(1);
+    await expect(page.getByRole('region', { name: 'Network calls' }).locator('.count')).toHaveText(
+      `${expectedCalls} calls`,
+    );
+    await shot(page, '07-imported');
+    w.check();
+  } finally {
+    await serve.stop();
+  }
 });
 
 test('the build log keeps a bounded number of DOM rows on 1 000 000 lines', async ({ page }) => {
@@ -76,11 +97,16 @@ test('the build log keeps a bounded number of DOM rows on 1 000 000 lines', asyn
 
     // Jump to the middle and to the end by scrolling: rows of that region arrive, the DOM stays small.
     for (const frac of [0.5, 1]) {
-      await L.locator('.log-scroller').evaluate((el, f) => (el.scrollTop = (el.scrollHeight - el.clientHeight) * f), frac);
+      await L.locator('.log-scroller').evaluate(
+        (el, f) => (el.scrollTop = (el.scrollHeight - el.clientHeight) * f),
+        frac,
+      );
       const expectIndex = Math.floor((LINES - 1) * frac);
       await expect
         .poll(async () => {
-          const idx = await L.locator('.log-line[data-line-id]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.index)));
+          const idx = await L.locator('.log-line[data-line-id]').evaluateAll((els) =>
+            els.map((e) => Number((e as HTMLElement).dataset.index)),
+          );
           return idx.length > 0 && idx.some((i) => Math.abs(i - expectIndex) < 2_000);
         })
         .toBe(true);

@@ -35,6 +35,9 @@ test('opens the case with run info and every pane', async ({ page }) => {
   await shot(page, '01-open-inputs');
   await inputs.getByRole('button', { name: 'Close' }).click();
   await shot(page, '02-open');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('body')).toHaveCSS('background-color', 'rgb(20, 23, 27)');
+  await shot(page, '02-open-dark');
   w.check();
 });
 

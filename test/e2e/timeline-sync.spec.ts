@@ -175,23 +175,26 @@ test('the tree by keyboard: arrows move, Right/Left expand and collapse, Enter s
   await openApp(page);
   const items = tree(page).locator('[role="treeitem"]');
   await expect(items.first()).toBeVisible();
-  const root = tree(page).locator('[role="treeitem"][aria-level="1"]').first();
-  await root.focus();
-  await expect(root).toBeFocused();
+  // Tab reaches the tree: exactly one item is tabbable
+  await expect(tree(page).locator('[role="treeitem"][tabindex="0"]')).toHaveCount(1);
+  // an expanded node in view: Left collapses it ("+N" appears), Right expands it again, Right again enters it
+  const node = tree(page).locator('[role="treeitem"][aria-expanded="true"][aria-level="2"]').first();
+  await expect(node).toBeInViewport();
+  const id = (await node.getAttribute('data-process-id'))!;
+  await node.focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(node).toHaveAttribute('aria-expanded', 'false');
+  await expect(node.locator('.pt-badge-more')).toBeVisible();
+  await expect(node).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect(node).toHaveAttribute('aria-expanded', 'true');
+  await page.keyboard.press('ArrowRight');
+  const child = tree(page).locator('[role="treeitem"]:focus');
+  await expect(child).toHaveAttribute('aria-level', '3');
+  await page.keyboard.press('ArrowUp');
+  await expect(node).toBeFocused();
   await page.keyboard.press('ArrowDown');
-  const second = tree(page).locator('[role="treeitem"]:focus');
-  await expect(second).toHaveAttribute('aria-level', '2');
-  // find an expanded level-2 node and collapse it with Left, expand it again with Right
-  const id = await second.getAttribute('data-process-id');
-  const node = tree(page).locator(`[role="treeitem"][data-process-id="${id}"]`);
-  if ((await node.getAttribute('aria-expanded')) === 'true') {
-    await page.keyboard.press('ArrowLeft');
-    await expect(node).toHaveAttribute('aria-expanded', 'false');
-    await expect(node.locator('.pt-badge-more')).toBeVisible();
-    await node.focus();
-    await page.keyboard.press('ArrowRight');
-    await expect(node).toHaveAttribute('aria-expanded', 'true');
-  }
+  await expect(child).toHaveAttribute('aria-level', '3');
   await node.focus();
   await page.keyboard.press('Enter');
   await expect(node).toHaveAttribute('aria-selected', 'true');

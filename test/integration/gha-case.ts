@@ -24,7 +24,9 @@ export function tempCase(): { db: Db; dir: string; done: () => void } {
 
 export function addSource(db: Db, displayPath: string, member: string | null): number {
   const r = db
-    .prepare(`INSERT INTO sources (parent_id, path, member, format, sha256, bytes) VALUES (NULL, ?, ?, 'gha-log', ?, 0)`)
+    .prepare(
+      `INSERT INTO sources (parent_id, path, member, format, sha256, bytes) VALUES (NULL, ?, ?, 'gha-log', ?, 0)`,
+    )
     .run(displayPath, member, '0'.repeat(64));
   return Number(r.lastInsertRowid);
 }
@@ -97,7 +99,10 @@ export interface StepRow {
 }
 
 export function allSteps(db: Db): StepRow[] {
-  const rows = db.prepare(`SELECT * FROM steps ORDER BY job, number`).safeIntegers(true).all() as Record<string, unknown>[];
+  const rows = db.prepare(`SELECT * FROM steps ORDER BY job, number`).safeIntegers(true).all() as Record<
+    string,
+    unknown
+  >[];
   return rows.map((r) => ({
     id: Number(r.id),
     job: r.job as string,

@@ -77,12 +77,26 @@ describe('finalizeLogs on a lone job log (Stirling-PDF)', () => {
     expect(ls.filter((l) => l.step_id === null)).toEqual([]);
 
     const depthOf = (line: number) => ls.find((l) => l.line === line)!.depth;
-    expect([depthOf(2), depthOf(3), depthOf(9), depthOf(10), depthOf(29), depthOf(30), depthOf(47), depthOf(62), depthOf(63), depthOf(79)])
-      .toEqual([0, 1, 0, 0, 0, 1, 1, 0, 0, 0]);
+    expect([
+      depthOf(2),
+      depthOf(3),
+      depthOf(9),
+      depthOf(10),
+      depthOf(29),
+      depthOf(30),
+      depthOf(47),
+      depthOf(62),
+      depthOf(63),
+      depthOf(79),
+    ]).toEqual([0, 1, 0, 0, 0, 1, 1, 0, 0, 0]);
 
-    const hit = db.prepare(`SELECT rowid AS id FROM log_fts WHERE log_fts MATCH '"results:"'`).all() as { id: number }[];
+    const hit = db.prepare(`SELECT rowid AS id FROM log_fts WHERE log_fts MATCH '"results:"'`).all() as {
+      id: number;
+    }[];
     expect(hit.map((h) => h.id)).toEqual([ls.find((l) => l.line === 47)!.id]);
-    const err = db.prepare(`SELECT rowid AS id FROM log_fts WHERE log_fts MATCH 'completed AND exit'`).all() as { id: number }[];
+    const err = db.prepare(`SELECT rowid AS id FROM log_fts WHERE log_fts MATCH 'completed AND exit'`).all() as {
+      id: number;
+    }[];
     expect(err.map((h) => ls.find((l) => l.id === h.id)!.marker)).toEqual(['error']);
   });
 
@@ -91,7 +105,22 @@ describe('finalizeLogs on a lone job log (Stirling-PDF)', () => {
     db.prepare(`INSERT INTO meta (key, value) VALUES ('run', ?)`).run(JSON.stringify({ job: 'all-checks' }));
     const t = (s: string) => parseRfc3339(`2026-05-26T10:38:${s}Z`);
     const manifest = (number: number, name: string, a: bigint | null, b: bigint | null) =>
-      insertStep(db, { job: 'all-checks', number, name, uses: null, started_at: a, completed_at: b, conclusion: 'success', origin: 'manifest', line: null, raw: '' }, null);
+      insertStep(
+        db,
+        {
+          job: 'all-checks',
+          number,
+          name,
+          uses: null,
+          started_at: a,
+          completed_at: b,
+          conclusion: 'success',
+          origin: 'manifest',
+          line: null,
+          raw: '',
+        },
+        null,
+      );
     manifest(1, 'Set up job', t('25.80'), t('25.95'));
     manifest(2, 'Run ok=true', t('25.95'), null);
     manifest(3, 'Complete job', t('26.455'), t('26.50'));
@@ -100,7 +129,9 @@ describe('finalizeLogs on a lone job log (Stirling-PDF)', () => {
 
     const steps = allSteps(db);
     expect(steps.map((s) => [s.job, s.number, s.origin])).toEqual([
-      ['all-checks', 1, 'manifest'], ['all-checks', 2, 'manifest'], ['all-checks', 3, 'manifest'],
+      ['all-checks', 1, 'manifest'],
+      ['all-checks', 2, 'manifest'],
+      ['all-checks', 3, 'manifest'],
     ]);
     const ls = allLines(db);
     expect(new Set(ls.map((l) => l.job))).toEqual(new Set(['all-checks']));
@@ -169,8 +200,23 @@ describe('finalizeLogs on a whole-run archive (real zip written with yazl)', () 
     expect(ls.slice(0, 17).every((l) => l.job === 'test' && l.file_kind === 'step')).toBe(true);
     expect(ls.slice(17).every((l) => l.job === 'lint' && l.file_kind === 'job')).toBe(true);
     expect(ls.slice(0, 17).map((l) => `${l.step_number}:${l.line}`)).toEqual([
-      '1:1', '1:2', '1:3', '1:4', '2:1', '2:2', '2:3', '2:4',
-      '3:1', '3:2', '3:3', '3:4', '3:5', '3:6', '3:8', '3:9', '3:10',
+      '1:1',
+      '1:2',
+      '1:3',
+      '1:4',
+      '2:1',
+      '2:2',
+      '2:3',
+      '2:4',
+      '3:1',
+      '3:2',
+      '3:3',
+      '3:4',
+      '3:5',
+      '3:6',
+      '3:8',
+      '3:9',
+      '3:10',
     ]);
     const deep = ls.find((l) => l.text.startsWith('deep'))!;
     expect(deep).toMatchObject({ text: 'deep\ndeep-continued', line: 6, line_end: 7, depth: 2 });
@@ -198,7 +244,9 @@ describe('finalizeLogs on a whole-run archive (real zip written with yazl)', () 
 
     const fts = db.prepare(`SELECT rowid AS id FROM log_fts WHERE log_fts MATCH 'deep'`).all() as { id: number }[];
     expect(fts.map((r) => r.id)).toEqual([deep.id]);
-    expect((db.prepare(`SELECT count(*) AS n FROM log_fts WHERE log_fts MATCH 'runner'`).get() as { n: number }).n).toBe(2);
+    expect(
+      (db.prepare(`SELECT count(*) AS n FROM log_fts WHERE log_fts MATCH 'runner'`).get() as { n: number }).n,
+    ).toBe(2);
 
     // running it again changes nothing
     const before = [allLines(db), allSteps(db)];
@@ -215,26 +263,50 @@ describe('finalizeLogs on a whole-run archive (real zip written with yazl)', () 
     expect(ls).toHaveLength(25);
     const cool = ls.filter((l) => l.job === 'cool job');
     expect(cool.map((l) => `${l.step_number}:${l.text}`)).toEqual([
-      '1:log line 1', '1:log line 2', '1:log line 3', '2:log line 1', '2:log line 2', '2:log line 3',
+      '1:log line 1',
+      '1:log line 2',
+      '1:log line 3',
+      '2:log line 1',
+      '2:log line 2',
+      '2:log line 3',
     ]);
     // each job's lines are contiguous ids
     const jobs = ls.map((l) => l.job).filter((j, i, a) => i === 0 || a[i - 1] !== j);
     expect(new Set(jobs).size).toBe(jobs.length);
     const steps = allSteps(db);
     const byId = new Map(steps.map((s) => [s.id, s]));
-    for (const l of ls) expect(byId.get(l.step_id!)).toMatchObject({ job: l.job, number: l.step_number, origin: 'files' });
+    for (const l of ls)
+      expect(byId.get(l.step_id!)).toMatchObject({ job: l.job, number: l.step_number, origin: 'files' });
   });
 });
 
 describe('finalizeLogs edge cases', () => {
-  it('keeps a file\'s out-of-order lines in file order; windows with manifest steps; unknown step files warned', async () => {
+  it("keeps a file's out-of-order lines in file order; windows with manifest steps; unknown step files warned", async () => {
     const { db } = newCase();
     const t = (s: string) => parseRfc3339(T(s));
     const manifest = (number: number, a: bigint, b: bigint) =>
-      insertStep(db, { job: 'build', number, name: `step ${number}`, uses: null, started_at: a, completed_at: b, conclusion: null, origin: 'manifest', line: null, raw: '' }, null);
+      insertStep(
+        db,
+        {
+          job: 'build',
+          number,
+          name: `step ${number}`,
+          uses: null,
+          started_at: a,
+          completed_at: b,
+          conclusion: null,
+          origin: 'manifest',
+          line: null,
+          raw: '',
+        },
+        null,
+      );
     manifest(1, t('00'), t('01.5'));
     manifest(2, t('01.5'), t('09'));
-    const job = await importText(lines(`${T('02.0')} a`, `${T('01.0')} b (clock went back)`, `${T('03.0')} c`, 'untimed continuation'), 'logs/9_build.txt');
+    const job = await importText(
+      lines(`${T('02.0')} a`, `${T('01.0')} b (clock went back)`, `${T('03.0')} c`, 'untimed continuation'),
+      'logs/9_build.txt',
+    );
     storeSink(db, job, 'bundle!/logs/9_build.txt', 'logs/9_build.txt');
     const other = await importText(lines(`${T('04.0')} from a step file numbered 7`), 'logs/deploy/7_Deploy.txt');
     storeSink(db, other, 'bundle!/logs/deploy/7_Deploy.txt', 'logs/deploy/7_Deploy.txt');
@@ -252,8 +324,38 @@ describe('finalizeLogs edge cases', () => {
   it('a step file whose number has no manifest step is placed by time, with a warning naming the file', async () => {
     const { db } = newCase();
     const t = (s: string) => parseRfc3339(T(s));
-    insertStep(db, { job: 'test', number: 1, name: 'Set up job', uses: null, started_at: t('00'), completed_at: t('01'), conclusion: null, origin: 'manifest', line: null, raw: '' }, null);
-    insertStep(db, { job: 'test', number: 2, name: 'Run x', uses: null, started_at: t('01'), completed_at: t('09'), conclusion: null, origin: 'manifest', line: null, raw: '' }, null);
+    insertStep(
+      db,
+      {
+        job: 'test',
+        number: 1,
+        name: 'Set up job',
+        uses: null,
+        started_at: t('00'),
+        completed_at: t('01'),
+        conclusion: null,
+        origin: 'manifest',
+        line: null,
+        raw: '',
+      },
+      null,
+    );
+    insertStep(
+      db,
+      {
+        job: 'test',
+        number: 2,
+        name: 'Run x',
+        uses: null,
+        started_at: t('01'),
+        completed_at: t('09'),
+        conclusion: null,
+        origin: 'manifest',
+        line: null,
+        raw: '',
+      },
+      null,
+    );
     const s = await importText(lines(`${T('02.0')} inside step 2's window`), 'logs/test/5_Run x.txt');
     storeSink(db, s, 'bundle!/logs/test/5_Run x.txt', 'logs/test/5_Run x.txt');
     const warnings = finalize(db);

@@ -18,12 +18,15 @@ function writeBigLog(file: string, n: number): void {
   let buf: string[] = [];
   for (let i = 0; i < n; i++) {
     const ms = base + Math.floor(i / 10);
-    const stamp = new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_m, f: string) => `.${f}${String(i % 10000).padStart(4, '0')}Z`);
+    const stamp = new Date(ms)
+      .toISOString()
+      .replace(/\.(\d{3})Z$/, (_m, f: string) => `.${f}${String(i % 10000).padStart(4, '0')}Z`);
     let line: string;
     if (i % 5000 === 0) line = `${stamp} ##[group]Run step-${i / 5000}`;
     else if (i % 5000 === 10) line = `${stamp} ##[endgroup]`;
     else if (i % 50 === 7) line = `continuation of the line before, number ${i}`;
-    else if (i % 3 === 0) line = `${stamp} \x1b[36;1mecho "hello ${i}" && curl -sS https://api.example.test/v1/${i}\x1b[0m`;
+    else if (i % 3 === 0)
+      line = `${stamp} \x1b[36;1mecho "hello ${i}" && curl -sS https://api.example.test/v1/${i}\x1b[0m`;
     else line = `${stamp} plain output line ${i} with some ordinary text that is typical of build logs`;
     buf.push(line);
     if (buf.length === 20000) {
@@ -44,7 +47,9 @@ class CountingSink implements RecordSink {
   onLine: ((l: LogLineRecord) => void) | null = null;
   run() {}
   policy() {}
-  step(r: StepRecord) { this.steps.push(r); }
+  step(r: StepRecord) {
+    this.steps.push(r);
+  }
   logLine(r: LogLineRecord) {
     this.lines++;
     if (r.line_end !== r.line) this.continued++;
@@ -56,7 +61,9 @@ class CountingSink implements RecordSink {
   dns() {}
   fileEvent() {}
   detection() {}
-  warn(_l: number | null, m: string) { this.warnings.push(m); }
+  warn(_l: number | null, m: string) {
+    this.warnings.push(m);
+  }
 }
 
 function input(file: string, relPath: string): InputFile {
@@ -107,13 +114,15 @@ describe('performance (streaming, linear)', () => {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const sink = new CountingSink();
-    sink.onLine = (l) => ins.run(l.job, l.step_number, l.seq, l.ts, l.text, l.plain, l.marker, l.file_kind, l.line, l.line_end);
+    sink.onLine = (l) =>
+      ins.run(l.job, l.step_number, l.seq, l.ts, l.text, l.plain, l.marker, l.file_kind, l.line, l.line_end);
     db.exec('BEGIN');
     await ghaLogImporter.read(input(medium, '1_build.txt'), fs.createReadStream(medium), sink, {
       date: null,
       signal: new AbortController().signal,
     });
-    for (const s of sink.steps) insStep.run(s.job, s.number, s.name, s.uses, s.started_at, s.completed_at, s.conclusion, s.origin, s.line, s.raw);
+    for (const s of sink.steps)
+      insStep.run(s.job, s.number, s.name, s.uses, s.started_at, s.completed_at, s.conclusion, s.origin, s.line, s.raw);
     db.exec('COMMIT');
     migrate(db);
     const t0 = performance.now();
@@ -122,19 +131,28 @@ describe('performance (streaming, linear)', () => {
     const secs = (performance.now() - t0) / 1000;
     expect(warnings).toEqual([]);
     const r = db
-      .prepare(`SELECT count(*) AS n, count(step_id) AS withStep, max(depth) AS maxDepth, sum(depth) AS deep FROM log_lines`)
+      .prepare(
+        `SELECT count(*) AS n, count(step_id) AS withStep, max(depth) AS maxDepth, sum(depth) AS deep FROM log_lines`,
+      )
       .get() as { n: number; withStep: number; maxDepth: number; deep: number };
     expect(r.n).toBe(196_000);
     expect(r.withStep).toBe(196_000);
     expect(r.maxDepth).toBe(1);
     // inside each group: lines 1-9 after ##[group] (line 0), before ##[endgroup] (line 10); line 7 continues line 6
     expect(r.deep).toBe(40 * 8);
-    const steps = db.prepare(`SELECT number, name FROM steps ORDER BY number`).all() as { number: number; name: string }[];
+    const steps = db.prepare(`SELECT number, name FROM steps ORDER BY number`).all() as {
+      number: number;
+      name: string;
+    }[];
     expect(steps).toHaveLength(40);
     expect(steps[0]).toEqual({ number: 1, name: 'Run step-0' });
-    const perStep = db.prepare(`SELECT count(*) AS n FROM log_lines WHERE step_id = (SELECT id FROM steps WHERE number = 2)`).get() as { n: number };
+    const perStep = db
+      .prepare(`SELECT count(*) AS n FROM log_lines WHERE step_id = (SELECT id FROM steps WHERE number = 2)`)
+      .get() as { n: number };
     expect(perStep.n).toBe(4900);
-    const fts = db.prepare(`SELECT count(*) AS n FROM log_fts WHERE log_fts MATCH '"api.example.test"'`).get() as { n: number };
+    const fts = db.prepare(`SELECT count(*) AS n FROM log_fts WHERE log_fts MATCH '"api.example.test"'`).get() as {
+      n: number;
+    };
     expect(fts.n).toBeGreaterThan(60_000);
     expect(secs).toBeLessThan(30);
   });

@@ -237,7 +237,8 @@ describe('runImport rules', () => {
     fs.renameSync(path.join(dir, 'network.jsonl'), netFile);
     fs.rmSync(path.join(dir, 'manifest.json'));
     const casePath = casePathFor('split');
-    const s = await runImport({ inputs: [dir, netFile], casePath, offsets: { 'bundle-network': 2.5 } });
+    const date = 1791969123100000000n; // 2026-10-14T09:12:03.1Z: the day is what counts
+    const s = await runImport({ inputs: [dir, netFile], casePath, offsets: { 'bundle-network': 2.5 }, date });
     expect(s.inputs.map((i) => i.path)).toEqual([dir, netFile]);
     expect(s.counts.network).toBe(4);
     expect(s.warnings).toContainEqual({ file: null, line: null, message: expect.stringMatching(/no manifest\.json/) });
@@ -245,6 +246,9 @@ describe('runImport rules', () => {
     try {
       const ts = db.prepare("SELECT ts FROM network WHERE http_method = 'POST'").safeIntegers(true).get() as { ts: bigint };
       expect(ts.ts).toBe(1791969181700000417n + 2_500_000_000n);
+      const meta = db.prepare("SELECT value FROM meta WHERE key = 'import'").get() as { value: string };
+      expect(JSON.parse(meta.value)).toMatchObject({ date: '2026-10-14', date_origin: 'option', offsets: { 'bundle-network': 2.5 } });
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'run'").get()).toEqual({ value: 'null' });
       const src = db.prepare('SELECT parent_id, format, offset_ns, sha256 FROM sources WHERE path = ?').get(netFile);
       expect(src).toEqual({ parent_id: null, format: 'bundle-network', offset_ns: 2_500_000_000, sha256: sha256File(netFile) });
     } finally {
@@ -293,6 +297,48 @@ describe('runImport rules', () => {
     const unknown = s.warnings.filter((w) => w.message.startsWith('not recognised: '));
     expect(unknown).toHaveLength(1000);
     expect(s.warnings).toContainEqual({ file: zip, line: null, message: '5 further warning(s) about files in this input not shown (1005 in all)' });
+  });
+
+  it('corrupted archives (flipped bytes, cuts, zeroed runs) end in a summary or an ImportError, never a crash', async () => {
+    const zip = path.join(work, 'fuzz-src.zip');
+    await makeZip(zip, bundleEntries('bundle/'));
+    const tgz = path.join(work, 'fuzz-src.tgz');
+    await tgzWithLogsZip(tgz);
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const outcomes = { ok: 0, importError: 0 };
+    for (const src of [zip, tgz]) {
+      const orig = fs.readFileSync(src);
+      for (let i = 0; i < 24; i++) {
+        let data = Buffer.from(orig);
+        if (i % 3 === 0) {
+          for (let k = 0; k < 4; k++) {
+            const j = rnd(data.length);
+            data[j] = data[j]! ^ 0xff;
+          }
+        }
+        else if (i % 3 === 1) data = data.subarray(0, rnd(data.length));
+        else {
+          const at = rnd(data.length - 64);
+          data.fill(0, at, at + 64);
+        }
+        const f = path.join(work, `fuzz-${i}${path.extname(src)}`);
+        fs.writeFileSync(f, data);
+        const casePath = casePathFor(`fuzz-${path.extname(src).slice(1)}-${i}`);
+        const r = await runImport({ inputs: [f], casePath, tempRoot: tmpRoot }).catch((e: unknown) => e);
+        if (r instanceof Error) {
+          expect(r, `${f}: ${r.message}`).toBeInstanceOf(ImportError);
+          expect(fs.existsSync(casePath)).toBe(false);
+          outcomes.importError++;
+        } else outcomes.ok++;
+        expect(leftovers(casePath)).toEqual([]);
+      }
+    }
+    expect(outcomes.ok + outcomes.importError).toBe(48);
+    expect(fs.readdirSync(tmpRoot)).toEqual([]);
   });
 
   it('a bomb stops the import with a clear error and leaves nothing behind', async () => {

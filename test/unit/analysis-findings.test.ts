@@ -71,6 +71,7 @@ describe('verdicts and findings', () => {
     expect(callRow(db, ok1).verdict).toBe('allowed');
     expect(callRow(db, ok2).verdict).toBe('allowed');
     expect(callRow(db, okByIp).verdict).toBe('allowed');
+    expect(callRow(db, onlyBlocked)).toMatchObject({ verdict: 'blocked', endpoint: 'c2.exfil.example:443' });
     expect(callRow(db, bare)).toMatchObject({ verdict: 'outside-policy', endpoint: 'github.com:22' });
     expect(callRow(db, ex1)).toMatchObject({ verdict: 'outside-policy', endpoint: 'telemetry.exfil.example:443' });
     expect(callRow(db, ex3).verdict).toBe('blocked');
@@ -160,9 +161,16 @@ describe('verdicts and findings', () => {
       events: db.prepare('SELECT process_id FROM process_events ORDER BY id').all(),
     });
     const first = snap();
+    const indexes = () => db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all();
+    const before = indexes();
     c.finalize();
     expect(snap()).toEqual(first);
     expect((first.finds as unknown[]).length).toBe(1);
+    // The indexes suspended during the writes are all back, as migration 2 defined them.
+    expect(indexes()).toEqual(before);
+    expect((before as { name: string }[]).map((r) => r.name)).toEqual(
+      expect.arrayContaining(['network_process', 'network_endpoint', 'network_finding', 'process_events_process', 'file_events_process']),
+    );
   });
 
   it('warns about unreadable allow-list entries', () => {

@@ -59,8 +59,16 @@ describe('stripAnsi', () => {
     expect(stripAnsi(osc)).toBe('tail');
     expect(stripAnsi(csi)).toBe('');
     expect(stripAnsi(sgr)).toBe('X');
-    expect(ansiToSpans(sgr).map((s) => s.text).join('')).toBe('X');
-    expect(ansiToSpans(osc).map((s) => s.text).join('')).toBe('tail');
+    expect(
+      ansiToSpans(sgr)
+        .map((s) => s.text)
+        .join(''),
+    ).toBe('X');
+    expect(
+      ansiToSpans(osc)
+        .map((s) => s.text)
+        .join(''),
+    ).toBe('tail');
     expect(performance.now() - t0).toBeLessThan(3000);
   });
 });
@@ -131,7 +139,11 @@ describe('ansiToSpans', () => {
       '\x00\x01a\x1b\x1b[b\x1b]',
     ];
     for (const s of samples) {
-      expect(ansiToSpans(s).map((x) => x.text).join('')).toBe(stripAnsi(s, { keepNewlines: true }));
+      expect(
+        ansiToSpans(s)
+          .map((x) => x.text)
+          .join(''),
+      ).toBe(stripAnsi(s, { keepNewlines: true }));
     }
   });
 });

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- a hand-made fake of Electron's loosely shaped objects */
 /**
  * The main process wired together, with Electron's modules faked (vi.mock('electron')) and everything else real:
  * the renderer folder served by the protocol handler, case files in SQLite, the API dispatch, the recent list.

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { handleCall, registerCallHandler, type CallRouter } from '../../electron/main/ipc-handler';
+import { handleCall, registerCallHandler, type CallRouter, type SenderEvent } from '../../electron/main/ipc-handler';
 
 const appFrame = { senderFrame: { url: 'runlens://app/index.html', parent: null } };
 
@@ -60,8 +60,9 @@ describe('runlens:call sender and method checks', () => {
   });
 
   it('registers exactly one handler on runlens:call and removes it', async () => {
-    const handlers = new Map<string, (...a: any[]) => unknown>();
-    const ipcMain = { handle: vi.fn((c: string, l: (...a: any[]) => unknown) => void handlers.set(c, l)), removeHandler: vi.fn((c: string) => void handlers.delete(c)) };
+    type Listener = (event: SenderEvent, method: unknown, params: unknown) => unknown;
+    const handlers = new Map<string, Listener>();
+    const ipcMain = { handle: vi.fn((c: string, l: Listener) => void handlers.set(c, l)), removeHandler: vi.fn((c: string) => void handlers.delete(c)) };
     const r = router();
     const off = registerCallHandler(ipcMain, r);
     expect([...handlers.keys()]).toEqual(['runlens:call']);

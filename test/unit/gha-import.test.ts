@@ -6,7 +6,7 @@ import { stripAnsi } from '../../shared/ansi';
 import { ghaLogImporter } from '../../electron/import/gha/index';
 import { MAX_JOINED_LINES } from '../../electron/import/gha/read-log';
 import { stampLength } from '../../electron/import/gha/timestamp';
-import { ctx, importPath, importText, importZip, inputFromBuffer, mergeSinks, MemorySink } from './gha-sink';
+import { importPath, importText, importZip, inputFromBuffer, mergeSinks, MemorySink } from './gha-sink';
 
 const FIX = path.join(__dirname, '../fixtures/gha');
 const STIRLING = path.join(FIX, 'blastradius_Stirling-Tools__Stirling-PDF__077856960467.txt');
@@ -87,7 +87,16 @@ describe('agno job log (real)', () => {
     expect(regexLine.plain.startsWith('REGEX=')).toBe(true);
     expect(regexLine.plain.includes('\x1b')).toBe(false);
     expect(s.lines.filter((l) => l.marker !== null).map((l) => l.marker)).toEqual([
-      'group', 'endgroup', 'group', 'endgroup', 'group', 'endgroup', 'group', 'endgroup', 'group', 'endgroup',
+      'group',
+      'endgroup',
+      'group',
+      'endgroup',
+      'group',
+      'endgroup',
+      'group',
+      'endgroup',
+      'group',
+      'endgroup',
     ]);
   });
 });
@@ -150,8 +159,20 @@ describe('synthetic edge cases', () => {
     ].join('\r\n');
     const s = await importText(log, 'logs/1_build.txt');
     expect(s.lines.map((l) => l.marker)).toEqual([
-      null, 'group', null, 'endgroup', 'command', 'command', 'group', 'warning', 'section', 'group', 'notice', 'debug',
-      null, null,
+      null,
+      'group',
+      null,
+      'endgroup',
+      'command',
+      'command',
+      'group',
+      'warning',
+      'section',
+      'group',
+      'notice',
+      'debug',
+      null,
+      null,
     ]);
     expect(s.lines[1]!.plain).toBe('##[group]Run actions/checkout@v4');
     expect(s.lines[1]!.text).toBe('\x1b[36;1m##[group]Run actions/checkout@v4');
@@ -159,7 +180,11 @@ describe('synthetic edge cases', () => {
     expect(s.steps.map((x) => [x.number, x.name, x.uses])).toEqual([
       [1, 'Set up job', null],
       [2, 'Run actions/checkout@v4', 'actions/checkout@v4'],
-      [3, 'Run github/codeql-action/init@0123456789abcdef0123456789abcdef01234567', 'github/codeql-action/init@0123456789abcdef0123456789abcdef01234567'],
+      [
+        3,
+        'Run github/codeql-action/init@0123456789abcdef0123456789abcdef01234567',
+        'github/codeql-action/init@0123456789abcdef0123456789abcdef01234567',
+      ],
       [4, 'Run npm test', null],
       [5, 'Post job cleanup.', null],
       [6, 'Complete job', null],
@@ -172,10 +197,18 @@ describe('synthetic edge cases', () => {
     const log = `${T('10.0000000')} a\n${T('09.5000000')} b (clock went back)\n${T('12.0000000')} c\n`;
     const s = await importText(log, 'logs/test/3_Run actionscheckout@v4.txt');
     expect(s.lines.map((l) => [l.step_number, l.job, l.file_kind])).toEqual([
-      [3, 'test', 'step'], [3, 'test', 'step'], [3, 'test', 'step'],
+      [3, 'test', 'step'],
+      [3, 'test', 'step'],
+      [3, 'test', 'step'],
     ]);
     expect(s.steps).toHaveLength(1);
-    expect(s.steps[0]).toMatchObject({ job: 'test', number: 3, name: 'Run actionscheckout@v4', origin: 'files', uses: null });
+    expect(s.steps[0]).toMatchObject({
+      job: 'test',
+      number: 3,
+      name: 'Run actionscheckout@v4',
+      origin: 'files',
+      uses: null,
+    });
     expect(formatNanos(s.steps[0]!.started_at!)).toBe('2026-10-14T09:12:09.500000000Z');
     expect(formatNanos(s.steps[0]!.completed_at!)).toBe('2026-10-14T09:12:12.000000000Z');
   });
@@ -191,13 +224,16 @@ describe('synthetic edge cases', () => {
       ['2026-10-14T09:12:14.000000000Z', 'first', 2, 2],
       ['2026-10-14T09:12:14.123456789Z', 'second\ncont', 3, 4],
     ]);
-    expect(s.warnings).toEqual([{ line: 1, message: '1 line(s) before the first timestamped line have no time' }]);
+    expect(s.warnings).toEqual([{ line: 1, message: '1 line before the first timestamped line has no time' }]);
   });
 
   it('a file with no timestamps: untimed lines in order, exactly one warning', async () => {
     const s = await importText('one\n\ntwo\nthree', 'plain.txt');
     expect(s.lines.map((l) => [l.ts, l.text, l.seq, l.line])).toEqual([
-      [null, 'one', 0, 1], [null, '', 1, 2], [null, 'two', 2, 3], [null, 'three', 3, 4],
+      [null, 'one', 0, 1],
+      [null, '', 1, 2],
+      [null, 'two', 2, 3],
+      [null, 'three', 3, 4],
     ]);
     expect(s.warnings).toHaveLength(1);
     expect(s.warnings[0]!.message).toMatch(/no timestamps.*4 lines/);
@@ -207,7 +243,9 @@ describe('synthetic edge cases', () => {
   it('bad UTF-8, an impossible date and a giant line are reported with their line numbers, the rest loads', async () => {
     const parts = [
       Buffer.from(`${T('00.0000000')} ok\n`),
-      Buffer.from(`${T('01.0000000')} bad `), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from('\n'),
+      Buffer.from(`${T('01.0000000')} bad `),
+      Buffer.from([0xff, 0xfe, 0x41]),
+      Buffer.from('\n'),
       Buffer.from('2026-13-45T09:12:02.0000000Z not a date\n'),
       Buffer.from(`${T('03.0000000')} ` + 'x'.repeat(5000) + '\n'),
       Buffer.from(`${T('04.0000000')} after\n`),
@@ -252,14 +290,23 @@ describe('synthetic edge cases', () => {
     const sink = new MemorySink();
     const buf = Buffer.from(`${T('00.0000000')} a\n`.repeat(5000));
     const { Readable } = await import('node:stream');
-    await ghaLogImporter.read(inputFromBuffer(buf, 'x.txt'), Readable.from([buf]), sink, { date: null, signal: ac.signal });
+    await ghaLogImporter.read(inputFromBuffer(buf, 'x.txt'), Readable.from([buf]), sink, {
+      date: null,
+      signal: ac.signal,
+    });
     expect(sink.lines.length).toBeLessThan(5000);
   });
 
   it('plain equals stripAnsi of each physical line, for the real samples', async () => {
     for (const f of [STIRLING, AGNO]) {
       const s = await importPath(f, path.basename(f));
-      for (const l of s.lines) expect(l.plain).toBe(l.text.split('\n').map((x) => stripAnsi(x)).join('\n'));
+      for (const l of s.lines)
+        expect(l.plain).toBe(
+          l.text
+            .split('\n')
+            .map((x) => stripAnsi(x))
+            .join('\n'),
+        );
       const physical = fs.readFileSync(f, 'utf8').split('\n').length - 1;
       expect(s.lines.reduce((a, l) => a + (l.line_end! - l.line! + 1), 0)).toBe(physical);
     }

@@ -3,7 +3,13 @@ import { StampParser, stampLength } from '../../electron/import/gha/timestamp';
 import { parseMarker } from '../../electron/import/gha/markers';
 import { isJunkPath, looksLikeLogArchivePath, placeLogFile } from '../../electron/import/gha/paths';
 import { GroupStepTracker, usesFromTitle } from '../../electron/import/gha/group-steps';
-import { sniffGhaLog, SNIFF_LAYOUT_ONLY, SNIFF_OTHER_STAMP, SNIFF_STAMPED, SNIFF_STAMPED_IN_LAYOUT } from '../../electron/import/gha/sniff';
+import {
+  sniffGhaLog,
+  SNIFF_LAYOUT_ONLY,
+  SNIFF_OTHER_STAMP,
+  SNIFF_STAMPED,
+  SNIFF_STAMPED_IN_LAYOUT,
+} from '../../electron/import/gha/sniff';
 import { normaliseScore, pickImporter } from '../../electron/import/registry';
 import { parseRfc3339, TimeError } from '../../shared/time';
 import { inputFromBuffer } from './gha-sink';
@@ -60,8 +66,18 @@ describe('markers', () => {
 
 describe('log file places', () => {
   it('reads step files, job files and lone files, with or without the bundle logs/ folder', () => {
-    expect(placeLogFile('logs/test/3_Run tests.txt')).toEqual({ kind: 'step', job: 'test', stepNumber: 3, stepName: 'Run tests' });
-    expect(placeLogFile('test/3_Run tests.txt')).toEqual({ kind: 'step', job: 'test', stepNumber: 3, stepName: 'Run tests' });
+    expect(placeLogFile('logs/test/3_Run tests.txt')).toEqual({
+      kind: 'step',
+      job: 'test',
+      stepNumber: 3,
+      stepName: 'Run tests',
+    });
+    expect(placeLogFile('test/3_Run tests.txt')).toEqual({
+      kind: 'step',
+      job: 'test',
+      stepNumber: 3,
+      stepName: 'Run tests',
+    });
     expect(placeLogFile('logs/1_test.txt')).toEqual({ kind: 'job', job: 'test', stepNumber: null, stepName: null });
     expect(placeLogFile('1_test.txt')).toEqual({ kind: 'job', job: 'test', stepNumber: null, stepName: null });
     expect(placeLogFile('job-log.txt')).toEqual({ kind: 'single', job: 'job-log', stepNumber: null, stepName: null });
@@ -70,7 +86,12 @@ describe('log file places', () => {
 
   it('keeps the characters GitHub left in names (double spaces, colons, emoji, @)', () => {
     const p = placeLogFile('cool job  with colon/12_Run actionscheckout@v4: go 😅.txt');
-    expect(p).toEqual({ kind: 'step', job: 'cool job  with colon', stepNumber: 12, stepName: 'Run actionscheckout@v4: go 😅' });
+    expect(p).toEqual({
+      kind: 'step',
+      job: 'cool job  with colon',
+      stepNumber: 12,
+      stepName: 'Run actionscheckout@v4: go 😅',
+    });
   });
 
   it('flags archive junk and knows the archive layout', () => {
@@ -90,12 +111,16 @@ describe('sniff', () => {
   it('content decides: a stamped first line wins, more so in the archive layout', () => {
     expect(sniffGhaLog(inputFromBuffer(stamped, 'whatever.log'))).toBe(SNIFF_STAMPED);
     expect(sniffGhaLog(inputFromBuffer(stamped, 'logs/test/1_Set up job.txt'))).toBe(SNIFF_STAMPED_IN_LAYOUT);
-    expect(sniffGhaLog(inputFromBuffer(Buffer.from('2026-10-14T09:12:14.250Z x\n'), 'app.log'))).toBe(SNIFF_OTHER_STAMP);
+    expect(sniffGhaLog(inputFromBuffer(Buffer.from('2026-10-14T09:12:14.250Z x\n'), 'app.log'))).toBe(
+      SNIFF_OTHER_STAMP,
+    );
     expect(SNIFF_STAMPED_IN_LAYOUT).toBe(normaliseScore(SNIFF_STAMPED_IN_LAYOUT)); // on the registry's 0..1 scale
   });
   it('wins the registry for real GitHub logs and the untimed archive layout', () => {
     expect(pickImporter(inputFromBuffer(stamped, 'whatever.log'))?.importer.format).toBe('gha-log');
-    expect(pickImporter(inputFromBuffer(Buffer.from('log line 1\n'), 'cool job/1_fob the barz.txt'))?.importer.format).toBe('gha-log');
+    expect(
+      pickImporter(inputFromBuffer(Buffer.from('log line 1\n'), 'cool job/1_fob the barz.txt'))?.importer.format,
+    ).toBe('gha-log');
   });
   it('takes unstamped text only in the archive layout, with a low score', () => {
     const plain = Buffer.from('log line 1\nlog line 2\n');

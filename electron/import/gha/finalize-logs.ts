@@ -82,9 +82,7 @@ function adoptManifestJobName(db: Db): void {
   const manifest = manifestJobNames(db);
   if (manifest.size !== 1) return;
   const logJobs = db
-    .prepare(
-      `SELECT job FROM log_lines UNION SELECT job FROM steps WHERE origin <> 'manifest'`,
-    )
+    .prepare(`SELECT job FROM log_lines UNION SELECT job FROM steps WHERE origin <> 'manifest'`)
     .all() as { job: string }[];
   if (logJobs.length !== 1) return;
   const [target] = [...manifest] as [string];
@@ -186,14 +184,19 @@ function renumberLines(db: Db): void {
     FROM f JOIN j ON j.job = f.job;
   `);
   const moved = db
-    .prepare(`SELECT EXISTS (SELECT 1 FROM temp.gha_order a JOIN temp.gha_order b ON b.nid = a.nid + 1 WHERE b.old_id < a.old_id) AS m`)
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM temp.gha_order a JOIN temp.gha_order b ON b.nid = a.nid + 1 WHERE b.old_id < a.old_id) AS m`,
+    )
     .get() as { m: number };
   if (moved.m) {
     const cols = 'job, step_id, step_number, seq, ts, raw, text, marker, depth, file_kind, source_id, line, line_end';
     db.exec(`
       DROP TABLE IF EXISTS temp.gha_copy;
       CREATE TEMP TABLE gha_copy AS
-        SELECT o.nid AS id, ${cols.split(', ').map((c) => 'l.' + c).join(', ')}
+        SELECT o.nid AS id, ${cols
+          .split(', ')
+          .map((c) => 'l.' + c)
+          .join(', ')}
         FROM temp.gha_order o JOIN log_lines l ON l.id = o.old_id ORDER BY o.nid;
       DELETE FROM log_lines;
       INSERT INTO log_lines (id, ${cols}) SELECT id, ${cols} FROM temp.gha_copy ORDER BY id;

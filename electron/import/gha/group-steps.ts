@@ -27,7 +27,11 @@ export interface StepStart {
 }
 
 /** What a line means for step boundaries: a StepStart when it opens a new step, else null. */
-export function stepOpenedBy(plain: string, marker: LogMarker | null, rest: string | null): Omit<StepStart, 'number'> | null {
+export function stepOpenedBy(
+  plain: string,
+  marker: LogMarker | null,
+  rest: string | null,
+): Omit<StepStart, 'number'> | null {
   if (marker === 'group' && rest !== null) {
     if (rest.startsWith('Run ')) return { name: rest, uses: usesFromTitle(rest.slice(4)) };
     if (rest.startsWith('Post Run ')) return { name: rest, uses: usesFromTitle(rest.slice(9)) };

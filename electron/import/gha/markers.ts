@@ -4,7 +4,16 @@
  */
 import type { LogMarker } from '../../../shared/model';
 
-const NAMES: ReadonlySet<string> = new Set(['group', 'endgroup', 'error', 'warning', 'notice', 'debug', 'command', 'section']);
+const NAMES: ReadonlySet<string> = new Set([
+  'group',
+  'endgroup',
+  'error',
+  'warning',
+  'notice',
+  'debug',
+  'command',
+  'section',
+]);
 
 export interface ParsedMarker {
   marker: LogMarker;
@@ -13,10 +22,9 @@ export interface ParsedMarker {
 }
 
 export function parseMarker(plain: string): ParsedMarker | null {
-  let p = 0;
-  if (plain.startsWith('##[')) p = 3;
-  else if (plain.startsWith('[command]')) return { marker: 'command', rest: plain.slice(9) };
-  else return null;
+  if (plain.startsWith('[command]')) return { marker: 'command', rest: plain.slice(9) };
+  if (!plain.startsWith('##[')) return null;
+  const p = 3;
   const close = plain.indexOf(']', p);
   if (close === -1 || close - p > 12) return null;
   const name = plain.slice(p, close).toLowerCase();

@@ -141,7 +141,14 @@ export async function readGhaLog(
     if (stamp) {
       if (pending) emit(pending);
       const body = ln.text.slice(stamp.prefixLength);
-      pending = { ts: stamp.ns, texts: [body], plains: [stripAnsi(body)], line: ln.no, lineEnd: ln.no, chars: body.length };
+      pending = {
+        ts: stamp.ns,
+        texts: [body],
+        plains: [stripAnsi(body)],
+        line: ln.no,
+        lineEnd: ln.no,
+        chars: body.length,
+      };
       sawStamp = true;
       if (firstTs === null || stamp.ns < firstTs) firstTs = stamp.ns;
       if (lastTs === null || stamp.ns > lastTs) lastTs = stamp.ns;
@@ -151,11 +158,21 @@ export async function readGhaLog(
       if (pending.chars + ln.text.length > MAX_JOINED_CHARS || pending.texts.length >= MAX_JOINED_LINES) {
         if (!splitWarned) {
           splitWarned = true;
-          sink.warn(ln.no, `continuation of line ${pending.line} too long (over ${MAX_JOINED_LINES} lines or ${MAX_JOINED_CHARS} characters): split into several log lines`);
+          sink.warn(
+            ln.no,
+            `continuation of line ${pending.line} too long (over ${MAX_JOINED_LINES} lines or ${MAX_JOINED_CHARS} characters): split into several log lines`,
+          );
         }
         const ts: Nanos | null = pending.ts;
         emit(pending);
-        pending = { ts, texts: [ln.text], plains: [stripAnsi(ln.text)], line: ln.no, lineEnd: ln.no, chars: ln.text.length };
+        pending = {
+          ts,
+          texts: [ln.text],
+          plains: [stripAnsi(ln.text)],
+          line: ln.no,
+          lineEnd: ln.no,
+          chars: ln.text.length,
+        };
         continue;
       }
       pending.texts.push(ln.text);
@@ -166,7 +183,14 @@ export async function readGhaLog(
     }
     // No timestamp seen yet: an untimed line of its own.
     untimedBeforeFirst++;
-    emit({ ts: null, texts: [ln.text], plains: [stripAnsi(ln.text)], line: ln.no, lineEnd: ln.no, chars: ln.text.length });
+    emit({
+      ts: null,
+      texts: [ln.text],
+      plains: [stripAnsi(ln.text)],
+      line: ln.no,
+      lineEnd: ln.no,
+      chars: ln.text.length,
+    });
   }
   if (pending) emit(pending);
   closeStep();
@@ -175,9 +199,15 @@ export async function readGhaLog(
   if (badUtf8 > 1) sink.warn(null, `${badUtf8} lines had invalid UTF-8`);
   if (badStamps > 1) sink.warn(null, `${badStamps} lines had an invalid timestamp and were read as continuations`);
   if (!sawStamp && untimedBeforeFirst > 0) {
-    sink.warn(null, `no timestamps in this log: ${untimedBeforeFirst} lines imported without times, in file order`);
+    sink.warn(
+      null,
+      `no timestamps in this log: ${plural(untimedBeforeFirst, 'line')} imported without times, in file order`,
+    );
   } else if (untimedBeforeFirst > 0) {
-    sink.warn(1, `${untimedBeforeFirst} line(s) before the first timestamped line have no time`);
+    sink.warn(
+      1,
+      `${plural(untimedBeforeFirst, 'line')} before the first timestamped line ${untimedBeforeFirst === 1 ? 'has' : 'have'} no time`,
+    );
   }
   if (physical === 0) sink.warn(null, 'empty log file');
 
@@ -196,6 +226,8 @@ export async function readGhaLog(
     });
   }
 }
+
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 /** A step file named `Run owner/repo@ref` (when GitHub kept the slash) names its action. */
 function stepFileUses(name: string | null): string | null {

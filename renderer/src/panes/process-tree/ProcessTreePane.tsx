@@ -137,10 +137,12 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
       const h = layout.maxY - layout.minY + NODE_H * 2;
       if (h <= size.h) {
         setTransform({ k: 1, x: 12, y: (size.h - (layout.maxY + layout.minY)) / 2 });
+        if (!reveal.current && layout.nodes[0]) setFocused(layout.nodes[0].key);
       } else if (!reveal.current) {
         // a tall tree: start on the first process with findings (the interesting branch), else on the root
         const n = layout.nodes.find((x) => x.node && x.node.findings > 0) ?? layout.nodes[0]!;
         setTransform(placeRight(n, 0.9, size.w, size.h));
+        setFocused(n.key);
       }
     }
     const a = anchor.current;
@@ -173,9 +175,10 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
   }, [layout, tr, size.w, size.h, chain]);
 
   // ---- DOM items: the viewport's nodes, plus the focused and selected ones ----
-  const keep = [focused, selectedKey].filter((k): k is string => k !== null);
-  const items = layout ? visibleNodes(layout, tr, size.w, size.h, MAX_DOM_ITEMS, keep) : [];
+  // the tabbable item (roving tabindex) is always in the DOM, so Tab can always reach the tree
   const focusKey = focused && layout?.byKey.has(focused) ? focused : (layout?.nodes.find((n) => n.id !== null)?.key ?? null);
+  const keep = [focusKey, selectedKey].filter((k): k is string => k !== null);
+  const items = layout ? visibleNodes(layout, tr, size.w, size.h, MAX_DOM_ITEMS, keep) : [];
 
   useEffect(() => {
     if (!pendingFocus.current || !focusKey) return;
@@ -267,6 +270,12 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
                 }}
                 onToggle={() => toggle(n)}
                 onKeyDown={(e) => onKeyDown(e, n)}
+                onFocus={() => {
+                  // focusing an item off screen (Tab) must pan the tree, never scroll the clipped viewport
+                  const el = box.current;
+                  if (el && (el.scrollTop || el.scrollLeft)) el.scrollTop = el.scrollLeft = 0;
+                  if (focused !== n.key) moveFocus(n.key);
+                }}
                 onHover={onHoverProcess}
               />
             ) : (
@@ -294,6 +303,7 @@ function TreeItem(p: {
   onSelect(): void;
   onToggle(): void;
   onKeyDown(e: React.KeyboardEvent): void;
+  onFocus(): void;
   onHover(id: number | null): void;
 }) {
   const node = p.n.node!;
@@ -326,6 +336,7 @@ function TreeItem(p: {
         p.onSelect();
       }}
       onKeyDown={p.onKeyDown}
+      onFocus={p.onFocus}
       onMouseEnter={() => p.onHover(node.id)}
       onMouseLeave={() => p.onHover(null)}
     >

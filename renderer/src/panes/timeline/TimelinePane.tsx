@@ -66,7 +66,19 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
   const origin = useMemo(() => parseRfc3339(range.start), [range.start]);
   const rangeNs = useMemo(() => Number(parseRfc3339(range.end) - origin), [range.end, origin]);
   const bounds = useMemo(() => boundsOf(rangeNs), [rangeNs]);
-  const [view, setViewRaw] = useState<TimeView>(bounds);
+  // home: the job's steps (a runner's own processes may start minutes earlier), else everything
+  const home = useMemo(() => {
+    let a = Infinity, b = -Infinity;
+    for (const st of overview.steps) {
+      const s0 = offsetOf(origin, st.start), s1 = offsetOf(origin, st.end ?? st.start);
+      if (s0 !== null) a = Math.min(a, s0);
+      if (s1 !== null) b = Math.max(b, s1);
+    }
+    if (!(b > a)) return bounds;
+    const pad = (b - a) * 0.02;
+    return clampView({ start: a - pad, end: b + pad }, bounds);
+  }, [overview.steps, origin, bounds]);
+  const [view, setViewRaw] = useState<TimeView>(home);
   const setView = useCallback((v: TimeView) => setViewRaw(clampView(v, bounds)), [bounds]);
   const [width, setWidth] = useState(0);
   const [hover, setHover] = useState<number | null>(null);
@@ -248,7 +260,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
         next = zoomAt(view, 1 / 1.5, mid, bounds);
         break;
       case '0':
-        next = bounds;
+        next = home;
         break;
       case 'Enter':
         onCursor(formatNanos(origin + BigInt(Math.round(view.start + s / 2))));
@@ -295,7 +307,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
           <span className="tl-key tl-key-logs">log lines</span>
           <span className="tl-key tl-key-cursor">cursor</span>
         </span>
-        <button type="button" onClick={() => setView(bounds)} title="Show the whole run (0)">
+        <button type="button" onClick={() => setView(home)} title="Show the whole job (0); zoom out for events before or after it">
           Whole run
         </button>
       </div>
@@ -306,7 +318,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
         tabIndex={0}
         role="group"
         aria-roledescription="timeline"
-        aria-label="Timeline chart: arrow keys pan, + and - zoom, 0 shows the whole run, Enter moves the time cursor to the middle"
+        aria-label="Timeline chart: arrow keys pan, + and - zoom, 0 shows the whole job, Enter moves the time cursor to the middle"
         data-view-start={formatNanos(origin + BigInt(Math.round(view.start)))}
         data-view-end={formatNanos(origin + BigInt(Math.round(view.end)))}
         data-pending={main.pending}

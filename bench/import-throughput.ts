@@ -1,0 +1,118 @@
+/**
+ * Benchmark 1: importing a generated bundle (runImport: read, write, index, analyse, FTS) against the reference
+ * "stream the same files through readLines and JSON.parse each JSON line, no database". The import's phases are
+ * timed from its own progress reports, so a miss says where the time went.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { readLines } from '../electron/import/lines';
+import { runImport, type ImportProgress, type ImportSummary } from '../electron/import/run-import';
+import type { BundleInfo } from './gen-data';
+import { fmtMs, gc, nowMs, timeOnce } from './measure';
+import type { BenchResult } from './report';
+
+/** The reference: every file streamed through readLines; JSON files' lines (and the manifest) JSON.parse'd. */
+export async function readReference(b: BundleInfo): Promise<{ lines: number; parsed: number }> {
+  let lines = 0;
+  let parsed = 0;
+  for (const rel of b.files) {
+    const file = path.join(b.dir, rel);
+    if (rel.endsWith('.json')) {
+      JSON.parse(fs.readFileSync(file, 'utf8'));
+      parsed++;
+      continue;
+    }
+    const json = rel.endsWith('.jsonl');
+    for await (const ln of readLines(fs.createReadStream(file))) {
+      lines++;
+      if (json && ln.text) {
+        JSON.parse(ln.text);
+        parsed++;
+      }
+    }
+  }
+  return { lines, parsed };
+}
+
+export interface ImportRun {
+  summary: ImportSummary;
+  casePath: string;
+}
+
+/** Phase timings from the progress callback: `reading <file>` and `finalizing <analysis phase>`. */
+class PhaseClock {
+  private current: string | null = null;
+  private since = 0;
+  readonly spans = new Map<string, number>();
+  mark(p: ImportProgress): void {
+    const key = p.phase === 'reading' ? `read ${p.file ?? ''}` : p.phase === 'finalizing' ? `finalize ${p.file ?? 'start'}` : p.phase;
+    if (key === this.current) return;
+    this.stop();
+    this.current = key;
+    this.since = nowMs();
+  }
+  stop(): void {
+    if (this.current !== null) this.spans.set(this.current, (this.spans.get(this.current) ?? 0) + nowMs() - this.since);
+    this.current = null;
+  }
+}
+
+export async function importThroughput(b: BundleInfo, casePath: string, label: string): Promise<{ result: BenchResult; run: ImportRun }> {
+  const notes: string[] = [];
+  gc();
+  const ref1 = await timeOnce(() => readReference(b));
+  gc();
+  const clock = new PhaseClock();
+  const imp = await timeOnce(() =>
+    runImport({ inputs: [b.dir], casePath, force: true, onProgress: (p) => clock.mark(p) }),
+  );
+  clock.stop();
+  gc();
+  const ref2 = await timeOnce(() => readReference(b));
+  const refMs = (ref1.ms + ref2.ms) / 2;
+
+  // The import must have loaded everything, or its time means nothing.
+  const s = imp.value;
+  const checks: [string, number, number][] = [
+    ['network', s.counts.network, b.expected.network],
+    ['process_events', s.counts.process_events, b.expected.process_events],
+    ['processes', s.counts.processes, b.expected.processes],
+    ['log_lines', s.counts.log_lines, b.expected.log_lines],
+    ['steps', s.counts.steps, b.expected.steps],
+  ];
+  const wrong = checks.filter(([, got, want]) => got !== want);
+  if (wrong.length) {
+    throw new Error(`import incomplete: ${wrong.map(([t, got, want]) => `${t} ${got} (expected ${want})`).join(', ')}`);
+  }
+  if (ref1.value.parsed !== b.expected.network + b.expected.process_events + 1) {
+    throw new Error(`reference parsed ${ref1.value.parsed} JSON records, expected ${b.expected.network + b.expected.process_events + 1}`);
+  }
+  const db = new Database(casePath, { readonly: true });
+  const attributed = (db.prepare('SELECT count(*) AS n FROM network WHERE process_id IS NOT NULL AND step_id IS NOT NULL').get() as { n: number }).n;
+  const findings = (db.prepare('SELECT count(*) AS n FROM findings').get() as { n: number }).n;
+  db.close();
+  if (attributed !== b.expected.network) throw new Error(`only ${attributed} of ${b.expected.network} calls attributed to a process and step`);
+
+  const mb = b.bytes / 1048576;
+  notes.push(`bundle: ${mb.toFixed(0)} MiB in ${b.files.length} files; imported ${s.counts.network} calls, ${s.counts.process_events} process events -> ${s.counts.processes} processes, ${s.counts.log_lines} log lines; ${findings} findings; ${s.warnings.length} warnings`);
+  notes.push(`every call attributed to a process and a step (${attributed}); import ${(mb / (imp.ms / 1000)).toFixed(1)} MiB/s, reference ${(mb / (refMs / 1000)).toFixed(1)} MiB/s`);
+  notes.push(`reference runs: ${fmtMs(ref1.ms)} before, ${fmtMs(ref2.ms)} after the import (mean taken)`);
+  const phases = [...clock.spans].filter(([, ms]) => ms >= 1).map(([k, ms]) => `${k} ${fmtMs(ms)}`);
+  notes.push(`import phases: ${phases.join(', ')}`);
+  for (const w of s.warnings.slice(0, 3)) notes.push(`warning: ${w.file ?? ''}${w.line ? `:${w.line}` : ''} ${w.message}`);
+
+  return {
+    result: {
+      id: '1',
+      name: `import throughput (${label})`,
+      measured: 'runImport of the bundle folder: hash, parse, write, indexes, log finalize + FTS, analysis',
+      measuredMs: imp.ms,
+      reference: 'readLines over the same files + JSON.parse of every JSON line (no database)',
+      referenceMs: refMs,
+      maxRatio: 6,
+      notes,
+    },
+    run: { summary: s, casePath },
+  };
+}

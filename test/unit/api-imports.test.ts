@@ -1,0 +1,65 @@
+/** The import job state machine behind import.start/status/cancel, with a runner that really waits and honours abort. */
+import { describe, expect, it } from 'vitest';
+import { ImportJobs, type ImportRunner } from '../../electron/api/imports';
+
+const until = async (f: () => boolean) => {
+  for (let i = 0; i < 200 && !f(); i++) await new Promise((r) => setTimeout(r, 5));
+};
+
+function slowRunner(result: { casePath: string; warnings: number } | Error): ImportRunner & { release: () => void } {
+  let release = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  const run: ImportRunner = async ({ signal, onProgress }) => {
+    onProgress({ phase: 'reading', fraction: 0.25, message: 'network.jsonl' });
+    await Promise.race([gate, new Promise((_, rej) => signal.addEventListener('abort', () => rej(new Error('cancelled'))))]);
+    if (result instanceof Error) throw result;
+    return result;
+  };
+  return Object.assign(run, { release: () => release() });
+}
+
+describe('import jobs', () => {
+  it('reports progress, switches the case when done and releases the sources once', async () => {
+    const switched: string[] = [];
+    let released = 0;
+    const runner = slowRunner({ casePath: '/cases/new.runlens', warnings: 2 });
+    const jobs = new ImportJobs({ onDone: (p) => switched.push(p), runner });
+    const { job } = jobs.start({ paths: ['/tmp/x'], release: () => released++ });
+    await until(() => jobs.status(job).phase === 'reading');
+    expect(jobs.status(job)).toMatchObject({ state: 'running', phase: 'reading', fraction: 0.25, message: 'network.jsonl' });
+    // One import at a time: a second start is refused and its sources released at once.
+    let released2 = 0;
+    expect(() => jobs.start({ paths: ['/tmp/y'], release: () => released2++ })).toThrow(/already running/);
+    expect(released2).toBe(1);
+    runner.release();
+    await until(() => jobs.status(job).state !== 'running');
+    expect(jobs.status(job)).toMatchObject({ state: 'done', case_file: '/cases/new.runlens', warnings: 2, fraction: 1 });
+    expect(switched).toEqual(['/cases/new.runlens']);
+    expect(released).toBe(1);
+    expect(jobs.cancel(job)).toEqual({ cancelled: false });
+  });
+
+  it('cancels a running import: no switch, sources released', async () => {
+    const switched: string[] = [];
+    let released = 0;
+    const jobs = new ImportJobs({ onDone: (p) => switched.push(p), runner: slowRunner({ casePath: '/c', warnings: 0 }) });
+    const { job } = jobs.start({ paths: ['/tmp/x'], release: () => released++ });
+    expect(jobs.cancel(job)).toEqual({ cancelled: true });
+    await until(() => jobs.status(job).state !== 'running');
+    expect(jobs.status(job).state).toBe('cancelled');
+    expect(switched).toEqual([]);
+    expect(released).toBe(1);
+  });
+
+  it('reports a failure as one line and keeps the current case', async () => {
+    const switched: string[] = [];
+    const runner = slowRunner(new Error('manifest.json line 3: not JSON\n    at parse (x.ts:1:1)'));
+    const jobs = new ImportJobs({ onDone: (p) => switched.push(p), runner });
+    const { job } = jobs.start({ paths: ['/tmp/x'], release: () => {} });
+    runner.release();
+    await until(() => jobs.status(job).state !== 'running');
+    expect(jobs.status(job)).toMatchObject({ state: 'failed', error: 'manifest.json line 3: not JSON' });
+    expect(switched).toEqual([]);
+    expect(() => jobs.status('nope')).toThrow(/no import job/);
+  });
+});
