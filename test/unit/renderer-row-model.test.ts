@@ -65,9 +65,7 @@ describe('build log row model', () => {
   it('stays a short segment list for a million lines', () => {
     const many = Array.from({ length: 10 }, (_, i) => step(i + 1, i * 100_000, i * 100_000 + 99_999));
     const gs = Array.from({ length: 1000 }, (_, i): LogGroup => ({ start: i * 1000, end: i * 1000 + 999, depth: 0 }));
-    const t0 = performance.now();
     const m = buildRowModel(1_000_000, many, hiddenRanges(gs, new Set(gs.map((g) => g.start))));
-    expect(performance.now() - t0).toBeLessThan(200);
     expect(m.rowCount).toBe(1000 + 10); // every group folded to its header, plus 10 step headers
     expect(m.rowAt(m.rowOfLine(500_500))).toEqual({ kind: 'line', index: 500_000 });
   });

@@ -1,6 +1,6 @@
 /**
  * Runs the built `runlens serve <target> --port 0` as a child process (what `bin/runlens.cjs serve` runs) and reads
- * the URL from the first line of its stdout. Stops it with SIGTERM. The CLI comes from E2E_DIST (a copy of dist/
+ * the URL from the first line of its stdout. Stops it with SIGTERM. The CLI comes from e2eDist() (a copy of dist/
  * that global setup takes right after building, so a rebuild of dist/ during the run cannot pull files away).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,8 +8,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-/** Inside the repository so the copy still finds node_modules (better-sqlite3). */
-export const E2E_DIST = path.join(ROOT, 'test-results', 'e2e-dist');
+/** The copy of dist/ this run serves from: inside the repository so it still finds node_modules (better-sqlite3);
+ *  one per run (global setup names it) so runs side by side do not replace each other's files. */
+export const e2eDist = (): string => process.env.RUNLENS_E2E_DIST ?? path.join(ROOT, 'dist');
+/** The same, fixed when a test file loads (test workers start after global setup set it). */
+export const E2E_DIST = e2eDist();
 
 export interface ServeProcess {
   url: string;
@@ -18,8 +21,12 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export function startServeProcess(target: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [path.join(E2E_DIST, 'electron', 'cli.cjs'), 'serve', target, '--port', '0'], {
+export function startServeProcess(
+  target: string,
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 120_000,
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [path.join(e2eDist(), 'electron', 'cli.cjs'), 'serve', target, '--port', '0'], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
