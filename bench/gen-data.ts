@@ -291,8 +291,8 @@ export function writeBundle(dir: string, sizes: BundleSizes, seed = 20261014): B
   let exfilMentions = 0;
   let nextStep = 0;
   const L = sizes.logLines;
-  const rare = new Set([Math.floor(L * 0.31), Math.floor(L * 0.5), Math.floor(L * 0.77)]);
-  const rareIp = new Set([Math.floor(L * 0.31) + 3, Math.floor(L * 0.6)]);
+  const rare = new Set([Math.floor(L * 0.313), Math.floor(L * 0.503), Math.floor(L * 0.771)]);
+  const rareIp = new Set([Math.floor(L * 0.313) + 3, Math.floor(L * 0.601)]);
   const decoys = new Set([Math.floor(L * 0.2), Math.floor(L * 0.9)]);
   for (let j = 0; j < L; j++) {
     const us = T0_US + Math.floor(((j + 0.5) * plan.spanUs) / L);
@@ -311,7 +311,7 @@ export function writeBundle(dir: string, sizes: BundleSizes, seed = 20261014): B
     } else if (decoys.has(j)) {
       text = `resolving ${DOMAINS.decoy} (not the same host)`;
     } else if (j % 20 === 1) {
-      const [d] = DOMAINS.allowed[j % DOMAINS.allowed.length]!;
+      const [d] = DOMAINS.allowed[Math.floor(j / 20) % DOMAINS.allowed.length]!;
       text = `npm http fetch GET 200 https://${d}/pkg/${j}.tgz ${j % 97}ms (cache miss)`;
     } else if (j % 200 === 3) {
       text = `\x1b[36;1mecho "building unit ${j}"\x1b[0m`;

@@ -46,7 +46,7 @@ class PhaseClock {
   private since = 0;
   readonly spans = new Map<string, number>();
   mark(p: ImportProgress): void {
-    const key = p.phase === 'reading' ? `read ${p.file ?? ''}` : p.phase === 'finalizing' ? `finalize ${p.file ?? 'start'}` : p.phase;
+    const key = p.phase === 'reading' ? `read ${path.basename(p.file ?? '')}` : p.phase === 'finalizing' ? `finalize ${p.file ?? 'start'}` : p.phase;
     if (key === this.current) return;
     this.stop();
     this.current = key;

@@ -6,7 +6,15 @@
 import type { Envelope, MethodName, ParsedParams, Result } from '../../shared/api';
 import { ApiError, parseParams } from '../../shared/api';
 import { CaseFileError, openCaseReadOnly, type Db } from '../db/open';
-import { caseInfo, explainCall, listFindings, listSteps, processDetails, rawRecord, QueryError } from '../queries/index';
+import {
+  caseInfo,
+  explainCall,
+  listFindings,
+  listSteps,
+  processDetails,
+  rawRecord,
+  QueryError,
+} from '../queries/index';
 import { networkIndexAt, networkIndexOf, queryNetwork } from '../queries/network-list';
 import { logIndexAt, logIndexOfId, logOutline, logSearch, logWindow } from '../queries/log-window';
 import { processCalls, timelineDensity, timelineSteps } from '../queries/timeline';

@@ -87,7 +87,8 @@ export class ImportJobs {
           onProgress: (p) => {
             if (status.state !== 'running') return;
             if (p.phase !== undefined) status.phase = p.phase;
-            if (p.fraction !== undefined) status.fraction = p.fraction === null ? null : Math.max(0, Math.min(1, p.fraction));
+            if (p.fraction !== undefined)
+              status.fraction = p.fraction === null ? null : Math.max(0, Math.min(1, p.fraction));
             if (p.message !== undefined) status.message = p.message;
           },
         });
@@ -96,7 +97,13 @@ export class ImportJobs {
           return;
         }
         this.opts.onDone(r.casePath);
-        Object.assign(status, { state: 'done', phase: 'done', fraction: 1, case_file: r.casePath, warnings: r.warnings });
+        Object.assign(status, {
+          state: 'done',
+          phase: 'done',
+          fraction: 1,
+          case_file: r.casePath,
+          warnings: r.warnings,
+        });
       } catch (e) {
         if (abort.signal.aborted) Object.assign(status, { state: 'cancelled', phase: 'cancelled' });
         else Object.assign(status, { state: 'failed', phase: 'failed', error: oneLine(e) });

@@ -20,7 +20,10 @@ class LogIndex {
   private readonly ids: Float64Array | null;
 
   constructor(db: Db) {
-    const r = db.prepare('SELECT min(id) AS lo, max(id) AS hi, count(*) AS n FROM log_lines').safeIntegers(true).get() as Row;
+    const r = db
+      .prepare('SELECT min(id) AS lo, max(id) AS hi, count(*) AS n FROM log_lines')
+      .safeIntegers(true)
+      .get() as Row;
     this.total = numOr0(r.n);
     this.first = numOr0(r.lo);
     const hi = numOr0(r.hi);
@@ -29,7 +32,9 @@ class LogIndex {
     } else {
       this.ids = new Float64Array(this.total);
       let i = 0;
-      for (const row of db.prepare('SELECT id FROM log_lines ORDER BY id').raw(true).iterate() as IterableIterator<[number]>) {
+      for (const row of db.prepare('SELECT id FROM log_lines ORDER BY id').raw(true).iterate() as IterableIterator<
+        [number]
+      >) {
         this.ids[i++] = row[0];
       }
     }
@@ -49,7 +54,8 @@ class LogIndex {
   /** First index whose id is >= `id` (total when none). */
   lowerBound(id: number): number {
     if (!this.ids) return Math.max(0, Math.min(this.total, id - this.first));
-    let lo = 0, hi = this.total;
+    let lo = 0,
+      hi = this.total;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (this.ids[mid]! < id) lo = mid + 1;
@@ -79,14 +85,18 @@ class LogWindow {
       )
       .safeIntegers(true);
     this.atOrAfter = db.prepare('SELECT id FROM log_lines WHERE ts >= ? ORDER BY ts, id LIMIT 1').safeIntegers(true);
-    this.before = db.prepare('SELECT id FROM log_lines WHERE ts < ? ORDER BY ts DESC, id DESC LIMIT 1').safeIntegers(true);
+    this.before = db
+      .prepare('SELECT id FROM log_lines WHERE ts < ? ORDER BY ts DESC, id DESC LIMIT 1')
+      .safeIntegers(true);
     this.searchNext = db
       .prepare(`SELECT id FROM log_lines WHERE id > ? AND text LIKE ? ESCAPE '\\' ORDER BY id LIMIT 1`)
       .safeIntegers(true);
     this.searchPrev = db
       .prepare(`SELECT id FROM log_lines WHERE id < ? AND text LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT 1`)
       .safeIntegers(true);
-    this.searchCount = db.prepare(`SELECT count(*) AS n FROM log_lines WHERE text LIKE ? ESCAPE '\\'`).safeIntegers(true);
+    this.searchCount = db
+      .prepare(`SELECT count(*) AS n FROM log_lines WHERE text LIKE ? ESCAPE '\\'`)
+      .safeIntegers(true);
   }
 
   window(p: ParsedParams<'log.window'>): Result<'log.window'> {
@@ -95,19 +105,17 @@ class LogWindow {
     const rows = this.windowStmt.all(this.index.idAt(p.offset), p.limit) as Row[];
     return {
       total,
-      rows: rows.map(
-        (r, i): LogRow => ({
-          index: p.offset + i,
-          id: numOr0(r.id),
-          job: str(r.job) ?? '',
-          ts: time(r.ts),
-          step_id: num(r.step_id),
-          step_number: num(r.step_number),
-          raw: str(r.raw) ?? '',
-          marker: str(r.marker),
-          depth: numOr0(r.depth),
-        }),
-      ),
+      rows: rows.map((r, i): LogRow => ({
+        index: p.offset + i,
+        id: numOr0(r.id),
+        job: str(r.job) ?? '',
+        ts: time(r.ts),
+        step_id: num(r.step_id),
+        step_number: num(r.step_number),
+        raw: str(r.raw) ?? '',
+        marker: str(r.marker),
+        depth: numOr0(r.depth),
+      })),
     };
   }
 
@@ -139,7 +147,10 @@ class LogWindow {
     let r: Row | undefined;
     if (p.direction === 'next') {
       const fromId = p.from < 0 ? -Infinity : p.from >= n ? Infinity : this.index.idAt(p.from);
-      r = fromId === Infinity ? undefined : (this.searchNext.get(fromId === -Infinity ? -1 : fromId, pattern) as Row | undefined);
+      r =
+        fromId === Infinity
+          ? undefined
+          : (this.searchNext.get(fromId === -Infinity ? -1 : fromId, pattern) as Row | undefined);
     } else {
       const fromId = p.from < 0 ? -Infinity : p.from >= n ? Infinity : this.index.idAt(p.from);
       r =
@@ -179,7 +190,8 @@ class LogWindow {
     const closeOpen = (until: number) => {
       while (open.length) {
         const g = open.pop()!;
-        if (groups.length < MAX_GROUPS) groups.push({ start: g.start, end: Math.max(g.start, until), depth: open.length });
+        if (groups.length < MAX_GROUPS)
+          groups.push({ start: g.start, end: Math.max(g.start, until), depth: open.length });
         else truncated = true;
       }
     };

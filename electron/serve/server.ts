@@ -60,7 +60,13 @@ function cookie(req: http.IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
-function send(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}) {
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/plain; charset=utf-8',
+  extra: Record<string, string> = {},
+) {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
   res.end(body);
 }
@@ -162,7 +168,8 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       return sendJson(res, 200, await api.call(method, params));
     }
 
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', undefined, { Allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'method not allowed', undefined, { Allow: 'GET, HEAD' });
     const r = resolveStatic(staticDir, url.pathname);
     if (!r.ok) return send(res, r.status, r.reason);
     const st = fs.statSync(r.file);

@@ -28,7 +28,10 @@ interface Upload {
 }
 
 export class UploadError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -40,7 +43,8 @@ export function safeRelativeName(name: string): string {
     .map((p) => p.replace(/[\x00-\x1f\x7f]/g, '').trim())
     .filter((p) => p !== '' && p !== '.' && p !== '..')
     .map((p) => (p.length > 200 ? p.slice(0, 200) : p));
-  if (parts.length === 0 || parts.length > 32) throw new UploadError(400, `bad upload file name: ${JSON.stringify(name.slice(0, 100))}`);
+  if (parts.length === 0 || parts.length > 32)
+    throw new UploadError(400, `bad upload file name: ${JSON.stringify(name.slice(0, 100))}`);
   return parts.join('/');
 }
 
@@ -54,7 +58,11 @@ export class UploadStore {
    * Stream `body` to a new temporary file; rejects (and removes it) on a size overflow or a broken stream. An
    * oversized body is read to its end (discarded, up to DRAIN_BYTES more) so the client gets the 413 answer.
    */
-  async receive(body: Readable, name: string, declaredBytes: number | null): Promise<{ upload_id: string; bytes: number }> {
+  async receive(
+    body: Readable,
+    name: string,
+    declaredBytes: number | null,
+  ): Promise<{ upload_id: string; bytes: number }> {
     this.expire();
     const max = this.opts.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
     const rel = safeRelativeName(name);

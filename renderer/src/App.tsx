@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CaseInfo } from '../../shared/api';
+import { formatNanos, tryParseRfc3339 } from '../../shared/time';
 import { api } from './api';
 import { BuildLog } from './panes/BuildLog';
 import { Details } from './panes/Details';
@@ -18,7 +19,9 @@ import { appStore, clearSelection, restoreFromHash, useApp } from './state/selec
 
 function typingIn(t: EventTarget | null): boolean {
   const el = t as HTMLElement | null;
-  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
+  return (
+    !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable)
+  );
 }
 
 function onKey(e: KeyboardEvent): void {
@@ -72,17 +75,32 @@ export function App() {
     };
   }, []);
 
-  const paneLoaded = useCallback((which: 'net' | 'log') => (v: number) => {
-    const l = loaded.current;
-    if (l.version !== v) loaded.current = { version: v, net: false, log: false };
-    loaded.current[which] = true;
-    if (loaded.current.net && loaded.current.log) document.body.dataset.appState = v === 0 ? 'ready' : 'import-done';
-  }, []);
+  const paneLoaded = useCallback(
+    (which: 'net' | 'log') => (v: number) => {
+      const l = loaded.current;
+      if (l.version !== v) loaded.current = { version: v, net: false, log: false };
+      loaded.current[which] = true;
+      if (loaded.current.net && loaded.current.log) document.body.dataset.appState = v === 0 ? 'ready' : 'import-done';
+    },
+    [],
+  );
   // Stable callbacks: the panes call them from effects.
   const [onNet] = useState(() => paneLoaded('net'));
   const [onLog] = useState(() => paneLoaded('log'));
 
-  const origin = info?.time_range?.start ?? null;
+  const steps = useApp((s) => s.steps);
+  // Job time counts from the job's start: the run's started_at, else its first step, else the first event.
+  const started = info?.run?.started_at;
+  const origin =
+    (typeof started === 'string' && tryParseRfc3339(started) !== null
+      ? formatNanos(tryParseRfc3339(started)!)
+      : null) ??
+    steps
+      .map((s) => s.started_at)
+      .filter((t): t is string => !!t)
+      .sort()[0] ??
+    info?.time_range?.start ??
+    null;
   return (
     <div className="app">
       <Header info={info} />

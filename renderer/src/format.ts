@@ -12,13 +12,16 @@ export function clock(ts: string | null | undefined, digits = 3): string {
 
 /** `+1:28.400` from `origin` (job-relative), `-0:00.200` before it. */
 export function relative(ts: string | null | undefined, origin: string | null | undefined): string {
-  const t = tryParseRfc3339(ts), o = tryParseRfc3339(origin);
+  const t = tryParseRfc3339(ts),
+    o = tryParseRfc3339(origin);
   if (t === null || o === null) return '';
   let d = t - o;
   const sign = d < 0n ? '-' : '+';
   if (d < 0n) d = -d;
   const ms = Number(d / 1_000_000n);
-  const min = Math.floor(ms / 60_000), sec = Math.floor((ms % 60_000) / 1000), milli = ms % 1000;
+  const min = Math.floor(ms / 60_000),
+    sec = Math.floor((ms % 60_000) / 1000),
+    milli = ms % 1000;
   return `${sign}${min}:${String(sec).padStart(2, '0')}.${String(milli).padStart(3, '0')}`;
 }
 
@@ -31,7 +34,8 @@ export function fullTime(ts: string | null | undefined): string {
 export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const u = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024, i = 0;
+  let v = n / 1024,
+    i = 0;
   while (v >= 1024 && i < u.length - 1) {
     v /= 1024;
     i++;
@@ -39,7 +43,7 @@ export function bytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${u[i]}`;
 }
 
-export const baseName = (p: string | null | undefined): string => (p ? (p.split('/').pop() || p) : '');
+export const baseName = (p: string | null | undefined): string => (p ? p.split('/').pop() || p : '');
 
 /** A command line as a shell would read it. */
 export function commandLine(args: string[], exe?: string | null): string {

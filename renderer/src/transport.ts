@@ -24,7 +24,11 @@ export interface AppTransport {
   kind: 'ipc' | 'http';
   call: Transport;
   /** Make `files` importable; `onProgress` gets the fraction of bytes sent (HTTP) . */
-  stageFiles(files: File[], onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<Params<'import.start'>>;
+  stageFiles(
+    files: File[],
+    onProgress?: (fraction: number) => void,
+    signal?: AbortSignal,
+  ): Promise<Params<'import.start'>>;
 }
 
 /** A file's name as the bundle knows it: its path inside a picked folder, else its name. */

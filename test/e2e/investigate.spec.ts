@@ -62,7 +62,8 @@ test('findings only, select the finding: log follows, Details explains', async (
   const ex = await apiFromPage<CallExplanation>(page, 'network.explain', { id: target.id });
   expect(ex.step?.name).toBe('Run npm ci');
   const d = details(page);
-  const field = (label: string) => d.locator('dt', { hasText: new RegExp(`^${label}$`) }).locator('xpath=following-sibling::dd[1]');
+  const field = (label: string) =>
+    d.locator('dt', { hasText: new RegExp(`^${label}$`) }).locator('xpath=following-sibling::dd[1]');
   await expect(field('Step')).toContainText('Run npm ci');
   await expect(field('Running step')).toContainText('Run npm ci');
   await expect(field('Action')).toContainText(ex.step?.uses ?? 'run script');
@@ -116,7 +117,11 @@ test('j/k walk the calls in table order, the hash restores a selection, Esc clea
   await page.locator('body').press('/');
   await expect(table(page).getByLabel('Search calls')).toBeFocused();
   await page.keyboard.type('beacon');
-  const beacon = (await apiFromPage<Result<'network.query'>>(page, 'network.query', { filter: { findingsOnly: true, search: 'beacon' } })).rows;
+  const beacon = (
+    await apiFromPage<Result<'network.query'>>(page, 'network.query', {
+      filter: { findingsOnly: true, search: 'beacon' },
+    })
+  ).rows;
   await expect(dataRows(page)).toHaveCount(beacon.length);
   await page.keyboard.press('Escape');
 
@@ -144,18 +149,28 @@ test('the build log: fold groups, search with next/previous, relative times', as
   const search = L.getByLabel('Search log');
   await search.fill('postinstall');
   await search.press('Enter');
-  const first = await apiFromPage<Result<'log.search'>>(page, 'log.search', { query: 'postinstall', from: -1, direction: 'next' });
+  const first = await apiFromPage<Result<'log.search'>>(page, 'log.search', {
+    query: 'postinstall',
+    from: -1,
+    direction: 'next',
+  });
   await expect(L.locator(`.log-line.match-current[data-index="${first.index}"]`)).toBeInViewport();
   await expect(L.locator('.log-line.match-current mark').first()).toHaveText(/postinstall/i);
   await expect(L.locator('.count').first()).toHaveText(`${first.total_matches} matching lines`);
   await L.getByRole('button', { name: 'Next match' }).click();
-  const second = await apiFromPage<Result<'log.search'>>(page, 'log.search', { query: 'postinstall', from: first.index, direction: 'next' });
+  const second = await apiFromPage<Result<'log.search'>>(page, 'log.search', {
+    query: 'postinstall',
+    from: first.index,
+    direction: 'next',
+  });
   await expect(L.locator(`.log-line.match-current[data-index="${second.index}"]`)).toBeVisible();
   await L.getByRole('button', { name: 'Previous match' }).click();
   await expect(L.locator(`.log-line.match-current[data-index="${first.index}"]`)).toBeVisible();
 
   await L.getByRole('button', { name: 'UTC time' }).click();
-  await expect(L.locator('.log-line .ts').first()).toHaveText(/^\+\d+:\d{2}\.\d{3}$/);
+  // Job time counts from the run's start: the first line of "Set up job" is within seconds of it.
+  await L.evaluate((el) => ((el.querySelector('.log-scroller') as HTMLElement).scrollTop = 0));
+  await expect(L.locator('.log-line[data-index="0"] .ts')).toHaveText(/^\+0:0\d\.\d{3}$/);
 
   // Fold the first group: its lines leave the DOM, the header stays.
   const outline = await apiFromPage<Result<'log.outline'>>(page, 'log.outline');

@@ -25,7 +25,11 @@ interface Res {
 }
 
 /** Raw HTTP (fetch cannot set Host): every header is ours to choose. */
-function request(method: string, p: string, opts: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Res> {
+function request(
+  method: string,
+  p: string,
+  opts: { headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<Res> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -33,7 +37,9 @@ function request(method: string, p: string, opts: { headers?: Record<string, str
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
       },
     );
     req.on('error', reject);
@@ -43,8 +49,12 @@ function request(method: string, p: string, opts: { headers?: Record<string, str
 }
 const authed = (extra: Record<string, string> = {}) => ({ 'X-Runlens-Token': token, ...extra });
 const apiCall = (method: string, params: unknown, headers: Record<string, string> = authed()) =>
-  request('POST', `/api/${method}`, { headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(params) });
-const uploadDirs = () => fs.readdirSync(tmpRoot).filter((n) => n.startsWith('runlens-upload-') || n.startsWith('runlens-bundle-'));
+  request('POST', `/api/${method}`, {
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(params),
+  });
+const uploadDirs = () =>
+  fs.readdirSync(tmpRoot).filter((n) => n.startsWith('runlens-upload-') || n.startsWith('runlens-bundle-'));
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-serve-'));
@@ -114,8 +124,17 @@ describe('runlens serve', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toMatch(/https?:/);
     expect(js.headers['x-content-type-options']).toBe('nosniff');
-    expect((await request('GET', '/assets/app.css', { headers: authed() })).headers['content-type']).toBe('text/css; charset=utf-8');
-    for (const p of ['/../secret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e/secret.txt', '/assets/link.txt', '/assets\\..\\..\\secret.txt', '/a%00b']) {
+    expect((await request('GET', '/assets/app.css', { headers: authed() })).headers['content-type']).toBe(
+      'text/css; charset=utf-8',
+    );
+    for (const p of [
+      '/../secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/link.txt',
+      '/assets\\..\\..\\secret.txt',
+      '/a%00b',
+    ]) {
       const r = await request('GET', p, { headers: authed() });
       expect([400, 403, 404], p).toContain(r.status);
       expect(r.body).not.toContain('TOP-SECRET-CONTENT');
@@ -134,10 +153,16 @@ describe('runlens serve', () => {
     const bad = JSON.parse((await apiCall('network.query', { limit: -3 })).body);
     expect(bad.ok).toBe(false);
     expect(bad.error).toMatch(/^bad params for network\.query: limit/);
-    const broken = await request('POST', '/api/case.info', { headers: authed({ 'Content-Type': 'application/json' }), body: '{"oops' });
+    const broken = await request('POST', '/api/case.info', {
+      headers: authed({ 'Content-Type': 'application/json' }),
+      body: '{"oops',
+    });
     expect(broken.status).toBe(400);
     expect(JSON.parse(broken.body)).toEqual({ ok: false, error: 'request body is not JSON' });
-    const form = await request('POST', '/api/case.info', { headers: authed({ 'Content-Type': 'text/plain' }), body: '{}' });
+    const form = await request('POST', '/api/case.info', {
+      headers: authed({ 'Content-Type': 'text/plain' }),
+      body: '{}',
+    });
     expect(form.status).toBe(415);
     expect((await request('GET', '/api/case.info', { headers: authed() })).status).toBe(405);
   });
@@ -163,7 +188,9 @@ describe('runlens serve', () => {
     expect(noName.status).toBe(400);
     // Local paths are never accepted over HTTP; unknown upload ids are refused.
     expect(JSON.parse((await apiCall('import.start', { paths: ['/etc'] })).body).error).toMatch(/not accepted/);
-    expect(JSON.parse((await apiCall('import.start', { uploads: ['f'.repeat(32)] })).body).error).toMatch(/unknown or expired upload/);
+    expect(JSON.parse((await apiCall('import.start', { uploads: ['f'.repeat(32)] })).body).error).toMatch(
+      /unknown or expired upload/,
+    );
     expect(uploadDirs()).toHaveLength(1); // the one good upload, still waiting for its import
   });
 
@@ -180,7 +207,11 @@ describe('runlens serve', () => {
     const before = srv.casePath;
     const start = JSON.parse((await apiCall('import.start', { uploads: ids })).body);
     expect(start.ok).toBe(true);
-    let status: { state: string; case_file: string | null; error: string | null } = { state: 'running', case_file: null, error: null };
+    let status: { state: string; case_file: string | null; error: string | null } = {
+      state: 'running',
+      case_file: null,
+      error: null,
+    };
     for (let i = 0; i < 300 && status.state === 'running'; i++) {
       await new Promise((r) => setTimeout(r, 100));
       status = JSON.parse((await apiCall('import.status', { job: start.value.job })).body).value;
@@ -190,11 +221,16 @@ describe('runlens serve', () => {
     expect(status.case_file).toMatch(/\.runlens$/);
     expect(srv.casePath).toBe(status.case_file);
     expect(srv.casePath).not.toBe(before);
-    const calls = fs.readFileSync(path.join(sample, 'network.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).length;
+    const calls = fs
+      .readFileSync(path.join(sample, 'network.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim()).length;
     const q = JSON.parse((await apiCall('network.query', { limit: 1 })).body);
     expect(q.value.total).toBe(calls);
     // The imported uploads and their bundle folder are gone; only the earlier, never-imported upload is left.
     expect(uploadDirs()).toHaveLength(1);
-    expect(JSON.parse((await apiCall('import.start', { uploads: ids })).body).error).toMatch(/unknown or expired upload/);
+    expect(JSON.parse((await apiCall('import.start', { uploads: ids })).body).error).toMatch(
+      /unknown or expired upload/,
+    );
   });
 });

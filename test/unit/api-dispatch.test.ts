@@ -41,7 +41,16 @@ describe('network.query', () => {
     expect(f.total).toBe(2);
     expect(f.rows.map((r) => r.id)).toEqual([STORY.findingCallId, STORY.beaconCallId]);
     const curl = f.rows[0]!;
-    expect(curl).toMatchObject({ domain: STORY.findingDomain, process_name: 'curl', http_method: 'POST', http_path: '/v2/collect', verdict: 'outside-policy', finding_kind: 'anomalous-endpoint', step_number: 4, running_step_number: 4 });
+    expect(curl).toMatchObject({
+      domain: STORY.findingDomain,
+      process_name: 'curl',
+      http_method: 'POST',
+      http_path: '/v2/collect',
+      verdict: 'outside-policy',
+      finding_kind: 'anomalous-endpoint',
+      step_number: 4,
+      running_step_number: 4,
+    });
     expect(f.rows[1]).toMatchObject({ step_number: 4, running_step_number: 5 });
   });
 
@@ -76,7 +85,9 @@ describe('network.query', () => {
   });
 
   it('gives the position of a call in the filtered order, -1 when filtered out, and the index of a time', async () => {
-    expect(await ok('network.indexOf', { id: STORY.beaconCallId, filter: { findingsOnly: true } })).toEqual({ index: 1 });
+    expect(await ok('network.indexOf', { id: STORY.beaconCallId, filter: { findingsOnly: true } })).toEqual({
+      index: 1,
+    });
     expect(await ok('network.indexOf', { id: 1, filter: { findingsOnly: true } })).toEqual({ index: -1 });
     expect(await ok('network.indexOf', { id: 12, sort: 'ts', dir: 'desc' })).toEqual({ index: 0 });
     expect(await ok('network.indexAt', { ts: '2026-10-14T09:12:31.000Z' })).toEqual({ index: 8 });
@@ -103,14 +114,30 @@ describe('log queries', () => {
   it('searches forward and backward with a total', async () => {
     const first = await ok<Result<'log.search'>>('log.search', { query: 'TELEMETRY', from: -1, direction: 'next' });
     expect(first.total_matches).toBe(3);
-    const second = await ok<Result<'log.search'>>('log.search', { query: 'telemetry', from: first.index, direction: 'next' });
+    const second = await ok<Result<'log.search'>>('log.search', {
+      query: 'telemetry',
+      from: first.index,
+      direction: 'next',
+    });
     expect(second.index).toBeGreaterThan(first.index);
-    const third = await ok<Result<'log.search'>>('log.search', { query: 'telemetry', from: second.index, direction: 'next' });
+    const third = await ok<Result<'log.search'>>('log.search', {
+      query: 'telemetry',
+      from: second.index,
+      direction: 'next',
+    });
     const thirdRow = (await ok<Result<'log.window'>>('log.window', { offset: third.index, limit: 1 })).rows[0]!;
     expect(thirdRow.raw).toBe('telemetry: sent');
-    expect((await ok<Result<'log.search'>>('log.search', { query: 'telemetry', from: third.index, direction: 'next' })).index).toBe(-1);
-    expect((await ok<Result<'log.search'>>('log.search', { query: 'telemetry', from: second.index, direction: 'prev' })).index).toBe(first.index);
-    expect((await ok<Result<'log.search'>>('log.search', { query: '100%', from: -1, direction: 'next' })).total_matches).toBe(0);
+    expect(
+      (await ok<Result<'log.search'>>('log.search', { query: 'telemetry', from: third.index, direction: 'next' }))
+        .index,
+    ).toBe(-1);
+    expect(
+      (await ok<Result<'log.search'>>('log.search', { query: 'telemetry', from: second.index, direction: 'prev' }))
+        .index,
+    ).toBe(first.index);
+    expect(
+      (await ok<Result<'log.search'>>('log.search', { query: '100%', from: -1, direction: 'next' })).total_matches,
+    ).toBe(0);
     const id = (await ok<Result<'log.window'>>('log.window', { offset: second.index, limit: 1 })).rows[0]!.id;
     expect(await ok('log.indexOfId', { id })).toEqual({ index: second.index });
   });

@@ -11,7 +11,10 @@ function slowRunner(result: { casePath: string; warnings: number } | Error): Imp
   const gate = new Promise<void>((r) => (release = r));
   const run: ImportRunner = async ({ signal, onProgress }) => {
     onProgress({ phase: 'reading', fraction: 0.25, message: 'network.jsonl' });
-    await Promise.race([gate, new Promise((_, rej) => signal.addEventListener('abort', () => rej(new Error('cancelled'))))]);
+    await Promise.race([
+      gate,
+      new Promise((_, rej) => signal.addEventListener('abort', () => rej(new Error('cancelled')))),
+    ]);
     if (result instanceof Error) throw result;
     return result;
   };
@@ -26,14 +29,24 @@ describe('import jobs', () => {
     const jobs = new ImportJobs({ onDone: (p) => switched.push(p), runner });
     const { job } = jobs.start({ paths: ['/tmp/x'], release: () => released++ });
     await until(() => jobs.status(job).phase === 'reading');
-    expect(jobs.status(job)).toMatchObject({ state: 'running', phase: 'reading', fraction: 0.25, message: 'network.jsonl' });
+    expect(jobs.status(job)).toMatchObject({
+      state: 'running',
+      phase: 'reading',
+      fraction: 0.25,
+      message: 'network.jsonl',
+    });
     // One import at a time: a second start is refused and its sources released at once.
     let released2 = 0;
     expect(() => jobs.start({ paths: ['/tmp/y'], release: () => released2++ })).toThrow(/already running/);
     expect(released2).toBe(1);
     runner.release();
     await until(() => jobs.status(job).state !== 'running');
-    expect(jobs.status(job)).toMatchObject({ state: 'done', case_file: '/cases/new.runlens', warnings: 2, fraction: 1 });
+    expect(jobs.status(job)).toMatchObject({
+      state: 'done',
+      case_file: '/cases/new.runlens',
+      warnings: 2,
+      fraction: 1,
+    });
     expect(switched).toEqual(['/cases/new.runlens']);
     expect(released).toBe(1);
     expect(jobs.cancel(job)).toEqual({ cancelled: false });
@@ -42,7 +55,10 @@ describe('import jobs', () => {
   it('cancels a running import: no switch, sources released', async () => {
     const switched: string[] = [];
     let released = 0;
-    const jobs = new ImportJobs({ onDone: (p) => switched.push(p), runner: slowRunner({ casePath: '/c', warnings: 0 }) });
+    const jobs = new ImportJobs({
+      onDone: (p) => switched.push(p),
+      runner: slowRunner({ casePath: '/c', warnings: 0 }),
+    });
     const { job } = jobs.start({ paths: ['/tmp/x'], release: () => released++ });
     expect(jobs.cancel(job)).toEqual({ cancelled: true });
     await until(() => jobs.status(job).state !== 'running');

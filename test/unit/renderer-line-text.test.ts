@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { displayText, LineText, matchRanges } from '../../renderer/src/log/line-text';
 import { pickTransport } from '../../renderer/src/transport';
 
-const html = (raw: string, marker: string | null, query = '') => renderToStaticMarkup(createElement(LineText, { raw, marker, query }));
+const html = (raw: string, marker: string | null, query = '') =>
+  renderToStaticMarkup(createElement(LineText, { raw, marker, query }));
 
 describe('log line text', () => {
   it('renders bundle text as text, never as HTML', () => {

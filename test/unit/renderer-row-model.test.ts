@@ -3,7 +3,14 @@ import type { LogGroup, LogStepSpan } from '../../shared/api';
 import { buildRowModel, hiddenRanges } from '../../renderer/src/log/row-model';
 import { MAX_SCROLL_PX, scrollTopFor, virtualWindow } from '../../renderer/src/virtual/window';
 
-const step = (id: number, first: number, last: number): LogStepSpan => ({ step_id: id, job: 'test', number: id, name: `Step ${id}`, first, last });
+const step = (id: number, first: number, last: number): LogStepSpan => ({
+  step_id: id,
+  job: 'test',
+  number: id,
+  name: `Step ${id}`,
+  first,
+  last,
+});
 
 /** The same display rows, computed line by line (the slow, obvious way). */
 function naive(total: number, steps: LogStepSpan[], groups: LogGroup[], folded: Set<number>) {
@@ -81,7 +88,9 @@ describe('virtual window', () => {
   });
 
   it('scales scrolling past MAX_SCROLL_PX and still reaches the first and last rows', () => {
-    const n = 5_000_000, h = 18, vp = 540;
+    const n = 5_000_000,
+      h = 18,
+      vp = 540;
     const top = virtualWindow(n, h, 0, vp, 0);
     expect(top.first).toBe(0);
     expect(top.height).toBe(MAX_SCROLL_PX);

@@ -36,8 +36,10 @@ function style(s: AnsiSpan): CSSProperties | undefined {
 export function matchRanges(text: string, q: string): [number, number][] {
   if (!q) return [];
   const out: [number, number][] = [];
-  const hay = text.toLowerCase(), needle = q.toLowerCase();
-  for (let i = hay.indexOf(needle); i >= 0 && out.length < 200; i = hay.indexOf(needle, i + needle.length)) out.push([i, i + needle.length]);
+  const hay = text.toLowerCase(),
+    needle = q.toLowerCase();
+  for (let i = hay.indexOf(needle); i >= 0 && out.length < 200; i = hay.indexOf(needle, i + needle.length))
+    out.push([i, i + needle.length]);
   return out;
 }
 
@@ -59,17 +61,41 @@ export function LineText({ raw, marker, query }: { raw: string; marker: string |
       const m = ranges[r];
       if (m && m[0] <= at) {
         const e = Math.min(m[1], end);
-        out.push(<mark key={`${si}-${at}`} style={st}>{plain.slice(at, e)}</mark>);
+        out.push(
+          <mark key={`${si}-${at}`} style={st}>
+            {plain.slice(at, e)}
+          </mark>,
+        );
         at = e;
       } else {
         const e = Math.min(m ? m[0] : end, end);
-        out.push(st ? <span key={`${si}-${at}`} style={st}>{plain.slice(at, e)}</span> : plain.slice(at, e));
+        out.push(
+          st ? (
+            <span key={`${si}-${at}`} style={st}>
+              {plain.slice(at, e)}
+            </span>
+          ) : (
+            plain.slice(at, e)
+          ),
+        );
         at = e;
       }
     }
     pos += s.text.length;
   });
-  if (plainLen > MAX_DRAWN_CHARS) out.push(<span key="more" className="dim"> … ({(plainLen - MAX_DRAWN_CHARS).toLocaleString()} more characters)</span>);
-  if (extraLines > 0) out.push(<span key="nl" className="badge dim" title="continuation lines: see Details"> +{extraLines} lines</span>);
+  if (plainLen > MAX_DRAWN_CHARS)
+    out.push(
+      <span key="more" className="dim">
+        {' '}
+        … ({(plainLen - MAX_DRAWN_CHARS).toLocaleString()} more characters)
+      </span>,
+    );
+  if (extraLines > 0)
+    out.push(
+      <span key="nl" className="badge dim" title="continuation lines: see Details">
+        {' '}
+        +{extraLines} lines
+      </span>,
+    );
   return <>{out}</>;
 }

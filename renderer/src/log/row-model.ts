@@ -7,7 +7,8 @@ import type { LogGroup, LogStepSpan } from '../../../shared/api';
 
 export type DisplayRow = { kind: 'step'; step: LogStepSpan } | { kind: 'line'; index: number };
 
-type Segment = { kind: 'step'; step: LogStepSpan; row: number } | { kind: 'lines'; from: number; to: number; row: number };
+type Segment =
+  { kind: 'step'; step: LogStepSpan; row: number } | { kind: 'lines'; from: number; to: number; row: number };
 
 export interface RowModel {
   rowCount: number;
@@ -62,7 +63,8 @@ export function buildRowModel(total: number, steps: LogStepSpan[], hidden: [numb
   const rowCount = row;
 
   const segAtRow = (r: number): Segment | undefined => {
-    let lo = 0, hi = segs.length - 1;
+    let lo = 0,
+      hi = segs.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
       if (segs[mid]!.row <= r) lo = mid;
@@ -82,7 +84,8 @@ export function buildRowModel(total: number, steps: LogStepSpan[], hidden: [numb
     },
     rowOfLine(index) {
       // The last line segment starting at or before the line; a hidden line falls after it: clamp to its end.
-      let lo = 0, hi = lineSegs.length - 1;
+      let lo = 0,
+        hi = lineSegs.length - 1;
       if (hi < 0) return 0;
       while (lo < hi) {
         const mid = (lo + hi + 1) >>> 1;

@@ -48,7 +48,9 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     };
   }, [caseVersion]);
 
-  const cache = usePageCache<LogRow>(`log:${caseVersion}`, 500, (offset, limit) => api['log.window']({ offset, limit }));
+  const cache = usePageCache<LogRow>(`log:${caseVersion}`, 500, (offset, limit) =>
+    api['log.window']({ offset, limit }),
+  );
   const model = useMemo(
     () => (outline ? buildRowModel(outline.total, outline.steps, hiddenRanges(outline.groups, folded)) : null),
     [outline, folded],
@@ -60,7 +62,8 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
   // Fetch the lines of the rows in view.
   useEffect(() => {
     if (!model || win.count === 0) return;
-    let lo = Infinity, hi = -1;
+    let lo = Infinity,
+      hi = -1;
     for (let r = win.first; r < win.first + win.count; r++) {
       const d = model.rowAt(r);
       if (d?.kind === 'line') {
@@ -78,7 +81,14 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     (line: number, center = true) => {
       const el = scroller.current;
       if (!el || !model || line < 0) return;
-      el.scrollTop = scrollTopFor(model.rowOfLine(line), model.rowCount, LOG_ROW_HEIGHT, el.clientHeight, el.scrollTop, center);
+      el.scrollTop = scrollTopFor(
+        model.rowOfLine(line),
+        model.rowCount,
+        LOG_ROW_HEIGHT,
+        el.clientHeight,
+        el.scrollTop,
+        center,
+      );
     },
     [model],
   );
@@ -217,12 +227,14 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
                 {folded.has(d.index) ? '▸' : '▾'}
               </button>
             ) : (
-              (line.marker && MARK[line.marker]) ?? ''
+              ((line.marker && MARK[line.marker]) ?? '')
             )}
           </span>
           <span className="tx" style={line.depth ? { paddingLeft: Math.min(line.depth, 8) * 14 } : undefined}>
             <LineText raw={line.raw} marker={line.marker} query={query.trim()} />
-            {g && folded.has(d.index) && <span className="badge dim">{(g.end - g.start).toLocaleString()} lines folded</span>}
+            {g && folded.has(d.index) && (
+              <span className="badge dim">{(g.end - g.start).toLocaleString()} lines folded</span>
+            )}
           </span>
         </div>,
       );
@@ -247,14 +259,23 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
             if (e.key === 'Enter') void runSearch(e.shiftKey ? 'prev' : 'next');
           }}
         />
-        <button type="button" onClick={() => void runSearch('prev')} aria-label="Previous match" disabled={!query.trim()}>
+        <button
+          type="button"
+          onClick={() => void runSearch('prev')}
+          aria-label="Previous match"
+          disabled={!query.trim()}
+        >
           ↑
         </button>
         <button type="button" onClick={() => void runSearch('next')} aria-label="Next match" disabled={!query.trim()}>
           ↓
         </button>
         <span className="count" aria-live="polite">
-          {match ? (match.total === 0 ? 'no match' : `${match.total.toLocaleString()} matching line${match.total === 1 ? '' : 's'}`) : ''}
+          {match
+            ? match.total === 0
+              ? 'no match'
+              : `${match.total.toLocaleString()} matching line${match.total === 1 ? '' : 's'}`
+            : ''}
         </span>
         <span className="spacer-flex" />
         <button
@@ -265,7 +286,11 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
         >
           {logTimes === 'absolute' ? 'UTC time' : 'Job time'}
         </button>
-        <button type="button" onClick={() => setFolded(new Set(outline?.groups.map((g) => g.start)))} disabled={!outline?.groups.length}>
+        <button
+          type="button"
+          onClick={() => setFolded(new Set(outline?.groups.map((g) => g.start)))}
+          disabled={!outline?.groups.length}
+        >
           Fold all
         </button>
         <button type="button" onClick={() => setFolded(new Set())} disabled={folded.size === 0}>
@@ -273,7 +298,11 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
         </button>
         <span className="count">{outline ? `${outline.total.toLocaleString()} lines` : 'loading…'}</span>
       </div>
-      {(error || cache.error) && <div className="error-line" role="alert">{error ?? cache.error}</div>}
+      {(error || cache.error) && (
+        <div className="error-line" role="alert">
+          {error ?? cache.error}
+        </div>
+      )}
       {runningStep && (
         <div className="running-bar" aria-label="Running step" data-step-id={runningStep.id}>
           <span className="badge run">running</span> step {runningStep.number} · {runningStep.name}
@@ -285,7 +314,8 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
             onClick={() => {
               const el = scroller.current;
               const row = model?.rowOfStep(runningStep.id) ?? -1;
-              if (el && model && row >= 0) el.scrollTop = scrollTopFor(row, model.rowCount, LOG_ROW_HEIGHT, el.clientHeight, el.scrollTop, false);
+              if (el && model && row >= 0)
+                el.scrollTop = scrollTopFor(row, model.rowCount, LOG_ROW_HEIGHT, el.clientHeight, el.scrollTop, false);
             }}
           >
             go to step

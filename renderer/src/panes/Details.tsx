@@ -13,7 +13,11 @@ import { select, useApp, type Selection } from '../state/selection';
 type RawTable = 'network' | 'processes' | 'log_lines';
 
 function useLoad<T>(key: string, load: () => Promise<T>): { value: T | null; error: string | null } {
-  const [state, setState] = useState<{ key: string; value: T | null; error: string | null }>({ key: '', value: null, error: null });
+  const [state, setState] = useState<{ key: string; value: T | null; error: string | null }>({
+    key: '',
+    value: null,
+    error: null,
+  });
   useEffect(() => {
     let live = true;
     load().then(
@@ -41,7 +45,12 @@ const stepText = (s: StepRef | null) => (s ? `${s.number} · ${s.name}` : null);
 
 function ProcLink({ p, label }: { p: ProcessRef; label?: string }) {
   return (
-    <button type="button" className="link" onClick={() => select({ kind: 'process', id: p.id })} title={commandLine(p.args, p.exe)}>
+    <button
+      type="button"
+      className="link"
+      onClick={() => select({ kind: 'process', id: p.id })}
+      title={commandLine(p.args, p.exe)}
+    >
       {label ?? `${baseName(p.exe) || p.args[0] || '?'} (${p.pid})`}
     </button>
   );
@@ -92,8 +101,15 @@ function RawRecord({ table, id, version }: { table: RawTable; id: number; versio
 }
 
 function CallView({ id, version }: { id: number; version: number }) {
-  const r = useLoad<CallExplanation>(`${version}:call:${id}`, () => api['network.explain']({ id, window_seconds: 5, limit: 50 }));
-  if (r.error) return <p className="error-line" role="alert">{r.error}</p>;
+  const r = useLoad<CallExplanation>(`${version}:call:${id}`, () =>
+    api['network.explain']({ id, window_seconds: 5, limit: 50 }),
+  );
+  if (r.error)
+    return (
+      <p className="error-line" role="alert">
+        {r.error}
+      </p>
+    );
   const e = r.value;
   if (!e) return <p className="dim">loading…</p>;
   const chain = e.process ? [e.process, ...e.ancestors] : e.ancestors;
@@ -104,7 +120,10 @@ function CallView({ id, version }: { id: number; version: number }) {
       <h2 className="d-title">
         {http?.method ? `${http.method} ` : ''}
         {e.domain ?? e.ip}
-        {http?.path ?? ''} <span className={`badge ${e.verdict === 'allowed' ? 'ok' : e.verdict === 'no-policy' ? 'dim' : 'bad'}`}>{e.verdict}</span>
+        {http?.path ?? ''}{' '}
+        <span className={`badge ${e.verdict === 'allowed' ? 'ok' : e.verdict === 'no-policy' ? 'dim' : 'bad'}`}>
+          {e.verdict}
+        </span>
       </h2>
       <dl className="fields">
         <Field label="Time">{fullTime(e.ts)}</Field>
@@ -113,7 +132,11 @@ function CallView({ id, version }: { id: number; version: number }) {
         <Field label="Protocol">
           {e.protocol} · {e.status}
         </Field>
-        <Field label="HTTP">{http ? `${http.method ?? ''} ${http.host ?? ''}${http.path ?? ''}${http.status_code !== null ? ` → ${http.status_code}` : ''}` : null}</Field>
+        <Field label="HTTP">
+          {http
+            ? `${http.method ?? ''} ${http.host ?? ''}${http.path ?? ''}${http.status_code !== null ? ` → ${http.status_code}` : ''}`
+            : null}
+        </Field>
         <Field label="Step">{stepText(e.step)}</Field>
         <Field label="Running step">
           {stepText(e.running_step)}
@@ -124,7 +147,9 @@ function CallView({ id, version }: { id: number; version: number }) {
           )}
         </Field>
         <Field label="Action">{action ?? (e.step ? <span className="dim">run script (no action)</span> : null)}</Field>
-        <Field label="Command">{e.process ? <code>{commandLine(e.process.args, e.process.exe)}</code> : e.process_name}</Field>
+        <Field label="Command">
+          {e.process ? <code>{commandLine(e.process.args, e.process.exe)}</code> : e.process_name}
+        </Field>
         <Field label="Process">{e.process ? <ProcLink p={e.process} /> : e.pid !== null ? `pid ${e.pid}` : null}</Field>
         <Field label="Verdict">
           {e.verdict}
@@ -132,7 +157,11 @@ function CallView({ id, version }: { id: number; version: number }) {
           {e.policy?.matched && <span className="dim"> matched {e.policy.matched}</span>}
           {e.policy?.reason && <span className="dim"> — {e.policy.reason}</span>}
         </Field>
-        <Field label="Finding">{e.finding ? `${e.finding.kind} (${e.finding.severity})${e.finding.kinds.length > 1 ? ` · ${e.finding.kinds.join(', ')}` : ''}` : null}</Field>
+        <Field label="Finding">
+          {e.finding
+            ? `${e.finding.kind} (${e.finding.severity})${e.finding.kinds.length > 1 ? ` · ${e.finding.kinds.join(', ')}` : ''}`
+            : null}
+        </Field>
         {e.tool && <Field label="Tool">{`${e.tool.name ?? ''} ${e.tool.sha256 ?? ''}`}</Field>}
       </dl>
       <section className="d-section" aria-label="Process chain">
@@ -146,7 +175,11 @@ function CallView({ id, version }: { id: number; version: number }) {
                 <ProcLink p={p} />
                 <code className="cmd">{commandLine(p.args, p.exe)}</code>
                 {i < chain.length - 1 && (
-                  <button type="button" className="link small" onClick={() => select({ kind: 'process', id: chain[i + 1]!.id })}>
+                  <button
+                    type="button"
+                    className="link small"
+                    onClick={() => select({ kind: 'process', id: chain[i + 1]!.id })}
+                  >
                     view parent
                   </button>
                 )}
@@ -164,7 +197,12 @@ function CallView({ id, version }: { id: number; version: number }) {
 
 function ProcessView({ id, version }: { id: number; version: number }) {
   const r = useLoad<ProcessDetails>(`${version}:proc:${id}`, () => api['process.get']({ id }));
-  if (r.error) return <p className="error-line" role="alert">{r.error}</p>;
+  if (r.error)
+    return (
+      <p className="error-line" role="alert">
+        {r.error}
+      </p>
+    );
   const p = r.value;
   if (!p) return <p className="dim">loading…</p>;
   const parent = p.ancestors[0];
@@ -181,10 +219,21 @@ function ProcessView({ id, version }: { id: number; version: number }) {
         <Field label="Working dir">{p.cwd}</Field>
         <Field label="uid">{p.uid}</Field>
         <Field label="Start">{fullTime(p.start)}</Field>
-        <Field label="End">{p.end ? fullTime(p.end) : <span className="dim">still running at the end of the capture</span>}</Field>
+        <Field label="End">
+          {p.end ? fullTime(p.end) : <span className="dim">still running at the end of the capture</span>}
+        </Field>
         <Field label="Exit code">{p.exit_code}</Field>
         <Field label="Step">{stepText(p.step)}</Field>
-        <Field label="Parent">{parent ? <ProcLink p={parent} label={`view parent: ${baseName(parent.exe) || parent.args[0] || '?'} (${parent.pid})`} /> : p.root_reason ?? 'none (root)'}</Field>
+        <Field label="Parent">
+          {parent ? (
+            <ProcLink
+              p={parent}
+              label={`view parent: ${baseName(parent.exe) || parent.args[0] || '?'} (${parent.pid})`}
+            />
+          ) : (
+            (p.root_reason ?? 'none (root)')
+          )}
+        </Field>
       </dl>
       <section className="d-section" aria-label="Children">
         <h3>
@@ -238,7 +287,12 @@ function LogView({ id, version }: { id: number; version: number }) {
     return (await api['log.window']({ offset: index, limit: 1 })).rows[0] ?? null;
   });
   const steps = useApp((s) => s.steps);
-  if (r.error) return <p className="error-line" role="alert">{r.error}</p>;
+  if (r.error)
+    return (
+      <p className="error-line" role="alert">
+        {r.error}
+      </p>
+    );
   const l = r.value;
   if (!l) return <p className="dim">loading…</p>;
   const step = steps.find((s) => s.id === l.step_id);
@@ -274,7 +328,8 @@ export function Details() {
           <div className="empty">
             <p>Select a call, a log line or a process.</p>
             <p className="dim">
-              <kbd>j</kbd>/<kbd>k</kbd> next/previous call · <kbd>/</kbd> search · <kbd>f</kbd> findings only · <kbd>Esc</kbd> clear
+              <kbd>j</kbd>/<kbd>k</kbd> next/previous call · <kbd>/</kbd> search · <kbd>f</kbd> findings only ·{' '}
+              <kbd>Esc</kbd> clear
             </p>
           </div>
         )}

@@ -12,7 +12,9 @@ export function Header({ info }: { info: CaseInfo | null }) {
   const sha = s(run?.head_sha);
   return (
     <header className="app-header">
-      <span className="logo" aria-hidden="true">◉</span>
+      <span className="logo" aria-hidden="true">
+        ◉
+      </span>
       <span className="app-name">Runlens</span>
       <dl className="run-info" aria-label="Run">
         {s(run?.repository) && (
@@ -56,7 +58,11 @@ export function Header({ info }: { info: CaseInfo | null }) {
       </dl>
       <span className="spacer-flex" />
       <ImportProgress />
-      {info && info.policy === null && <span className="badge warn" title="No egress policy was given: no allow-list findings">no policy</span>}
+      {info && info.policy === null && (
+        <span className="badge warn" title="No egress policy was given: no allow-list findings">
+          no policy
+        </span>
+      )}
       <button type="button" aria-expanded={open} aria-controls="inputs-panel" onClick={() => setOpen(!open)}>
         Inputs{info ? ` (${info.inputs.length})` : ''}
         {info && info.warnings.length > 0 ? ` · ${info.warnings.length} warnings` : ''}
@@ -89,7 +95,9 @@ export function Header({ info }: { info: CaseInfo | null }) {
           </table>
           <h2>Policy</h2>
           <p>
-            {info.policy ? `${info.policy.egress_policy}: ${info.policy.allowed_endpoints.join(', ') || '(nothing allowed)'}` : 'no policy given'}
+            {info.policy
+              ? `${info.policy.egress_policy}: ${info.policy.allowed_endpoints.join(', ') || '(nothing allowed)'}`
+              : 'no policy given'}
           </p>
           <h2>Warnings ({info.warnings.length})</h2>
           <ul className="warnings">

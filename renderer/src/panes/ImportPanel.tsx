@@ -21,11 +21,26 @@ export function OpenBundleButtons() {
       <button type="button" onClick={() => files.current?.click()}>
         Open bundle…
       </button>
-      <input ref={files} type="file" multiple hidden aria-label="Open bundle files" data-testid="open-files" onChange={(e) => pick(e.currentTarget)} />
+      <input
+        ref={files}
+        type="file"
+        multiple
+        hidden
+        aria-label="Open bundle files"
+        data-testid="open-files"
+        onChange={(e) => pick(e.currentTarget)}
+      />
       <button type="button" onClick={() => folder.current?.click()} title="Open a bundle folder">
         Open folder…
       </button>
-      <input ref={folder} type="file" multiple hidden aria-label="Open bundle folder" onChange={(e) => pick(e.currentTarget)} />
+      <input
+        ref={folder}
+        type="file"
+        multiple
+        hidden
+        aria-label="Open bundle folder"
+        onChange={(e) => pick(e.currentTarget)}
+      />
     </>
   );
 }
@@ -81,7 +96,13 @@ export function ImportProgress() {
   return (
     <div className={`import-panel ${s.state}`} role="status" aria-label="Import">
       <span className="import-title">
-        {busy ? 'Importing' : s.state === 'done' ? 'Imported' : s.state === 'cancelled' ? 'Import cancelled' : 'Import failed'}{' '}
+        {busy
+          ? 'Importing'
+          : s.state === 'done'
+            ? 'Imported'
+            : s.state === 'cancelled'
+              ? 'Import cancelled'
+              : 'Import failed'}{' '}
         <span className="dim">{s.files.length === 1 ? s.files[0] : `${s.files.length} files`}</span>
       </span>
       {busy && (
@@ -89,7 +110,10 @@ export function ImportProgress() {
           {pct ?? ''}
         </progress>
       )}
-      <span className="dim import-phase">{s.state === 'failed' ? '' : s.phase}{pct !== null && busy ? ` ${pct}%` : ''}</span>
+      <span className="dim import-phase">
+        {s.state === 'failed' ? '' : s.phase}
+        {pct !== null && busy ? ` ${pct}%` : ''}
+      </span>
       {s.state === 'failed' && <span className="error-line">{s.error}</span>}
       {s.state === 'done' && s.warnings > 0 && <span className="badge warn">{s.warnings} warnings</span>}
       {busy ? (

@@ -40,13 +40,19 @@ function Row({ r, index, selected, cursor }: { r: NetworkRow; index: number; sel
       className={`net-row${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}${r.finding_id !== null ? ' finding' : ''}`}
       onClick={() => select({ kind: 'call', id: r.id })}
     >
-      <span role="gridcell" className="mono">{clock(r.ts)}</span>
+      <span role="gridcell" className="mono">
+        {clock(r.ts)}
+      </span>
       <span role="gridcell" title={r.pid !== null ? `pid ${r.pid}` : undefined}>
         {r.process_name ?? '—'}
         {r.pid !== null && <span className="dim"> {r.pid}</span>}
       </span>
-      <span role="gridcell" title={r.domain ?? undefined}>{r.domain ?? <span className="dim">(no domain)</span>}</span>
-      <span role="gridcell" className="mono">{ipPort(r)}</span>
+      <span role="gridcell" title={r.domain ?? undefined}>
+        {r.domain ?? <span className="dim">(no domain)</span>}
+      </span>
+      <span role="gridcell" className="mono">
+        {ipPort(r)}
+      </span>
       <span role="gridcell" className="mono" title={r.http_path ?? undefined}>
         {r.http_method ? `${r.http_method} ${r.http_path ?? ''}` : <span className="dim">{r.protocol}</span>}
       </span>
@@ -54,7 +60,9 @@ function Row({ r, index, selected, cursor }: { r: NetworkRow; index: number; sel
         {r.http_status ?? (r.status === 'allowed' ? '' : r.status)}
         {r.status === 'blocked' && r.http_status !== null ? ' blocked' : ''}
       </span>
-      <span role="gridcell">{finding ? <span className={`badge ${r.finding_id !== null ? 'bad' : 'warn'}`}>{finding}</span> : null}</span>
+      <span role="gridcell">
+        {finding ? <span className={`badge ${r.finding_id !== null ? 'bad' : 'warn'}`}>{finding}</span> : null}
+      </span>
     </div>
   );
 }
@@ -63,7 +71,9 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
   const { findingsOnly, search, sort, dir, caseVersion, selection, focus } = useApp((s) => s);
   const filter = networkFilter({ findingsOnly, search });
   const key = JSON.stringify([caseVersion, filter, sort, dir]);
-  const cache = usePageCache<NetworkRow>(key, 200, (offset, limit) => api['network.query']({ filter, sort, dir, offset, limit }));
+  const cache = usePageCache<NetworkRow>(key, 200, (offset, limit) =>
+    api['network.query']({ filter, sort, dir, offset, limit }),
+  );
   const scroller = useRef<HTMLDivElement>(null);
   const vp = useViewport(scroller);
   const total = cache.total ?? 0;
@@ -98,14 +108,20 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
     let live = true;
     if (selectedCall !== null) {
       setCursorIndex(-1);
-      void api['network.indexOf']({ id: selectedCall, filter, sort, dir }).then((r) => live && scrollTo(r.index), () => {});
+      void api['network.indexOf']({ id: selectedCall, filter, sort, dir }).then(
+        (r) => live && scrollTo(r.index),
+        () => {},
+      );
     } else if (focus.ts && sort === 'ts') {
-      void api['network.indexAt']({ ts: focus.ts, filter }).then((r) => {
-        if (!live) return;
-        const i = dir === 'asc' ? r.index : r.index < 0 ? -1 : (cache.total ?? 0) - 1 - r.index;
-        setCursorIndex(i);
-        scrollTo(i);
-      }, () => {});
+      void api['network.indexAt']({ ts: focus.ts, filter }).then(
+        (r) => {
+          if (!live) return;
+          const i = dir === 'asc' ? r.index : r.index < 0 ? -1 : (cache.total ?? 0) - 1 - r.index;
+          setCursorIndex(i);
+          scrollTo(i);
+        },
+        () => {},
+      );
     } else setCursorIndex(-1);
     return () => {
       live = false;
@@ -120,7 +136,9 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
     else
       rows.push(
         <div key={`p${i}`} role="row" aria-rowindex={i + 2} className="net-row placeholder">
-          <span role="gridcell" className="dim">…</span>
+          <span role="gridcell" className="dim">
+            …
+          </span>
         </div>,
       );
   }
@@ -147,21 +165,35 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
           }}
         />
         <label className="toggle">
-          <input type="checkbox" checked={findingsOnly} onChange={(e) => setFilter({ findingsOnly: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={findingsOnly}
+            onChange={(e) => setFilter({ findingsOnly: e.target.checked })}
+          />
           Findings only <kbd>f</kbd>
         </label>
         <span className="count" aria-live="polite">
           {cache.total === null ? 'loading…' : `${total.toLocaleString()} call${total === 1 ? '' : 's'}`}
         </span>
       </div>
-      {cache.error && <div className="error-line" role="alert">{cache.error}</div>}
+      {cache.error && (
+        <div className="error-line" role="alert">
+          {cache.error}
+        </div>
+      )}
       <div role="grid" aria-label="Network calls table" aria-rowcount={total + 1} className="net-grid">
         <div role="row" aria-rowindex={1} className="net-row net-head">
           {COLUMNS.map((c) => (
-            <span key={c.key} role="columnheader" aria-sort={sort === c.key ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+            <span
+              key={c.key}
+              role="columnheader"
+              aria-sort={sort === c.key ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+            >
               <button type="button" onClick={() => toggleSort(c.key)}>
                 {c.label}
-                <span className="sort-mark" aria-hidden="true">{sort === c.key ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+                <span className="sort-mark" aria-hidden="true">
+                  {sort === c.key ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}
+                </span>
               </button>
             </span>
           ))}
@@ -173,7 +205,9 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
             </div>
           </div>
           {cache.total === 0 && (
-            <div className="empty">{findingsOnly || search ? 'No call matches the filter.' : 'This case holds no network calls.'}</div>
+            <div className="empty">
+              {findingsOnly || search ? 'No call matches the filter.' : 'This case holds no network calls.'}
+            </div>
           )}
         </div>
       </div>

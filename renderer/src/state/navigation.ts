@@ -2,8 +2,18 @@
 import { api } from '../api';
 import { appStore, networkFilter, select } from './selection';
 
-/** Select the next (`+1`) or previous (`-1`) call in the table's order; the first one when nothing is selected. */
-export async function moveCall(delta: 1 | -1): Promise<void> {
+let queue: Promise<void> = Promise.resolve();
+
+/**
+ * Select the next (`+1`) or previous (`-1`) call in the table's order; the first one when nothing is selected.
+ * Moves run one after another, so quick repeated keys each move from where the previous one landed.
+ */
+export function moveCall(delta: 1 | -1): Promise<void> {
+  queue = queue.then(() => step(delta)).catch(() => {});
+  return queue;
+}
+
+async function step(delta: 1 | -1): Promise<void> {
   const s = appStore.get();
   const filter = networkFilter(s);
   let index = -1;

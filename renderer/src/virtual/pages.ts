@@ -29,7 +29,8 @@ export class PageCache<T> {
   /** Fetch the pages holding rows first..last (inclusive) that are not cached or on their way. */
   ensure(first: number, last: number): void {
     if (last < first) return;
-    const p0 = Math.floor(first / this.pageSize), p1 = Math.floor(last / this.pageSize);
+    const p0 = Math.floor(first / this.pageSize),
+      p1 = Math.floor(last / this.pageSize);
     for (let p = p0; p <= p1; p++) {
       if (this.pages.has(p) || this.pending.has(p)) continue;
       if (this.total !== null && p * this.pageSize >= this.total) continue;
@@ -63,7 +64,11 @@ export class PageCache<T> {
 }
 
 /** A PageCache for `key`, re-rendering the caller when pages arrive. */
-export function usePageCache<T>(key: string, pageSize: number, fetchPage: (offset: number, limit: number) => Promise<Page<T>>): PageCache<T> {
+export function usePageCache<T>(
+  key: string,
+  pageSize: number,
+  fetchPage: (offset: number, limit: number) => Promise<Page<T>>,
+): PageCache<T> {
   const [, bump] = useReducer((n: number) => n + 1, 0);
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;

@@ -9,7 +9,11 @@ export function useViewport(ref: RefObject<HTMLElement | null>): { scrollTop: nu
     let raf = 0;
     const read = () => {
       raf = 0;
-      setVp((v) => (v.scrollTop === el.scrollTop && v.height === el.clientHeight ? v : { scrollTop: el.scrollTop, height: el.clientHeight }));
+      setVp((v) =>
+        v.scrollTop === el.scrollTop && v.height === el.clientHeight
+          ? v
+          : { scrollTop: el.scrollTop, height: el.clientHeight },
+      );
     };
     const onScroll = () => {
       if (!raf) raf = requestAnimationFrame(read);

@@ -20,7 +20,13 @@ export function spacerHeight(rowCount: number, rowHeight: number): number {
   return Math.min(rowCount * rowHeight, MAX_SCROLL_PX);
 }
 
-export function virtualWindow(rowCount: number, rowHeight: number, scrollTop: number, viewport: number, overscan = 6): VirtualWindow {
+export function virtualWindow(
+  rowCount: number,
+  rowHeight: number,
+  scrollTop: number,
+  viewport: number,
+  overscan = 6,
+): VirtualWindow {
   const height = spacerHeight(rowCount, rowHeight);
   if (rowCount <= 0 || viewport <= 0) return { first: 0, count: 0, top: 0, height };
   const visible = Math.ceil(viewport / rowHeight) + 1;

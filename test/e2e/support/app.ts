@@ -31,7 +31,11 @@ export async function openApp(page: Page, url = serveUrl(), hash = ''): Promise<
 export async function apiFromPage<T>(page: Page, method: string, params: unknown = {}): Promise<T> {
   const env = await page.evaluate(
     async ([m, p]) => {
-      const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(p) });
+      const r = await fetch(`/api/${m}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(p),
+      });
       return r.json();
     },
     [method, params] as const,
