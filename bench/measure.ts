@@ -56,6 +56,26 @@ export function comparePair(a: () => unknown, b: () => unknown, runs: number, wa
   return { a: median(runsA), b: median(runsB), runsA, runsB };
 }
 
+/**
+ * For a reference too slow to repeat (a whole-table fetch): `a` (measured) `runsA` times around a single run of
+ * `b` — half before, half after — after one untimed run of `a`.
+ */
+export function compareHeavy(a: () => unknown, b: () => unknown, runsA: number): PairTiming {
+  a();
+  const runsA_: number[] = [];
+  const timeA = () => {
+    const t = nowMs();
+    a();
+    runsA_.push(nowMs() - t);
+  };
+  for (let i = 0; i < runsA >> 1; i++) timeA();
+  const t = nowMs();
+  b();
+  const bMs = nowMs() - t;
+  while (runsA_.length < runsA) timeA();
+  return { a: median(runsA_), b: bMs, runsA: runsA_, runsB: [bMs] };
+}
+
 /** Median ms of `fn`, repeated until `runs` runs or `budgetMs` spent (at least 3 runs). */
 export function medianMs(fn: () => unknown, runs: number, budgetMs = Infinity): number {
   fn();

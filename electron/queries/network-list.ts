@@ -22,7 +22,7 @@ const PROCESS_LABEL = `coalesce(n.process_name, ${basenameSql('p.exe')}, ${basen
 
 /** ORDER BY keys per sortable column; every order ends on ts and id so it is total and stable. */
 const SORT_KEYS: Record<Sort, string[]> = {
-  ts: ['n.ts'],
+  ts: [], // n.ts is the common tail below: naming it twice made SQLite sort every row before the OFFSET
   process: [`${PROCESS_LABEL} IS NULL`, `lower(${PROCESS_LABEL})`],
   domain: ['coalesce(n.domain, n.ip) IS NULL', 'lower(coalesce(n.domain, n.ip))'],
   endpoint: ['n.endpoint IS NULL', 'n.endpoint', 'n.port'],
@@ -109,7 +109,8 @@ class NetworkList {
 
   query(p: ParsedParams<'network.query'>): Result<'network.query'> {
     const w = where(p.filter);
-    const total = numOr0((this.stmt(`SELECT count(*) AS n ${FROM} ${w.sql}`).get(...w.args) as Row).n);
+    // Only a search reads a joined table (p.exe); otherwise the joins cost the count a lookup per row for nothing.
+    const total = numOr0((this.stmt(`SELECT count(*) AS n ${p.filter.search?.trim() ? FROM : 'FROM network n'} ${w.sql}`).get(...w.args) as Row).n);
     const rows = this.stmt(
       `SELECT ${CALL_COLUMNS}, ${PROCESS_LABEL} AS proc_label ${FROM} ${w.sql} ORDER BY ${orderBy(p.sort, p.dir)} LIMIT ? OFFSET ?`,
     ).all(...w.args, p.limit, p.offset) as Row[];

@@ -76,7 +76,8 @@ test('selecting the finding’s call selects its process in the tree, lights the
 
   // the other finding, from its marker on the timeline: the background beacon process, under the same postinstall
   const beacon = await findingCall(page, 'beacon.exfil.example');
-  await timeline(page).locator('.tl-finding').nth(1).click();
+  expect(beacon.row.finding_id).not.toBeNull();
+  await timeline(page).locator(`.tl-finding[data-finding="${beacon.row.finding_id}"]`).click();
   await expect(table(page).locator(`[role="row"][data-call-id="${beacon.row.id}"]`)).toHaveAttribute('aria-selected', 'true');
   await expect(selected).toHaveAttribute('data-process-id', String(beacon.ex.process!.id));
   await expect(tree(page).locator(`[role="treeitem"][data-process-id="${ex.process!.id}"]`)).not.toHaveAttribute('data-chain', 'true');
@@ -211,12 +212,22 @@ test('the tree by keyboard: arrows move, Right/Left expand and collapse, Enter s
   await expect(page.getByRole('region', { name: 'Details' })).toContainText(String(await node.locator('.pt-pid').textContent()));
 
   // hovering a process with calls highlights them on the timeline
-  const tr = await apiFromPage<Result<'process.tree'>>(page, 'process.tree', { auto: true });
-  const caller = tr.nodes.find((n) => n.calls > 0)!;
-  const callerItem = tree(page).locator(`[role="treeitem"][data-process-id="${caller.id}"]`);
-  await callerItem.scrollIntoViewIfNeeded();
-  await callerItem.hover();
-  await expect(chart(page)).toHaveAttribute('data-process-calls', String(caller.calls));
+  const caller = await tree(page).evaluate((el) => {
+    const vp = el.querySelector('.pt-viewport')!.getBoundingClientRect();
+    for (const it of el.querySelectorAll('[role="treeitem"]')) {
+      const r = it.getBoundingClientRect();
+      const badge = it.querySelector('.pt-badge-calls');
+      if (badge && r.left >= vp.left && r.right <= vp.right && r.top >= vp.top && r.bottom <= vp.bottom) {
+        return { id: it.getAttribute('data-process-id')!, calls: badge.textContent!.replace(/\D/g, '') };
+      }
+    }
+    return null;
+  });
+  expect(caller, 'a process with calls in view').not.toBeNull();
+  const calls = await apiFromPage<Result<'process.calls'>>(page, 'process.calls', { id: Number(caller!.id) });
+  expect(String(calls.total)).toBe(caller!.calls);
+  await tree(page).locator(`[role="treeitem"][data-process-id="${caller!.id}"]`).hover();
+  await expect(chart(page)).toHaveAttribute('data-process-calls', String(calls.calls.length));
   await page.mouse.move(5, 5);
   await expect(chart(page)).toHaveAttribute('data-process-calls', '0');
   w.check();

@@ -114,7 +114,7 @@ export function seedCase(): SeededCase {
     insLog.run(step, seq++, at(sec), text, text);
     times.logs.push(at(sec));
   }
-  insLog.run(4, seq++, null, 'untimed line', 'untimed line');
+  insLog.run(4, seq, null, 'untimed line', 'untimed line');
 
   migrate(db); // the indexes, as after a real import
   db.close();

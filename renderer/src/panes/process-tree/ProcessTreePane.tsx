@@ -10,6 +10,7 @@ import type { Client, ProcessTree } from '../../../../shared/api';
 import { drawTree } from './draw-tree';
 import {
   chainKeys,
+  COL_W,
   keyMove,
   layoutTree,
   NODE_H,
@@ -84,6 +85,7 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
     load({ reveal: [selectedProcess] });
   }, [selectedProcess, load]);
 
+  const loaded = data !== null;
   const layout: TreeLayout | null = useMemo(() => (data ? layoutTree(data) : null), [data]);
   const selectedKey = selectedProcess === null ? null : `p${selectedProcess}`;
   const chain = useMemo(() => (layout ? chainKeys(layout, selectedKey) : new Set<string>()), [layout, selectedKey]);
@@ -96,12 +98,12 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
     ro.observe(el);
     setSize({ w: el.clientWidth, h: el.clientHeight });
     return () => ro.disconnect();
-  }, [data === null]);
+  }, [loaded]);
 
   // ---- d3-zoom on the container ----
   useEffect(() => {
     const el = box.current;
-    if (!el || !data) return;
+    if (!el || !loaded) return;
     const z = d3zoom<HTMLDivElement, unknown>()
       .scaleExtent([0.15, 2.5])
       // wheel zooms, drag pans; a press on a tree item is a click, not a pan start
@@ -118,7 +120,7 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
     return () => {
       sel.on('.zoom', null);
     };
-  }, [data !== null]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [loaded]);
 
   const setTransform = useCallback((t: Transform, animate = false) => {
     const el = box.current;
@@ -161,8 +163,14 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
       setFocused(r);
       const n = layout.byKey.get(r)!;
       const t = trRef.current;
-      const b = screenBox(n, t);
-      if (b.left < 0 || b.right > size.w || b.top < 0 || b.bottom > size.h) setTransform(placeRight(n, t.k, size.w, size.h), true);
+      const out = (x: LaidNode | undefined) => {
+        if (!x) return false;
+        const b = screenBox(x, t);
+        return b.left < 0 || b.right > size.w || b.top < 0 || b.bottom > size.h;
+      };
+      // the node and (when it fits) its parent in view: the chain reads from the left
+      const parent = n.parentKey ? layout.byKey.get(n.parentKey) : undefined;
+      if (out(n) || (out(parent) && (COL_W + NODE_W) * t.k < size.w)) setTransform(placeRight(n, t.k, size.w, size.h), true);
     }
   }, [layout, size.w, size.h, setTransform]);
 

@@ -361,10 +361,10 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
               className="tl-finding"
               style={{ left: X(t) - 6, top: findingsLane.top + findingsLane.height / 2 - 6 }}
               title={`${f.endpoint ?? f.kind}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}`}
-              aria-label={`Finding ${f.kind} ${f.endpoint ?? ''}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}. Select its first call`}
+              aria-label={`Finding ${f.kind} ${f.endpoint ?? ''}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}. ${f.first_call_id !== null ? 'Select its first call' : 'Move the time cursor there'}`}
               data-finding={f.id}
-              disabled={f.first_call_id === null}
-              onClick={() => f.first_call_id !== null && onSelectCall(f.first_call_id)}
+              // a producer detection may name no call of ours: then its moment is what there is to show
+              onClick={() => (f.first_call_id !== null ? onSelectCall(f.first_call_id) : onCursor(formatNanos(origin + BigInt(Math.round(t)))))}
             />
           ))}
       </div>
