@@ -107,10 +107,28 @@ export function planRun(n: number, seed = 20261014): RunPlan {
     endUs: T0_US + Math.round((i + 1) * stepUs),
   }));
   const procs: ProcPlan[] = [
-    { pid: WORKER_PID, ppid: 0, startUs: T0_US, endUs: T0_US + spanUs, exe: '/home/runner/actions-runner/bin/Runner.Worker', args: ['Runner.Worker', 'spawnclient', '108', '111'], step: 0, depth: 0 },
+    {
+      pid: WORKER_PID,
+      ppid: 0,
+      startUs: T0_US,
+      endUs: T0_US + spanUs,
+      exe: '/home/runner/actions-runner/bin/Runner.Worker',
+      args: ['Runner.Worker', 'spawnclient', '108', '111'],
+      step: 0,
+      depth: 0,
+    },
   ];
   for (const s of steps) {
-    procs.push({ pid: 1100 + s.number, ppid: WORKER_PID, startUs: s.startUs + 10_000, endUs: s.endUs - 10_000, exe: '/usr/bin/bash', args: ['bash', '-e', `/home/runner/work/_temp/step${s.number}.sh`], step: s.number, depth: 1 });
+    procs.push({
+      pid: 1100 + s.number,
+      ppid: WORKER_PID,
+      startUs: s.startUs + 10_000,
+      endUs: s.endUs - 10_000,
+      exe: '/usr/bin/bash',
+      args: ['bash', '-e', `/home/runner/work/_temp/step${s.number}.sh`],
+      step: s.number,
+      depth: 1,
+    });
   }
   const rest = Math.max(0, n - procs.length);
   const pidPool = Math.max(200, Math.floor(n / 10));
@@ -135,7 +153,16 @@ export function planRun(n: number, seed = 20261014): RunPlan {
       }
     }
     const [exe, args] = EXES[Math.floor(rand() * EXES.length)]!;
-    const p: ProcPlan = { pid: 2000 + (i % pidPool), ppid: parent.pid, startUs, endUs: Math.max(startUs + 1, endUs), exe, args: [...args, `#${i}`], step: step.number, depth: parent.depth + 1 };
+    const p: ProcPlan = {
+      pid: 2000 + (i % pidPool),
+      ppid: parent.pid,
+      startUs,
+      endUs: Math.max(startUs + 1, endUs),
+      exe,
+      args: [...args, `#${i}`],
+      step: step.number,
+      depth: parent.depth + 1,
+    };
     procs.push(p);
     recent.push(p);
     if (recent.length > 64) recent.splice(0, 32);
@@ -147,7 +174,19 @@ export function planRun(n: number, seed = 20261014): RunPlan {
 export function processEvents(plan: RunPlan): Record<string, unknown>[] {
   const evs: { t: number; o: Record<string, unknown> }[] = [];
   for (const p of plan.procs) {
-    evs.push({ t: p.startUs, o: { ts: stamp(p.startUs, 9, 17), event: 'exec', pid: p.pid, ppid: p.ppid, exe: p.exe, args: p.args, cwd: '/home/runner/work/app/app', uid: 1001 } });
+    evs.push({
+      t: p.startUs,
+      o: {
+        ts: stamp(p.startUs, 9, 17),
+        event: 'exec',
+        pid: p.pid,
+        ppid: p.ppid,
+        exe: p.exe,
+        args: p.args,
+        cwd: '/home/runner/work/app/app',
+        uid: 1001,
+      },
+    });
     evs.push({ t: p.endUs, o: { ts: stamp(p.endUs, 9, 171), event: 'exit', pid: p.pid, exit_code: 0 } });
   }
   evs.sort((a, b) => a.t - b.t);
@@ -171,7 +210,12 @@ export const DOMAINS = {
   decoy: 'telemetry.exfil.example.net',
 };
 
-export const ALLOWED_ENDPOINTS = ['github.com:443', 'api.github.com:443', 'objects.githubusercontent.com:443', '*.example.org:443'];
+export const ALLOWED_ENDPOINTS = [
+  'github.com:443',
+  'api.github.com:443',
+  'objects.githubusercontent.com:443',
+  '*.example.org:443',
+];
 
 export interface BundleSizes {
   processes: number;
@@ -229,15 +273,28 @@ export function writeBundle(dir: string, sizes: BundleSizes, seed = 20261014): B
     version: 1,
     producer: { name: 'runlens-bench', version: '1' },
     run: {
-      repository: 'acme/monorepo', workflow: 'CI', workflow_path: '.github/workflows/ci.yml', run_id: 18311499999, run_attempt: 1,
-      job: JOB, job_id: 81853699999, head_sha: '9f1c2e7a4b3d5c6e8f90a1b2c3d4e5f60718293a', ref: 'refs/heads/main', event: 'push',
+      repository: 'acme/monorepo',
+      workflow: 'CI',
+      workflow_path: '.github/workflows/ci.yml',
+      run_id: 18311499999,
+      run_attempt: 1,
+      job: JOB,
+      job_id: 81853699999,
+      head_sha: '9f1c2e7a4b3d5c6e8f90a1b2c3d4e5f60718293a',
+      ref: 'refs/heads/main',
+      event: 'push',
       runner: { os: 'Linux', image: 'ubuntu-24.04', name: 'GitHub Actions 1000042' },
-      started_at: stamp(T0_US, 7), completed_at: stamp(T0_US + plan.spanUs, 7),
+      started_at: stamp(T0_US, 7),
+      completed_at: stamp(T0_US + plan.spanUs, 7),
     },
     policy: { egress_policy: 'audit', allowed_endpoints: ALLOWED_ENDPOINTS },
     steps: plan.steps.map((s) => ({
-      number: s.number, name: s.name, ...(s.uses ? { uses: s.uses } : {}),
-      started_at: stamp(s.startUs, 7), completed_at: stamp(s.endUs, 7), conclusion: 'success',
+      number: s.number,
+      name: s.name,
+      ...(s.uses ? { uses: s.uses } : {}),
+      started_at: stamp(s.startUs, 7),
+      completed_at: stamp(s.endUs, 7),
+      conclusion: 'success',
     })),
   };
   const manifestText = JSON.stringify(manifest, null, 2) + '\n';
@@ -257,7 +314,11 @@ export function writeBundle(dir: string, sizes: BundleSizes, seed = 20261014): B
   const nw = new LineWriter(path.join(dir, 'network.jsonl'));
   const ordinary = plan.procs.slice(1 + plan.steps.length);
   const shells = plan.procs.slice(1, 1 + plan.steps.length);
-  const exfilAt = new Set([Math.floor(sizes.calls * 0.31), Math.floor(sizes.calls * 0.31) + 7, Math.floor(sizes.calls * 0.32)]);
+  const exfilAt = new Set([
+    Math.floor(sizes.calls * 0.31),
+    Math.floor(sizes.calls * 0.31) + 7,
+    Math.floor(sizes.calls * 0.32),
+  ]);
   let exfilCalls = 0;
   let ptr = 0;
   for (let k = 0; k < sizes.calls; k++) {
@@ -278,8 +339,17 @@ export function writeBundle(dir: string, sizes: BundleSizes, seed = 20261014): B
       exfilCalls++;
     } else if (rand() < 0.001) [domain, ip] = DOMAINS.beacon;
     else [domain, ip] = DOMAINS.allowed[Math.floor(rand() * DOMAINS.allowed.length)]!;
-    const rec: Record<string, unknown> = { ts: stamp(us, 9, k % 1000), pid: proc.pid, domain, ip, port: 443, protocol: 'tcp', status: 'allowed' };
-    if (rand() < 0.3) rec.http = { method: rand() < 0.8 ? 'GET' : 'POST', host: domain, path: `/objects/${k}`, status_code: 200 };
+    const rec: Record<string, unknown> = {
+      ts: stamp(us, 9, k % 1000),
+      pid: proc.pid,
+      domain,
+      ip,
+      port: 443,
+      protocol: 'tcp',
+      status: 'allowed',
+    };
+    if (rand() < 0.3)
+      rec.http = { method: rand() < 0.8 ? 'GET' : 'POST', host: domain, path: `/objects/${k}`, status_code: 200 };
     nw.push(JSON.stringify(rec));
   }
   nw.close();

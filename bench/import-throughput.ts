@@ -13,26 +13,31 @@ import { fmtMs, gc, nowMs, timeOnce } from './measure';
 import type { BenchResult } from './report';
 
 /** The reference: every file streamed through readLines; JSON files' lines (and the manifest) JSON.parse'd. */
-export async function readReference(b: BundleInfo): Promise<{ lines: number; parsed: number }> {
+export async function readReference(
+  b: BundleInfo,
+): Promise<{ lines: number; parsed: number; perFile: Map<string, number> }> {
   let lines = 0;
   let parsed = 0;
+  const perFile = new Map<string, number>();
   for (const rel of b.files) {
+    const t = nowMs();
     const file = path.join(b.dir, rel);
     if (rel.endsWith('.json')) {
       JSON.parse(fs.readFileSync(file, 'utf8'));
       parsed++;
-      continue;
-    }
-    const json = rel.endsWith('.jsonl');
-    for await (const ln of readLines(fs.createReadStream(file))) {
-      lines++;
-      if (json && ln.text) {
-        JSON.parse(ln.text);
-        parsed++;
+    } else {
+      const json = rel.endsWith('.jsonl');
+      for await (const ln of readLines(fs.createReadStream(file))) {
+        lines++;
+        if (json && ln.text) {
+          JSON.parse(ln.text);
+          parsed++;
+        }
       }
     }
+    perFile.set(path.basename(rel), nowMs() - t);
   }
-  return { lines, parsed };
+  return { lines, parsed, perFile };
 }
 
 export interface ImportRun {
@@ -46,7 +51,12 @@ class PhaseClock {
   private since = 0;
   readonly spans = new Map<string, number>();
   mark(p: ImportProgress): void {
-    const key = p.phase === 'reading' ? `read ${path.basename(p.file ?? '')}` : p.phase === 'finalizing' ? `finalize ${p.file ?? 'start'}` : p.phase;
+    const key =
+      p.phase === 'reading'
+        ? `read ${path.basename(p.file ?? '')}`
+        : p.phase === 'finalizing'
+          ? `finalize ${p.file ?? 'start'}`
+          : p.phase;
     if (key === this.current) return;
     this.stop();
     this.current = key;
@@ -58,7 +68,11 @@ class PhaseClock {
   }
 }
 
-export async function importThroughput(b: BundleInfo, casePath: string, label: string): Promise<{ result: BenchResult; run: ImportRun }> {
+export async function importThroughput(
+  b: BundleInfo,
+  casePath: string,
+  label: string,
+): Promise<{ result: BenchResult; run: ImportRun }> {
   const notes: string[] = [];
   gc();
   const ref1 = await timeOnce(() => readReference(b));
@@ -86,21 +100,35 @@ export async function importThroughput(b: BundleInfo, casePath: string, label: s
     throw new Error(`import incomplete: ${wrong.map(([t, got, want]) => `${t} ${got} (expected ${want})`).join(', ')}`);
   }
   if (ref1.value.parsed !== b.expected.network + b.expected.process_events + 1) {
-    throw new Error(`reference parsed ${ref1.value.parsed} JSON records, expected ${b.expected.network + b.expected.process_events + 1}`);
+    throw new Error(
+      `reference parsed ${ref1.value.parsed} JSON records, expected ${b.expected.network + b.expected.process_events + 1}`,
+    );
   }
   const db = new Database(casePath, { readonly: true });
-  const attributed = (db.prepare('SELECT count(*) AS n FROM network WHERE process_id IS NOT NULL AND step_id IS NOT NULL').get() as { n: number }).n;
+  const attributed = (
+    db.prepare('SELECT count(*) AS n FROM network WHERE process_id IS NOT NULL AND step_id IS NOT NULL').get() as {
+      n: number;
+    }
+  ).n;
   const findings = (db.prepare('SELECT count(*) AS n FROM findings').get() as { n: number }).n;
   db.close();
-  if (attributed !== b.expected.network) throw new Error(`only ${attributed} of ${b.expected.network} calls attributed to a process and step`);
+  if (attributed !== b.expected.network)
+    throw new Error(`only ${attributed} of ${b.expected.network} calls attributed to a process and step`);
 
   const mb = b.bytes / 1048576;
-  notes.push(`bundle: ${mb.toFixed(0)} MiB in ${b.files.length} files; imported ${s.counts.network} calls, ${s.counts.process_events} process events -> ${s.counts.processes} processes, ${s.counts.log_lines} log lines; ${findings} findings; ${s.warnings.length} warnings`);
-  notes.push(`every call attributed to a process and a step (${attributed}); import ${(mb / (imp.ms / 1000)).toFixed(1)} MiB/s, reference ${(mb / (refMs / 1000)).toFixed(1)} MiB/s`);
-  notes.push(`reference runs: ${fmtMs(ref1.ms)} before, ${fmtMs(ref2.ms)} after the import (mean taken)`);
+  notes.push(
+    `bundle: ${mb.toFixed(0)} MiB in ${b.files.length} files; imported ${s.counts.network} calls, ${s.counts.process_events} process events -> ${s.counts.processes} processes, ${s.counts.log_lines} log lines; ${findings} findings; ${s.warnings.length} warnings`,
+  );
+  notes.push(
+    `every call attributed to a process and a step (${attributed}); import ${(mb / (imp.ms / 1000)).toFixed(1)} MiB/s, reference ${(mb / (refMs / 1000)).toFixed(1)} MiB/s`,
+  );
+  notes.push(
+    `reference runs: ${fmtMs(ref1.ms)} before, ${fmtMs(ref2.ms)} after the import (mean taken); per file (first run): ${[...ref1.value.perFile].map(([f, ms]) => `${f} ${fmtMs(ms)}`).join(', ')}`,
+  );
   const phases = [...clock.spans].filter(([, ms]) => ms >= 1).map(([k, ms]) => `${k} ${fmtMs(ms)}`);
   notes.push(`import phases: ${phases.join(', ')}`);
-  for (const w of s.warnings.slice(0, 3)) notes.push(`warning: ${w.file ?? ''}${w.line ? `:${w.line}` : ''} ${w.message}`);
+  for (const w of s.warnings.slice(0, 3))
+    notes.push(`warning: ${w.file ?? ''}${w.line ? `:${w.line}` : ''} ${w.message}`);
 
   return {
     result: {

@@ -10,7 +10,11 @@ import type { BenchResult } from './report';
 
 const LIMIT = 200; // explain's default cap on log_mentions
 
-export function logMentionsBench(casePath: string, quick: boolean, cases: { id: string; label: string; domain: string; ip: string; expected?: number }[]): BenchResult[] {
+export function logMentionsBench(
+  casePath: string,
+  quick: boolean,
+  cases: { id: string; label: string; domain: string; ip: string; expected?: number }[],
+): BenchResult[] {
   const db = new Database(casePath, { readonly: true });
   const runs = quick ? 3 : 5;
   try {
@@ -28,7 +32,11 @@ export function logMentionsBench(casePath: string, quick: boolean, cases: { id: 
       // Whole-token matches are a subset of substring matches.
       const stray = [...foundIds].filter((id) => !likeIds.has(id));
       if (stray.length) throw new Error(`mentions of ${c.domain}: ${stray.length} lines the LIKE scan does not match`);
-      const t = comparePair(() => refs.mentioning([c.domain, c.ip], LIMIT), () => like.all(`%${c.domain}%`, `%${c.ip}%`), runs);
+      const t = comparePair(
+        () => refs.mentioning([c.domain, c.ip], LIMIT),
+        () => like.all(`%${c.domain}%`, `%${c.ip}%`),
+        runs,
+      );
       return {
         id: c.id,
         name: `log mentions via FTS vs LIKE scan, ${c.label} (${lines} lines)`,
@@ -37,7 +45,9 @@ export function logMentionsBench(casePath: string, quick: boolean, cases: { id: 
         reference: `SELECT … FROM log_lines WHERE text LIKE '%${c.domain}%' OR text LIKE '%${c.ip}%' (median of ${runs})`,
         referenceMs: t.b,
         maxRatio: 0.2,
-        notes: [`whole-token mentions: ${found.length}${found.length === LIMIT ? ' (capped)' : ''}; substring matches: ${scanned.length}`],
+        notes: [
+          `whole-token mentions: ${found.length}${found.length === LIMIT ? ' (capped)' : ''}; substring matches: ${scanned.length}`,
+        ],
       };
     });
   } finally {

@@ -34,7 +34,8 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--keep') o.keep = true;
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (!v || !/^[1-5](,[1-5])*$/.test(v)) throw new Error('--only takes benchmark numbers 1-5, comma-separated (e.g. --only 2,3)');
+      if (!v || !/^[1-5](,[1-5])*$/.test(v))
+        throw new Error('--only takes benchmark numbers 1-5, comma-separated (e.g. --only 2,3)');
       o.only = new Set(v.split(','));
     } else if (a === '--help' || a === '-h') {
       console.log('usage: npm run bench [-- --quick] [--only 1,2,5] [--keep]');
@@ -76,7 +77,12 @@ async function main(): Promise<number> {
     }
   };
 
-  console.log(`Runlens benchmarks${opts.quick ? ' (--quick)' : ''}: node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `Runlens benchmarks${opts.quick ? ' (--quick)' : ''}: node ${process.version}, ${os.cpus().length} CPUs, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(`temp dir ${dir}`);
   try {
     const needCase = want('1') || want('2') || want('3') || want('4');
@@ -99,13 +105,20 @@ async function main(): Promise<number> {
         if (want('4')) {
           await attempt('4', () =>
             logMentionsBench(cp, opts.quick, [
-              { id: '4a', label: 'rare domain (the finding)', domain: DOMAINS.exfil[0], ip: DOMAINS.exfil[1], expected: bundle.exfilMentions },
+              {
+                id: '4a',
+                label: 'rare domain (the finding)',
+                domain: DOMAINS.exfil[0],
+                ip: DOMAINS.exfil[1],
+                expected: bundle.exfilMentions,
+              },
               { id: '4b', label: 'common domain', domain: DOMAINS.allowed[3]![0], ip: DOMAINS.allowed[3]![1] },
             ]).forEach(report),
           );
         }
       } else {
-        for (const id of ['2', '3', '4']) if (want(id)) errors.push({ id, message: 'not run: the import (benchmark 1) failed' });
+        for (const id of ['2', '3', '4'])
+          if (want(id)) errors.push({ id, message: 'not run: the import (benchmark 1) failed' });
       }
     }
     if (want('5')) await attempt('5', () => report(processIdentityBench(dir, sizes.identity, 2)));

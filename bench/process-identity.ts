@@ -40,10 +40,28 @@ function records(events: Record<string, unknown>[]): ProcessEventRecord[] {
 function load(db: Db, plan: RunPlan, recs: ProcessEventRecord[]): number {
   const t = nowMs();
   const w = new CaseWriter(db);
-  const src = w.addSource({ parentId: null, path: 'processes.jsonl', member: null, format: 'bundle-processes', sha256: '0'.repeat(64), bytes: 0 });
+  const src = w.addSource({
+    parentId: null,
+    path: 'processes.jsonl',
+    member: null,
+    format: 'bundle-processes',
+    sha256: '0'.repeat(64),
+    bytes: 0,
+  });
   const sink = w.sinkFor(src, 'processes.jsonl', 0n);
   for (const s of plan.steps) {
-    sink.step({ job: JOB, number: s.number, name: s.name, uses: s.uses, started_at: BigInt(s.startUs) * US, completed_at: BigInt(s.endUs) * US, conclusion: 'success', origin: 'manifest', line: null, raw: JSON.stringify({ number: s.number, name: s.name }) });
+    sink.step({
+      job: JOB,
+      number: s.number,
+      name: s.name,
+      uses: s.uses,
+      started_at: BigInt(s.startUs) * US,
+      completed_at: BigInt(s.endUs) * US,
+      conclusion: 'success',
+      origin: 'manifest',
+      line: null,
+      raw: JSON.stringify({ number: s.number, name: s.name }),
+    });
   }
   for (const r of recs) sink.processEvent(r);
   sink.finish();
@@ -84,20 +102,31 @@ export function processIdentityBench(dir: string, n: number, rounds: number): Be
       const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
       const procs = one('SELECT count(*) AS n FROM processes');
       const roots = one('SELECT count(*) AS n FROM processes WHERE parent_id IS NULL');
-      const badParents = one('SELECT count(*) AS n FROM processes c JOIN processes p ON p.id = c.parent_id WHERE p.pid <> c.ppid OR p.start > c.start OR (p.end IS NOT NULL AND p.end < c.start)');
+      const badParents = one(
+        'SELECT count(*) AS n FROM processes c JOIN processes p ON p.id = c.parent_id WHERE p.pid <> c.ppid OR p.start > c.start OR (p.end IS NOT NULL AND p.end < c.start)',
+      );
       const linked = one('SELECT count(*) AS n FROM process_events WHERE process_id IS NOT NULL');
       const stepped = one('SELECT count(*) AS n FROM processes WHERE step_id IS NOT NULL');
       const pids = one('SELECT count(DISTINCT pid) AS n FROM processes');
-      if (procs !== plan.procs.length) throw new Error(`finalize made ${procs} processes from ${plan.procs.length} planned`);
-      if (roots !== 1) throw new Error(`${roots} root processes, expected 1 (the worker); first warning: ${warnings[0]?.message ?? 'none'}`);
-      if (badParents) throw new Error(`${badParents} processes with a parent of another pid or not alive at their start`);
-      if (linked !== events.length) throw new Error(`${linked} of ${events.length} process events linked to an instance`);
+      if (procs !== plan.procs.length)
+        throw new Error(`finalize made ${procs} processes from ${plan.procs.length} planned`);
+      if (roots !== 1)
+        throw new Error(
+          `${roots} root processes, expected 1 (the worker); first warning: ${warnings[0]?.message ?? 'none'}`,
+        );
+      if (badParents)
+        throw new Error(`${badParents} processes with a parent of another pid or not alive at their start`);
+      if (linked !== events.length)
+        throw new Error(`${linked} of ${events.length} process events linked to an instance`);
       checks = `${procs} instances from ${pids} distinct pids (pool ${plan.pidPool}: each reused ~${Math.round(n / plan.pidPool)} times); 1 root; every parent alive at its child's exec; ${linked} events linked; ${stepped} processes with a step`;
     } finally {
       db.close();
     }
   }
-  const phaseNote = [...phases].filter(([k]) => k !== 'start').map(([k, xs]) => `${k} ${fmtMs(median(xs))}`).join(', ');
+  const phaseNote = [...phases]
+    .filter(([k]) => k !== 'start')
+    .map(([k, xs]) => `${k} ${fmtMs(median(xs))}`)
+    .join(', ');
   return {
     id: '5',
     name: `process identity resolution, ${plan.procs.length} processes with PID reuse`,
@@ -106,6 +135,10 @@ export function processIdentityBench(dir: string, n: number, rounds: number): Be
     reference: `writing the same ${events.length} process_events rows (+ steps) through CaseWriter (median of ${rounds})`,
     referenceMs: median(loads),
     maxRatio: 3,
-    notes: [checks, `finalize phases (each timed until the next starts): ${phaseNote}`, `runs: finalize ${finals.map(fmtMs).join(', ')}; insert ${loads.map(fmtMs).join(', ')}`],
+    notes: [
+      checks,
+      `finalize phases (each timed until the next starts): ${phaseNote}`,
+      `runs: finalize ${finals.map(fmtMs).join(', ')}; insert ${loads.map(fmtMs).join(', ')}`,
+    ],
   };
 }

@@ -52,11 +52,23 @@ export function printOutcome(o: Outcome): void {
 
 /** The closing table: one row per benchmark. */
 export function printSummary(outcomes: Outcome[], errors: { id: string; message: string }[]): void {
-  const rows = outcomes.map((o) => [o.id, o.name, fmtMs(o.measuredMs), fmtMs(o.referenceMs), fmtRatio(o.ratio), fmtGoal(o.maxRatio), o.pass ? 'PASS' : 'MISS']);
+  const rows = outcomes.map((o) => [
+    o.id,
+    o.name,
+    fmtMs(o.measuredMs),
+    fmtMs(o.referenceMs),
+    fmtRatio(o.ratio),
+    fmtGoal(o.maxRatio),
+    o.pass ? 'PASS' : 'MISS',
+  ]);
   for (const e of errors) rows.push([e.id, `ERROR: ${e.message}`, '', '', '', '', 'ERROR']);
   const head = ['#', 'benchmark', 'measured', 'reference', 'ratio', 'goal', 'result'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   console.log('\n' + line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));

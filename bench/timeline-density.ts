@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { createApi } from '../electron/api/dispatch';
+import { densitySql } from '../electron/queries/timeline';
 import { timelineSeries, type TimelineDensity, type TimelineOverview, type TimelineSeries } from '../shared/api';
 import { formatNanos, parseRfc3339 } from '../shared/time';
 import { compareHeavy, comparePair, fmtMs, medianMs, type PairTiming } from './measure';
@@ -21,10 +22,14 @@ const ROWS_SQL: Record<TimelineSeries, string> = {
 };
 
 /** Power-of-two buckets covering [start, end) with about `px` buckets (as the timeline asks: one per pixel). */
-function windowFor(start: bigint, end: bigint, px: number): { start: string; bucket_log2: number; buckets: number; end: bigint } {
+function windowFor(
+  start: bigint,
+  end: bigint,
+  px: number,
+): { start: string; bucket_log2: number; buckets: number; end: bigint } {
   const span = end - start + 1n;
   let k = 0;
-  while ((span >> BigInt(k)) > BigInt(px)) k++;
+  while (span >> BigInt(k) > BigInt(px)) k++;
   const buckets = Number((span + (1n << BigInt(k)) - 1n) >> BigInt(k));
   return { start: formatNanos(start), bucket_log2: k, buckets, end: start + (BigInt(buckets) << BigInt(k)) };
 }
@@ -41,7 +46,9 @@ export async function timelineDensityBench(casePath: string, quick: boolean): Pr
     if (!range) throw new Error('the case has no time range');
     const lo = parseRfc3339(range.start);
     const hi = parseRfc3339(range.end);
-    const stmts = Object.fromEntries(timelineSeries.map((s) => [s, ro.prepare(ROWS_SQL[s]).safeIntegers(true)])) as Record<TimelineSeries, Database.Statement>;
+    const stmts = Object.fromEntries(
+      timelineSeries.map((s) => [s, ro.prepare(ROWS_SQL[s]).safeIntegers(true)]),
+    ) as Record<TimelineSeries, Database.Statement>;
 
     // [id, label, from, to, heavy]: the whole run's rows take seconds to fetch, so that reference runs once.
     const views: [string, string, bigint, bigint, boolean][] = [
@@ -70,7 +77,9 @@ export async function timelineDensityBench(casePath: string, quick: boolean): Pr
       };
       const density = () => api.call('timeline.density', params);
       const t: PairTiming = heavy ? compareHeavy(density, fetchAll, runs) : comparePair(density, fetchAll, runs);
-      const perSeries = timelineSeries.map((s) => `${s} ${fmtMs(medianMs(() => api.call('timeline.density', { ...params, series: [s] }), 3))}`);
+      const perSeries = timelineSeries.map(
+        (s) => `${s} ${fmtMs(medianMs(() => api.call('timeline.density', { ...params, series: [s] }), 3))}`,
+      );
       out.push({
         id,
         name: `timeline.density vs all rows, ${label}`,
@@ -79,9 +88,24 @@ export async function timelineDensityBench(casePath: string, quick: boolean): Pr
         reference: `SELECT * of the same series' rows in the window: ${rows} rows (${heavy ? 'one run' : `median of ${runs}`})`,
         referenceMs: t.b,
         maxRatio: 0.1,
-        notes: [`rows in window: ${counts.join(', ')}; bucket sums equal row counts`, `density per series: ${perSeries.join(', ')}`],
+        notes: [
+          `rows in window: ${counts.join(', ')}; bucket sums equal row counts`,
+          `density per series: ${perSeries.join(', ')}`,
+        ],
       });
     }
+    // The plans behind the per-row cost (densitySql is the query code's own SQL).
+    const planOf = (s: TimelineSeries) =>
+      (
+        ro.prepare(`EXPLAIN QUERY PLAN ${densitySql(s)}`).all({ start: lo, end: hi, shift: 20n }) as {
+          detail: string;
+        }[]
+      )
+        .map((r) => r.detail)
+        .join('; ');
+    out[out.length - 1]!.notes.push(
+      `plans (electron/queries/timeline.ts densitySql): network: ${planOf('network')} | findings: ${planOf('findings')} | exec: ${planOf('exec')}`,
+    );
     return out;
   } finally {
     ro.close();

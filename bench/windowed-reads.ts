@@ -50,11 +50,18 @@ export async function windowedReads(casePath: string, quick: boolean): Promise<B
   const runs = quick ? 5 : 7;
   try {
     // ---- network.query: first page vs last page ----
-    const first = await call<{ total: number; rows: { id: number }[] }>(api, 'network.query', { offset: 0, limit: PAGE });
+    const first = await call<{ total: number; rows: { id: number }[] }>(api, 'network.query', {
+      offset: 0,
+      limit: PAGE,
+    });
     const total = first.total;
     const lastOffset = Math.max(0, total - PAGE);
-    const last = await call<{ total: number; rows: { id: number }[] }>(api, 'network.query', { offset: lastOffset, limit: PAGE });
-    if (first.rows.length !== PAGE || last.rows.length !== PAGE) throw new Error(`network.query returned ${first.rows.length} / ${last.rows.length} rows, expected ${PAGE}`);
+    const last = await call<{ total: number; rows: { id: number }[] }>(api, 'network.query', {
+      offset: lastOffset,
+      limit: PAGE,
+    });
+    if (first.rows.length !== PAGE || last.rows.length !== PAGE)
+      throw new Error(`network.query returned ${first.rows.length} / ${last.rows.length} rows, expected ${PAGE}`);
     // api.call is async only in name: the query runs synchronously inside it, so timing the call times the query.
     const netShallow = () => api.call('network.query', { offset: 0, limit: PAGE });
     const netDeep = () => api.call('network.query', { offset: lastOffset, limit: PAGE });
@@ -70,7 +77,8 @@ export async function windowedReads(casePath: string, quick: boolean): Promise<B
     const lw0 = await call<{ total: number; rows: unknown[] }>(api, 'log.window', { offset: 0, limit: PAGE });
     const logLast = Math.max(0, lw0.total - PAGE);
     const lwN = await call<{ total: number; rows: unknown[] }>(api, 'log.window', { offset: logLast, limit: PAGE });
-    if (lw0.rows.length !== PAGE || lwN.rows.length !== PAGE) throw new Error(`log.window returned ${lw0.rows.length} / ${lwN.rows.length} rows`);
+    if (lw0.rows.length !== PAGE || lwN.rows.length !== PAGE)
+      throw new Error(`log.window returned ${lw0.rows.length} / ${lwN.rows.length} rows`);
     const log = comparePair(
       () => api.call('log.window', { offset: logLast, limit: PAGE }),
       () => api.call('log.window', { offset: 0, limit: PAGE }),
@@ -82,7 +90,8 @@ export async function windowedReads(casePath: string, quick: boolean): Promise<B
     let fetched = 0;
     const full = compareHeavy(netShallow, () => (fetched = all.all().length), runs);
     ro.close();
-    if (fetched !== total) throw new Error(`SELECT * FROM network returned ${fetched} rows, network.query total says ${total}`);
+    if (fetched !== total)
+      throw new Error(`SELECT * FROM network returned ${fetched} rows, network.query total says ${total}`);
 
     return [
       {
@@ -94,7 +103,9 @@ export async function windowedReads(casePath: string, quick: boolean): Promise<B
         referenceMs: net.b,
         maxRatio: 3,
         notes: [
-          ...networkQueryPlans(casePath, lastOffset).map((p) => `plan (electron/queries/network-list.ts NetworkList.query) ${p}`),
+          ...networkQueryPlans(casePath, lastOffset).map(
+            (p) => `plan (electron/queries/network-list.ts NetworkList.query) ${p}`,
+          ),
           `for comparison: ids of the last page by OFFSET over the covering index network_ts ${fmtMs(skipMs)}; SELECT count(*) FROM network ${fmtMs(countMs)}`,
         ],
       },

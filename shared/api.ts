@@ -385,6 +385,8 @@ export interface ProcessDetails extends ProcessOut {
   ancestors: ProcessRef[];
   calls: NetworkRow[];
   files: { id: number; ts: string; path: string; op: string; sha256: string | null }[];
+  /** How many of each there are in all; the lists above hold at most the first few hundred. */
+  totals: { children: number; calls: number; files: number };
   source: SourceRef;
 }
 

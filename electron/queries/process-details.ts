@@ -7,7 +7,7 @@ import { ProcessChain, processRef } from './process-chain';
 import { num, numOr0, QueryError, str, stepRef, time, type Row } from './values';
 
 /** Caps on the lists of one process (a process with more is summarised by the tables, not this panel). */
-export const PROCESS_LIST_LIMIT = 2000;
+export const PROCESS_LIST_LIMIT = 200;
 
 /** A process's calls in time order (index network_process). Params: process id, limit. */
 export const PROCESS_CALLS_SQL = `SELECT ${CALL_COLUMNS} FROM network n ${CALL_JOINS} WHERE n.process_id = ? ORDER BY n.ts, n.id LIMIT ?`;
@@ -37,6 +37,12 @@ export function processDetails(db: Db, id: number): ProcessDetails {
       .safeIntegers(true)
       .all(id, PROCESS_LIST_LIMIT) as Row[]
   ).map((r) => ({ id: numOr0(r.id), ts: time(r.ts) ?? '', path: str(r.path) ?? '', op: str(r.op) ?? '', sha256: str(r.sha256) }));
+  const count = (sql: string) => Number((db.prepare(sql).pluck().get(id) as number | bigint | undefined) ?? 0);
+  const totals = {
+    children: count('SELECT count(*) FROM processes WHERE parent_id = ?'),
+    calls: count('SELECT count(*) FROM network WHERE process_id = ?'),
+    files: count('SELECT count(*) FROM file_events WHERE process_id = ?'),
+  };
   return {
     ...processRef(p),
     ppid: num(p.ppid),
@@ -52,6 +58,7 @@ export function processDetails(db: Db, id: number): ProcessDetails {
     ancestors: chain.ancestors(p),
     calls,
     files,
+    totals,
     source: { file: str(p.src_path) ?? '', line: num(p.line) },
   };
 }

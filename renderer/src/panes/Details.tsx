@@ -32,6 +32,11 @@ function useLoad<T>(key: string, load: () => Promise<T>): { value: T | null; err
   return state.key === key ? state : { value: null, error: null };
 }
 
+/** "(12)", or "(first 200 of 2 500)" when the panel shows only the start of a long list. */
+function countText(shown: number, total: number): string {
+  return shown < total ? `(first ${shown} of ${total.toLocaleString('en-US')})` : `(${total})`;
+}
+
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
@@ -237,7 +242,7 @@ function ProcessView({ id, version }: { id: number; version: number }) {
       </dl>
       <section className="d-section" aria-label="Children">
         <h3>
-          Children <span className="dim">({p.children.length})</span>
+          Children <span className="dim">{countText(p.children.length, p.totals.children)}</span>
         </h3>
         <ul className="plain">
           {p.children.map((c) => (
@@ -249,7 +254,7 @@ function ProcessView({ id, version }: { id: number; version: number }) {
       </section>
       <section className="d-section" aria-label="Calls">
         <h3>
-          Calls <span className="dim">({p.calls.length})</span>
+          Calls <span className="dim">{countText(p.calls.length, p.totals.calls)}</span>
         </h3>
         <ul className="plain">
           {p.calls.map((c) => (
@@ -265,7 +270,7 @@ function ProcessView({ id, version }: { id: number; version: number }) {
       </section>
       <section className="d-section" aria-label="Files">
         <h3>
-          Files <span className="dim">({p.files.length})</span>
+          Files <span className="dim">{countText(p.files.length, p.totals.files)}</span>
         </h3>
         <ul className="plain">
           {p.files.map((f) => (
