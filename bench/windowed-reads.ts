@@ -35,7 +35,8 @@ function networkQueryPlans(casePath: string, offset: number): string[] {
     return seen
       .filter((sql) => /^\s*SELECT/i.test(sql) && /FROM network n/.test(sql))
       .map((sql) => {
-        const args = (sql.match(/\?/g) ?? []).length === 2 ? [PAGE, offset] : [];
+        const n = (sql.match(/\?/g) ?? []).length;
+        const args = n === 2 ? [PAGE, offset] : Array(n).fill(null);
         const plan = (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail);
         const what = /count\(\*\)/i.test(sql) ? 'count' : 'page';
         return `${what}: ${plan.join('; ')}`;

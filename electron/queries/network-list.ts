@@ -88,6 +88,18 @@ function where(filter: Filter): { sql: string; args: (string | number | bigint)[
 
 const FROM = `FROM network n ${CALL_JOINS} LEFT JOIN processes p ON p.id = n.process_id`;
 
+/**
+ * The FROM clause a filter + sort needs: the joins only when the search or the order reads a joined table
+ * (process label, finding kind). Without them the window is read off the `network_ts` index alone, so a deep
+ * page costs no more than the first.
+ */
+function fromFor(filter: Filter, sort: Sort | null): string {
+  const joined = !!filter.search?.trim() || sort === 'process';
+  if (joined) return FROM;
+  if (sort === 'finding') return 'FROM network n LEFT JOIN findings f ON f.id = n.finding_id';
+  return 'FROM network n';
+}
+
 /** Prepared statements are cached per SQL text: the table asks for many windows of the same order. */
 class NetworkList {
   private readonly stmts = new Map<string, Database.Statement<unknown[]>>();
@@ -107,20 +119,44 @@ class NetworkList {
     return s;
   }
 
+  private count(filter: Filter, w: { sql: string; args: unknown[] }): number {
+    return numOr0((this.stmt(`SELECT count(*) AS n ${fromFor(filter, null)} ${w.sql}`).get(...w.args) as Row).n);
+  }
+
   query(p: ParsedParams<'network.query'>): Result<'network.query'> {
     const w = where(p.filter);
-    // Only a search reads a joined table (p.exe); otherwise the joins cost the count a lookup per row for nothing.
-    const total = numOr0((this.stmt(`SELECT count(*) AS n ${p.filter.search?.trim() ? FROM : 'FROM network n'} ${w.sql}`).get(...w.args) as Row).n);
+    const total = this.count(p.filter, w);
+    // Two steps: the window's ids (cheap joins only), then the full rows of just those ids.
+    const ids = (
+      this.stmt(`SELECT n.id AS id ${fromFor(p.filter, p.sort)} ${w.sql} ORDER BY ${orderBy(p.sort, p.dir)} LIMIT ? OFFSET ?`).all(
+        ...w.args,
+        p.limit,
+        p.offset,
+      ) as Row[]
+    ).map((r) => r.id as bigint);
+    if (ids.length === 0) return { total, rows: [] };
     const rows = this.stmt(
-      `SELECT ${CALL_COLUMNS}, ${PROCESS_LABEL} AS proc_label ${FROM} ${w.sql} ORDER BY ${orderBy(p.sort, p.dir)} LIMIT ? OFFSET ?`,
-    ).all(...w.args, p.limit, p.offset) as Row[];
-    return { total, rows: rows.map((r) => this.row(r)) };
+      `SELECT ${CALL_COLUMNS}, ${PROCESS_LABEL} AS proc_label ${FROM} WHERE n.id IN (SELECT value FROM json_each(?))`,
+    ).all(`[${ids.join(',')}]`) as Row[];
+    const byId = new Map(rows.map((r) => [String(r.id), r]));
+    return { total, rows: ids.map((id) => this.row(byId.get(String(id))!)) };
   }
 
   indexOf(p: ParsedParams<'network.indexOf'>): Result<'network.indexOf'> {
     const w = where(p.filter);
+    if (p.sort === 'ts') {
+      // Position in time order = how many filtered calls come before it: two index range counts, no sort.
+      const me = this.stmt(`SELECT n.ts AS ts, n.id AS id ${fromFor(p.filter, null)} ${w.sql ? `${w.sql} AND` : 'WHERE'} n.id = ?`).get(
+        ...w.args,
+        p.id,
+      ) as Row | undefined;
+      if (!me) return { index: -1 };
+      const cond = `${w.sql ? `${w.sql} AND` : 'WHERE'} ${p.dir === 'desc' ? '(n.ts > ? OR (n.ts = ? AND n.id > ?))' : '(n.ts < ? OR (n.ts = ? AND n.id < ?))'}`;
+      const before = this.stmt(`SELECT count(*) AS n ${fromFor(p.filter, null)} ${cond}`).get(...w.args, me.ts, me.ts, me.id) as Row;
+      return { index: numOr0(before.n) };
+    }
     const r = this.stmt(
-      `SELECT rn FROM (SELECT n.id AS id, row_number() OVER (ORDER BY ${orderBy(p.sort, p.dir)}) - 1 AS rn ${FROM} ${w.sql}) WHERE id = ?`,
+      `SELECT rn FROM (SELECT n.id AS id, row_number() OVER (ORDER BY ${orderBy(p.sort, p.dir)}) - 1 AS rn ${fromFor(p.filter, p.sort)} ${w.sql}) WHERE id = ?`,
     ).get(...w.args, p.id) as Row | undefined;
     return { index: r ? numOr0(r.rn) : -1 };
   }
@@ -130,8 +166,8 @@ class NetworkList {
     const w = where(p.filter);
     const ts = timeParam('ts', p.ts);
     const cond = w.sql ? `${w.sql} AND` : 'WHERE';
-    const before = numOr0((this.stmt(`SELECT count(*) AS n ${FROM} ${cond} n.ts < ?`).get(...w.args, ts) as Row).n);
-    const total = numOr0((this.stmt(`SELECT count(*) AS n ${FROM} ${w.sql}`).get(...w.args) as Row).n);
+    const before = numOr0((this.stmt(`SELECT count(*) AS n ${fromFor(p.filter, null)} ${cond} n.ts < ?`).get(...w.args, ts) as Row).n);
+    const total = this.count(p.filter, w);
     if (total === 0) return { index: -1 };
     return { index: Math.min(before, total - 1) };
   }
