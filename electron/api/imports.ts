@@ -28,6 +28,8 @@ export interface ImportRequest {
   onProgress: (p: ImportProgress) => void;
 }
 export type ImportRunner = (req: ImportRequest) => Promise<{ casePath: string; warnings: number }>;
+/** A job's work: build a case (reporting progress, stopping when the signal aborts) and say where it is. */
+export type JobTask = (req: Pick<ImportRequest, 'signal' | 'onProgress'>) => Promise<{ casePath: string; warnings: number }>;
 
 interface Job {
   status: ImportStatus;
@@ -50,8 +52,19 @@ export class ImportJobs {
   }
 
   start(sources: ImportSources): { job: string } {
+    return this.startTask(
+      (req) => this.runner({ inputs: sources.paths, caseDir: this.opts.caseDir, ...req }),
+      () => sources.release(),
+    );
+  }
+
+  /**
+   * Any job that builds a case and switches to it (an import, or a re-offset of the open case: api/reoffset.ts),
+   * with the same one-at-a-time rule, status, cancel and switch. `release` is called once when it has ended.
+   */
+  startTask(task: JobTask, releaseSources: () => void = () => {}): { job: string } {
     if ([...this.jobs.values()].some((j) => j.status.state === 'running')) {
-      sources.release();
+      releaseSources();
       throw new ApiError('an import is already running; cancel it or wait for it to finish');
     }
     const id = randomBytes(8).toString('hex');
@@ -73,16 +86,14 @@ export class ImportJobs {
       if (released) return;
       released = true;
       try {
-        sources.release();
+        releaseSources();
       } catch {
         /* removing temporary files is best effort */
       }
     };
     void (async () => {
       try {
-        const r = await this.runner({
-          inputs: sources.paths,
-          caseDir: this.opts.caseDir,
+        const r = await task({
           signal: abort.signal,
           onProgress: (p) => {
             if (status.state !== 'running') return;

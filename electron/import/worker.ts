@@ -2,8 +2,10 @@
  * The import worker (worker_threads entry, built to dist/electron/import-worker.cjs): runs `runImport` with the
  * options in `workerData`, posts `{type:'progress', progress}` messages, then `{type:'done', summary}` or
  * `{type:'error', error:{kind, message}}`. A `'cancel'` (or `{type:'cancel'}`) message aborts the import.
+ * With `workerData.mode === 'reoffset'` it runs a re-offset job instead (analysis/reoffset-worker.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { isReoffsetWorkerData, reoffsetWorkerMain } from '../analysis/reoffset-worker';
 import { ImportCancelledError } from './errors';
 import { runImport, type RunImportOptions } from './run-import';
 import { ImportError } from './types';
@@ -40,4 +42,6 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// The same thread also applies clock offsets to an imported case (workerData.mode 'reoffset'; analysis/reoffset-worker.ts).
+if (isReoffsetWorkerData(workerData)) void reoffsetWorkerMain(workerData);
+else void main();

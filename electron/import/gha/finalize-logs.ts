@@ -166,7 +166,31 @@ function sourcePath(db: Db, sourceId: number | null): string | null {
  * Renumber `log_lines` into reading order. Only the sort keys are sorted; rows are moved only when the order
  * differs from the current ids (a lone file or files loaded in order need no move).
  */
+/**
+ * True when `ORDER BY id` already is reading order, checked in one pass over consecutive ids (no sort): one job,
+ * every line timed, times never going back, and equal times in (step, source, seq) order. That is the common
+ * case (one job log, or step files read in order) and it spares the window-function sort below.
+ */
+function alreadyInReadingOrder(db: Db): boolean {
+  const r = db
+    .prepare(
+      `SELECT
+         (SELECT count(DISTINCT job) FROM log_lines) AS jobs,
+         EXISTS (SELECT 1 FROM log_lines WHERE ts IS NULL) AS untimed,
+         EXISTS (
+           SELECT 1 FROM log_lines a JOIN log_lines b ON b.id = a.id + 1
+           WHERE b.ts < a.ts
+              OR (b.ts = a.ts AND (coalesce(b.step_number, -1), coalesce(b.source_id, -1), b.seq)
+                                < (coalesce(a.step_number, -1), coalesce(a.source_id, -1), a.seq))
+         ) AS backwards,
+         (SELECT count(*) FROM log_lines) = coalesce((SELECT max(id) - min(id) + 1 FROM log_lines), 0) AS contiguous`,
+    )
+    .get() as { jobs: number; untimed: number; backwards: number; contiguous: number };
+  return r.jobs <= 1 && !r.untimed && !r.backwards && !!r.contiguous;
+}
+
 function renumberLines(db: Db): void {
+  if (alreadyInReadingOrder(db)) return;
   db.exec(`
     DROP TABLE IF EXISTS temp.gha_order;
     CREATE TEMP TABLE gha_order (nid INTEGER PRIMARY KEY, old_id INTEGER NOT NULL);
