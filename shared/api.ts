@@ -134,11 +134,30 @@ export interface CaseInfo {
     files: number;
     findings: number;
   };
-  inputs: { path: string; sha256: string; bytes: number; format: string | null; offset_seconds: number }[];
+  /**
+   * `offset_seconds`: the clock offset in force for the input's times (for a folder or archive: its members' when
+   * they all share one). `id`: the input's source id, for `case.reoffset` (added by the clock-offsets task).
+   */
+  inputs: { id: number; path: string; sha256: string; bytes: number; format: string | null; offset_seconds: number }[];
+  /** Every input and every file read inside one (those with a format), with the offset in force for its times. */
+  sources: CaseSource[];
   warnings: { file: string | null; line: number | null; message: string }[];
   /** Earliest and latest time of any event, log line or step. */
   time_range: { start: string; end: string } | null;
   jobs: string[];
+}
+
+/** A source of the case: an input, or a file read inside one (`parent_id` -> the input or archive holding it). */
+export interface CaseSource {
+  id: number;
+  parent_id: number | null;
+  path: string;
+  /** Path inside the input (NULL for an input itself). */
+  member: string | null;
+  /** The importer that read it (NULL: a folder or archive). */
+  format: string | null;
+  /** Clock offset in force: added to every time of this source's records (0 when none). */
+  offset_seconds: number;
 }
 
 export interface LogRow {
@@ -341,6 +360,21 @@ export const methods = {
       .refine((p) => (p.uploads ? 1 : 0) + (p.paths ? 1 : 0) === 1, { message: 'give either uploads or paths' }),
   },
   'import.status': { params: z.object({ job: z.string().max(64) }).strict() },
+  /**
+   * Apply clock offsets (seconds, the totals to be in force; decimals allowed) to sources of the open case: a new
+   * case is built from a copy (the open case is never modified) as an import-like job (`import.status`,
+   * `import.cancel`); when done the API has switched to it. An offset for an input applies to all its members.
+   */
+  'case.reoffset': {
+    params: z
+      .object({
+        offsets: z
+          .array(z.object({ source_id: id, seconds: z.number().min(-604800).max(604800) }).strict())
+          .min(1)
+          .max(10000),
+      })
+      .strict(),
+  },
   'import.cancel': { params: z.object({ job: z.string().max(64) }).strict() },
   'process.get': { params: z.object({ id }).strict() },
   'raw.get': { params: z.object({ table: z.enum(['network', 'dns', 'processes', 'process_events', 'file_events', 'log_lines', 'detections', 'steps']), id }).strict() },
@@ -406,6 +440,7 @@ export interface Results {
   'import.start': { job: string };
   'import.status': ImportStatus;
   'import.cancel': { cancelled: boolean };
+  'case.reoffset': { job: string };
   'process.get': ProcessDetails;
   'raw.get': { file: string; line: number | null; raw: string };
   'timeline.density': TimelineDensity;

@@ -1,7 +1,8 @@
 /**
  * The server side of the API contract (shared/api.ts), shared by the Electron IPC handler and `runlens serve`:
  * validate params, run the named query on a read-only connection, answer with an envelope. Errors are one
- * readable line (never a stack). Import methods run the import worker and then switch this API to the new case.
+ * readable line (never a stack). Import methods run the import worker and then switch this API to the new case;
+ * `case.reoffset` builds a copy of the case with clock offsets applied (api/reoffset.ts) the same way.
  */
 import type { Envelope, MethodName, ParsedParams, Result } from '../../shared/api';
 import { ApiError, parseParams } from '../../shared/api';
@@ -20,6 +21,7 @@ import { logIndexAt, logIndexOfId, logOutline, logSearch, logWindow } from '../q
 import { processCalls, timelineDensity, timelineSteps } from '../queries/timeline';
 import { processTree } from '../queries/process-tree';
 import { ImportJobs, type ImportSources } from './imports';
+import { prepareReoffset } from './reoffset';
 
 type Handler<M extends MethodName> = (db: Db, p: ParsedParams<M>) => Result<M>;
 type CaseHandlers = { [M in MethodName]?: Handler<M> };
@@ -106,6 +108,12 @@ export function createApi(casePath: string, opts: ApiOptions = {}): Api {
           sources = { paths: p.paths ?? [], release: () => {} };
         }
         return imports.start(sources);
+      }
+      case 'case.reoffset': {
+        // Checked and named now (a bad request is an error, not a failed job); built off-thread by the job.
+        const p = parsed.params as ParsedParams<'case.reoffset'>;
+        const plan = prepareReoffset({ casePath: current, offsets: p.offsets, caseDir: opts.caseDir });
+        return imports.startTask(plan.task);
       }
       case 'import.status':
         return imports.status((parsed.params as ParsedParams<'import.status'>).job);

@@ -1,7 +1,7 @@
 /** `case.info`: what the case holds — run, policy, counts, inputs (with hashes), warnings, time range, jobs. */
 import path from 'node:path';
 import type { Db } from '../db/open';
-import type { CaseInfo } from '../../shared/api';
+import type { CaseInfo, CaseSource } from '../../shared/api';
 import { readMeta, readPolicy, readRun } from './policy';
 import { nanos, num, numOr0, str, time, type Row } from './values';
 
@@ -34,6 +34,43 @@ export function caseTitle(run: Record<string, unknown> | null, casePath: string)
   return t || path.basename(casePath);
 }
 
+/** Sources listed by `case.info` at most (inputs and files with a format; a huge log archive is cut here). */
+export const MAX_LISTED_SOURCES = 5000;
+
+/** Inputs and the files read inside them, with the clock offset in force (seconds) for each. */
+export function caseSources(db: Db): CaseSource[] {
+  return (
+    db
+      .prepare(
+        `SELECT id, parent_id, path, member, format, offset_ns FROM sources
+         WHERE parent_id IS NULL OR format IS NOT NULL ORDER BY id LIMIT ${MAX_LISTED_SOURCES}`,
+      )
+      .safeIntegers(true)
+      .all() as Row[]
+  ).map((r) => ({
+    id: numOr0(r.id),
+    parent_id: num(r.parent_id),
+    path: str(r.path) ?? '',
+    member: str(r.member),
+    format: str(r.format),
+    offset_seconds: Number(nanos(r.offset_ns) ?? 0n) / 1e9,
+  }));
+}
+
+/** Offsets (seconds) of the sources with a format below `inputId`. */
+function memberOffsets(sources: CaseSource[], inputId: number): number[] {
+  const parent = new Map(sources.map((s) => [s.id, s.parent_id]));
+  const under = (id: number): boolean => {
+    const seen = new Set<number>();
+    for (let p = parent.get(id) ?? null; p !== null && !seen.has(p); p = parent.get(p) ?? null) {
+      if (p === inputId) return true;
+      seen.add(p);
+    }
+    return false;
+  };
+  return sources.filter((s) => s.format !== null && under(s.id)).map((s) => s.offset_seconds);
+}
+
 export function caseInfo(db: Db): CaseInfo {
   const run = readRun(db);
   const given = readMeta(db, 'title');
@@ -41,18 +78,22 @@ export function caseInfo(db: Db): CaseInfo {
   for (const [k, table] of Object.entries(COUNTED) as [keyof CaseInfo['counts'], string][]) {
     counts[k] = numOr0((db.prepare(`SELECT count(*) AS n FROM ${table}`).safeIntegers(true).get() as Row).n);
   }
+  const sources = caseSources(db);
   const inputs = (
     db
-      .prepare('SELECT path, sha256, bytes, format, offset_ns FROM sources WHERE parent_id IS NULL ORDER BY id')
+      .prepare('SELECT id, path, sha256, bytes, format, offset_ns FROM sources WHERE parent_id IS NULL ORDER BY id')
       .safeIntegers(true)
       .all() as Row[]
-  ).map((r) => ({
-    path: str(r.path) ?? '',
-    sha256: str(r.sha256) ?? '',
-    bytes: numOr0(r.bytes),
-    format: str(r.format),
-    offset_seconds: Number(nanos(r.offset_ns) ?? 0n) / 1e9,
-  }));
+  ).map((r) => {
+    const id = numOr0(r.id);
+    let offset = Number(nanos(r.offset_ns) ?? 0n) / 1e9;
+    if (r.format === null) {
+      // A folder or archive: the offset its members' times carry, when they all carry the same one.
+      const own = new Set(memberOffsets(sources, id));
+      if (own.size === 1) offset = [...own][0]!;
+    }
+    return { id, path: str(r.path) ?? '', sha256: str(r.sha256) ?? '', bytes: numOr0(r.bytes), format: str(r.format), offset_seconds: offset };
+  });
   const warnings = (db.prepare('SELECT file, line, message FROM warnings ORDER BY id').safeIntegers(true).all() as Row[]).map(
     (r) => ({ file: str(r.file), line: num(r.line), message: str(r.message) ?? '' }),
   );
@@ -74,6 +115,7 @@ export function caseInfo(db: Db): CaseInfo {
     policy: readPolicy(db),
     counts,
     inputs,
+    sources,
     warnings,
     time_range: lo !== null && hi !== null ? { start: time(lo)!, end: time(hi)! } : null,
     jobs: [...jobs],

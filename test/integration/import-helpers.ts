@@ -12,18 +12,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 import * as tar from 'tar-stream';
-import type {
-  DetectionRecord,
-  DnsRecord,
-  FileEventRecord,
-  LogLineRecord,
-  NetworkRecord,
-  Policy,
-  ProcessEventRecord,
-  RunInfo,
-  StepRecord,
-} from '../../shared/model';
-import type { ImportContext, Importer, InputFile, RecordSink } from '../../electron/import/types';
+import type { ImportContext, Importer, InputFile } from '../../electron/import/types';
 
 interface YazlZip {
   addBuffer(buf: Buffer, name: string, opts?: { mode?: number; compress?: boolean; mtime?: Date }): void;
@@ -131,48 +120,8 @@ export function bundleEntries(prefix = '', skipLogs = false): ArchiveEntry[] {
 }
 
 /** A RecordSink that keeps everything it is given. */
-export class CollectingSink implements RecordSink {
-  runs: RunInfo[] = [];
-  policies: Policy[] = [];
-  steps: StepRecord[] = [];
-  logs: LogLineRecord[] = [];
-  procs: ProcessEventRecord[] = [];
-  nets: NetworkRecord[] = [];
-  dnss: DnsRecord[] = [];
-  files: FileEventRecord[] = [];
-  dets: DetectionRecord[] = [];
-  warnings: { line: number | null; message: string }[] = [];
-  run(i: RunInfo) {
-    this.runs.push(i);
-  }
-  policy(p: Policy) {
-    this.policies.push(p);
-  }
-  step(r: StepRecord) {
-    this.steps.push(r);
-  }
-  logLine(r: LogLineRecord) {
-    this.logs.push(r);
-  }
-  processEvent(r: ProcessEventRecord) {
-    this.procs.push(r);
-  }
-  network(r: NetworkRecord) {
-    this.nets.push(r);
-  }
-  dns(r: DnsRecord) {
-    this.dnss.push(r);
-  }
-  fileEvent(r: FileEventRecord) {
-    this.files.push(r);
-  }
-  detection(r: DetectionRecord) {
-    this.dets.push(r);
-  }
-  warn(line: number | null, message: string) {
-    this.warnings.push({ line, message });
-  }
-}
+export { MemorySink as CollectingSink } from '../support/memory-sink';
+import { MemorySink as CollectingSink } from '../support/memory-sink';
 
 export function inputFile(relPath: string, data: Buffer | string): InputFile {
   const buf = Buffer.from(data);
