@@ -9,7 +9,8 @@ import type { Envelope, ImportStatus, ParsedParams } from '../../shared/api';
 import { ApiError, parseParams } from '../../shared/api';
 import type { Api } from '../api/dispatch';
 import { errorLine } from '../api/dispatch';
-import { ImportJobs, type ImportRunner } from '../api/imports';
+import { ImportJobs, type ImportRunner, type JobTask } from '../api/imports';
+import { prepareReoffset } from '../api/reoffset';
 import { isCaseFile } from '../cli/case-arg';
 import { CASE_EXTENSION } from '../import/case-location';
 import { addRecent } from './recent-cases';
@@ -134,6 +135,14 @@ export class CaseController {
         return { ok: false, error: errorLine(e) };
       }
     }
+    if (method === 'case.reoffset' && this.api) {
+      // A re-offset is a job like an import (one job table, progress pushed, the new case opened when done).
+      try {
+        return { ok: true, value: this.startReoffset(params) };
+      } catch (e) {
+        return { ok: false, error: errorLine(e) };
+      }
+    }
     if (!this.api) return { ok: false, error: NO_CASE_MESSAGE };
     return this.api.call(method, params);
   };
@@ -149,19 +158,31 @@ export class CaseController {
     return parsed.method === 'import.status' ? this.jobs.status(job) : this.jobs.cancel(job);
   }
 
-  /** Runs the import and pushes every status change; the final status is pushed once the job has settled. */
-  private async runWithProgress(req: Parameters<ImportRunner>[0]): ReturnType<ImportRunner> {
+  /** `case.reoffset` from the page: a copy of the open case with clock offsets applied (api/reoffset.ts). */
+  private startReoffset(params: unknown): { job: string } {
+    const p = parseParams('case.reoffset', params).params as ParsedParams<'case.reoffset'>;
+    if (!this.api) throw new ApiError(NO_CASE_MESSAGE);
+    if (this.importing) throw new ApiError('an import is already running; cancel it or wait for it to finish');
+    const plan = prepareReoffset({ casePath: this.api.casePath, offsets: p.offsets, caseDir: this.deps.caseDir });
+    this.job = null;
+    this.jobByPage = true;
+    const r = this.jobs.startTask((req) => this.runWithProgress({ ...req, inputs: [], caseDir: this.deps.caseDir }, plan.task));
+    this.job = r.job;
+    this.deps.events.importProgress(this.jobs.status(r.job));
+    return r;
+  }
+
+  /** Runs the import (or `task`) and pushes every status change; the final status is pushed once the job has settled. */
+  private async runWithProgress(req: Parameters<ImportRunner>[0], task?: JobTask): ReturnType<ImportRunner> {
     const push = () => {
       if (this.job) this.deps.events.importProgress(this.jobs.status(this.job));
     };
     try {
-      return await this.deps.runner({
-        ...req,
-        onProgress: (p) => {
-          req.onProgress(p);
-          push();
-        },
-      });
+      const onProgress = (p: Parameters<typeof req.onProgress>[0]) => {
+        req.onProgress(p);
+        push();
+      };
+      return await (task ? task({ signal: req.signal, onProgress }) : this.deps.runner({ ...req, onProgress }));
     } finally {
       // ImportJobs records done/failed/cancelled after this promise settles: report on the next turn.
       setImmediate(push);

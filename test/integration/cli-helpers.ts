@@ -1,29 +1,19 @@
 /**
- * Helpers for the CLI integration tests: build the CLI the way scripts/build.mjs does (esbuild, CJS, node20,
- * better-sqlite3 external) into dist/electron/cli.cjs, run `node bin/runlens.cjs …` as a real child process, and
+ * Helpers for the CLI integration tests: build the CLI with scripts/build-node.mjs (the build's own Node half)
+ * into dist/electron/cli.cjs, run `node bin/runlens.cjs …` as a real child process, and
  * write a small run bundle (format v1) to disk.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
+// @ts-expect-error -- a plain .mjs build script, no type declarations
+import { buildNode } from '../../scripts/build-node.mjs';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'runlens.cjs');
 
 export async function buildCli(): Promise<void> {
-  await build({
-    entryPoints: { cli: path.join(ROOT, 'electron/cli/main.ts') },
-    outdir: path.join(ROOT, 'dist/electron'),
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: true,
-    external: ['better-sqlite3', 'electron'],
-    logLevel: 'silent',
-  });
+  await buildNode(['cli'], 'silent');
 }
 
 export interface Run {
