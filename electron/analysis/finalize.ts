@@ -16,7 +16,7 @@ import { writeProducerFindings, writeViewerFindings } from './findings';
 import { analyseNetwork } from './network-pass';
 import { buildProcessModel, writeProcessModel } from './process-identity';
 import { loadStepIndex } from './step-index';
-import { withIndexesSuspended } from './index-suspend';
+import { withIndexesSuspended } from '../db/index-suspend';
 
 export interface FinalizeOptions {
   /**

@@ -12,6 +12,7 @@
  * 6. `depth`: `##[group]` nesting within a file (reset where a new group-derived step begins).
  * 7. Missing step start/end filled from their lines; the full-text index rebuilt.
  */
+import { withIndexesSuspended } from '../../db/index-suspend';
 import type { Db } from '../../db/open';
 import type { ImportWarning, LogMarker } from '../../../shared/model';
 import { parseMarker } from './markers';
@@ -55,7 +56,8 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void): void {
     applyStepPrecedence(db);
     dropJobFileDuplicates(db);
     renumberLines(db);
-    assignStepsAndDepth(db, warn);
+    // every line's step_id is rewritten: rebuilding the step index afterwards beats updating it row by row
+    withIndexesSuspended(db, 'log_lines', ['step_id'], () => assignStepsAndDepth(db, warn));
     fillStepTimes(db);
     db.exec(`INSERT INTO log_fts(log_fts) VALUES('rebuild')`);
   })();

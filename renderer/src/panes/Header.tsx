@@ -1,7 +1,11 @@
-/** The header: run identity (repository, workflow, job, commit), the case's inputs with hashes, and opening a bundle. */
+/**
+ * The header: run identity (repository, workflow, job, commit), the case's inputs with hashes and clock offsets,
+ * and opening a bundle.
+ */
 import { useState } from 'react';
 import type { CaseInfo } from '../../../shared/api';
 import { bytes } from '../format';
+import { ClockOffsets, ClockOffsetsBadge } from './ClockOffsets';
 import { ImportProgress, OpenBundleButtons } from './ImportPanel';
 
 const s = (v: unknown): string | null => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
@@ -63,6 +67,13 @@ export function Header({ info }: { info: CaseInfo | null }) {
           no policy
         </span>
       )}
+      <ClockOffsetsBadge
+        info={info}
+        onOpen={() => {
+          setOpen(true);
+          requestAnimationFrame(() => document.getElementById('clock-offsets')?.scrollIntoView({ block: 'nearest' }));
+        }}
+      />
       <button type="button" aria-expanded={open} aria-controls="inputs-panel" onClick={() => setOpen(!open)}>
         Inputs{info ? ` (${info.inputs.length})` : ''}
         {info && info.warnings.length > 0 ? ` · ${info.warnings.length} warnings` : ''}
@@ -93,6 +104,7 @@ export function Header({ info }: { info: CaseInfo | null }) {
               ))}
             </tbody>
           </table>
+          <ClockOffsets key={info.case_file} info={info} />
           <h2>Policy</h2>
           <p>
             {info.policy

@@ -96,13 +96,21 @@ export function ImportProgress() {
   return (
     <div className={`import-panel ${s.state}`} role="status" aria-label="Import">
       <span className="import-title">
-        {busy
-          ? 'Importing'
-          : s.state === 'done'
-            ? 'Imported'
-            : s.state === 'cancelled'
-              ? 'Import cancelled'
-              : 'Import failed'}{' '}
+        {s.kind === 'reoffset'
+          ? busy
+            ? 'Applying clock offsets to'
+            : s.state === 'done'
+              ? 'Clock offsets applied to'
+              : s.state === 'cancelled'
+                ? 'Clock offsets cancelled for'
+                : 'Clock offsets failed for'
+          : busy
+            ? 'Importing'
+            : s.state === 'done'
+              ? 'Imported'
+              : s.state === 'cancelled'
+                ? 'Import cancelled'
+                : 'Import failed'}{' '}
         <span className="dim">{s.files.length === 1 ? s.files[0] : `${s.files.length} files`}</span>
       </span>
       {busy && (

@@ -9,6 +9,8 @@ import { createStore, useStore } from './store';
 import { appStore, clearSelection } from './selection';
 
 export interface ImportUi {
+  /** What the job does: import a bundle, or apply clock offsets to the open case (state/reoffset.ts). */
+  kind: 'import' | 'reoffset';
   state: 'idle' | 'uploading' | 'importing' | 'done' | 'failed' | 'cancelled';
   fraction: number | null;
   phase: string;
@@ -19,7 +21,7 @@ export interface ImportUi {
   warnings: number;
 }
 
-const IDLE: ImportUi = { state: 'idle', fraction: null, phase: '', files: [], error: null, job: null, caseFile: null, warnings: 0 };
+export const IDLE: ImportUi = { kind: 'import', state: 'idle', fraction: null, phase: '', files: [], error: null, job: null, caseFile: null, warnings: 0 };
 export const importStore = createStore<ImportUi>(IDLE);
 export const useImport = <T>(f: (s: ImportUi) => T) => useStore(importStore, f);
 
@@ -37,25 +39,33 @@ export async function startImport(files: File[]): Promise<void> {
     const params = await transport.stageFiles(files, (fraction) => importStore.set({ fraction }), signal);
     if (signal.aborted) throw new DOMException('cancelled', 'AbortError');
     const { job } = await api['import.start'](params);
-    importStore.set({ state: 'importing', job, phase: 'importing', fraction: null });
-    for (;;) {
-      await new Promise((r) => setTimeout(r, POLL_MS));
-      const s: ImportStatus = await api['import.status']({ job });
-      importStore.set({ phase: s.message ? `${s.phase ?? ''}: ${s.message}` : (s.phase ?? ''), fraction: s.fraction });
-      if (s.state === 'running') continue;
-      if (s.state === 'done') {
-        importStore.set({ state: 'done', fraction: 1, phase: 'done', caseFile: s.case_file, warnings: s.warnings });
-        clearSelection();
-        appStore.set((a) => ({ caseVersion: a.caseVersion + 1 }));
-      } else if (s.state === 'cancelled') importStore.set({ state: 'cancelled', phase: 'cancelled' });
-      else importStore.set({ state: 'failed', error: s.error ?? 'the import failed' });
-      return;
-    }
+    await followImportJob(job);
   } catch (e) {
     if ((e as Error).name === 'AbortError' || signal.aborted) importStore.set({ state: 'cancelled', phase: 'cancelled' });
     else importStore.set({ state: 'failed', error: (e as Error).message });
   } finally {
     abort = null;
+  }
+}
+
+/**
+ * Poll a running job (`import.status`) into the store until it ends; when done, the API serves the new case: clear
+ * the selection and bump `caseVersion` so every pane reloads. Also used by the clock-offset job (state/reoffset.ts).
+ */
+export async function followImportJob(job: string): Promise<void> {
+  importStore.set({ state: 'importing', job, phase: importStore.get().kind === 'reoffset' ? 'starting' : 'importing', fraction: null });
+  for (;;) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    const s: ImportStatus = await api['import.status']({ job });
+    importStore.set({ phase: s.message ? `${s.phase ?? ''}: ${s.message}` : (s.phase ?? ''), fraction: s.fraction });
+    if (s.state === 'running') continue;
+    if (s.state === 'done') {
+      importStore.set({ state: 'done', fraction: 1, phase: 'done', caseFile: s.case_file, warnings: s.warnings });
+      clearSelection();
+      appStore.set((a) => ({ caseVersion: a.caseVersion + 1 }));
+    } else if (s.state === 'cancelled') importStore.set({ state: 'cancelled', phase: 'cancelled' });
+    else importStore.set({ state: 'failed', error: s.error ?? 'the import failed' });
+    return;
   }
 }
 

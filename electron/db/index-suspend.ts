@@ -4,7 +4,7 @@
  * recreates them from their own stored SQL (so their definitions stay those of the migrations). Run it inside a
  * transaction: a failure rolls the drop back too.
  */
-import type { Db } from '../db/open';
+import type { Db } from './open';
 
 export function withIndexesSuspended<T>(db: Db, table: string, columns: readonly string[], fn: () => T): T {
   const rows = db
