@@ -15,7 +15,7 @@ export default defineConfig({
   use: {
     viewport: { width: 1600, height: 900 },
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
+      executablePath: process.env.RUNLENS_CHROMIUM || '/usr/bin/chromium',
       args: [
         '--no-sandbox',
         '--disable-gpu',

@@ -13,6 +13,8 @@ const SAMPLE = path.join(ROOT, 'resources', 'sample-bundle');
 
 test('sets a clock offset in the Inputs panel: progress, then the new case with the badge and shifted times', async ({ page }) => {
   const w = watchPage(page);
+  page.on('pageerror', (e) => console.log('PAGEERROR', e.message, e.stack));
+  page.on('console', (m) => m.type() === 'error' && console.log('CONSOLE', m.text()));
   const serve = await startServeProcess(SAMPLE, { RUNLENS_DATA_DIR: process.env.RUNLENS_E2E_DATA_DIR });
   try {
     await openApp(page, serve.url);

@@ -104,7 +104,10 @@ export function ClockOffsets({ info }: { info: CaseInfo }) {
         placeholder={current === null ? 'mixed' : '0'}
         value={text}
         disabled={busy}
-        onChange={(e) => setEdits((x) => ({ ...x, [s.id]: e.currentTarget.value }))}
+        onChange={(e) => {
+          const v = e.currentTarget.value;
+          setEdits((x) => ({ ...x, [s.id]: v }));
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && changes.length > 0 && invalid.length === 0) void applyOffsets(changes);
         }}
