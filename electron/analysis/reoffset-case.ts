@@ -153,7 +153,14 @@ function removeCaseFiles(p: string): void {
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
 /** Fractions of the whole job at each finalize phase (the analysis is most of the work). */
-const FINALIZE_AT: Record<string, number> = { indexes: 0.35, logs: 0.4, processes: 0.55, network: 0.75, findings: 0.9, done: 0.97 };
+const FINALIZE_AT: Record<string, number> = {
+  indexes: 0.35,
+  logs: 0.4,
+  processes: 0.55,
+  network: 0.75,
+  findings: 0.9,
+  done: 0.97,
+};
 
 export async function reoffsetCase(opts: ReoffsetOptions): Promise<ReoffsetSummary> {
   const signal = opts.signal ?? new AbortController().signal;
@@ -216,10 +223,9 @@ export async function reoffsetCase(opts: ReoffsetOptions): Promise<ReoffsetSumma
           to_seconds: nsToSeconds(c.to_ns),
         })),
       };
-      db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
-        'reoffset',
-        JSON.stringify([...(Array.isArray(history) ? history : []), record]),
-      );
+      db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ).run('reoffset', JSON.stringify([...(Array.isArray(history) ? history : []), record]));
       await checkCancel();
 
       const late: ImportWarning[] = [];

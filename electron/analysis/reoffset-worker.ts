@@ -31,14 +31,20 @@ export async function reoffsetWorkerMain(data: ReoffsetWorkerData): Promise<void
   const post = (m: ReoffsetWorkerMessage) => port.postMessage(m);
   const controller = new AbortController();
   port.on('message', (m: unknown) => {
-    if (m === 'cancel' || (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'cancel')) controller.abort();
+    if (m === 'cancel' || (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'cancel'))
+      controller.abort();
   });
   try {
-    const summary = await reoffsetCase({ ...data, signal: controller.signal, onProgress: (progress) => post({ type: 'progress', progress }) });
+    const summary = await reoffsetCase({
+      ...data,
+      signal: controller.signal,
+      onProgress: (progress) => post({ type: 'progress', progress }),
+    });
     post({ type: 'done', summary });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    if (e instanceof ImportCancelledError || controller.signal.aborted) post({ type: 'error', error: { kind: 'cancelled', message: 're-offset cancelled' } });
+    if (e instanceof ImportCancelledError || controller.signal.aborted)
+      post({ type: 'error', error: { kind: 'cancelled', message: 're-offset cancelled' } });
     else post({ type: 'error', error: { kind: e instanceof OffsetError ? 'offset' : 'internal', message } });
   } finally {
     port.close();

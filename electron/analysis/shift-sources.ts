@@ -47,7 +47,15 @@ export function readSources(db: Db): SourceOffsetRow[] {
     db
       .prepare('SELECT id, parent_id, path, member, format, sha256, offset_ns FROM sources ORDER BY id')
       .safeIntegers(true)
-      .all() as { id: bigint; parent_id: bigint | null; path: string; member: string | null; format: string | null; sha256: string; offset_ns: bigint }[]
+      .all() as {
+      id: bigint;
+      parent_id: bigint | null;
+      path: string;
+      member: string | null;
+      format: string | null;
+      sha256: string;
+      offset_ns: bigint;
+    }[]
   ).map((r) => ({
     id: Number(r.id),
     parent_id: r.parent_id === null ? null : Number(r.parent_id),
@@ -71,13 +79,19 @@ export function planOffsets(sources: SourceOffsetRow[], requested: RequestedOffs
     if (!byId.has(r.source_id)) throw new OffsetError(`no source ${r.source_id} in this case`);
     if (given.has(r.source_id)) throw new OffsetError(`source ${r.source_id} is given twice`);
     if (!Number.isFinite(r.seconds) || Math.abs(r.seconds) > MAX_OFFSET_SECONDS) {
-      throw new OffsetError(`offset for ${byId.get(r.source_id)!.path} must be a number of seconds within ±${MAX_OFFSET_SECONDS}`);
+      throw new OffsetError(
+        `offset for ${byId.get(r.source_id)!.path} must be a number of seconds within ±${MAX_OFFSET_SECONDS}`,
+      );
     }
     given.set(r.source_id, secondsToNs(r.seconds));
   }
   const targetOf = (s: SourceOffsetRow): bigint | null => {
     const seen = new Set<number>();
-    for (let cur: SourceOffsetRow | undefined = s; cur && !seen.has(cur.id); cur = cur.parent_id === null ? undefined : byId.get(cur.parent_id)) {
+    for (
+      let cur: SourceOffsetRow | undefined = s;
+      cur && !seen.has(cur.id);
+      cur = cur.parent_id === null ? undefined : byId.get(cur.parent_id)
+    ) {
       seen.add(cur.id);
       const v = given.get(cur.id);
       if (v !== undefined) return v;
@@ -132,7 +146,9 @@ export function shiftSources(db: Db, changes: OffsetChange[]): ShiftCounts {
       .run().changes;
     for (const [table, cols] of Object.entries(TIME_COLUMNS)) {
       const set = cols.map((c) => `${c} = ${c} + ${delta(table)}`).join(', ');
-      counts[table] = db.prepare(`UPDATE ${table} SET ${set} WHERE source_id IN (SELECT source_id FROM temp.reoffset_shift)`).run().changes;
+      counts[table] = db
+        .prepare(`UPDATE ${table} SET ${set} WHERE source_id IN (SELECT source_id FROM temp.reoffset_shift)`)
+        .run().changes;
     }
     db.exec('DROP TABLE temp.reoffset_shift');
   })();

@@ -10,7 +10,13 @@ import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { ApiError } from '../../shared/api';
 import { openCaseReadOnly } from '../db/open';
-import { reoffsetCase, planReoffset, reoffsetCasePath, type ReoffsetProgress, type ReoffsetSummary } from '../analysis/reoffset-case';
+import {
+  reoffsetCase,
+  planReoffset,
+  reoffsetCasePath,
+  type ReoffsetProgress,
+  type ReoffsetSummary,
+} from '../analysis/reoffset-case';
 import type { ReoffsetWorkerData, ReoffsetWorkerMessage } from '../analysis/reoffset-worker';
 import { OffsetError, type RequestedOffset } from '../analysis/shift-sources';
 import { casesDir } from '../import/case-location';
@@ -45,7 +51,12 @@ function removeCaseFiles(p: string): void {
   }
 }
 
-export function prepareReoffset(opts: { casePath: string; offsets: RequestedOffset[]; caseDir?: string; workerPath?: string }): ReoffsetPlan {
+export function prepareReoffset(opts: {
+  casePath: string;
+  offsets: RequestedOffset[];
+  caseDir?: string;
+  workerPath?: string;
+}): ReoffsetPlan {
   if (opts.offsets.length === 0) throw new ApiError('case.reoffset: give at least one offset');
   const db = openCaseReadOnly(opts.casePath);
   let to: string;
@@ -65,7 +76,18 @@ export function prepareReoffset(opts: { casePath: string; offsets: RequestedOffs
   const task: JobTask = async ({ signal, onProgress }) => {
     const onRun = (p: ReoffsetProgress) => onProgress(mapProgress(p));
     const summary = fs.existsSync(workerPath)
-      ? await inWorker(workerPath, { mode: 'reoffset', from, to, offsets: opts.offsets, partialPath: `${to}.partial-${randomBytes(6).toString('hex')}` }, signal, onRun)
+      ? await inWorker(
+          workerPath,
+          {
+            mode: 'reoffset',
+            from,
+            to,
+            offsets: opts.offsets,
+            partialPath: `${to}.partial-${randomBytes(6).toString('hex')}`,
+          },
+          signal,
+          onRun,
+        )
       : await reoffsetCase({ from, to, offsets: opts.offsets, signal, onProgress: onRun });
     return { casePath: summary.case, warnings: summary.warnings.length };
   };
@@ -112,13 +134,21 @@ function inWorker(
       if (m.type === 'progress') onProgress(m.progress);
       else if (m.type === 'done') settle(() => resolve(m.summary));
       else if (m.type === 'error') {
-        settle(() => reject(m.error.kind === 'cancelled' ? new ImportCancelledError(m.error.message) : new Error(m.error.message)));
+        settle(() =>
+          reject(m.error.kind === 'cancelled' ? new ImportCancelledError(m.error.message) : new Error(m.error.message)),
+        );
       }
     });
     worker.on('error', (e) => settle(() => reject(new Error(`re-offset worker failed: ${e.message}`))));
     worker.on('exit', (code) => {
       if (!settled) removeCaseFiles(data.partialPath);
-      settle(() => reject(signal.aborted ? new ImportCancelledError('re-offset cancelled') : new Error(`re-offset worker stopped unexpectedly (exit code ${code})`)));
+      settle(() =>
+        reject(
+          signal.aborted
+            ? new ImportCancelledError('re-offset cancelled')
+            : new Error(`re-offset worker stopped unexpectedly (exit code ${code})`),
+        ),
+      );
     });
   });
 }

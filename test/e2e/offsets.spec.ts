@@ -11,10 +11,10 @@ import { ROOT, startServeProcess } from './support/serve-process';
 
 const SAMPLE = path.join(ROOT, 'resources', 'sample-bundle');
 
-test('sets a clock offset in the Inputs panel: progress, then the new case with the badge and shifted times', async ({ page }) => {
+test('sets a clock offset in the Inputs panel: progress, then the new case with the badge and shifted times', async ({
+  page,
+}) => {
   const w = watchPage(page);
-  page.on('pageerror', (e) => console.log('PAGEERROR', e.message, e.stack));
-  page.on('console', (m) => m.type() === 'error' && console.log('CONSOLE', m.text()));
   const serve = await startServeProcess(SAMPLE, { RUNLENS_DATA_DIR: process.env.RUNLENS_E2E_DATA_DIR });
   try {
     await openApp(page, serve.url);
@@ -59,23 +59,37 @@ test('sets a clock offset in the Inputs panel: progress, then the new case with 
 
     await page.waitForFunction(() => document.body.dataset.appState === 'import-done', null, { timeout: 60_000 });
     const seen = await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
-    expect(seen.some((s) => s.startsWith('progress|') && s.includes('Applying clock offsets') && s.includes('Cancel'))).toBe(true);
+    expect(
+      seen.some((s) => s.startsWith('progress|') && s.includes('Applying clock offsets') && s.includes('Cancel')),
+    ).toBe(true);
     const status = page.getByRole('status', { name: 'Import' });
     await expect(status).toContainText('Clock offsets applied to 1 source');
 
     // The new case: another file, the badge, the offset in force, the shifted time and the new running step.
     const info = await apiFromPage<Result<'case.info'>>(page, 'case.info');
     expect(info.case_file).not.toBe(infoBefore.case_file);
-    expect(info.sources.filter((s) => s.offset_seconds !== 0).map((s) => [s.member, s.offset_seconds])).toEqual([['network.jsonl', 2.5]]);
+    expect(info.sources.filter((s) => s.offset_seconds !== 0).map((s) => [s.member, s.offset_seconds])).toEqual([
+      ['network.jsonl', 2.5],
+    ]);
     const badge = header.getByRole('button', { name: 'clock offsets: 1 source' });
     await expect(badge).toBeVisible();
     await expect(table.locator('[data-call-id="5"] [role="gridcell"]').first()).toHaveText('09:12:06.902');
     const after = await apiFromPage<Result<'network.query'>>(page, 'network.query', { limit: 1000 });
     expect(after.total).toBe(before.total);
-    expect(after.rows.find((r) => r.id === 5)).toMatchObject({ ts: '2026-10-14T09:12:06.902364000Z', running_step_number: 2 });
+    expect(after.rows.find((r) => r.id === 5)).toMatchObject({
+      ts: '2026-10-14T09:12:06.902364000Z',
+      running_step_number: 2,
+    });
 
-    // The badge opens the panel, which shows the offset in force.
+    // The panel stays open on the new case, with the offset in force; closed, the badge opens it again.
+    await expect(
+      panel
+        .locator('tr', { has: page.getByLabel('offset (s) for network.jsonl', { exact: true }) })
+        .locator('.in-force'),
+    ).toHaveText('+2.5 s');
+    await page.getByRole('dialog', { name: 'Case inputs' }).getByRole('button', { name: 'Close' }).click();
     await expect(panel).toHaveCount(0);
+    await shot(page, 'offsets-3-table');
     await badge.click();
     await expect(panel).toBeVisible();
     const row = panel.locator('tr', { has: page.getByLabel('offset (s) for network.jsonl', { exact: true }) });
@@ -83,10 +97,6 @@ test('sets a clock offset in the Inputs panel: progress, then the new case with 
     await expect(panel.getByLabel('offset (s) for network.jsonl', { exact: true })).toHaveValue('2.5');
     await expect(panel.locator('tr.offset-input .in-force')).toHaveText('mixed');
     await shot(page, 'offsets-2-applied');
-    await page.keyboard.press('Escape');
-    await header.getByRole('button', { name: /^Inputs/ }).click();
-    await expect(panel).toHaveCount(0);
-    await shot(page, 'offsets-3-table');
     w.check();
   } finally {
     await serve.stop();

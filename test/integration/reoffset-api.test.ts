@@ -81,7 +81,9 @@ describe('case.reoffset through the API', () => {
     const api = createApi(original, { caseDir: dir, onCaseChanged: (p) => changed.push(p) });
     try {
       const before = await call<Result<'network.query'>>(api, 'network.query', { limit: 1000 });
-      const { job } = await call<{ job: string }>(api, 'case.reoffset', { offsets: [{ source_id: net, seconds: 2.5 }] });
+      const { job } = await call<{ job: string }>(api, 'case.reoffset', {
+        offsets: [{ source_id: net, seconds: 2.5 }],
+      });
       const s = await waitJob(api, job);
       expect(s).toMatchObject({ state: 'done', phase: 'done', fraction: 1, error: null });
       expect(path.dirname(s.case_file!)).toBe(dir);
@@ -96,7 +98,9 @@ describe('case.reoffset through the API', () => {
 
       const info = await call<Result<'case.info'>>(api, 'case.info', {});
       expect(info.case_file).toBe(s.case_file);
-      expect(info.sources.filter((x) => x.offset_seconds !== 0).map((x) => [x.member, x.offset_seconds])).toEqual([['network.jsonl', 2.5]]);
+      expect(info.sources.filter((x) => x.offset_seconds !== 0).map((x) => [x.member, x.offset_seconds])).toEqual([
+        ['network.jsonl', 2.5],
+      ]);
       expect(sha(original)).toBe(originalSha);
 
       // Back to 0 from the new case: a third case, whose times are the original ones again.
@@ -120,10 +124,14 @@ describe('case.reoffset through the API', () => {
         expect(env.ok).toBe(false);
         return (env as { error: string }).error;
       };
-      expect(await bad({ offsets: [{ source_id: net, seconds: '2.5' }] })).toMatch(/^bad params for case\.reoffset: offsets\.0\.seconds: /);
+      expect(await bad({ offsets: [{ source_id: net, seconds: '2.5' }] })).toMatch(
+        /^bad params for case\.reoffset: offsets\.0\.seconds: /,
+      );
       expect(await bad({ offsets: [] })).toMatch(/^bad params for case\.reoffset: offsets: /);
       expect(await bad({ offsets: [{ source_id: net, seconds: 1e7 }] })).toMatch(/^bad params for case\.reoffset/);
-      expect(await bad({ offsets: [{ source_id: 999, seconds: 1 }] })).toBe('case.reoffset: no source 999 in this case');
+      expect(await bad({ offsets: [{ source_id: 999, seconds: 1 }] })).toBe(
+        'case.reoffset: no source 999 in this case',
+      );
       expect(await bad({ offsets: [{ source_id: net, seconds: 0 }] })).toBe(
         'case.reoffset: these clock offsets are already in force: nothing to change',
       );
@@ -136,7 +144,12 @@ describe('case.reoffset through the API', () => {
 
 describe('the re-offset job in the import worker (built from source)', () => {
   it('runs off-thread with progress and builds the new case', async () => {
-    const plan = prepareReoffset({ casePath: original, offsets: [{ source_id: net, seconds: -0.75 }], caseDir: dir, workerPath });
+    const plan = prepareReoffset({
+      casePath: original,
+      offsets: [{ source_id: net, seconds: -0.75 }],
+      caseDir: dir,
+      workerPath,
+    });
     expect(plan.sources).toBe(1);
     const progress: ImportProgress[] = [];
     const r = await plan.task({ signal: new AbortController().signal, onProgress: (p) => progress.push(p) });
@@ -145,7 +158,9 @@ describe('the re-offset job in the import worker (built from source)', () => {
     expect(progress.some((p) => p.phase === 'finalizing' && p.message === 'network')).toBe(true);
     const db = openCaseReadOnly(plan.to);
     try {
-      expect(db.prepare('SELECT offset_ns FROM sources WHERE id = ?').safeIntegers(true).get(net)).toEqual({ offset_ns: -750_000_000n });
+      expect(db.prepare('SELECT offset_ns FROM sources WHERE id = ?').safeIntegers(true).get(net)).toEqual({
+        offset_ns: -750_000_000n,
+      });
     } finally {
       db.close();
     }
@@ -153,7 +168,12 @@ describe('the re-offset job in the import worker (built from source)', () => {
   }, 60_000);
 
   it('cancel stops the worker and leaves neither the case nor a partial file', async () => {
-    const plan = prepareReoffset({ casePath: original, offsets: [{ source_id: net, seconds: 11 }], caseDir: dir, workerPath });
+    const plan = prepareReoffset({
+      casePath: original,
+      offsets: [{ source_id: net, seconds: 11 }],
+      caseDir: dir,
+      workerPath,
+    });
     const ac = new AbortController();
     const p = plan.task({ signal: ac.signal, onProgress: () => {} });
     ac.abort();

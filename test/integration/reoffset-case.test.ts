@@ -10,7 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reoffsetCase, reoffsetCasePath, planReoffset, type ReoffsetProgress } from '../../electron/analysis/reoffset-case';
+import {
+  reoffsetCase,
+  reoffsetCasePath,
+  planReoffset,
+  type ReoffsetProgress,
+} from '../../electron/analysis/reoffset-case';
 import { OffsetError } from '../../electron/analysis/shift-sources';
 import { openCaseReadOnly } from '../../electron/db/open';
 import { runImport } from '../../electron/import/run-import';
@@ -36,7 +41,11 @@ function times(p: string, table: string, cols: string[]): Map<string, bigint[]> 
       .safeIntegers(true)
       .all() as Record<string, bigint | null>[];
     const m = new Map<string, bigint[]>();
-    for (const r of rows) m.set(`${r.source_id}:${r.line}`, cols.map((c) => r[c] ?? -1n));
+    for (const r of rows)
+      m.set(
+        `${r.source_id}:${r.line}`,
+        cols.map((c) => r[c] ?? -1n),
+      );
     return m;
   } finally {
     db.close();
@@ -62,13 +71,24 @@ function calls(p: string) {
          LEFT JOIN steps r ON r.id = n.running_step_id LEFT JOIN steps s ON s.id = n.step_id ORDER BY n.line`,
       )
       .safeIntegers(true)
-      .all() as { line: bigint; ts: bigint; running: bigint | null; step: bigint | null; finding_id: bigint | null; process_id: bigint | null }[];
+      .all() as {
+      line: bigint;
+      ts: bigint;
+      running: bigint | null;
+      step: bigint | null;
+      finding_id: bigint | null;
+      process_id: bigint | null;
+    }[];
   } finally {
     db.close();
   }
 }
 
-async function reoffset(from: string, offsets: { source_id: number; seconds: number }[], onProgress?: (p: ReoffsetProgress) => void) {
+async function reoffset(
+  from: string,
+  offsets: { source_id: number; seconds: number }[],
+  onProgress?: (p: ReoffsetProgress) => void,
+) {
   const db = openCaseReadOnly(from);
   let to: string;
   try {
@@ -97,7 +117,9 @@ describe('reoffsetCase on the imported sample bundle', () => {
     const s = await reoffset(original, [{ source_id: net, seconds: 2.5 }], (p) => phases.push(p.phase));
     shifted = s.case;
     expect(s.reused).toBe(false);
-    expect(s.changes).toEqual([expect.objectContaining({ source_id: net, from_seconds: 0, to_seconds: 2.5, format: 'bundle-network' })]);
+    expect(s.changes).toEqual([
+      expect.objectContaining({ source_id: net, from_seconds: 0, to_seconds: 2.5, format: 'bundle-network' }),
+    ]);
     expect(s.shifted?.network).toBe(36);
     expect(s.shifted?.log_lines).toBe(0);
   }, 60_000);
@@ -151,7 +173,9 @@ describe('reoffsetCase on the imported sample bundle', () => {
       const db = open(p);
       try {
         return db
-          .prepare(`SELECT endpoint, first_seen, last_seen, calls FROM findings WHERE endpoint LIKE 'telemetry.exfil.example%'`)
+          .prepare(
+            `SELECT endpoint, first_seen, last_seen, calls FROM findings WHERE endpoint LIKE 'telemetry.exfil.example%'`,
+          )
           .safeIntegers(true)
           .get() as { endpoint: string; first_seen: bigint; last_seen: bigint; calls: bigint };
       } finally {
@@ -168,9 +192,14 @@ describe('reoffsetCase on the imported sample bundle', () => {
   it('records the offset in force in sources.offset_ns, meta.reoffset and case.info', () => {
     const db = openCaseReadOnly(shifted);
     try {
-      const offs = db.prepare('SELECT id, offset_ns FROM sources ORDER BY id').safeIntegers(true).all() as { id: bigint; offset_ns: bigint }[];
+      const offs = db.prepare('SELECT id, offset_ns FROM sources ORDER BY id').safeIntegers(true).all() as {
+        id: bigint;
+        offset_ns: bigint;
+      }[];
       expect(offs.filter((o) => o.offset_ns !== 0n)).toEqual([{ id: BigInt(net), offset_ns: SHIFT }]);
-      const meta = JSON.parse((db.prepare(`SELECT value FROM meta WHERE key = 'reoffset'`).get() as { value: string }).value);
+      const meta = JSON.parse(
+        (db.prepare(`SELECT value FROM meta WHERE key = 'reoffset'`).get() as { value: string }).value,
+      );
       expect(meta).toEqual([
         expect.objectContaining({
           from_case: original,
@@ -178,7 +207,11 @@ describe('reoffsetCase on the imported sample bundle', () => {
         }),
       ]);
       const info = caseInfo(db);
-      expect(info.sources.find((s) => s.id === net)).toMatchObject({ member: 'network.jsonl', format: 'bundle-network', offset_seconds: 2.5 });
+      expect(info.sources.find((s) => s.id === net)).toMatchObject({
+        member: 'network.jsonl',
+        format: 'bundle-network',
+        offset_seconds: 2.5,
+      });
       expect(info.sources.filter((s) => s.offset_seconds !== 0)).toHaveLength(1);
       // The folder's members carry different offsets: the folder shows its own (none).
       expect(info.inputs).toEqual([expect.objectContaining({ id: 1, format: null, offset_seconds: 0 })]);
@@ -196,7 +229,9 @@ describe('reoffsetCase on the imported sample bundle', () => {
     for (const [k, [t]] of b) expect(a.get(k)).toEqual([t! - 1_000_000_000n]);
     const db = openCaseReadOnly(s.case);
     try {
-      const meta = JSON.parse((db.prepare(`SELECT value FROM meta WHERE key = 'reoffset'`).get() as { value: string }).value);
+      const meta = JSON.parse(
+        (db.prepare(`SELECT value FROM meta WHERE key = 'reoffset'`).get() as { value: string }).value,
+      );
       expect(meta.map((m: { from_case: string }) => m.from_case)).toEqual([original, shifted]);
       expect(caseInfo(db).sources.find((x) => x.id === net)?.offset_seconds).toBe(-1);
     } finally {
@@ -233,7 +268,9 @@ describe('reoffsetCase on the imported sample bundle', () => {
       const info = caseInfo(db);
       expect(info.inputs[0]!.offset_seconds).toBe(-3600);
       // Attribution is unchanged when everything moves together.
-      expect(calls(s.case).map((c) => [c.line, c.running, c.step])).toEqual(calls(original).map((c) => [c.line, c.running, c.step]));
+      expect(calls(s.case).map((c) => [c.line, c.running, c.step])).toEqual(
+        calls(original).map((c) => [c.line, c.running, c.step]),
+      );
     } finally {
       db.close();
     }
@@ -251,7 +288,13 @@ describe('reoffsetCase on the imported sample bundle', () => {
     const to = reoffsetCasePath(db, planReoffset(db, offsets), dir);
     db.close();
     const ac = new AbortController();
-    const p = reoffsetCase({ from: original, to, offsets, signal: ac.signal, onProgress: (x) => x.phase === 'copying' && ac.abort() });
+    const p = reoffsetCase({
+      from: original,
+      to,
+      offsets,
+      signal: ac.signal,
+      onProgress: (x) => x.phase === 'copying' && ac.abort(),
+    });
     await expect(p).rejects.toThrow(/cancelled/);
     expect(fs.existsSync(to)).toBe(false);
     expect(fs.readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);

@@ -22,6 +22,9 @@ describe('log line text', () => {
     expect(out).not.toContain('\x1b');
     expect(displayText('##[error]boom', 'error').text).toBe('boom');
     expect(displayText('##[error]boom', null).text).toBe('##[error]boom');
+    // GitHub colours echoed commands: the marker can stand behind colour codes, which stay
+    expect(displayText('\x1b[36;1m##[group]Run npm ci\x1b[0m', 'group').text).toBe('\x1b[36;1mRun npm ci\x1b[0m');
+    expect(html('\x1b[36;1m##[group]Run npm ci\x1b[0m', 'group')).not.toContain('##[group]');
   });
 
   it('highlights every match across colour spans, case-insensitively', () => {

@@ -68,9 +68,18 @@ describe('planOffsets', () => {
   });
 
   it('refuses unknown sources, duplicates and offsets that are not sensible numbers', () => {
-    expect(() => planOffsets(SOURCES, [{ source_id: 99, seconds: 1 }])).toThrow(new OffsetError('no source 99 in this case'));
-    expect(() => planOffsets(SOURCES, [{ source_id: 2, seconds: 1 }, { source_id: 2, seconds: 2 }])).toThrow(/given twice/);
-    expect(() => planOffsets(SOURCES, [{ source_id: 2, seconds: Number.NaN }])).toThrow(/p2 must be a number of seconds/);
+    expect(() => planOffsets(SOURCES, [{ source_id: 99, seconds: 1 }])).toThrow(
+      new OffsetError('no source 99 in this case'),
+    );
+    expect(() =>
+      planOffsets(SOURCES, [
+        { source_id: 2, seconds: 1 },
+        { source_id: 2, seconds: 2 },
+      ]),
+    ).toThrow(/given twice/);
+    expect(() => planOffsets(SOURCES, [{ source_id: 2, seconds: Number.NaN }])).toThrow(
+      /p2 must be a number of seconds/,
+    );
     expect(() => planOffsets(SOURCES, [{ source_id: 2, seconds: 1e9 }])).toThrow(OffsetError);
   });
 

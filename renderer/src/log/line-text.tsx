@@ -5,12 +5,13 @@
 import type { CSSProperties, ReactNode } from 'react';
 import { ansiToSpans, type AnsiSpan } from '../../../shared/ansi';
 
-const MARKER_PREFIX = /^\uFEFF?(?:##\[(?:group|endgroup|error|warning|notice|debug|command|section)\]|\[command\])/;
+/** The marker, also behind leading colour codes (`\x1b[36;1m##[group]…`): the codes stay, the marker goes. */
+const MARKER_PREFIX = /^\uFEFF?((?:\x1b\[[0-9;:]*m)*)(?:##\[(?:group|endgroup|error|warning|notice|debug|command|section)\]|\[command\])/;
 /** Longest text drawn in a row; the whole line is in Details. */
 export const MAX_DRAWN_CHARS = 4000;
 
 export function displayText(raw: string, marker: string | null): { text: string; extraLines: number } {
-  let t = marker ? raw.replace(MARKER_PREFIX, '') : raw;
+  let t = marker ? raw.replace(MARKER_PREFIX, '$1') : raw;
   const nl = t.indexOf('\n');
   let extraLines = 0;
   if (nl >= 0) {

@@ -140,12 +140,22 @@ export function ClockOffsets({ info }: { info: CaseInfo }) {
         </thead>
         <tbody>
           {groups.map((g) => (
-            <GroupRows key={g.input.id} group={g} expanded={open.has(g.input.id)} onToggle={() => toggle(g.input.id)} field={field} />
+            <GroupRows
+              key={g.input.id}
+              group={g}
+              expanded={open.has(g.input.id)}
+              onToggle={() => toggle(g.input.id)}
+              field={field}
+            />
           ))}
         </tbody>
       </table>
       <div className="offsets-actions">
-        <button type="button" disabled={busy || changes.length === 0 || invalid.length > 0} onClick={() => void applyOffsets(changes)}>
+        <button
+          type="button"
+          disabled={busy || changes.length === 0 || invalid.length > 0}
+          onClick={() => void applyOffsets(changes)}
+        >
           Apply offsets
         </button>
         <button type="button" disabled={Object.keys(edits).length === 0} onClick={() => setEdits({})}>
@@ -156,7 +166,9 @@ export function ClockOffsets({ info }: { info: CaseInfo }) {
             An offset is a number of seconds, like 2.5 or -3600 (at most a week).
           </span>
         ) : (
-          <span className="dim">{changes.length > 0 ? `${changes.length} change${changes.length === 1 ? '' : 's'} to apply` : ''}</span>
+          <span className="dim">
+            {changes.length > 0 ? `${changes.length} change${changes.length === 1 ? '' : 's'} to apply` : ''}
+          </span>
         )}
       </div>
     </section>
@@ -180,15 +192,25 @@ function GroupRows({
     <>
       <tr className="offset-input">
         <td>
-          {!own && (
-            <button type="button" className="toggle" aria-expanded={expanded} aria-label={`${expanded ? 'Hide' : 'Show'} files of ${input.path}`} onClick={onToggle}>
-              {expanded ? '▾' : '▸'}
-            </button>
-          )}
-          <span className="mono">{input.path}</span>
+          <div className="offset-name">
+            {!own && (
+              <button
+                type="button"
+                className="toggle"
+                aria-expanded={expanded}
+                aria-label={`${expanded ? 'Hide' : 'Show'} files of ${input.path}`}
+                onClick={onToggle}
+              >
+                {expanded ? '▾' : '▸'}
+              </button>
+            )}
+            <span className="mono">{input.path}</span>
+          </div>
         </td>
         <td>{input.format ?? `${members.length} file${members.length === 1 ? '' : 's'}`}</td>
-        <td className={`mono in-force${inForce !== 0 ? ' nonzero' : ''}`}>{inForce === null ? 'mixed' : offsetLabel(inForce)}</td>
+        <td className={`mono in-force${inForce !== 0 ? ' nonzero' : ''}`}>
+          {inForce === null ? 'mixed' : offsetLabel(inForce)}
+        </td>
         <td>{field(input, input.path, inForce)}</td>
       </tr>
       {expanded &&
@@ -196,7 +218,9 @@ function GroupRows({
           <tr key={m.id} className="offset-member">
             <td className="mono member">{m.member ?? m.path}</td>
             <td>{m.format}</td>
-            <td className={`mono in-force${m.offset_seconds !== 0 ? ' nonzero' : ''}`}>{offsetLabel(m.offset_seconds)}</td>
+            <td className={`mono in-force${m.offset_seconds !== 0 ? ' nonzero' : ''}`}>
+              {offsetLabel(m.offset_seconds)}
+            </td>
             <td>{field(m, m.member ?? m.path, m.offset_seconds)}</td>
           </tr>
         ))}

@@ -13,7 +13,10 @@ export interface OffsetRequest {
 
 /** Seconds typed by the user: `2.5`, `-3600`, `+0.25`, `.5`; null when it is not such a number. */
 export function parseOffsetSeconds(text: string): number | null {
-  const t = text.trim().replace(/\s+/g, '').replace(/^\u2212/, '-');
+  const t = text
+    .trim()
+    .replace(/\s+/g, '')
+    .replace(/^\u2212/, '-');
   if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(t)) return null;
   const v = Number(t);
   return Number.isFinite(v) && Math.abs(v) <= 604800 ? v : null;
@@ -31,7 +34,13 @@ export async function applyOffsets(offsets: OffsetRequest[]): Promise<void> {
   const cur = importStore.get().state;
   if (cur === 'uploading' || cur === 'importing') return;
   const n = offsets.length;
-  importStore.set({ ...IDLE, kind: 'reoffset', state: 'importing', phase: 'starting', files: [`${n} source${n === 1 ? '' : 's'}`] });
+  importStore.set({
+    ...IDLE,
+    kind: 'reoffset',
+    state: 'importing',
+    phase: 'starting',
+    files: [`${n} source${n === 1 ? '' : 's'}`],
+  });
   try {
     const { job } = await api['case.reoffset']({ offsets });
     await followImportJob(job);
