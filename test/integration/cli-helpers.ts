@@ -6,7 +6,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-// @ts-expect-error -- a plain .mjs build script, no type declarations
 import { buildNode } from '../../scripts/build-node.mjs';
 
 export const ROOT = path.resolve(__dirname, '..', '..');

@@ -21,7 +21,17 @@ export interface ImportUi {
   warnings: number;
 }
 
-export const IDLE: ImportUi = { kind: 'import', state: 'idle', fraction: null, phase: '', files: [], error: null, job: null, caseFile: null, warnings: 0 };
+export const IDLE: ImportUi = {
+  kind: 'import',
+  state: 'idle',
+  fraction: null,
+  phase: '',
+  files: [],
+  error: null,
+  job: null,
+  caseFile: null,
+  warnings: 0,
+};
 export const importStore = createStore<ImportUi>(IDLE);
 export const useImport = <T>(f: (s: ImportUi) => T) => useStore(importStore, f);
 
@@ -53,7 +63,12 @@ export async function startImport(files: File[]): Promise<void> {
  * the selection and bump `caseVersion` so every pane reloads. Also used by the clock-offset job (state/reoffset.ts).
  */
 export async function followImportJob(job: string): Promise<void> {
-  importStore.set({ state: 'importing', job, phase: importStore.get().kind === 'reoffset' ? 'starting' : 'importing', fraction: null });
+  importStore.set({
+    state: 'importing',
+    job,
+    phase: importStore.get().kind === 'reoffset' ? 'starting' : 'importing',
+    fraction: null,
+  });
   for (;;) {
     await new Promise((r) => setTimeout(r, POLL_MS));
     const s: ImportStatus = await api['import.status']({ job });
