@@ -28,7 +28,7 @@ describe('caseInfo', () => {
     const i = caseInfo(db);
     expect(i.title).toBe('acme/web · CI · test #18311492377');
     expect(i.counts).toEqual({ network: 5, dns: 0, processes: 5, process_events: 2, log_lines: 11, steps: 3, files: 0, findings: 4 });
-    expect(i.inputs).toEqual([{ path: '/evidence/bundle.zip', sha256: 'a'.repeat(64), bytes: 4096, format: null, offset_seconds: 0 }]);
+    expect(i.inputs).toEqual([{ id: 1, path: '/evidence/bundle.zip', sha256: 'a'.repeat(64), bytes: 4096, format: null, offset_seconds: 0 }]);
     expect(i.warnings).toEqual([{ file: '/evidence/bundle.zip!/network.jsonl', line: 9, message: 'timestamp has no zone: 2026-10-14T09:12:40' }]);
     expect(i.time_range).toEqual({ start: '2026-10-14T09:12:03.100000000Z', end: '2026-10-14T09:13:03.100000000Z' });
     expect(i.jobs).toEqual(['test']);
