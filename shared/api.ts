@@ -4,6 +4,7 @@
  * `createClient(transport)` and never knows which transport it runs on. Times are RFC 3339 strings (9 digits, Z).
  */
 import { z } from 'zod';
+import type { MethodNameFromList } from './api-methods';
 
 // ---------- result shapes ----------
 export interface StepRef {
@@ -411,6 +412,10 @@ export const methods = {
 } as const;
 
 export type MethodName = keyof typeof methods;
+// The name list in api-methods.ts (used by the preload bridge) and this table must name the same methods.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _namesMatch: SameKeys<MethodName, MethodNameFromList> = true;
+void _namesMatch;
 export type Params<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
 export type ParsedParams<M extends MethodName> = z.output<(typeof methods)[M]['params']>;
 

@@ -1,0 +1,31 @@
+/**
+ * The contract's method names alone, with no schema library behind them: what the Electron preload bridge needs to
+ * allow-list calls without bundling the validators. `shared/api.ts` checks at compile time that this list and its
+ * `methods` table name exactly the same methods.
+ */
+export const METHOD_NAMES = [
+  'case.info',
+  'case.reoffset',
+  'steps.list',
+  'findings.list',
+  'network.query',
+  'network.indexOf',
+  'network.indexAt',
+  'network.explain',
+  'log.window',
+  'log.indexAt',
+  'log.indexOfId',
+  'log.search',
+  'log.outline',
+  'import.start',
+  'import.status',
+  'import.cancel',
+  'process.get',
+  'process.calls',
+  'process.tree',
+  'raw.get',
+  'timeline.density',
+  'timeline.steps',
+] as const;
+
+export type MethodNameFromList = (typeof METHOD_NAMES)[number];
