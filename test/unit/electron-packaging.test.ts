@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { NODE_ENTRIES } from '../../scripts/build-node.mjs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const require_ = createRequire(import.meta.url);
@@ -65,9 +66,10 @@ describe('packaging', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.main).toBe('dist/electron/main.cjs');
     expect(pkg.scripts.start).toBe('node scripts/start.mjs');
-    const build = fs.readFileSync(path.join(ROOT, 'scripts', 'build.mjs'), 'utf8');
-    expect(build).toContain("main: 'electron/main/main.ts'");
-    expect(build).toContain("preload: 'electron/main/preload.ts'");
+    // the build bundles main and preload to the files package.json and the window load
+    expect(NODE_ENTRIES.main).toBe('electron/main/main.ts');
+    expect(NODE_ENTRIES.preload).toBe('electron/main/preload.ts');
+    for (const entry of Object.values(NODE_ENTRIES)) expect(fs.existsSync(path.join(ROOT, entry)), entry).toBe(true);
   });
 
   it('the icon is a 512x512 RGBA PNG with an opaque middle and transparent corners', () => {
