@@ -1,6 +1,6 @@
 /**
  * The investigation layout: header; Timeline across the top; Process tree at the side; Network calls over the
- * Build log in the middle; Details on the right. One shared selection drives them all (state/selection.ts).
+ * Build log in the middle; Details on the right. The tree's column can be widened (TreeWidthHandle, remembered). One shared selection drives them all (state/selection.ts).
  * Announces `document.body.dataset.appState`: 'ready' after the first data load, 'import-done' after an import.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -13,6 +13,7 @@ import { Header } from './panes/Header';
 import { DropZone } from './panes/ImportPanel';
 import { NetworkTable } from './panes/NetworkTable';
 import { ProcessTreeSlot } from './panes/ProcessTreeSlot';
+import { treeColumn, TreeWidthHandle, useTreeWidth } from './panes/process-tree/TreeWidthHandle';
 import { TimelineSlot } from './panes/TimelineSlot';
 import { moveCall } from './state/navigation';
 import { appStore, clearSelection, restoreFromHash, useApp } from './state/selection';
@@ -88,6 +89,8 @@ export function App() {
   const [onNet] = useState(() => paneLoaded('net'));
   const [onLog] = useState(() => paneLoaded('log'));
 
+  const [treeWidth, setTreeWidth] = useTreeWidth();
+  const treeCol = treeColumn(treeWidth);
   const steps = useApp((s) => s.steps);
   // Job time counts from the job's start: the run's started_at, else its first step, else the first event.
   const started = info?.run?.started_at;
@@ -109,12 +112,13 @@ export function App() {
           {error}
         </div>
       )}
-      <main className="layout" key={version}>
+      <main className="layout" key={version} style={treeCol ? ({ '--tree-col': treeCol } as React.CSSProperties) : undefined}>
         <div className="slot-timeline">
           <TimelineSlot />
         </div>
         <div className="slot-tree">
           <ProcessTreeSlot />
+          <TreeWidthHandle onWidth={setTreeWidth} />
         </div>
         <div className="slot-center">
           <NetworkTable onLoaded={onNet} />

@@ -126,6 +126,10 @@ test('10 000 processes and 100 000 calls: both pictures draw, the DOM stays boun
   expect(c.items).toBeLessThanOrEqual(MAX_TREE_ITEMS);
   expect(c.panes['Process tree']).toBeLessThan(MAX_TREE_PANE_NODES);
   await shot(page, 'process-tree-big-03-wide-expanded');
+  // the canvas (edges, and the boxes past the DOM cap) follows the theme too
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'process-tree-big-03-wide-expanded-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // the timeline stays interactive: wheel zoom refetches finer buckets, a click moves the cursor
   const coarse = Number(await canvas.getAttribute('data-bucket-log2'));

@@ -28,7 +28,7 @@ export function ProcessTreeSlot() {
   const onSelectProcess = useCallback((id: number) => select({ kind: 'process', id }), []);
   const onHoverProcess = useCallback((id: number | null) => appStore.set({ hoveredProcess: id }), []);
   return (
-    <section aria-label="Process tree" className="pane tree-pane">
+    <section aria-label="Process tree" className="pane tree-pane" aria-busy={callId !== null && callProcess?.call !== callId}>
       <ProcessTreePane client={api} selectedProcess={selectedProcess} onSelectProcess={onSelectProcess} onHoverProcess={onHoverProcess} />
     </section>
   );

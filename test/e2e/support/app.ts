@@ -44,4 +44,33 @@ export async function apiFromPage<T>(page: Page, method: string, params: unknown
   return env.value as T;
 }
 
-export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+/**
+ * Waits until every pane shows its data: no placeholder rows in the Network calls table or the Build log, no
+ * "loading…" text, no busy pane, no timeline fetch pending, no process tree pan still animating; then two frames
+ * so the canvases have painted.
+ */
+export async function settled(page: Page): Promise<void> {
+  // twice, 150 ms apart: a click's follow-up requests (explain, then the tree's reveal) start a moment later
+  await quiet(page);
+  await page.waitForTimeout(150);
+  await quiet(page);
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+}
+
+async function quiet(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      if (document.querySelector('.net-row.placeholder, .log-line.placeholder, [aria-busy="true"], .pt-viewport[data-animating="true"]')) return false;
+      if ([...document.querySelectorAll('[data-pending]')].some((e) => e.getAttribute('data-pending') !== '0')) return false;
+      return ![...document.querySelectorAll('p, span, div')].some((e) => e.childElementCount === 0 && /^loading…$/i.test(e.textContent?.trim() ?? ''));
+    },
+    undefined,
+    { timeout: 15_000 },
+  );
+}
+
+/** A screenshot of the settled page into test-results/screenshots/<name>.png. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await settled(page);
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}

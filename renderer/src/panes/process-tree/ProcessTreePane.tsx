@@ -7,14 +7,17 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior } from 'd3';
 import type { Client, ProcessTree } from '../../../../shared/api';
+import { useColorScheme } from '../../use-color-scheme';
 import { drawTree } from './draw-tree';
+import { AncestorTrail, TRAIL_H } from './AncestorTrail';
+import { ancestorsOffLeft, frameTransform, openFrame, panInto, selectionFrame, wholeInView, type FrameRequest } from './frame';
 import {
   chainKeys,
-  COL_W,
   keyMove,
   layoutTree,
   NODE_H,
   NODE_W,
+  PAD,
   screenBox,
   visibleNodes,
   type LaidNode,
@@ -43,7 +46,7 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [size, setSize] = useState({ w: 0, h: 0 });
-  const [tr, setTr] = useState<Transform>({ k: 1, x: 16, y: 0 });
+  const [tr, setTr] = useState<Transform>({ k: 1, x: PAD, y: 0 });
   const trRef = useRef(tr);
   trRef.current = tr;
   const zoomRef = useRef<ZoomBehavior<HTMLDivElement, unknown> | null>(null);
@@ -54,18 +57,34 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
   /** After a reveal: bring this node into view. */
   const reveal = useRef<string | null>(null);
   const first = useRef(true);
+  /** The last automatic framing, re-applied when the viewport is resized; null once the user pans or zooms. */
+  const lastFrame = useRef<FrameRequest | null>(null);
+  const lastSize = useRef({ w: 0, h: 0 });
+  /** A process selected in the tree itself (click, Enter): revealing it must not move the tree. */
+  const pickedHere = useRef<string | null>(null);
+  /** An animated pan is running (data-animating: tests wait for it before a screenshot). */
+  const [animating, setAnimating] = useState(false);
+  /** A `process.tree` request is in flight. */
+  const [loading, setLoading] = useState(false);
+  const running = useRef(0);
 
   const load = useCallback(
     (p: { auto?: boolean; reveal?: number[] }) => {
       const my = ++seq.current;
+      setLoading(true);
       client['process.tree']({ expanded: [...expanded.current], reveal: p.reveal ?? [], auto: p.auto ?? false, child_limit: 200 }).then(
         (r) => {
           if (my !== seq.current) return;
           expanded.current = new Set(r.expanded);
           setData(r);
           setError(null);
+          setLoading(false);
         },
-        (e: unknown) => my === seq.current && setError(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => {
+          if (my !== seq.current) return;
+          setError(e instanceof Error ? e.message : String(e));
+          setLoading(false);
+        },
       );
     },
     [client],
@@ -112,7 +131,11 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
         if (e.type === 'mousedown' && t?.closest('[role="treeitem"], button')) return false;
         return (!(e as MouseEvent).button || e.type === 'wheel') && !(e as MouseEvent).ctrlKey;
       })
-      .on('zoom', (e: { transform: Transform }) => setTr({ k: e.transform.k, x: e.transform.x, y: e.transform.y }));
+      .on('zoom', (e: { transform: Transform; sourceEvent: Event | null }) => {
+        // a wheel or a drag: the user framed the tree; stop re-framing it on resize
+        if (e.sourceEvent) lastFrame.current = null;
+        setTr({ k: e.transform.k, x: e.transform.x, y: e.transform.y });
+      });
     zoomRef.current = z;
     const sel = select(el).call(z).on('dblclick.zoom', null);
     const t = trRef.current;
@@ -127,25 +150,49 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
     const z = zoomRef.current;
     if (!el || !z) return setTr(t);
     const target = zoomIdentity.translate(t.x, t.y).scale(t.k);
-    if (animate) select(el).transition().duration(250).call(z.transform, target);
-    else select(el).call(z.transform, target);
+    if (animate) {
+      // one pan may interrupt another: animating until the last one ends
+      running.current++;
+      setAnimating(true);
+      select(el)
+        .transition()
+        .duration(250)
+        .call(z.transform, target)
+        .on('end interrupt', () => {
+          running.current--;
+          if (running.current <= 0) {
+            running.current = 0;
+            setAnimating(false);
+          }
+        });
+    } else select(el).call(z.transform, target);
   }, []);
 
-  // ---- after a new layout: initial fit, keep a toggled node in place, bring a revealed node into view ----
+  /** Frame `req` now (and again on resize, until the user pans or zooms). */
+  const applyFrame = useCallback(
+    (l: TreeLayout, req: FrameRequest, w: number, h: number, animate = false) => {
+      lastFrame.current = req;
+      setTransform(frameTransform(l, req, w, h, TRAIL_H), animate);
+    },
+    [setTransform],
+  );
+
+  // ---- after a new layout: the first framing, keep a toggled node in place, frame a revealed node ----
   useLayoutEffect(() => {
     if (!layout || size.w === 0) return;
+    const resized = lastSize.current.w !== size.w || lastSize.current.h !== size.h;
+    lastSize.current = { w: size.w, h: size.h };
+    const r = reveal.current && layout.byKey.has(reveal.current) ? reveal.current : null;
+    if (r) reveal.current = null;
     if (first.current) {
+      // on open (and Reset): the selection and its ancestors, else the branches leading to findings
       first.current = false;
-      const h = layout.maxY - layout.minY + NODE_H * 2;
-      if (h <= size.h) {
-        setTransform({ k: 1, x: 12, y: (size.h - (layout.maxY + layout.minY)) / 2 });
-        if (!reveal.current && layout.nodes[0]) setFocused(layout.nodes[0].key);
-      } else if (!reveal.current) {
-        // a tall tree: start on the first process with findings (the interesting branch), else on the root
-        const n = layout.nodes.find((x) => x.node && x.node.findings > 0) ?? layout.nodes[0]!;
-        setTransform(placeRight(n, 0.9, size.w, size.h));
-        setFocused(n.key);
-      }
+      anchor.current = null;
+      const req = r ? selectionFrame(layout, r) : openFrame(layout);
+      applyFrame(layout, req, size.w, size.h);
+      const f = r ?? req.target ?? layout.nodes.find((n) => n.id !== null)?.key ?? null;
+      if (f) setFocused(f);
+      return;
     }
     const a = anchor.current;
     if (a) {
@@ -157,30 +204,27 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
         setTransform({ k: t.k, x: t.x + (a.sx - b.left), y: t.y + (a.sy - b.top) });
       }
     }
-    const r = reveal.current;
-    if (r && layout.byKey.has(r)) {
-      reveal.current = null;
+    if (r) {
       setFocused(r);
+      // a selection from elsewhere (table, timeline, Details): frame it with as many ancestors as fit; one made in
+      // the tree itself only moves the tree when the node is not whole in view
+      const here = pickedHere.current === r;
+      pickedHere.current = null;
       const n = layout.byKey.get(r)!;
-      const t = trRef.current;
-      const out = (x: LaidNode | undefined) => {
-        if (!x) return false;
-        const b = screenBox(x, t);
-        return b.left < 0 || b.right > size.w || b.top < 0 || b.bottom > size.h;
-      };
-      // the node and (when it fits) its parent in view: the chain reads from the left
-      const parent = n.parentKey ? layout.byKey.get(n.parentKey) : undefined;
-      if (out(n) || (out(parent) && (COL_W + NODE_W) * t.k < size.w)) setTransform(placeRight(n, t.k, size.w, size.h), true);
+      if (!here || !wholeInView(n, trRef.current, size.w, size.h)) applyFrame(layout, selectionFrame(layout, r), size.w, size.h, true);
+      return;
     }
-  }, [layout, size.w, size.h, setTransform]);
+    if (resized && lastFrame.current) applyFrame(layout, lastFrame.current, size.w, size.h);
+  }, [layout, size.w, size.h, setTransform, applyFrame]);
 
-  // ---- canvas ----
+  // ---- canvas (redrawn when the theme flips: its colours come from the theme) ----
+  const scheme = useColorScheme();
   useEffect(() => {
     const c = canvas.current;
     if (!c || !layout || size.w === 0) return;
     const id = requestAnimationFrame(() => drawTree(c, layout, tr, size.w, size.h, chain));
     return () => cancelAnimationFrame(id);
-  }, [layout, tr, size.w, size.h, chain]);
+  }, [layout, tr, size.w, size.h, chain, scheme]);
 
   // ---- DOM items: the viewport's nodes, plus the focused and selected ones ----
   // the tabbable item (roving tabindex) is always in the DOM, so Tab can always reach the tree
@@ -198,6 +242,7 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
     if (!n.node || n.node.child_count === 0) return;
     const b = screenBox(n, trRef.current);
     anchor.current = { key: n.key, sx: b.left, sy: b.top };
+    lastFrame.current = null;
     if (n.node.children === null) expanded.current.add(n.node.id);
     else expanded.current.delete(n.node.id);
     load({});
@@ -208,10 +253,10 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
     pendingFocus.current = true;
     const n = layout?.byKey.get(key);
     if (!n) return;
-    const t = trRef.current;
-    const b = screenBox(n, t);
-    if (b.left < 0 || b.right > size.w || b.top < 0 || b.bottom > size.h) {
-      setTransform({ k: t.k, x: b.left < 0 || b.right > size.w ? size.w / 3 - n.x * t.k : t.x, y: size.h / 2 - n.y * t.k });
+    const t = panInto(n, trRef.current, size.w, size.h, TRAIL_H);
+    if (t) {
+      lastFrame.current = null;
+      setTransform(t);
     }
   };
 
@@ -219,7 +264,10 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
     if (!layout) return;
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      if (n.id !== null) onSelectProcess(n.id);
+      if (n.id !== null) {
+        pickedHere.current = n.key;
+        onSelectProcess(n.id);
+      }
       return;
     }
     if (e.key === '*' || e.key === '+' || e.key === '-') return;
@@ -235,6 +283,26 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
   if (!data) return <div className="pt-empty" aria-busy="true">Loading process tree…</div>;
   if (data.total === 0) return <div className="pt-empty">This case holds no process events.</div>;
 
+  /** Zoom about the viewport's centre (the buttons). */
+  const zoomBy = (f: number) => {
+    const k = Math.min(2.5, Math.max(0.15, tr.k * f));
+    const cx = size.w / 2, cy = size.h / 2;
+    lastFrame.current = null;
+    setTransform({ k, x: cx - ((cx - tr.x) * k) / tr.k, y: cy - ((cy - tr.y) * k) / tr.k });
+  };
+
+  // the trail names the ancestors out of view of the selected process (else the focused one)
+  const trailKey = selectedKey && layout?.byKey.has(selectedKey) ? selectedKey : focusKey;
+  const trail = layout ? ancestorsOffLeft(layout, trailKey, tr) : [];
+  const goTo = (n: LaidNode) => {
+    const t = panInto(n, trRef.current, size.w, size.h, TRAIL_H);
+    setFocused(n.key);
+    if (t) {
+      lastFrame.current = null;
+      setTransform(t, true);
+    }
+  };
+
   const style = { transform: `translate(${tr.x}px, ${tr.y}px) scale(${tr.k})` };
   return (
     <div className="pt-root">
@@ -243,26 +311,28 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
         <span className="pt-count" title={`${data.total.toLocaleString()} processes, ${data.nodes.length.toLocaleString()} shown`}>
           {data.nodes.length.toLocaleString()} of {data.total.toLocaleString()}
         </span>
-        <button type="button" onClick={() => setTransform({ k: Math.min(2.5, tr.k * 1.25), x: tr.x, y: tr.y })} aria-label="Zoom in" title="Zoom in">
+        <button type="button" onClick={() => zoomBy(1.25)} aria-label="Zoom in" title="Zoom in">
           +
         </button>
-        <button type="button" onClick={() => setTransform({ k: Math.max(0.15, tr.k / 1.25), x: tr.x, y: tr.y })} aria-label="Zoom out" title="Zoom out">
+        <button type="button" onClick={() => zoomBy(1 / 1.25)} aria-label="Zoom out" title="Zoom out">
           −
         </button>
         <button
           type="button"
           onClick={() => {
             first.current = true;
+            reveal.current = selectedKey;
             expanded.current = new Set();
             load({ auto: true, reveal: selectedProcess === null ? [] : [selectedProcess] });
           }}
-          title="Collapse to the interesting branches"
+          title="Collapse to the interesting branches and fit them in view"
         >
           Reset
         </button>
       </div>
-      <div ref={box} className="pt-viewport" data-dom-items={items.length}>
+      <div ref={box} className="pt-viewport" data-dom-items={items.length} data-animating={animating ? 'true' : undefined} aria-busy={loading || animating}>
         <canvas ref={canvas} className="pt-canvas" aria-hidden="true" />
+        <AncestorTrail nodes={trail} onGo={goTo} />
         <div className="pt-layer" style={style} role="tree" aria-label="Processes" aria-multiselectable="false">
           {items.map((n) =>
             n.node ? (
@@ -274,6 +344,7 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
                 chain={chain.has(n.key)}
                 onSelect={() => {
                   setFocused(n.key);
+                  pickedHere.current = n.key;
                   onSelectProcess(n.node!.id);
                 }}
                 onToggle={() => toggle(n)}
@@ -287,7 +358,7 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
                 onHover={onHoverProcess}
               />
             ) : (
-              <div key={n.key} className="pt-more" style={{ left: n.x, top: n.y - NODE_H / 2 }} title="Not shown: children past the per-node limit">
+              <div key={n.key} className="pt-more" style={{ left: n.x, top: n.y - NODE_H / 2, height: NODE_H, lineHeight: `${NODE_H}px`, maxWidth: NODE_W }} title="Not shown: children past the per-node limit">
                 +{n.more.toLocaleString()} more
               </div>
             ),
@@ -296,11 +367,6 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
       </div>
     </div>
   );
-}
-
-/** A transform showing `n` right-aligned and vertically centred: the chain of ancestors leading to it is on the left. */
-function placeRight(n: LaidNode, k: number, w: number, h: number): Transform {
-  return { k, x: Math.max(w - 12 - (n.x + NODE_W) * k, 12 - n.x * k), y: h / 2 - n.y * k };
 }
 
 function TreeItem(p: {
@@ -327,7 +393,7 @@ function TreeItem(p: {
     <div
       role="treeitem"
       className={`pt-node${p.selected ? ' pt-selected' : ''}${p.chain ? ' pt-chain' : ''}${node.subtree_findings ? ' pt-has-findings' : ''}`}
-      style={{ left: p.n.x, top: p.n.y - NODE_H / 2, width: NODE_W }}
+      style={{ left: p.n.x, top: p.n.y - NODE_H / 2, width: NODE_W, height: NODE_H }}
       data-key={p.n.key}
       data-process-id={node.id}
       data-chain={p.chain ? 'true' : undefined}

@@ -5,23 +5,38 @@
 import { prepareCanvas } from '../timeline/draw';
 import { NODE_H, NODE_W, screenBox, type Transform, type TreeLayout } from './tree-layout';
 
-const EDGE = '#c3cad6';
-const EDGE_CHAIN = '#e8710a';
-const BOX = '#ffffff';
-const BOX_BORDER = '#cfd6e2';
-const BOX_FINDING = '#f4c7ca';
-const TEXT = '#3d4556';
+/** Colours from the app theme (styles.css variables), with the light theme's values as fallbacks. */
+const PALETTE = {
+  edge: ['--edge', '#c3cad6'],
+  chain: ['--accent', '#2463d1'],
+  box: ['--pane', '#ffffff'],
+  border: ['--line', '#d9dde3'],
+  finding: ['--bad-bg', '#fbe3e1'],
+  findingBorder: ['--bad', '#c4302b'],
+  text: ['--text', '#1d2127'],
+} as const;
+type Palette = Record<keyof typeof PALETTE, string>;
+
+function readPalette(el: Element): Palette {
+  const cs = getComputedStyle(el);
+  const out = {} as Palette;
+  for (const [k, [v, fallback]] of Object.entries(PALETTE) as [keyof Palette, readonly [string, string]][]) {
+    out[k] = cs.getPropertyValue(v).trim() || fallback;
+  }
+  return out;
+}
 
 export function drawTree(c: HTMLCanvasElement, l: TreeLayout, tr: Transform, width: number, height: number, chain: ReadonlySet<string>): void {
   const ctx = prepareCanvas(c, width, height);
   if (!ctx) return;
+  const pal = readPalette(c);
   const sx = (x: number) => tr.x + x * tr.k;
   const sy = (y: number) => tr.y + y * tr.k;
   const off = (y0: number, y1: number, x0: number, x1: number) =>
     Math.max(y0, y1) < -20 || Math.min(y0, y1) > height + 20 || x1 < -20 || x0 > width + 20;
   // edges: an elbow from the parent's right side to the child's left side
   const drawEdges = (lit: boolean) => {
-    ctx.strokeStyle = lit ? EDGE_CHAIN : EDGE;
+    ctx.strokeStyle = lit ? pal.chain : pal.edge;
     ctx.lineWidth = lit ? 2 : 1;
     ctx.beginPath();
     for (const n of l.nodes) {
@@ -45,16 +60,17 @@ export function drawTree(c: HTMLCanvasElement, l: TreeLayout, tr: Transform, wid
     const b = screenBox(n, tr);
     if (b.right < 0 || b.left > width || b.bottom < 0 || b.top > height) continue;
     if (n.id === null) continue; // placeholders are DOM text only
-    ctx.fillStyle = n.node && n.node.subtree_findings > 0 ? BOX_FINDING : BOX;
-    ctx.strokeStyle = chain.has(n.key) ? EDGE_CHAIN : BOX_BORDER;
+    const hot = !!n.node && n.node.subtree_findings > 0;
+    ctx.fillStyle = hot ? pal.finding : pal.box;
+    ctx.strokeStyle = chain.has(n.key) ? pal.chain : hot ? pal.findingBorder : pal.border;
     ctx.lineWidth = 1;
     ctx.beginPath();
     ctx.roundRect(b.left, b.top, NODE_W * tr.k, NODE_H * tr.k, 4 * tr.k);
     ctx.fill();
     ctx.stroke();
     if (legible && n.node) {
-      ctx.fillStyle = TEXT;
-      ctx.fillText(n.node.name, b.left + 20 * tr.k, b.top + (NODE_H * tr.k) / 2, (NODE_W - 60) * tr.k);
+      ctx.fillStyle = pal.text;
+      ctx.fillText(n.node.name, b.left + 18 * tr.k, b.top + (NODE_H * tr.k) / 2, (NODE_W - 50) * tr.k);
     }
   }
 }

@@ -6,10 +6,19 @@
 import { hierarchy, tree as d3tree, type HierarchyPointNode } from 'd3';
 import type { ProcessTree, ProcessTreeNode } from '../../../../shared/api';
 
-export const ROW_H = 30;
-export const COL_W = 172;
-export const NODE_W = 150;
-export const NODE_H = 24;
+/** Vertical distance between sibling rows (unscaled px). */
+export const ROW_H = 28;
+/** Horizontal distance between depth columns: a node's width plus the gap its edges run in. */
+export const COL_W = 146;
+export const NODE_W = 128;
+export const NODE_H = 22;
+/** Gap between a column's boxes and the next column's. */
+export const COL_GAP = COL_W - NODE_W;
+/** Zoom range of an automatic framing: below K_MIN labels are too small to read, above K_MAX boxes are blown up. */
+export const K_MIN = 0.8;
+export const K_MAX = 1;
+/** Margin kept free at the viewport's edges by a framing (screen px). */
+export const PAD = 8;
 
 export interface LaidNode {
   /** `p<id>` for a process, `more<parentId>` for a placeholder. */

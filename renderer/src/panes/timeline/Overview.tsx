@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { brushX, pointer, select, type BrushBehavior, type D3BrushEvent } from 'd3';
+import { useColorScheme } from '../../use-color-scheme';
 import type { DensityData } from './density-cache';
 import { prepareCanvas, pixelBars } from './draw';
 import { GUTTER, readPalette } from './lanes';
@@ -29,6 +30,7 @@ export function Overview({ width, bounds, view, data, onView }: Props) {
   const viewRef = useRef(view);
   viewRef.current = view;
   const plotW = Math.max(1, width - GUTTER);
+  const scheme = useColorScheme();
 
   useEffect(() => {
     const c = canvas.current;
@@ -60,7 +62,7 @@ export function Overview({ width, bounds, view, data, onView }: Props) {
     draw('network', pal.network, 0.8);
     ctx.globalAlpha = 1;
     draw('findings', pal.findings, 1);
-  }, [width, bounds, data, plotW]);
+  }, [width, bounds, data, plotW, scheme]);
 
   // the brush: created once per size; user moves set the view
   useEffect(() => {

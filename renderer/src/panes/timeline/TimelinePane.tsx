@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Client, TimelineOverview } from '../../../../shared/api';
 import { formatNanos, parseRfc3339 } from '../../../../shared/time';
+import { useColorScheme } from '../../use-color-scheme';
 import { DensityCache, type DensityData } from './density-cache';
 import { drawOverlay, drawStatic, prepareCanvas } from './draw';
 import { GUTTER, lane, LANES_HEIGHT, MAIN_SERIES, OVERVIEW_SERIES, readPalette } from './lanes';
@@ -159,6 +160,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
   }, [selected, bounds]);
 
   // ---- drawing ----
+  const scheme = useColorScheme();
   useEffect(() => {
     const c = staticCanvas.current;
     if (!c || width < 2) return;
@@ -169,7 +171,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
       c.dataset.bucketLog2 = data ? String(data.window.bucketLog2) : '';
     });
     return () => cancelAnimationFrame(id);
-  }, [width, view, origin, data]);
+  }, [width, view, origin, data, scheme]);
   useEffect(() => {
     const c = overlayCanvas.current;
     if (!c || width < 2) return;
@@ -178,7 +180,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
       if (ctx) drawOverlay(ctx, { colors: readPalette(c), width, height: HEIGHT, view, origin, hover, cursor, selected, processCalls });
     });
     return () => cancelAnimationFrame(id);
-  }, [width, view, origin, hover, cursor, selected, processCalls]);
+  }, [width, view, origin, hover, cursor, selected, processCalls, scheme]);
 
   // ---- mouse: drag pans, click moves the cursor, wheel zooms (shift/horizontal: pans) ----
   const drag = useRef<{ x: number; view: TimeView; moved: boolean; id: number } | null>(null);
