@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessTree, ProcessTreeNode } from '../../shared/api';
+import { node } from '../support/tree-nodes';
 import {
   ancestorsOffLeft,
   columnsAt,
@@ -11,28 +12,6 @@ import {
 } from '../../renderer/src/panes/process-tree/frame';
 import { COL_W, K_MAX, K_MIN, layoutTree, NODE_W, screenBox, type Transform, type TreeLayout } from '../../renderer/src/panes/process-tree/tree-layout';
 
-function node(id: number, parent: number | null, children: number[] | null, extra: Partial<ProcessTreeNode> = {}): ProcessTreeNode {
-  return {
-    id,
-    pid: 1000 + id,
-    name: `p${id}`,
-    exe: null,
-    parent_id: parent,
-    start: null,
-    end: null,
-    step_number: null,
-    depth: 0,
-    child_count: children?.length ?? 0,
-    descendants: 0,
-    calls: 0,
-    findings: 0,
-    subtree_calls: 0,
-    subtree_findings: 0,
-    children,
-    hidden_children: 0,
-    ...extra,
-  };
-}
 
 /**
  * A chain 1 → 2 → … → 10 (depth 0..9) like a runner's: each chain node also has two leaf siblings, and the
