@@ -37,6 +37,18 @@ function countText(shown: number, total: number): string {
   return shown < total ? `(first ${shown} of ${total.toLocaleString('en-US')})` : `(${total})`;
 }
 
+/** A titled list of a process's children, calls or files, saying when it shows only the first few. */
+function ListSection({ title, shown, total, children }: { title: string; shown: number; total: number; children: ReactNode }) {
+  return (
+    <section className="d-section" aria-label={title}>
+      <h3>
+        {title} <span className="dim">{countText(shown, total)}</span>
+      </h3>
+      <ul className="plain">{children}</ul>
+    </section>
+  );
+}
+
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
@@ -240,46 +252,31 @@ function ProcessView({ id, version }: { id: number; version: number }) {
           )}
         </Field>
       </dl>
-      <section className="d-section" aria-label="Children">
-        <h3>
-          Children <span className="dim">{countText(p.children.length, p.totals.children)}</span>
-        </h3>
-        <ul className="plain">
-          {p.children.map((c) => (
-            <li key={c.id}>
-              <ProcLink p={c} /> <code className="cmd">{commandLine(c.args, c.exe)}</code>
-            </li>
-          ))}
-        </ul>
-      </section>
-      <section className="d-section" aria-label="Calls">
-        <h3>
-          Calls <span className="dim">{countText(p.calls.length, p.totals.calls)}</span>
-        </h3>
-        <ul className="plain">
-          {p.calls.map((c) => (
-            <li key={c.id}>
-              <button type="button" className="link mono" onClick={() => select({ kind: 'call', id: c.id })}>
-                {clock(c.ts)}
-              </button>{' '}
-              {c.http_method ?? ''} {c.endpoint}
-              {c.http_path ?? ''} {c.finding_kind && <span className="badge bad">{c.finding_kind}</span>}
-            </li>
-          ))}
-        </ul>
-      </section>
-      <section className="d-section" aria-label="Files">
-        <h3>
-          Files <span className="dim">{countText(p.files.length, p.totals.files)}</span>
-        </h3>
-        <ul className="plain">
-          {p.files.map((f) => (
-            <li key={f.id} className="mono">
-              {clock(f.ts)} {f.op} {f.path}
-            </li>
-          ))}
-        </ul>
-      </section>
+      <ListSection title="Children" shown={p.children.length} total={p.totals.children}>
+        {p.children.map((c) => (
+          <li key={c.id}>
+            <ProcLink p={c} /> <code className="cmd">{commandLine(c.args, c.exe)}</code>
+          </li>
+        ))}
+      </ListSection>
+      <ListSection title="Calls" shown={p.calls.length} total={p.totals.calls}>
+        {p.calls.map((c) => (
+          <li key={c.id}>
+            <button type="button" className="link mono" onClick={() => select({ kind: 'call', id: c.id })}>
+              {clock(c.ts)}
+            </button>{' '}
+            {c.http_method ?? ''} {c.endpoint}
+            {c.http_path ?? ''} {c.finding_kind && <span className="badge bad">{c.finding_kind}</span>}
+          </li>
+        ))}
+      </ListSection>
+      <ListSection title="Files" shown={p.files.length} total={p.totals.files}>
+        {p.files.map((f) => (
+          <li key={f.id} className="mono">
+            {clock(f.ts)} {f.op} {f.path}
+          </li>
+        ))}
+      </ListSection>
       <RawRecord table="processes" id={p.id} version={version} />
     </>
   );
