@@ -28,17 +28,18 @@ export interface EndpointStats {
   outsideNotBlocked: number;
 }
 
-interface CallRow {
-  id: bigint;
-  ts: bigint;
-  pid: bigint | null;
-  domain: string | null;
-  domain_origin: string | null;
-  ip: string | null;
-  port: bigint;
-  status: string;
-  http_host: string | null;
-}
+/** One call as read: a raw array (no object per row), integers as bigints (`safeIntegers`). */
+type CallRow = [
+  id: bigint,
+  ts: bigint,
+  pid: bigint | null,
+  domain: string | null,
+  domain_origin: string | null,
+  ip: string | null,
+  port: bigint,
+  status: string,
+  http_host: string | null,
+];
 
 const CHUNK = 20_000;
 const isIpLiteral = (h: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(h) || h.includes(':');
@@ -63,7 +64,8 @@ export function analyseNetwork(
       `SELECT id, ts, pid, domain, domain_origin, ip, port, status, http_host FROM network
        WHERE id > ? ORDER BY id LIMIT ${CHUNK}`,
     )
-    .safeIntegers(true);
+    .safeIntegers(true)
+    .raw(true);
   const upd = db.prepare(
     `UPDATE network SET process_id = ?, domain = ?, domain_origin = ?, endpoint = ?, verdict = ?, step_id = ?,
        running_step_id = ? WHERE id = ?`,
@@ -74,35 +76,35 @@ export function analyseNetwork(
     const rows = sel.all(after) as CallRow[];
     if (rows.length === 0) break;
     for (const r of rows) {
-      const ts = r.ts;
-      const port = Number(r.port);
-      const proc = pids.lookup(r.pid === null ? null : Number(r.pid), ts);
+      const [id, ts, pidB, recDomain, recOrigin, ip, portB, status, httpHost] = r;
+      const port = Number(portB);
+      const proc = pids.lookup(pidB === null ? null : Number(pidB), ts);
 
       // Domain: the record's own; else DNS; else the inspected HTTP Host (a name, not an IP literal).
-      let domain = r.domain_origin === 'dns' || r.domain_origin === 'http' ? null : r.domain;
-      let origin: string | null = domain !== null && domain !== '' ? (r.domain_origin ?? 'record') : null;
+      let domain = recOrigin === 'dns' || recOrigin === 'http' ? null : recDomain;
+      let origin: string | null = domain !== null && domain !== '' ? (recOrigin ?? 'record') : null;
       if (domain === '') domain = null;
-      if (domain === null && r.ip) {
-        const d = dns.domainFor(r.ip, ts);
+      if (domain === null && ip) {
+        const d = dns.domainFor(ip, ts);
         if (d) { domain = d; origin = 'dns'; }
       }
-      if (domain === null && r.http_host) {
-        const hp = parseHostPort(r.http_host, port);
+      if (domain === null && httpHost) {
+        const hp = parseHostPort(httpHost, port);
         if (hp && !isIpLiteral(hp.host)) { domain = hp.host; origin = 'http'; }
       }
 
-      const host = domain ?? r.ip;
+      const host = domain ?? ip;
       const endpoint = host ? normalizeEndpoint(host, port) : null;
-      const blocked = r.status === 'blocked';
+      const blocked = status === 'blocked';
       let outside = false;
       if (policy && endpoint) {
-        outside = !allowed(endpoint) && !(r.ip && domain && allowed(normalizeEndpoint(r.ip, port)));
+        outside = !allowed(endpoint) && !(ip && domain && allowed(normalizeEndpoint(ip, port)));
       }
       const verdict = blocked ? 'blocked' : policy === null ? 'no-policy' : outside ? 'outside-policy' : 'allowed';
 
       const running = steps.at(ts);
       const step = proc && proc.entry ? callStep(proc, ts, steps) : running;
-      upd.run(proc?.id ?? null, domain, origin, endpoint, verdict, step, running, r.id);
+      upd.run(proc?.id ?? null, domain, origin, endpoint, verdict, step, running, id);
 
       if (endpoint) {
         let s = stats.get(endpoint);
@@ -125,7 +127,7 @@ export function analyseNetwork(
         }
       }
     }
-    after = rows[rows.length - 1]!.id;
+    after = rows[rows.length - 1]![0];
   }
   return stats;
 }

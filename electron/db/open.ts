@@ -30,14 +30,53 @@ export function migrate(db: Db, upTo: number = LATEST_VERSION): void {
   }
 }
 
+/**
+ * Settings for building a private partial case file in one go (runImport): the file is renamed into place only on
+ * success and deleted on any failure, so nothing needs to survive a crash or a ROLLBACK half-way, and the load may
+ * trade durability for speed. Measured on the import benchmark (500k calls, 1M log lines): about a fifth less time.
+ * - `page_size` 16 KiB (only settable before the first table): fewer, fuller b-tree pages for rows of ~200 bytes;
+ * - no rollback journal and no syncs while loading (no WAL: every page would be written twice, WAL then checkpoint,
+ *   with an fsync per checkpoint); `finishBulkLoad` switches to a normal journal, and the caller syncs the file
+ *   once before renaming it;
+ * - a 64 MiB page cache and temporary b-trees (index sorts, FTS rebuild) in memory.
+ */
+export interface CreateCaseOptions {
+  bulkLoad?: boolean;
+}
+
+const BULK_PAGE_SIZE = 16384;
+const BULK_CACHE_KIB = 65536;
+
 /** Create a new, empty case file (the path must not exist) with the base schema; indexes come after the load. */
-export function createCase(path: string): Db {
+export function createCase(path: string, opts: CreateCaseOptions = {}): Db {
   const db = new Database(path, { nativeBinding: nativeBinding() });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  if (opts.bulkLoad) {
+    db.pragma(`page_size = ${BULK_PAGE_SIZE}`);
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+    db.pragma('temp_store = MEMORY');
+    db.pragma('locking_mode = EXCLUSIVE');
+  } else {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
   db.pragma('foreign_keys = OFF');
   migrate(db, 1);
   return db;
+}
+
+/**
+ * End a bulk load (createCase with `bulkLoad`): back to a rollback journal (one self-contained file, readable
+ * read-only), normal locking, and the file synced to disk once before the caller renames it into place.
+ */
+export function finishBulkLoad(db: Db): void {
+  db.pragma('journal_mode = DELETE');
+  db.pragma('synchronous = FULL');
+  db.pragma('locking_mode = NORMAL');
+  db.pragma('cache_size = -2000');
+  // locking_mode NORMAL takes effect at the next access; a read releases the exclusive lock.
+  db.prepare('SELECT count(*) FROM sqlite_master').get();
 }
 
 export function openCaseForWrite(path: string): Db {

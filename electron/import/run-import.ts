@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import type { ImportWarning, Policy, RunInfo } from '../../shared/model';
 import { formatNanos, NANOS_PER_SECOND, tryParseRfc3339 } from '../../shared/time';
 import { finalizeCase } from '../analysis/finalize';
-import { createCase, type Db } from '../db/open';
+import { createCase, finishBulkLoad, type Db } from '../db/open';
 import { listFolderFiles, openContainer, type ContainerOptions } from './container';
 import { notRecognisedMessage, pickImporter } from './registry';
 import { ImportCancelledError } from './errors';
@@ -84,6 +84,15 @@ function removeCaseFiles(p: string): void {
   }
 }
 
+function syncFile(p: string): void {
+  const fd = fs.openSync(p, 'r+');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 async function inputSize(p: string): Promise<number> {
   try {
     const st = fs.statSync(p);
@@ -125,12 +134,14 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
   const partial = `${casePath}.partial-${randomBytes(6).toString('hex')}`;
   let db: Db | null = null;
   try {
-    db = createCase(partial);
+    // A private partial file, deleted on any failure: loaded without journal or syncs (see createCase).
+    db = createCase(partial, { bulkLoad: true });
     const progressTotal = { bytes: 0 };
     const summary = await load(db, opts, casePath, signal, progressTotal);
-    db.pragma('journal_mode = DELETE'); // one self-contained file, readable read-only
+    finishBulkLoad(db); // one self-contained file with a normal journal, readable read-only
     db.close();
     db = null;
+    syncFile(partial); // the load never synced: the case is on disk before it is renamed into place
     if (signal.aborted) throw new ImportCancelledError();
     if (fs.existsSync(casePath)) {
       if (!opts.force) throw new ImportError(`case file already exists: ${casePath} (use --force to replace it)`);

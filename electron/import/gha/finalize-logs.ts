@@ -59,8 +59,25 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void): void {
     // every line's step_id is rewritten: rebuilding the step index afterwards beats updating it row by row
     withIndexesSuspended(db, 'log_lines', ['step_id'], () => assignStepsAndDepth(db, warn));
     fillStepTimes(db);
-    db.exec(`INSERT INTO log_fts(log_fts) VALUES('rebuild')`);
+    rebuildFts(db);
   })();
+}
+
+/** FTS5's default pending-terms hash (1 MiB), set back after the rebuild. */
+const FTS_DEFAULT_HASHSIZE = 1024 * 1024;
+const FTS_REBUILD_HASHSIZE = 64 * 1024 * 1024;
+
+/**
+ * Rebuild the full-text index. FTS5 writes a new segment each time its in-memory hash of pending terms reaches
+ * `hashsize` and keeps merging the small segments as they pile up; a 64 MiB hash for the rebuild about halves its
+ * time (1M lines: 1.3 s -> 0.7 s). The setting (stored in log_fts_config) is set back to the default afterwards;
+ * the index holds the same terms either way, in fewer, larger segments.
+ */
+function rebuildFts(db: Db): void {
+  // (an integer literal: FTS5 refuses a bound JS number, which SQLite receives as a REAL)
+  db.exec(`INSERT INTO log_fts(log_fts, rank) VALUES('hashsize', ${FTS_REBUILD_HASHSIZE})`);
+  db.exec(`INSERT INTO log_fts(log_fts) VALUES('rebuild')`);
+  db.exec(`INSERT INTO log_fts(log_fts, rank) VALUES('hashsize', ${FTS_DEFAULT_HASHSIZE})`);
 }
 
 function manifestJobNames(db: Db): Set<string> {
@@ -242,6 +259,10 @@ function firstLineOf(head: string, len: number): string {
   return len > HEAD_CHARS ? head + '\u2026' : head;
 }
 
+/** The unmarked lines that open a step (group-steps.ts, stepOpenedBy). */
+const POST_JOB = 'Post job cleanup.';
+const ORPHANS = 'Cleaning up orphan processes';
+
 type Run = { from: number; to: number; stepId: number | null; depth: number };
 
 /**
@@ -251,10 +272,16 @@ type Run = { from: number; to: number; stepId: number | null; depth: number };
  */
 function assignStepsAndDepth(db: Db, warn: (w: ImportWarning) => void): void {
   const jobs = loadSteps(db);
+  // The head of the text only where the tracker can open a step with it (see stepOpenedBy: a `##[group]` line, or
+  // an unmarked line beginning with one of the two boundary texts); other lines get '' (they open no step whatever
+  // their text, and the first line of a file opens step 1 either way). Saves a string per line on 1M lines.
+  // HEAD_CHARS + 1 characters: a head longer than HEAD_CHARS says the text goes on (firstLineOf).
   const read = db
     .prepare(
       `SELECT id, job, step_number, CAST(ts AS TEXT), marker, file_kind, source_id,
-              substr(text, 1, ${HEAD_CHARS}), length(text)
+              CASE WHEN marker = 'group' OR (marker IS NULL AND (substr(text, 1, ${POST_JOB.length}) = '${POST_JOB}'
+                     OR substr(text, 1, ${ORPHANS.length}) = '${ORPHANS}'))
+                   THEN substr(text, 1, ${HEAD_CHARS + 1}) END
        FROM log_lines ORDER BY id`,
     )
     .raw(true);
@@ -279,7 +306,8 @@ function assignStepsAndDepth(db: Db, warn: (w: ImportWarning) => void): void {
     }
     let fed: ReturnType<GroupStepTracker['feed']> | null = null;
     if (st.tracker) {
-      const firstPlain = firstLineOf(row[7] as string, row[8] as number);
+      const head = row[7] as string | null; // one character more than HEAD_CHARS tells a longer text
+      const firstPlain = head === null ? '' : firstLineOf(head.slice(0, HEAD_CHARS), head.length);
       const parsed = marker !== null ? parseMarker(firstPlain) : null;
       fed = st.tracker.feed(firstPlain, marker, parsed ? parsed.rest : null);
       if (fed.opened) st.depth = 0;
