@@ -5,23 +5,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { rng } from '../scripts/seeded-random';
 
 /** 2026-10-14T09:12:03Z in microseconds since the Unix epoch. */
 export const T0_US = Date.UTC(2026, 9, 14, 9, 12, 3) * 1000;
 export const JOB = 'build';
 export const WORKER_PID = 1000;
 
-/** mulberry32: a small seeded PRNG so every run generates the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let cachedSec = -1;
 let cachedIso = '';

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createCase, migrate } from '../electron/db/open';
 import { parseRfc3339 } from '../shared/time';
+import { rng } from './seeded-random';
 
 export interface BigCaseOptions {
   processes?: number;
@@ -36,17 +37,6 @@ const T0 = parseRfc3339('2026-10-14T09:12:03.100Z');
 const MS = 1_000_000n;
 const at = (ms: number): bigint => T0 + BigInt(Math.round(ms)) * MS;
 
-/** mulberry32: a small seeded PRNG so every run builds the same case. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Proc {
   id: number;
