@@ -416,6 +416,7 @@ class Walk {
         throw new ImportError(`${node.name}: corrupt zip archive: ${errMsg(e)}`);
       }
       const items: { e: yauzl.Entry; path: string }[] = [];
+      const seen = new Set<string>();
       for (const e of entries) {
         const rawName = zipEntryName(e);
         const checked = checkMemberPath(rawName);
@@ -433,6 +434,8 @@ class Walk {
           this.warn(`${node.name}!/${p}`, 'encrypted archive member: skipped');
           continue;
         }
+        if (seen.has(p)) this.warn(`${node.name}!/${p}`, 'duplicate member name in archive (another member has the same path): both are read');
+        seen.add(p);
         items.push({ e, path: p });
       }
       let declared = 0;
@@ -514,6 +517,7 @@ class Walk {
     data.pipe(extract as unknown as NodeJS.WritableStream);
     let members = 0;
     let root: string | null | undefined;
+    const seen = new Set<string>();
     try {
       for await (const entry of extract) {
         this.checkAbort();
@@ -549,6 +553,8 @@ class Walk {
         if (root === undefined) root = p.includes('/') && p.split('/')[0]!.toLowerCase() !== 'logs' ? p.split('/')[0]! : null;
         const rel = root && p.startsWith(root + '/') ? p.slice(root.length + 1) : p;
         const meta: MemberMeta = { name: `${file}!/${p}`, relPath: rel, member: p, parentKey: node.key, bytes: h.size ?? -1, countsDisk: false };
+        if (seen.has(p)) this.warn(meta.name, 'duplicate member name in archive (another member has the same path): both are read');
+        seen.add(p);
         members++;
         yield* this.member(entry as unknown as Readable, meta, 1, 'file');
       }

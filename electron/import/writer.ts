@@ -152,6 +152,16 @@ export class CaseWriter {
         hooks.warning?.(w, true);
       } else hooks.warning?.(w, false);
     };
+    // A value SQLite cannot bind (a time beyond the 64-bit nanosecond range, years before 1677 or after 2262; a
+    // non-scalar) is that record's problem: a warning for its line, and the rest of the file still loads.
+    const guard = <R extends { line: number | null }>(write: (r: R) => void) => (r: R) => {
+      try {
+        write(r);
+      } catch (e) {
+        if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
+        warn(r.line, `record skipped: a value cannot be stored (${e.message}; a time before 1677 or after 2262?)`);
+      }
+    };
     const sink: FileSink = {
       counts,
       get warnings() {
@@ -163,17 +173,17 @@ export class CaseWriter {
       policy(p: Policy) {
         hooks.policy?.(p);
       },
-      step(r: StepRecord) {
+      step: guard((r: StepRecord) => {
         row();
         st.step!.run(r.job, r.number, r.name, r.uses, shift(r.started_at, off), shift(r.completed_at, off), r.conclusion, r.origin, sourceId, r.line, r.raw);
         counts.steps++;
-      },
-      logLine(r: LogLineRecord) {
+      }),
+      logLine: guard((r: LogLineRecord) => {
         row();
         st.log!.run(r.job, r.step_number, r.seq, shift(r.ts, off), r.text, r.plain, r.marker, r.file_kind, sourceId, r.line, r.line_end);
         counts.log_lines++;
-      },
-      processEvent(r: ProcessEventRecord) {
+      }),
+      processEvent: guard((r: ProcessEventRecord) => {
         row();
         st.proc!.run(
           r.ts + off,
@@ -193,8 +203,8 @@ export class CaseWriter {
           r.raw,
         );
         counts.process_events++;
-      },
-      network(r: NetworkRecord) {
+      }),
+      network: guard((r: NetworkRecord) => {
         row();
         st.net!.run(
           r.ts + off,
@@ -221,8 +231,8 @@ export class CaseWriter {
           r.raw,
         );
         counts.network++;
-      },
-      dns(r: DnsRecord) {
+      }),
+      dns: guard((r: DnsRecord) => {
         row();
         const ts = r.ts + off;
         const id = st.dns!.run(ts, r.domain, r.type, JSON.stringify(r.answers), r.pid, sourceId, r.line, r.raw).lastInsertRowid;
@@ -231,17 +241,17 @@ export class CaseWriter {
           st.dnsAnswer!.run(id, ip, ts, r.domain);
         }
         counts.dns++;
-      },
-      fileEvent(r: FileEventRecord) {
+      }),
+      fileEvent: guard((r: FileEventRecord) => {
         row();
         st.file!.run(r.ts + off, r.pid, r.exe, r.path, r.op, r.sha256, sourceId, r.line, r.raw);
         counts.file_events++;
-      },
-      detection(r: DetectionRecord) {
+      }),
+      detection: guard((r: DetectionRecord) => {
         row();
         st.det!.run(r.det_id, r.kind, r.severity, r.title, shift(r.ts, off), r.endpoint, r.pid, sourceId, r.line, r.raw);
         counts.detections++;
-      },
+      }),
       warn,
       finish() {
         if (warnings > MAX_WARNINGS_PER_SOURCE) {

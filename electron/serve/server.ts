@@ -48,8 +48,11 @@ export interface ServeHandle {
 }
 
 function sameToken(a: string | undefined, token: string): boolean {
-  if (!a || a.length !== token.length) return false;
-  return timingSafeEqual(Buffer.from(a), Buffer.from(token));
+  if (!a) return false;
+  // Compare bytes: a value of the right length in multi-byte characters must be a mismatch, not a RangeError.
+  const given = Buffer.from(a);
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
 }
 
 function cookie(req: http.IncomingMessage, name: string): string | undefined {
@@ -153,7 +156,12 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
         return send(res, 403, 'forbidden: cross-origin request');
       }
-      const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+      let method: string;
+      try {
+        method = decodeURIComponent(url.pathname.slice('/api/'.length));
+      } catch {
+        return sendJson(res, 400, { ok: false, error: 'malformed percent-encoding in the method name' });
+      }
       if (method === 'upload') {
         const name = url.searchParams.get('name');
         if (!name) throw new UploadError(400, 'upload needs ?name=<file name>');

@@ -113,7 +113,8 @@ export class Fields {
     const v = this.o[key];
     if (v === undefined || v === null) return required ? this.fail(`missing required field "${key}"`) : undefined;
     if (typeof v !== 'number' || !Number.isInteger(v)) return this.fail(`field "${key}" must be an integer, got ${typeName(v)}`);
-    if (v < min || v > max) return this.fail(`field "${key}" out of range: ${v}`);
+    // Beyond ±2^53 a JSON number has already been rounded (or is 1e300): not a value we can store exactly.
+    if (v < min || v > max || !Number.isSafeInteger(v)) return this.fail(`field "${key}" out of range: ${v}`);
     return v;
   }
 

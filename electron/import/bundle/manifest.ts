@@ -3,7 +3,7 @@
  * it is read whole (capped at 16 MiB). Each step keeps its own line and raw text.
  */
 import type { RunInfo, StepRecord } from '../../../shared/model';
-import type { Importer } from '../types';
+import type { Importer, RecordSink } from '../types';
 import { baseName, Fields, headText, isPlainObject, readSmallText, SNIFF_CONTENT, SNIFF_NAME_BONUS, SNIFF_NAME_ONLY, typeName } from './common';
 import { arrayElementSpans, jsonErrorOffset, linesOf, topLevelValueStart } from './json-positions';
 
@@ -14,6 +14,28 @@ export function jsonErrorLine(text: string, err: Error): number | null {
   const m = /position (\d+)/.exec(err.message);
   const at = m ? Number(m[1]) : jsonErrorOffset(text);
   return at < 0 ? null : linesOf(text, [at])[0]!;
+}
+
+/** Extra fields are kept as given, but stored as JSON: a value nested too deeply for JSON.stringify is not storable. */
+function storable(v: unknown): boolean {
+  try {
+    JSON.stringify(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The object's string, number and boolean fields only. */
+function flat(o: Record<string, unknown>): RunInfo {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))) as RunInfo;
+}
+
+function storableProducer(p: unknown, sink: RecordSink, line: number | null): RunInfo['producer'] | undefined {
+  if (!isPlainObject(p)) return undefined;
+  if (storable(p)) return p as RunInfo['producer'];
+  sink.warn(line, 'producer: a value is nested too deeply to store; only its plain fields are kept');
+  return flat(p) as RunInfo['producer'];
 }
 
 export const bundleManifestImporter: Importer = {
@@ -62,12 +84,15 @@ export const bundleManifestImporter: Importer = {
         f.time('completed_at', false);
         if (f.problem) sink.warn(lineOfKey('run'), `run: ${f.problem}; that time is ignored`);
         if (typeof run.job === 'string' && run.job) job = run.job;
-        const info: RunInfo = { ...run };
-        if (isPlainObject(doc.producer)) info.producer = doc.producer as RunInfo['producer'];
+        const info: RunInfo = storable(run) ? { ...run } : flat(run);
+        if (!storable(run)) sink.warn(lineOfKey('run'), 'run: a value is nested too deeply to store; only its plain fields are kept');
+        const producer = storableProducer(doc.producer, sink, lineOfKey('producer'));
+        if (producer) info.producer = producer;
         sink.run(info);
       }
-    } else if (isPlainObject(doc.producer)) {
-      sink.run({ producer: doc.producer as RunInfo['producer'] });
+    } else {
+      const producer = storableProducer(doc.producer, sink, lineOfKey('producer'));
+      if (producer) sink.run({ producer });
     }
 
     // policy
