@@ -37,12 +37,19 @@ export class UploadError extends Error {
 }
 
 /** A client-given file name as a safe relative path: no absolute parts, no `..`, no control characters. */
+/** File systems cap a name at 255 bytes: keep each part within 200 bytes of UTF-8, cut on a character boundary. */
+function truncateUtf8(part: string): string {
+  const b = Buffer.from(part, 'utf8');
+  if (b.length <= 200) return part;
+  return b.subarray(0, 200).toString('utf8').replace(/\uFFFD+$/, '');
+}
+
 export function safeRelativeName(name: string): string {
   const parts = name
     .split(/[\\/]+/)
     .map((p) => p.replace(/[\x00-\x1f\x7f]/g, '').trim())
     .filter((p) => p !== '' && p !== '.' && p !== '..')
-    .map((p) => (p.length > 200 ? p.slice(0, 200) : p));
+    .map(truncateUtf8);
   if (parts.length === 0 || parts.length > 32)
     throw new UploadError(400, `bad upload file name: ${JSON.stringify(name.slice(0, 100))}`);
   return parts.join('/');
@@ -71,9 +78,13 @@ export class UploadStore {
     this.owned.add(dir);
     const file = path.join(dir, path.basename(rel));
     const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600 });
+    // an open or write failure (disk full, a name the file system refuses) must reject, not crash the server
+    let writeError: Error | null = null;
+    out.on('error', (e) => (writeError = e));
     let bytes = 0;
     try {
       for await (const chunk of body as AsyncIterable<Buffer>) {
+        if (writeError) throw writeError;
         bytes += chunk.length;
         if (!tooLarge && bytes > max) tooLarge = true;
         if (tooLarge) {
