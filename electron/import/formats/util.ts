@@ -38,9 +38,12 @@ export function asNum(v: unknown): number | null {
   return null;
 }
 
+/** An integer a pid, port or uid can be: exact (within ±2^53), else null — never 1e300 stored as a REAL. */
 export function asInt(v: unknown): number | null {
   const n = asNum(v);
-  return n === null ? null : Math.trunc(n);
+  if (n === null) return null;
+  const t = Math.trunc(n);
+  return Number.isSafeInteger(t) ? t : null;
 }
 
 export function asStr(v: unknown): string | null {
