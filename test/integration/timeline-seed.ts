@@ -76,8 +76,8 @@ export function seedCase(): SeededCase {
   // ts, process_id, domain, finding, step, running step
   const calls: [number, number | null, string, number | null, number | null, number | null][] = [
     [2.5, 1, 'github.com', null, null, 2],
-    [5.0, 3, 'registry.npmjs.example', null, 3, 3],
-    [5.2, 3, 'registry.npmjs.example', null, 3, 3],
+    [5.0, 3, 'registry.packages.example', null, 3, 3],
+    [5.2, 3, 'registry.packages.example', null, 3, 3],
     [6.7, 6, 'telemetry.exfil.example', 1, 3, 3],
     [13.5, 10, 'api.github.com', null, 4, 4],
     [14.0, 7, 'beacon.exfil.example', 2, 3, 4],
