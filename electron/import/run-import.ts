@@ -21,6 +21,7 @@ import { notRecognisedMessage, pickImporter } from './registry';
 import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
+import type { CaseInfo } from '../../shared/api';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -31,15 +32,8 @@ export interface ImportProgress {
   bytesTotal: number;
 }
 
-export interface ImportCounts {
-  network: number;
-  dns: number;
-  processes: number;
-  process_events: number;
-  log_lines: number;
-  steps: number;
-  files: number;
-}
+/** What `runlens import` counts: the case's counts (shared/api.ts) less the findings derived from them. */
+export type ImportCounts = Omit<CaseInfo['counts'], 'findings'>;
 
 export interface ImportSummary {
   case: string;
