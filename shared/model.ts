@@ -71,8 +71,9 @@ export interface LogLineRecord extends Provenance {
   marker: LogMarker | null;
   /** Last physical line of the record (continuation lines), 1-based. */
   line_end: number | null;
-  /** 'step' for `<job>/<n>_<step>.txt`, 'job' for `<n>_<job>.txt`, 'single' for a lone log file. */
-  file_kind: 'step' | 'job' | 'single';
+  /** 'step' for `<job>/<n>_<step>.txt`, 'job' for `<n>_<job>.txt`, 'system' for `<job>/system.txt`, 'prep' for the
+   * negative-index preparation log `-<n>_<job>.txt`, 'single' for a lone log file. */
+  file_kind: 'step' | 'job' | 'single' | 'system' | 'prep';
 }
 
 export interface ProcessEventRecord extends Provenance {

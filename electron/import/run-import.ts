@@ -15,12 +15,15 @@ import * as path from 'node:path';
 import type { ImportWarning, Policy, RunInfo } from '../../shared/model';
 import { formatNanos, NANOS_PER_SECOND, tryParseRfc3339 } from '../../shared/time';
 import { finalizeCase } from '../analysis/finalize';
-import { createCase, finishBulkLoad, type Db } from '../db/open';
+import { createCase, finishBulkLoad, migrate, type Db } from '../db/open';
 import { listFolderFiles, openContainer, type ContainerOptions } from './container';
 import { notRecognisedMessage, pickImporter } from './registry';
 import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
+import { countLines, LineAccount } from './accounting';
+import { fileAccounting } from '../queries/case-info';
+import { finished } from 'node:stream/promises';
 import type { CaseInfo } from '../../shared/api';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
@@ -40,6 +43,8 @@ export interface ImportSummary {
   inputs: { path: string; sha256: string; bytes: number }[];
   counts: ImportCounts;
   warnings: ImportWarning[];
+  /** Every file an importer read: bytes and lines read, records stored, lines stored and skipped (with reasons). */
+  files?: ReturnType<typeof fileAccounting>;
 }
 
 export interface RunImportOptions {
@@ -167,6 +172,8 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
   let run: RunInfo | null = null;
   let policy: Policy | null = null;
   let recognised = 0;
+  let records = 0;
+  const emptyFiles: string[] = [];
   let manifestSeen = false;
   const inputs: ImportSummary['inputs'] = [];
 
@@ -234,6 +241,8 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
       const offSec = offsetSeconds(opts.offsets, [input, path.resolve(input), entry.file.name, entry.file.relPath, format]);
       const offNs = secondsToNs(offSec);
       if (sourceId !== null) writer.setSourceFormat(sourceId, format, offNs);
+      const account = new LineAccount();
+      const stream = countLines(entry.stream, account);
       const sink = writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
         run: (info) => {
           // The manifest's run wins; other sources only fill in what it does not say.
@@ -249,14 +258,21 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
         warning: (w, stored) => {
           if (stored) warnings.push(w);
         },
-      });
+      }, account);
       try {
-        await pick.importer.read(entry.file, entry.stream, sink, ctx);
+        await pick.importer.read(entry.file, stream, sink, ctx);
       } catch (e) {
         if (signal.aborted) break;
         sink.warn(null, `${format}: cannot read the rest of the file: ${errMsg(e)}`);
       } finally {
-        sink.finish();
+        // The rest of a file its importer did not read is still counted (and reported skipped, never lost silently).
+        if (!signal.aborted) {
+          stream.resume();
+          await finished(stream).catch(() => undefined);
+        }
+        const acc = sink.finish();
+        if (acc) records += acc.records;
+        if (acc && acc.lines > 0 && acc.records === 0) emptyFiles.push(`${entry.file.name}: ${firstReason(acc.skipped, warnings, entry.file.name)}`);
       }
       recognised++;
       if (format === 'bundle-manifest') manifestSeen = true;
@@ -280,8 +296,13 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
         (why.length ? `\n  ${why.join('\n  ')}` : ''),
     );
   }
+  if (records === 0 && run === null && policy === null) {
+    // Files were recognised but none gave a record: an empty case would look like a clean run. Say why, in one line.
+    throw new ImportError(`nothing imported from ${opts.inputs.join(', ')}: ${emptyFiles[0] ?? 'no file gave a record'}`);
+  }
   if (!manifestSeen) {
-    addWarning(null, { file: null, line: null, message: 'no manifest.json: run info, steps and policy come only from the other files' });
+    // Normal for logs or telemetry given on their own: information, said once, not a problem with the input.
+    addWarning(null, { file: null, line: null, message: 'info: no manifest.json (normal for logs or telemetry alone): run info, steps and policy come only from the other files' });
   }
 
   writer.setMeta('run', run);
@@ -299,6 +320,8 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
   // Analysis. Its warnings are stored after it (it runs its own transactions).
   progress('finalizing', bytesTotal, undefined, true);
   const late: ImportWarning[] = [];
+  migrate(db); // the accounting columns (migration 3) before the log finalizer moves duplicates to skipped
+  writer.storeAccounting();
   finalizeCase(db, {
     contextSeconds: opts.contextSeconds,
     warn: (w) => late.push(w),
@@ -322,5 +345,13 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
     steps: count('steps'),
     files: count('file_events'),
   };
-  return { case: casePath, inputs, counts, warnings };
+  return { case: casePath, inputs, counts, warnings, files: fileAccounting(db) };
+}
+
+/** Why a file gave nothing: its first warning, else its main skip reason. */
+function firstReason(skipped: Record<string, number>, warnings: ImportWarning[], file: string): string {
+  const w = warnings.find((x) => x.file === file);
+  if (w) return `${w.line ? `line ${w.line}: ` : ''}${w.message}`;
+  const top = Object.entries(skipped).sort((a, b) => b[1] - a[1])[0];
+  return top ? `${top[1]} line(s) skipped: ${top[0]}` : 'empty';
 }

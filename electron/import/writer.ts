@@ -20,6 +20,7 @@ import type {
 import type { Nanos } from '../../shared/time';
 import type { Db } from '../db/open';
 import type { RecordSink } from './types';
+import type { FileAccounting, LineAccount } from './accounting';
 
 export const DEFAULT_BATCH_SIZE = 5000;
 /** Warnings stored per source file; beyond it they are only counted (one summary warning at the end). */
@@ -52,7 +53,8 @@ export interface SinkHooks {
 export interface FileSink extends RecordSink {
   readonly counts: RecordCounts;
   readonly warnings: number;
-  finish(): void;
+  /** Ends the file: stores the summary warning and, with an account, the file's accounting in `sources`. */
+  finish(): FileAccounting | null;
 }
 
 const j = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
@@ -61,6 +63,8 @@ const shift = (t: Nanos | null | undefined, off: bigint): Nanos | null => (t ===
 export class CaseWriter {
   private pending = 0;
   private readonly st: Record<string, Statement>;
+  /** Files' accounting, stored by `storeAccounting` once the case schema has its columns (migration 3). */
+  private readonly accounted: [number, FileAccounting][] = [];
 
   constructor(
     readonly db: Db,
@@ -137,14 +141,27 @@ export class CaseWriter {
   }
 
   /** The sink for one source file. `offsetNs` is added to every time it writes. */
-  sinkFor(sourceId: number, displayName: string, offsetNs: bigint, hooks: SinkHooks = {}): FileSink {
+  /** Write the files' accounting into `sources` (call after the case is migrated to its latest schema). */
+  storeAccounting(): void {
+    const upd = this.db.prepare(
+      'UPDATE sources SET bytes_read = ?, lines = ?, records = ?, lines_stored = ?, lines_skipped = ?, skipped = ? WHERE id = ?',
+    );
+    this.db.transaction(() => {
+      for (const [id, a] of this.accounted) upd.run(a.bytes, a.lines, a.records, a.lines_stored, a.lines_skipped, JSON.stringify(a.skipped), id);
+    })();
+    this.accounted.length = 0;
+  }
+
+  sinkFor(sourceId: number, displayName: string, offsetNs: bigint, hooks: SinkHooks = {}, account: LineAccount | null = null): FileSink {
     const st = this.st;
+    const accounted = this.accounted;
     const storeWarning = (w: ImportWarning) => this.warning(sourceId, w);
     const counts = emptyCounts();
     let warnings = 0;
     const off = offsetNs;
     const row = () => this.row();
     const warn = (line: number | null, message: string) => {
+      account?.warn(line, message);
       warnings++;
       const w: ImportWarning = { file: displayName, line, message };
       if (warnings <= MAX_WARNINGS_PER_SOURCE) {
@@ -157,6 +174,7 @@ export class CaseWriter {
     const guard = <R extends { line: number | null }>(write: (r: R) => void) => (r: R) => {
       try {
         write(r);
+        account?.cover(r.line, (r as { line_end?: number | null }).line_end);
       } catch (e) {
         if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
         warn(r.line, `record skipped: a value cannot be stored (${e.message}; a time before 1677 or after 2262?)`);
@@ -254,6 +272,8 @@ export class CaseWriter {
       }),
       warn,
       finish() {
+        const acc: FileAccounting | null = account && account.counted ? account.result() : null;
+        if (acc) accounted.push([sourceId, acc]);
         if (warnings > MAX_WARNINGS_PER_SOURCE) {
           const w: ImportWarning = {
             file: displayName,
@@ -263,6 +283,7 @@ export class CaseWriter {
           storeWarning(w);
           hooks.warning?.(w, true);
         }
+        return acc;
       },
     };
     return sink;

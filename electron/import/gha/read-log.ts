@@ -39,6 +39,40 @@ interface OpenStep extends StepStart {
   raw: string;
   first: Nanos | null;
   last: Nanos | null;
+  failed: boolean;
+}
+
+/** `##[error]Process completed with exit code N.`: the runner's verdict on the step that just ran. */
+const EXIT_CODE = /^Process completed with exit code (-?\d+)\.?$/;
+/** `Job defined at: owner/repo/.github/workflows/ci.yml@refs/heads/main` (system.txt, or the head of older job logs). */
+const JOB_DEFINED_AT = /^Job defined at: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)\/(\.github\/workflows\/[^@\s]+)@(\S+)$/;
+
+/** What the log says about the run: the repository, workflow and job (docs/formats.md, "log-derived facts"). */
+export function runInfoFromLine(plain: string): Record<string, string> | null {
+  if (plain.startsWith('Complete job name: ')) {
+    const job = plain.slice('Complete job name: '.length).trim();
+    return job ? { job } : null;
+  }
+  const m = JOB_DEFINED_AT.exec(plain);
+  if (m) return { repository: m[1]!, workflow_path: m[2]!, ref: m[3]! };
+  return null;
+}
+
+/** True for the runner's failure line of a step (`##[error]Process completed with exit code 1.`). */
+export function isStepFailure(marker: LogMarker | null, rest: string | null): boolean {
+  return marker === 'error' && rest !== null && EXIT_CODE.test(rest.trim());
+}
+
+/**
+ * A step file's name as the log writes it: GitHub's file names drop or replace the `/` of an action reference
+ * (`2_Run actionscheckout@v3.txt`, `2_Run actions_checkout@v4.txt`); the step's own `##[group]Run actions/checkout@v3`
+ * line says it right. The log's title is taken only when it is the file's name with its `/` restored.
+ */
+export function stepNameFromLog(fileName: string, groupTitle: string | null): string {
+  if (!groupTitle) return fileName;
+  const flat = (s: string, r: string) => s.replace(/\//g, r);
+  if (flat(groupTitle, '') === fileName || flat(groupTitle, '_') === fileName) return groupTitle;
+  return fileName;
 }
 
 export interface ReadGhaOptions {
@@ -55,7 +89,9 @@ export async function readGhaLog(
   const place = placeLogFile(file.relPath);
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const parser = new StampParser();
-  const tracker = place.kind === 'step' ? null : new GroupStepTracker();
+  const tracker = place.kind === 'job' || place.kind === 'single' ? new GroupStepTracker() : null;
+  let fileGroupTitle: string | null = null;
+  let fileFailed = false;
 
   let pending: Pending | null = null;
   let seq = 0;
@@ -79,7 +115,7 @@ export async function readGhaLog(
       uses: open.uses,
       started_at: open.first,
       completed_at: open.last,
-      conclusion: null,
+      conclusion: open.failed ? 'failure' : null,
       origin: 'groups',
       line: open.line,
       raw: open.raw,
@@ -107,12 +143,20 @@ export async function readGhaLog(
       raw: text,
       file_kind: place.kind,
     };
+    const info = place.kind === 'step' ? null : runInfoFromLine(firstPlain);
+    if (info) sink.run(info);
+    const failure = isStepFailure(marker, parsed ? parsed.rest : null);
+    if (place.kind === 'step') {
+      if (fileGroupTitle === null && marker === 'group' && parsed && /^(Post )?Run /.test(parsed.rest)) fileGroupTitle = parsed.rest.trim();
+      if (failure) fileFailed = true;
+    }
     if (tracker) {
       const r = tracker.feed(firstPlain, marker, parsed ? parsed.rest : null);
       if (r.opened) {
         closeStep();
-        open = { ...r.step, line: p.line, raw: text, first: null, last: null };
+        open = { ...r.step, line: p.line, raw: text, first: null, last: null, failed: false };
       }
+      if (failure && open) open.failed = true;
       if (p.ts !== null && open) {
         if (open.first === null || p.ts < open.first) open.first = p.ts;
         if (open.last === null || p.ts > open.last) open.last = p.ts;
@@ -212,14 +256,15 @@ export async function readGhaLog(
   if (physical === 0) sink.warn(null, 'empty log file');
 
   if (place.kind === 'step' && place.stepNumber !== null) {
+    const name = stepNameFromLog(place.stepName ?? `Step ${place.stepNumber}`, fileGroupTitle);
     sink.step({
       job: place.job,
       number: place.stepNumber,
-      name: place.stepName ?? `Step ${place.stepNumber}`,
-      uses: stepFileUses(place.stepName),
+      name,
+      uses: stepFileUses(fileGroupTitle) ?? stepFileUses(name),
       started_at: firstTs,
       completed_at: lastTs,
-      conclusion: null,
+      conclusion: fileFailed ? 'failure' : null,
       origin: 'files',
       line: null,
       raw: file.relPath,
