@@ -7,6 +7,8 @@ import type { Nanos } from './time';
 
 export interface Provenance {
   line: number | null;
+  /** Last physical line of a record that spans several (a multi-line CSV row, a continued log line). */
+  line_end?: number | null;
   raw: string;
 }
 

@@ -7,6 +7,7 @@
  * lines = lines_stored + lines_skipped holds for every file by construction, and the reasons say where the loss is.
  * Memory: three bitsets of one bit per physical line.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Transform, type Readable } from 'node:stream';
 
 class BitSet {
@@ -43,13 +44,39 @@ export interface FileAccounting {
   skipped: Record<string, number>;
 }
 
+/** The account of the file an importer is reading (set around `Importer.read` by run-import). */
+const current = new AsyncLocalStorage<LineAccount>();
+
+export function withAccount<T>(account: LineAccount, fn: () => Promise<T>): Promise<T> {
+  return current.run(account, fn);
+}
+
+/**
+ * A multi-line unit of the file (a pretty-printed JSON document): a record whose `line` is `start` covers the
+ * whole unit; a warning about `start` makes the whole unit skipped for that reason. Called by shared readers.
+ */
+export function noteSpan(start: number, end: number): void {
+  current.getStore()?.span(start, end);
+}
+
+/** Lines an importer read on purpose without a record (a CSV header, a comment): skipped with this reason. */
+export function noteLines(from: number, to: number, reason: string): void {
+  const a = current.getStore();
+  if (!a) return;
+  for (let i = from; i <= Math.min(to, from + 10_000); i++) a.warn(i, reason);
+}
+
 export class LineAccount {
   bytes = 0;
   lines = 0;
   records = 0;
   private blank = new BitSet();
+  private punct = new BitSet();
   private covered = new BitSet();
   private warned = new Map<number, string>();
+  private spans = new Map<number, number>();
+  /** The file gave run or policy information (a manifest, an agent config): its other lines went into the case too. */
+  meta = false;
   /** Whether the bytes were counted at all (an importer that never read its stream leaves this false). */
   counted = false;
 
@@ -57,7 +84,8 @@ export class LineAccount {
   cover(from: number | null | undefined, to?: number | null): void {
     this.records++;
     if (from === null || from === undefined || !Number.isFinite(from) || from < 1) return;
-    const end = to !== null && to !== undefined && Number.isFinite(to) && to >= from ? Math.min(to, from + 10_000_000) : from;
+    const end =
+      to !== null && to !== undefined && Number.isFinite(to) && to >= from ? Math.min(to, from + 10_000_000) : (this.spans.get(from) ?? from);
     for (let i = from; i <= end; i++) this.covered.set(i);
   }
 
@@ -71,20 +99,42 @@ export class LineAccount {
     if (!this.warned.has(line)) this.warned.set(line, reasonOf(message));
   }
 
+  span(start: number, end: number): void {
+    if (Number.isFinite(start) && Number.isFinite(end) && end > start && start >= 1) this.spans.set(start, end);
+  }
+
   markBlank(line: number): void {
     this.blank.set(line);
+  }
+
+  /** A line holding only JSON punctuation (`[`, `],`, `}`): structure around records, not a record of its own. */
+  markPunctuation(line: number): void {
+    this.punct.set(line);
   }
 
   result(): FileAccounting {
     let stored = 0;
     const skipped: Record<string, number> = {};
     let reasons = 0;
+    let spanEnd = 0;
+    let spanReason = '';
     for (let i = 1; i <= this.lines; i++) {
       if (this.covered.has(i)) {
         stored++;
         continue;
       }
-      let reason = this.warned.get(i) ?? (this.blank.has(i) ? 'blank line' : 'no record');
+      const w = this.warned.get(i);
+      const se = this.spans.get(i);
+      if (w !== undefined && se !== undefined) {
+        spanEnd = se;
+        spanReason = w;
+      }
+      if (w === undefined && this.meta && !this.blank.has(i) && i > spanEnd) {
+        stored++;
+        continue;
+      }
+      let reason =
+        w ?? (i <= spanEnd ? spanReason : this.blank.has(i) ? 'blank line' : this.punct.has(i) ? 'JSON punctuation' : 'no record');
       if (!(reason in skipped)) {
         if (reasons >= MAX_REASONS) reason = 'other reasons';
         else reasons++;
@@ -102,6 +152,7 @@ export class LineAccount {
 export function countLines(src: Readable, account: LineAccount): Readable {
   let lineNo = 1;
   let blankSoFar = true;
+  let punctOnly = true;
   let sawAny = false;
   let pendingBom = 0; // bytes of a UTF-8 BOM seen at a line start
   account.counted = true;
@@ -112,9 +163,11 @@ export function countLines(src: Readable, account: LineAccount): Readable {
         const c = chunk[i]!;
         if (c === 0x0a) {
           if (blankSoFar) account.markBlank(lineNo);
+          else if (punctOnly) account.markPunctuation(lineNo);
           account.lines = lineNo;
           lineNo++;
           blankSoFar = true;
+          punctOnly = true;
           sawAny = false;
           pendingBom = 0;
           continue;
@@ -127,12 +180,14 @@ export function countLines(src: Readable, account: LineAccount): Readable {
           continue;
         }
         blankSoFar = false;
+        if (c !== 0x5b && c !== 0x5d && c !== 0x7b && c !== 0x7d && c !== 0x2c) punctOnly = false;
       }
       cb(null, chunk);
     },
     flush(cb) {
       if (sawAny) {
         if (blankSoFar) account.markBlank(lineNo);
+        else if (punctOnly) account.markPunctuation(lineNo);
         account.lines = lineNo;
       }
       cb();

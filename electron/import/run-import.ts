@@ -21,7 +21,7 @@ import { notRecognisedMessage, pickImporter } from './registry';
 import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
-import { countLines, LineAccount } from './accounting';
+import { countLines, LineAccount, withAccount } from './accounting';
 import { fileAccounting } from '../queries/case-info';
 import { finished } from 'node:stream/promises';
 import type { CaseInfo } from '../../shared/api';
@@ -260,7 +260,7 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
         },
       }, account);
       try {
-        await pick.importer.read(entry.file, stream, sink, ctx);
+        await withAccount(account, () => pick.importer.read(entry.file, stream, sink, ctx));
       } catch (e) {
         if (signal.aborted) break;
         sink.warn(null, `${format}: cannot read the rest of the file: ${errMsg(e)}`);

@@ -186,9 +186,11 @@ export class CaseWriter {
         return warnings;
       },
       run(info: RunInfo) {
+        if (account) account.meta = true;
         hooks.run?.(info);
       },
       policy(p: Policy) {
+        if (account) account.meta = true;
         hooks.policy?.(p);
       },
       step: guard((r: StepRecord) => {

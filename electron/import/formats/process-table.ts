@@ -13,6 +13,8 @@ import type { Importer, InputFile, RecordSink } from '../types';
 import type { Nanos } from '../../../shared/time';
 import { readLines } from '../lines';
 import { anyTime, asInt, asStr, exactIntField, headLines, isObj, splitCommandLine, Warner } from './util';
+import { csvFields } from '../bundle/csv';
+import { noteLines } from '../accounting';
 
 type Col = 'pid' | 'ppid' | 'start' | 'end' | 'exe' | 'args' | 'cwd' | 'uid' | 'exit_code' | 'etime' | 'other';
 
@@ -34,29 +36,8 @@ function colOf(h: string): Col {
   return ALIASES[h.trim().toLowerCase().replace(/[\s-]+/g, '_')] ?? 'other';
 }
 
-/** RFC 4180 CSV fields of one line (quotes, doubled quotes). */
-export function csvFields(line: string, sep = ','): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (q) {
-      if (c === '"') {
-        if (line[i + 1] === '"') {
-          cur += '"';
-          i++;
-        } else q = false;
-      } else cur += c;
-    } else if (c === '"' && cur === '') q = true;
-    else if (c === sep) {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
+/** CSV fields of one line: the one CSV parser (csv-parse, bundle/csv.ts). */
+export { csvFields };
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 /** `ps` lstart (`Wed Jun 17 08:40:01 2026`) or `2026-06-17 08:40:01` without a zone, read as UTC. */
@@ -195,12 +176,14 @@ export const processTableImporter: Importer = {
           sep = text.includes(',') ? ',' : '\t';
           cols = csvFields(text, sep).map(colOf);
           if (!cols.includes('pid')) throw new Error('process table header has no PID column');
+          noteLines(l.no, l.no, 'header');
           continue;
         } else {
           const h = psHeader(text);
           if (!h) throw new Error('not a process table: the first line is neither a CSV header, a ps header nor JSON');
           mode = 'ps';
           psCols = h;
+          noteLines(l.no, l.no, 'header');
           continue;
         }
       }
