@@ -223,10 +223,10 @@ function relayoutAsSteps(db: Db, list: GhaSource[], bases: string[], job: string
   const updLines = db.prepare(`UPDATE log_lines SET job = ?, file_kind = ?, step_number = ? WHERE source_id = ?`);
   const span = db.prepare(`SELECT min(ts) AS a, max(ts) AS b FROM log_lines WHERE source_id = ?`).safeIntegers(true);
   const title = db.prepare(
-    `SELECT text FROM log_lines WHERE source_id = ? AND marker = 'group' AND (text LIKE 'Run %' OR text LIKE 'Post Run %') ORDER BY seq LIMIT 1`,
+    `SELECT text FROM log_lines WHERE source_id = ? AND marker = 'group' AND (text LIKE '##[group]Run %' OR text LIKE '##[group]Post Run %') ORDER BY seq LIMIT 1`,
   );
   const failed = db.prepare(
-    `SELECT 1 FROM log_lines WHERE source_id = ? AND marker = 'error' AND text LIKE 'Process completed with exit code %' LIMIT 1`,
+    `SELECT 1 FROM log_lines WHERE source_id = ? AND marker = 'error' AND text LIKE '##[error]Process completed with exit code %' LIMIT 1`,
   );
   const ins = db.prepare(
     `INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw)
@@ -243,7 +243,7 @@ function relayoutAsSteps(db: Db, list: GhaSource[], bases: string[], job: string
     updLines.run(job, 'step', n, s.id);
     const t = span.get(s.id) as { a: bigint | null; b: bigint | null };
     const tl = title.get(s.id) as { text: string } | undefined;
-    const groupTitle = tl ? tl.text.split('\n')[0]!.trim() : null;
+    const groupTitle = tl ? (parseMarker(tl.text.split('\n')[0]!)?.rest.trim() ?? null) : null;
     const name = stepNameFromLog(m[2]!, groupTitle);
     const uses = groupTitle?.startsWith('Run ') ? usesOf(groupTitle.slice(4)) : name.startsWith('Run ') ? usesOf(name.slice(4)) : null;
     ins.run(job, n, name, uses, t.a, t.b, failed.get(s.id) ? 'failure' : null, s.id, s.member);
