@@ -6,6 +6,7 @@ import { caseInfo } from '../queries/index';
 import { parseArgs } from './args';
 import { defaultCaseFor, isCaseFile, mustExist, openCase, runImportCli } from './case-arg';
 import type { ImportSummary } from '../import/run-import';
+import { fileAccounting } from '../queries/case-info';
 import { escapeText } from './escape';
 import { InputError, UsageError } from './errors';
 import { plural, showHelp, writeJson, writeText } from './output';
@@ -62,6 +63,7 @@ function summaryOf(casePath: string): ImportSummary {
       inputs: i.inputs.map(({ path, sha256, bytes }) => ({ path, sha256, bytes })),
       counts: { network, dns, processes, process_events, log_lines, steps, files },
       warnings: i.warnings,
+      files: fileAccounting(db),
     };
   } finally {
     db.close();
