@@ -6,6 +6,7 @@ import { useState } from 'react';
 import type { CaseInfo } from '../../../shared/api';
 import { bytes } from '../format';
 import { ClockOffsets, ClockOffsetsBadge } from './ClockOffsets';
+import { InputAccounting } from './InputAccounting';
 import { ImportProgress, OpenBundleButtons } from './ImportPanel';
 
 const s = (v: unknown): string | null => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
@@ -104,6 +105,7 @@ export function Header({ info }: { info: CaseInfo | null }) {
               ))}
             </tbody>
           </table>
+          <InputAccounting info={info} />
           <ClockOffsets key={info.case_file} info={info} />
           <h2>Policy</h2>
           <p>
