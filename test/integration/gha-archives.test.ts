@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openCase } from '../../electron/cli/case-arg';
 import { runImport, type ImportSummary } from '../../electron/import/run-import';
 import { makeZip, sha256File, tempDir } from './import-helpers';
+import { stepsMentioning } from '../../electron/import/gha/mentions';
 
 const GHA = fileURLToPath(new URL('../fixtures/gha/', import.meta.url));
 const DEV = path.join(GHA, 'github-dev_logs_4.zip');
@@ -62,6 +63,9 @@ interface Facts {
   warnings: number;
   run: Record<string, unknown> | null;
   title: string;
+  /** Steps whose lines mention github.com (log_mentions: what the log says, not observed calls). */
+  githubSteps: (string | null)[];
+  observedCalls: number;
 }
 
 async function importFacts(inputs: string[]): Promise<Facts> {
@@ -83,7 +87,9 @@ async function importFacts(inputs: string[]): Promise<Facts> {
     const meta = db.prepare(`SELECT value FROM meta WHERE key = 'run'`).get() as { value: string } | undefined;
     const run = meta ? (JSON.parse(meta.value) as Record<string, unknown> | null) : null;
     const { caseTitle } = await import('../../electron/queries/case-info');
-    return { summary, jobs, kinds, steps, errors, warnings, run, title: caseTitle(run, casePath) };
+    const githubSteps = stepsMentioning(db, 'github.com').map((m) => m.step);
+    const observedCalls = (db.prepare(`SELECT count(*) AS n FROM network`).get() as { n: number }).n;
+    return { summary, jobs, kinds, steps, errors, warnings, run, title: caseTitle(run, casePath), githubSteps, observedCalls };
   } finally {
     db.close();
   }
@@ -124,6 +130,9 @@ describe('older layout, 2023 (github/dev logs_4.zip): preparation logs, a step f
     expect(f.errors).toBe(1);
     expect(f.run).toMatchObject({ repository: 'rockysosaenterprise/silver-happiness', workflow_path: '.github/workflows/azure-webapps-node.yml', job: 'build' });
     expect(f.title).toContain('rockysosaenterprise/silver-happiness');
+    // hosts the log mentions, by step; never counted as observed calls
+    expect(f.githubSteps).toEqual(['Set up job', 'Run actions/checkout@v3', 'Set up Node.js', 'Post Run actions/checkout@v3']);
+    expect(f.observedCalls).toBe(0);
     // the step files' lines are counted as skipped duplicates, never silently dropped
     const dup = f.summary.files!.filter((x) => x.skipped['duplicate of the job log']);
     expect(dup.map((x) => x.lines).sort((a, b) => a - b)).toEqual([5, 5, 5, 13, 54, 58, 83, 185]);

@@ -18,6 +18,7 @@ import type { ImportWarning, LogMarker } from '../../../shared/model';
 import { parseMarker } from './markers';
 import { GroupStepTracker } from './group-steps';
 import { stepNameFromLog } from './read-log';
+import { indexLogMentions } from './mentions';
 
 const ORIGIN_RANK = `CASE origin WHEN 'manifest' THEN 0 WHEN 'files' THEN 1 ELSE 2 END`;
 
@@ -66,6 +67,7 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void): void {
     fillStepTimes(db);
     nameStepsAsLogged(db);
     resolveActionShas(db);
+    indexLogMentions(db);
     rebuildFts(db);
   })();
 }
