@@ -109,6 +109,7 @@ export interface NetworkRecord extends Provenance {
   domain: string | null;
   ip: string | null;
   port: number;
+  /** `tcp`, `udp`, …; '' when the source does not say (no protocol is asserted for it). */
   protocol: 'tcp' | 'udp' | string;
   status: 'allowed' | 'blocked' | string;
   http: HttpInfo | null;

@@ -66,6 +66,18 @@ export function noteLines(from: number, to: number, reason: string): void {
   for (let i = from; i <= Math.min(to, from + 10_000); i++) a.warn(i, reason);
 }
 
+/** Lines a stored record was built from beyond its own `line` (an auditd event's other records): stored too. */
+export function noteStored(lines: readonly number[]): void {
+  const a = current.getStore();
+  if (!a) return;
+  for (const l of lines) a.coverLine(l);
+}
+
+/** Records stored so far for the file being read (lets a reader tell whether a unit it emitted was stored). */
+export function recordsSoFar(): number {
+  return current.getStore()?.records ?? 0;
+}
+
 export class LineAccount {
   bytes = 0;
   lines = 0;
@@ -87,6 +99,10 @@ export class LineAccount {
     const end =
       to !== null && to !== undefined && Number.isFinite(to) && to >= from ? Math.min(to, from + 10_000_000) : (this.spans.get(from) ?? from);
     for (let i = from; i <= end; i++) this.covered.set(i);
+  }
+
+  coverLine(line: number): void {
+    if (Number.isFinite(line) && line >= 1) this.covered.set(line);
   }
 
   /** A record that was counted but no longer stored (a value SQLite cannot hold). */

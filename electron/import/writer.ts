@@ -234,7 +234,7 @@ export class CaseWriter {
           r.domain ? 'record' : null,
           r.ip,
           r.port,
-          r.protocol || 'tcp',
+          r.protocol ?? 'tcp', // '' = the source did not say (Harden-Runner agent lines): never asserted
           r.status || 'allowed',
           r.http?.method ?? null,
           r.http?.host ?? null,

@@ -1,7 +1,8 @@
+import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auditdImporter, decodeSockaddr } from '../../electron/import/formats/auditd';
 import { formatNanos } from '../../shared/time';
-import { fixture, inputFromPath, runImporter, type Collected } from './formats-harness';
+import { fixture, inputFromBytes, inputFromPath, runImporter, type Collected } from './formats-harness';
 
 const strip = (o: Collected) =>
   [...o.proc, ...o.net, ...o.files].map((r) => {
@@ -59,5 +60,20 @@ describe('auditd importer', () => {
 
   it('a file of garbage is refused with a clear error', async () => {
     await expect(runImporter(auditdImporter, { name: 'x.log', data: 'hello\nworld\n' })).rejects.toThrow(/no audit records/);
+  });
+});
+
+describe('auditd with a head of comments and blank lines', () => {
+  it('is recognised beyond the first 20 non-blank lines and reads the same events', async () => {
+    const normal = fs.readFileSync(fixture('auditd', 'go-libaudit_testdata_normal.log'), 'utf8');
+    const head = Array.from({ length: 30 }, (_, i) => (i % 3 === 2 ? '' : `# audit log exported from host ci-${i}.example`)).join('\n');
+    const data = head + '\n\n' + normal;
+    expect(auditdImporter.sniff(inputFromBytes('audit.log', data))).toBeGreaterThanOrEqual(0.9);
+    const plain = await runImporter(auditdImporter, fixture('auditd', 'go-libaudit_testdata_normal.log'));
+    const withHead = await runImporter(auditdImporter, { name: 'audit.log', data });
+    const shift = data.split('\n').length - normal.split('\n').length;
+    expect(withHead.proc.map((p) => [p.pid, p.exe, p.line! - shift])).toEqual(plain.proc.map((p) => [p.pid, p.exe, p.line]));
+    expect(withHead.net.map((n) => [n.ip, n.port])).toEqual(plain.net.map((n) => [n.ip, n.port]));
+    expect(withHead.warnings).toEqual(plain.warnings);
   });
 });

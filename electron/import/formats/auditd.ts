@@ -14,7 +14,8 @@
  */
 import type { Importer, InputFile, RecordSink } from '../types';
 import { readLines } from '../lines';
-import { headLines, Warner } from './util';
+import { headText, Warner } from './util';
+import { noteLines, noteStored, recordsSoFar } from '../accounting';
 
 const HEAD = /^(?:node=(\S+) )?type=([A-Za-z0-9_]+) msg=audit\((\d+)\.(\d{1,9}):(\d+)\):\s?(.*)$/;
 
@@ -215,7 +216,13 @@ function emitEvent(ev: Event, sink: RecordSink, w: Warner): void {
 export const auditdImporter: Importer = {
   format: 'auditd',
   sniff(file: InputFile): number {
-    const lines = headLines(file, 20);
+    // the first 20 record lines of the head, past any leading comments and blank lines
+    const all = headText(file).split('\n');
+    if (file.head.length < file.bytes && all.length > 1) all.pop();
+    const lines = all
+      .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))
+      .filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))
+      .slice(0, 20);
     if (lines.length === 0) return 0;
     const hits = lines.filter((l) => HEAD.test(l)).length;
     if (hits === 0) return 0;
@@ -232,7 +239,11 @@ export const auditdImporter: Importer = {
       events.sort((a, b) => (a.sec === b.sec ? a.serial - b.serial : Number(a.sec) - Number(b.sec)));
       for (const e of events) {
         open.delete(e.key);
+        const before = recordsSoFar();
         emitEvent(e, sink, w);
+        // the event's other records went into the stored record's raw text: stored; an event not used: skipped
+        if (recordsSoFar() > before) noteStored(e.recs.map((r) => r.line));
+        else for (const r of e.recs) noteLines(r.line, r.line, `audit event not used (${[...new Set(e.recs.map((x) => x.type))].join(', ')})`);
       }
     };
 
@@ -244,6 +255,10 @@ export const auditdImporter: Importer = {
         continue;
       }
       if (l.text.trim() === '') continue;
+      if (l.text.trimStart().startsWith('#')) {
+        noteLines(l.no, l.no, 'comment');
+        continue;
+      }
       const [main, enr] = l.text.split('\x1d', 2) as [string, string | undefined];
       const m = HEAD.exec(main!);
       if (!m) {
@@ -258,7 +273,12 @@ export const auditdImporter: Importer = {
       const serial = Number(serialS);
       if (type === 'EOE') {
         const ev = open.get(key);
-        if (ev) flush([ev]);
+        if (ev) {
+          const before = recordsSoFar();
+          flush([ev]);
+          if (recordsSoFar() > before) noteStored([l.no]);
+          else noteLines(l.no, l.no, 'end of an audit event not used');
+        } else noteLines(l.no, l.no, 'end of an audit event already closed');
         continue;
       }
       // only the record types used below are split into fields (PATH, USER_*, … are kept as raw text)

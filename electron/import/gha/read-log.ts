@@ -16,6 +16,7 @@ import { TimeError, type Nanos } from '../../../shared/time';
 import { readLines, DEFAULT_MAX_LINE_BYTES } from '../lines';
 import type { ImportContext, InputFile, RecordSink } from '../types';
 import { scanLogLine } from '../formats/log-embedded';
+import { noteLines } from '../accounting';
 import { parseMarker } from './markers';
 import { placeLogFile } from './paths';
 import { GroupStepTracker, usesFromTitle, type StepStart } from './group-steps';
@@ -172,6 +173,7 @@ export async function readGhaLog(
     if ((ln.no & 0x3ff) === 0 && ctx.signal.aborted) break;
     if (ln.tooLong) {
       if (tooLong++ === 0) sink.warn(ln.no, `line longer than ${maxLineBytes} bytes: skipped`);
+      else noteLines(ln.no, ln.no, `line longer than ${maxLineBytes} bytes: skipped`);
       continue;
     }
     if (ln.badUtf8 && badUtf8++ === 0) sink.warn(ln.no, 'invalid UTF-8: bad bytes replaced with U+FFFD');
