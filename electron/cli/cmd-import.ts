@@ -118,6 +118,11 @@ export async function importCommand(argv: string[]): Promise<number> {
       ['log lines', c.log_lines], ['steps', c.steps], ['file events', c.files]] as [string, number][],
     [{ header: 'records', get: (r) => r[0] }, { header: 'count', get: (r) => r[1], right: true }],
   ));
+  const files = summary.files ?? [];
+  if (files.length) {
+    const sum = (k: 'lines' | 'lines_stored' | 'lines_skipped') => files.reduce((n, f) => n + f[k], 0);
+    out.push(`${plural(files.length, 'file')} read: ${sum('lines')} lines, ${sum('lines_stored')} stored, ${sum('lines_skipped')} skipped (--json: per file, with reasons)`);
+  }
   const w = summary.warnings;
   if (w.length) {
     out.push(plural(w.length, 'warning') + ':');
