@@ -123,6 +123,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     const sum = (k: 'lines' | 'lines_stored' | 'lines_skipped') => files.reduce((n, f) => n + f[k], 0);
     out.push(`${plural(files.length, 'file')} read: ${sum('lines')} lines, ${sum('lines_stored')} stored, ${sum('lines_skipped')} skipped (--json: per file, with reasons)`);
   }
+  for (const n of summary.notes ?? []) out.push(escapeText(`note: ${n}`));
   const w = summary.warnings;
   if (w.length) {
     out.push(plural(w.length, 'warning') + ':');

@@ -45,6 +45,8 @@ export interface ImportSummary {
   warnings: ImportWarning[];
   /** Every file an importer read: bytes and lines read, records stored, lines stored and skipped (with reasons). */
   files?: ReturnType<typeof fileAccounting>;
+  /** Information about the import as a whole, not problems (e.g. no manifest: normal for logs alone). */
+  notes?: string[];
 }
 
 export interface RunImportOptions {
@@ -300,10 +302,8 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
     // Files were recognised but none gave a record: an empty case would look like a clean run. Say why, in one line.
     throw new ImportError(`nothing imported from ${opts.inputs.join(', ')}: ${emptyFiles[0] ?? 'no file gave a record'}`);
   }
-  if (!manifestSeen) {
-    // Normal for logs or telemetry given on their own: information, said once, not a problem with the input.
-    addWarning(null, { file: null, line: null, message: 'info: no manifest.json (normal for logs or telemetry alone): run info, steps and policy come only from the other files' });
-  }
+  // Normal for logs or telemetry given on their own: information, said once, not a warning about the input.
+  const notes = manifestSeen ? [] : ['no manifest.json (normal for logs or telemetry given alone): run info, steps and policy come only from the other files'];
 
   writer.setMeta('run', run);
   writer.setMeta('policy', policy);
@@ -313,6 +313,7 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
     date_origin: dateGiven ? 'option' : ctx.date === null ? null : 'manifest',
     offsets: opts.offsets ?? {},
     imported_at: new Date().toISOString(),
+    notes,
     case_file: casePath,
   });
   writer.commit();
@@ -345,7 +346,7 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
     steps: count('steps'),
     files: count('file_events'),
   };
-  return { case: casePath, inputs, counts, warnings, files: fileAccounting(db) };
+  return { case: casePath, inputs, counts, warnings, files: fileAccounting(db), ...(notes.length ? { notes } : {}) };
 }
 
 /** Why a file gave nothing: its first warning, else its main skip reason. */
