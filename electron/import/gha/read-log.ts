@@ -56,8 +56,15 @@ export function runInfoFromLine(plain: string): Record<string, string> | null {
   }
   const m = JOB_DEFINED_AT.exec(plain);
   if (m) return { repository: m[1]!, workflow_path: m[2]!, ref: m[3]! };
+  if (plain.includes('/actions/runs/')) {
+    // Harden-Runner's insights link (`https://app.stepsecurity.io/github/owner/repo/actions/runs/123`), or a run URL
+    const r = RUN_LINK.exec(plain);
+    if (r) return { repository: `${r[1]}/${r[2]}`, run_id: r[3]! };
+  }
   return null;
 }
+
+const RUN_LINK = /(?:\bgithub\.com|\bapp\.stepsecurity\.io\/github)\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/actions\/runs\/(\d{1,20})\b/;
 
 /** True for the runner's failure line of a step (`##[error]Process completed with exit code 1.`). */
 export function isStepFailure(marker: LogMarker | null, rest: string | null): boolean {
@@ -144,7 +151,7 @@ export async function readGhaLog(
       raw: text,
       file_kind: place.kind,
     };
-    const info = place.kind === 'step' ? null : runInfoFromLine(firstPlain);
+    const info = runInfoFromLine(firstPlain);
     if (info) sink.run(info);
     const failure = isStepFailure(marker, parsed ? parsed.rest : null);
     if (place.kind === 'step') {
