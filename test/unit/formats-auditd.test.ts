@@ -77,3 +77,21 @@ describe('auditd with a head of comments and blank lines', () => {
     expect(withHead.warnings).toEqual(plain.warnings);
   });
 });
+
+describe('auditd fork/clone records', () => {
+  it('link a child to its parent (threads left out); the child’s later exec takes over', async () => {
+    const rec = (serial: number, sc: string, extra = '') =>
+      `type=SYSCALL msg=audit(1781685600.${String(serial).padStart(3, '0')}:${serial}): arch=c000003e ${sc} ppid=1 pid=2300 auid=1001 uid=1001 comm="bash" exe="/usr/bin/bash"${extra}\ntype=EOE msg=audit(1781685600.${String(serial).padStart(3, '0')}:${serial}):`;
+    const data = [
+      rec(1, 'syscall=56 success=yes exit=2460 a0=1200011'), // clone, a child process
+      rec(2, 'syscall=56 success=yes exit=2461 a0=3d0f00'), // clone with CLONE_THREAD: a thread
+      rec(3, 'syscall=57 success=yes exit=2462 a0=0'), // fork
+      rec(4, 'syscall=58 success=no exit=-11 a0=0'), // failed vfork
+    ].join('\n') + '\n';
+    const out = await runImporter(auditdImporter, { name: 'audit.log', data });
+    expect(out.proc.map((p) => [p.event, p.pid, p.ppid, p.exe])).toEqual([
+      ['exec', 2460, 2300, '/usr/bin/bash'],
+      ['exec', 2462, 2300, '/usr/bin/bash'],
+    ]);
+  });
+});

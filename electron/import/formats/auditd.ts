@@ -10,6 +10,9 @@
  *   SYSCALL connect + SOCKADDR inet/inet6 -> NetworkRecord (status 'allowed', or 'failed' when the connect failed
  *                                  with anything but EINPROGRESS, 'blocked' for EACCES/EPERM)
  *   SYSCALL connect + SOCKADDR unix -> FileEventRecord op 'connect-unix' (a local socket, not a network call)
+ *   SYSCALL clone/clone3/fork/vfork (success, exit = the child's pid; a clone with CLONE_THREAD in a0 is a thread)
+ *                                  -> ProcessEventRecord exec of the CHILD (ppid = the caller, the caller's exe): the
+ *                                  child linked to its parent even when it never execs itself
  * Other events are read (and checked) but not stored.
  */
 import type { Importer, InputFile, RecordSink } from '../types';
@@ -76,10 +79,10 @@ function auditString(rec: Rec, k: string): string | null {
 
 // syscall numbers per audit arch
 const SYSCALLS: Record<string, Record<string, string>> = {
-  c000003e: { '59': 'execve', '322': 'execveat', '42': 'connect' }, // x86_64
-  c00000b7: { '221': 'execve', '281': 'execveat', '203': 'connect' }, // aarch64
-  '40000003': { '11': 'execve', '358': 'execveat', '362': 'connect' }, // i386
-  '40000028': { '11': 'execve', '387': 'execveat', '283': 'connect' }, // arm
+  c000003e: { '59': 'execve', '322': 'execveat', '42': 'connect', '56': 'clone', '57': 'fork', '58': 'vfork', '435': 'clone3' }, // x86_64
+  c00000b7: { '221': 'execve', '281': 'execveat', '203': 'connect', '220': 'clone', '435': 'clone3' }, // aarch64
+  '40000003': { '11': 'execve', '358': 'execveat', '362': 'connect', '120': 'clone', '2': 'fork', '190': 'vfork', '435': 'clone3' }, // i386
+  '40000028': { '11': 'execve', '387': 'execveat', '283': 'connect', '120': 'clone', '2': 'fork', '190': 'vfork', '435': 'clone3' }, // arm
 };
 
 function syscallName(rec: Rec): string | null {
@@ -170,12 +173,15 @@ function execArgs(ev: Event): string[] | null {
   return null;
 }
 
+const FORKS = new Set(['clone', 'clone3', 'fork', 'vfork']);
+const CLONE_THREAD = 0x10000;
+
 function emitEvent(ev: Event, sink: RecordSink, w: Warner): void {
   ev.recs.sort((a, b) => a.line - b.line);
   const sc = ev.recs.find((r) => r.type === 'SYSCALL');
   if (!sc) return;
   const name = syscallName(sc);
-  if (name !== 'execve' && name !== 'execveat' && name !== 'connect') return;
+  if (name !== 'execve' && name !== 'execveat' && name !== 'connect' && !FORKS.has(name ?? '')) return;
   const ts = BigInt(ev.sec) * 1_000_000_000n + BigInt(ev.frac.padEnd(9, '0'));
   const pid = Number(sc.fields.get('pid'));
   if (!Number.isFinite(pid)) return w.warn(sc.line, `audit event ${ev.serial}: SYSCALL without pid: skipped`);
@@ -193,6 +199,16 @@ function emitEvent(ev: Event, sink: RecordSink, w: Warner): void {
   if (name === 'execve' || name === 'execveat') {
     if (success === 'no') return;
     sink.processEvent({ ts, event: 'exec', pid, ppid, exe, args: execArgs(ev), cwd, uid, origin: 'events', line, raw });
+    return;
+  }
+  if (FORKS.has(name!)) {
+    // fork/vfork/clone (not a thread): the child, running the parent's image until it execs, linked to its parent;
+    // a later exec of the child replaces this instance (process identity), so fork-then-exec chains stay whole
+    const child = Number(exit);
+    if (success === 'no' || !Number.isInteger(child) || child <= 0) return;
+    const flags = name === 'clone' ? Number.parseInt(sc.fields.get('a0') ?? '0', 16) : 0;
+    if (Number.isFinite(flags) && (flags & CLONE_THREAD) !== 0) return;
+    sink.processEvent({ ts, event: 'exec', pid: child, ppid: pid, exe, args: null, cwd, uid, origin: 'events', line, raw });
     return;
   }
   const sa = ev.recs.find((r) => r.type === 'SOCKADDR');
