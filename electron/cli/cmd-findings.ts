@@ -1,5 +1,7 @@
 /** `runlens findings <case|bundle> [--json]` */
+import { baselineFindings, compareCases } from '../compare/compare';
 import { listFindings, NO_POLICY_NOTE } from '../queries/index';
+import type { Db } from '../db/open';
 import { parseArgs } from './args';
 import { openCaseOrBundle } from './case-arg';
 import { escapeText } from './escape';
@@ -7,20 +9,26 @@ import { UsageError } from './errors';
 import { plural, showHelp, writeJson, writeText } from './output';
 import { renderTable } from './table';
 
-export const FINDINGS_HELP = `Usage: runlens findings <case|bundle> [--json]
+export const FINDINGS_HELP = `Usage: runlens findings <case|bundle> [--baseline <case|bundle>]… [--json]
 
 List findings, most severe first: calls to endpoints outside the egress policy's allowed_endpoints
 (anomalous-endpoint), blocked calls (blocked-call), and the producer's own detections; with the processes and
 steps that made the calls. Without a policy there are no allow-list findings, and the output says so.
+  --baseline B   (repeatable) earlier runs of the job: adds a finding "new endpoint against the baseline"
+                 (new-endpoint-vs-baseline) for each endpoint the run called and no baseline did (runlens compare)
 `;
 
 export async function findingsCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { json: {}, help: {} }, 'findings');
+  const a = parseArgs(argv, { json: {}, help: {}, baseline: { value: true, repeat: true } }, 'findings');
   if (a.has('help')) return showHelp(FINDINGS_HELP);
   if (a.positionals.length !== 1) throw new UsageError('findings: give exactly one case file or bundle');
   const db = await openCaseOrBundle(a.positionals[0]!, a.has('json'));
   try {
     const r = listFindings(db);
+    if (a.has('baseline')) {
+      const extra = await withBaselineDbs(a.all('baseline'), a.has('json'), (bs) => baselineFindings(db, compareCases({ db, file: a.positionals[0]! }, bs)));
+      r.findings.push(...extra);
+    }
     if (a.has('json')) {
       writeJson(r.policy ? { findings: r.findings, policy: r.policy } : { findings: r.findings, policy: null, note: r.note ?? NO_POLICY_NOTE });
       return 0;
@@ -54,5 +62,15 @@ export async function findingsCommand(argv: string[]): Promise<number> {
     return 0;
   } finally {
     db.close();
+  }
+}
+
+async function withBaselineDbs<T>(paths: string[], quiet: boolean, fn: (bs: { db: Db; file: string }[]) => T): Promise<T> {
+  const bs: { db: Db; file: string }[] = [];
+  try {
+    for (const p of paths) bs.push({ db: await openCaseOrBundle(p, quiet), file: p });
+    return fn(bs);
+  } finally {
+    for (const b of bs) b.db.close();
   }
 }

@@ -5,6 +5,7 @@
  */
 import { escapeText } from './escape';
 import { InputError, UsageError } from './errors';
+import { compareCommand } from './cmd-compare';
 import { explainCommand } from './cmd-explain';
 import { findingsCommand } from './cmd-findings';
 import { importCommand } from './cmd-import';
@@ -37,6 +38,8 @@ Commands:
                          which step, action, process chain and command made each call
   sql <case> "<SELECT …>" a read-only query on the case (see docs/schema.md)
   serve [case|bundle]    the investigation UI in a browser, on 127.0.0.1
+  compare <case|bundle> <baseline…>
+                         endpoints, processes, steps and actions new, gone or changed against earlier runs
 
 A bundle given where a case is expected is imported into the default case location (or its case reused).
 --json prints exactly one JSON document. "runlens <command> --help" describes a command.
@@ -49,6 +52,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   findings: findingsCommand,
   explain: explainCommand,
   sql: sqlCommand,
+  compare: compareCommand,
   serve: serveCommand,
 };
 
