@@ -7,7 +7,9 @@ import { escapeText } from './escape';
 import { InputError, UsageError } from './errors';
 import { compareCommand } from './cmd-compare';
 import { explainCommand } from './cmd-explain';
+import { exportCommand } from './cmd-export';
 import { findingsCommand } from './cmd-findings';
+import { huntCommand } from './cmd-hunt';
 import { importCommand } from './cmd-import';
 import { serveCommand } from './cmd-serve';
 import { sqlCommand } from './cmd-sql';
@@ -40,6 +42,10 @@ Commands:
   serve [case|bundle]    the investigation UI in a browser, on 127.0.0.1
   compare <case|bundle> <baseline…>
                          endpoints, processes, steps and actions new, gone or changed against earlier runs
+  export <case|bundle> --parquet DIR
+                         every table to Parquet, with the run identity and input hashes on every row
+  hunt DIR "<SELECT …>"  one read-only query over every case and Parquet export under DIR (DuckDB); ready-made:
+                         --endpoint E, --command TEXT, --action-changed OWNER/REPO
 
 A bundle given where a case is expected is imported into the default case location (or its case reused).
 --json prints exactly one JSON document. "runlens <command> --help" describes a command.
@@ -53,6 +59,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   explain: explainCommand,
   sql: sqlCommand,
   compare: compareCommand,
+  export: exportCommand,
+  hunt: huntCommand,
   serve: serveCommand,
 };
 
