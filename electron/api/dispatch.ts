@@ -22,6 +22,7 @@ import { processCalls, timelineDensity, timelineSteps } from '../queries/timelin
 import { processTree } from '../queries/process-tree';
 import { ImportJobs, type ImportSources } from './imports';
 import { prepareReoffset } from './reoffset';
+import { BaselineSession } from '../compare/baseline-session';
 
 type Handler<M extends MethodName> = (db: Db, p: ParsedParams<M>) => Result<M>;
 type CaseHandlers = { [M in MethodName]?: Handler<M> };
@@ -63,6 +64,8 @@ export interface ApiOptions {
   caseDir?: string;
   /** Called after the API switched to another case (after an import). */
   onCaseChanged?: (casePath: string) => void;
+  /** Baseline case files for `compare.run` and the new-endpoint findings (serve --baseline, the desktop dialog). */
+  baselines?: () => readonly string[];
 }
 
 export interface Api {
@@ -92,6 +95,7 @@ export function createApi(casePath: string, opts: ApiOptions = {}): Api {
     opts.onCaseChanged?.(next);
   };
   const imports = new ImportJobs({ caseDir: opts.caseDir, onDone: switchCase });
+  const baseline = new BaselineSession(opts.baselines ?? (() => []));
 
   const run = (method: string, params: unknown): unknown => {
     if (closed) throw new ApiError('the case is closed');
@@ -119,6 +123,13 @@ export function createApi(casePath: string, opts: ApiOptions = {}): Api {
         return imports.status((parsed.params as ParsedParams<'import.status'>).job);
       case 'import.cancel':
         return imports.cancel((parsed.params as ParsedParams<'import.cancel'>).job);
+      case 'compare.run':
+        return baseline.result(db, current);
+      case 'findings.list': {
+        // Findings against the baseline are listed like every other finding.
+        const { findings, policy } = listFindings(db);
+        return { findings: [...findings, ...baseline.result(db, current).findings], policy };
+      }
     }
     const h = CASE_METHODS[parsed.method] as Handler<MethodName> | undefined;
     if (!h) throw new ApiError(`method not available: ${method}`);

@@ -8,6 +8,7 @@ import type { CaseInfo } from '../../shared/api';
 import { formatNanos, tryParseRfc3339 } from '../../shared/time';
 import { api } from './api';
 import { BuildLog } from './panes/BuildLog';
+import { ComparePanel } from './panes/compare/ComparePanel';
 import { Details } from './panes/Details';
 import { Header } from './panes/Header';
 import { DropZone } from './panes/ImportPanel';
@@ -126,6 +127,7 @@ export function App() {
         </div>
         <div className="slot-details">
           <Details />
+          <ComparePanel />
         </div>
       </main>
       <DropZone />
