@@ -8,10 +8,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeRunBundle, type RunSpec } from '../../scripts/make-run-bundles';
 import { runImport } from '../../electron/import/run-import';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface RunCase {
   name: string;
