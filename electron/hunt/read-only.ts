@@ -4,11 +4,12 @@
  * external access off, so that even a query cannot read a file outside the hunted folder (read_csv('/etc/…')) or
  * write one (COPY is refused by the first check, and by the second).
  */
-import { StatementType, type DuckDBConnection } from '@duckdb/node-api';
+import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 
 export class HuntSqlError extends Error {}
 
-export async function checkReadOnly(conn: DuckDBConnection, sql: string): Promise<void> {
+/** Prepares the one statement of `sql` and returns it, or throws HuntSqlError when it is not a query. */
+export async function prepareReadOnly(conn: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
   let extracted;
   try {
     extracted = await conn.extractStatements(sql);
@@ -26,6 +27,7 @@ export async function checkReadOnly(conn: DuckDBConnection, sql: string): Promis
   if (t !== StatementType.SELECT && t !== StatementType.EXPLAIN) {
     throw new HuntSqlError(`only a single SELECT, WITH or EXPLAIN statement is allowed (got ${StatementType[t] ?? t})`);
   }
+  return prepared;
 }
 
 /** Lets DuckDB read files only under `dir`, then locks the configuration so no statement can change that. */
