@@ -13,7 +13,7 @@ import { DuckDBBlobValue, DuckDBListValue, DuckDBStructValue } from '@duckdb/nod
 import { quoteId, RUNS_TABLE, runIdentity } from '../export/case-tables';
 import { DuckTables, loadCase, openDuck } from '../export/duck-load';
 import { discover, type HuntSources } from './discover';
-import { HuntSqlError, lockDown, prepareReadOnly } from './read-only';
+import { HuntSqlError, lockDown, precheckReadOnly, prepareReadOnly } from './read-only';
 
 export { HuntSqlError };
 
@@ -82,6 +82,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const { instance, conn } = await openDuck();
   const progress = opts.onProgress ?? (() => {});
   try {
+    await precheckReadOnly(conn, opts.sql);
     // Which tables does the query name? Parquet tables are known by folder; case tables by the first case.
     const known = new Set<string>([...src.parquet.keys(), RUNS_TABLE]);
     if (src.cases.length) for (const t of caseTableNames(src.cases[0]!)) known.add(t);

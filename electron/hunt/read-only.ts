@@ -39,3 +39,22 @@ export async function lockDown(conn: DuckDBConnection, dir: string): Promise<voi
   await conn.run("SET autoload_known_extensions = false");
   await conn.run('SET lock_configuration = true');
 }
+
+/**
+ * The same question asked before any run is loaded (parsing only, no table needed), so a statement that is not a
+ * query is refused at once instead of after minutes of loading: one statement, and DuckDB's own serializer
+ * (json_serialize_sql) accepts only SELECT statements. EXPLAIN is left to the full check.
+ */
+export async function precheckReadOnly(conn: DuckDBConnection, sql: string): Promise<void> {
+  let extracted;
+  try {
+    extracted = await conn.extractStatements(sql);
+  } catch (e) {
+    throw new HuntSqlError(((e as Error).message.split('\n')[0] ?? 'cannot parse the SQL').replace(/^Failed to extract statements: /, ''));
+  }
+  if (extracted.count !== 1) throw new HuntSqlError(`give exactly one statement (got ${extracted.count})`);
+  if (/^\s*explain\b/i.test(sql.replace(/^(\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/))*/, ''))) return;
+  const r = await conn.runAndReadAll(`SELECT json_serialize_sql('${sql.replace(/'/g, "''")}')`);
+  const parsed = JSON.parse(String(r.getRows()[0]?.[0] ?? '{}')) as { error?: boolean; error_message?: string };
+  if (parsed.error) throw new HuntSqlError('only a single SELECT, WITH or EXPLAIN statement is allowed');
+}

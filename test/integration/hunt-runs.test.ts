@@ -101,7 +101,7 @@ describe('runlens hunt over 200 runs', () => {
 
   it('export to Parquet: identity and input hashes on every row; the same hunt over the Parquet gives the same answer', async () => {
     const pq = path.join(tmp, 'parquet');
-    const some = runs.slice(0, 21);
+    const some = runs.slice(0, 8);
     for (const c of some) {
       const e = runlens(['export', c.case, '--parquet', pq, '--json']);
       expect(e.code).toBe(0);
@@ -129,7 +129,7 @@ describe('runlens hunt over 200 runs', () => {
     const fromCases = JSON.parse(runlens(['hunt', subset, q, '--json']).stdout) as Json;
     expect(fromParquet.parquet_files).toBeGreaterThan(0);
     expect(fromParquet.rows).toEqual(fromCases.rows);
-    expect(fromParquet.rows).toHaveLength(3);
+    expect(fromParquet.rows).toHaveLength(1);
     // Cases and their own exports side by side: each run counted once.
     for (const f of fs.readdirSync(subset)) fs.copyFileSync(path.join(subset, f), path.join(pq, f));
     const both = runlens(['hunt', pq, q, '--json']);
