@@ -11,7 +11,7 @@ import type { Api } from '../api/dispatch';
 import { errorLine } from '../api/dispatch';
 import { ImportJobs, type ImportRunner, type JobTask } from '../api/imports';
 import { prepareReoffset } from '../api/reoffset';
-import { isCaseFile } from '../cli/case-arg';
+import { isCaseFile } from '../db/case-file';
 import { CASE_EXTENSION } from '../import/case-location';
 import { addRecent } from './recent-cases';
 
