@@ -11,6 +11,7 @@ import { importCommand } from './cmd-import';
 import { serveCommand } from './cmd-serve';
 import { sqlCommand } from './cmd-sql';
 import { stepsCommand } from './cmd-steps';
+import { upgradeCommand } from './cmd-upgrade';
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,8 +38,9 @@ Commands:
                          which step, action, process chain and command made each call
   sql <case> "<SELECT …>" a read-only query on the case (see docs/schema.md)
   serve [case|bundle]    the investigation UI in a browser, on 127.0.0.1
+  upgrade <case>         an older case, upgraded as a copy in the case folder (the original is never changed)
 
-A bundle given where a case is expected is imported into the default case location (or its case reused).
+A case is a file named *.runlens; a bundle given where a case is expected is imported into the default case location (or its case reused).
 --json prints exactly one JSON document. "runlens <command> --help" describes a command.
 Exit codes: 0 success, 1 bad input, 2 bad usage.
 `;
@@ -50,6 +52,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   explain: explainCommand,
   sql: sqlCommand,
   serve: serveCommand,
+  upgrade: upgradeCommand,
 };
 
 /** First line of a message, escaped, so an error can never paint the terminal or run on for pages. */
