@@ -13,6 +13,6 @@ CREATE TABLE finding_evidence (
   tbl        TEXT NOT NULL,     -- network | processes | log_lines | file_events | dns | detections
   row_id     INTEGER NOT NULL,
   PRIMARY KEY (finding_id, tbl, row_id)
-) WITHOUT ROWID;
+);
 CREATE INDEX finding_evidence_row ON finding_evidence(tbl, row_id);
 `;
