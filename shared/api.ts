@@ -104,7 +104,38 @@ export interface CallExplanation {
   source: SourceRef;
 }
 
+/** Tables a finding's evidence rows live in (all keep source file, line and raw text). */
+export type EvidenceTable = 'network' | 'processes' | 'log_lines' | 'file_events' | 'dns' | 'detections';
+/** One evidence row of a finding, with where it came from. `text`: a one-line summary (secrets masked). */
+export interface EvidenceOut {
+  table: EvidenceTable;
+  id: number;
+  ts: string | null;
+  file: string | null;
+  line: number | null;
+  text: string;
+  /** The process of this row, when it has one (a file event's, a call's). */
+  process_id: number | null;
+}
+/** What selecting a finding selects in every pane (the first evidence row that a pane can show). */
+export interface SelectionRef {
+  kind: 'call' | 'process' | 'log';
+  id: number;
+}
+/** One finding merged into a listed row: who raised it and what they said. */
+export interface FindingSource {
+  id: number;
+  origin: 'viewer' | 'producer';
+  /** "Runlens", "Runlens (rules file)", "producer det-0002", "producer (harden-runner-agent-log)". */
+  by: string;
+  kind: string;
+  severity: string;
+  title: string | null;
+  rule: string | null;
+  detection_id: string | null;
+}
 export interface FindingOut {
+  /** Id of the row's primary finding (the most severe of those merged). */
   id: number;
   kind: string;
   kinds: string[];
@@ -118,6 +149,16 @@ export interface FindingOut {
   processes: { id: number; pid: number; exe: string | null }[];
   steps: { id: number; number: number; name: string }[];
   detection_id: string | null;
+  /** The local rule of the primary finding (null: the allow-list finding or a producer detection). */
+  rule: string | null;
+  /** Who raised it: every distinct `by` of `sources`. */
+  by: string[];
+  /** Every finding merged into this row (same endpoint; or same process / same source line), primary first. */
+  sources: FindingSource[];
+  target: SelectionRef | null;
+  /** The first evidence rows (at most 50), and how many there are. */
+  evidence: EvidenceOut[];
+  evidence_total: number;
 }
 
 export interface CaseInfo {

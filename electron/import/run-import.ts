@@ -22,6 +22,7 @@ import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
 import type { CaseInfo } from '../../shared/api';
+import type { StoredRules } from '../analysis/detections/rules-file';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -53,6 +54,8 @@ export interface RunImportOptions {
   contextSeconds?: number;
   signal?: AbortSignal;
   onProgress?: (p: ImportProgress) => void;
+  /** User rules and IOC lists (read and checked by the caller: detections/rules-file.ts), kept in `meta.rules`. */
+  rules?: StoredRules | null;
   /** Where spooled archives go (default: the OS temp dir). */
   tempRoot?: string;
   /** Container safety limits (tests lower them). */
@@ -287,6 +290,7 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
   writer.setMeta('run', run);
   writer.setMeta('policy', policy);
   writer.setMeta('inputs', inputs);
+  if (opts.rules) writer.setMeta('rules', opts.rules);
   writer.setMeta('import', {
     date: ctx.date === null ? null : formatNanos(ctx.date).slice(0, 10),
     date_origin: dateGiven ? 'option' : ctx.date === null ? null : 'manifest',
