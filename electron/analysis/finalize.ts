@@ -17,6 +17,7 @@ import { analyseNetwork } from './network-pass';
 import { buildProcessModel, writeProcessModel } from './process-identity';
 import { loadStepIndex } from './step-index';
 import { withIndexesSuspended } from '../db/index-suspend';
+import type { LogHints } from '../import/log-precompute';
 
 export interface FinalizeOptions {
   /**
@@ -26,6 +27,8 @@ export interface FinalizeOptions {
   contextSeconds?: number;
   warn: (w: ImportWarning) => void;
   onProgress?: (phase: string) => void;
+  /** From the import's writer: what it learnt about the log lines while writing them (log-precompute.ts). */
+  logHints?: LogHints;
 }
 
 /** Remove what an earlier run of the analysis derived, so it can run again. */
@@ -48,7 +51,7 @@ export function finalizeCase(db: Db, opts: FinalizeOptions): void {
   progress('indexes');
   migrate(db);
   progress('logs');
-  finalizeLogs(db, opts.warn);
+  finalizeLogs(db, opts.warn, opts.logHints);
 
   const slackSeconds = opts.contextSeconds !== undefined && Number.isFinite(opts.contextSeconds) && opts.contextSeconds > 0 ? opts.contextSeconds : 0;
   const slackNs = BigInt(Math.round(slackSeconds * 1000)) * (NANOS_PER_SECOND / 1000n);

@@ -301,6 +301,7 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
   const late: ImportWarning[] = [];
   finalizeCase(db, {
     contextSeconds: opts.contextSeconds,
+    logHints: writer.logHints,
     warn: (w) => late.push(w),
     onProgress: (phase) => progress('finalizing', bytesTotal, phase, true),
   });

@@ -19,6 +19,7 @@ import type {
 } from '../../shared/model';
 import type { Nanos } from '../../shared/time';
 import type { Db } from '../db/open';
+import { LogPrecompute, type LogHints } from './log-precompute';
 import type { RecordSink } from './types';
 
 export const DEFAULT_BATCH_SIZE = 5000;
@@ -61,12 +62,15 @@ const shift = (t: Nanos | null | undefined, off: bigint): Nanos | null => (t ===
 export class CaseWriter {
   private pending = 0;
   private readonly st: Record<string, Statement>;
+  /** Log lines' step and depth worked out as they are written (finalizeLogs then skips its pass). */
+  private readonly logPre: LogPrecompute;
 
   constructor(
     readonly db: Db,
     private readonly batchSize = DEFAULT_BATCH_SIZE,
   ) {
     const p = (sql: string) => db.prepare(sql);
+    this.logPre = new LogPrecompute(db);
     this.st = {
       source: p('INSERT INTO sources (parent_id, path, member, format, sha256, bytes, offset_ns) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       sourceHash: p('UPDATE sources SET sha256 = ?, bytes = ? WHERE id = ?'),
@@ -77,7 +81,7 @@ export class CaseWriter {
         'INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       log: p(
-        'INSERT INTO log_lines (job, step_number, seq, ts, raw, text, marker, file_kind, source_id, line, line_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO log_lines (job, step_number, seq, ts, raw, text, marker, file_kind, source_id, line, line_end, step_id, depth) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       proc: p(
         'INSERT INTO process_events (ts, event, pid, ppid, exe, args, cwd, uid, exit_code, key, parent_key, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -92,6 +96,11 @@ export class CaseWriter {
       file: p('INSERT INTO file_events (ts, pid, exe, path, op, sha256, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       det: p('INSERT INTO detections (det_id, kind, severity, title, ts, endpoint, pid, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     };
+  }
+
+  /** What the writer learnt about the log lines it wrote, for finalizeLogs. */
+  get logHints(): LogHints {
+    return this.logPre;
   }
 
   /** Count one row; opens a transaction when none is open and commits every `batchSize` rows. */
@@ -139,6 +148,7 @@ export class CaseWriter {
   /** The sink for one source file. `offsetNs` is added to every time it writes. */
   sinkFor(sourceId: number, displayName: string, offsetNs: bigint, hooks: SinkHooks = {}): FileSink {
     const st = this.st;
+    const pre = this.logPre;
     const storeWarning = (w: ImportWarning) => this.warning(sourceId, w);
     const counts = emptyCounts();
     let warnings = 0;
@@ -180,7 +190,14 @@ export class CaseWriter {
       }),
       logLine: guard((r: LogLineRecord) => {
         row();
-        st.log!.run(r.job, r.step_number, r.seq, shift(r.ts, off), r.text, r.plain, r.marker, r.file_kind, sourceId, r.line, r.line_end);
+        const ts = shift(r.ts, off);
+        const a = pre.feed(r, ts, sourceId);
+        try {
+          st.log!.run(r.job, r.step_number, r.seq, ts, r.text, r.plain, r.marker, r.file_kind, sourceId, r.line, r.line_end, a?.stepId ?? null, a?.depth ?? 0);
+        } catch (e) {
+          pre.lost();
+          throw e;
+        }
         counts.log_lines++;
       }),
       processEvent: guard((r: ProcessEventRecord) => {
