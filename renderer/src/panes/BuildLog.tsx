@@ -11,6 +11,7 @@ import { clock, relative } from '../format';
 import { LineText } from '../log/line-text';
 import { buildRowModel, hiddenRanges } from '../log/row-model';
 import { appStore, select, useApp } from '../state/selection';
+import { PaneControls } from '../layout/PaneControls';
 import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
@@ -297,6 +298,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
           Unfold all
         </button>
         <span className="count">{outline ? `${outline.total.toLocaleString()} lines` : 'loading…'}</span>
+        <PaneControls id="log" title="Build log" />
       </div>
       {(error || cache.error) && (
         <div className="error-line" role="alert">

@@ -8,6 +8,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { CallExplanation, LogRef, LogRow, ProcessDetails, ProcessRef, Result, StepRef } from '../../../shared/api';
 import { api } from '../api';
 import { baseName, clock, commandLine, fullTime } from '../format';
+import { PaneControls } from '../layout/PaneControls';
 import { select, useApp, type Selection } from '../state/selection';
 
 type RawTable = 'network' | 'processes' | 'log_lines';
@@ -324,6 +325,8 @@ export function Details() {
             {selection.kind} {selection.id}
           </span>
         )}
+        <span className="spacer-flex" />
+        <PaneControls id="details" title="Details" />
       </div>
       <div className="details-body">
         {!selection && (
