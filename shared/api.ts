@@ -62,6 +62,8 @@ export interface NetworkRow {
   process_id: number | null;
   process_name: string | null;
   domain: string | null;
+  /** Where the domain comes from: the record itself, or a DNS answer for the IP (derived). */
+  domain_origin?: string | null;
   ip: string | null;
   port: number;
   protocol: string;
@@ -82,6 +84,8 @@ export interface CallExplanation {
   id: number;
   ts: string;
   domain: string | null;
+  /** Where the domain comes from: the record itself, or a DNS answer for the IP (derived). */
+  domain_origin?: string | null;
   ip: string | null;
   port: number;
   endpoint: string;
