@@ -18,11 +18,15 @@ const domGlobals = ['window', 'document', 'navigator', 'location', 'localStorage
   name,
   message: 'a DOM global: shared/ runs in Node too.',
 }));
-/** `no-restricted-imports` for one layer inside electron/: `what` names the layers it must not reach. */
+/**
+ * `no-restricted-imports` for one layer inside electron/: `groups` names the layers it must not reach. A type-only
+ * import carries no code and is allowed: a layer may name the type of a hook another layer injects into it (the
+ * import writer's per-call network analysis, given to it by run-import).
+ */
 const layer = (files, ignores, groups, message) => ({
   files,
   ignores,
-  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }] },
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: groups, message, allowTypeImports: true }] }] },
 });
 
 export default tseslint.config(
