@@ -4,8 +4,10 @@
  * the files stay (three kills of a big import: 630 MB). Before an import, the case's folder is swept, safely:
  * - only ours: the exact name pattern, a regular file (never a symlink, never followed), owned by this user, and a
  *   SQLite file (or empty) for the main file; a companion only with its main file's pattern;
- * - only stale: the pid in the name is not a running process; a name without a pid (older versions, re-offset
- *   copies) only when untouched for a day. A live import (another process, or this one) is never touched.
+ * - only stale: the pid in the name is not a running process and the file has not changed for 10 minutes (a pid
+ *   from another machine sharing the folder may look dead, but its import still writes); a name without a pid
+ *   (older versions, re-offset copies) or with this process's own pid (a worker thread's) only when untouched for a
+ *   day. A running import of another process is never touched.
  * The removed names and bytes are returned so the import can say what it did.
  */
 import * as fs from 'node:fs';
@@ -14,6 +16,7 @@ import * as path from 'node:path';
 const PARTIAL = /^(.+)\.partial-(?:(\d{1,10})-)?([0-9a-f]{12})(-wal|-shm|-journal)?$/;
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 export const STALE_WITHOUT_PID_MS = 24 * 3600 * 1000;
+export const STALE_DEAD_PID_MS = 10 * 60 * 1000;
 
 /** The name of a new partial file for `casePath`, carrying this process's pid (what makes it sweepable). */
 export function partialPathFor(casePath: string, random: string): string {
@@ -21,7 +24,6 @@ export function partialPathFor(casePath: string, random: string): string {
 }
 
 function pidAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
@@ -59,7 +61,12 @@ export function sweepStalePartials(dir: string, now = Date.now()): SweepResult {
     return out;
   }
   const uid = typeof process.getuid === 'function' ? process.getuid() : null;
-  const stale = (m: RegExpExecArray, st: fs.Stats) => (m[2] !== undefined ? !pidAlive(Number(m[2])) : now - st.mtimeMs > STALE_WITHOUT_PID_MS);
+  const stale = (m: RegExpExecArray, st: fs.Stats) => {
+    const age = now - st.mtimeMs;
+    const pid = m[2] === undefined ? null : Number(m[2]);
+    if (pid === null || pid === process.pid) return age > STALE_WITHOUT_PID_MS;
+    return age > STALE_DEAD_PID_MS && !pidAlive(pid);
+  };
   const mains = new Map<string, number>(); // main partial files judged ours and stale -> size
   const companions: [string, RegExpExecArray, fs.Stats][] = [];
   for (const name of names) {

@@ -264,13 +264,14 @@ describe("#9 killed imports' partial files are swept: only ours, only stale", ()
       return p;
     };
     const swept = [
-      put(`a.runlens.partial-${dead}-0123456789ab`),
-      put(`a.runlens.partial-${dead}-0123456789ab-wal`, Buffer.alloc(100)),
+      put(`a.runlens.partial-${dead}-0123456789ab`, sqlite, 1), // its process is gone, and it has not changed for an hour
+      put(`a.runlens.partial-${dead}-0123456789ab-wal`, Buffer.alloc(100), 1),
       put(`b.runlens.partial-ba9876543210`, sqlite, 48), // older naming, two days old
     ];
     const kept = [
-      put(`c.runlens.partial-${process.pid}-0123456789ab`), // a live import (this process)
+      put(`c.runlens.partial-${process.pid}-0123456789ab`, sqlite, 1), // this process: a worker thread's, maybe running
       put(`d.runlens.partial-ba9876543210`), // older naming, fresh: may be running
+      put(`h.runlens.partial-${dead}-0123456789ab`), // pid looks dead but the file is fresh (another machine's import?)
       put(`e.runlens.partial-${dead}-0123456789ab`, Buffer.from('not a case at all'), 48), // not SQLite: not ours
       put(`notes.partial-${dead}-0123456789ab.txt`, sqlite, 48), // another name
       put('f.runlens', sqlite, 48),
