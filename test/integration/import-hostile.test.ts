@@ -203,6 +203,15 @@ describe('#9 zip CRC-32 is verified', () => {
   });
 });
 
+describe('#9 zip CRC-32 is verified one level down too', () => {
+  it('warns about a nested zip whose bytes do not match its CRC, and still reads inside it', async () => {
+    const input = fixture('import-crc-bad-nested.zip');
+    const { warnings, members } = await untouched([input], () => collect(input));
+    expect(members).toEqual(['network.jsonl']);
+    expect(warnings.map((w) => [w.file, /CRC-32 mismatch.*deadbeef/.test(w.message)])).toEqual([[`${input}!/inner.zip`, true]]);
+  });
+});
+
 describe('#9 two manifests in one archive are not mixed', () => {
   it('keeps the first run bundle manifest and warns about the second', async () => {
     const input = fixture('import-two-manifests.zip');

@@ -121,6 +121,10 @@ export function importFixtures(): Record<string, Buffer> {
       { name: 'manifest.json', data: Buffer.from(manifest('acme/crc', ['github.com:443'])) },
       { name: 'network.jsonl', data: Buffer.from(net('crc.example') + '\n'), crc: 0x12345678 },
     ]),
+    // #9: the same, one level down: a zip member (itself a zip) recorded with a wrong CRC-32.
+    'import-crc-bad-nested.zip': rawZip([
+      { name: 'inner.zip', data: rawZip([{ name: 'network.jsonl', data: Buffer.from(net('nested.example') + '\n') }]), crc: 0xdeadbeef },
+    ]),
     // #9: two run bundles in one archive.
     'import-two-manifests.zip': rawZip([
       { name: 'a/manifest.json', data: Buffer.from(manifest('acme/first', ['github.com:443'])) },

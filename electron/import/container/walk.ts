@@ -154,6 +154,12 @@ export class Walk {
       if (meta.countsDisk) this.progress('reading', chunk.length);
       else this.budget.add(chunk.length, meta.name, countLineBreaks(chunk));
     };
+    /** Once the member is read to its end: does it give the CRC-32 its archive records? */
+    const checkCrc = () => {
+      if (meta.crc32 === undefined || crc >>> 0 === meta.crc32 >>> 0) return;
+      const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+      this.warn(meta.name, `CRC-32 mismatch: the archive records ${hex(meta.crc32)}, the bytes read give ${hex(crc)} (damaged or altered member); read as it is`);
+    };
     const pre: Buffer[] = [];
     let preBytes = 0;
     let ended = false;
@@ -181,7 +187,7 @@ export class Walk {
 
     if (!readError && isZipMagic(head)) {
       if (depth < maxDepth) {
-        yield* nestedZip(this, it, pre, ended, take, hash, () => bytes, meta, depth, onDigest);
+        yield* nestedZip(this, it, pre, ended, take, hash, () => bytes, meta, depth, onDigest, checkCrc);
         return;
       }
       this.warn(meta.name, `archive nested more than ${maxDepth} levels deep: not opened`);
@@ -237,10 +243,7 @@ export class Walk {
     if (meta.bytes >= 0 && bytes !== meta.bytes) {
       this.warn(meta.name, `size mismatch: archive says ${meta.bytes} bytes, read ${bytes}`);
     }
-    if (meta.crc32 !== undefined && crc >>> 0 !== meta.crc32 >>> 0) {
-      const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
-      this.warn(meta.name, `CRC-32 mismatch: the archive records ${hex(meta.crc32)}, the bytes read give ${hex(crc)} (damaged or altered member); imported as read`);
-    }
+    checkCrc();
     file.bytes = bytes;
     this.opts.onHashed?.(node.key, digest, bytes);
     onDigest?.(digest, bytes);

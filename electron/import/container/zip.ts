@@ -153,6 +153,7 @@ export async function* nestedZip(
   meta: MemberMeta,
   depth: number,
   onDigest?: (sha256: string, bytes: number) => void,
+  checkCrc?: () => void,
 ): AsyncGenerator<ContainerEntry> {
   const node = w.newNode(meta.parentKey, meta.name, meta.member, 'zip');
   let zipPath = meta.diskPath ?? null;
@@ -194,6 +195,7 @@ export async function* nestedZip(
   const digest = hash.digest('hex');
   w.opts.onHashed?.(node.key, digest, bytesRead());
   onDigest?.(digest, bytesRead());
+  checkCrc?.();
   try {
     const layout = nestedLayout(meta.relPath);
     yield* walkZip(w, zipPath, node, layout.prefix, depth + 1, layout.stripRoot);
