@@ -85,34 +85,43 @@ export async function* readLines(
     }
   };
 
-  /** Split one buffer in the current mode; yields the lines it ends. */
-  function* scan(chunk: Buffer): Generator<Line> {
+  /** CR mode: split one buffer at CR, CRLF or LF; yields the lines it ends. */
+  function* scanCr(chunk: Buffer): Generator<Line> {
     let start = 0;
-    if (mode === 'cr' && skipLf) {
-      if (chunk.length && chunk[0] === LF) start = 1;
-      if (chunk.length) skipLf = false;
+    if (skipLf && chunk.length) {
+      if (chunk[0] === LF) start = 1;
+      skipLf = false;
     }
     // Next CR and LF at or after `start`, searched again only once passed (no rescans: linear in the chunk).
     let cr = -2;
     let lf = -2;
     for (;;) {
-      if (mode === 'cr') {
-        // A line ends at CR, CRLF or LF.
-        if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
-        if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
-        const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
-        append(end === -1 ? chunk.subarray(start) : chunk.subarray(start, end));
-        if (end === -1) return;
-        yield line();
-        reset();
-        start = end + 1;
-        if (chunk[end] === CR) {
-          if (start < chunk.length) {
-            if (chunk[start] === LF) start++;
-          } else skipLf = true;
-        }
-        continue;
+      if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
+      if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
+      const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
+      append(end === -1 ? chunk.subarray(start) : chunk.subarray(start, end));
+      if (end === -1) return;
+      yield line();
+      reset();
+      start = end + 1;
+      if (chunk[end] === CR) {
+        if (start < chunk.length) {
+          if (chunk[start] === LF) start++;
+        } else skipLf = true;
       }
+    }
+  }
+
+  for await (const chunk0 of stream as AsyncIterable<Buffer | string>) {
+    if (opts.signal?.aborted) return;
+    const chunk = typeof chunk0 === 'string' ? Buffer.from(chunk0, 'utf8') : chunk0;
+    if (mode === 'cr') {
+      yield* scanCr(chunk);
+      continue;
+    }
+    // LF mode (or not decided yet): the hot path, kept inline.
+    let start = 0;
+    for (;;) {
       const nl = chunk.indexOf(LF, start);
       if (nl === -1) {
         const rest = chunk.subarray(start);
@@ -122,35 +131,39 @@ export async function* readLines(
           if (!tooLong && sofar.includes(CR)) {
             mode = 'cr';
             reset();
-            yield* scan(sofar);
-            return;
+            yield* scanCr(sofar);
+            break;
           }
           mode = 'lf';
         }
         append(rest);
-        return;
+        break;
       }
       mode = 'lf';
-      append(chunk.subarray(start, nl));
+      const piece = chunk.subarray(start, nl);
+      if (!tooLong) {
+        if (partBytes + piece.length > max) tooLong = true;
+        else if (parts.length === 0) {
+          // The common case: the whole line is in this chunk.
+          no++;
+          const { text, bad } = decode(piece, no === 1);
+          yield { no, text, badUtf8: bad, tooLong: false };
+          start = nl + 1;
+          continue;
+        } else append(piece);
+      }
       yield line();
       reset();
       start = nl + 1;
     }
-  }
-
-  for await (const chunk0 of stream as AsyncIterable<Buffer | string>) {
-    if (opts.signal?.aborted) return;
-    const chunk = typeof chunk0 === 'string' ? Buffer.from(chunk0, 'utf8') : chunk0;
-    yield* scan(chunk);
   }
   if (mode === 'undecided' && !tooLong && partBytes > 0) {
     // A short file without LF: CR-only if it has a CR before its last byte.
     const all = Buffer.concat(parts, partBytes);
     const cr = all.indexOf(CR);
     if (cr !== -1 && cr < all.length - 1) {
-      mode = 'cr';
       reset();
-      yield* scan(all);
+      yield* scanCr(all);
     }
   }
   if (tooLong || partBytes > 0) yield line();
