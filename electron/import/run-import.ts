@@ -58,7 +58,7 @@ export interface RunImportOptions {
   /** Where spooled archives go (default: the OS temp dir). */
   tempRoot?: string;
   /** Container safety limits (tests lower them). */
-  limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth'>;
+  limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth' | 'maxEntries'>;
 }
 
 export { ImportCancelledError };

@@ -164,6 +164,12 @@ describe('#7 amplification: lines and archive members count against the budget',
     // Within the budget it reads: 2 000 empty members.
     const ok = await collect(input, { maxEntries: 2000 });
     expect(ok.members).toHaveLength(2000);
+    // Through the whole import: refused, and no case (or partial) is left behind.
+    const cp = casePath();
+    await expect(untouched([input], () => runImport({ inputs: [input], casePath: cp, tempRoot: work, limits: { maxEntries: 1000 } }))).rejects.toThrow(
+      ContainerBombError,
+    );
+    expect(fs.readdirSync(work).filter((f) => f.startsWith(path.basename(cp)))).toEqual([]);
   });
 
   it('refuses a zip of one million empty members from its directory record, without listing them', async () => {
