@@ -1,18 +1,21 @@
-/** Is this file a case? A case file is SQLite: it starts with the 16-byte magic `SQLite format 3\0`. */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+/**
+ * Is this argument a case? Only by its NAME: a regular file called `*.runlens` (or a file named by an explicit
+ * `--case`). Never by its bytes: evidence can be an SQLite file too (a browser history, a crafted `evidence.zip`),
+ * and anything taken for a case is opened as one; a `.runlens` file must then also pass the schema check of
+ * electron/db/open.ts before it is read. Everything else is evidence, imported read-only as a bundle.
+ */
+import { statSync } from 'node:fs';
+import { CASE_EXTENSION } from '../import/case-location';
 
-const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+export function hasCaseName(p: string): boolean {
+  return p.toLowerCase().endsWith(CASE_EXTENSION);
+}
 
 export function isCaseFile(p: string): boolean {
-  let fd: number | null = null;
+  if (!hasCaseName(p)) return false;
   try {
-    if (!statSync(p).isFile()) return false;
-    fd = openSync(p, 'r');
-    const head = Buffer.alloc(16);
-    return readSync(fd, head, 0, 16, 0) === 16 && head.equals(SQLITE_MAGIC);
+    return statSync(p).isFile();
   } catch {
     return false;
-  } finally {
-    if (fd !== null) closeSync(fd);
   }
 }

@@ -14,7 +14,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportWarning, Policy, RunInfo } from '../../shared/model';
 import { formatNanos, NANOS_PER_SECOND, tryParseRfc3339 } from '../../shared/time';
-import { finalizeCase } from '../analysis/finalize';
+import { finalizeCase, slackNsOf } from '../analysis/finalize';
+import { NetworkLive } from '../analysis/network-live';
 import { createCase, finishBulkLoad, type Db } from '../db/open';
 import { listFolderFiles, openContainer, type ContainerOptions } from './container';
 import { flagInvisibleHosts } from './host-check';
@@ -24,6 +25,7 @@ import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
 import type { CaseInfo } from '../../shared/api';
+import type { StoredRules } from '../analysis/detections/rules-file';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -55,6 +57,8 @@ export interface RunImportOptions {
   contextSeconds?: number;
   signal?: AbortSignal;
   onProgress?: (p: ImportProgress) => void;
+  /** User rules and IOC lists (read and checked by the caller: detections/rules-file.ts), kept in `meta.rules`. */
+  rules?: StoredRules | null;
   /** Where spooled archives go (default: the OS temp dir). */
   tempRoot?: string;
   /** Container safety limits (tests lower them). */
@@ -179,6 +183,14 @@ async function load(
   let recognised = 0;
   let manifestSeen = false;
   const inputs: ImportSummary['inputs'] = [];
+
+  // The network analysis while the calls are written, from what the case holds at the first call (network-live.ts;
+  // finalizeCase checks it still holds, else runs its pass). It reads the run job and policy from meta.
+  writer.startNetwork = () => {
+    writer.setMeta('run', run);
+    writer.setMeta('policy', policy);
+    return NetworkLive.start(db, slackNsOf(opts.contextSeconds));
+  };
 
   let bytesTotal = 0;
   for (const input of opts.inputs) bytesTotal += await inputSize(input);
@@ -318,6 +330,7 @@ async function load(
   writer.setMeta('run', run);
   writer.setMeta('policy', policy);
   writer.setMeta('inputs', inputs);
+  if (opts.rules) writer.setMeta('rules', opts.rules);
   writer.setMeta('import', {
     date: ctx.date === null ? null : formatNanos(ctx.date).slice(0, 10),
     date_origin: dateGiven ? 'option' : ctx.date === null ? null : 'manifest',
@@ -332,6 +345,8 @@ async function load(
   const late: ImportWarning[] = [];
   finalizeCase(db, {
     contextSeconds: opts.contextSeconds,
+    logHints: writer.logHints,
+    networkLive: writer.networkLive,
     warn: (w) => late.push(w),
     onProgress: (phase) => progress('finalizing', bytesTotal, phase, true),
   });

@@ -34,11 +34,17 @@ export function nestedLayout(relPath: string): { prefix: string; stripRoot: bool
   return { prefix: '', stripRoot: true };
 }
 
-/** Order inside a bundle: manifest.json first (it sets the run date and steps), then the rest in their order. */
+/**
+ * Order inside a bundle: manifest.json first (it sets the run date and steps), network.jsonl last (the calls can
+ * then be analysed as they are written: their processes, DNS and steps are all read by then, network-live.ts),
+ * the rest in their order.
+ */
 export function manifestFirst<T>(items: T[], rel: (t: T) => string): T[] {
   const i = items.findIndex((t) => rel(t).toLowerCase() === 'manifest.json');
-  if (i <= 0) return items;
-  return [items[i]!, ...items.slice(0, i), ...items.slice(i + 1)];
+  const out = i <= 0 ? [...items] : [items[i]!, ...items.slice(0, i), ...items.slice(i + 1)];
+  const n = out.findIndex((t) => rel(t).toLowerCase() === 'network.jsonl');
+  if (n >= 0 && n < out.length - 1) out.push(...out.splice(n, 1));
+  return out;
 }
 
 /** Strip a single top-level folder shared by every path, when there is one. */
