@@ -18,11 +18,14 @@ const domGlobals = ['window', 'document', 'navigator', 'location', 'localStorage
   name,
   message: 'a DOM global: shared/ runs in Node too.',
 }));
-/** `no-restricted-imports` for one layer inside electron/: `what` names the layers it must not reach. */
+/**
+ * Imports one layer inside electron/ must not make (`groups`). Type-only imports are allowed: a layer may name the
+ * type of an object it is handed (the import job gives the writer a live analyser), but never loads the code.
+ */
 const layer = (files, ignores, groups, message) => ({
   files,
   ignores,
-  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }] },
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: groups, message, allowTypeImports: true }] }] },
 });
 
 export default tseslint.config(

@@ -12,7 +12,6 @@ import { errorLine } from '../api/dispatch';
 import { ImportJobs, type ImportRunner, type JobTask } from '../api/imports';
 import { prepareReoffset } from '../api/reoffset';
 import { isCaseFile } from '../db/case-file';
-import { CASE_EXTENSION } from '../import/case-location';
 import { CaseUpgradeNeeded } from '../db/open';
 import { upgradeCaseCopy } from '../db/upgrade';
 import { addRecent } from './recent-cases';
