@@ -10,6 +10,7 @@
  *   day. A running import of another process is never touched.
  * The removed names and bytes are returned so the import can say what it did.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -18,9 +19,9 @@ const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 export const STALE_WITHOUT_PID_MS = 24 * 3600 * 1000;
 export const STALE_DEAD_PID_MS = 10 * 60 * 1000;
 
-/** The name of a new partial file for `casePath`, carrying this process's pid (what makes it sweepable). */
-export function partialPathFor(casePath: string, random: string): string {
-  return `${casePath}.partial-${process.pid}-${random}`;
+/** A fresh partial path beside `casePath`: `<casePath>.partial-<pid>-<12 hex>` (the pid is what makes it sweepable). */
+export function partialPathFor(casePath: string): string {
+  return `${casePath}.partial-${process.pid}-${randomBytes(6).toString('hex')}`;
 }
 
 function pidAlive(pid: number): boolean {

@@ -9,7 +9,6 @@
  * - Nothing recognised at all: ImportError. Unknown files: warnings. Every warning is stored in `warnings` and
  *   returned in the summary.
  */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportWarning, Policy, RunInfo } from '../../shared/model';
@@ -132,7 +131,7 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
 
   fs.mkdirSync(path.dirname(casePath), { recursive: true });
   const swept = sweepStalePartials(path.dirname(casePath)); // leftovers of killed imports (partial-sweep.ts)
-  const partial = partialPathFor(casePath, randomBytes(6).toString('hex'));
+  const partial = partialPathFor(casePath);
   let db: Db | null = null;
   try {
     // A private partial file, deleted on any failure: loaded without journal or syncs (see createCase).
