@@ -19,8 +19,9 @@ const domGlobals = ['window', 'document', 'navigator', 'location', 'localStorage
   message: 'a DOM global: shared/ runs in Node too.',
 }));
 /**
- * Imports one layer inside electron/ must not make (`groups`). Type-only imports are allowed: a layer may name the
- * type of an object it is handed (the import job gives the writer a live analyser), but never loads the code.
+ * `no-restricted-imports` for one layer inside electron/: `groups` names the layers it must not reach. A type-only
+ * import carries no code and is allowed: a layer may name the type of a hook another layer injects into it (the
+ * import writer's per-call network analysis, given to it by run-import).
  */
 const layer = (files, ignores, groups, message) => ({
   files,
