@@ -63,6 +63,8 @@ export interface NetworkRow {
   process_id: number | null;
   process_name: string | null;
   domain: string | null;
+  /** Where the domain comes from: the record itself, or a DNS answer for the IP (derived). */
+  domain_origin?: string | null;
   ip: string | null;
   port: number;
   protocol: string;
@@ -83,6 +85,8 @@ export interface CallExplanation {
   id: number;
   ts: string;
   domain: string | null;
+  /** Where the domain comes from: the record itself, or a DNS answer for the IP (derived). */
+  domain_origin?: string | null;
   ip: string | null;
   port: number;
   endpoint: string;
@@ -105,7 +109,38 @@ export interface CallExplanation {
   source: SourceRef;
 }
 
+/** Tables a finding's evidence rows live in (all keep source file, line and raw text). */
+export type EvidenceTable = 'network' | 'processes' | 'log_lines' | 'file_events' | 'dns' | 'detections';
+/** One evidence row of a finding, with where it came from. `text`: a one-line summary (secrets masked). */
+export interface EvidenceOut {
+  table: EvidenceTable;
+  id: number;
+  ts: string | null;
+  file: string | null;
+  line: number | null;
+  text: string;
+  /** The process of this row, when it has one (a file event's, a call's). */
+  process_id: number | null;
+}
+/** What selecting a finding selects in every pane (the first evidence row that a pane can show). */
+export interface SelectionRef {
+  kind: 'call' | 'process' | 'log';
+  id: number;
+}
+/** One finding merged into a listed row: who raised it and what they said. */
+export interface FindingSource {
+  id: number;
+  origin: 'viewer' | 'producer';
+  /** "Runlens", "Runlens (rules file)", "producer det-0002", "producer (harden-runner-agent-log)". */
+  by: string;
+  kind: string;
+  severity: string;
+  title: string | null;
+  rule: string | null;
+  detection_id: string | null;
+}
 export interface FindingOut {
+  /** Id of the row's primary finding (the most severe of those merged). */
   id: number;
   kind: string;
   kinds: string[];
@@ -119,6 +154,16 @@ export interface FindingOut {
   processes: { id: number; pid: number; exe: string | null }[];
   steps: { id: number; number: number; name: string }[];
   detection_id: string | null;
+  /** The local rule of the primary finding (null: the allow-list finding or a producer detection). */
+  rule: string | null;
+  /** Who raised it: every distinct `by` of `sources`. */
+  by: string[];
+  /** Every finding merged into this row (same endpoint; or same process / same source line), primary first. */
+  sources: FindingSource[];
+  target: SelectionRef | null;
+  /** The first evidence rows (at most 50), and how many there are. */
+  evidence: EvidenceOut[];
+  evidence_total: number;
 }
 
 export interface CaseInfo {
@@ -306,6 +351,8 @@ export const networkFilter = z
   .object({
     findingsOnly: z.boolean().optional(),
     search: z.string().max(500).optional(),
+    /** An expression of the filter language (shared/filter.ts). */
+    expr: z.string().max(2000).optional(),
     processId: id.optional(),
     from: time.optional(),
     to: time.optional(),
@@ -343,6 +390,14 @@ export const methods = {
   /** Next (or previous) line index matching `query` (case-insensitive substring of the plain text), from `from`. */
   'log.search': {
     params: z.object({ query: z.string().min(1).max(500), from: z.number().int().min(-1), direction: z.enum(['next', 'prev']) }).strict(),
+  },
+  /** The log lines matching a filter expression (shared/filter.ts), `offset`/`limit` over the matches. */
+  'log.filter': {
+    params: z.object({ expr: z.string().max(2000), offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(2000) }).strict(),
+  },
+  /** Next (or previous) line index matching a filter expression, from `from` (-1: from the start). */
+  'log.match': {
+    params: z.object({ expr: z.string().min(1).max(2000), from: z.number().int().min(-1), direction: z.enum(['next', 'prev']) }).strict(),
   },
   /** Index (time order) of the first call of the filtered list at or after `ts`; the last one before it when none. */
   'network.indexAt': { params: z.object({ ts: time, filter: networkFilter.default({}) }).strict() },
@@ -448,6 +503,8 @@ export interface Results {
   'log.search': { index: number; total_matches: number };
   'network.indexAt': { index: number };
   'log.outline': LogOutline;
+  'log.filter': { total: number; rows: LogRow[] };
+  'log.match': { index: number; total_matches: number };
   'import.start': { job: string };
   'import.status': ImportStatus;
   'import.cancel': { cancelled: boolean };

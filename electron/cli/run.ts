@@ -14,6 +14,7 @@ import { importCommand } from './cmd-import';
 import { serveCommand } from './cmd-serve';
 import { sqlCommand } from './cmd-sql';
 import { stepsCommand } from './cmd-steps';
+import { upgradeCommand } from './cmd-upgrade';
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -46,8 +47,9 @@ Commands:
                          every table to Parquet, with the run identity and input hashes on every row
   hunt DIR "<SELECT …>"  one read-only query over every case and Parquet export under DIR (DuckDB); ready-made:
                          --endpoint E, --command TEXT, --action-changed OWNER/REPO
+  upgrade <case>         an older case, upgraded as a copy in the case folder (the original is never changed)
 
-A bundle given where a case is expected is imported into the default case location (or its case reused).
+A case is a file named *.runlens; a bundle given where a case is expected is imported into the default case location (or its case reused).
 --json prints exactly one JSON document. "runlens <command> --help" describes a command.
 Exit codes: 0 success, 1 bad input, 2 bad usage.
 `;
@@ -62,6 +64,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   export: exportCommand,
   hunt: huntCommand,
   serve: serveCommand,
+  upgrade: upgradeCommand,
 };
 
 /** First line of a message, escaped, so an error can never paint the terminal or run on for pages. */

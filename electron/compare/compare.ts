@@ -10,6 +10,7 @@ import { NEW_ENDPOINT_KIND, type Comparison } from '../../shared/compare';
 import { readProfile, type CaseProfile } from './case-profile';
 import { FINDING_STEPS_OF_CALLS, FINDING_PROCESSES_OF_CALLS } from './finding-sql';
 import { numOr0, str, time, type Row } from '../queries/values';
+import { evidenceReader } from '../queries/findings';
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const sorted = (s: Iterable<string>) => [...s].sort(byText);
@@ -121,8 +122,12 @@ export function compareCases(c: { db: Db; file: string }, baselines: readonly { 
  * One finding per endpoint no baseline called, covering every call to it (shape of `findings.list`). Ids are
  * negative so they never collide with the case's own findings (which are rows of its `findings` table).
  */
-export function baselineFindings(db: Db, cmp: Comparison): FindingOut[] {
+/** Who raised a baseline finding, as the findings list names it. */
+const BASELINE_BY = 'Runlens (baseline)';
+
+export function baselineFindings(db: Db, cmp: Comparison, mask = true): FindingOut[] {
   const n = cmp.baselines.length;
+  const readEvidence = evidenceReader(db, mask);
   return cmp.endpoints.new.map((e, i): FindingOut => {
     const ids = JSON.stringify(e.call_ids);
     const processes = (db.prepare(FINDING_PROCESSES_OF_CALLS).safeIntegers(true).all(ids) as Row[]).map((p) => ({ id: numOr0(p.id), pid: numOr0(p.pid), exe: str(p.exe) }));
@@ -142,6 +147,12 @@ export function baselineFindings(db: Db, cmp: Comparison): FindingOut[] {
       processes,
       steps,
       detection_id: null,
+      rule: NEW_ENDPOINT_KIND,
+      by: [BASELINE_BY],
+      sources: [{ id: -(i + 1), origin: 'viewer', by: BASELINE_BY, kind: NEW_ENDPOINT_KIND, severity: 'medium', title: null, rule: NEW_ENDPOINT_KIND, detection_id: null }],
+      target: e.call_ids.length > 0 ? { kind: 'call', id: e.call_ids[0]! } : null,
+      evidence: e.call_ids.slice(0, 50).flatMap((id) => readEvidence('network', id) ?? []),
+      evidence_total: e.call_ids.length,
     };
   });
 }

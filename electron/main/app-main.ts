@@ -2,7 +2,7 @@
  * The desktop app: wires Electron to the pieces in this folder. `main.ts` computes the real paths and calls `runApp`;
  * tests call it with Electron faked. Nothing here relaxes security for tests or development.
  */
-import { isCaseFile } from '../cli/case-file';
+import { isCaseFile } from '../db/case-file';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
