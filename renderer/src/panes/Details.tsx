@@ -9,6 +9,7 @@ import type { CallExplanation, LogRef, LogRow, ProcessDetails, ProcessRef, Resul
 import { api } from '../api';
 import { baseName, clock, commandLine, fullTime } from '../format';
 import { select, useApp, type Selection } from '../state/selection';
+import { Ev, evTitle, Host } from '../evidence/Evidence';
 
 type RawTable = 'network' | 'processes' | 'log_lines';
 
@@ -53,7 +54,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
       <dt>{label}</dt>
-      <dd>{children ?? <span className="dim">—</span>}</dd>
+      <dd>{typeof children === 'string' ? <Ev text={children} /> : (children ?? <span className="dim">—</span>)}</dd>
     </>
   );
 }
@@ -66,9 +67,9 @@ function ProcLink({ p, label }: { p: ProcessRef; label?: string }) {
       type="button"
       className="link"
       onClick={() => select({ kind: 'process', id: p.id })}
-      title={commandLine(p.args, p.exe)}
+      title={evTitle(commandLine(p.args, p.exe))}
     >
-      {label ?? `${baseName(p.exe) || p.args[0] || '?'} (${p.pid})`}
+      <Ev text={label ?? `${baseName(p.exe) || p.args[0] || '?'} (${p.pid})`} />
     </button>
   );
 }
@@ -89,7 +90,7 @@ function LogRefs({ refs, title }: { refs: LogRef[]; title: string }) {
                 {clock(l.ts)}
               </button>{' '}
               {l.step !== null && <span className="dim">[{l.step}] </span>}
-              <span className="mono">{l.text}</span>
+              <Ev className="mono" text={l.text} />
             </li>
           ))}
         </ol>
@@ -107,10 +108,10 @@ function RawRecord({ table, id, version }: { table: RawTable; id: number; versio
       {r.value && (
         <>
           <p className="mono source-ref">
-            {r.value.file || '(no file)'}
+            {r.value.file ? <Ev text={r.value.file} /> : '(no file)'}
             {r.value.line !== null ? `:${r.value.line}` : ''}
           </p>
-          <pre className="raw">{r.value.raw || '(no raw text)'}</pre>
+          <pre className="raw">{r.value.raw ? <Ev text={r.value.raw} /> : '(no raw text)'}</pre>
         </>
       )}
     </section>
@@ -136,8 +137,8 @@ function CallView({ id, version }: { id: number; version: number }) {
     <>
       <h2 className="d-title">
         {http?.method ? `${http.method} ` : ''}
-        {e.domain ?? e.ip}
-        {http?.path ?? ''}{' '}
+        {e.domain !== null ? <Host name={e.domain} /> : e.ip}
+        <Ev text={http?.path ?? ''} />{' '}
         <span className={`badge ${e.verdict === 'allowed' ? 'ok' : e.verdict === 'no-policy' ? 'dim' : 'bad'}`}>
           {e.verdict}
         </span>
@@ -165,7 +166,7 @@ function CallView({ id, version }: { id: number; version: number }) {
         </Field>
         <Field label="Action">{action ?? (e.step ? <span className="dim">run script (no action)</span> : null)}</Field>
         <Field label="Command">
-          {e.process ? <code>{commandLine(e.process.args, e.process.exe)}</code> : e.process_name}
+          {e.process ? <code><Ev text={commandLine(e.process.args, e.process.exe)} /></code> : e.process_name}
         </Field>
         <Field label="Process">{e.process ? <ProcLink p={e.process} /> : e.pid !== null ? `pid ${e.pid}` : null}</Field>
         <Field label="Verdict">
@@ -190,7 +191,7 @@ function CallView({ id, version }: { id: number; version: number }) {
             {chain.map((p, i) => (
               <li key={p.id}>
                 <ProcLink p={p} />
-                <code className="cmd">{commandLine(p.args, p.exe)}</code>
+                <code className="cmd"><Ev text={commandLine(p.args, p.exe)} /></code>
                 {i < chain.length - 1 && (
                   <button
                     type="button"
@@ -226,11 +227,11 @@ function ProcessView({ id, version }: { id: number; version: number }) {
   return (
     <>
       <h2 className="d-title">
-        {baseName(p.exe) || p.args[0] || 'process'} <span className="dim">pid {p.pid}</span>
+        <Ev text={baseName(p.exe) || p.args[0] || 'process'} /> <span className="dim">pid {p.pid}</span>
       </h2>
       <dl className="fields">
         <Field label="Command">
-          <code>{commandLine(p.args, p.exe)}</code>
+          <code><Ev text={commandLine(p.args, p.exe)} /></code>
         </Field>
         <Field label="Executable">{p.exe}</Field>
         <Field label="Working dir">{p.cwd}</Field>
@@ -255,7 +256,7 @@ function ProcessView({ id, version }: { id: number; version: number }) {
       <ListSection title="Children" shown={p.children.length} total={p.totals.children}>
         {p.children.map((c) => (
           <li key={c.id}>
-            <ProcLink p={c} /> <code className="cmd">{commandLine(c.args, c.exe)}</code>
+            <ProcLink p={c} /> <code className="cmd"><Ev text={commandLine(c.args, c.exe)} /></code>
           </li>
         ))}
       </ListSection>
@@ -273,7 +274,7 @@ function ProcessView({ id, version }: { id: number; version: number }) {
       <ListSection title="Files" shown={p.files.length} total={p.totals.files}>
         {p.files.map((f) => (
           <li key={f.id} className="mono">
-            {clock(f.ts)} {f.op} {f.path}
+            {clock(f.ts)} {f.op} <Ev text={f.path} />
           </li>
         ))}
       </ListSection>
