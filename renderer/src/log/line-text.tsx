@@ -4,7 +4,8 @@
  * controls and invisible characters are drawn as visible marks (evidence/Evidence.tsx).
  */
 import type { CSSProperties, ReactNode } from 'react';
-import { ansiToSpans, type AnsiSpan } from '../../../shared/ansi';
+import { ansiToSpans, withReadableColors, type AnsiSpan } from '../../../shared/ansi';
+import { logThemeColors } from './theme-colors';
 import { Ev } from '../evidence/Evidence';
 
 /** The marker, also behind leading colour codes (`\x1b[36;1m##[group]…`): the codes stay, the marker goes. */
@@ -48,7 +49,8 @@ export function matchRanges(text: string, q: string): [number, number][] {
 
 export function LineText({ raw, marker, query }: { raw: string; marker: string | null; query: string }): ReactNode {
   const { text, extraLines } = displayText(raw, marker);
-  const spans = ansiToSpans(text.length > MAX_DRAWN_CHARS * 2 ? text.slice(0, MAX_DRAWN_CHARS * 2) : text);
+  // Colours the log chose are kept only where they can be read on the theme (issue 11 #9).
+  const spans = withReadableColors(ansiToSpans(text.length > MAX_DRAWN_CHARS * 2 ? text.slice(0, MAX_DRAWN_CHARS * 2) : text), logThemeColors());
   const plainLen = spans.reduce((n, s) => n + s.text.length, 0);
   const plain = spans.map((s) => s.text).join('');
   const ranges = matchRanges(plain, query);
