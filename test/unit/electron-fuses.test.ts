@@ -51,9 +51,9 @@ describe('Electron fuses in packaging', () => {
     const ctx = { appOutDir: dir, electronPlatformName: 'linux', arch: 1, packager: { executableName: 'runlens', appInfo: { productFilename: 'Runlens' } } };
     expect(hook.electronBinary(ctx)).toBe(exe);
     await hook(ctx);
-    const now = await fuses.getCurrentFuseWire(exe);
+    const now = (await fuses.getCurrentFuseWire(exe)) as unknown as Record<number, number>;
     const want = hook.fuseConfig('x64');
-    for (let i = 0; i < 8; i++) expect(now[i as FuseV1Options], `fuse ${FuseV1Options[i]}`).toBe(want[i] ? ENABLE : DISABLE);
+    for (let i = 0; i < 8; i++) expect(now[i], `fuse ${FuseV1Options[i]}`).toBe(want[i] ? ENABLE : DISABLE);
     expect(now[FuseV1Options.RunAsNode]).toBe(DISABLE);
   });
 
