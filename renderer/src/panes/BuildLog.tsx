@@ -15,6 +15,7 @@ import { PaneControls } from '../layout/PaneControls';
 import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
+import { Ev } from '../evidence/Evidence';
 
 export const LOG_ROW_HEIGHT = 18;
 
@@ -178,7 +179,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
             aria-current={running ? 'step' : undefined}
           >
             <span className="step-no">{d.step.number}</span>
-            <span className="step-name">{d.step.name}</span>
+            <Ev className="step-name" text={d.step.name} />
             {running && <span className="badge run">running at the selected moment</span>}
             <span className="dim step-lines">{(d.step.last - d.step.first + 1).toLocaleString()} lines</span>
           </div>,
@@ -313,7 +314,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
       )}
       {runningStep && (
         <div className="running-bar" aria-label="Running step" data-step-id={runningStep.id}>
-          <span className="badge run">running</span> step {runningStep.number} · {runningStep.name}
+          <span className="badge run">running</span> step {runningStep.number} · <Ev text={runningStep.name} />
           {runningStep.uses && <span className="dim"> ({runningStep.uses})</span>}
           {focus.ts && <span className="dim"> at {clock(focus.ts)}</span>}
           <button

@@ -11,6 +11,7 @@ import { baseName, clock, commandLine, fullTime } from '../format';
 import { PaneControls } from '../layout/PaneControls';
 import { isDerived, policyText, recordedText, verdictBadge } from './evidence-words';
 import { select, useApp, type Selection } from '../state/selection';
+import { Ev, evTitle, Host } from '../evidence/Evidence';
 
 type RawTable = 'network' | 'processes' | 'log_lines';
 
@@ -55,7 +56,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
       <dt>{label}</dt>
-      <dd>{children ?? <span className="dim">—</span>}</dd>
+      <dd>{typeof children === 'string' ? <Ev text={children} /> : (children ?? <span className="dim">—</span>)}</dd>
     </>
   );
 }
@@ -68,9 +69,9 @@ function ProcLink({ p, label }: { p: ProcessRef; label?: string }) {
       type="button"
       className="link"
       onClick={() => select({ kind: 'process', id: p.id })}
-      title={commandLine(p.args, p.exe)}
+      title={evTitle(commandLine(p.args, p.exe))}
     >
-      {label ?? `${baseName(p.exe) || p.args[0] || '?'} (${p.pid})`}
+      <Ev text={label ?? `${baseName(p.exe) || p.args[0] || '?'} (${p.pid})`} />
     </button>
   );
 }
@@ -84,10 +85,10 @@ function RawRecord({ table, id, version }: { table: RawTable; id: number; versio
       {r.value && (
         <>
           <p className="mono source-ref">
-            {r.value.file || '(no file)'}
+            {r.value.file ? <Ev text={r.value.file} /> : '(no file)'}
             {r.value.line !== null ? `:${r.value.line}` : ''}
           </p>
-          <pre className="raw">{r.value.raw || '(no raw text)'}</pre>
+          <pre className="raw">{r.value.raw ? <Ev text={r.value.raw} /> : '(no raw text)'}</pre>
         </>
       )}
     </section>
@@ -142,7 +143,7 @@ function LogRefItem({ l }: { l: LogRef }) {
         {clock(l.ts)}
       </button>{' '}
       {l.step !== null && <span className="dim">[{l.step}] </span>}
-      <span className="mono">{l.text}</span>
+      <Ev className="mono" text={l.text} />
     </li>
   );
 }
@@ -169,8 +170,8 @@ function CallView({ id, version }: { id: number; version: number }) {
     <>
       <h2 className="d-title">
         {http?.method ? `${http.method} ` : ''}
-        {e.domain ?? e.ip}
-        {http?.path ?? ''}{' '}
+        {e.domain !== null ? <Host name={e.domain} /> : e.ip}
+        <Ev text={http?.path ?? ''} />{' '}
         <span className={`badge ${badge.cls}`}>{badge.text}</span>
         {derived && (
           <span className="badge derived" title="The record has only the IP; this name comes from a DNS answer for it">
@@ -196,7 +197,7 @@ function CallView({ id, version }: { id: number; version: number }) {
             {ref && <span className="dim"> · pinned to {/^[0-9a-f]{40}$/.test(ref) ? 'commit' : 'ref'} {ref}</span>}
           </Field>
           <Field label="Command">
-            {e.process ? <code>{commandLine(e.process.args, e.process.exe)}</code> : e.process_name}
+            {e.process ? <code><Ev text={commandLine(e.process.args, e.process.exe)} /></code> : <Ev text={e.process_name} />}
           </Field>
           <Field label="Chain">{chain.length ? <ChainLine chain={chain} /> : <span className="dim">no process events for this call</span>}</Field>
           <Field label="Policy">
@@ -206,7 +207,7 @@ function CallView({ id, version }: { id: number; version: number }) {
         </dl>
         <section className="d-section mentions" aria-label="Log mentions">
           <h3>
-            Log lines that mention {e.domain ?? e.ip} <span className="dim">({e.log_mentions.length})</span>
+            Log lines that mention {e.domain !== null ? <Host name={e.domain} /> : e.ip} <span className="dim">({e.log_mentions.length})</span>
           </h3>
           {e.log_mentions.length === 0 ? (
             <p className="dim">No log line names this domain or IP.</p>
@@ -266,7 +267,7 @@ function CallView({ id, version }: { id: number; version: number }) {
               {chain.map((p) => (
                 <li key={p.id}>
                   <ProcLink p={p} />
-                  <code className="cmd">{commandLine(p.args, p.exe)}</code>
+                  <code className="cmd"><Ev text={commandLine(p.args, p.exe)} /></code>
                 </li>
               ))}
             </ol>
@@ -295,11 +296,11 @@ function ProcessView({ id, version }: { id: number; version: number }) {
   return (
     <>
       <h2 className="d-title">
-        {baseName(p.exe) || p.args[0] || 'process'} <span className="dim">pid {p.pid}</span>
+        <Ev text={baseName(p.exe) || p.args[0] || 'process'} /> <span className="dim">pid {p.pid}</span>
       </h2>
       <dl className="fields">
         <Field label="Command">
-          <code>{commandLine(p.args, p.exe)}</code>
+          <code><Ev text={commandLine(p.args, p.exe)} /></code>
         </Field>
         <Field label="Executable">{p.exe}</Field>
         <Field label="Working dir">{p.cwd}</Field>
@@ -324,7 +325,7 @@ function ProcessView({ id, version }: { id: number; version: number }) {
       <ListSection title="Children" shown={p.children.length} total={p.totals.children}>
         {p.children.map((c) => (
           <li key={c.id}>
-            <ProcLink p={c} /> <code className="cmd">{commandLine(c.args, c.exe)}</code>
+            <ProcLink p={c} /> <code className="cmd"><Ev text={commandLine(c.args, c.exe)} /></code>
           </li>
         ))}
       </ListSection>
@@ -342,7 +343,7 @@ function ProcessView({ id, version }: { id: number; version: number }) {
       <ListSection title="Files" shown={p.files.length} total={p.totals.files}>
         {p.files.map((f) => (
           <li key={f.id} className="mono">
-            {clock(f.ts)} {f.op} {f.path}
+            {clock(f.ts)} {f.op} <Ev text={f.path} />
           </li>
         ))}
       </ListSection>

@@ -12,6 +12,7 @@ import { PaneControls } from '../layout/PaneControls';
 import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
+import { Ev, evTitle, Host } from '../evidence/Evidence';
 
 export const NET_ROW_HEIGHT = 22;
 
@@ -45,17 +46,17 @@ function Row({ r, index, selected, cursor }: { r: NetworkRow; index: number; sel
         {clock(r.ts)}
       </span>
       <span role="gridcell" title={r.pid !== null ? `pid ${r.pid}` : undefined}>
-        {r.process_name ?? '—'}
+        {r.process_name !== null ? <Ev text={r.process_name} /> : '—'}
         {r.pid !== null && <span className="dim"> {r.pid}</span>}
       </span>
-      <span role="gridcell" title={r.domain ?? undefined}>
-        {r.domain ?? <span className="dim">(no domain)</span>}
+      <span role="gridcell" title={evTitle(r.domain)}>
+        {r.domain !== null ? <Host name={r.domain} /> : <span className="dim">(no domain)</span>}
       </span>
       <span role="gridcell" className="mono">
         {ipPort(r)}
       </span>
-      <span role="gridcell" className="mono" title={r.http_path ?? undefined}>
-        {r.http_method ? `${r.http_method} ${r.http_path ?? ''}` : <span className="dim">{r.protocol}</span>}
+      <span role="gridcell" className="mono" title={evTitle(r.http_path)}>
+        {r.http_method ? <Ev text={`${r.http_method} ${r.http_path ?? ''}`} /> : <span className="dim">{r.protocol}</span>}
       </span>
       <span role="gridcell" className="mono">
         {r.http_status ?? (r.status === 'allowed' ? '' : r.status)}
