@@ -467,6 +467,8 @@ export interface ProcessDetails extends ProcessOut {
   files: { id: number; ts: string; path: string; op: string; sha256: string | null }[];
   /** How many of each there are in all; the lists above hold at most the first few hundred. */
   totals: { children: number; calls: number; files: number };
+  /** Findings about this process: the producer's detections and Runlens's local detections (titles masked). */
+  findings: { id: number; kind: string; severity: string; title: string | null; by: string }[];
   source: SourceRef;
 }
 

@@ -9,6 +9,7 @@ import { formatNanos, tryParseRfc3339 } from '../../shared/time';
 import { api } from './api';
 import { BuildLog } from './panes/BuildLog';
 import { Details } from './panes/Details';
+import { FindingsPane } from './panes/FindingsPane';
 import { Header } from './panes/Header';
 import { DropZone } from './panes/ImportPanel';
 import { NetworkTable } from './panes/NetworkTable';
@@ -125,7 +126,10 @@ export function App() {
           <BuildLog origin={origin} onLoaded={onLog} />
         </div>
         <div className="slot-details">
-          <Details />
+          <div className="details-stack">
+            <FindingsPane />
+            <Details />
+          </div>
         </div>
       </main>
       <DropZone />
