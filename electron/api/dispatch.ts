@@ -21,6 +21,7 @@ import { logIndexAt, logIndexOfId, logOutline, logSearch, logWindow } from '../q
 import { processCalls, timelineDensity, timelineSteps } from '../queries/timeline';
 import { processTree } from '../queries/process-tree';
 import { ImportJobs, type ImportSources } from './imports';
+import { addNote, deleteNote, listActions, listNotes, recordAction, updateNote } from '../notes/notes';
 import { prepareReoffset } from './reoffset';
 
 type Handler<M extends MethodName> = (db: Db, p: ParsedParams<M>) => Result<M>;
@@ -49,6 +50,13 @@ const CASE_METHODS: CaseHandlers = {
   'timeline.steps': (db) => timelineSteps(db),
   'process.calls': processCalls,
   'process.tree': processTree,
+  // Notes live in the case's sidecar, found from the case file's own path (db.name).
+  'notes.list': (db) => ({ notes: listNotes(db.name) }),
+  'notes.add': (db, p) => addNote(db, db.name, p),
+  'notes.update': (db, p) => updateNote(db.name, p),
+  'notes.delete': (db, p) => deleteNote(db.name, p.id),
+  'actions.list': (db, p) => ({ actions: listActions(db.name, p.limit) }),
+  'actions.record': (db, p) => recordAction(db.name, p.action, p.detail),
 };
 
 export interface ApiOptions {

@@ -9,7 +9,7 @@ import { formatNanos, tryParseRfc3339 } from '../../shared/time';
 import { api } from './api';
 import { BuildLog } from './panes/BuildLog';
 import { Details } from './panes/Details';
-import { FindingsPane } from './panes/FindingsPane';
+import { AnalystTabs } from './panes/AnalystTabs';
 import { Header } from './panes/Header';
 import { DropZone } from './panes/ImportPanel';
 import { NetworkTable } from './panes/NetworkTable';
@@ -127,7 +127,7 @@ export function App() {
         </div>
         <div className="slot-details">
           <div className="details-stack">
-            <FindingsPane />
+            <AnalystTabs />
             <Details />
           </div>
         </div>

@@ -10,6 +10,7 @@ import type { FindingOut } from '../../../shared/api';
 import { api } from '../api';
 import { baseName, clock } from '../format';
 import { select, useApp } from '../state/selection';
+import { analystStore } from './analyst-state';
 import './findings.css';
 
 function about(f: FindingOut): string {
@@ -42,7 +43,9 @@ export function FindingsPane() {
 
   const choose = (f: FindingOut) => {
     setActive(f.id);
+    analystStore.set({ finding: { id: f.id, title: f.title ?? f.kind } });
     if (f.target) select(f.target);
+    void api['actions.record']({ action: 'select-finding', detail: { finding: f.id, title: f.title ?? f.kind } }).catch(() => {});
   };
   const isSelected = (f: FindingOut) =>
     active === f.id && !!selection && !!f.target && selection.kind === f.target.kind && selection.id === f.target.id;
