@@ -8,6 +8,8 @@ import { InputError, UsageError } from './errors';
 import { explainCommand } from './cmd-explain';
 import { findingsCommand } from './cmd-findings';
 import { importCommand } from './cmd-import';
+import { reportCommand } from './cmd-report';
+import { verifyCommand } from './cmd-verify';
 import { serveCommand } from './cmd-serve';
 import { sqlCommand } from './cmd-sql';
 import { stepsCommand } from './cmd-steps';
@@ -36,6 +38,9 @@ Commands:
   explain <case|bundle> --endpoint <domain|ip>[:port] [--limit N] [--window S]
                          which step, action, process chain and command made each call
   sql <case> "<SELECT …>" a read-only query on the case (see docs/schema.md)
+  report <case|bundle> --format md|html|json [--out FILE]
+                         the case's report: findings with evidence, notes, verdicts, timeline
+  verify <case>          hash the case's inputs again: unchanged, missing or different
   serve [case|bundle]    the investigation UI in a browser, on 127.0.0.1
 
 A bundle given where a case is expected is imported into the default case location (or its case reused).
@@ -49,6 +54,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   findings: findingsCommand,
   explain: explainCommand,
   sql: sqlCommand,
+  report: reportCommand,
+  verify: verifyCommand,
   serve: serveCommand,
 };
 
