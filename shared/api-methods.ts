@@ -27,6 +27,8 @@ export const METHOD_NAMES = [
   'notes.delete',
   'actions.list',
   'actions.record',
+  'secrets.reveal',
+  'report.export',
   'process.calls',
   'process.tree',
   'raw.get',

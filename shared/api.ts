@@ -468,6 +468,10 @@ export const methods = {
     params: z.object({ id, verdict: z.enum(noteVerdicts).nullable().optional(), text: z.string().max(20000).optional() }).strict(),
   },
   'notes.delete': { params: z.object({ id }).strict() },
+  /** Reveal (or mask again) secrets in every answer about this case; recorded in the action log. */
+  'secrets.reveal': { params: z.object({ reveal: z.boolean() }).strict() },
+  /** The case's report (md, html or json; see electron/report/) as text, for the app's Export; recorded. */
+  'report.export': { params: z.object({ format: z.enum(['md', 'html', 'json']) }).strict() },
   /** The action log: what the analyst did, with times (newest first). */
   'actions.list': { params: z.object({ limit: z.number().int().positive().max(10000).default(500) }).strict() },
   /** Record an action the app took for the analyst (notes record their own). */
@@ -553,6 +557,8 @@ export interface Results {
   'notes.delete': { deleted: boolean };
   'actions.list': { actions: ActionOut[] };
   'actions.record': { id: number };
+  'secrets.reveal': { revealed: boolean };
+  'report.export': { filename: string; mime: string; content: string };
   'raw.get': { file: string; line: number | null; raw: string };
   'timeline.density': TimelineDensity;
   'timeline.steps': TimelineOverview;

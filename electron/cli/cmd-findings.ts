@@ -5,7 +5,7 @@ import { parseArgs } from './args';
 import { openCaseOrBundle } from './case-arg';
 import { escapeText } from './escape';
 import { UsageError } from './errors';
-import { plural, showHelp, writeJson, writeText } from './output';
+import { plural, setRevealSecrets, showHelp, writeJson, writeText } from './output';
 import { renderTable } from './table';
 
 export const FINDINGS_HELP = `Usage: runlens findings <case|bundle> [--json] [--reveal-secrets]
@@ -23,6 +23,7 @@ export async function findingsCommand(argv: string[]): Promise<number> {
   if (a.positionals.length !== 1) throw new UsageError('findings: give exactly one case file or bundle');
   const db = await openCaseOrBundle(a.positionals[0]!, a.has('json'));
   try {
+    setRevealSecrets(a.has('reveal-secrets'));
     const r = listFindings(db, { mask: !a.has('reveal-secrets') });
     if (a.has('json')) {
       writeJson(r.policy ? { findings: r.findings, policy: r.policy } : { findings: r.findings, policy: null, note: r.note ?? NO_POLICY_NOTE });

@@ -1,5 +1,4 @@
 /** Escaping for the report's HTML and Markdown: every text from the case goes through one of these. */
-/* eslint-disable no-control-regex -- control and bidi characters are exactly what these must neutralise */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => `&#${c.charCodeAt(0)};`);
 }

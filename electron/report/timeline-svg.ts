@@ -11,7 +11,9 @@ const W = 960, LEFT = 8, RIGHT = 8, STEP_Y = 24, STEP_H = 18, MARK_Y = 64;
 const SEV_COLOUR: Record<string, string> = { critical: '#a40e26', high: '#c4302b', medium: '#9a6700', low: '#57606a', info: '#57606a' };
 
 export function timelineSvg(r: Report): string {
-  const range = r.time_range;
+  // The job's span (steps and findings): a process table's boot-time processes would squash the picture.
+  const times = [...r.steps.flatMap((s) => [s.start, s.end]), ...r.findings.map((f) => f.first_seen)].filter((t): t is string => !!t).sort();
+  const range = times.length >= 2 ? { start: times[0]!, end: times[times.length - 1]! } : r.time_range;
   const a = tryParseRfc3339(range?.start ?? null), b = tryParseRfc3339(range?.end ?? null);
   if (a === null || b === null || b <= a) return '<p>(no times in this case: no timeline)</p>';
   const span = Number(b - a);

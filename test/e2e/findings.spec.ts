@@ -59,7 +59,7 @@ test('sample bundle: every finding and producer detection, by severity; each sel
   // det-0001 is about the beacon process: its Details show the detection.
   const i = findings.findIndex((f) => f.detection_id === 'det-0001');
   await pane(page).locator('.finding-row').nth(i).click();
-  const section = details(page).getByRole('region', { name: 'Findings' });
+  const section = details(page).getByRole('region', { name: 'Detections' });
   await expect(section).toContainText('Background process started with nohup');
   await expect(section).toContainText('producer det-0001');
   await settled(page);

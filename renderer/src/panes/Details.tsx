@@ -253,7 +253,7 @@ function ProcessView({ id, version }: { id: number; version: number }) {
         </Field>
       </dl>
       {p.findings.length > 0 && (
-        <ListSection title="Findings" shown={p.findings.length} total={p.findings.length}>
+        <ListSection title="Detections" shown={p.findings.length} total={p.findings.length}>
           {p.findings.map((f) => (
             <li key={f.id} className="proc-finding">
               <span className={`sev sev-${f.severity}`}>{f.severity}</span> {f.title ?? f.kind}{' '}

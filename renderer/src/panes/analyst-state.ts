@@ -6,7 +6,9 @@ export interface AnalystState {
   finding: { id: number; title: string } | null;
   /** Bumped after notes change, so lists reload. */
   notesVersion: number;
+  /** Whether the analyst revealed secrets (the API masks them otherwise). */
+  revealed: boolean;
 }
 
-export const analystStore = createStore<AnalystState>({ finding: null, notesVersion: 0 });
+export const analystStore = createStore<AnalystState>({ finding: null, notesVersion: 0, revealed: false });
 export const useAnalyst = <T>(select: (s: AnalystState) => T): T => useStore(analystStore, select);
