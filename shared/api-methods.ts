@@ -17,6 +17,8 @@ export const METHOD_NAMES = [
   'log.indexOfId',
   'log.search',
   'log.outline',
+  'log.filter',
+  'log.match',
   'import.start',
   'import.status',
   'import.cancel',

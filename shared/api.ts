@@ -62,6 +62,8 @@ export interface NetworkRow {
   process_id: number | null;
   process_name: string | null;
   domain: string | null;
+  /** Where the domain comes from: the record itself, or a DNS answer for the IP (derived). */
+  domain_origin?: string | null;
   ip: string | null;
   port: number;
   protocol: string;
@@ -82,6 +84,8 @@ export interface CallExplanation {
   id: number;
   ts: string;
   domain: string | null;
+  /** Where the domain comes from: the record itself, or a DNS answer for the IP (derived). */
+  domain_origin?: string | null;
   ip: string | null;
   port: number;
   endpoint: string;
@@ -375,6 +379,8 @@ export const networkFilter = z
   .object({
     findingsOnly: z.boolean().optional(),
     search: z.string().max(500).optional(),
+    /** An expression of the filter language (shared/filter.ts). */
+    expr: z.string().max(2000).optional(),
     processId: id.optional(),
     from: time.optional(),
     to: time.optional(),
@@ -412,6 +418,14 @@ export const methods = {
   /** Next (or previous) line index matching `query` (case-insensitive substring of the plain text), from `from`. */
   'log.search': {
     params: z.object({ query: z.string().min(1).max(500), from: z.number().int().min(-1), direction: z.enum(['next', 'prev']) }).strict(),
+  },
+  /** The log lines matching a filter expression (shared/filter.ts), `offset`/`limit` over the matches. */
+  'log.filter': {
+    params: z.object({ expr: z.string().max(2000), offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(2000) }).strict(),
+  },
+  /** Next (or previous) line index matching a filter expression, from `from` (-1: from the start). */
+  'log.match': {
+    params: z.object({ expr: z.string().min(1).max(2000), from: z.number().int().min(-1), direction: z.enum(['next', 'prev']) }).strict(),
   },
   /** Index (time order) of the first call of the filtered list at or after `ts`; the last one before it when none. */
   'network.indexAt': { params: z.object({ ts: time, filter: networkFilter.default({}) }).strict() },
@@ -546,6 +560,8 @@ export interface Results {
   'log.search': { index: number; total_matches: number };
   'network.indexAt': { index: number };
   'log.outline': LogOutline;
+  'log.filter': { total: number; rows: LogRow[] };
+  'log.match': { index: number; total_matches: number };
   'import.start': { job: string };
   'import.status': ImportStatus;
   'import.cancel': { cancelled: boolean };

@@ -18,6 +18,7 @@ import {
 } from '../queries/index';
 import { networkIndexAt, networkIndexOf, queryNetwork } from '../queries/network-list';
 import { logIndexAt, logIndexOfId, logOutline, logSearch, logWindow } from '../queries/log-window';
+import { logFilter, logMatch } from '../queries/log-filter';
 import { processCalls, timelineDensity, timelineSteps } from '../queries/timeline';
 import { processTree } from '../queries/process-tree';
 import { ImportJobs, type ImportSources } from './imports';
@@ -48,6 +49,8 @@ const CASE_METHODS: CaseHandlers = {
   'log.indexOfId': logIndexOfId,
   'log.search': logSearch,
   'log.outline': (db) => logOutline(db),
+  'log.filter': logFilter,
+  'log.match': logMatch,
   'process.get': (db, p) => processDetails(db, p.id),
   'raw.get': (db, p) => rawRecord(db, p.table, p.id),
   'timeline.density': timelineDensity,

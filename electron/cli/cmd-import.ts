@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseRfc3339 } from '../../shared/time';
 import { caseInfo } from '../queries/index';
 import { parseArgs } from './args';
-import { defaultCaseFor, isCaseFile, mustExist, openCase, runImportCli } from './case-arg';
+import { defaultCaseFor, isRunlensCase, mustExist, openCase, runImportCli } from './case-arg';
 import type { ImportSummary } from '../import/run-import';
 import { readRulesFile, type StoredRules } from '../analysis/detections/rules-file';
 import { escapeText } from './escape';
@@ -116,8 +116,8 @@ export async function importCommand(argv: string[]): Promise<number> {
       }
     }
     if (existsSync(casePath) && !force) throw new InputError(`case file already exists: ${casePath} (use --force to replace it)`);
-    if (existsSync(casePath) && !isCaseFile(casePath)) {
-      throw new InputError(`${casePath} exists and is not a case file; not replacing it, even with --force`);
+    if (existsSync(casePath) && !isRunlensCase(casePath)) {
+      throw new InputError(`${casePath} exists and is not a case file (not a Runlens schema); not replacing it, even with --force`);
     }
   } else {
     casePath = await defaultCaseFor(inputs);

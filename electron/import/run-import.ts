@@ -14,7 +14,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportWarning, Policy, RunInfo } from '../../shared/model';
 import { formatNanos, NANOS_PER_SECOND, tryParseRfc3339 } from '../../shared/time';
-import { finalizeCase } from '../analysis/finalize';
+import { finalizeCase, slackNsOf } from '../analysis/finalize';
+import { NetworkLive } from '../analysis/network-live';
 import { createCase, finishBulkLoad, type Db } from '../db/open';
 import { listFolderFiles, openContainer, type ContainerOptions } from './container';
 import { notRecognisedMessage, pickImporter } from './registry';
@@ -173,6 +174,14 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
   let manifestSeen = false;
   const inputs: ImportSummary['inputs'] = [];
 
+  // The network analysis while the calls are written, from what the case holds at the first call (network-live.ts;
+  // finalizeCase checks it still holds, else runs its pass). It reads the run job and policy from meta.
+  writer.startNetwork = () => {
+    writer.setMeta('run', run);
+    writer.setMeta('policy', policy);
+    return NetworkLive.start(db, slackNsOf(opts.contextSeconds));
+  };
+
   let bytesTotal = 0;
   for (const input of opts.inputs) bytesTotal += await inputSize(input);
   total.bytes = bytesTotal;
@@ -305,6 +314,8 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
   const late: ImportWarning[] = [];
   finalizeCase(db, {
     contextSeconds: opts.contextSeconds,
+    logHints: writer.logHints,
+    networkLive: writer.networkLive,
     warn: (w) => late.push(w),
     onProgress: (phase) => progress('finalizing', bytesTotal, phase, true),
   });

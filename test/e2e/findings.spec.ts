@@ -15,6 +15,7 @@ const details = (page: Page) => page.getByRole('region', { name: 'Details' });
 const RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 async function checkEveryFinding(page: Page): Promise<FindingOut[]> {
+  await page.getByRole('tab', { name: 'Findings' }).click();
   const { findings } = await apiFromPage<Result<'findings.list'>>(page, 'findings.list');
   const detections = findings.flatMap((f) => f.sources.filter((s) => s.origin === 'producer'));
   expect(findings.length).toBeGreaterThan(0);

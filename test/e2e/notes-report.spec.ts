@@ -35,6 +35,7 @@ test('a note made in the app survives a restart and appears in the report', asyn
     await page.setViewportSize({ width: 1280, height: 720 });
     await openApp(page, serve.url);
     // Choose the exfiltration finding: its call is selected; write a note on it.
+    await page.getByRole('tab', { name: 'Findings' }).click();
     await page.getByRole('region', { name: 'Findings' }).locator('.finding-row').first().click();
     await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#call=\d+$/);
     const notes = await openNotes(page);

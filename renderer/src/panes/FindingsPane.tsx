@@ -10,6 +10,7 @@ import type { FindingOut } from '../../../shared/api';
 import { api } from '../api';
 import { baseName, clock } from '../format';
 import { select, useApp } from '../state/selection';
+import { AnalystActions } from './AnalystActions';
 import { analystStore } from './analyst-state';
 import './findings.css';
 
@@ -55,6 +56,7 @@ export function FindingsPane() {
       <div className="pane-bar">
         <h2>Findings</h2>
         {rows && <span className="count">{rows.length}</span>}
+        <AnalystActions />
       </div>
       <div className="scroller">
         {error && (

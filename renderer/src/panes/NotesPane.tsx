@@ -10,6 +10,7 @@ import { noteVerdicts } from '../../../shared/api';
 import { api } from '../api';
 import { clock } from '../format';
 import { select, useApp } from '../state/selection';
+import { AnalystActions } from './AnalystActions';
 import { analystStore, useAnalyst } from './analyst-state';
 import './findings.css';
 
@@ -153,6 +154,7 @@ export function NotesPane() {
       <div className="pane-bar">
         <h2>Notes</h2>
         {notes && <span className="count">{notes.length}</span>}
+        <AnalystActions />
       </div>
       <div className="scroller notes-body">
         <form
