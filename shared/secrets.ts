@@ -61,7 +61,12 @@ export function findSecrets(text: string): SecretHit[] {
 }
 
 /** Quick test before the full scan: does the text contain anything a format starts with? */
-const HINT = /gh[pousr]_|github_pat_|AKIA|ASIA|xox|npm_|glpat-|AIza|eyJ|PRIVATE KEY|authorization|:\/\/[^\s]*@/i;
+const HINT = /gh[pousr]_|github_pat_|AKIA|ASIA|xox[abposr]-|npm_|glpat-|AIza|eyJ|PRIVATE KEY|authorization|:\/\/[^\s/@]+:[^\s/@]+@/i;
+
+/** Cheap pre-check: false means `text` certainly holds no secret. */
+export function maySecret(text: string): boolean {
+  return HINT.test(text);
+}
 
 export function hasSecret(text: string): boolean {
   return HINT.test(text) && findSecrets(text).length > 0;

@@ -68,4 +68,28 @@ describe('notes in the sidecar', () => {
     again.close();
     expect(sha(kase)).toBe(before);
   });
+
+  it('secrets: masked in API answers by default; revealed for the case on request, which the action log records', async () => {
+    const bundle = path.join(dir, 'bundle');
+    fs.cpSync(path.join(ROOT, 'resources', 'sample-bundle'), bundle, { recursive: true });
+    const token = `ghp_${'Qw7'.repeat(12)}`;
+    fs.appendFileSync(path.join(bundle, 'logs', 'test', '5_Run npm test.txt'), `2026-10-14T09:13:00.0000000Z GH_TOKEN=${token}\n`);
+    const k2 = path.join(dir, 'secret.runlens');
+    await runImport({ inputs: [bundle], casePath: k2 });
+    const api = createApi(k2);
+    const { index } = await call<Result<'log.search'>>(api, 'log.search', { query: 'GH_TOKEN', from: -1, direction: 'next' });
+    const line = async () => (await call<Result<'log.window'>>(api, 'log.window', { offset: index, limit: 1 })).rows[0]!.raw;
+    expect(await line()).toContain('GH_TOKEN=ghp_…[masked github-token]');
+    expect(await call(api, 'secrets.reveal', { reveal: true })).toEqual({ revealed: true });
+    expect(await line()).toContain(token);
+    await call(api, 'secrets.reveal', { reveal: false });
+    expect(await line()).not.toContain(token);
+    const { actions } = await call<Result<'actions.list'>>(api, 'actions.list', {});
+    expect(actions.map((a) => a.action).reverse()).toEqual(['reveal-secrets', 'hide-secrets']);
+    const exported = await call<Result<'report.export'>>(api, 'report.export', { format: 'md' });
+    expect(exported.filename).toBe('secret-report.md');
+    expect(exported.content).toContain('[masked github-token]');
+    expect(exported.content).not.toContain(token);
+    api.close();
+  });
 });
