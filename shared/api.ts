@@ -165,6 +165,35 @@ export interface FindingOut {
   evidence_total: number;
 }
 
+// ---------- notes, bookmarks and the action log (kept in the case's sidecar, never in the case) ----------
+export const noteVerdicts = ['malicious', 'suspicious', 'benign', 'needs-review'] as const;
+export type NoteVerdict = (typeof noteVerdicts)[number];
+export const noteTargetKinds = ['call', 'process', 'log', 'step', 'range', 'finding'] as const;
+/** What a note is about: a row of the case (`id`), or a time range (`start`/`end`, RFC 3339). */
+export interface NoteTarget {
+  kind: (typeof noteTargetKinds)[number];
+  id?: number;
+  start?: string;
+  end?: string;
+}
+export interface NoteOut {
+  id: number;
+  target: NoteTarget;
+  /** What the target was when the note was made (secrets masked). */
+  label: string | null;
+  verdict: NoteVerdict | null;
+  text: string;
+  created_at: string;
+  updated_at: string;
+}
+export const recordableActions = ['select-finding', 'reveal-secrets', 'hide-secrets', 'export-report'] as const;
+export interface ActionOut {
+  id: number;
+  at: string;
+  action: string;
+  detail: Record<string, unknown>;
+}
+
 export interface CaseInfo {
   title: string;
   case_file: string;
@@ -433,6 +462,38 @@ export const methods = {
   },
   'import.cancel': { params: z.object({ job: z.string().max(64) }).strict() },
   'process.get': { params: z.object({ id }).strict() },
+  /** Notes and bookmarks (the sidecar beside the case; the case itself is never written). */
+  'notes.list': { params: z.object({}).strict() },
+  'notes.add': {
+    params: z
+      .object({
+        target: z
+          .object({ kind: z.enum(noteTargetKinds), id: id.optional(), start: time.optional(), end: time.optional() })
+          .strict()
+          .refine((t) => (t.kind === 'range' ? t.start !== undefined && t.end !== undefined : t.id !== undefined), {
+            message: 'a range needs start and end; anything else an id',
+          }),
+        verdict: z.enum(noteVerdicts).nullable().default(null),
+        text: z.string().max(20000).default(''),
+      })
+      .strict(),
+  },
+  'notes.update': {
+    params: z.object({ id, verdict: z.enum(noteVerdicts).nullable().optional(), text: z.string().max(20000).optional() }).strict(),
+  },
+  'notes.delete': { params: z.object({ id }).strict() },
+  /** Reveal (or mask again) secrets in every answer about this case; recorded in the action log. */
+  'secrets.reveal': { params: z.object({ reveal: z.boolean() }).strict() },
+  /** The case's report (md, html or json; see electron/report/) as text, for the app's Export; recorded. */
+  'report.export': { params: z.object({ format: z.enum(['md', 'html', 'json']) }).strict() },
+  /** The action log: what the analyst did, with times (newest first). */
+  'actions.list': { params: z.object({ limit: z.number().int().positive().max(10000).default(500) }).strict() },
+  /** Record an action the app took for the analyst (notes record their own). */
+  'actions.record': {
+    params: z
+      .object({ action: z.enum(recordableActions), detail: z.record(z.string().max(64), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).default({}) })
+      .strict(),
+  },
   'raw.get': { params: z.object({ table: z.enum(['network', 'dns', 'processes', 'process_events', 'file_events', 'log_lines', 'detections', 'steps']), id }).strict() },
   /** Counts per time bucket (2^bucket_log2 ns wide) from `start`, computed in SQL: rows never leave the database. */
   'timeline.density': {
@@ -481,6 +542,8 @@ export interface ProcessDetails extends ProcessOut {
   files: { id: number; ts: string; path: string; op: string; sha256: string | null }[];
   /** How many of each there are in all; the lists above hold at most the first few hundred. */
   totals: { children: number; calls: number; files: number };
+  /** Findings about this process: the producer's detections and Runlens's local detections (titles masked). */
+  findings: { id: number; kind: string; severity: string; title: string | null; by: string }[];
   source: SourceRef;
 }
 
@@ -504,6 +567,14 @@ export interface Results {
   'import.cancel': { cancelled: boolean };
   'case.reoffset': { job: string };
   'process.get': ProcessDetails;
+  'notes.list': { notes: NoteOut[] };
+  'notes.add': NoteOut;
+  'notes.update': NoteOut;
+  'notes.delete': { deleted: boolean };
+  'actions.list': { actions: ActionOut[] };
+  'actions.record': { id: number };
+  'secrets.reveal': { revealed: boolean };
+  'report.export': { filename: string; mime: string; content: string };
   'raw.get': { file: string; line: number | null; raw: string };
   'timeline.density': TimelineDensity;
   'timeline.steps': TimelineOverview;

@@ -322,6 +322,18 @@ function ProcessView({ id, version }: { id: number; version: number }) {
           )}
         </Field>
       </dl>
+      {p.findings.length > 0 && (
+        <ListSection title="Detections" shown={p.findings.length} total={p.findings.length}>
+          {p.findings.map((f) => (
+            <li key={f.id} className="proc-finding">
+              <span className={`sev sev-${f.severity}`}>{f.severity}</span> {f.title ?? f.kind}{' '}
+              <span className="dim">
+                ({f.kind}; {f.by})
+              </span>
+            </li>
+          ))}
+        </ListSection>
+      )}
       <ListSection title="Children" shown={p.children.length} total={p.totals.children}>
         {p.children.map((c) => (
           <li key={c.id}>
