@@ -351,7 +351,9 @@ export const methods = {
   },
   /** The log lines matching a filter expression (shared/filter.ts), `offset`/`limit` over the matches. */
   'log.filter': {
-    params: z.object({ expr: z.string().max(2000), offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(2000) }).strict(),
+    params: z
+      .object({ expr: z.string().max(2000), from: time.optional(), to: time.optional(), offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(2000) })
+      .strict(),
   },
   /** Next (or previous) line index matching a filter expression, from `from` (-1: from the start). */
   'log.match': {
