@@ -71,7 +71,7 @@ for (const size of [
     const ex = await telemetryCall(page);
     expect(ex.process?.exe ?? '').toMatch(/curl$/);
     expect(ex.ancestors.length).toBeGreaterThanOrEqual(8);
-    await page.locator(`[role="row"][data-call-id="${ex.id}"]`).click();
+    await page.evaluate((id) => (location.hash = `#call=${id}`), ex.id);
     const selected = tree(page).locator('[role="treeitem"][aria-selected="true"]');
     await expect(selected).toHaveAttribute('data-process-id', String(ex.process!.id));
     const f = await framing(page);
@@ -96,7 +96,7 @@ test('siblings off the selected chain are summarised in one row; a click shows t
   await page.setViewportSize({ width: 1280, height: 720 });
   await openApp(page);
   const ex = await telemetryCall(page);
-  await page.locator(`[role="row"][data-call-id="${ex.id}"]`).click();
+  await page.evaluate((id) => (location.hash = `#call=${id}`), ex.id);
   await expect(tree(page).locator('[role="treeitem"][aria-selected="true"]')).toHaveAttribute('data-process-id', String(ex.process!.id));
   const summary = tree(page).getByRole('button', { name: /other process/ }).first();
   await expect(summary).toBeVisible();
