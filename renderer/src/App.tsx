@@ -21,6 +21,10 @@ import { paneStore, usePanes, type PaneId } from './layout/pane-state';
 import { SideArea, type SideTab } from './layout/SideArea';
 import { ImportErrorPanel } from './panes/ImportErrorPanel';
 import { ContextMenuHost } from './panes/ContextMenu';
+import { DnsPane } from './panes/lists/DnsPane';
+import { FilesPane } from './panes/lists/FilesPane';
+import { ProcessList } from './panes/lists/ProcessList';
+import { SqlPane } from './panes/lists/SqlPane';
 import { moveCall } from './state/navigation';
 import { appStore, clearSelection, restoreFromHash, useApp } from './state/selection';
 
@@ -178,4 +182,10 @@ export function App() {
   );
 }
 
-const sideTabs: SideTab[] = [{ id: 'tree', label: 'Process tree', render: () => <ProcessTreeSlot />, keep: true }];
+const sideTabs: SideTab[] = [
+  { id: 'tree', label: 'Tree', render: () => <ProcessTreeSlot />, keep: true },
+  { id: 'processes', label: 'List', render: () => <ProcessList /> },
+  { id: 'dns', label: 'DNS', render: () => <DnsPane /> },
+  { id: 'files', label: 'Files', render: () => <FilesPane /> },
+  { id: 'sql', label: 'SQL', render: () => <SqlPane /> },
+];

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCaseReadOnly, type Db } from '../../electron/db/open';
 import { runImport } from '../../electron/import/run-import';
 import { dnsList, filesList, processList, sqlQuery } from '../../electron/queries/evidence-lists';
-import { methods } from '../../shared/api';
+import { methods, type ParsedParams } from '../../shared/api';
 import { tempDir } from './import-helpers';
 
 const SAMPLE = path.join(__dirname, '../../resources/sample-bundle');
@@ -20,7 +20,8 @@ afterAll(() => {
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-const P = <M extends 'process.list' | 'dns.list' | 'files.list' | 'sql.query'>(m: M, p: unknown) => methods[m].params.parse(p);
+const P = <M extends 'process.list' | 'dns.list' | 'files.list' | 'sql.query'>(m: M, p: unknown): ParsedParams<M> =>
+  methods[m].params.parse(p) as ParsedParams<M>;
 
 describe('process.list', () => {
   it('lists every process, sorted as asked, with lifetimes and steps', () => {
