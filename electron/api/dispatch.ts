@@ -19,6 +19,7 @@ import {
 import { networkIndexAt, networkIndexOf, queryNetwork } from '../queries/network-list';
 import { logIndexAt, logIndexOfId, logOutline, logSearch, logWindow } from '../queries/log-window';
 import { logFilter, logMatch } from '../queries/log-filter';
+import { dnsList, filesList, processList, sqlQuery } from '../queries/evidence-lists';
 import { processCalls, timelineDensity, timelineSteps } from '../queries/timeline';
 import { processTree } from '../queries/process-tree';
 import { ImportJobs, type ImportSources } from './imports';
@@ -51,6 +52,10 @@ const CASE_METHODS: CaseHandlers = {
   'log.outline': (db) => logOutline(db),
   'log.filter': logFilter,
   'log.match': logMatch,
+  'process.list': processList,
+  'dns.list': dnsList,
+  'files.list': filesList,
+  'sql.query': sqlQuery,
   'process.get': (db, p) => processDetails(db, p.id),
   'raw.get': (db, p) => rawRecord(db, p.table, p.id),
   'timeline.density': timelineDensity,
