@@ -61,7 +61,12 @@ export function findSecrets(text: string): SecretHit[] {
 }
 
 /** Quick test before the full scan: does the text contain anything a format starts with? */
-const HINT = /gh[pousr]_|github_pat_|AKIA|ASIA|xox|npm_|glpat-|AIza|eyJ|PRIVATE KEY|authorization|:\/\/[^\s]*@/i;
+const HINT = /gh[pousr]_|github_pat_|AKIA|ASIA|xox[abposr]-|npm_|glpat-|AIza|eyJ|PRIVATE KEY|authorization|:\/\/[^\s/@]+:[^\s/@]+@/i;
+
+/** Cheap pre-check: false means `text` certainly holds no secret. */
+export function maySecret(text: string): boolean {
+  return HINT.test(text);
+}
 
 export function hasSecret(text: string): boolean {
   return HINT.test(text) && findSecrets(text).length > 0;
@@ -97,4 +102,26 @@ export function maybeMask(text: string, mask: boolean): string;
 export function maybeMask(text: string | null, mask: boolean): string | null;
 export function maybeMask(text: string | null, mask: boolean): string | null {
   return text === null || !mask ? text : maskSecrets(text);
+}
+
+/** A copy of `value` (API results, JSON documents) with every string's secrets masked; keys are left as they are. */
+export function maskDeep<T>(value: T): T {
+  if (typeof value === 'string') return maskSecrets(value) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const v = maskDeep(value[i] as unknown);
+      if (v !== value[i]) (out ??= value.slice())[i] = v;
+    }
+    return (out ?? value) as T;
+  }
+  if (value !== null && typeof value === 'object') {
+    let out: Record<string, unknown> | null = null;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const m = maskDeep(v);
+      if (m !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = m;
+    }
+    return (out ?? value) as T;
+  }
+  return value;
 }

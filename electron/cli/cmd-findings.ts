@@ -7,7 +7,7 @@ import { parseArgs } from './args';
 import { openCaseOrBundle } from './case-arg';
 import { escapeText } from './escape';
 import { UsageError } from './errors';
-import { plural, showHelp, writeJson, writeText } from './output';
+import { plural, setRevealSecrets, showHelp, writeJson, writeText } from './output';
 import { renderTable } from './table';
 
 export const FINDINGS_HELP = `Usage: runlens findings <case|bundle> [--baseline <case|bundle>]… [--json] [--reveal-secrets]
@@ -27,6 +27,7 @@ export async function findingsCommand(argv: string[]): Promise<number> {
   if (a.positionals.length !== 1) throw new UsageError('findings: give exactly one case file or bundle');
   const db = await openCaseOrBundle(a.positionals[0]!, a.has('json'));
   try {
+    setRevealSecrets(a.has('reveal-secrets'));
     const r = listFindings(db, { mask: !a.has('reveal-secrets') });
     if (a.has('baseline')) {
       const extra = await withBaselineDbs(a.all('baseline'), a.has('json'), (bs) => baselineFindings(db, compareCases({ db, file: a.positionals[0]! }, bs), !a.has('reveal-secrets')));

@@ -11,6 +11,8 @@ import { exportCommand } from './cmd-export';
 import { findingsCommand } from './cmd-findings';
 import { huntCommand } from './cmd-hunt';
 import { importCommand } from './cmd-import';
+import { reportCommand } from './cmd-report';
+import { verifyCommand } from './cmd-verify';
 import { serveCommand } from './cmd-serve';
 import { sqlCommand } from './cmd-sql';
 import { stepsCommand } from './cmd-steps';
@@ -40,6 +42,9 @@ Commands:
   explain <case|bundle> --endpoint <domain|ip>[:port] [--limit N] [--window S]
                          which step, action, process chain and command made each call
   sql <case> "<SELECT …>" a read-only query on the case (see docs/schema.md)
+  report <case|bundle> --format md|html|json [--out FILE]
+                         the case's report: findings with evidence, notes, verdicts, timeline
+  verify <case>          hash the case's inputs again: unchanged, missing or different
   serve [case|bundle]    the investigation UI in a browser, on 127.0.0.1
   compare <case|bundle> <baseline…>
                          endpoints, processes, steps and actions new, gone or changed against earlier runs
@@ -60,6 +65,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   findings: findingsCommand,
   explain: explainCommand,
   sql: sqlCommand,
+  report: reportCommand,
+  verify: verifyCommand,
   compare: compareCommand,
   export: exportCommand,
   hunt: huntCommand,

@@ -278,7 +278,8 @@ function mergeRows(raws: Raw[]): FindingOut[] {
       sources: all.flatMap((f) => f.sources),
       target: p.target ?? all.find((f) => f.target)?.target ?? null,
       evidence: evidence.slice(0, EVIDENCE_SHOWN),
-      evidence_total: all.reduce((s, f) => s + f.evidence_total, 0),
+      // Rows shared by several members count once; rows beyond the shown ones are added as each member counted them.
+      evidence_total: evidence.length + all.reduce((s, f) => s + Math.max(0, f.evidence_total - f.evidence.length), 0),
     });
   }
   return out;

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CaseInfo } from '../../shared/api';
 import { formatNanos, tryParseRfc3339 } from '../../shared/time';
+import { setTimeDisplay } from './format';
 import { api } from './api';
 import { BuildLog } from './panes/BuildLog';
 import { ComparePanel } from './panes/compare/ComparePanel';
@@ -20,6 +21,11 @@ import { CollapsedPane } from './layout/PaneControls';
 import { paneStore, usePanes, type PaneId } from './layout/pane-state';
 import { SideArea, type SideTab } from './layout/SideArea';
 import { ImportErrorPanel } from './panes/ImportErrorPanel';
+import { ContextMenuHost } from './panes/ContextMenu';
+import { DnsPane } from './panes/lists/DnsPane';
+import { FilesPane } from './panes/lists/FilesPane';
+import { ProcessList } from './panes/lists/ProcessList';
+import { SqlPane } from './panes/lists/SqlPane';
 import { moveCall } from './state/navigation';
 import { appStore, clearSelection, restoreFromHash, useApp } from './state/selection';
 
@@ -109,6 +115,8 @@ export function App() {
       .sort()[0] ??
     info?.time_range?.start ??
     null;
+  const timeMode = useApp((s) => s.logTimes);
+  setTimeDisplay(timeMode, origin);
   const collapsed = usePanes((s) => s.collapsed);
   const maximised = usePanes((s) => s.maximised);
   const isC = (id: PaneId) => collapsed.includes(id) && maximised !== id;
@@ -171,8 +179,15 @@ export function App() {
         </div>
       </main>
       <DropZone />
+      <ContextMenuHost />
     </div>
   );
 }
 
-const sideTabs: SideTab[] = [{ id: 'tree', label: 'Process tree', render: () => <ProcessTreeSlot />, keep: true }];
+const sideTabs: SideTab[] = [
+  { id: 'tree', label: 'Tree', render: () => <ProcessTreeSlot />, keep: true },
+  { id: 'processes', label: 'List', render: () => <ProcessList /> },
+  { id: 'dns', label: 'DNS', render: () => <DnsPane /> },
+  { id: 'files', label: 'Files', render: () => <FilesPane /> },
+  { id: 'sql', label: 'SQL', render: () => <SqlPane /> },
+];

@@ -4,10 +4,10 @@
  * finding per step and format, its lines as evidence.
  * Near misses that do NOT match: GitHub's masked `***`, `ghp_` followed by too few characters, `Authorization: ***`.
  */
-import { findSecrets } from '../../../shared/secrets';
+import { findSecrets, maySecret } from '../../../shared/secrets';
 import type { DetectionRule, Hit } from './types';
 
-const NEEDLES = ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'AKIA', 'ASIA', 'xox', 'npm_', 'glpat-', 'AIza', 'eyJ', 'PRIVATE KEY', 'uthorization', 'UTHORIZATION', '@'];
+const NEEDLES = ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'AKIA', 'ASIA', 'xox', 'npm_', 'glpat-', 'AIza', 'eyJ', 'PRIVATE KEY', 'uthorization', 'UTHORIZATION', '://'];
 
 export const secretsInLogs: DetectionRule = {
   id: 'secrets-in-logs',
@@ -17,6 +17,7 @@ export const secretsInLogs: DetectionRule = {
   run(input) {
     const groups = new Map<string, { name: string; stepId: number | null; lines: { id: number; ts: bigint | null }[] }>();
     for (const l of input.logLinesWith(NEEDLES)) {
+      if (!maySecret(l.text)) continue;
       for (const h of findSecrets(l.text)) {
         const key = `${l.stepId ?? '-'}|${h.format.id}`;
         let g = groups.get(key);

@@ -16,6 +16,7 @@ import { PaneControls } from '../../layout/PaneControls';
 import { clockLabel, formatSpan } from './time-ticks';
 import { boundsOf, clampView, fetchWindowFor, panBy, span, tOf, xOf, zoomAt, type FetchWindow, type TimeView } from './time-view';
 import './timeline.css';
+import { Ev, visibleText } from '../../evidence/Evidence';
 
 export interface TimelineProps {
   client: Client;
@@ -341,7 +342,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
             const left = Math.max(GUTTER, X(a));
             const right = Math.min(width, X(b));
             if (right - left < 1) return null;
-            const title = `Step ${s.number}: ${s.name} (${label(a)}–${label(b)})`;
+            const title = `Step ${s.number}: ${visibleText(s.name)} (${label(a)}–${label(b)})`;
             return (
               <button
                 key={s.id}
@@ -353,7 +354,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
                 data-step={s.number}
                 onClick={() => setView({ start: a - (b - a) * 0.02, end: b + (b - a) * 0.02 })}
               >
-                {right - left > 24 ? s.name : ''}
+                {right - left > 24 ? <Ev text={s.name} /> : ''}
               </button>
             );
           })}
@@ -364,7 +365,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
               type="button"
               className="tl-finding"
               style={{ left: X(t) - 6, top: findingsLane.top + findingsLane.height / 2 - 6 }}
-              title={`${f.endpoint ?? f.kind}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}`}
+              title={`${visibleText(f.endpoint ?? f.kind)}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}`}
               aria-label={`Finding ${f.kind} ${f.endpoint ?? ''}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}. ${f.first_call_id !== null ? 'Select its first call' : 'Move the time cursor there'}`}
               data-finding={f.id}
               // a producer detection may name no call of ours: then its moment is what there is to show
