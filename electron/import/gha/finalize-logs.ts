@@ -3,67 +3,53 @@
  * 1. A single manifest job and a single log job of another name: the logs take the manifest's name.
  * 2. Steps, per job: manifest beats step files beats `##[group]Run` lines (the lesser origins' rows are deleted);
  *    duplicates of one (job, origin, number) keep the first row.
- * 3. Lines imported once: a job with step files loses the lines of its job-level (or single) files.
+ * 0. A single-job archive (one folder of step files, its folder stripped by the container) is re-placed as steps;
+ *    a lone job log takes its `Complete job name:`.
+ * 3. Lines imported once: the job-level log is kept whole; step files' lines of a job that has one are dropped and
+ *    counted as skipped in their source's accounting. Each step file's step starts at the job-log line equal to
+ *    its first line (within 50 ms: step files' stamps differ from the job file's by microseconds).
  * 4. `log_lines` renumbered so `ORDER BY id` is reading order: jobs by first time, then within a job by time
  *    (a file's untimed or out-of-order lines keep their place in the file), then step number, file, line.
  * 5. `step_id`: step files by number (or by time when that number has no step); job files by their
  *    `##[group]Run` steps (group-steps.ts, same numbering as the importer), or by time when the job has manifest
  *    or file steps: the step whose window holds the line (an untimed line follows the line before it).
  * 6. `depth`: `##[group]` nesting within a file (reset where a new group-derived step begins).
- * 7. Missing step start/end filled from their lines; the full-text index rebuilt.
+ * 7. Missing step start/end filled from their lines; step names with their `/` back, action commits from
+ *    `Download action repository` lines, hosts/URLs/IPs the lines mention (log_mentions); the full-text index rebuilt.
  */
 import { withIndexesSuspended } from '../../db/index-suspend';
 import type { Db } from '../../db/open';
 import type { ImportWarning, LogMarker } from '../../../shared/model';
+import { stillValid, type LogHints } from '../log-precompute';
+import { HEAD_CHARS, loadJobSteps, ORPHANS, POST_JOB, StepAssigner } from './step-assigner';
 import { parseMarker } from './markers';
-import { GroupStepTracker } from './group-steps';
 import { stepNameFromLog } from './read-log';
 import { indexLogMentions } from './mentions';
 
 const ORIGIN_RANK = `CASE origin WHEN 'manifest' THEN 0 WHEN 'files' THEN 1 ELSE 2 END`;
 
-interface StepRow {
-  id: bigint;
-  job: string;
-  number: bigint;
-  origin: string;
-  started_at: bigint | null;
-  completed_at: bigint | null;
-}
-
-interface Window {
-  id: number;
-  start: bigint;
-  end: bigint | null;
-}
-
-interface JobSteps {
-  origin: string;
-  byNumber: Map<number, number>;
-  /** Step ids in number order (for group ordinals when no step has a time). */
-  ordered: number[];
-  windows: Window[];
-  windowById: Map<number, Window>;
-}
-
-interface FileState {
-  depth: number;
-  tracker: GroupStepTracker | null;
-  stepId: number | null;
-}
-
-export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void): void {
+/**
+ * `hints`: what the import's writer learnt while writing the lines (log-precompute.ts). With them, the checks that
+ * would read every line back (log jobs, reading order) are answered from them, and when the steps and depths the
+ * writer assigned still hold, the pass that reads and rewrites every line is skipped.
+ */
+export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: LogHints): void {
   db.transaction(() => {
-    relayoutSingleJobArchives(db);
-    nameSingleLogsByJob(db);
-    adoptManifestJobName(db);
+    const relaid = relayoutSingleJobArchives(db);
+    const named = nameSingleLogsByJob(db);
+    const adopted = adoptManifestJobName(db, relaid || named ? undefined : hints);
+    const renamed = relaid || named || adopted;
     applyStepPrecedence(db);
     const heads = stepFileHeads(db);
-    dropStepFileDuplicates(db);
-    renumberLines(db);
+    const dropped = dropStepFileDuplicates(db);
+    const moved = renumberLines(db, hints && !renamed && !dropped ? hints : undefined);
     const bounds = stepBoundaries(db, heads);
-    // every line's step_id is rewritten: rebuilding the step index afterwards beats updating it row by row
-    withIndexesSuspended(db, 'log_lines', ['step_id'], () => assignStepsAndDepth(db, warn, bounds));
+    if (hints && !renamed && !dropped && !moved && bounds.size === 0 && stillValid(db, hints)) {
+      warnUnmatched(db, hints.unmatched, warn);
+    } else {
+      // every line's step_id is rewritten: rebuilding the step index afterwards beats updating it row by row
+      withIndexesSuspended(db, 'log_lines', ['step_id'], () => assignStepsAndDepth(db, warn, bounds));
+    }
     fillStepTimes(db);
     nameStepsAsLogged(db);
     resolveActionShas(db);
@@ -134,19 +120,23 @@ function resolveActionShas(db: Db): void {
 }
 
 /** A lone job log (`job-log.txt`) takes the name its own `Complete job name:` line gives. */
-function nameSingleLogsByJob(db: Db): void {
+/** True when a job was renamed. */
+function nameSingleLogsByJob(db: Db): boolean {
   const rows = db
     .prepare(
       `SELECT source_id, job, min(text) AS t FROM log_lines
        WHERE file_kind = 'single' AND text LIKE 'Complete job name: %' GROUP BY source_id, job`,
     )
     .all() as { source_id: number | null; job: string; t: string }[];
+  let renamed = false;
   for (const r of rows) {
     const name = r.t.slice('Complete job name: '.length).trim();
     if (!name || name === r.job || r.source_id === null) continue;
     db.prepare(`UPDATE log_lines SET job = ? WHERE source_id = ? AND job = ?`).run(name, r.source_id, r.job);
     db.prepare(`UPDATE steps SET job = ? WHERE source_id = ? AND job = ?`).run(name, r.source_id, r.job);
+    renamed = true;
   }
+  return renamed;
 }
 
 interface GhaSource {
@@ -166,12 +156,13 @@ const STEP_FILE = /^(\d{1,9})_(.+)\.txt$/i;
  * `system.txt` among them. Their lines become the steps' lines of one job: the folder's name, else the job's
  * `Complete job name:`, else the input's name.
  */
-function relayoutSingleJobArchives(db: Db): void {
+function relayoutSingleJobArchives(db: Db): boolean {
   const srcs = db
     .prepare(
       `SELECT id, parent_id, path, member FROM sources WHERE id IN (SELECT DISTINCT source_id FROM log_lines WHERE file_kind IN ('job', 'single'))`,
     )
     .all() as GhaSource[];
+  let relaid = false;
   const groups = new Map<number | null, GhaSource[]>();
   for (const s of srcs) (groups.get(s.parent_id) ?? groups.set(s.parent_id, []).get(s.parent_id)!).push(s);
   for (const [parentId, list] of groups) {
@@ -202,7 +193,9 @@ function relayoutSingleJobArchives(db: Db): void {
     if (others.n > 0) continue;
     const job = dir || jobNameOf(db, list) || parentName(db, parentId);
     relayoutAsSteps(db, list, bases, job);
+    relaid = true;
   }
+  return relaid;
 }
 
 function jobNameOf(db: Db, list: GhaSource[]): string | null {
@@ -323,17 +316,6 @@ function stepBoundaries(db: Db, heads: StepHead[]): Map<string, { id: number; st
   return out;
 }
 
-function boundaryStep(list: { id: number; stepId: number }[], id: number): number {
-  let lo = 0;
-  let hi = list.length - 1;
-  if (id < list[0]!.id) return list[0]!.stepId;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (list[mid]!.id <= id) lo = mid;
-    else hi = mid - 1;
-  }
-  return list[lo]!.stepId;
-}
 
 /** FTS5's default pending-terms hash (1 MiB), set back after the rebuild. */
 const FTS_DEFAULT_HASHSIZE = 1024 * 1024;
@@ -369,18 +351,21 @@ function manifestJobNames(db: Db): Set<string> {
   return names;
 }
 
-function adoptManifestJobName(db: Db): void {
+/** True when the log lines were renamed. */
+function adoptManifestJobName(db: Db, hints?: LogHints): boolean {
   const manifest = manifestJobNames(db);
-  if (manifest.size !== 1) return;
-  const logJobs = db
-    .prepare(`SELECT job FROM log_lines UNION SELECT job FROM steps WHERE origin <> 'manifest'`)
-    .all() as { job: string }[];
-  if (logJobs.length !== 1) return;
+  if (manifest.size !== 1) return false;
+  // the log lines' jobs as the writer saw them, else read (a scan of every line)
+  const logJobs = hints
+    ? [...new Set([...hints.jobs, ...(db.prepare(`SELECT DISTINCT job FROM steps WHERE origin <> 'manifest'`).pluck().all() as string[])])]
+    : (db.prepare(`SELECT job FROM log_lines UNION SELECT job FROM steps WHERE origin <> 'manifest'`).pluck().all() as string[]);
+  if (logJobs.length !== 1) return false;
   const [target] = [...manifest] as [string];
-  const from = logJobs[0]!.job;
-  if (from === target) return;
-  db.prepare(`UPDATE log_lines SET job = ? WHERE job = ?`).run(target, from);
+  const from = logJobs[0]!;
+  if (from === target) return false;
+  const n = db.prepare(`UPDATE log_lines SET job = ? WHERE job = ?`).run(target, from).changes;
   db.prepare(`UPDATE steps SET job = ? WHERE job = ? AND origin <> 'manifest'`).run(target, from);
+  return n > 0;
 }
 
 function applyStepPrecedence(db: Db): void {
@@ -399,7 +384,8 @@ function applyStepPrecedence(db: Db): void {
  * repeat its lines): it is kept, and the step files' lines of that job are dropped, counted in their source's
  * `lines_skipped` (reason: duplicate of the job log). Step files still give their steps (numbers, names, times).
  */
-function dropStepFileDuplicates(db: Db): void {
+/** True when lines were dropped. */
+function dropStepFileDuplicates(db: Db): boolean {
   const jobs = `SELECT DISTINCT job FROM log_lines WHERE file_kind IN ('job', 'single')`;
   const counts = db
     .prepare(
@@ -407,9 +393,10 @@ function dropStepFileDuplicates(db: Db): void {
        FROM log_lines WHERE file_kind = 'step' AND job IN (${jobs}) GROUP BY source_id`,
     )
     .all() as { source_id: number | null; n: number; physical: number }[];
-  if (counts.length === 0) return;
+  if (counts.length === 0) return false;
   db.exec(`DELETE FROM log_lines WHERE file_kind = 'step' AND job IN (${jobs})`);
   for (const c of counts) if (c.source_id !== null) noteSkipped(db, c.source_id, c.n, c.physical, 'duplicate of the job log');
+  return true;
 }
 
 /** Move `records` records covering `lines` physical lines of a source from stored to skipped, with a reason. */
@@ -434,51 +421,6 @@ export function noteSkipped(db: Db, sourceId: number, records: number, lines: nu
   );
 }
 
-function loadSteps(db: Db): Map<string, JobSteps> {
-  const rows = db
-    .prepare(`SELECT id, job, number, origin, started_at, completed_at FROM steps ORDER BY job, number, id`)
-    .safeIntegers(true)
-    .all() as StepRow[];
-  const jobs = new Map<string, JobSteps>();
-  for (const r of rows) {
-    let js = jobs.get(r.job);
-    if (!js) {
-      js = { origin: r.origin, byNumber: new Map(), ordered: [], windows: [], windowById: new Map() };
-      jobs.set(r.job, js);
-    }
-    const id = Number(r.id);
-    const n = Number(r.number);
-    if (!js.byNumber.has(n)) js.byNumber.set(n, id);
-    js.ordered.push(id);
-    if (r.started_at !== null) {
-      const w = { id, start: r.started_at, end: r.completed_at };
-      js.windows.push(w);
-      js.windowById.set(id, w);
-    }
-  }
-  for (const js of jobs.values()) js.windows.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
-  return jobs;
-}
-
-/** The step whose window holds `ts`: the latest started at or before it (the first step for earlier lines). */
-function stepAt(js: JobSteps, ts: bigint, current: number | null): number | null {
-  const ws = js.windows;
-  if (ws.length === 0) return null;
-  if (current !== null) {
-    const w = js.windowById.get(current);
-    if (w && w.start <= ts && w.end !== null && ts <= w.end) return current;
-  }
-  let lo = 0;
-  let hi = ws.length - 1;
-  if (ts < ws[0]!.start) return ws[0]!.id;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ws[mid]!.start <= ts) lo = mid;
-    else hi = mid - 1;
-  }
-  return ws[lo]!.id;
-}
-
 function sourcePath(db: Db, sourceId: number | null): string | null {
   if (sourceId === null) return null;
   const r = db.prepare(`SELECT path FROM sources WHERE id = ?`).get(sourceId) as { path: string } | undefined;
@@ -494,7 +436,13 @@ function sourcePath(db: Db, sourceId: number | null): string | null {
  * every line timed, times never going back, and equal times in (step, source, seq) order. That is the common
  * case (one job log, or step files read in order) and it spares the window-function sort below.
  */
-function alreadyInReadingOrder(db: Db): boolean {
+function alreadyInReadingOrder(db: Db, hints?: LogHints): boolean {
+  if (hints?.inOrder) {
+    // the writer saw the lines in order; they are in order by id if their ids are contiguous (nothing deleted)
+    // (max and min of the rowid are two b-tree descents, not a scan)
+    const c = db.prepare(`SELECT coalesce(max(id) - min(id) + 1, 0) AS span FROM log_lines`).get() as { span: number };
+    if (c.span === hints.lines) return true;
+  }
   const r = db
     .prepare(
       `SELECT
@@ -512,8 +460,9 @@ function alreadyInReadingOrder(db: Db): boolean {
   return r.jobs <= 1 && !r.untimed && !r.backwards && !!r.contiguous;
 }
 
-function renumberLines(db: Db): void {
-  if (alreadyInReadingOrder(db)) return;
+/** True when lines were moved. */
+function renumberLines(db: Db, hints?: LogHints): boolean {
+  if (alreadyInReadingOrder(db, hints)) return false;
   db.exec(`
     DROP TABLE IF EXISTS temp.gha_order;
     CREATE TEMP TABLE gha_order (nid INTEGER PRIMARY KEY, old_id INTEGER NOT NULL);
@@ -551,35 +500,20 @@ function renumberLines(db: Db): void {
     `);
   }
   db.exec(`DROP TABLE temp.gha_order`);
+  return !!moved.m;
 }
-
-/** Enough of a line's plain text to recognise step boundaries (all of its first line when that is short). */
-const HEAD_CHARS = 96;
-
-function firstLineOf(head: string, len: number): string {
-  const nl = head.indexOf('\n');
-  if (nl !== -1) return head.slice(0, nl);
-  // truncated: add a character so the text cannot equal a short boundary line
-  return len > HEAD_CHARS ? head + '\u2026' : head;
-}
-
-/** The unmarked lines that open a step (group-steps.ts, stepOpenedBy). */
-const POST_JOB = 'Post job cleanup.';
-const ORPHANS = 'Cleaning up orphan processes';
 
 type Run = { from: number; to: number; stepId: number | null; depth: number };
 
 /**
- * Set `step_id` and `depth` walking the lines in id (reading) order. One read pass (raw rows, no objects, ts as
- * text turned into a bigint only where a step window needs it) collects runs of equal values; they are then
- * written as range updates.
+ * Set `step_id` and `depth` walking the lines in id (reading) order (step-assigner.ts). One read pass (raw rows,
+ * no objects, ts as text turned into a bigint only where a step window needs it) collects runs of equal values;
+ * they are then written as range updates.
  */
 function assignStepsAndDepth(db: Db, warn: (w: ImportWarning) => void, bounds: Map<string, { id: number; stepId: number }[]>): void {
-  const jobs = loadSteps(db);
-  // The head of the text only where the tracker can open a step with it (see stepOpenedBy: a `##[group]` line, or
-  // an unmarked line beginning with one of the two boundary texts); other lines get '' (they open no step whatever
-  // their text, and the first line of a file opens step 1 either way). Saves a string per line on 1M lines.
-  // HEAD_CHARS + 1 characters: a head longer than HEAD_CHARS says the text goes on (firstLineOf).
+  const assigner = new StepAssigner(loadJobSteps(db), bounds);
+  // The head of the text only where the tracker can open a step with it (stepHead in step-assigner.ts, the same
+  // rule): other lines get NULL. Saves a string per line on 1M lines.
   const read = db
     .prepare(
       `SELECT id, job, step_number, CAST(ts AS TEXT), marker, file_kind, source_id,
@@ -589,62 +523,21 @@ function assignStepsAndDepth(db: Db, warn: (w: ImportWarning) => void, bounds: M
        FROM log_lines ORDER BY id`,
     )
     .raw(true);
-  const files = new Map<string, FileState>();
-  const unmatched = new Map<string, { sourceId: number | null; job: string; number: number }>();
   const runs: Run[] = [];
   let run: Run | null = null;
   for (const row of read.iterate() as IterableIterator<unknown[]>) {
     const id = row[0] as number;
-    const job = row[1] as string;
-    const stepNumber = row[2] as number | null;
     const tsText = row[3] as string | null;
-    const marker = row[4] as LogMarker | null;
-    const fileKind = row[5] as string;
-    const sourceId = row[6] as number | null;
-
-    const key = `${sourceId ?? ''}|${job}|${fileKind}|${stepNumber ?? ''}`;
-    let st = files.get(key);
-    if (!st) {
-      st = { depth: 0, tracker: fileKind === 'job' || fileKind === 'single' ? new GroupStepTracker() : null, stepId: null };
-      files.set(key, st);
-    }
-    let fed: ReturnType<GroupStepTracker['feed']> | null = null;
-    if (st.tracker) {
-      const head = row[7] as string | null; // one character more than HEAD_CHARS tells a longer text
-      const firstPlain = head === null ? '' : firstLineOf(head.slice(0, HEAD_CHARS), head.length);
-      const parsed = marker !== null ? parseMarker(firstPlain) : null;
-      fed = st.tracker.feed(firstPlain, marker, parsed ? parsed.rest : null);
-      if (fed.opened) st.depth = 0;
-    }
-
-    let depth = st.depth;
-    if (marker === 'group') st.depth = Math.min(st.depth + 1, 1000);
-    else if (marker === 'endgroup') depth = st.depth = Math.max(0, st.depth - 1);
-
-    const js = jobs.get(job);
-    let stepId: number | null = null;
-    const jb = fileKind === 'job' || fileKind === 'single' ? bounds.get(job) : undefined;
-    if (fileKind === 'system' || fileKind === 'prep') {
-      // the runner's own lines (system.txt, the preparation log): outside every step
-    } else if (jb && jb.length > 0) {
-      stepId = boundaryStep(jb, id);
-    } else if (js) {
-      if (fileKind === 'step' && stepNumber !== null && js.byNumber.has(stepNumber)) {
-        stepId = js.byNumber.get(stepNumber)!;
-      } else if (fed && js.origin === 'groups') {
-        stepId = js.byNumber.get(fed.step.number) ?? null;
-      } else if (js.windows.length > 0) {
-        stepId = tsText !== null ? stepAt(js, BigInt(tsText), st.stepId) : st.stepId;
-      } else if (fed) {
-        stepId = js.ordered[fed.step.number - 1] ?? null;
-      }
-      if (fileKind === 'step' && stepNumber !== null && !js.byNumber.has(stepNumber)) {
-        const k = `${job}\u0000${stepNumber}`;
-        if (!unmatched.has(k)) unmatched.set(k, { sourceId, job, number: stepNumber });
-      }
-    }
-    st.stepId = stepId;
-
+    const { stepId, depth } = assigner.feed({
+      id,
+      job: row[1] as string,
+      stepNumber: row[2] as number | null,
+      ts: tsText === null ? null : BigInt(tsText),
+      marker: row[4] as LogMarker | null,
+      fileKind: row[5] as string,
+      sourceId: row[6] as number | null,
+      head: row[7] as string | null,
+    });
     if (run && run.stepId === stepId && run.depth === depth) run.to = id;
     else {
       run = { from: id, to: id, stepId, depth };
@@ -653,6 +546,10 @@ function assignStepsAndDepth(db: Db, warn: (w: ImportWarning) => void, bounds: M
   }
   const update = db.prepare(`UPDATE log_lines SET step_id = ?, depth = ? WHERE id >= ? AND id <= ?`);
   for (const r of runs) update.run(r.stepId, r.depth, r.from, r.to);
+  warnUnmatched(db, assigner.unmatched, warn);
+}
+
+function warnUnmatched(db: Db, unmatched: StepAssigner['unmatched'], warn: (w: ImportWarning) => void): void {
   for (const u of unmatched.values()) {
     warn({
       file: sourcePath(db, u.sourceId),
