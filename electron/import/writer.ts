@@ -142,10 +142,15 @@ export class CaseWriter {
     this.calls.flush();
   }
 
+  /** Called after each COMMIT of the writer's rows (runImport: the first screen is readable after the first). */
+  onCommit: (() => void) | null = null;
+
   commit(): void {
     this.flush();
-    if (this.db.inTransaction) this.db.exec('COMMIT');
+    const open = this.db.inTransaction;
+    if (open) this.db.exec('COMMIT');
     this.pending = 0;
+    if (open) this.onCommit?.();
   }
 
   rollback(): void {
