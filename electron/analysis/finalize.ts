@@ -19,6 +19,7 @@ import { loadStepIndex } from './step-index';
 import { withIndexesSuspended } from '../db/index-suspend';
 import type { LogHints } from '../import/log-precompute';
 import type { NetworkLive } from './network-live';
+import { buildNetworkOrder } from './network-order';
 
 export interface FinalizeOptions {
   /**
@@ -95,6 +96,7 @@ export function finalizeCase(db: Db, opts: FinalizeOptions): void {
     progress('findings');
     writeViewerFindings(db, ctx, stats);
     writeProducerFindings(db, model.index, stats);
+    buildNetworkOrder(db); // the calls' time order by rank, for deep pages (queries/network-order.ts)
   })();
   progress('done');
 }

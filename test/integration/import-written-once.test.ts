@@ -71,7 +71,7 @@ describe('log lines assigned at insert time equal the full finalize pass', () =>
     const b = writeBundle(path.join(work, 'gen'), { calls: 2000, processes: 300, logLines: 20_000 });
     const casePath = path.join(work, 'gen.runlens');
     const { assigned } = await withHintsSpy(() => runImport({ inputs: [b.dir], casePath }));
-    expect(assigned).toEqual([true]);
+    expect(assigned.at(-1)).toBe(true); // as finalizeLogs saw them
     const got = lines(casePath);
     expect(got.length).toBe(b.expected.log_lines);
     expect(new Set(got.map((r) => r[1])).size).toBeGreaterThan(5); // many steps
@@ -91,7 +91,7 @@ describe('log lines assigned at insert time equal the full finalize pass', () =>
     const log = path.join(__dirname, '../fixtures/gha/blastradius_agno-agi__agno__job97433407085__log.txt');
     const casePath = path.join(work, 'agno.runlens');
     const { assigned } = await withHintsSpy(() => runImport({ inputs: [log], casePath }));
-    expect(assigned).toEqual([false]);
+    expect(assigned.at(-1)).toBe(false);
     expect(lines(casePath)).toEqual(fullPassOf(casePath));
   });
 
