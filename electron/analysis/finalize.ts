@@ -96,6 +96,7 @@ export function finalizeCase(db: Db, opts: FinalizeOptions): void {
     progress('findings');
     writeViewerFindings(db, ctx, stats);
     writeProducerFindings(db, model.index, stats);
+    progress('order');
     buildNetworkOrder(db); // the calls' time order by rank, for deep pages (queries/network-order.ts)
   })();
   progress('done');
