@@ -3,8 +3,8 @@
  * 1280×720, headless) against the built app served by `runlens serve` (dist/: run `node scripts/build.mjs` first).
  * A requestAnimationFrame loop records every frame's duration while a script pans the timeline (drag), scrolls the
  * log (wheel) and zooms the process tree (wheel); the reference is the same page's frames while idle, recorded just
- * before. 9a-9c: p95 of each gesture's frames (goal: ≤ 16.7 ms, a frame at 60 Hz; the ratio to the idle p95 beside
- * it). 9d: the page's JS heap (Chrome DevTools Protocol `Performance.getMetrics`) after all of it, goal ≤ 300 MB,
+ * before. 9a-9c: p95 of each gesture's frames (goal: one frame at 60 Hz, 16.7 ms, plus 0.5 ms of timestamp jitter;
+ * the ratio to the idle p95 beside it). 9d: the page's JS heap (Chrome DevTools Protocol `Performance.getMetrics`) after all of it, goal ≤ 300 MB,
  * against the heap right after the page opened.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,6 +15,7 @@ import { fmtMs } from './measure';
 import type { BenchResult } from './report';
 
 const CHROMIUM = process.env.RUNLENS_CHROMIUM || '/usr/bin/chromium';
+const FRAME_MS = 1000 / 60;
 
 function serve(root: string, casePath: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const cli = path.join(root, 'dist', 'electron', 'cli.cjs');
@@ -143,8 +144,10 @@ export async function framesBench(root: string, casePath: string, dir: string, l
         reference: `p95 of ${idle.length} frames of the idle page`,
         referenceMs: idleP95,
         maxRatio: Infinity,
-        absoluteGoalMs: 16.7,
-        notes: [`frames: median ${fmtMs(fs_.sort((a, b) => a - b)[fs_.length >> 1] ?? NaN)}, max ${fmtMs(Math.max(...fs_))}, ${fs_.filter((x) => x > 16.7 * 1.5).length} over 25 ms`],
+        // one frame at 60 Hz; rAF timestamps jitter by a fraction of a ms (16.8 ms for an on-time frame): 0.5 ms of it
+        // is allowed, one dropped frame (33.3 ms) is not
+        absoluteGoalMs: FRAME_MS + 0.5,
+        notes: [`frames: median ${fmtMs(fs_.sort((a, b) => a - b)[fs_.length >> 1] ?? NaN)}, max ${fmtMs(Math.max(...fs_))}, ${fs_.filter((x) => x > FRAME_MS * 1.5).length} over 25 ms (a dropped frame)`],
       });
     }
     const heap1 = await heapBytes(page);
