@@ -1,10 +1,10 @@
 /**
- * Benchmark 9: the page while an analyst moves around the big case of benchmark 7, in Chromium (/usr/bin/chromium,
+ * Benchmark 10: the page while an analyst moves around the big case of benchmark 8, in Chromium (/usr/bin/chromium,
  * 1280×720, headless) against the built app served by `runlens serve` (dist/: run `node scripts/build.mjs` first).
  * A requestAnimationFrame loop records every frame's duration while a script pans the timeline (drag), scrolls the
  * log (wheel) and zooms the process tree (wheel); the reference is the same page's frames while idle, recorded just
- * before. 9a-9c: p95 of each gesture's frames (goal: one frame at 60 Hz, 16.7 ms, plus 0.5 ms of timestamp jitter;
- * the ratio to the idle p95 beside it). 9d: the page's JS heap (Chrome DevTools Protocol `Performance.getMetrics`) after all of it, goal ≤ 300 MB,
+ * before. 10a-10c: p95 of each gesture's frames (goal: one frame at 60 Hz, 16.7 ms, plus 0.5 ms of timestamp jitter;
+ * the ratio to the idle p95 beside it). 10d: the page's JS heap (Chrome DevTools Protocol `Performance.getMetrics`) after all of it, goal ≤ 300 MB,
  * against the heap right after the page opened.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -100,7 +100,7 @@ export async function framesBench(root: string, casePath: string, dir: string, l
     const idle = await frames(page, () => page.waitForTimeout(1500));
     const gestures: { id: string; name: string; act: () => Promise<void> }[] = [
       {
-        id: '9a',
+        id: '10a',
         name: 'pan the timeline (drag)',
         act: async () => {
           const b = (await chart.boundingBox())!;
@@ -113,7 +113,7 @@ export async function framesBench(root: string, casePath: string, dir: string, l
         },
       },
       {
-        id: '9b',
+        id: '10b',
         name: 'scroll the log (wheel)',
         act: async () => {
           const b = (await logScroller.boundingBox())!;
@@ -122,7 +122,7 @@ export async function framesBench(root: string, casePath: string, dir: string, l
         },
       },
       {
-        id: '9c',
+        id: '10c',
         name: 'zoom the process tree (wheel)',
         act: async () => {
           const b = (await treeView.boundingBox())!;
@@ -152,7 +152,7 @@ export async function framesBench(root: string, casePath: string, dir: string, l
     }
     const heap1 = await heapBytes(page);
     results.push({
-      id: '9d',
+      id: '10d',
       name: `page JS heap after those gestures (${label})`,
       measured: 'JSHeapUsedSize (CDP Performance.getMetrics)',
       measuredMs: heap1,

@@ -1,5 +1,5 @@
 /**
- * Benchmark 8: peak memory of an import. The bundle of benchmark 1 is imported again in a child process (the
+ * Benchmark 9: peak memory of an import. The bundle of benchmark 1 is imported again in a child process (the
  * benchmark's own bundle, `--child-import`), whose peak resident set (`process.resourceUsage().maxRSS`) is the
  * measured figure, printed as a ratio to the bundle's size on disk. The issue's goal is absolute: a 1.2 GB bundle in
  * ≤ 1 GB; a streaming import's peak hardly grows with the bundle (caches and buffers are fixed), so a smaller bundle
@@ -27,7 +27,7 @@ export function importMemoryBench(bundleDir: string, bundleBytes: number, dir: s
   const imp = child(['--child-import', bundleDir, path.join(dir, 'memory.runlens')]);
   const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
   return {
-    id: '8',
+    id: '9',
     name: `peak memory of the import of a ${mib(bundleBytes)} bundle`,
     measured: 'peak RSS of a process running runImport of the bundle',
     measuredMs: imp.maxRssBytes,

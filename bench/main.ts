@@ -4,10 +4,10 @@
  *
  *   npm run bench [-- --quick] [--only 1,2,5] [--keep] [--scale F] [--big F]
  *
- * --quick: a tenth of the sizes (benchmark 7/9's case: a fiftieth). 9 drives Chromium against dist/ (build first). --only: run those benchmarks (2-4, 6 and 8 need the bundle of 1; 2-4 its import,
+ * --quick: a tenth of the sizes (benchmark 8/10's case: a fiftieth). 10 drives Chromium against dist/ (build first). --only: run those benchmarks (2-4, 7 and 9 need the bundle of 1; 2-4 its import,
  * which then runs unjudged when 1 is not asked for). --keep: leave the temp dir (bundle, cases) in place and print
  * its path. --scale F: the bundle's sizes times F (1: 500k calls, 50k processes, 1M log lines). --big F: the
- * interactive case of benchmark 7 times F (1: 5M log lines, 2M calls, 200k processes).
+ * interactive case of benchmark 8 times F (1: 5M log lines, 2M calls, 200k processes).
  * All data is generated in a temp dir, removed at the end; documentation domains and addresses only.
  */
 import * as fs from 'node:fs';
@@ -21,6 +21,7 @@ import { importMemoryBench } from './import-memory';
 import { importThroughput } from './import-throughput';
 import { FULL_BIG, interactiveBench } from './interactive';
 import { logMentionsBench } from './log-mentions';
+import { huntThroughputBench } from './hunt-throughput';
 import { fmtMs, nowMs } from './measure';
 import { processIdentityBench } from './process-identity';
 import { runImport } from '../electron/import/run-import';
@@ -50,8 +51,8 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--keep') o.keep = true;
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (!v || !/^[1-9](,[1-9])*$/.test(v))
-        throw new Error('--only takes benchmark numbers 1-9, comma-separated (e.g. --only 2,3)');
+      if (!v || !/^\d{1,2}(,\d{1,2})*$/.test(v) || v.split(',').some((x) => Number(x) < 1 || Number(x) > 10))
+        throw new Error('--only takes benchmark numbers 1-10, comma-separated (e.g. --only 2,3)');
       o.only = new Set(v.split(','));
     } else if (a === '--scale') o.scale = factor(a, argv[++i]);
     else if (a === '--big') {
@@ -97,6 +98,7 @@ async function main(): Promise<number> {
     processes: Math.round(50_000 * f),
     logLines: Math.round(1_000_000 * f),
     identity: Math.round(100_000 * f),
+    huntCases: opts.quick ? 60 : 400,
   };
   const bf = opts.big ?? (opts.quick ? 0.02 : 1);
   const bigSizes = {
@@ -133,7 +135,7 @@ async function main(): Promise<number> {
   console.log(`temp dir ${dir}`);
   try {
     const needCase = want('1') || want('2') || want('3') || want('4');
-    const needBundle = needCase || want('6') || want('8');
+    const needBundle = needCase || want('7') || want('9');
     let casePath: string | null = null;
     if (needBundle) {
       let t = nowMs();
@@ -168,24 +170,24 @@ async function main(): Promise<number> {
         for (const id of ['2', '3', '4'])
           if (want(id)) errors.push({ id, message: 'not run: the import (benchmark 1) failed' });
       }
-      if (want('6')) {
+      if (want('7')) {
         const log = bundle.files.find((x) => x.startsWith('logs/'))!;
-        await attempt('6', async () => report(await firstScreenBench(path.join(bundle.dir, log), dir, sizes.logLines)));
+        await attempt('7', async () => report(await firstScreenBench(path.join(bundle.dir, log), dir, sizes.logLines)));
       }
-      if (want('8')) await attempt('8', () => report(importMemoryBench(bundle.dir, bundle.bytes, dir)));
+      if (want('9')) await attempt('9', () => report(importMemoryBench(bundle.dir, bundle.bytes, dir)));
     }
     if (want('5')) await attempt('5', () => report(processIdentityBench(dir, sizes.identity, 2)));
-    if (want('7')) {
-      await attempt('7', () => {
+    if (want('8')) {
+      await attempt('8', () => {
         const t = nowMs();
         const { results, genMs } = interactiveBench(path.join(dir, 'big.runlens'), bigSizes, opts.quick ? 20 : 60);
         console.log(`\ngenerated the interactive case (${bigSizes.logLines} lines, ${bigSizes.calls} calls, ${bigSizes.processes} processes) in ${fmtMs(genMs)}`);
         results.forEach(report);
-        console.log(`benchmark 7 took ${fmtMs(nowMs() - t)}`);
+        console.log(`benchmark 8 took ${fmtMs(nowMs() - t)}`);
       });
     }
-    if (want('9')) {
-      await attempt('9', async () => {
+    if (want('10')) {
+      await attempt('10', async () => {
         const big = path.join(dir, 'big.runlens');
         if (!fs.existsSync(big)) makeBigCase(big, bigSizes);
         const n = (x: number) => (x >= 1e6 ? `${+(x / 1e6).toFixed(1)}M` : `${+(x / 1e3).toFixed(1)}k`);
@@ -193,6 +195,7 @@ async function main(): Promise<number> {
         (await framesBench(process.cwd(), big, dir, label)).forEach(report);
       });
     }
+    if (want('6')) await attempt('6', async () => (await huntThroughputBench(dir, sizes.huntCases, opts.quick ? 3 : 5)).forEach(report));
   } finally {
     if (opts.keep) console.log(`\nkept ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });

@@ -20,7 +20,7 @@ export interface BenchResult {
    */
   minRateRatio?: number;
   /**
-   * For the interactive queries (benchmark 7): the issue's goal is an absolute p95; the ratio to the primary-key
+   * For the interactive queries (benchmark 8): the issue's goal is an absolute p95; the ratio to the primary-key
    * lookup is printed beside it. When set, PASS means measuredMs ≤ this, and `maxRatio` is ignored.
    */
   absoluteGoalMs?: number;

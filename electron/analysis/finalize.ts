@@ -1,7 +1,8 @@
 /**
  * After the bulk load: indexes (migration 2), logs (step precedence, dedupe, FTS), then the analysis: process
  * identity, links from events to process instances, DNS domain fill, endpoints and verdicts, attribution (step and
- * running step) and findings. Everything after the indexes runs in one transaction; running it again on the same
+ * running step), findings and the local
+ * detections (analysis/detections/). Everything after the indexes runs in one transaction; running it again on the same
  * case recomputes the same result.
  */
 import { migrate, type Db } from '../db/open';
@@ -13,6 +14,7 @@ import { attachEvents } from './attach-events';
 import { attributeProcesses } from './attribution';
 import { DnsIndex } from './dns-fill';
 import { writeProducerFindings, writeViewerFindings } from './findings';
+import { writeDetections } from './detections/index';
 import { analyseNetwork } from './network-pass';
 import { buildProcessModel, writeProcessModel } from './process-identity';
 import { loadStepIndex } from './step-index';
@@ -51,6 +53,7 @@ function resetDerived(db: Db): void {
     UPDATE dns SET process_id = NULL WHERE process_id IS NOT NULL;
     UPDATE file_events SET process_id = NULL WHERE process_id IS NOT NULL;
     UPDATE detections SET process_id = NULL WHERE process_id IS NOT NULL;
+    DELETE FROM finding_evidence;
     DELETE FROM findings;
     DELETE FROM processes;
   `);
@@ -96,6 +99,8 @@ export function finalizeCase(db: Db, opts: FinalizeOptions): void {
     progress('findings');
     writeViewerFindings(db, ctx, stats);
     writeProducerFindings(db, model.index, stats);
+    progress('detections');
+    writeDetections(db, ctx);
     progress('order');
     buildNetworkOrder(db); // the calls' time order by rank, for deep pages (queries/network-order.ts)
   })();

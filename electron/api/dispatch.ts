@@ -18,10 +18,18 @@ import {
 } from '../queries/index';
 import { networkIndexAt, networkIndexOf, queryNetwork } from '../queries/network-list';
 import { logIndexAt, logIndexOfId, logOutline, logSearch, logWindow } from '../queries/log-window';
+import { logFilter, logMatch } from '../queries/log-filter';
+import { dnsList, filesList, processList, sqlQuery } from '../queries/evidence-lists';
 import { processCalls, timelineDensity, timelineSteps } from '../queries/timeline';
 import { processTree } from '../queries/process-tree';
 import { ImportJobs, type ImportSources } from './imports';
+import { addNote, deleteNote, listActions, listNotes, recordAction, updateNote } from '../notes/notes';
+import { secretsRevealed, setSecretsRevealed } from '../notes/reveal';
+import { REPORT_MIME, renderReport } from '../report/index';
+import { maskDeep } from '../../shared/secrets';
+import path from 'node:path';
 import { prepareReoffset } from './reoffset';
+import { BaselineSession } from '../compare/baseline-session';
 
 type Handler<M extends MethodName> = (db: Db, p: ParsedParams<M>) => Result<M>;
 type CaseHandlers = { [M in MethodName]?: Handler<M> };
@@ -31,7 +39,7 @@ const CASE_METHODS: CaseHandlers = {
   'case.info': (db) => caseInfo(db),
   'steps.list': (db) => listSteps(db),
   'findings.list': (db) => {
-    const { findings, policy } = listFindings(db);
+    const { findings, policy } = listFindings(db, { mask: !secretsRevealed(db.name) });
     return { findings, policy };
   },
   'network.query': queryNetwork,
@@ -43,13 +51,44 @@ const CASE_METHODS: CaseHandlers = {
   'log.indexOfId': logIndexOfId,
   'log.search': logSearch,
   'log.outline': (db) => logOutline(db),
+  'log.filter': logFilter,
+  'log.match': logMatch,
+  'process.list': processList,
+  'dns.list': dnsList,
+  'files.list': filesList,
+  'sql.query': sqlQuery,
   'process.get': (db, p) => processDetails(db, p.id),
   'raw.get': (db, p) => rawRecord(db, p.table, p.id),
   'timeline.density': timelineDensity,
   'timeline.steps': (db) => timelineSteps(db),
   'process.calls': processCalls,
   'process.tree': processTree,
+  // Notes live in the case's sidecar, found from the case file's own path (db.name).
+  'notes.list': (db) => ({ notes: listNotes(db.name) }),
+  'notes.add': (db, p) => addNote(db, db.name, p),
+  'notes.update': (db, p) => updateNote(db.name, p),
+  'notes.delete': (db, p) => deleteNote(db.name, p.id),
+  'actions.list': (db, p) => ({ actions: listActions(db.name, p.limit) }),
+  'actions.record': (db, p) => recordAction(db.name, p.action, p.detail),
+  'secrets.reveal': (db, p) => setSecretsRevealed(db.name, p.reveal, 'app'),
+  'report.export': (db, p) => {
+    const content = renderReport(db, db.name, p.format, { mask: !secretsRevealed(db.name) });
+    recordAction(db.name, 'export-report', { format: p.format, where: 'app' });
+    return { filename: `${path.basename(db.name).replace(/\.[^.]*$/, '')}-report.${p.format}`, mime: REPORT_MIME[p.format], content };
+  },
 };
+
+/**
+ * Answers that carry text from the case get its secrets masked (shared/secrets.ts) unless the analyst revealed
+ * them for this case (`secrets.reveal`). Findings, notes and reports mask on their own.
+ */
+const MASKED: ReadonlySet<MethodName> = new Set<MethodName>([
+  'network.query', 'network.explain', 'log.window', 'process.get', 'process.tree', 'raw.get', 'timeline.steps', 'case.info',
+]);
+function answer(db: Db, method: MethodName, h: Handler<MethodName>, params: ParsedParams<MethodName>): unknown {
+  const value = h(db, params);
+  return MASKED.has(method) && !secretsRevealed(db.name) ? maskDeep(value) : value;
+}
 
 export interface ApiOptions {
   /**
@@ -63,6 +102,8 @@ export interface ApiOptions {
   caseDir?: string;
   /** Called after the API switched to another case (after an import). */
   onCaseChanged?: (casePath: string) => void;
+  /** Baseline case files for `compare.run` and the new-endpoint findings (serve --baseline, the desktop dialog). */
+  baselines?: () => readonly string[];
 }
 
 export interface Api {
@@ -92,6 +133,7 @@ export function createApi(casePath: string, opts: ApiOptions = {}): Api {
     opts.onCaseChanged?.(next);
   };
   const imports = new ImportJobs({ caseDir: opts.caseDir, onDone: switchCase });
+  const baseline = new BaselineSession(opts.baselines ?? (() => []));
 
   const run = (method: string, params: unknown): unknown => {
     if (closed) throw new ApiError('the case is closed');
@@ -119,10 +161,17 @@ export function createApi(casePath: string, opts: ApiOptions = {}): Api {
         return imports.status((parsed.params as ParsedParams<'import.status'>).job);
       case 'import.cancel':
         return imports.cancel((parsed.params as ParsedParams<'import.cancel'>).job);
+      case 'compare.run':
+        return baseline.result(db, current);
+      case 'findings.list': {
+        // Findings against the baseline are listed like every other finding.
+        const { findings, policy } = listFindings(db);
+        return { findings: [...findings, ...baseline.result(db, current).findings], policy };
+      }
     }
     const h = CASE_METHODS[parsed.method] as Handler<MethodName> | undefined;
     if (!h) throw new ApiError(`method not available: ${method}`);
-    return h(db, parsed.params);
+    return answer(db, parsed.method, h, parsed.params);
   };
 
   return {

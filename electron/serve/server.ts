@@ -13,7 +13,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApi, errorLine, type Api } from '../api/dispatch';
 import { runImportInWorker } from '../api/import-runner';
-import { isCaseFile } from '../cli/case-arg';
+import { isCaseFile } from '../db/case-file';
 import { defaultStaticDir, mimeFor, resolveStatic, SECURITY_HEADERS } from './static-files';
 import { UploadError, UploadStore } from './uploads';
 
@@ -38,6 +38,8 @@ export interface ServeOptions {
   uploadDir?: string;
   /** Import progress lines while a bundle target is imported (default: stderr). */
   onImportProgress?: (line: string) => void;
+  /** Baseline case files opened beside the case (`compare.run`, new-endpoint findings). */
+  baselines?: string[];
 }
 
 export interface ServeHandle {
@@ -120,6 +122,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     resolveUploads: (ids) => uploads.resolve(ids),
     allowPaths: false,
     caseDir: opts.caseDir,
+    baselines: () => opts.baselines ?? [],
   });
   let port = 0;
   const hostOk = (h: string | undefined) => h === `127.0.0.1:${port}` || h === `localhost:${port}`;

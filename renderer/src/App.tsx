@@ -6,8 +6,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CaseInfo } from '../../shared/api';
 import { formatNanos, tryParseRfc3339 } from '../../shared/time';
+import { setTimeDisplay } from './format';
 import { api } from './api';
 import { BuildLog } from './panes/BuildLog';
+import { ComparePanel } from './panes/compare/ComparePanel';
 import { Details } from './panes/Details';
 import { Header } from './panes/Header';
 import { DropZone } from './panes/ImportPanel';
@@ -15,6 +17,15 @@ import { NetworkTable } from './panes/NetworkTable';
 import { ProcessTreeSlot } from './panes/ProcessTreeSlot';
 import { treeColumn, TreeWidthHandle, useTreeWidth } from './panes/process-tree/TreeWidthHandle';
 import { TimelineSlot } from './panes/TimelineSlot';
+import { CollapsedPane } from './layout/PaneControls';
+import { paneStore, usePanes, type PaneId } from './layout/pane-state';
+import { SideArea, type SideTab } from './layout/SideArea';
+import { ImportErrorPanel } from './panes/ImportErrorPanel';
+import { ContextMenuHost } from './panes/ContextMenu';
+import { DnsPane } from './panes/lists/DnsPane';
+import { FilesPane } from './panes/lists/FilesPane';
+import { ProcessList } from './panes/lists/ProcessList';
+import { SqlPane } from './panes/lists/SqlPane';
 import { moveCall } from './state/navigation';
 import { appStore, clearSelection, restoreFromHash, useApp } from './state/selection';
 
@@ -104,6 +115,32 @@ export function App() {
       .sort()[0] ??
     info?.time_range?.start ??
     null;
+  const timeMode = useApp((s) => s.logTimes);
+  setTimeDisplay(timeMode, origin);
+  const collapsed = usePanes((s) => s.collapsed);
+  const maximised = usePanes((s) => s.maximised);
+  const isC = (id: PaneId) => collapsed.includes(id) && maximised !== id;
+  // A case with logs only (no calls, no processes): the log gets the room.
+  const logsOnly = !!info && info.counts.network === 0 && info.counts.processes === 0;
+  useEffect(() => {
+    if (logsOnly) paneStore.set((s) => ({ collapsed: [...new Set([...s.collapsed, 'calls' as const, 'side' as const])] }));
+  }, [logsOnly]);
+  const callsHidden = isC('calls');
+  const logHidden = isC('log');
+  useEffect(() => {
+    // a collapsed pane has nothing to load: it counts as loaded for the app's ready signal
+    if (callsHidden) onNet(version);
+    if (logHidden) onLog(version);
+  }, [callsHidden, logHidden, version, onNet, onLog]);
+  const layoutClass = [
+    'layout',
+    maximised ? `max max-${maximised}` : '',
+    isC('timeline') ? 'c-timeline' : '',
+    isC('side') ? 'c-side' : '',
+    isC('details') ? 'c-details' : '',
+    isC('calls') ? 'c-calls' : '',
+    isC('log') ? 'c-log' : '',
+  ].join(' ');
   return (
     <div className="app">
       <Header info={info} />
@@ -112,23 +149,45 @@ export function App() {
           {error}
         </div>
       )}
-      <main className="layout" key={version} style={treeCol ? ({ '--tree-col': treeCol } as React.CSSProperties) : undefined}>
+      <ImportErrorPanel />
+      <main
+        className={layoutClass}
+        key={version}
+        data-maximised={maximised ?? undefined}
+        style={treeCol ? ({ '--tree-col': treeCol } as React.CSSProperties) : undefined}
+      >
         <div className="slot-timeline">
-          <TimelineSlot />
+          {isC('timeline') ? <CollapsedPane id="timeline" title="Timeline" /> : <TimelineSlot />}
         </div>
         <div className="slot-tree">
-          <ProcessTreeSlot />
-          <TreeWidthHandle onWidth={setTreeWidth} />
+          {isC('side') ? (
+            <CollapsedPane id="side" title="Processes" vertical />
+          ) : (
+            <>
+              <SideArea tabs={sideTabs} />
+              <TreeWidthHandle onWidth={setTreeWidth} />
+            </>
+          )}
         </div>
         <div className="slot-center">
-          <NetworkTable onLoaded={onNet} />
-          <BuildLog origin={origin} onLoaded={onLog} />
+          {isC('calls') ? <CollapsedPane id="calls" title="Network calls" /> : <NetworkTable onLoaded={onNet} />}
+          {isC('log') ? <CollapsedPane id="log" title="Build log" /> : <BuildLog origin={origin} onLoaded={onLog} />}
         </div>
         <div className="slot-details">
-          <Details />
+          {isC('details') ? <CollapsedPane id="details" title="Details" vertical /> : <Details />}
+          <ComparePanel />
         </div>
       </main>
       <DropZone />
+      <ContextMenuHost />
     </div>
   );
 }
+
+const sideTabs: SideTab[] = [
+  { id: 'tree', label: 'Tree', render: () => <ProcessTreeSlot />, keep: true },
+  { id: 'processes', label: 'List', render: () => <ProcessList /> },
+  { id: 'dns', label: 'DNS', render: () => <DnsPane /> },
+  { id: 'files', label: 'Files', render: () => <FilesPane /> },
+  { id: 'sql', label: 'SQL', render: () => <SqlPane /> },
+];

@@ -2,6 +2,7 @@
 import { sql as m001 } from './001_init';
 import { sql as m002 } from './002_indexes';
 import { sql as m004 } from './004_network_order';
+import { sql as m005 } from './005_detections';
 
 export interface Migration {
   version: number;
@@ -13,6 +14,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'init', sql: m001 },
   { version: 2, name: 'indexes', sql: m002 },
   { version: 4, name: 'network order', sql: m004 },
+  { version: 5, name: 'detections', sql: m005 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -12,9 +12,11 @@ import { DensityCache, type DensityData } from './density-cache';
 import { drawOverlay, drawStatic, prepareCanvas } from './draw';
 import { GUTTER, lane, LANES_HEIGHT, MAIN_SERIES, OVERVIEW_SERIES, readPalette } from './lanes';
 import { Overview, OVERVIEW_HEIGHT } from './Overview';
+import { PaneControls } from '../../layout/PaneControls';
 import { clockLabel, formatSpan } from './time-ticks';
 import { boundsOf, clampView, fetchWindowFor, panBy, span, tOf, xOf, zoomAt, type FetchWindow, type TimeView } from './time-view';
 import './timeline.css';
+import { Ev, visibleText } from '../../evidence/Evidence';
 
 export interface TimelineProps {
   client: Client;
@@ -312,6 +314,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
         <button type="button" onClick={() => setView(home)} title="Show the whole job (0); zoom out for events before or after it">
           Whole run
         </button>
+        <PaneControls id="timeline" title="Timeline" />
       </div>
       <div
         ref={box}
@@ -339,7 +342,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
             const left = Math.max(GUTTER, X(a));
             const right = Math.min(width, X(b));
             if (right - left < 1) return null;
-            const title = `Step ${s.number}: ${s.name} (${label(a)}–${label(b)})`;
+            const title = `Step ${s.number}: ${visibleText(s.name)} (${label(a)}–${label(b)})`;
             return (
               <button
                 key={s.id}
@@ -351,7 +354,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
                 data-step={s.number}
                 onClick={() => setView({ start: a - (b - a) * 0.02, end: b + (b - a) * 0.02 })}
               >
-                {right - left > 24 ? s.name : ''}
+                {right - left > 24 ? <Ev text={s.name} /> : ''}
               </button>
             );
           })}
@@ -362,7 +365,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
               type="button"
               className="tl-finding"
               style={{ left: X(t) - 6, top: findingsLane.top + findingsLane.height / 2 - 6 }}
-              title={`${f.endpoint ?? f.kind}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}`}
+              title={`${visibleText(f.endpoint ?? f.kind)}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}`}
               aria-label={`Finding ${f.kind} ${f.endpoint ?? ''}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}. ${f.first_call_id !== null ? 'Select its first call' : 'Move the time cursor there'}`}
               data-finding={f.id}
               // a producer detection may name no call of ours: then its moment is what there is to show
