@@ -8,7 +8,7 @@ import { CaseFileError, CaseUpgradeNeeded, openCaseReadOnly, type Db } from '../
 import { defaultCasePath, hashInputs } from '../import/case-location';
 import { runImport, type ImportSummary, type RunImportOptions } from '../import/run-import';
 import { ImportError } from '../import/types';
-import { isCaseFile } from './case-file';
+import { isCaseFile } from '../db/case-file';
 import { escapeText } from './escape';
 import { InputError } from './errors';
 

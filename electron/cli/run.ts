@@ -5,9 +5,14 @@
  */
 import { escapeText } from './escape';
 import { InputError, UsageError } from './errors';
+import { compareCommand } from './cmd-compare';
 import { explainCommand } from './cmd-explain';
+import { exportCommand } from './cmd-export';
 import { findingsCommand } from './cmd-findings';
+import { huntCommand } from './cmd-hunt';
 import { importCommand } from './cmd-import';
+import { reportCommand } from './cmd-report';
+import { verifyCommand } from './cmd-verify';
 import { serveCommand } from './cmd-serve';
 import { sqlCommand } from './cmd-sql';
 import { stepsCommand } from './cmd-steps';
@@ -37,7 +42,16 @@ Commands:
   explain <case|bundle> --endpoint <domain|ip>[:port] [--limit N] [--window S]
                          which step, action, process chain and command made each call
   sql <case> "<SELECT …>" a read-only query on the case (see docs/schema.md)
+  report <case|bundle> --format md|html|json [--out FILE]
+                         the case's report: findings with evidence, notes, verdicts, timeline
+  verify <case>          hash the case's inputs again: unchanged, missing or different
   serve [case|bundle]    the investigation UI in a browser, on 127.0.0.1
+  compare <case|bundle> <baseline…>
+                         endpoints, processes, steps and actions new, gone or changed against earlier runs
+  export <case|bundle> --parquet DIR
+                         every table to Parquet, with the run identity and input hashes on every row
+  hunt DIR "<SELECT …>"  one read-only query over every case and Parquet export under DIR (DuckDB); ready-made:
+                         --endpoint E, --command TEXT, --action-changed OWNER/REPO
   upgrade <case>         an older case, upgraded as a copy in the case folder (the original is never changed)
 
 A case is a file named *.runlens; a bundle given where a case is expected is imported into the default case location (or its case reused).
@@ -51,6 +65,11 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   findings: findingsCommand,
   explain: explainCommand,
   sql: sqlCommand,
+  report: reportCommand,
+  verify: verifyCommand,
+  compare: compareCommand,
+  export: exportCommand,
+  hunt: huntCommand,
   serve: serveCommand,
   upgrade: upgradeCommand,
 };

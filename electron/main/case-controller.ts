@@ -11,7 +11,7 @@ import type { Api } from '../api/dispatch';
 import { errorLine } from '../api/dispatch';
 import { ImportJobs, type ImportRunner, type JobTask } from '../api/imports';
 import { prepareReoffset } from '../api/reoffset';
-import { isCaseFile } from '../cli/case-arg';
+import { isCaseFile } from '../db/case-file';
 import { CaseUpgradeNeeded } from '../db/open';
 import { upgradeCaseCopy } from '../db/upgrade';
 import { addRecent } from './recent-cases';
@@ -109,7 +109,7 @@ export class CaseController {
 
   /**
    * Import local files/folders as one bundle (off-thread); a lone case file is opened. A case only by its `.runlens`
-   * name, never by its bytes (an SQLite file dropped as evidence is imported, not opened: see cli/case-file.ts).
+   * name, never by its bytes (an SQLite file dropped as evidence is imported, not opened: see db/case-file.ts).
    */
   openPaths(paths: string[]): Promise<OpenCase> | { job: string } {
     const one = paths.length === 1 ? paths[0]! : null;

@@ -9,6 +9,7 @@ import type { NetworkRow, ParsedParams, Result } from '../../shared/api';
 import { parseRfc3339, TimeError } from '../../shared/time';
 import { CALL_COLUMNS, CALL_JOINS, networkRow } from './network-rows';
 import { readPolicy } from './policy';
+import { callFilterSql, parseFilterParam, registerFilterFunctions } from './filter-sql';
 import { numOr0, QueryError, str, type Row } from './values';
 
 type Filter = ParsedParams<'network.query'>['filter'];
@@ -48,9 +49,19 @@ function timeParam(name: string, v: string): bigint {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
-function where(filter: Filter): { sql: string; args: (string | number | bigint)[] } {
+/** The verdict as the contract names it (values.ts verdictOf), in SQL, for `verdict:` filters. */
+const verdictSql = (hasPolicy: boolean) =>
+  `CASE n.verdict WHEN 'allowed-by-policy' THEN 'allowed' WHEN 'allowed' THEN 'allowed' WHEN 'outside-policy' THEN 'outside-policy' WHEN 'blocked' THEN 'blocked' WHEN 'no-policy' THEN 'no-policy' ELSE CASE WHEN n.status = 'blocked' THEN 'blocked' ELSE '${hasPolicy ? 'allowed' : 'no-policy'}' END END`;
+
+function where(filter: Filter, hasPolicy = false): { sql: string; args: (string | number | bigint)[] } {
   const parts: string[] = [];
   const args: (string | number | bigint)[] = [];
+  const tree = parseFilterParam(filter.expr);
+  if (tree) {
+    const f = callFilterSql(tree, { processLabel: PROCESS_LABEL, verdict: verdictSql(hasPolicy) });
+    parts.push(f.sql);
+    args.push(...f.args);
+  }
   if (filter.findingsOnly) parts.push('n.finding_id IS NOT NULL');
   if (filter.processId !== undefined) {
     parts.push('n.process_id = ?');
@@ -94,7 +105,7 @@ const FROM = `FROM network n ${CALL_JOINS} LEFT JOIN processes p ON p.id = n.pro
  * page costs no more than the first.
  */
 function fromFor(filter: Filter, sort: Sort | null): string {
-  const joined = !!filter.search?.trim() || sort === 'process';
+  const joined = !!filter.search?.trim() || !!filter.expr?.trim() || sort === 'process';
   if (joined) return FROM;
   if (sort === 'finding') return 'FROM network n LEFT JOIN findings f ON f.id = n.finding_id';
   return 'FROM network n';
@@ -107,6 +118,7 @@ class NetworkList {
 
   constructor(private readonly db: Db) {
     this.hasPolicy = readPolicy(db) !== null;
+    registerFilterFunctions(db);
   }
 
   private stmt(sql: string) {
@@ -124,7 +136,7 @@ class NetworkList {
   }
 
   query(p: ParsedParams<'network.query'>): Result<'network.query'> {
-    const w = where(p.filter);
+    const w = where(p.filter, this.hasPolicy);
     const total = this.count(p.filter, w);
     // Two steps: the window's ids (cheap joins only), then the full rows of just those ids.
     const ids = (
@@ -143,7 +155,7 @@ class NetworkList {
   }
 
   indexOf(p: ParsedParams<'network.indexOf'>): Result<'network.indexOf'> {
-    const w = where(p.filter);
+    const w = where(p.filter, this.hasPolicy);
     if (p.sort === 'ts') {
       // Position in time order = how many filtered calls come before it: two index range counts, no sort.
       const me = this.stmt(`SELECT n.ts AS ts, n.id AS id ${fromFor(p.filter, null)} ${w.sql ? `${w.sql} AND` : 'WHERE'} n.id = ?`).get(
@@ -163,7 +175,7 @@ class NetworkList {
 
   /** Index (in the filtered list, time order) of the first call at or after `ts`, else the last one before it. */
   indexAt(p: ParsedParams<'network.indexAt'>): Result<'network.indexAt'> {
-    const w = where(p.filter);
+    const w = where(p.filter, this.hasPolicy);
     const ts = timeParam('ts', p.ts);
     const cond = w.sql ? `${w.sql} AND` : 'WHERE';
     const before = numOr0((this.stmt(`SELECT count(*) AS n ${fromFor(p.filter, null)} ${cond} n.ts < ?`).get(...w.args, ts) as Row).n);

@@ -15,6 +15,10 @@ import { NetworkTable } from './panes/NetworkTable';
 import { ProcessTreeSlot } from './panes/ProcessTreeSlot';
 import { treeColumn, TreeWidthHandle, useTreeWidth } from './panes/process-tree/TreeWidthHandle';
 import { TimelineSlot } from './panes/TimelineSlot';
+import { CollapsedPane } from './layout/PaneControls';
+import { paneStore, usePanes, type PaneId } from './layout/pane-state';
+import { SideArea, type SideTab } from './layout/SideArea';
+import { ImportErrorPanel } from './panes/ImportErrorPanel';
 import { moveCall } from './state/navigation';
 import { appStore, clearSelection, restoreFromHash, useApp } from './state/selection';
 
@@ -104,6 +108,30 @@ export function App() {
       .sort()[0] ??
     info?.time_range?.start ??
     null;
+  const collapsed = usePanes((s) => s.collapsed);
+  const maximised = usePanes((s) => s.maximised);
+  const isC = (id: PaneId) => collapsed.includes(id) && maximised !== id;
+  // A case with logs only (no calls, no processes): the log gets the room.
+  const logsOnly = !!info && info.counts.network === 0 && info.counts.processes === 0;
+  useEffect(() => {
+    if (logsOnly) paneStore.set((s) => ({ collapsed: [...new Set([...s.collapsed, 'calls' as const, 'side' as const])] }));
+  }, [logsOnly]);
+  const callsHidden = isC('calls');
+  const logHidden = isC('log');
+  useEffect(() => {
+    // a collapsed pane has nothing to load: it counts as loaded for the app's ready signal
+    if (callsHidden) onNet(version);
+    if (logHidden) onLog(version);
+  }, [callsHidden, logHidden, version, onNet, onLog]);
+  const layoutClass = [
+    'layout',
+    maximised ? `max max-${maximised}` : '',
+    isC('timeline') ? 'c-timeline' : '',
+    isC('side') ? 'c-side' : '',
+    isC('details') ? 'c-details' : '',
+    isC('calls') ? 'c-calls' : '',
+    isC('log') ? 'c-log' : '',
+  ].join(' ');
   return (
     <div className="app">
       <Header info={info} />
@@ -112,23 +140,37 @@ export function App() {
           {error}
         </div>
       )}
-      <main className="layout" key={version} style={treeCol ? ({ '--tree-col': treeCol } as React.CSSProperties) : undefined}>
+      <ImportErrorPanel />
+      <main
+        className={layoutClass}
+        key={version}
+        data-maximised={maximised ?? undefined}
+        style={treeCol ? ({ '--tree-col': treeCol } as React.CSSProperties) : undefined}
+      >
         <div className="slot-timeline">
-          <TimelineSlot />
+          {isC('timeline') ? <CollapsedPane id="timeline" title="Timeline" /> : <TimelineSlot />}
         </div>
         <div className="slot-tree">
-          <ProcessTreeSlot />
-          <TreeWidthHandle onWidth={setTreeWidth} />
+          {isC('side') ? (
+            <CollapsedPane id="side" title="Processes" vertical />
+          ) : (
+            <>
+              <SideArea tabs={sideTabs} />
+              <TreeWidthHandle onWidth={setTreeWidth} />
+            </>
+          )}
         </div>
         <div className="slot-center">
-          <NetworkTable onLoaded={onNet} />
-          <BuildLog origin={origin} onLoaded={onLog} />
+          {isC('calls') ? <CollapsedPane id="calls" title="Network calls" /> : <NetworkTable onLoaded={onNet} />}
+          {isC('log') ? <CollapsedPane id="log" title="Build log" /> : <BuildLog origin={origin} onLoaded={onLog} />}
         </div>
         <div className="slot-details">
-          <Details />
+          {isC('details') ? <CollapsedPane id="details" title="Details" vertical /> : <Details />}
         </div>
       </main>
       <DropZone />
     </div>
   );
 }
+
+const sideTabs: SideTab[] = [{ id: 'tree', label: 'Process tree', render: () => <ProcessTreeSlot />, keep: true }];

@@ -11,6 +11,7 @@ import { clock, relative } from '../format';
 import { LineText } from '../log/line-text';
 import { buildRowModel, hiddenRanges } from '../log/row-model';
 import { appStore, select, useApp } from '../state/selection';
+import { PaneControls } from '../layout/PaneControls';
 import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
@@ -231,6 +232,12 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
               ((line.marker && MARK[line.marker]) ?? '')
             )}
           </span>
+          {d.index === cursorLine && selectedLog === null && focus.ts && (
+            <span className="moment-mark" role="note">
+              ◆ {logTimes === 'absolute' ? clock(focus.ts) : relative(focus.ts, origin)}{' '}
+              {line.ts === focus.ts ? 'the selected moment is this line' : `the selected moment falls before this line${d.index > 0 ? ', after the one above' : ''}`}
+            </span>
+          )}
           <span className="tx" style={line.depth ? { paddingLeft: Math.min(line.depth, 8) * 14 } : undefined}>
             <LineText raw={line.raw} marker={line.marker} query={query.trim()} />
             {g && folded.has(d.index) && (
@@ -298,6 +305,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
           Unfold all
         </button>
         <span className="count">{outline ? `${outline.total.toLocaleString()} lines` : 'loading…'}</span>
+        <PaneControls id="log" title="Build log" />
       </div>
       {(error || cache.error) && (
         <div className="error-line" role="alert">

@@ -8,12 +8,13 @@ import type { NetworkRow } from '../../../shared/api';
 import { api } from '../api';
 import { clock } from '../format';
 import { appStore, networkFilter, select, setFilter, useApp, type SortKey } from '../state/selection';
+import { PaneControls } from '../layout/PaneControls';
 import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
 
-export const NET_ROW_HEIGHT = 24;
+export const NET_ROW_HEIGHT = 22;
 
 const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'ts', label: 'Time' },
@@ -176,6 +177,8 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
         <span className="count" aria-live="polite">
           {cache.total === null ? 'loading…' : `${total.toLocaleString()} call${total === 1 ? '' : 's'}`}
         </span>
+        <span className="spacer-flex" />
+        <PaneControls id="calls" title="Network calls" />
       </div>
       {cache.error && (
         <div className="error-line" role="alert">

@@ -106,7 +106,13 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
   }, [selectedProcess, load]);
 
   const loaded = data !== null;
-  const layout: TreeLayout | null = useMemo(() => (data ? layoutTree(data) : null), [data]);
+  const [unfolded, setUnfolded] = useState<ReadonlySet<number>>(new Set());
+  // siblings of the selected chain fold into one row each, so the whole chain fits the pane
+  const foldChain = selectedProcess !== null && data?.chain.includes(selectedProcess) ? data.chain : null;
+  const layout: TreeLayout | null = useMemo(
+    () => (data ? layoutTree(data, { chain: foldChain ?? [], unfolded }) : null),
+    [data, foldChain, unfolded],
+  );
   const selectedKey = selectedProcess === null ? null : `p${selectedProcess}`;
   const chain = useMemo(() => (layout ? chainKeys(layout, selectedKey) : new Set<string>()), [layout, selectedKey]);
 
@@ -294,7 +300,7 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
 
   // the trail names the ancestors out of view of the selected process (else the focused one)
   const trailKey = selectedKey && layout?.byKey.has(selectedKey) ? selectedKey : focusKey;
-  const trail = layout ? ancestorsOffLeft(layout, trailKey, tr) : [];
+  const trail = layout ? ancestorsOffLeft(layout, trailKey, tr, TRAIL_H) : [];
   const goTo = (n: LaidNode) => {
     const t = panInto(n, trRef.current, size.w, size.h, TRAIL_H);
     setFocused(n.key);
@@ -358,6 +364,20 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
                 }}
                 onHover={onHoverProcess}
               />
+            ) : n.siblingsOf !== undefined ? (
+              <button
+                key={n.key}
+                type="button"
+                className="pt-more pt-siblings"
+                style={{ left: n.x, top: n.y - NODE_H / 2, height: NODE_H, maxWidth: NODE_W }}
+                title="Other processes of this parent, off the selected chain and without findings: show them"
+                onClick={() => {
+                  anchor.current = { key: n.parentKey ?? n.key, ...(() => { const b = screenBox(layout!.byKey.get(n.parentKey ?? n.key)!, trRef.current); return { sx: b.left, sy: b.top }; })() };
+                  setUnfolded(new Set([...unfolded, n.siblingsOf!]));
+                }}
+              >
+                {n.more.toLocaleString()} other process{n.more === 1 ? '' : 'es'}
+              </button>
             ) : (
               <div key={n.key} className="pt-more" style={{ left: n.x, top: n.y - NODE_H / 2, height: NODE_H, lineHeight: `${NODE_H}px`, maxWidth: NODE_W }} title="Not shown: children past the per-node limit">
                 +{n.more.toLocaleString()} more

@@ -12,6 +12,7 @@ import { DensityCache, type DensityData } from './density-cache';
 import { drawOverlay, drawStatic, prepareCanvas } from './draw';
 import { GUTTER, lane, LANES_HEIGHT, MAIN_SERIES, OVERVIEW_SERIES, readPalette } from './lanes';
 import { Overview, OVERVIEW_HEIGHT } from './Overview';
+import { PaneControls } from '../../layout/PaneControls';
 import { clockLabel, formatSpan } from './time-ticks';
 import { boundsOf, clampView, fetchWindowFor, panBy, span, tOf, xOf, zoomAt, type FetchWindow, type TimeView } from './time-view';
 import './timeline.css';
@@ -313,6 +314,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
         <button type="button" onClick={() => setView(home)} title="Show the whole job (0); zoom out for events before or after it">
           Whole run
         </button>
+        <PaneControls id="timeline" title="Timeline" />
       </div>
       <div
         ref={box}
