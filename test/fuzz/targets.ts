@@ -1,6 +1,6 @@
 /**
  * Property-based fuzzing with fast-check (issue 11): every importer of the registry, the ANSI parser, the evidence
- * text marks and the allow-list. Shared by `npm run fuzz` (scripts/fuzz.mjs: ≥ 100 000 cases) and the short run in
+ * text marks, the allow-list and the filter language (parser, and the SQL it becomes, run on a real schema). Shared by `npm run fuzz` (scripts/fuzz.mjs: ≥ 100 000 cases) and the short run in
  * the normal suite (test/unit/fuzz-short.test.ts).
  *
  * Importers are fed mutations of real files (test/fixtures: the formats' samples, the small bundle, GitHub logs):
@@ -19,6 +19,10 @@ import type { Importer, InputFile, RecordSink } from '../../electron/import/type
 import { ansiToSpans, MIN_CONTRAST, contrastRatio, stripAnsi, withReadableColors } from '../../shared/ansi';
 import { AllowList, matchesRule, parseAllowed } from '../../shared/endpoint';
 import { evidencePieces, visibleText } from '../../shared/evidence-text';
+import { FilterError, parseFilter, tryParseFilter } from '../../shared/filter';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../../electron/db/migrations/index';
+import { callFilterSql, logFilterSql, registerFilterFunctions } from '../../electron/queries/filter-sql';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 const MAX_SEED_LINES = 60;
@@ -217,8 +221,60 @@ const allowListTarget: FuzzTarget = {
   },
 };
 
+const FILTER_UNITS = [
+  'domain:', 'ip:', 'port:', 'process:', 'pid:', 'step:', 'status:', 'verdict:', 'method:', 'x:', ' AND ', ' OR ', 'NOT ', '-',
+  '(', ')', '"', '/', '/a.*b/', '/[/', '/(?=x)/', '\\', '*', '..', '1', '443', '80..90', '..3', '192.0.2.0/24', '::1/128', '999.1.1.1/99',
+  'github.com', 'curl', ' ', '\u202e', '\0', 'é', '\ud800', "'", ';', '--', 'DROP TABLE network',
+];
+
+/** A tiny case in memory (the migrations' schema, a few rows) for the filter's SQL to run on. */
+function filterDb(): Database.Database {
+  const db = new Database(':memory:');
+  for (const m of MIGRATIONS) db.exec(m.sql);
+  db.exec(`INSERT INTO steps(id, job, number, name, origin) VALUES (1, 'test', 1, 'Run npm test', 'files');
+    INSERT INTO processes(id, pid, exe, args) VALUES (1, 42, '/usr/bin/curl', '["curl"]');
+    INSERT INTO network(id, ts, pid, process_id, domain, ip, port, endpoint, verdict, step_id, running_step_id, http_method, http_path, status)
+      VALUES (1, 1, 42, 1, 'github.com', '192.0.2.10', 443, 'github.com:443', 'outside-policy', 1, 1, 'GET', '/x', 'allowed');
+    INSERT INTO log_lines(id, job, step_id, seq, raw, text, file_kind) VALUES (1, 'test', 1, 1, 'curl github.com', 'curl github.com', 'step');`);
+  registerFilterFunctions(db as never);
+  return db;
+}
+
+const filterTarget: FuzzTarget = {
+  name: 'filter language',
+  weight: 10,
+  async check(numRuns, seed) {
+    const db = filterDb();
+    try {
+      fc.assert(
+        fc.property(fc.oneof(fc.string({ unit: fc.constantFrom(...FILTER_UNITS), maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 40 })), (src) => {
+          const t = tryParseFilter(src);
+          if (typeof t !== 'object' || (t.tree === null && t.error === null && src.trim() !== '' && parseFilter(src) !== null)) throw new Error('tryParseFilter disagrees');
+          let tree;
+          try {
+            tree = parseFilter(src);
+          } catch (e) {
+            if (!(e instanceof FilterError)) throw new Error(`parseFilter threw ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`, { cause: e });
+            return;
+          }
+          if (!tree) return;
+          // the SQL the queries build from it runs (no syntax error, no injection of the text into the statement)
+          const c = callFilterSql(tree, { processLabel: 'p.exe', verdict: 'n.verdict' });
+          db.prepare(`SELECT count(*) FROM network n LEFT JOIN steps s ON s.id = n.step_id LEFT JOIN steps rs ON rs.id = n.running_step_id LEFT JOIN processes p ON p.id = n.process_id WHERE ${c.sql}`).get(...c.args);
+          const l = logFilterSql(tree);
+          db.prepare(`SELECT count(*) FROM log_lines l WHERE ${l.sql}`).get(...l.args);
+          if (c.sql.includes('DROP') || l.sql.includes('DROP')) throw new Error('filter text reached the SQL text');
+        }),
+        { numRuns, seed, endOnFailure: true },
+      );
+    } finally {
+      db.close();
+    }
+  },
+};
+
 export function fuzzTargets(): FuzzTarget[] {
-  return [...importers.map(importerTarget), ansiTarget, evidenceTarget, allowListTarget];
+  return [...importers.map(importerTarget), ansiTarget, evidenceTarget, allowListTarget, filterTarget];
 }
 
 /** Runs per target for a total of about `total` cases. */
