@@ -32,7 +32,7 @@ async function one(file: string, i: number): Promise<Record<string, unknown>> {
     summary = await runImport({ inputs: [file], casePath, tempRoot: path.join(caseDir!, 'spool') });
   } catch (e) {
     const msg = (e as Error)?.message ?? String(e);
-    // the errors the CLI turns into one clear line (runImportCli): the importer's (and its subclasses') and the file system's
+    // the errors the CLI turns into one clear line (runImportCli): the importer's and the file system's
     if (e instanceof ImportError || e instanceof CaseFileError || /^E[A-Z]+$/.test(String((e as NodeJS.ErrnoException).code ?? ''))) return { result: 'refused', message: msg };
     return { result: 'crash', message: String((e as Error)?.stack ?? e) };
   }
