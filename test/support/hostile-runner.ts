@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { CaseFileError, openCaseReadOnly } from '../../electron/db/open';
 import { runImport } from '../../electron/import/run-import';
+import { ImportError } from '../../electron/import/types';
 import { caseInfo, listFindings, listSteps, rawRecord } from '../../electron/queries/index';
 
 const [caseDir, ...files] = process.argv.slice(2);
@@ -33,7 +34,8 @@ async function one(file: string, i: number): Promise<Record<string, unknown>> {
     const name = (e as Error)?.constructor?.name ?? '';
     const msg = (e as Error)?.message ?? String(e);
     // the errors the CLI turns into one clear line (runImportCli): the importer's and the file system's
-    if (name === 'ImportError' || name === 'CaseFileError' || /^E[A-Z]+$/.test(String((e as NodeJS.ErrnoException).code ?? ''))) return { result: 'refused', message: msg };
+    // (ImportError's subclasses too: ContainerBombError, a bomb refused by the budget, is a clear refusal, not a crash)
+    if (e instanceof ImportError || name === 'CaseFileError' || /^E[A-Z]+$/.test(String((e as NodeJS.ErrnoException).code ?? ''))) return { result: 'refused', message: msg };
     return { result: 'crash', message: String((e as Error)?.stack ?? e) };
   }
   try {
