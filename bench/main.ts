@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { writeBundle, DOMAINS } from './gen-data';
 import { importThroughput } from './import-throughput';
 import { logMentionsBench } from './log-mentions';
+import { huntThroughputBench } from './hunt-throughput';
 import { fmtMs, nowMs } from './measure';
 import { processIdentityBench } from './process-identity';
 import { judge, printOutcome, printSummary, type BenchResult, type Outcome } from './report';
@@ -34,8 +35,8 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--keep') o.keep = true;
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (!v || !/^[1-5](,[1-5])*$/.test(v))
-        throw new Error('--only takes benchmark numbers 1-5, comma-separated (e.g. --only 2,3)');
+      if (!v || !/^[1-6](,[1-6])*$/.test(v))
+        throw new Error('--only takes benchmark numbers 1-6, comma-separated (e.g. --only 2,3)');
       o.only = new Set(v.split(','));
     } else if (a === '--help' || a === '-h') {
       console.log('usage: npm run bench [-- --quick] [--only 1,2,5] [--keep]');
@@ -55,8 +56,8 @@ async function main(): Promise<number> {
   }
   const want = (n: string) => !opts.only || opts.only.has(n);
   const sizes = opts.quick
-    ? { calls: 50_000, processes: 5_000, logLines: 100_000, identity: 10_000 }
-    : { calls: 500_000, processes: 50_000, logLines: 1_000_000, identity: 100_000 };
+    ? { calls: 50_000, processes: 5_000, logLines: 100_000, identity: 10_000, huntCases: 60 }
+    : { calls: 500_000, processes: 50_000, logLines: 1_000_000, identity: 100_000, huntCases: 400 };
   const label = `${sizes.calls / 1000}k calls, ${sizes.processes / 1000}k processes, ${sizes.logLines >= 1e6 ? `${sizes.logLines / 1e6}M` : `${sizes.logLines / 1000}k`}-line log`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-bench-'));
   const started = nowMs();
@@ -122,6 +123,7 @@ async function main(): Promise<number> {
       }
     }
     if (want('5')) await attempt('5', () => report(processIdentityBench(dir, sizes.identity, 2)));
+    if (want('6')) await attempt('6', async () => (await huntThroughputBench(dir, sizes.huntCases, opts.quick ? 3 : 5)).forEach(report));
   } finally {
     if (opts.keep) console.log(`\nkept ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });

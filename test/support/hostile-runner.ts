@@ -31,11 +31,9 @@ async function one(file: string, i: number): Promise<Record<string, unknown>> {
   try {
     summary = await runImport({ inputs: [file], casePath, tempRoot: path.join(caseDir!, 'spool') });
   } catch (e) {
-    const name = (e as Error)?.constructor?.name ?? '';
     const msg = (e as Error)?.message ?? String(e);
     // the errors the CLI turns into one clear line (runImportCli): the importer's and the file system's
-    // (ImportError's subclasses too: ContainerBombError, a bomb refused by the budget, is a clear refusal, not a crash)
-    if (e instanceof ImportError || name === 'CaseFileError' || /^E[A-Z]+$/.test(String((e as NodeJS.ErrnoException).code ?? ''))) return { result: 'refused', message: msg };
+    if (e instanceof ImportError || e instanceof CaseFileError || /^E[A-Z]+$/.test(String((e as NodeJS.ErrnoException).code ?? ''))) return { result: 'refused', message: msg };
     return { result: 'crash', message: String((e as Error)?.stack ?? e) };
   }
   try {
