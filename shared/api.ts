@@ -108,7 +108,38 @@ export interface CallExplanation {
   source: SourceRef;
 }
 
+/** Tables a finding's evidence rows live in (all keep source file, line and raw text). */
+export type EvidenceTable = 'network' | 'processes' | 'log_lines' | 'file_events' | 'dns' | 'detections';
+/** One evidence row of a finding, with where it came from. `text`: a one-line summary (secrets masked). */
+export interface EvidenceOut {
+  table: EvidenceTable;
+  id: number;
+  ts: string | null;
+  file: string | null;
+  line: number | null;
+  text: string;
+  /** The process of this row, when it has one (a file event's, a call's). */
+  process_id: number | null;
+}
+/** What selecting a finding selects in every pane (the first evidence row that a pane can show). */
+export interface SelectionRef {
+  kind: 'call' | 'process' | 'log';
+  id: number;
+}
+/** One finding merged into a listed row: who raised it and what they said. */
+export interface FindingSource {
+  id: number;
+  origin: 'viewer' | 'producer';
+  /** "Runlens", "Runlens (rules file)", "producer det-0002", "producer (harden-runner-agent-log)". */
+  by: string;
+  kind: string;
+  severity: string;
+  title: string | null;
+  rule: string | null;
+  detection_id: string | null;
+}
 export interface FindingOut {
+  /** Id of the row's primary finding (the most severe of those merged). */
   id: number;
   kind: string;
   kinds: string[];
@@ -122,6 +153,45 @@ export interface FindingOut {
   processes: { id: number; pid: number; exe: string | null }[];
   steps: { id: number; number: number; name: string }[];
   detection_id: string | null;
+  /** The local rule of the primary finding (null: the allow-list finding or a producer detection). */
+  rule: string | null;
+  /** Who raised it: every distinct `by` of `sources`. */
+  by: string[];
+  /** Every finding merged into this row (same endpoint; or same process / same source line), primary first. */
+  sources: FindingSource[];
+  target: SelectionRef | null;
+  /** The first evidence rows (at most 50), and how many there are. */
+  evidence: EvidenceOut[];
+  evidence_total: number;
+}
+
+// ---------- notes, bookmarks and the action log (kept in the case's sidecar, never in the case) ----------
+export const noteVerdicts = ['malicious', 'suspicious', 'benign', 'needs-review'] as const;
+export type NoteVerdict = (typeof noteVerdicts)[number];
+export const noteTargetKinds = ['call', 'process', 'log', 'step', 'range', 'finding'] as const;
+/** What a note is about: a row of the case (`id`), or a time range (`start`/`end`, RFC 3339). */
+export interface NoteTarget {
+  kind: (typeof noteTargetKinds)[number];
+  id?: number;
+  start?: string;
+  end?: string;
+}
+export interface NoteOut {
+  id: number;
+  target: NoteTarget;
+  /** What the target was when the note was made (secrets masked). */
+  label: string | null;
+  verdict: NoteVerdict | null;
+  text: string;
+  created_at: string;
+  updated_at: string;
+}
+export const recordableActions = ['select-finding', 'reveal-secrets', 'hide-secrets', 'export-report'] as const;
+export interface ActionOut {
+  id: number;
+  at: string;
+  action: string;
+  detail: Record<string, unknown>;
 }
 
 export interface CaseInfo {
@@ -460,6 +530,38 @@ export const methods = {
   },
   'import.cancel': { params: z.object({ job: z.string().max(64) }).strict() },
   'process.get': { params: z.object({ id }).strict() },
+  /** Notes and bookmarks (the sidecar beside the case; the case itself is never written). */
+  'notes.list': { params: z.object({}).strict() },
+  'notes.add': {
+    params: z
+      .object({
+        target: z
+          .object({ kind: z.enum(noteTargetKinds), id: id.optional(), start: time.optional(), end: time.optional() })
+          .strict()
+          .refine((t) => (t.kind === 'range' ? t.start !== undefined && t.end !== undefined : t.id !== undefined), {
+            message: 'a range needs start and end; anything else an id',
+          }),
+        verdict: z.enum(noteVerdicts).nullable().default(null),
+        text: z.string().max(20000).default(''),
+      })
+      .strict(),
+  },
+  'notes.update': {
+    params: z.object({ id, verdict: z.enum(noteVerdicts).nullable().optional(), text: z.string().max(20000).optional() }).strict(),
+  },
+  'notes.delete': { params: z.object({ id }).strict() },
+  /** Reveal (or mask again) secrets in every answer about this case; recorded in the action log. */
+  'secrets.reveal': { params: z.object({ reveal: z.boolean() }).strict() },
+  /** The case's report (md, html or json; see electron/report/) as text, for the app's Export; recorded. */
+  'report.export': { params: z.object({ format: z.enum(['md', 'html', 'json']) }).strict() },
+  /** The action log: what the analyst did, with times (newest first). */
+  'actions.list': { params: z.object({ limit: z.number().int().positive().max(10000).default(500) }).strict() },
+  /** Record an action the app took for the analyst (notes record their own). */
+  'actions.record': {
+    params: z
+      .object({ action: z.enum(recordableActions), detail: z.record(z.string().max(64), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).default({}) })
+      .strict(),
+  },
   'raw.get': { params: z.object({ table: z.enum(['network', 'dns', 'processes', 'process_events', 'file_events', 'log_lines', 'detections', 'steps']), id }).strict() },
   /** Counts per time bucket (2^bucket_log2 ns wide) from `start`, computed in SQL: rows never leave the database. */
   'timeline.density': {
@@ -508,6 +610,8 @@ export interface ProcessDetails extends ProcessOut {
   files: { id: number; ts: string; path: string; op: string; sha256: string | null }[];
   /** How many of each there are in all; the lists above hold at most the first few hundred. */
   totals: { children: number; calls: number; files: number };
+  /** Findings about this process: the producer's detections and Runlens's local detections (titles masked). */
+  findings: { id: number; kind: string; severity: string; title: string | null; by: string }[];
   source: SourceRef;
 }
 
@@ -535,6 +639,14 @@ export interface Results {
   'import.cancel': { cancelled: boolean };
   'case.reoffset': { job: string };
   'process.get': ProcessDetails;
+  'notes.list': { notes: NoteOut[] };
+  'notes.add': NoteOut;
+  'notes.update': NoteOut;
+  'notes.delete': { deleted: boolean };
+  'actions.list': { actions: ActionOut[] };
+  'actions.record': { id: number };
+  'secrets.reveal': { revealed: boolean };
+  'report.export': { filename: string; mime: string; content: string };
   'raw.get': { file: string; line: number | null; raw: string };
   'timeline.density': TimelineDensity;
   'timeline.steps': TimelineOverview;

@@ -191,6 +191,9 @@ export async function reoffsetCase(opts: ReoffsetOptions): Promise<ReoffsetSumma
     const partial = opts.partialPath ?? `${to}.partial-${randomBytes(6).toString('hex')}`;
     removeCaseFiles(partial);
     try {
+      // The connection stays read-only (SQLITE_OPEN_READONLY): VACUUM INTO writes only the new private file, which
+      // query_only (set by openCaseReadOnly as a second lock) would refuse.
+      src.pragma('query_only = OFF');
       src.prepare('VACUUM INTO ?').run(partial);
       src.close();
       return await finishCopy(partial);

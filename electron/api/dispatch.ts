@@ -23,6 +23,11 @@ import { dnsList, filesList, processList, sqlQuery } from '../queries/evidence-l
 import { processCalls, timelineDensity, timelineSteps } from '../queries/timeline';
 import { processTree } from '../queries/process-tree';
 import { ImportJobs, type ImportSources } from './imports';
+import { addNote, deleteNote, listActions, listNotes, recordAction, updateNote } from '../notes/notes';
+import { secretsRevealed, setSecretsRevealed } from '../notes/reveal';
+import { REPORT_MIME, renderReport } from '../report/index';
+import { maskDeep } from '../../shared/secrets';
+import path from 'node:path';
 import { prepareReoffset } from './reoffset';
 
 type Handler<M extends MethodName> = (db: Db, p: ParsedParams<M>) => Result<M>;
@@ -33,7 +38,7 @@ const CASE_METHODS: CaseHandlers = {
   'case.info': (db) => caseInfo(db),
   'steps.list': (db) => listSteps(db),
   'findings.list': (db) => {
-    const { findings, policy } = listFindings(db);
+    const { findings, policy } = listFindings(db, { mask: !secretsRevealed(db.name) });
     return { findings, policy };
   },
   'network.query': queryNetwork,
@@ -57,7 +62,32 @@ const CASE_METHODS: CaseHandlers = {
   'timeline.steps': (db) => timelineSteps(db),
   'process.calls': processCalls,
   'process.tree': processTree,
+  // Notes live in the case's sidecar, found from the case file's own path (db.name).
+  'notes.list': (db) => ({ notes: listNotes(db.name) }),
+  'notes.add': (db, p) => addNote(db, db.name, p),
+  'notes.update': (db, p) => updateNote(db.name, p),
+  'notes.delete': (db, p) => deleteNote(db.name, p.id),
+  'actions.list': (db, p) => ({ actions: listActions(db.name, p.limit) }),
+  'actions.record': (db, p) => recordAction(db.name, p.action, p.detail),
+  'secrets.reveal': (db, p) => setSecretsRevealed(db.name, p.reveal, 'app'),
+  'report.export': (db, p) => {
+    const content = renderReport(db, db.name, p.format, { mask: !secretsRevealed(db.name) });
+    recordAction(db.name, 'export-report', { format: p.format, where: 'app' });
+    return { filename: `${path.basename(db.name).replace(/\.[^.]*$/, '')}-report.${p.format}`, mime: REPORT_MIME[p.format], content };
+  },
 };
+
+/**
+ * Answers that carry text from the case get its secrets masked (shared/secrets.ts) unless the analyst revealed
+ * them for this case (`secrets.reveal`). Findings, notes and reports mask on their own.
+ */
+const MASKED: ReadonlySet<MethodName> = new Set<MethodName>([
+  'network.query', 'network.explain', 'log.window', 'process.get', 'process.tree', 'raw.get', 'timeline.steps', 'case.info',
+]);
+function answer(db: Db, method: MethodName, h: Handler<MethodName>, params: ParsedParams<MethodName>): unknown {
+  const value = h(db, params);
+  return MASKED.has(method) && !secretsRevealed(db.name) ? maskDeep(value) : value;
+}
 
 export interface ApiOptions {
   /**
@@ -130,7 +160,7 @@ export function createApi(casePath: string, opts: ApiOptions = {}): Api {
     }
     const h = CASE_METHODS[parsed.method] as Handler<MethodName> | undefined;
     if (!h) throw new ApiError(`method not available: ${method}`);
-    return h(db, parsed.params);
+    return answer(db, parsed.method, h, parsed.params);
   };
 
   return {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { defaultCasePath, hashInputs } from '../import/case-location';
 import { runImport, type ImportProgress as RunProgress } from '../import/run-import';
 import { defaultWorkerPath, startImportWorker } from '../import/worker-client';
-import { isCaseFile } from '../cli/case-arg';
+import { isCaseFile } from '../db/case-file';
 import type { ImportProgress, ImportRunner } from './imports';
 
 export function mapProgress(p: RunProgress): ImportProgress {

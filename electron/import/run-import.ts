@@ -9,19 +9,22 @@
  * - Nothing recognised at all: ImportError. Unknown files: warnings. Every warning is stored in `warnings` and
  *   returned in the summary.
  */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportWarning, Policy, RunInfo } from '../../shared/model';
 import { formatNanos, NANOS_PER_SECOND, tryParseRfc3339 } from '../../shared/time';
-import { finalizeCase } from '../analysis/finalize';
+import { finalizeCase, slackNsOf } from '../analysis/finalize';
+import { NetworkLive } from '../analysis/network-live';
 import { createCase, finishBulkLoad, type Db } from '../db/open';
 import { listFolderFiles, openContainer, type ContainerOptions } from './container';
+import { flagInvisibleHosts } from './host-check';
+import { partialPathFor, sweepStalePartials } from './partial-sweep';
 import { notRecognisedMessage, pickImporter } from './registry';
 import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
 import type { CaseInfo } from '../../shared/api';
+import type { StoredRules } from '../analysis/detections/rules-file';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -53,10 +56,12 @@ export interface RunImportOptions {
   contextSeconds?: number;
   signal?: AbortSignal;
   onProgress?: (p: ImportProgress) => void;
+  /** User rules and IOC lists (read and checked by the caller: detections/rules-file.ts), kept in `meta.rules`. */
+  rules?: StoredRules | null;
   /** Where spooled archives go (default: the OS temp dir). */
   tempRoot?: string;
   /** Container safety limits (tests lower them). */
-  limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth'>;
+  limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth' | 'maxEntries'>;
 }
 
 export { ImportCancelledError };
@@ -125,13 +130,14 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
   }
 
   fs.mkdirSync(path.dirname(casePath), { recursive: true });
-  const partial = `${casePath}.partial-${randomBytes(6).toString('hex')}`;
+  const swept = sweepStalePartials(path.dirname(casePath)); // leftovers of killed imports (partial-sweep.ts)
+  const partial = partialPathFor(casePath);
   let db: Db | null = null;
   try {
     // A private partial file, deleted on any failure: loaded without journal or syncs (see createCase).
     db = createCase(partial, { bulkLoad: true });
     const progressTotal = { bytes: 0 };
-    const summary = await load(db, opts, casePath, signal, progressTotal);
+    const summary = await load(db, opts, casePath, signal, progressTotal, swept);
     finishBulkLoad(db); // one self-contained file with a normal journal, readable read-only
     db.close();
     db = null;
@@ -159,7 +165,14 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
   }
 }
 
-async function load(db: Db, opts: RunImportOptions, casePath: string, signal: AbortSignal, total: { bytes: number }): Promise<ImportSummary> {
+async function load(
+  db: Db,
+  opts: RunImportOptions,
+  casePath: string,
+  signal: AbortSignal,
+  total: { bytes: number },
+  swept: { removed: string[]; bytes: number },
+): Promise<ImportSummary> {
   const writer = new CaseWriter(db);
   const warnings: ImportWarning[] = [];
   const ctx: ImportContext = { date: opts.date == null ? null : utcMidnight(opts.date), signal };
@@ -169,6 +182,14 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
   let recognised = 0;
   let manifestSeen = false;
   const inputs: ImportSummary['inputs'] = [];
+
+  // The network analysis while the calls are written, from what the case holds at the first call (network-live.ts;
+  // finalizeCase checks it still holds, else runs its pass). It reads the run job and policy from meta.
+  writer.startNetwork = () => {
+    writer.setMeta('run', run);
+    writer.setMeta('policy', policy);
+    return NetworkLive.start(db, slackNsOf(opts.contextSeconds));
+  };
 
   let bytesTotal = 0;
   for (const input of opts.inputs) bytesTotal += await inputSize(input);
@@ -194,9 +215,19 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
     writer.warning(sourceId, w);
   };
 
+  if (swept.removed.length) {
+    addWarning(null, {
+      file: null,
+      line: null,
+      message: `removed ${swept.removed.length} leftover file(s) of killed imports (${Math.round(swept.bytes / 1024)} KiB) beside the case: ${swept.removed.join(', ')}`,
+    });
+  }
+
   for (const input of opts.inputs) {
     if (signal.aborted) throw new ImportCancelledError();
     const keyToSource = new Map<number, number>();
+    // One archive, one run: the first manifest read is the run's; a later one is refused (not mixed into it).
+    let inputManifest: string | null = null;
     let topKey: number | null = null;
     let currentFile: string | undefined;
     const size = await inputSize(input);
@@ -231,10 +262,21 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
         continue;
       }
       const format = pick.importer.format;
+      if (format === 'bundle-manifest') {
+        if (inputManifest !== null) {
+          addWarning(sourceId, {
+            file: entry.file.name,
+            line: null,
+            message: `a second run manifest in this input (the first: ${inputManifest}): not read, so two runs are not mixed; run info, steps and policy come from the first (import each bundle on its own to see the other)`,
+          });
+          continue;
+        }
+        inputManifest = entry.file.name;
+      }
       const offSec = offsetSeconds(opts.offsets, [input, path.resolve(input), entry.file.name, entry.file.relPath, format]);
       const offNs = secondsToNs(offSec);
       if (sourceId !== null) writer.setSourceFormat(sourceId, format, offNs);
-      const sink = writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
+      const sink = flagInvisibleHosts(writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
         run: (info) => {
           // The manifest's run wins; other sources only fill in what it does not say.
           run = format === 'bundle-manifest' ? { ...run, ...info } : { ...info, ...run };
@@ -249,7 +291,7 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
         warning: (w, stored) => {
           if (stored) warnings.push(w);
         },
-      });
+      }));
       try {
         await pick.importer.read(entry.file, entry.stream, sink, ctx);
       } catch (e) {
@@ -287,6 +329,7 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
   writer.setMeta('run', run);
   writer.setMeta('policy', policy);
   writer.setMeta('inputs', inputs);
+  if (opts.rules) writer.setMeta('rules', opts.rules);
   writer.setMeta('import', {
     date: ctx.date === null ? null : formatNanos(ctx.date).slice(0, 10),
     date_origin: dateGiven ? 'option' : ctx.date === null ? null : 'manifest',
@@ -301,6 +344,8 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
   const late: ImportWarning[] = [];
   finalizeCase(db, {
     contextSeconds: opts.contextSeconds,
+    logHints: writer.logHints,
+    networkLive: writer.networkLive,
     warn: (w) => late.push(w),
     onProgress: (phase) => progress('finalizing', bytesTotal, phase, true),
   });

@@ -19,6 +19,8 @@ import type {
 } from '../../shared/model';
 import type { Nanos } from '../../shared/time';
 import type { Db } from '../db/open';
+import type { NetworkLive } from '../analysis/network-live';
+import { LogPrecompute, type LogHints } from './log-precompute';
 import type { RecordSink } from './types';
 
 export const DEFAULT_BATCH_SIZE = 5000;
@@ -61,12 +63,15 @@ const shift = (t: Nanos | null | undefined, off: bigint): Nanos | null => (t ===
 export class CaseWriter {
   private pending = 0;
   private readonly st: Record<string, Statement>;
+  /** Log lines' step and depth worked out as they are written (finalizeLogs then skips its pass). */
+  private readonly logPre: LogPrecompute;
 
   constructor(
     readonly db: Db,
     private readonly batchSize = DEFAULT_BATCH_SIZE,
   ) {
     const p = (sql: string) => db.prepare(sql);
+    this.logPre = new LogPrecompute(db);
     this.st = {
       source: p('INSERT INTO sources (parent_id, path, member, format, sha256, bytes, offset_ns) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       sourceHash: p('UPDATE sources SET sha256 = ?, bytes = ? WHERE id = ?'),
@@ -77,21 +82,48 @@ export class CaseWriter {
         'INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       log: p(
-        'INSERT INTO log_lines (job, step_number, seq, ts, raw, text, marker, file_kind, source_id, line, line_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO log_lines (job, step_number, seq, ts, raw, text, marker, file_kind, source_id, line, line_end, step_id, depth) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       proc: p(
         'INSERT INTO process_events (ts, event, pid, ppid, exe, args, cwd, uid, exit_code, key, parent_key, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       net: p(
         `INSERT INTO network (ts, pid, process_name, domain, domain_origin, ip, port, protocol, status, http_method, http_host, http_path,
-          http_status, policy_matched, policy_reason, tool_name, tool_sha256, command_line, exe, source_id, line, raw)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          http_status, policy_matched, policy_reason, tool_name, tool_sha256, command_line, exe, source_id, line, raw,
+          process_id, endpoint, verdict, step_id, running_step_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       dns: p('INSERT INTO dns (ts, domain, type, answers, pid, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       dnsAnswer: p('INSERT INTO dns_answers (dns_id, ip, ts, domain) VALUES (?, ?, ?, ?)'),
       file: p('INSERT INTO file_events (ts, pid, exe, path, op, sha256, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       det: p('INSERT INTO detections (det_id, kind, severity, title, ts, endpoint, pid, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     };
+  }
+
+  /**
+   * Called at the first call written: the network analysis to run on each call as it is written (network-live.ts),
+   * or null to leave every call to the pass after the load.
+   */
+  startNetwork: (() => NetworkLive | null) | null = null;
+  private netStarted = false;
+  private netLive: NetworkLive | null = null;
+
+  /** The network analysis done while writing, if any (finalizeCase checks that it still holds). */
+  get networkLive(): NetworkLive | null {
+    return this.netLive;
+  }
+
+  private liveNetwork(): NetworkLive | null {
+    if (!this.netStarted) {
+      this.netStarted = true;
+      this.netLive = this.startNetwork?.() ?? null;
+    }
+    return this.netLive;
+  }
+
+  /** What the writer learnt about the log lines it wrote, for finalizeLogs. */
+  get logHints(): LogHints {
+    return this.logPre;
   }
 
   /** Count one row; opens a transaction when none is open and commits every `batchSize` rows. */
@@ -139,6 +171,7 @@ export class CaseWriter {
   /** The sink for one source file. `offsetNs` is added to every time it writes. */
   sinkFor(sourceId: number, displayName: string, offsetNs: bigint, hooks: SinkHooks = {}): FileSink {
     const st = this.st;
+    const pre = this.logPre;
     const storeWarning = (w: ImportWarning) => this.warning(sourceId, w);
     const counts = emptyCounts();
     let warnings = 0;
@@ -180,7 +213,14 @@ export class CaseWriter {
       }),
       logLine: guard((r: LogLineRecord) => {
         row();
-        st.log!.run(r.job, r.step_number, r.seq, shift(r.ts, off), r.text, r.plain, r.marker, r.file_kind, sourceId, r.line, r.line_end);
+        const ts = shift(r.ts, off);
+        const a = pre.feed(r, ts, sourceId);
+        try {
+          st.log!.run(r.job, r.step_number, r.seq, ts, r.text, r.plain, r.marker, r.file_kind, sourceId, r.line, r.line_end, a?.stepId ?? null, a?.depth ?? 0);
+        } catch (e) {
+          pre.lost();
+          throw e;
+        }
         counts.log_lines++;
       }),
       processEvent: guard((r: ProcessEventRecord) => {
@@ -206,30 +246,46 @@ export class CaseWriter {
       }),
       network: guard((r: NetworkRecord) => {
         row();
-        st.net!.run(
-          r.ts + off,
-          r.pid,
-          r.process,
-          r.domain,
-          r.domain ? 'record' : null,
-          r.ip,
-          r.port,
-          r.protocol || 'tcp',
-          r.status || 'allowed',
-          r.http?.method ?? null,
-          r.http?.host ?? null,
-          r.http?.path ?? null,
-          r.http?.status_code ?? null,
-          r.policy?.matched ?? null,
-          r.policy?.reason ?? null,
-          r.tool?.name ?? null,
-          r.tool?.sha256 ?? null,
-          r.command_line ?? null,
-          r.exe ?? null,
-          sourceId,
-          r.line,
-          r.raw,
-        );
+        const ts = r.ts + off;
+        const recOrigin = r.domain ? 'record' : null;
+        const status = r.status || 'allowed';
+        const httpHost = r.http?.host ?? null;
+        const live = this.liveNetwork();
+        const d = live ? live.derive(ts, r.pid, r.domain, recOrigin, r.ip, r.port, status, httpHost) : null;
+        try {
+          st.net!.run(
+            ts,
+            r.pid,
+            r.process,
+            d ? d[1] : r.domain,
+            d ? d[2] : recOrigin,
+            r.ip,
+            r.port,
+            r.protocol || 'tcp',
+            status,
+            r.http?.method ?? null,
+            httpHost,
+            r.http?.path ?? null,
+            r.http?.status_code ?? null,
+            r.policy?.matched ?? null,
+            r.policy?.reason ?? null,
+            r.tool?.name ?? null,
+            r.tool?.sha256 ?? null,
+            r.command_line ?? null,
+            r.exe ?? null,
+            sourceId,
+            r.line,
+            r.raw,
+            d ? d[0] : null,
+            d ? d[3] : null,
+            d ? d[4] : null,
+            d ? d[5] : null,
+            d ? d[6] : null,
+          );
+        } catch (e) {
+          live?.lost();
+          throw e;
+        }
         counts.network++;
       }),
       dns: guard((r: DnsRecord) => {

@@ -11,8 +11,9 @@ import type { Api } from '../api/dispatch';
 import { errorLine } from '../api/dispatch';
 import { ImportJobs, type ImportRunner, type JobTask } from '../api/imports';
 import { prepareReoffset } from '../api/reoffset';
-import { isCaseFile } from '../cli/case-arg';
-import { CASE_EXTENSION } from '../import/case-location';
+import { isCaseFile } from '../db/case-file';
+import { CaseUpgradeNeeded } from '../db/open';
+import { upgradeCaseCopy } from '../db/upgrade';
 import { addRecent } from './recent-cases';
 
 export const NO_CASE_MESSAGE = 'No case is open: use File → Open Bundle…, or drop a bundle on the window.';
@@ -71,10 +72,17 @@ export class CaseController {
    * open case stays open); the returned promise settles once the case's title is known and the change announced.
    */
   openCase(casePath: string, pageKnows = false): Promise<OpenCase> {
-    const abs = path.resolve(casePath);
+    let abs = path.resolve(casePath);
     let next: Api;
     try {
-      next = this.deps.createApi(abs);
+      try {
+        next = this.deps.createApi(abs);
+      } catch (e) {
+        if (!(e instanceof CaseUpgradeNeeded)) throw e;
+        // An older case is never changed in place: its upgraded copy in the case folder is opened instead.
+        abs = upgradeCaseCopy(abs, this.deps.caseDir).case;
+        next = this.deps.createApi(abs);
+      }
     } catch (e) {
       throw new Error(`Cannot open ${abs}: ${errorLine(e)}`, { cause: e });
     }
@@ -99,10 +107,13 @@ export class CaseController {
     this.deps.events.caseChanged(null, false);
   }
 
-  /** Import local files/folders as one bundle (off-thread); a lone case file (SQLite, or named `.runlens`) is opened. */
+  /**
+   * Import local files/folders as one bundle (off-thread); a lone case file is opened. A case only by its `.runlens`
+   * name, never by its bytes (an SQLite file dropped as evidence is imported, not opened: see db/case-file.ts).
+   */
   openPaths(paths: string[]): Promise<OpenCase> | { job: string } {
     const one = paths.length === 1 ? paths[0]! : null;
-    if (one && (one.toLowerCase().endsWith(CASE_EXTENSION) || isCaseFile(one))) return this.openCase(one);
+    if (one && isCaseFile(one)) return this.openCase(one);
     return this.startImport(paths);
   }
 

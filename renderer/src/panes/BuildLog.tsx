@@ -18,6 +18,7 @@ import { setFilter } from '../state/selection';
 import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
+import { Ev } from '../evidence/Evidence';
 
 export const LOG_ROW_HEIGHT = 18;
 
@@ -190,7 +191,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
             aria-current={running ? 'step' : undefined}
           >
             <span className="step-no">{d.step.number}</span>
-            <span className="step-name">{d.step.name}</span>
+            <Ev className="step-name" text={d.step.name} />
             {running && <span className="badge run">running at the selected moment</span>}
             <span className="dim step-lines">{(d.step.last - d.step.first + 1).toLocaleString()} lines</span>
           </div>,
@@ -340,7 +341,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
       )}
       {runningStep && (
         <div className="running-bar" aria-label="Running step" data-step-id={runningStep.id}>
-          <span className="badge run">running</span> step {runningStep.number} · {runningStep.name}
+          <span className="badge run">running</span> step {runningStep.number} · <Ev text={runningStep.name} />
           {runningStep.uses && <span className="dim"> ({runningStep.uses})</span>}
           {focus.ts && <span className="dim"> at {clock(focus.ts)}</span>}
           {focus.ts && selectedLog === null && cursorLine >= 0 && <MomentBetween cursor={cursorLine} ts={focus.ts} get={(i) => cache.get(i)} />}

@@ -12,6 +12,7 @@ import { PaneControls } from '../layout/PaneControls';
 import { copyText } from './ContextMenu';
 import { isDerived, policyText, recordedText, verdictBadge } from './evidence-words';
 import { select, useApp, type Selection } from '../state/selection';
+import { Ev, evTitle, Host } from '../evidence/Evidence';
 
 type RawTable = 'network' | 'processes' | 'log_lines';
 
@@ -77,7 +78,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
       <dt>{label}</dt>
-      <dd>{children ?? <span className="dim">—</span>}</dd>
+      <dd>{typeof children === 'string' ? <Ev text={children} /> : (children ?? <span className="dim">—</span>)}</dd>
     </>
   );
 }
@@ -90,9 +91,9 @@ function ProcLink({ p, label }: { p: ProcessRef; label?: string }) {
       type="button"
       className="link"
       onClick={() => select({ kind: 'process', id: p.id })}
-      title={commandLine(p.args, p.exe)}
+      title={evTitle(commandLine(p.args, p.exe))}
     >
-      {label ?? `${baseName(p.exe) || p.args[0] || '?'} (${p.pid})`}
+      <Ev text={label ?? `${baseName(p.exe) || p.args[0] || '?'} (${p.pid})`} />
     </button>
   );
 }
@@ -106,10 +107,10 @@ function RawRecord({ table, id, version }: { table: RawTable; id: number; versio
       {r.value && (
         <>
           <p className="mono source-ref">
-            {r.value.file || '(no file)'}
+            {r.value.file ? <Ev text={r.value.file} /> : '(no file)'}
             {r.value.line !== null ? `:${r.value.line}` : ''}
           </p>
-          <pre className="raw">{r.value.raw || '(no raw text)'}</pre>
+          <pre className="raw">{r.value.raw ? <Ev text={r.value.raw} /> : '(no raw text)'}</pre>
         </>
       )}
     </section>
@@ -164,7 +165,7 @@ function LogRefItem({ l }: { l: LogRef }) {
         {clock(l.ts)}
       </button>{' '}
       {l.step !== null && <span className="dim">[{l.step}] </span>}
-      <span className="mono">{l.text}</span>
+      <Ev className="mono" text={l.text} />
     </li>
   );
 }
@@ -191,8 +192,8 @@ function CallView({ id, version }: { id: number; version: number }) {
     <>
       <h2 className="d-title">
         {http?.method ? `${http.method} ` : ''}
-        {e.domain ?? e.ip}
-        {http?.path ?? ''}{' '}
+        {e.domain !== null ? <Host name={e.domain} /> : e.ip}
+        <Ev text={http?.path ?? ''} />{' '}
         <span className={`badge ${badge.cls}`}>{badge.text}</span>
         {derived && (
           <span className="badge derived" title="The record has only the IP; this name comes from a DNS answer for it">
@@ -218,11 +219,11 @@ function CallView({ id, version }: { id: number; version: number }) {
           <Field label="Command">
             {e.process ? (
               <>
-                <code>{commandLine(e.process.args, e.process.exe)}</code>{' '}
+                <code><Ev text={commandLine(e.process.args, e.process.exe)} /></code>{' '}
                 <CopyButton label="Copy command line" text={() => commandLine(e.process!.args, e.process!.exe)} />
               </>
             ) : (
-              e.process_name
+              <Ev text={e.process_name} />
             )}
           </Field>
           <Field label="Chain">
@@ -243,7 +244,7 @@ function CallView({ id, version }: { id: number; version: number }) {
         </dl>
         <section className="d-section mentions" aria-label="Log mentions">
           <h3>
-            Log lines that mention {e.domain ?? e.ip} <span className="dim">({e.log_mentions.length})</span>
+            Log lines that mention {e.domain !== null ? <Host name={e.domain} /> : e.ip} <span className="dim">({e.log_mentions.length})</span>
           </h3>
           {e.log_mentions.length === 0 ? (
             <p className="dim">No log line names this domain or IP.</p>
@@ -308,7 +309,7 @@ function CallView({ id, version }: { id: number; version: number }) {
               {chain.map((p) => (
                 <li key={p.id}>
                   <ProcLink p={p} />
-                  <code className="cmd">{commandLine(p.args, p.exe)}</code>
+                  <code className="cmd"><Ev text={commandLine(p.args, p.exe)} /></code>
                 </li>
               ))}
             </ol>
@@ -337,11 +338,11 @@ function ProcessView({ id, version }: { id: number; version: number }) {
   return (
     <>
       <h2 className="d-title">
-        {baseName(p.exe) || p.args[0] || 'process'} <span className="dim">pid {p.pid}</span>
+        <Ev text={baseName(p.exe) || p.args[0] || 'process'} /> <span className="dim">pid {p.pid}</span>
       </h2>
       <dl className="fields">
         <Field label="Command">
-          <code>{commandLine(p.args, p.exe)}</code>
+          <code><Ev text={commandLine(p.args, p.exe)} /></code>
         </Field>
         <Field label="Executable">{p.exe}</Field>
         <Field label="Working dir">{p.cwd}</Field>
@@ -363,10 +364,22 @@ function ProcessView({ id, version }: { id: number; version: number }) {
           )}
         </Field>
       </dl>
+      {p.findings.length > 0 && (
+        <ListSection title="Detections" shown={p.findings.length} total={p.findings.length}>
+          {p.findings.map((f) => (
+            <li key={f.id} className="proc-finding">
+              <span className={`sev sev-${f.severity}`}>{f.severity}</span> {f.title ?? f.kind}{' '}
+              <span className="dim">
+                ({f.kind}; {f.by})
+              </span>
+            </li>
+          ))}
+        </ListSection>
+      )}
       <ListSection title="Children" shown={p.children.length} total={p.totals.children}>
         {p.children.map((c) => (
           <li key={c.id}>
-            <ProcLink p={c} /> <code className="cmd">{commandLine(c.args, c.exe)}</code>
+            <ProcLink p={c} /> <code className="cmd"><Ev text={commandLine(c.args, c.exe)} /></code>
           </li>
         ))}
       </ListSection>
@@ -384,7 +397,7 @@ function ProcessView({ id, version }: { id: number; version: number }) {
       <ListSection title="Files" shown={p.files.length} total={p.totals.files}>
         {p.files.map((f) => (
           <li key={f.id} className="mono">
-            {clock(f.ts)} {f.op} {f.path}
+            {clock(f.ts)} {f.op} <Ev text={f.path} />
           </li>
         ))}
       </ListSection>

@@ -17,6 +17,7 @@ import { isDerived } from './evidence-words';
 import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
+import { Ev, evTitle, Host } from '../evidence/Evidence';
 
 export const NET_ROW_HEIGHT = 22;
 
@@ -90,18 +91,18 @@ function Row({ r, index, selected, cursor }: { r: NetworkRow; index: number; sel
         {clock(r.ts)}
       </span>
       <span role="gridcell" title={r.pid !== null ? `pid ${r.pid}` : undefined}>
-        {r.process_name ?? '—'}
+        {r.process_name !== null ? <Ev text={r.process_name} /> : '—'}
         {r.pid !== null && <span className="dim"> {r.pid}</span>}
       </span>
-      <span role="gridcell" title={r.domain ? (isDerived(r.domain_origin) ? `${r.domain} (derived from a DNS answer for ${r.ip})` : r.domain) : undefined}>
+      <span role="gridcell" title={r.domain ? (isDerived(r.domain_origin) ? `${evTitle(r.domain)} (derived from a DNS answer for ${r.ip})` : evTitle(r.domain)) : undefined}>
         {r.domain ? (
           isDerived(r.domain_origin) ? (
             <i className="derived-domain">
-              {r.domain}
+              <Host name={r.domain} />
               <span className="visually-hidden"> (derived from DNS)</span>
             </i>
           ) : (
-            r.domain
+            <Host name={r.domain} />
           )
         ) : (
           <span className="dim">(no domain)</span>
@@ -110,8 +111,8 @@ function Row({ r, index, selected, cursor }: { r: NetworkRow; index: number; sel
       <span role="gridcell" className="mono">
         {ipPort(r)}
       </span>
-      <span role="gridcell" className="mono" title={r.http_path ?? undefined}>
-        {r.http_method ? `${r.http_method} ${r.http_path ?? ''}` : <span className="dim">{r.protocol}</span>}
+      <span role="gridcell" className="mono" title={evTitle(r.http_path)}>
+        {r.http_method ? <Ev text={`${r.http_method} ${r.http_path ?? ''}`} /> : <span className="dim">{r.protocol}</span>}
       </span>
       <span role="gridcell" className="mono">
         {r.http_status ?? (r.status === 'allowed' ? '' : r.status)}

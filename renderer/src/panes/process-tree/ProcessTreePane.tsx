@@ -26,6 +26,7 @@ import {
   type Transform,
 } from './tree-layout';
 import './process-tree.css';
+import { Ev, visibleText } from '../../evidence/Evidence';
 
 export interface ProcessTreeProps {
   client: Client;
@@ -405,7 +406,7 @@ function TreeItem(p: {
   const open = node.children !== null;
   const hasKids = node.child_count > 0;
   const label =
-    `${node.name}, pid ${node.pid}` +
+    `${visibleText(node.name)}, pid ${node.pid}` +
     (node.calls ? `, ${node.calls} call${node.calls === 1 ? '' : 's'}` : '') +
     (node.findings ? `, ${node.findings} finding call${node.findings === 1 ? '' : 's'}` : '') +
     (hasKids && !open ? `, ${node.descendants} processes below` : '') +
@@ -425,7 +426,7 @@ function TreeItem(p: {
       aria-selected={p.selected ? 'true' : 'false'}
       aria-label={label}
       tabIndex={p.tabbable ? 0 : -1}
-      title={`${node.exe ?? node.name} (pid ${node.pid})${node.step_number !== null ? ` · step ${node.step_number}` : ''}`}
+      title={`${visibleText(node.exe ?? node.name)} (pid ${node.pid})${node.step_number !== null ? ` · step ${node.step_number}` : ''}`}
       onClick={(e) => {
         if ((e.target as Element).closest('.pt-toggle')) return;
         p.onSelect();
@@ -445,7 +446,7 @@ function TreeItem(p: {
       >
         {hasKids ? (open ? '▾' : '▸') : '•'}
       </span>
-      <span className="pt-name">{node.name}</span>
+      <Ev className="pt-name" text={node.name} />
       <span className="pt-pid">{node.pid}</span>
       {node.findings > 0 && (
         <span className="pt-badge pt-badge-finding" title={`${node.findings} call${node.findings === 1 ? '' : 's'} with a finding`}>

@@ -18,6 +18,7 @@ import { PaneControls } from '../../layout/PaneControls';
 import { clockLabel, formatSpan } from './time-ticks';
 import { boundsOf, clampView, fetchWindowFor, panBy, span, tOf, xOf, zoomAt, type FetchWindow, type TimeView } from './time-view';
 import './timeline.css';
+import { Ev, visibleText } from '../../evidence/Evidence';
 
 export interface TimelineProps {
   client: Client;
@@ -231,7 +232,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
           kind: 'call',
           id: r.id,
           t: offsetOf(origin, r.ts) ?? t,
-          text: `${r.process_name ?? '?'}${r.pid !== null ? ` ${r.pid}` : ''} → ${r.domain ?? r.ip ?? ''}:${r.port}${r.finding_kind ? ` (${r.finding_kind})` : ''} at ${clock(r.ts)}`,
+          text: `${visibleText(r.process_name ?? '?')}${r.pid !== null ? ` ${r.pid}` : ''} → ${visibleText(r.domain ?? r.ip ?? '')}:${r.port}${r.finding_kind ? ` (${r.finding_kind})` : ''} at ${clock(r.ts)}`,
         }
       : null;
   };
@@ -458,7 +459,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
             const left = Math.max(GUTTER, X(a));
             const right = Math.min(width, X(b));
             if (right - left < 1) return null;
-            const title = `Step ${s.number}: ${s.name} (${label(a)}–${label(b)})`;
+            const title = `Step ${s.number}: ${visibleText(s.name)} (${label(a)}–${label(b)})`;
             return (
               <button
                 key={s.id}
@@ -470,7 +471,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
                 data-step={s.number}
                 onClick={() => setView({ start: a - (b - a) * 0.02, end: b + (b - a) * 0.02 })}
               >
-                {right - left > 24 ? s.name : ''}
+                {right - left > 24 ? <Ev text={s.name} /> : ''}
               </button>
             );
           })}
@@ -485,7 +486,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
                   type="button"
                   className="tl-finding"
                   style={{ left, top: findingsLane.top + findingsLane.height / 2 - 6 }}
-                  title={`${f.endpoint ?? f.kind}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}`}
+                  title={`${visibleText(f.endpoint ?? f.kind)}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}`}
                   aria-label={`Finding ${f.kind} ${f.endpoint ?? ''}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}. ${f.first_call_id !== null ? 'Select its first call' : 'Move the time cursor there'}`}
                   data-finding={f.id}
                   // a producer detection may name no call of ours: then its moment is what there is to show
@@ -493,7 +494,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
                 />
               );
             }
-            const names = items.map(({ f }) => f.endpoint ?? f.kind).join(', ');
+            const names = items.map(({ f }) => visibleText(f.endpoint ?? f.kind)).join(', ');
             return (
               <button
                 key={`g${items[0]!.f.id}`}
@@ -508,7 +509,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
                   const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
                   openMenu({ clientX: r.left, clientY: r.bottom + 2, preventDefault: () => {} }, [
                     ...items.map(({ f, t: ft }) => ({
-                      label: `${f.kind} ${f.endpoint ?? ''} · ${label(ft)}`,
+                      label: `${f.kind} ${visibleText(f.endpoint ?? '')} · ${label(ft)}`,
                       run: () => (f.first_call_id !== null ? onSelectCall(f.first_call_id) : onCursor(formatNanos(origin + BigInt(Math.round(ft))))),
                     })),
                     {
