@@ -14,7 +14,6 @@ import { appStore, select, useApp } from '../state/selection';
 import { PaneControls } from '../layout/PaneControls';
 import { filterWords, tryParseFilter } from '../../../shared/filter';
 import { MatchingLines } from '../log/MatchingLines';
-import { setFilter } from '../state/selection';
 import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
