@@ -372,7 +372,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
           onTotal={setFilteredTotal}
         />
       ) : (
-        <div className={`scroller log-scroller${wrap ? ' wrap' : ''}`} ref={scroller} tabIndex={-1}>
+        <div className={`scroller log-scroller${wrap ? ' wrap' : ''}`} ref={scroller} tabIndex={0} aria-label="Log lines">
           <div className="spacer" style={{ height: win.height }}>
             <div className="window" style={{ transform: `translateY(${win.top}px)` }}>
               {rows}
