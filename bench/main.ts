@@ -57,7 +57,7 @@ async function main(): Promise<number> {
   const want = (n: string) => !opts.only || opts.only.has(n);
   const sizes = opts.quick
     ? { calls: 50_000, processes: 5_000, logLines: 100_000, identity: 10_000, huntCases: 60 }
-    : { calls: 500_000, processes: 50_000, logLines: 1_000_000, identity: 100_000, huntCases: 400 };
+    : { calls: 500_000, processes: 50_000, logLines: 1_000_000, identity: 100_000, huntCases: 200 };
   const label = `${sizes.calls / 1000}k calls, ${sizes.processes / 1000}k processes, ${sizes.logLines >= 1e6 ? `${sizes.logLines / 1e6}M` : `${sizes.logLines / 1000}k`}-line log`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-bench-'));
   const started = nowMs();
