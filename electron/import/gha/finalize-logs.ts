@@ -40,10 +40,12 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: L
     const adopted = adoptManifestJobName(db, relaid || named ? undefined : hints);
     const renamed = relaid || named || adopted;
     applyStepPrecedence(db);
-    const heads = stepFileHeads(db);
-    const dropped = dropStepFileDuplicates(db);
+    // step files beside a job-level log (scans of every line, unless the writer saw no job with both kinds of file)
+    const mixed = !hints || relaid || hints.mixedJobs.size > 0;
+    const heads = mixed ? stepFileHeads(db) : [];
+    const dropped = mixed ? dropStepFileDuplicates(db) : false;
     const moved = renumberLines(db, hints && !renamed && !dropped ? hints : undefined);
-    const bounds = stepBoundaries(db, heads);
+    const bounds = mixed ? stepBoundaries(db, heads) : new Map<string, { id: number; stepId: number }[]>();
     if (hints && !renamed && !dropped && !moved && bounds.size === 0 && stillValid(db, hints)) {
       warnUnmatched(db, hints.unmatched, warn);
     } else {
