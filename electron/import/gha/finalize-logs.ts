@@ -54,8 +54,9 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: L
     }
     fillStepTimes(db);
     nameStepsAsLogged(db);
-    resolveActionShas(db);
-    indexLogMentions(db);
+    // (migration 3's columns and table: absent when a caller finalizes a case not yet migrated)
+    if (hasColumn(db, 'steps', 'action_sha')) resolveActionShas(db);
+    if (hasColumn(db, 'log_mentions', 'host')) indexLogMentions(db);
     rebuildFts(db);
   })();
 }
@@ -401,8 +402,13 @@ function dropStepFileDuplicates(db: Db): boolean {
   return true;
 }
 
+function hasColumn(db: Db, table: string, column: string): boolean {
+  return db.prepare(`SELECT 1 FROM pragma_table_info(?) WHERE name = ?`).get(table, column) !== undefined;
+}
+
 /** Move `records` records covering `lines` physical lines of a source from stored to skipped, with a reason. */
 export function noteSkipped(db: Db, sourceId: number, records: number, lines: number, reason: string): void {
+  if (!hasColumn(db, 'sources', 'lines_skipped')) return;
   const r = db.prepare(`SELECT records, lines_stored, lines_skipped, skipped FROM sources WHERE id = ?`).get(sourceId) as
     | { records: number | null; lines_stored: number | null; lines_skipped: number | null; skipped: string | null }
     | undefined;
