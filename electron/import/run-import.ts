@@ -332,6 +332,10 @@ async function load(
         if (!signal.aborted) {
           stream.resume();
           await finished(stream).catch(() => undefined);
+        } else {
+          // cancelled: hand the member back to the container untouched by the counter (it drains or drops it)
+          entry.stream.unpipe(stream);
+          stream.destroy();
         }
         const acc = sink.finish();
         if (acc) records += acc.records;
