@@ -3,15 +3,20 @@
  * guards every request: the first page load carries it as `?token=` and swaps it for an HttpOnly, SameSite=Strict
  * cookie (then redirects to drop it from the address bar); scripts may also send it as `X-Runlens-Token`. Without
  * it: 403. `Host` must name this server (no DNS rebinding); API calls must be JSON POSTs from this origin.
- *   GET  /…               the built renderer (dist/renderer), strict CSP
- *   POST /api/<method>    JSON params -> JSON envelope (shared/api.ts)
+ *   GET  /…                            the built renderer (dist/renderer), strict CSP; `/?case=<id>` shows a case,
+ *                                      `/` the start page (the open and recent cases)
+ *   POST /api/cases/<case id>/<method> a case method: JSON params -> JSON envelope (shared/api.ts)
+ *   POST /api/<method>                 a case-less method (cases.list, cases.open, import.*)
  *   POST /api/upload?name=<relative path>   a file body, streamed to a temporary file -> { upload_id }
+ * Cases and jobs belong to the case owner (api/case-owner.ts): the server holds several open cases at once and
+ * every call names its case, so what one tab does never changes another.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApi, errorLine, type Api } from '../api/dispatch';
+import { CaseOwner } from '../api/case-owner';
+import { errorLine } from '../api/dispatch';
 import { runImportInWorker } from '../api/import-runner';
 import { isCaseFile } from '../cli/case-arg';
 import { defaultStaticDir, mimeFor, resolveStatic, SECURITY_HEADERS } from './static-files';
@@ -36,15 +41,22 @@ export interface ServeOptions {
   maxUploadBytes?: number;
   /** Where uploads are spooled (default: the OS temp folder). */
   uploadDir?: string;
+  /** The recent cases list the start page shows besides the open cases (none: only this run's cases). */
+  recentFile?: string;
   /** Import progress lines while a bundle target is imported (default: stderr). */
   onImportProgress?: (line: string) => void;
 }
 
 export interface ServeHandle {
+  /** The start-up URL: token and the target's case (`/?token=…&case=<id>`). */
   url: string;
   close(): Promise<void>;
-  /** The case the server answers from now (changes after an import from the page). */
+  /** The case the server was started with (imports from a page open further cases beside it). */
   readonly casePath: string;
+  readonly caseId: string;
+  /** Its title (what the terminal says is served). */
+  readonly title: string;
+  readonly owner: CaseOwner;
 }
 
 function sameToken(a: string | undefined, token: string): boolean {
@@ -116,11 +128,17 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     casePath = r.casePath;
   }
   const uploads = new UploadStore({ maxBytes: opts.maxUploadBytes, tmpRoot: opts.uploadDir });
-  const api: Api = createApi(casePath, {
-    resolveUploads: (ids) => uploads.resolve(ids),
-    allowPaths: false,
-    caseDir: opts.caseDir,
-  });
+  const owner = new CaseOwner({ staged: uploads, caseDir: opts.caseDir, recentFile: opts.recentFile });
+  let first: ReturnType<CaseOwner['open']>;
+  let title: string;
+  try {
+    first = owner.open(casePath);
+    title = (await first.summary).title;
+  } catch (e) {
+    owner.dispose();
+    uploads.close();
+    throw e;
+  }
   let port = 0;
   const hostOk = (h: string | undefined) => h === `127.0.0.1:${port}` || h === `localhost:${port}`;
 
@@ -156,12 +174,15 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
         return send(res, 403, 'forbidden: cross-origin request');
       }
-      let method: string;
+      let route: string[];
       try {
-        method = decodeURIComponent(url.pathname.slice('/api/'.length));
+        route = url.pathname.slice('/api/'.length).split('/').map(decodeURIComponent);
       } catch {
         return sendJson(res, 400, { ok: false, error: 'malformed percent-encoding in the method name' });
       }
+      // `/api/cases/<id>/<method>`: a case method about that case; `/api/<method>`: a case-less one.
+      const caseId = route.length === 3 && route[0] === 'cases' ? route[1]! : null;
+      const method = caseId !== null ? route[2]! : route.length === 1 ? route[0]! : '';
       if (method === 'upload') {
         const name = url.searchParams.get('name');
         if (!name) throw new UploadError(400, 'upload needs ?name=<file name>');
@@ -173,7 +194,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
         return sendJson(res, 415, { ok: false, error: 'API calls must be application/json' });
       }
       const params = await readJson(req);
-      return sendJson(res, 200, await api.call(method, params));
+      return sendJson(res, 200, await owner.call({ case: caseId, method, params }));
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD')
@@ -202,16 +223,17 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   server.headersTimeout = 60_000;
 
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
-    get casePath() {
-      return api.casePath;
-    },
+    url: `http://127.0.0.1:${port}/?token=${token}&case=${first.id}`,
+    casePath: first.case_file,
+    caseId: first.id,
+    title,
+    owner,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      api.close();
+      owner.dispose();
       uploads.close();
     },
   };

@@ -15,6 +15,8 @@ import { NetworkTable } from './panes/NetworkTable';
 import { ProcessTreeSlot } from './panes/ProcessTreeSlot';
 import { treeColumn, TreeWidthHandle, useTreeWidth } from './panes/process-tree/TreeWidthHandle';
 import { TimelineSlot } from './panes/TimelineSlot';
+import { StartPage } from './StartPage';
+import { useCaseId } from './state/case';
 import { moveCall } from './state/navigation';
 import { appStore, clearSelection, restoreFromHash, useApp } from './state/selection';
 
@@ -42,7 +44,8 @@ function onKey(e: KeyboardEvent): void {
   } else return;
 }
 
-export function App() {
+/** One case's investigation (the page's URL names the case). */
+function CaseView() {
   const version = useApp((s) => s.caseVersion);
   const [info, setInfo] = useState<CaseInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -131,4 +134,10 @@ export function App() {
       <DropZone />
     </div>
   );
+}
+
+/** The page: the case its URL names, else the start page (the open and recent cases). */
+export function App() {
+  const caseId = useCaseId();
+  return caseId ? <CaseView key={caseId} /> : <StartPage />;
 }
