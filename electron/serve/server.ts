@@ -14,9 +14,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { CaseOwner } from '../api/case-owner';
 import { errorLine } from '../api/dispatch';
+import { defaultQueryEngine } from '../api/query-worker-pool';
 import { runImportInWorker } from '../api/import-runner';
 import { isCaseFile } from '../cli/case-arg';
 import { defaultStaticDir, mimeFor, resolveStatic, SECURITY_HEADERS } from './static-files';
@@ -41,6 +43,10 @@ export interface ServeOptions {
   maxUploadBytes?: number;
   /** Where uploads are spooled (default: the OS temp folder). */
   uploadDir?: string;
+  /** The time limit of one read query (default: QUERY_TIME_LIMIT_MS). */
+  queryTimeLimitMs?: number;
+  /** The built worker (default: beside this file; none built: queries run in this thread). */
+  workerPath?: string;
   /** The recent cases list the start page shows besides the open cases (none: only this run's cases). */
   recentFile?: string;
   /** Import progress lines while a bundle target is imported (default: stderr). */
@@ -128,12 +134,22 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     casePath = r.casePath;
   }
   const uploads = new UploadStore({ maxBytes: opts.maxUploadBytes, tmpRoot: opts.uploadDir });
-  const owner = new CaseOwner({ staged: uploads, caseDir: opts.caseDir, recentFile: opts.recentFile });
+  const owner = new CaseOwner({
+    staged: uploads,
+    caseDir: opts.caseDir,
+    recentFile: opts.recentFile,
+    // Queries off this thread, each with a time limit: a crafted case cannot stop the server answering.
+    queries: defaultQueryEngine({ timeLimitMs: opts.queryTimeLimitMs, workerPath: opts.workerPath }),
+  });
   let first: ReturnType<CaseOwner['open']>;
   let title: string;
   try {
     first = owner.open(casePath);
-    title = (await first.summary).title;
+    // A case whose summary cannot be read is still served (its calls say what is wrong); it is named by its file.
+    title = await first.summary.then(
+      (c) => c.title,
+      () => path.basename(casePath),
+    );
   } catch (e) {
     owner.dispose();
     uploads.close();

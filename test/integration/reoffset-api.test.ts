@@ -67,7 +67,7 @@ beforeAll(async () => {
   workerDir = fs.mkdtempSync(path.join(ROOT, 'test-results', 'reoffset-worker-'));
   workerPath = path.join(workerDir, 'import-worker.cjs');
   await build({
-    entryPoints: [path.join(ROOT, 'electron', 'import', 'worker.ts')],
+    entryPoints: [path.join(ROOT, 'electron', 'worker.ts')],
     outfile: workerPath,
     bundle: true,
     platform: 'node',
