@@ -1,7 +1,7 @@
 /**
  * `runlens serve`: the renderer and the API contract over HTTP on 127.0.0.1 only. A random token (32 bytes, hex)
  * guards every request: the first page load carries it as `?token=` and swaps it for an HttpOnly, SameSite=Strict
- * cookie (then redirects to drop it from the address bar); scripts may also send it as `X-Runlens-Token`. Without
+ * cookie named for this server's port (then redirects, on this server only, to drop it from the address bar); scripts may also send it as `X-Runlens-Token`. Without
  * it: 403. `Host` must name this server (no DNS rebinding); API calls must be JSON POSTs from this origin.
  *   GET  /…                            the built renderer (dist/renderer), strict CSP; `/?case=<id>` shows a case,
  *                                      `/` the start page (the open and recent cases)
@@ -19,12 +19,15 @@ import type { AddressInfo } from 'node:net';
 import { CaseOwner } from '../api/case-owner';
 import { errorLine } from '../api/dispatch';
 import { defaultQueryEngine } from '../api/query-worker-pool';
+import type { ImportRunner } from '../api/imports';
 import { runImportInWorker } from '../api/import-runner';
 import { isCaseFile } from '../cli/case-arg';
 import { defaultStaticDir, mimeFor, resolveStatic, SECURITY_HEADERS } from './static-files';
 import { UploadError, UploadStore } from './uploads';
 
-export const TOKEN_COOKIE = 'runlens_token';
+/** The cookie's name carries the port: browsers do not isolate cookies by port, so one name for every server
+ *  would let a second server's cookie replace the first's (breaking its tabs). */
+export const tokenCookie = (port: number) => `runlens_token_${port}`;
 export const TOKEN_HEADER = 'x-runlens-token';
 const MAX_JSON_BYTES = 1024 * 1024;
 
@@ -43,6 +46,8 @@ export interface ServeOptions {
   maxUploadBytes?: number;
   /** Where uploads are spooled (default: the OS temp folder). */
   uploadDir?: string;
+  /** How imports run (default: the import worker); tests hold one running with their own. */
+  runner?: ImportRunner;
   /** The time limit of one read query (default: QUERY_TIME_LIMIT_MS). */
   queryTimeLimitMs?: number;
   /** The built worker (default: beside this file; none built: queries run in this thread). */
@@ -95,6 +100,15 @@ function send(
 const sendJson = (res: http.ServerResponse, status: number, value: unknown) =>
   send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
 
+/**
+ * Where the token swap sends the browser: this server's path and query, never another host. A path that starts
+ * with two slashes (`/.//evil.example/` normalizes to `//evil.example/`) or a backslash would be read by the browser
+ * as another host: leading slashes and backslashes collapse to one slash.
+ */
+export function localLocation(url: URL): string {
+  return '/' + url.pathname.replace(/^[/\\]+/, '') + url.search;
+}
+
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let n = 0;
@@ -136,6 +150,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   const uploads = new UploadStore({ maxBytes: opts.maxUploadBytes, tmpRoot: opts.uploadDir });
   const owner = new CaseOwner({
     staged: uploads,
+    runner: opts.runner,
     caseDir: opts.caseDir,
     recentFile: opts.recentFile,
     // Queries off this thread, each with a time limit: a crafted case cannot stop the server answering.
@@ -177,11 +192,11 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       if (!sameToken(qToken, token)) return send(res, 403, 'forbidden: wrong token');
       url.searchParams.delete('token');
       return send(res, 303, '', 'text/plain; charset=utf-8', {
-        'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname + url.search,
+        'Set-Cookie': `${tokenCookie(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: localLocation(url),
       });
     }
-    const given = (req.headers[TOKEN_HEADER] as string | undefined) ?? cookie(req, TOKEN_COOKIE);
+    const given = (req.headers[TOKEN_HEADER] as string | undefined) ?? cookie(req, tokenCookie(port));
     if (!sameToken(given, token)) return send(res, 403, 'forbidden: this server needs the token from its start-up URL');
 
     if (url.pathname.startsWith('/api/')) {

@@ -97,7 +97,7 @@ describe('runlens serve', () => {
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe('/');
     const cookie = String(first.headers['set-cookie']);
-    expect(cookie).toMatch(/runlens_token=[0-9a-f]{64}/);
+    expect(cookie).toMatch(/runlens_token_\d+=[0-9a-f]{64}/);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     const page = await request('GET', '/', { headers: { Cookie: cookie.split(';')[0]! } });
@@ -106,7 +106,7 @@ describe('runlens serve', () => {
 
     expect((await request('GET', '/')).status).toBe(403);
     expect((await request('GET', `/?token=${'0'.repeat(64)}`)).status).toBe(403);
-    expect((await request('GET', '/', { headers: { Cookie: `runlens_token=${'a'.repeat(64)}` } })).status).toBe(403);
+    expect((await request('GET', '/', { headers: { Cookie: `runlens_token_${new URL(base).port}=${'a'.repeat(64)}` } })).status).toBe(403);
     expect((await apiCall('case.info', {}, {})).status).toBe(403);
   });
 
