@@ -54,6 +54,8 @@ export interface ServeOptions {
   workerPath?: string;
   /** The recent cases list the start page shows besides the open cases (none: only this run's cases). */
   recentFile?: string;
+  /** What the server opens after it started (a case imported from a page), one line each (default: nothing). */
+  onCaseOpened?: (line: string) => void;
   /** Import progress lines while a bundle target is imported (default: stderr). */
   onImportProgress?: (line: string) => void;
 }
@@ -153,6 +155,11 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     runner: opts.runner,
     caseDir: opts.caseDir,
     recentFile: opts.recentFile,
+    onJobChange: (s) => {
+      if (s.state === 'done' && s.case_file && s.case_id) {
+        opts.onCaseOpened?.(`opened ${s.case_file} (case ${s.case_id}), imported from a page; listed on the start page`);
+      }
+    },
     // Queries off this thread, each with a time limit: a crafted case cannot stop the server answering.
     queries: defaultQueryEngine({ timeLimitMs: opts.queryTimeLimitMs, workerPath: opts.workerPath }),
   });
