@@ -139,5 +139,7 @@ function CaseView() {
 /** The page: the case its URL names, else the start page (the open and recent cases). */
 export function App() {
   const caseId = useCaseId();
-  return caseId ? <CaseView key={caseId} /> : <StartPage />;
+  // Not keyed by the case: a case opened from this page (an import, clock offsets) bumps caseVersion, which
+  // reloads every pane, while the header keeps what the user had open (the Inputs panel).
+  return caseId ? <CaseView /> : <StartPage />;
 }

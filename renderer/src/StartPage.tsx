@@ -39,14 +39,14 @@ export function StartPage() {
     );
   };
   return (
-    <div className="start-page">
+    <div className="app start-page">
       <header className="app-header">
         <span className="logo" aria-hidden="true">
           ◉
         </span>
         <span className="app-name">Runlens</span>
         <ImportProgress />
-        <span className="spacer" />
+        <span className="spacer-flex" />
         <OpenBundleButtons />
       </header>
       <main className="start-main">
@@ -100,5 +100,14 @@ export function StartPage() {
       </main>
       <DropZone />
     </div>
+  );
+}
+
+/** From a case back to the start page (the case stays open; Back returns to it). */
+export function CasesButton() {
+  return (
+    <button type="button" onClick={() => showCase(null)} title="The cases open here and recent ones">
+      Cases…
+    </button>
   );
 }

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import type { CaseInfo } from '../../../shared/api';
 import { bytes } from '../format';
 import { ClockOffsets, ClockOffsetsBadge } from './ClockOffsets';
+import { CasesButton } from '../StartPage';
 import { ImportProgress, OpenBundleButtons } from './ImportPanel';
 
 const s = (v: unknown): string | null => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
@@ -78,6 +79,7 @@ export function Header({ info }: { info: CaseInfo | null }) {
         Inputs{info ? ` (${info.inputs.length})` : ''}
         {info && info.warnings.length > 0 ? ` · ${info.warnings.length} warnings` : ''}
       </button>
+      <CasesButton />
       <OpenBundleButtons />
       {open && info && (
         <div id="inputs-panel" className="popover" role="dialog" aria-label="Case inputs">
