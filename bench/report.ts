@@ -14,6 +14,18 @@ export interface BenchResult {
   referenceMs: number;
   /** Goal: ratio (measured / reference) must be at most this. */
   maxRatio: number;
+  /**
+   * For a rate (benchmark 1: rows per second of the import ÷ of a bare insert): the ratio is reference / measured
+   * (times turned into rates) and must be at least this; `maxRatio` is then ignored.
+   */
+  minRateRatio?: number;
+  /**
+   * For the interactive queries (benchmark 8): the issue's goal is an absolute p95; the ratio to the primary-key
+   * lookup is printed beside it. When set, PASS means measuredMs ≤ this, and `maxRatio` is ignored.
+   */
+  absoluteGoalMs?: number;
+  /** What measuredMs / referenceMs hold (default: milliseconds). */
+  unit?: 'ms' | 'bytes';
   /** Extra lines (breakdowns, plans, checks), printed indented. */
   notes: string[];
 }
@@ -24,6 +36,14 @@ export interface Outcome extends BenchResult {
 }
 
 export function judge(r: BenchResult): Outcome {
+  if (r.absoluteGoalMs !== undefined) {
+    const ratio = r.referenceMs > 0 ? r.measuredMs / r.referenceMs : Infinity;
+    return { ...r, ratio, pass: r.measuredMs <= r.absoluteGoalMs };
+  }
+  if (r.minRateRatio !== undefined) {
+    const ratio = r.measuredMs > 0 ? r.referenceMs / r.measuredMs : Infinity;
+    return { ...r, ratio, pass: ratio >= r.minRateRatio };
+  }
   const ratio = r.referenceMs > 0 ? r.measuredMs / r.referenceMs : Infinity;
   return { ...r, ratio, pass: ratio <= r.maxRatio };
 }
@@ -37,16 +57,23 @@ export function fmtRatio(x: number): string {
   return `${x.toExponential(1)}x`;
 }
 
-export function fmtGoal(max: number): string {
-  return `≤ ${fmtRatio(max)}`;
+export function fmtGoal(r: BenchResult): string {
+  if (r.absoluteGoalMs !== undefined) {
+    return r.unit === 'bytes' ? `≤ ${(r.absoluteGoalMs / 1e9).toFixed(1)} GB` : `p95 ≤ ${fmtMs(r.absoluteGoalMs)}`;
+  }
+  return r.minRateRatio !== undefined ? `rate ≥ ${fmtRatio(r.minRateRatio)}` : `≤ ${fmtRatio(r.maxRatio)}`;
+}
+
+function fmtValue(o: BenchResult, v: number): string {
+  return o.unit === 'bytes' ? `${(v / 1048576).toFixed(0)} MiB` : fmtMs(v);
 }
 
 /** One block per benchmark, as it finishes. */
 export function printOutcome(o: Outcome): void {
   console.log(`\n[${o.id}] ${o.name}`);
-  console.log(`    measured:  ${fmtMs(o.measuredMs).padStart(9)}  ${o.measured}`);
-  console.log(`    reference: ${fmtMs(o.referenceMs).padStart(9)}  ${o.reference}`);
-  console.log(`    ratio ${fmtRatio(o.ratio)}, goal ${fmtGoal(o.maxRatio)}: ${o.pass ? 'PASS' : 'MISS'}`);
+  console.log(`    measured:  ${fmtValue(o, o.measuredMs).padStart(9)}  ${o.measured}`);
+  console.log(`    reference: ${fmtValue(o, o.referenceMs).padStart(9)}  ${o.reference}`);
+  console.log(`    ratio ${fmtRatio(o.ratio)}, goal ${fmtGoal(o)}: ${o.pass ? 'PASS' : 'MISS'}`);
   for (const n of o.notes) console.log(`      ${n}`);
 }
 
@@ -55,10 +82,10 @@ export function printSummary(outcomes: Outcome[], errors: { id: string; message:
   const rows = outcomes.map((o) => [
     o.id,
     o.name,
-    fmtMs(o.measuredMs),
-    fmtMs(o.referenceMs),
+    fmtValue(o, o.measuredMs),
+    fmtValue(o, o.referenceMs),
     fmtRatio(o.ratio),
-    fmtGoal(o.maxRatio),
+    fmtGoal(o),
     o.pass ? 'PASS' : 'MISS',
   ]);
   for (const e of errors) rows.push([e.id, `ERROR: ${e.message}`, '', '', '', '', 'ERROR']);

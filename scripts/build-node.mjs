@@ -23,7 +23,8 @@ export async function buildNode(names = Object.keys(NODE_ENTRIES), logLevel = 'w
     format: 'cjs',
     target: 'node20',
     sourcemap: true,
-    external: ['better-sqlite3', 'electron'],
+    // DuckDB's binding loads its native library (.node) from its own package folder: never bundled.
+    external: ['better-sqlite3', 'electron', '@duckdb/*'],
     logLevel,
   });
 }

@@ -10,6 +10,7 @@
  * Times are RFC 3339 strings (9 digits, Z).
  */
 import { z } from 'zod';
+import type { Comparison } from './compare';
 
 // ---------- result shapes ----------
 export interface StepRef {
@@ -67,6 +68,8 @@ export interface NetworkRow {
   process_id: number | null;
   process_name: string | null;
   domain: string | null;
+  /** Where the domain comes from: the record itself, or a DNS answer for the IP (derived). */
+  domain_origin?: string | null;
   ip: string | null;
   port: number;
   protocol: string;
@@ -87,6 +90,8 @@ export interface CallExplanation {
   id: number;
   ts: string;
   domain: string | null;
+  /** Where the domain comes from: the record itself, or a DNS answer for the IP (derived). */
+  domain_origin?: string | null;
   ip: string | null;
   port: number;
   endpoint: string;
@@ -109,7 +114,38 @@ export interface CallExplanation {
   source: SourceRef;
 }
 
+/** Tables a finding's evidence rows live in (all keep source file, line and raw text). */
+export type EvidenceTable = 'network' | 'processes' | 'log_lines' | 'file_events' | 'dns' | 'detections';
+/** One evidence row of a finding, with where it came from. `text`: a one-line summary (secrets masked). */
+export interface EvidenceOut {
+  table: EvidenceTable;
+  id: number;
+  ts: string | null;
+  file: string | null;
+  line: number | null;
+  text: string;
+  /** The process of this row, when it has one (a file event's, a call's). */
+  process_id: number | null;
+}
+/** What selecting a finding selects in every pane (the first evidence row that a pane can show). */
+export interface SelectionRef {
+  kind: 'call' | 'process' | 'log';
+  id: number;
+}
+/** One finding merged into a listed row: who raised it and what they said. */
+export interface FindingSource {
+  id: number;
+  origin: 'viewer' | 'producer';
+  /** "Runlens", "Runlens (rules file)", "producer det-0002", "producer (harden-runner-agent-log)". */
+  by: string;
+  kind: string;
+  severity: string;
+  title: string | null;
+  rule: string | null;
+  detection_id: string | null;
+}
 export interface FindingOut {
+  /** Id of the row's primary finding (the most severe of those merged). */
   id: number;
   kind: string;
   kinds: string[];
@@ -123,6 +159,45 @@ export interface FindingOut {
   processes: { id: number; pid: number; exe: string | null }[];
   steps: { id: number; number: number; name: string }[];
   detection_id: string | null;
+  /** The local rule of the primary finding (null: the allow-list finding or a producer detection). */
+  rule: string | null;
+  /** Who raised it: every distinct `by` of `sources`. */
+  by: string[];
+  /** Every finding merged into this row (same endpoint; or same process / same source line), primary first. */
+  sources: FindingSource[];
+  target: SelectionRef | null;
+  /** The first evidence rows (at most 50), and how many there are. */
+  evidence: EvidenceOut[];
+  evidence_total: number;
+}
+
+// ---------- notes, bookmarks and the action log (kept in the case's sidecar, never in the case) ----------
+export const noteVerdicts = ['malicious', 'suspicious', 'benign', 'needs-review'] as const;
+export type NoteVerdict = (typeof noteVerdicts)[number];
+export const noteTargetKinds = ['call', 'process', 'log', 'step', 'range', 'finding'] as const;
+/** What a note is about: a row of the case (`id`), or a time range (`start`/`end`, RFC 3339). */
+export interface NoteTarget {
+  kind: (typeof noteTargetKinds)[number];
+  id?: number;
+  start?: string;
+  end?: string;
+}
+export interface NoteOut {
+  id: number;
+  target: NoteTarget;
+  /** What the target was when the note was made (secrets masked). */
+  label: string | null;
+  verdict: NoteVerdict | null;
+  text: string;
+  created_at: string;
+  updated_at: string;
+}
+export const recordableActions = ['select-finding', 'reveal-secrets', 'hide-secrets', 'export-report'] as const;
+export interface ActionOut {
+  id: number;
+  at: string;
+  action: string;
+  detail: Record<string, unknown>;
 }
 
 export interface CaseInfo {
@@ -176,6 +251,47 @@ export interface LogRow {
   raw: string;
   marker: string | null;
   depth: number;
+}
+
+// ---------- workbench lists (process list, DNS, file events) ----------
+export interface ProcessListRow {
+  id: number;
+  pid: number;
+  ppid: number | null;
+  parent_id: number | null;
+  name: string;
+  exe: string | null;
+  args: string[];
+  start: string | null;
+  end: string | null;
+  lifetime_ms: number | null;
+  exit_code: number | null;
+  step_number: number | null;
+  step_name: string | null;
+  calls: number;
+  findings: number;
+}
+export interface DnsRow {
+  id: number;
+  ts: string;
+  domain: string;
+  type: string | null;
+  answers: string[];
+  pid: number | null;
+  process_id: number | null;
+  /** Calls to this domain, and those among them whose domain was derived from this resolution's answers. */
+  calls: number;
+  named_calls: number;
+}
+export interface FileEventRow {
+  id: number;
+  ts: string;
+  pid: number | null;
+  process_id: number | null;
+  exe: string | null;
+  path: string;
+  op: string;
+  sha256: string | null;
 }
 
 // ---------- timeline and process tree (added by the timeline/process-tree task) ----------
@@ -311,6 +427,8 @@ export const networkFilter = z
   .object({
     findingsOnly: z.boolean().optional(),
     search: z.string().max(500).optional(),
+    /** An expression of the filter language (shared/filter.ts). */
+    expr: z.string().max(2000).optional(),
     processId: id.optional(),
     from: time.optional(),
     to: time.optional(),
@@ -349,6 +467,41 @@ export const methods = {
   'log.search': {
     params: z.object({ query: z.string().min(1).max(500), from: z.number().int().min(-1), direction: z.enum(['next', 'prev']) }).strict(),
   },
+  /** The log lines matching a filter expression (shared/filter.ts), `offset`/`limit` over the matches. */
+  'log.filter': {
+    params: z
+      .object({ expr: z.string().max(2000), from: time.optional(), to: time.optional(), offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(2000) })
+      .strict(),
+  },
+  /** Next (or previous) line index matching a filter expression, from `from` (-1: from the start). */
+  'log.match': {
+    params: z.object({ expr: z.string().min(1).max(2000), from: z.number().int().min(-1), direction: z.enum(['next', 'prev']) }).strict(),
+  },
+  /** A flat, sortable list of the processes with lifetimes, steps and call counts (the workbench's process list). */
+  'process.list': {
+    params: z
+      .object({
+        search: z.string().max(200).optional(),
+        /** Processes started in this time range (the timeline's hover and click). */
+        from: time.optional(),
+        to: time.optional(),
+        sort: z.enum(['start', 'pid', 'name', 'lifetime', 'step', 'calls']).default('start'),
+        dir: z.enum(['asc', 'desc']).default('asc'),
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().positive().max(1000).default(200),
+      })
+      .strict(),
+  },
+  /** DNS resolutions in time order, with the calls that carry the domain (and those whose domain they named). */
+  'dns.list': {
+    params: z.object({ search: z.string().max(200).optional(), offset: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(1000).default(200) }).strict(),
+  },
+  /** File events in time order. */
+  'files.list': {
+    params: z.object({ search: z.string().max(200).optional(), offset: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(1000).default(200) }).strict(),
+  },
+  /** One read-only SQL statement over the case, at most `limit` rows. */
+  'sql.query': { params: z.object({ sql: z.string().min(1).max(20_000), limit: z.number().int().positive().max(5000).default(500) }).strict() },
   /** Index (time order) of the first call of the filtered list at or after `ts`; the last one before it when none. */
   'network.indexAt': { params: z.object({ ts: time, filter: networkFilter.default({}) }).strict() },
   /** Step spans and `##[group]` ranges of the build log, for step headers and folding. */
@@ -370,6 +523,38 @@ export const methods = {
       .strict(),
   },
   'process.get': { params: z.object({ id }).strict() },
+  /** Notes and bookmarks (the sidecar beside the case; the case itself is never written). */
+  'notes.list': { params: z.object({}).strict() },
+  'notes.add': {
+    params: z
+      .object({
+        target: z
+          .object({ kind: z.enum(noteTargetKinds), id: id.optional(), start: time.optional(), end: time.optional() })
+          .strict()
+          .refine((t) => (t.kind === 'range' ? t.start !== undefined && t.end !== undefined : t.id !== undefined), {
+            message: 'a range needs start and end; anything else an id',
+          }),
+        verdict: z.enum(noteVerdicts).nullable().default(null),
+        text: z.string().max(20000).default(''),
+      })
+      .strict(),
+  },
+  'notes.update': {
+    params: z.object({ id, verdict: z.enum(noteVerdicts).nullable().optional(), text: z.string().max(20000).optional() }).strict(),
+  },
+  'notes.delete': { params: z.object({ id }).strict() },
+  /** Reveal (or mask again) secrets in every answer about this case; recorded in the action log. */
+  'secrets.reveal': { params: z.object({ reveal: z.boolean() }).strict() },
+  /** The case's report (md, html or json; see electron/report/) as text, for the app's Export; recorded. */
+  'report.export': { params: z.object({ format: z.enum(['md', 'html', 'json']) }).strict() },
+  /** The action log: what the analyst did, with times (newest first). */
+  'actions.list': { params: z.object({ limit: z.number().int().positive().max(10000).default(500) }).strict() },
+  /** Record an action the app took for the analyst (notes record their own). */
+  'actions.record': {
+    params: z
+      .object({ action: z.enum(recordableActions), detail: z.record(z.string().max(64), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).default({}) })
+      .strict(),
+  },
   'raw.get': { params: z.object({ table: z.enum(['network', 'dns', 'processes', 'process_events', 'file_events', 'log_lines', 'detections', 'steps']), id }).strict() },
   /** Counts per time bucket (2^bucket_log2 ns wide) from `start`, computed in SQL: rows never leave the database. */
   'timeline.density': {
@@ -401,6 +586,11 @@ export const methods = {
       })
       .strict(),
   },
+  /**
+   * The open case against the baseline runs the host was given (`runlens serve CASE --baseline B…`, or picked in
+   * the desktop's File → Compare with Baseline… dialog): never paths from the page. No baseline: comparison null.
+   */
+  'compare.run': { params: z.object({}).strict() },
 } as const;
 
 /** A case's id: what calls and page URLs name it by (the owner maps it to the case file; never a path). */
@@ -441,6 +631,8 @@ export interface ProcessDetails extends ProcessOut {
   files: { id: number; ts: string; path: string; op: string; sha256: string | null }[];
   /** How many of each there are in all; the lists above hold at most the first few hundred. */
   totals: { children: number; calls: number; files: number };
+  /** Findings about this process: the producer's detections and Runlens's local detections (titles masked). */
+  findings: { id: number; kind: string; severity: string; title: string | null; by: string }[];
   source: SourceRef;
 }
 
@@ -457,13 +649,34 @@ export interface Results {
   'log.search': { index: number; total_matches: number };
   'network.indexAt': { index: number };
   'log.outline': LogOutline;
+  'log.filter': { total: number; rows: LogRow[] };
+  'process.list': { total: number; rows: ProcessListRow[] };
+  'dns.list': { total: number; rows: DnsRow[] };
+  'files.list': { total: number; rows: FileEventRow[] };
+  'sql.query': { columns: string[]; rows: (string | number | null)[][]; truncated: boolean };
+  'log.match': { index: number; total_matches: number };
   'case.reoffset': { job: string };
   'process.get': ProcessDetails;
+  'notes.list': { notes: NoteOut[] };
+  'notes.add': NoteOut;
+  'notes.update': NoteOut;
+  'notes.delete': { deleted: boolean };
+  'actions.list': { actions: ActionOut[] };
+  'actions.record': { id: number };
+  'secrets.reveal': { revealed: boolean };
+  'report.export': { filename: string; mime: string; content: string };
   'raw.get': { file: string; line: number | null; raw: string };
   'timeline.density': TimelineDensity;
   'timeline.steps': TimelineOverview;
   'process.calls': { process_id: number; total: number; calls: ProcessCall[] };
   'process.tree': ProcessTree;
+  'compare.run': CompareResult;
+}
+
+/** `compare.run`: the comparison (null when no baseline is open) and its findings (new-endpoint-vs-baseline). */
+export interface CompareResult {
+  comparison: Comparison | null;
+  findings: FindingOut[];
 }
 
 export type Result<M extends MethodName> = Results[M];

@@ -1,7 +1,8 @@
 /**
  * After the bulk load: indexes (migration 2), logs (step precedence, dedupe, FTS), then the analysis: process
  * identity, links from events to process instances, DNS domain fill, endpoints and verdicts, attribution (step and
- * running step) and findings. Everything after the indexes runs in one transaction; running it again on the same
+ * running step), findings and the local
+ * detections (analysis/detections/). Everything after the indexes runs in one transaction; running it again on the same
  * case recomputes the same result.
  */
 import { migrate, type Db } from '../db/open';
@@ -13,10 +14,14 @@ import { attachEvents } from './attach-events';
 import { attributeProcesses } from './attribution';
 import { DnsIndex } from './dns-fill';
 import { writeProducerFindings, writeViewerFindings } from './findings';
+import { writeDetections } from './detections/index';
 import { analyseNetwork } from './network-pass';
 import { buildProcessModel, writeProcessModel } from './process-identity';
 import { loadStepIndex } from './step-index';
 import { withIndexesSuspended } from '../db/index-suspend';
+import type { LogHints } from '../import/log-precompute';
+import type { NetworkLive } from './network-live';
+import { buildNetworkOrder } from './network-order';
 
 export interface FinalizeOptions {
   /**
@@ -26,6 +31,16 @@ export interface FinalizeOptions {
   contextSeconds?: number;
   warn: (w: ImportWarning) => void;
   onProgress?: (phase: string) => void;
+  /** From the import's writer: what it learnt about the log lines while writing them (log-precompute.ts). */
+  logHints?: LogHints;
+  /** From the import's writer: the calls' derived columns written with them (network-live.ts), when they hold. */
+  networkLive?: NetworkLive | null;
+}
+
+/** The step-window slack of `contextSeconds`, in ns (0: strict windows). */
+export function slackNsOf(contextSeconds: number | undefined): bigint {
+  const slackSeconds = contextSeconds !== undefined && Number.isFinite(contextSeconds) && contextSeconds > 0 ? contextSeconds : 0;
+  return BigInt(Math.round(slackSeconds * 1000)) * (NANOS_PER_SECOND / 1000n);
 }
 
 /** Remove what an earlier run of the analysis derived, so it can run again. */
@@ -38,6 +53,7 @@ function resetDerived(db: Db): void {
     UPDATE dns SET process_id = NULL WHERE process_id IS NOT NULL;
     UPDATE file_events SET process_id = NULL WHERE process_id IS NOT NULL;
     UPDATE detections SET process_id = NULL WHERE process_id IS NOT NULL;
+    DELETE FROM finding_evidence;
     DELETE FROM findings;
     DELETE FROM processes;
   `);
@@ -48,10 +64,9 @@ export function finalizeCase(db: Db, opts: FinalizeOptions): void {
   progress('indexes');
   migrate(db);
   progress('logs');
-  finalizeLogs(db, opts.warn);
+  finalizeLogs(db, opts.warn, opts.logHints);
 
-  const slackSeconds = opts.contextSeconds !== undefined && Number.isFinite(opts.contextSeconds) && opts.contextSeconds > 0 ? opts.contextSeconds : 0;
-  const slackNs = BigInt(Math.round(slackSeconds * 1000)) * (NANOS_PER_SECOND / 1000n);
+  const slackNs = slackNsOf(opts.contextSeconds);
 
   db.transaction(() => {
     db.pragma('defer_foreign_keys = ON');
@@ -59,21 +74,35 @@ export function finalizeCase(db: Db, opts: FinalizeOptions): void {
     const ctx = loadCaseContext(db, opts.warn);
     const steps = loadStepIndex(db, ctx.job, slackNs);
 
+    // the calls written with their derived columns by the import (network-live.ts), if that still holds
+    const live = opts.networkLive && opts.networkLive.holds(db, ctx, steps) ? opts.networkLive : null;
+
     progress('processes');
-    const model = buildProcessModel(db, ctx);
-    attributeProcesses(model.procs, steps);
+    let model;
+    if (live) {
+      model = live.model; // built, attributed to the same steps, from the same events
+      for (const w of live.warnings) opts.warn(w);
+    } else {
+      model = buildProcessModel(db, ctx);
+      attributeProcesses(model.procs, steps);
+    }
     withIndexesSuspended(db, 'process_events', ['process_id'], () => writeProcessModel(db, model));
     withIndexesSuspended(db, 'dns', ['process_id'], () => attachEvents(db, model.index, 'dns'));
     withIndexesSuspended(db, 'file_events', ['process_id'], () => attachEvents(db, model.index, 'file_events'));
 
     progress('network');
-    const dns = new DnsIndex(db);
     const written = ['process_id', 'domain', 'domain_origin', 'endpoint', 'verdict', 'step_id', 'running_step_id'];
-    const stats = withIndexesSuspended(db, 'network', written, () => analyseNetwork(db, ctx, model.index, steps, dns));
+    const stats = live
+      ? live.stats
+      : withIndexesSuspended(db, 'network', written, () => analyseNetwork(db, ctx, model.index, steps, new DnsIndex(db)));
 
     progress('findings');
     writeViewerFindings(db, ctx, stats);
     writeProducerFindings(db, model.index, stats);
+    progress('detections');
+    writeDetections(db, ctx);
+    progress('order');
+    buildNetworkOrder(db); // the calls' time order by rank, for deep pages (queries/network-order.ts)
   })();
   progress('done');
 }

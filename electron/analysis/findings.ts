@@ -74,8 +74,8 @@ export function writeProducerFindings(db: Db, pids: PidIndex, stats: Map<string,
     .all() as DetectionRow[];
   const setProc = db.prepare('UPDATE detections SET process_id = ? WHERE id = ?');
   const ins = db.prepare(
-    `INSERT INTO findings (kind, kinds, severity, origin, endpoint, title, calls, first_seen, last_seen, detection_id)
-     VALUES (?, ?, ?, 'producer', ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO findings (kind, kinds, severity, origin, endpoint, title, calls, first_seen, last_seen, detection_id, process_id, step_id)
+     VALUES (?, ?, ?, 'producer', ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const d of rows) {
     const proc = pids.lookup(d.pid === null ? null : Number(d.pid), d.ts);
@@ -93,6 +93,8 @@ export function writeProducerFindings(db: Db, pids: PidIndex, stats: Map<string,
       minB(d.ts, s?.first ?? null),
       maxB(d.ts, s?.last ?? null),
       d.id,
+      proc?.id ?? null,
+      proc?.stepId ?? null,
     );
   }
   return rows.length;

@@ -44,6 +44,102 @@ type CallRow = [
 const CHUNK = 20_000;
 const isIpLiteral = (h: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(h) || h.includes(':');
 
+/** The derived columns of one call, in the order of the UPDATE below (and of the writer's INSERT). */
+export type CallDerived = [
+  process_id: number | null,
+  domain: string | null,
+  domain_origin: string | null,
+  endpoint: string | null,
+  verdict: string,
+  step_id: number | null,
+  running_step_id: number | null,
+];
+
+/**
+ * Per call, in id order: its derived columns, and the endpoint statistics gathered on the way. Used by the pass
+ * below over stored rows, and by the import's writer on each call as it is inserted (network-live.ts).
+ */
+export class NetworkAnalyser {
+  readonly stats = new Map<string, EndpointStats>();
+  private readonly allowedCache = new Map<string, boolean>();
+
+  constructor(
+    private readonly ctx: CaseContext,
+    private readonly pids: PidIndex,
+    private readonly steps: StepIndex,
+    private readonly dns: DnsIndex,
+  ) {}
+
+  private allowed(ep: string): boolean {
+    let v = this.allowedCache.get(ep);
+    const policy = this.ctx.policy;
+    if (v === undefined) this.allowedCache.set(ep, (v = policy !== null && allowedBy(ep, policy.rules) !== null));
+    return v;
+  }
+
+  /** One call's stored values (as `network` holds them before the analysis) -> its derived columns. */
+  derive(
+    ts: bigint,
+    pid: number | null,
+    recDomain: string | null,
+    recOrigin: string | null,
+    ip: string | null,
+    port: number,
+    status: string,
+    httpHost: string | null,
+  ): CallDerived {
+    const policy = this.ctx.policy;
+    const proc = this.pids.lookup(pid, ts);
+
+    // Domain: the record's own; else DNS; else the inspected HTTP Host (a name, not an IP literal).
+    let domain = recOrigin === 'dns' || recOrigin === 'http' ? null : recDomain;
+    let origin: string | null = domain !== null && domain !== '' ? (recOrigin ?? 'record') : null;
+    if (domain === '') domain = null;
+    if (domain === null && ip) {
+      const d = this.dns.domainFor(ip, ts);
+      if (d) { domain = d; origin = 'dns'; }
+    }
+    if (domain === null && httpHost) {
+      const hp = parseHostPort(httpHost, port);
+      if (hp && !isIpLiteral(hp.host)) { domain = hp.host; origin = 'http'; }
+    }
+
+    const host = domain ?? ip;
+    const endpoint = host ? normalizeEndpoint(host, port) : null;
+    const blocked = status === 'blocked';
+    let outside = false;
+    if (policy && endpoint) {
+      outside = !this.allowed(endpoint) && !(ip && domain && this.allowed(normalizeEndpoint(ip, port)));
+    }
+    const verdict = blocked ? 'blocked' : policy === null ? 'no-policy' : outside ? 'outside-policy' : 'allowed';
+
+    const running = this.steps.at(ts);
+    const step = proc && proc.entry ? callStep(proc, ts, this.steps) : running;
+
+    if (endpoint) {
+      let s = this.stats.get(endpoint);
+      if (!s) {
+        s = { calls: 0, first: ts, last: ts, flagged: 0, flaggedFirst: null, flaggedLast: null, blocked: 0, outside: 0, outsideNotBlocked: 0 };
+        this.stats.set(endpoint, s);
+      }
+      s.calls++;
+      if (ts < s.first) s.first = ts;
+      if (ts > s.last) s.last = ts;
+      if (blocked || outside) {
+        s.flagged++;
+        if (s.flaggedFirst === null || ts < s.flaggedFirst) s.flaggedFirst = ts;
+        if (s.flaggedLast === null || ts > s.flaggedLast) s.flaggedLast = ts;
+        if (blocked) s.blocked++;
+        if (outside) {
+          s.outside++;
+          if (!blocked) s.outsideNotBlocked++;
+        }
+      }
+    }
+    return [proc?.id ?? null, domain, origin, endpoint, verdict, step, running];
+  }
+}
+
 export function analyseNetwork(
   db: Db,
   ctx: CaseContext,
@@ -51,14 +147,7 @@ export function analyseNetwork(
   steps: StepIndex,
   dns: DnsIndex,
 ): Map<string, EndpointStats> {
-  const stats = new Map<string, EndpointStats>();
-  const policy = ctx.policy;
-  const allowedCache = new Map<string, boolean>();
-  const allowed = (ep: string): boolean => {
-    let v = allowedCache.get(ep);
-    if (v === undefined) allowedCache.set(ep, (v = policy !== null && allowedBy(ep, policy.rules) !== null));
-    return v;
-  };
+  const a = new NetworkAnalyser(ctx, pids, steps, dns);
   const sel = db
     .prepare(
       `SELECT id, ts, pid, domain, domain_origin, ip, port, status, http_host FROM network
@@ -77,58 +166,10 @@ export function analyseNetwork(
     if (rows.length === 0) break;
     for (const r of rows) {
       const [id, ts, pidB, recDomain, recOrigin, ip, portB, status, httpHost] = r;
-      const port = Number(portB);
-      const proc = pids.lookup(pidB === null ? null : Number(pidB), ts);
-
-      // Domain: the record's own; else DNS; else the inspected HTTP Host (a name, not an IP literal).
-      let domain = recOrigin === 'dns' || recOrigin === 'http' ? null : recDomain;
-      let origin: string | null = domain !== null && domain !== '' ? (recOrigin ?? 'record') : null;
-      if (domain === '') domain = null;
-      if (domain === null && ip) {
-        const d = dns.domainFor(ip, ts);
-        if (d) { domain = d; origin = 'dns'; }
-      }
-      if (domain === null && httpHost) {
-        const hp = parseHostPort(httpHost, port);
-        if (hp && !isIpLiteral(hp.host)) { domain = hp.host; origin = 'http'; }
-      }
-
-      const host = domain ?? ip;
-      const endpoint = host ? normalizeEndpoint(host, port) : null;
-      const blocked = status === 'blocked';
-      let outside = false;
-      if (policy && endpoint) {
-        outside = !allowed(endpoint) && !(ip && domain && allowed(normalizeEndpoint(ip, port)));
-      }
-      const verdict = blocked ? 'blocked' : policy === null ? 'no-policy' : outside ? 'outside-policy' : 'allowed';
-
-      const running = steps.at(ts);
-      const step = proc && proc.entry ? callStep(proc, ts, steps) : running;
-      upd.run(proc?.id ?? null, domain, origin, endpoint, verdict, step, running, id);
-
-      if (endpoint) {
-        let s = stats.get(endpoint);
-        if (!s) {
-          s = { calls: 0, first: ts, last: ts, flagged: 0, flaggedFirst: null, flaggedLast: null, blocked: 0, outside: 0, outsideNotBlocked: 0 };
-          stats.set(endpoint, s);
-        }
-        s.calls++;
-        if (ts < s.first) s.first = ts;
-        if (ts > s.last) s.last = ts;
-        if (blocked || outside) {
-          s.flagged++;
-          if (s.flaggedFirst === null || ts < s.flaggedFirst) s.flaggedFirst = ts;
-          if (s.flaggedLast === null || ts > s.flaggedLast) s.flaggedLast = ts;
-          if (blocked) s.blocked++;
-          if (outside) {
-            s.outside++;
-            if (!blocked) s.outsideNotBlocked++;
-          }
-        }
-      }
+      const d = a.derive(ts, pidB === null ? null : Number(pidB), recDomain, recOrigin, ip, Number(portB), status, httpHost);
+      upd.run(d[0], d[1], d[2], d[3], d[4], d[5], d[6], id);
     }
     after = rows[rows.length - 1]![0];
   }
-  return stats;
+  return a.stats;
 }
-

@@ -6,7 +6,8 @@
  * file is removed. The new case's name (`reoffsetCasePath`) is derived from the inputs' hashes and the offsets in
  * force, so asking for the same offsets again reuses the case already built.
  */
-import { partialPathFor, removeCaseFiles } from '../db/case-files';
+import { removeCaseFiles } from '../db/case-files';
+import { partialPathFor } from '../import/partial-sweep';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -189,6 +190,9 @@ export async function reoffsetCase(opts: ReoffsetOptions): Promise<ReoffsetSumma
     const partial = opts.partialPath ?? partialPathFor(to);
     removeCaseFiles(partial);
     try {
+      // The connection stays read-only (SQLITE_OPEN_READONLY): VACUUM INTO writes only the new private file, which
+      // query_only (set by openCaseReadOnly as a second lock) would refuse.
+      src.pragma('query_only = OFF');
       src.prepare('VACUUM INTO ?').run(partial);
       src.close();
       return await finishCopy(partial);

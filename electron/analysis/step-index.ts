@@ -32,6 +32,12 @@ export class StepIndex {
     return this.w.length;
   }
 
+  /** The windows and settings as text: two indexes with the same signature answer every `at` alike. */
+  signature(): string {
+    const ws = this.w.map((s) => `${s.id},${s.job},${s.number},${s.start},${s.end ?? ''}`).join(';');
+    return `${this.preferJob ?? ''}|${this.slackNs}|${ws}`;
+  }
+
   private better(a: StepWindow, b: StepWindow | null): boolean {
     if (!b) return true;
     if (this.preferJob !== null && (a.job === this.preferJob) !== (b.job === this.preferJob)) return a.job === this.preferJob;
@@ -66,9 +72,18 @@ export class StepIndex {
   }
 }
 
-export function loadStepIndex(db: Db, preferJob: string | null, slackNs: bigint = 0n): StepIndex {
+/**
+ * `afterPrecedence`: only the steps finalizeLogs' step precedence will keep (the best origin of each job; the first
+ * row of each number), for an index made before it ran (the import's writer, network-live.ts).
+ */
+export function loadStepIndex(db: Db, preferJob: string | null, slackNs: bigint = 0n, afterPrecedence = false): StepIndex {
+  const rank = (t: string) => `CASE ${t}.origin WHEN 'manifest' THEN 0 WHEN 'files' THEN 1 ELSE 2 END`;
+  const where = afterPrecedence
+    ? `WHERE ${rank('s')} = (SELECT MIN(${rank('b')}) FROM steps b WHERE b.job = s.job)
+         AND s.id IN (SELECT MIN(id) FROM steps GROUP BY job, origin, number)`
+    : '';
   const rows = db
-    .prepare('SELECT id, job, number, started_at, completed_at FROM steps ORDER BY job, number, id')
+    .prepare(`SELECT id, job, number, started_at, completed_at FROM steps s ${where} ORDER BY job, number, id`)
     .safeIntegers(true)
     .all() as { id: bigint; job: string; number: bigint; started_at: bigint | null; completed_at: bigint | null }[];
   const windows: StepWindow[] = [];

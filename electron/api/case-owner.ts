@@ -12,7 +12,9 @@ import path from 'node:path';
 import type { CaseInfo, CaseSummary, Envelope, ImportStatus } from '../../shared/api';
 import { ApiError, isCaseMethod, parseAppParams, parseCall, parseParams } from '../../shared/api';
 import { caseIdOf } from './case-id';
-import { failure } from './dispatch';
+import { CaseUpgradeNeeded } from '../db/open';
+import { upgradeCaseCopy } from '../db/upgrade';
+import { failure, type QueryContext } from './dispatch';
 import { ImportJobs, type ImportRunner, type ImportSources } from './imports';
 import { inThreadQueries, type QueryEngine } from './query-engine';
 import { addRecent, readRecent, type CaseAbout } from './recent-cases';
@@ -37,6 +39,8 @@ export interface OwnerOptions {
   onJobChange?: (status: ImportStatus) => void;
   /** Where case queries run (default: in this thread; hosts pass the query worker: api/query-worker-pool.ts). */
   queries?: QueryEngine;
+  /** Baseline case files the host was given (serve --baseline, the desktop dialog): `compare.run`, findings. */
+  baselines?: () => readonly string[];
 }
 
 interface OpenEntry {
@@ -60,6 +64,8 @@ function aboutOf(info: CaseInfo): CaseAbout {
 
 export class CaseOwner {
   private readonly cases = new Map<string, OpenEntry>();
+  /** Cases whose secrets the analyst revealed (`secrets.reveal`): passed with every query about them. */
+  private readonly revealed = new Set<string>();
   private readonly jobs: ImportJobs;
   private readonly queries: QueryEngine;
   private disposed = false;
@@ -89,13 +95,22 @@ export class CaseOwner {
    */
   open(casePath: string): { id: string; case_file: string; summary: Promise<CaseSummary> } {
     if (this.disposed) throw new ApiError('the server is closing');
-    const abs = path.resolve(casePath);
+    let abs = path.resolve(casePath);
+    const known = this.cases.get(caseIdOf(abs));
+    if (known) return { id: known.id, case_file: abs, summary: known.summary };
+    try {
+      this.queries.open(abs);
+    } catch (e) {
+      if (!(e instanceof CaseUpgradeNeeded)) throw e;
+      // An older case is never changed in place: its upgraded copy in the cases folder is opened instead.
+      abs = upgradeCaseCopy(abs, this.opts.caseDir).case;
+      const upgraded = this.cases.get(caseIdOf(abs));
+      if (upgraded) return { id: upgraded.id, case_file: abs, summary: upgraded.summary };
+      this.queries.open(abs);
+    }
     const id = caseIdOf(abs);
-    const known = this.cases.get(id);
-    if (known) return { id, case_file: abs, summary: known.summary };
-    this.queries.open(abs);
     const openedAt = new Date();
-    const summary = (this.queries.run(abs, 'case.info', {}) as Promise<CaseInfo>).then((info) => {
+    const summary = (this.queries.run(abs, 'case.info', {}, this.context(abs)) as Promise<CaseInfo>).then((info) => {
       const about = aboutOf(info);
       if (this.opts.recentFile) addRecent(this.opts.recentFile, abs, info.title, openedAt, about);
       return { id, title: info.title, case_file: abs, ...about, open: true, opened_at: openedAt.toISOString() };
@@ -104,6 +119,10 @@ export class CaseOwner {
     summary.catch(() => {});
     this.cases.set(id, { id, path: abs, summary, openedAt: openedAt.toISOString() });
     return { id, case_file: abs, summary };
+  }
+
+  private context(casePath: string): QueryContext {
+    return { revealed: this.revealed.has(casePath), baselines: this.opts.baselines?.() ?? [] };
   }
 
   /** Close one case (its queries end; a running job is not affected). */
@@ -206,7 +225,12 @@ export class CaseOwner {
         const plan = prepareReoffset({ casePath: entry.path, offsets: p.offsets, caseDir: this.opts.caseDir });
         return this.jobs.startTask(plan.task);
       }
-      return this.queries.run(entry.path, c.method, c.params);
+      const value = await this.queries.run(entry.path, c.method, c.params, this.context(entry.path));
+      if (c.method === 'secrets.reveal') {
+        if ((value as { revealed: boolean }).revealed) this.revealed.add(entry.path);
+        else this.revealed.delete(entry.path);
+      }
+      return value;
     }
     switch (c.method) {
       case 'cases.list':

@@ -18,8 +18,16 @@ import {
 } from '../queries/index';
 import { networkIndexAt, networkIndexOf, queryNetwork } from '../queries/network-list';
 import { logIndexAt, logIndexOfId, logOutline, logSearch, logWindow } from '../queries/log-window';
+import { logFilter, logMatch } from '../queries/log-filter';
+import { dnsList, filesList, processList, sqlQuery } from '../queries/evidence-lists';
 import { processCalls, timelineDensity, timelineSteps } from '../queries/timeline';
 import { processTree } from '../queries/process-tree';
+import { addNote, deleteNote, listActions, listNotes, recordAction, updateNote } from '../notes/notes';
+import { secretsRevealed, setSecretsRevealed, syncRevealed } from '../notes/reveal';
+import { REPORT_MIME, renderReport } from '../report/index';
+import { maskDeep } from '../../shared/secrets';
+import path from 'node:path';
+import { BaselineSession } from '../compare/baseline-session';
 import { CaseOwner, type OwnerOptions } from './case-owner';
 
 /** Case methods that are jobs rather than queries: answered by the case owner, not from the database. */
@@ -29,14 +37,20 @@ type Handler<M extends MethodName> = (db: Db, p: ParsedParams<M>) => Result<M>;
 /** Every query method has a handler: a method declared in shared/api.ts without one here does not compile. */
 type CaseHandlers = { [M in QueryMethod]: Handler<M> };
 
+/** The baselines of the query being answered (QueryContext); the comparison is kept per (case, baselines). */
+let contextBaselines: readonly string[] = [];
+const baseline = new BaselineSession(() => contextBaselines);
+
 /** Methods answered from the case a call names. */
 const CASE_METHODS: CaseHandlers = {
   'case.info': (db) => caseInfo(db),
   'steps.list': (db) => listSteps(db),
   'findings.list': (db) => {
-    const { findings, policy } = listFindings(db);
-    return { findings, policy };
+    const { findings, policy } = listFindings(db, { mask: !secretsRevealed(db.name) });
+    // Findings against the baseline are listed like every other finding.
+    return { findings: [...findings, ...baseline.result(db, db.name).findings], policy };
   },
+  'compare.run': (db) => baseline.result(db, db.name),
   'network.query': queryNetwork,
   'network.indexOf': networkIndexOf,
   'network.indexAt': networkIndexAt,
@@ -46,22 +60,62 @@ const CASE_METHODS: CaseHandlers = {
   'log.indexOfId': logIndexOfId,
   'log.search': logSearch,
   'log.outline': (db) => logOutline(db),
+  'log.filter': logFilter,
+  'log.match': logMatch,
+  'process.list': processList,
+  'dns.list': dnsList,
+  'files.list': filesList,
+  'sql.query': sqlQuery,
   'process.get': (db, p) => processDetails(db, p.id),
   'raw.get': (db, p) => rawRecord(db, p.table, p.id),
   'timeline.density': timelineDensity,
   'timeline.steps': (db) => timelineSteps(db),
   'process.calls': processCalls,
   'process.tree': processTree,
+  // Notes live in the case's sidecar, found from the case file's own path (db.name).
+  'notes.list': (db) => ({ notes: listNotes(db.name) }),
+  'notes.add': (db, p) => addNote(db, db.name, p),
+  'notes.update': (db, p) => updateNote(db.name, p),
+  'notes.delete': (db, p) => deleteNote(db.name, p.id),
+  'actions.list': (db, p) => ({ actions: listActions(db.name, p.limit) }),
+  'actions.record': (db, p) => recordAction(db.name, p.action, p.detail),
+  'secrets.reveal': (db, p) => setSecretsRevealed(db.name, p.reveal, 'app'),
+  'report.export': (db, p) => {
+    const content = renderReport(db, db.name, p.format, { mask: !secretsRevealed(db.name) });
+    recordAction(db.name, 'export-report', { format: p.format, where: 'app' });
+    return { filename: `${path.basename(db.name).replace(/\.[^.]*$/, '')}-report.${p.format}`, mime: REPORT_MIME[p.format], content };
+  },
 };
 
 export const isQueryMethod = (m: string): m is QueryMethod => m !== 'case.reoffset' && Object.prototype.hasOwnProperty.call(CASE_METHODS, m);
 
+/**
+ * Answers that carry text from the case get its secrets masked (shared/secrets.ts) unless the analyst revealed
+ * them for this case (`secrets.reveal`). Findings, notes and reports mask on their own.
+ */
+const MASKED: ReadonlySet<MethodName> = new Set<MethodName>([
+  'network.query', 'network.explain', 'log.window', 'process.get', 'process.tree', 'raw.get', 'timeline.steps', 'case.info',
+]);
+
+/**
+ * What the host knows beside the case and passes with every query (a query may run in any query process, and a
+ * process may be replaced): whether the analyst revealed this case's secrets, and the baseline case files the
+ * host was given (`runlens serve --baseline`, the desktop's File → Compare with Baseline…; never the page's).
+ */
+export interface QueryContext {
+  revealed: boolean;
+  baselines: readonly string[];
+}
+export const NO_CONTEXT: QueryContext = { revealed: false, baselines: [] };
+
 /** Validate and answer one query method from `db` (throws ApiError / QueryError with a readable message). */
-export function answerQuery(db: Db, method: string, params: unknown): unknown {
+export function answerQuery(db: Db, method: string, params: unknown, ctx: QueryContext = NO_CONTEXT): unknown {
   const parsed = parseParams(method, params);
   if (!isQueryMethod(parsed.method)) throw new ApiError(`method not available here: ${method}`);
-  const h = CASE_METHODS[parsed.method] as Handler<MethodName>;
-  return h(db, parsed.params);
+  syncRevealed(db.name, ctx.revealed);
+  contextBaselines = ctx.baselines;
+  const value = (CASE_METHODS[parsed.method] as Handler<MethodName>)(db, parsed.params);
+  return MASKED.has(parsed.method) && !secretsRevealed(db.name) ? maskDeep(value) : value;
 }
 
 /** One line, no stack, no trailing period noise: what a user sees for any failure. */

@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defaultCasePath, hashInputs } from '../import/case-location';
-import { partialPathFor } from '../db/case-files';
+import { partialPathFor } from '../import/partial-sweep';
 import { runImport, type ImportProgress as RunProgress, type ImportSummary } from '../import/run-import';
 import { defaultWorkerPath, runInWorker, type WorkerImportOptions } from '../import/worker-client';
-import { isCaseFile } from '../cli/case-arg';
+import { isCaseFile } from '../db/case-file';
 import type { ImportProgress, ImportRunner } from './imports';
 
 export function mapProgress(p: RunProgress): ImportProgress {

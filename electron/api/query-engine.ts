@@ -5,11 +5,11 @@
  * (api/query-worker-pool.ts), which keeps queries off that thread and stops one that runs past its time limit.
  */
 import { openCaseReadOnly, type Db } from '../db/open';
-import { answerQuery } from './dispatch';
+import { answerQuery, type QueryContext } from './dispatch';
 
 export interface QueryEngine {
   open(casePath: string): void;
-  run(casePath: string, method: string, params: unknown): Promise<unknown>;
+  run(casePath: string, method: string, params: unknown, ctx?: QueryContext): Promise<unknown>;
   close(casePath: string): void;
   dispose(): void;
 }
@@ -20,11 +20,11 @@ export function inThreadQueries(): QueryEngine {
     open(casePath) {
       if (!dbs.has(casePath)) dbs.set(casePath, openCaseReadOnly(casePath));
     },
-    run(casePath, method, params) {
+    run(casePath, method, params, ctx) {
       const db = dbs.get(casePath);
       if (!db) return Promise.reject(new Error(`the case is not open: ${casePath}`));
       try {
-        return Promise.resolve(answerQuery(db, method, params));
+        return Promise.resolve(answerQuery(db, method, params, ctx));
       } catch (e) {
         return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }

@@ -12,6 +12,7 @@ import { ApiError } from '../../shared/api';
 import { openCaseReadOnly } from '../db/open';
 import { defaultWorkerPath } from '../import/worker-client';
 import { inThreadQueries, type QueryEngine } from './query-engine';
+import type { QueryContext } from './dispatch';
 import type { QueryAnswer, QueryRequest } from './query-worker';
 
 /** A query on a legitimate case answers in milliseconds; this much is a case built to hang. */
@@ -44,6 +45,7 @@ interface Pending {
   casePath: string;
   method: string;
   params: unknown;
+  ctx?: QueryContext;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
 }
@@ -139,7 +141,7 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
       }, limit);
       timer.unref();
       slot.busy = { ...job, id, timer };
-      p.send({ id, op: 'run', casePath: job.casePath, method: job.method, params: job.params });
+      p.send({ id, op: 'run', casePath: job.casePath, method: job.method, params: job.params, ctx: job.ctx });
     }
   };
 
@@ -149,11 +151,11 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
       openCaseReadOnly(casePath).close();
       open.add(casePath);
     },
-    run(casePath, method, params) {
+    run(casePath, method, params, ctx) {
       if (disposed) return Promise.reject(new ApiError('the server is closing'));
       if (!open.has(casePath)) return Promise.reject(new ApiError(`the case is not open: ${casePath}`));
       return new Promise((resolve, reject) => {
-        queue.push({ casePath, method, params, resolve, reject });
+        queue.push({ casePath, method, params, ctx, resolve, reject });
         pump();
       });
     },

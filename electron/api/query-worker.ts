@@ -8,10 +8,10 @@
  * to return, which an endless recursive query never does); a process can always be killed.
  */
 import { openCaseReadOnly, type Db } from '../db/open';
-import { answerQuery, failure } from './dispatch';
+import { answerQuery, failure, type QueryContext } from './dispatch';
 
 export type QueryRequest =
-  | { id: number; op: 'run'; casePath: string; method: string; params: unknown }
+  | { id: number; op: 'run'; casePath: string; method: string; params: unknown; ctx?: QueryContext }
   | { id: number; op: 'close'; casePath: string };
 export type QueryAnswer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string } | { id: 0; ready: true };
 
@@ -50,7 +50,7 @@ export function queryProcessMain(): void {
         db = openCaseReadOnly(m.casePath);
         dbs.set(m.casePath, db);
       }
-      answer = { id: m.id, ok: true, value: answerQuery(db, m.method, m.params) };
+      answer = { id: m.id, ok: true, value: answerQuery(db, m.method, m.params, m.ctx) };
     } catch (e) {
       answer = { id: m.id, ok: false, error: (failure(m.method, e) as { error: string }).error };
     }

@@ -18,7 +18,7 @@ import {
 import type { ReoffsetWorkerData } from '../analysis/reoffset-worker';
 import { OffsetError, type RequestedOffset } from '../analysis/shift-sources';
 import { casesDir } from '../import/case-location';
-import { partialPathFor } from '../db/case-files';
+import { partialPathFor } from '../import/partial-sweep';
 import { defaultWorkerPath, runInWorker } from '../import/worker-client';
 import type { ImportProgress, JobTask } from './imports';
 

@@ -1,18 +1,28 @@
 /**
- * `<case|bundle>` arguments: a case file is recognised by the SQLite magic (`SQLite format 3\0`); anything else is
- * a bundle (folder, zip, tar.gz, log file …), imported into the default case location — or answered from the case
- * already there, so asking again is instant.
+ * `<case|bundle>` arguments: a case file is recognised by its `.runlens` name (never by its bytes: see case-file.ts)
+ * and must pass the schema check when opened; anything else is a bundle (folder, zip, tar.gz, log file …), imported
+ * into the default case location — or answered from the case already there, so asking again is instant.
  */
 import { existsSync } from 'node:fs';
-import { CaseFileError, openCaseReadOnly, type Db } from '../db/open';
+import { CaseFileError, CaseUpgradeNeeded, openCaseReadOnly, type Db } from '../db/open';
 import { defaultCasePath, hashInputs } from '../import/case-location';
 import { runImport, type ImportSummary, type RunImportOptions } from '../import/run-import';
 import { ImportError } from '../import/types';
-import { isCaseFile } from './case-file';
+import { isCaseFile } from '../db/case-file';
 import { escapeText } from './escape';
 import { InputError } from './errors';
 
 export { isCaseFile };
+
+/** Whether `p` is a Runlens case that may be replaced (`import --case … --force`): it passes the schema check. */
+export function isRunlensCase(p: string): boolean {
+  try {
+    openCaseReadOnly(p).close();
+    return true;
+  } catch (e) {
+    return e instanceof CaseUpgradeNeeded;
+  }
+}
 
 export function mustExist(p: string): void {
   if (!existsSync(p)) throw new InputError(`no such file or folder: ${p}`);

@@ -4,20 +4,22 @@ import path from 'node:path';
 import { parseRfc3339 } from '../../shared/time';
 import { caseInfo } from '../queries/index';
 import { parseArgs } from './args';
-import { defaultCaseFor, isCaseFile, mustExist, openCase, runImportCli } from './case-arg';
+import { defaultCaseFor, isRunlensCase, mustExist, openCase, runImportCli } from './case-arg';
 import type { ImportSummary } from '../import/run-import';
+import { readRulesFile, type StoredRules } from '../analysis/detections/rules-file';
 import { escapeText } from './escape';
 import { InputError, UsageError } from './errors';
 import { plural, showHelp, writeJson, writeText } from './output';
 import { renderTable } from './table';
 
-export const IMPORT_HELP = `Usage: runlens import <bundle…> [--case FILE] [--force] [--date YYYY-MM-DD] [--offset SOURCE=±SECONDS] [--json]
+export const IMPORT_HELP = `Usage: runlens import <bundle…> [--case FILE] [--force] [--date YYYY-MM-DD] [--offset SOURCE=±SECONDS] [--rules FILE] [--json]
 
 Import one or more bundles (folder, .zip, .tar.gz/.tgz, or single telemetry/log files) into one case file.
   --case FILE        write the case here (a new file); default: the per-user case folder, named by the inputs' hashes
   --force            replace an existing case file (without it: --case refuses, the default location is reused)
   --date YYYY-MM-DD  day for sources whose timestamps carry only a time of day
   --offset S=±SEC    shift the times of source S (an input path or a format name) by ±SEC seconds; repeatable
+  --rules FILE       user rules and IOC lists (YAML or JSON; see docs/cli.md) applied by the analysis
   --json             print the import summary as one JSON document
 `;
 
@@ -51,6 +53,20 @@ function real(p: string): string {
   }
 }
 
+/** sha256 of the rules file a case was imported with (null: none). */
+function storedRulesHash(casePath: string): string | null {
+  const db = openCase(casePath);
+  try {
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'rules'").get() as { value: string } | undefined;
+    const v = row ? (JSON.parse(row.value) as { sha256?: unknown } | null) : null;
+    return typeof v?.sha256 === 'string' ? v.sha256 : null;
+  } catch {
+    return null;
+  } finally {
+    db.close();
+  }
+}
+
 /** The summary of a case imported earlier (the default location is reused). */
 function summaryOf(casePath: string): ImportSummary {
   const db = openCase(casePath);
@@ -69,17 +85,27 @@ function summaryOf(casePath: string): ImportSummary {
 }
 
 export async function importCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { case: { value: true }, force: {}, date: { value: true }, offset: { value: true, repeat: true }, json: {}, help: {} }, 'import');
+  const a = parseArgs(argv, { case: { value: true }, force: {}, date: { value: true }, offset: { value: true, repeat: true }, rules: { value: true }, json: {}, help: {} }, 'import');
   if (a.has('help')) return showHelp(IMPORT_HELP);
   if (a.positionals.length === 0) throw new UsageError('import: give at least one bundle to import');
   const date = parseDate(a.get('date'));
   const offsets = parseOffsets(a.all('offset'));
   const force = a.has('force');
   for (const p of a.positionals) mustExist(p);
+  const rulesArg = a.get('rules');
+  let rules: StoredRules | null = null;
+  if (rulesArg !== undefined) {
+    try {
+      rules = readRulesFile(rulesArg);
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+  }
   const inputs = a.positionals;
 
   let casePath = a.get('case');
   let reused = false;
+  let replace = false;
   if (casePath !== undefined) {
     if (casePath === '') throw new UsageError('import: --case needs a file name');
     const target = real(casePath);
@@ -90,15 +116,20 @@ export async function importCommand(argv: string[]): Promise<number> {
       }
     }
     if (existsSync(casePath) && !force) throw new InputError(`case file already exists: ${casePath} (use --force to replace it)`);
-    if (existsSync(casePath) && !isCaseFile(casePath)) {
-      throw new InputError(`${casePath} exists and is not a case file; not replacing it, even with --force`);
+    if (existsSync(casePath) && !isRunlensCase(casePath)) {
+      throw new InputError(`${casePath} exists and is not a case file (not a Runlens schema); not replacing it, even with --force`);
     }
   } else {
     casePath = await defaultCaseFor(inputs);
     reused = existsSync(casePath) && !force;
+    // The default case of these inputs holds other rules: import again with these.
+    if (reused && storedRulesHash(casePath) !== (rules?.sha256 ?? null)) {
+      reused = false;
+      replace = true;
+    }
   }
 
-  const summary = reused ? summaryOf(casePath) : await runImportCli({ inputs, casePath, force, date, offsets });
+  const summary = reused ? summaryOf(casePath) : await runImportCli({ inputs, casePath, force: force || replace, date, offsets, rules });
   if (a.has('json')) {
     writeJson(summary);
     return 0;

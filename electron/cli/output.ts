@@ -1,6 +1,17 @@
-/** Writing results: exactly one JSON document with `--json`, escaped human text otherwise. */
+/**
+ * Writing results: exactly one JSON document with `--json`, escaped human text otherwise. Secrets in either are
+ * masked (shared/secrets.ts) unless the command was asked to reveal them (`--reveal-secrets`).
+ */
+import { maskDeep, maskSecrets } from '../../shared/secrets';
+
+let reveal = false;
+export function setRevealSecrets(on: boolean): void {
+  reveal = on;
+}
+
 export function writeJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? jsonBigint(v) : v), 2) + '\n');
+  const v = reveal ? value : maskDeep(value);
+  process.stdout.write(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? jsonBigint(x) : x), 2) + '\n');
 }
 
 /** Integers beyond ±2^53 leave as strings so no JSON reader rounds them; smaller ones as numbers. */
@@ -9,7 +20,8 @@ export function jsonBigint(v: bigint): number | string {
 }
 
 export function writeText(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  const t = reveal ? text : maskSecrets(text);
+  process.stdout.write(t.endsWith('\n') ? t : t + '\n');
 }
 
 export function plural(n: number, word: string): string {

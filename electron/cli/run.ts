@@ -5,12 +5,18 @@
  */
 import { escapeText } from './escape';
 import { InputError, UsageError } from './errors';
+import { compareCommand } from './cmd-compare';
 import { explainCommand } from './cmd-explain';
+import { exportCommand } from './cmd-export';
 import { findingsCommand } from './cmd-findings';
+import { huntCommand } from './cmd-hunt';
 import { importCommand } from './cmd-import';
+import { reportCommand } from './cmd-report';
+import { verifyCommand } from './cmd-verify';
 import { serveCommand } from './cmd-serve';
 import { sqlCommand } from './cmd-sql';
 import { stepsCommand } from './cmd-steps';
+import { upgradeCommand } from './cmd-upgrade';
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,9 +42,19 @@ Commands:
   explain <case|bundle> --endpoint <domain|ip>[:port] [--limit N] [--window S]
                          which step, action, process chain and command made each call
   sql <case> "<SELECT …>" a read-only query on the case (see docs/schema.md)
+  report <case|bundle> --format md|html|json [--out FILE]
+                         the case's report: findings with evidence, notes, verdicts, timeline
+  verify <case>          hash the case's inputs again: unchanged, missing or different
   serve [case|bundle]    the investigation UI in a browser, on 127.0.0.1
+  compare <case|bundle> <baseline…>
+                         endpoints, processes, steps and actions new, gone or changed against earlier runs
+  export <case|bundle> --parquet DIR
+                         every table to Parquet, with the run identity and input hashes on every row
+  hunt DIR "<SELECT …>"  one read-only query over every case and Parquet export under DIR (DuckDB); ready-made:
+                         --endpoint E, --command TEXT, --action-changed OWNER/REPO
+  upgrade <case>         an older case, upgraded as a copy in the case folder (the original is never changed)
 
-A bundle given where a case is expected is imported into the default case location (or its case reused).
+A case is a file named *.runlens; a bundle given where a case is expected is imported into the default case location (or its case reused).
 --json prints exactly one JSON document. "runlens <command> --help" describes a command.
 Exit codes: 0 success, 1 bad input, 2 bad usage.
 `;
@@ -49,7 +65,13 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   findings: findingsCommand,
   explain: explainCommand,
   sql: sqlCommand,
+  report: reportCommand,
+  verify: verifyCommand,
+  compare: compareCommand,
+  export: exportCommand,
+  hunt: huntCommand,
   serve: serveCommand,
+  upgrade: upgradeCommand,
 };
 
 /** First line of a message, escaped, so an error can never paint the terminal or run on for pages. */

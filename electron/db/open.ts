@@ -1,18 +1,36 @@
 /**
- * Opening case files. One case = one SQLite file. Writers (the importer) open with `openCaseForWrite`; everything
- * else opens read-only with `openCaseReadOnly`, so reading code cannot change evidence-derived data.
+ * Opening case files. One case = one SQLite file. Writers (the importer) create a new private file with
+ * `createCase`; everything else opens with `openCaseReadOnly`, which never writes anything: not the file, not a
+ * `-wal`/`-shm`/`-journal` beside it, not even when the open fails (see SECURITY.md, promise 1).
+ *
+ * A case may have been crafted by an attacker, so before any query touches it `openCaseReadOnly` checks that its
+ * schema is exactly what the migrations create (schema-trust.ts: no view, trigger, extra table or altered column)
+ * and turns `trusted_schema` off. A case of an older schema is never migrated in place: `upgradeCaseCopy` writes an
+ * upgraded copy into the case folder (`runlens upgrade`), and the read path refuses with that command.
  */
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { LATEST_VERSION, MIGRATIONS } from './migrations/index';
+import { nativeBinding } from './native-binding';
+import { schemaProblems } from './schema-trust';
 
 export type Db = Database.Database;
 
-/** Lets a process pick its own native build (Electron's ABI vs Node's): RUNLENS_SQLITE_BINDING=/path/to/.node */
-function nativeBinding(): string | undefined {
-  return process.env.RUNLENS_SQLITE_BINDING || undefined;
+export class CaseFileError extends Error {}
+
+/** The case is older than this Runlens: it must be upgraded (as a copy) first; the message names the command. */
+export class CaseUpgradeNeeded extends CaseFileError {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}; it is never changed in place: run \`runlens upgrade ${shellQuote(path)}\` to write an upgraded copy into the case folder`);
+  }
 }
 
-export class CaseFileError extends Error {}
+function shellQuote(p: string): string {
+  return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
+}
 
 export function migrate(db: Db, upTo: number = LATEST_VERSION): void {
   const current = db.pragma('user_version', { simple: true }) as number;
@@ -38,7 +56,8 @@ export function migrate(db: Db, upTo: number = LATEST_VERSION): void {
  * - no rollback journal and no syncs while loading (no WAL: every page would be written twice, WAL then checkpoint,
  *   with an fsync per checkpoint); `finishBulkLoad` switches to a normal journal, and the caller syncs the file
  *   once before renaming it;
- * - a 64 MiB page cache and temporary b-trees (index sorts, FTS rebuild) in memory.
+ * - a 64 MiB page cache and temporary b-trees (index sorts, FTS rebuild) in memory;
+ * - normal locking, so that the first screen can read the committed rows while the import goes on.
  */
 export interface CreateCaseOptions {
   bulkLoad?: boolean;
@@ -56,9 +75,12 @@ export function createCase(path: string, opts: CreateCaseOptions = {}): Db {
     db.pragma('synchronous = OFF');
     db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
     db.pragma('temp_store = MEMORY');
-    db.pragma('locking_mode = EXCLUSIVE');
+    // normal locking (not EXCLUSIVE): the partial case is readable by other connections between the writer's
+    // commits (first screen first, import/partial-case.ts)
   } else {
-    db.pragma('journal_mode = WAL');
+    // A rollback journal, not WAL: a finished case is one self-contained file that a read-only open can read
+    // without creating -wal/-shm files beside it (openCaseReadOnly refuses WAL-mode files for that reason).
+    db.pragma('journal_mode = DELETE');
     db.pragma('synchronous = NORMAL');
   }
   db.pragma('foreign_keys = OFF');
@@ -79,30 +101,95 @@ export function finishBulkLoad(db: Db): void {
   db.prepare('SELECT count(*) FROM sqlite_master').get();
 }
 
+/**
+ * Open a PRIVATE file for writing (a partial copy being built: re-offset, upgrade). Never a user's case or evidence:
+ * those are only ever read. Rollback journal, so the finished file stays one self-contained file; the schema is
+ * checked before anything is written (a crafted file is refused, not migrated), then migrated to the latest version.
+ */
 export function openCaseForWrite(path: string): Db {
   const db = new Database(path, { fileMustExist: true, nativeBinding: nativeBinding() });
-  db.pragma('journal_mode = WAL');
-  migrate(db);
+  try {
+    db.pragma('trusted_schema = OFF');
+    const v = db.pragma('user_version', { simple: true }) as number;
+    checkVersion(path, v);
+    const problems = schemaProblems(db, v);
+    if (problems.length) throw new CaseFileError(`${path}: not a Runlens case: ${problems.slice(0, 3).join('; ')}`);
+    db.pragma('journal_mode = DELETE');
+    migrate(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   return db;
 }
 
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * The first 100 bytes of the file, read with plain read-only I/O: a FIFO, device or folder is refused before
+ * SQLite sees it (it could block or never end), as is anything that is not SQLite.
+ */
+function readHeader(path: string): Buffer {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new CaseFileError(`${path}: cannot open case file: ${(e as Error).message}`);
+  }
+  if (!st.isFile()) throw new CaseFileError(`${path}: not a Runlens case file (not a regular file)`);
+  const fd = openSync(path, 'r');
+  try {
+    if (!fstatSync(fd).isFile()) throw new CaseFileError(`${path}: not a Runlens case file (not a regular file)`);
+    const head = Buffer.alloc(100);
+    const n = readSync(fd, head, 0, 100, 0);
+    if (n < 100 || !head.subarray(0, 16).equals(SQLITE_MAGIC)) {
+      throw new CaseFileError(`${path}: not a Runlens case file (not an SQLite database)`);
+    }
+    return head;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function checkVersion(path: string, v: number): void {
+  if (v === 0) throw new CaseFileError(`${path}: not a Runlens case file (no case schema)`);
+  if (v < 0 || v > LATEST_VERSION) {
+    throw new CaseFileError(`${path}: case schema ${v} is newer than this Runlens understands (${LATEST_VERSION}); update Runlens`);
+  }
+}
+
+/**
+ * Open a case for reading. Guarantees (tested in test/integration/case-open-readonly.test.ts):
+ * - nothing is written: SQLite's read-only mode; a file whose header asks for WAL (it would need a `-shm` beside it)
+ *   is refused before SQLite opens it, like an older schema (both: `runlens upgrade`, which writes a copy);
+ * - the schema is exactly the migrations' (schema-trust.ts) and `trusted_schema` is off, so no view, trigger or
+ *   altered definition can run the file's own SQL when a query reads it; `query_only` as a second lock.
+ */
 export function openCaseReadOnly(path: string): Db {
-  let db: Db;
+  const head = readHeader(path);
+  // Bytes 18/19: file format write/read version; 2 = WAL. A Runlens case is in rollback-journal mode.
+  if (head[18] === 2 || head[19] === 2) {
+    const v = head.readUInt32BE(60);
+    if (v > 0 && v <= LATEST_VERSION) throw new CaseUpgradeNeeded(path, 'the case is in write-ahead-log mode (written by an older Runlens)');
+    throw new CaseFileError(`${path}: not a Runlens case file (write-ahead-log database)`);
+  }
+  if (head[18] !== 1 || head[19] !== 1) throw new CaseFileError(`${path}: not a Runlens case file (unknown SQLite file format)`);
+  let db: Db | null = null;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true, nativeBinding: nativeBinding() });
+    db.pragma('trusted_schema = OFF');
+    db.pragma('query_only = ON');
     const v = db.pragma('user_version', { simple: true }) as number;
-    if (v === 0) throw new CaseFileError(`${path}: not a Runlens case file`);
-    if (v > LATEST_VERSION) {
-      throw new CaseFileError(`${path}: case schema ${v} is newer than this Runlens understands (${LATEST_VERSION})`);
+    checkVersion(path, v);
+    const problems = schemaProblems(db, v);
+    if (problems.length) {
+      throw new CaseFileError(`${path}: refused: not a Runlens case schema (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; ${problems.length - 3} more` : ''})`);
     }
-    if (v < LATEST_VERSION) {
-      db.close();
-      openCaseForWrite(path).close();
-      db = new Database(path, { readonly: true, fileMustExist: true, nativeBinding: nativeBinding() });
-    }
+    if (v < LATEST_VERSION) throw new CaseUpgradeNeeded(path, `case schema ${v} is older than this Runlens's (${LATEST_VERSION})`);
+    return db;
   } catch (e) {
+    db?.close();
     if (e instanceof CaseFileError) throw e;
     throw new CaseFileError(`${path}: cannot open case file: ${(e as Error).message}`);
   }
-  return db;
 }

@@ -9,19 +9,24 @@
  * - Nothing recognised at all: ImportError. Unknown files: warnings. Every warning is stored in `warnings` and
  *   returned in the summary.
  */
-import { partialPathFor, removeCaseFiles } from '../db/case-files';
+import { removeCaseFiles } from '../db/case-files';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportWarning, Policy, RunInfo } from '../../shared/model';
 import { formatNanos, NANOS_PER_SECOND, tryParseRfc3339 } from '../../shared/time';
-import { finalizeCase } from '../analysis/finalize';
+import { finalizeCase, slackNsOf } from '../analysis/finalize';
+import { NetworkLive } from '../analysis/network-live';
 import { createCase, finishBulkLoad, type Db } from '../db/open';
 import { listFolderFiles, openContainer, type ContainerOptions } from './container';
+import { flagInvisibleHosts } from './host-check';
+import { partialPathFor, sweepStalePartials } from './partial-sweep';
 import { notRecognisedMessage, pickImporter } from './registry';
 import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
+import { IMPORT_STATE } from './partial-case';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
 import type { CaseInfo } from '../../shared/api';
+import type { StoredRules } from '../analysis/detections/rules-file';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -30,6 +35,13 @@ export interface ImportProgress {
   file?: string;
   bytesDone: number;
   bytesTotal: number;
+  /**
+   * First screen first: set (on this and every later report) once the case being built is readable — its first
+   * log lines and steps committed. The path of the partial file: open it read-only, without migrating or locking it
+   * (partial-case.ts); its `meta.import_state` says how far the import is ('loading', 'analysing'), and it is
+   * renamed to the case path only when complete.
+   */
+  partial?: string;
 }
 
 /** What `runlens import` counts: the case's counts (shared/api.ts) less the findings derived from them. */
@@ -53,13 +65,15 @@ export interface RunImportOptions {
   contextSeconds?: number;
   signal?: AbortSignal;
   onProgress?: (p: ImportProgress) => void;
+  /** User rules and IOC lists (read and checked by the caller: detections/rules-file.ts), kept in `meta.rules`. */
+  rules?: StoredRules | null;
   /** Where spooled archives go (default: the OS temp dir). */
   tempRoot?: string;
   /** Where the case is built before it is renamed into place (default: a fresh `<casePath>.partial-*`). The
    *  worker's client names it, so it can remove it after stopping a worker that did not stop by itself. */
   partialPath?: string;
   /** Container safety limits (tests lower them). */
-  limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth'>;
+  limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth' | 'maxEntries'>;
 }
 
 export { ImportCancelledError };
@@ -119,13 +133,14 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
   }
 
   fs.mkdirSync(path.dirname(casePath), { recursive: true });
+  const swept = sweepStalePartials(path.dirname(casePath)); // leftovers of killed imports (partial-sweep.ts)
   const partial = opts.partialPath ?? partialPathFor(casePath);
   let db: Db | null = null;
   try {
     // A private partial file, deleted on any failure: loaded without journal or syncs (see createCase).
     db = createCase(partial, { bulkLoad: true });
     const progressTotal = { bytes: 0 };
-    const summary = await load(db, opts, casePath, signal, progressTotal);
+    const summary = await load(db, opts, casePath, partial, signal, progressTotal, swept);
     finishBulkLoad(db); // one self-contained file with a normal journal, readable read-only
     db.close();
     db = null;
@@ -153,8 +168,20 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
   }
 }
 
-async function load(db: Db, opts: RunImportOptions, casePath: string, signal: AbortSignal, total: { bytes: number }): Promise<ImportSummary> {
+async function load(
+  db: Db,
+  opts: RunImportOptions,
+  casePath: string,
+  partialPath: string,
+  signal: AbortSignal,
+  total: { bytes: number },
+  swept: { removed: string[]; bytes: number },
+): Promise<ImportSummary> {
   const writer = new CaseWriter(db);
+  // The partial file says what it is from its first commit (partial-case.ts); 'complete' only at the very end.
+  writer.setMeta(IMPORT_STATE, 'loading');
+  writer.commit();
+  let readable = false;
   const warnings: ImportWarning[] = [];
   const ctx: ImportContext = { date: opts.date == null ? null : utcMidnight(opts.date), signal };
   const dateGiven = ctx.date !== null;
@@ -163,6 +190,14 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
   let recognised = 0;
   let manifestSeen = false;
   const inputs: ImportSummary['inputs'] = [];
+
+  // The network analysis while the calls are written, from what the case holds at the first call (network-live.ts;
+  // finalizeCase checks it still holds, else runs its pass). It reads the run job and policy from meta.
+  writer.startNetwork = () => {
+    writer.setMeta('run', run);
+    writer.setMeta('policy', policy);
+    return NetworkLive.start(db, slackNsOf(opts.contextSeconds));
+  };
 
   let bytesTotal = 0;
   for (const input of opts.inputs) bytesTotal += await inputSize(input);
@@ -176,7 +211,13 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
     const now = Date.now();
     if (!force && now - lastProgress < 100) return;
     lastProgress = now;
-    opts.onProgress({ phase, ...(file ? { file } : {}), bytesDone: Math.min(done, bytesTotal), bytesTotal });
+    opts.onProgress({ phase, ...(file ? { file } : {}), bytesDone: Math.min(done, bytesTotal), bytesTotal, ...(readable ? { partial: partialPath } : {}) });
+  };
+  // First screen: once log lines are committed the partial case is worth opening (the log, its steps, the timeline).
+  writer.onCommit = () => {
+    if (readable || writer.logHints.lines === 0) return;
+    readable = true;
+    progress('reading', lastDone, undefined, true);
   };
 
   // Warnings from the container and the registry (unknown files, skipped members), capped per input; importers'
@@ -188,9 +229,19 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
     writer.warning(sourceId, w);
   };
 
+  if (swept.removed.length) {
+    addWarning(null, {
+      file: null,
+      line: null,
+      message: `removed ${swept.removed.length} leftover file(s) of killed imports (${Math.round(swept.bytes / 1024)} KiB) beside the case: ${swept.removed.join(', ')}`,
+    });
+  }
+
   for (const input of opts.inputs) {
     if (signal.aborted) throw new ImportCancelledError();
     const keyToSource = new Map<number, number>();
+    // One archive, one run: the first manifest read is the run's; a later one is refused (not mixed into it).
+    let inputManifest: string | null = null;
     let topKey: number | null = null;
     let currentFile: string | undefined;
     const size = await inputSize(input);
@@ -225,10 +276,21 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
         continue;
       }
       const format = pick.importer.format;
+      if (format === 'bundle-manifest') {
+        if (inputManifest !== null) {
+          addWarning(sourceId, {
+            file: entry.file.name,
+            line: null,
+            message: `a second run manifest in this input (the first: ${inputManifest}): not read, so two runs are not mixed; run info, steps and policy come from the first (import each bundle on its own to see the other)`,
+          });
+          continue;
+        }
+        inputManifest = entry.file.name;
+      }
       const offSec = offsetSeconds(opts.offsets, [input, path.resolve(input), entry.file.name, entry.file.relPath, format]);
       const offNs = secondsToNs(offSec);
       if (sourceId !== null) writer.setSourceFormat(sourceId, format, offNs);
-      const sink = writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
+      const sink = flagInvisibleHosts(writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
         run: (info) => {
           // The manifest's run wins; other sources only fill in what it does not say.
           run = format === 'bundle-manifest' ? { ...run, ...info } : { ...info, ...run };
@@ -243,7 +305,7 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
         warning: (w, stored) => {
           if (stored) warnings.push(w);
         },
-      });
+      }));
       try {
         await pick.importer.read(entry.file, entry.stream, sink, ctx);
       } catch (e) {
@@ -281,6 +343,7 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
   writer.setMeta('run', run);
   writer.setMeta('policy', policy);
   writer.setMeta('inputs', inputs);
+  if (opts.rules) writer.setMeta('rules', opts.rules);
   writer.setMeta('import', {
     date: ctx.date === null ? null : formatNanos(ctx.date).slice(0, 10),
     date_origin: dateGiven ? 'option' : ctx.date === null ? null : 'manifest',
@@ -291,10 +354,15 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
   writer.commit();
 
   // Analysis. Its warnings are stored after it (it runs its own transactions).
+  writer.setMeta(IMPORT_STATE, 'analysing');
+  writer.commit();
+  readable = true; // a case without log lines: its first screen is the finished load
   progress('finalizing', bytesTotal, undefined, true);
   const late: ImportWarning[] = [];
   finalizeCase(db, {
     contextSeconds: opts.contextSeconds,
+    logHints: writer.logHints,
+    networkLive: writer.networkLive,
     warn: (w) => late.push(w),
     onProgress: (phase) => progress('finalizing', bytesTotal, phase, true),
   });
@@ -304,6 +372,7 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
     const r = w.file === null ? undefined : (idOf.get(w.file) as { id: number } | undefined);
     addWarning(r ? Number(r.id) : null, w);
   }
+  writer.setMeta(IMPORT_STATE, 'complete');
   writer.commit();
 
   const count = (table: string) => Number((db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);

@@ -11,7 +11,8 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { partialPathFor, removeCaseFiles } from '../db/case-files';
+import { removeCaseFiles } from '../db/case-files';
+import { partialPathFor } from './partial-sweep';
 import { ImportCancelledError } from './errors';
 import type { ImportProgress, ImportSummary } from './run-import';
 import { ImportError } from './types';

@@ -19,7 +19,17 @@ import type {
 } from '../../shared/model';
 import type { Nanos } from '../../shared/time';
 import type { Db } from '../db/open';
+import type { NetworkLive } from '../analysis/network-live';
+import { LogPrecompute, type LogHints } from './log-precompute';
+import { RowBatch } from './row-batch';
 import type { RecordSink } from './types';
+
+const LOG_COLUMNS = ['job', 'step_number', 'seq', 'ts', 'raw', 'text', 'marker', 'file_kind', 'source_id', 'line', 'line_end', 'step_id', 'depth'];
+const NETWORK_COLUMNS = [
+  'ts', 'pid', 'process_name', 'domain', 'domain_origin', 'ip', 'port', 'protocol', 'status', 'http_method', 'http_host',
+  'http_path', 'http_status', 'policy_matched', 'policy_reason', 'tool_name', 'tool_sha256', 'command_line', 'exe',
+  'source_id', 'line', 'raw', 'process_id', 'endpoint', 'verdict', 'step_id', 'running_step_id',
+];
 
 export const DEFAULT_BATCH_SIZE = 5000;
 /** Warnings stored per source file; beyond it they are only counted (one summary warning at the end). */
@@ -61,12 +71,20 @@ const shift = (t: Nanos | null | undefined, off: bigint): Nanos | null => (t ===
 export class CaseWriter {
   private pending = 0;
   private readonly st: Record<string, Statement>;
+  /** Log lines' step and depth worked out as they are written (finalizeLogs then skips its pass). */
+  private readonly logPre: LogPrecompute;
+  /** The two big tables are written by multi-row INSERTs (row-batch.ts); flushed before every COMMIT. */
+  private readonly logs: RowBatch;
+  private readonly calls: RowBatch;
 
   constructor(
     readonly db: Db,
     private readonly batchSize = DEFAULT_BATCH_SIZE,
   ) {
     const p = (sql: string) => db.prepare(sql);
+    this.logPre = new LogPrecompute(db);
+    this.logs = new RowBatch(db, 'log_lines', LOG_COLUMNS);
+    this.calls = new RowBatch(db, 'network', NETWORK_COLUMNS);
     this.st = {
       source: p('INSERT INTO sources (parent_id, path, member, format, sha256, bytes, offset_ns) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       sourceHash: p('UPDATE sources SET sha256 = ?, bytes = ? WHERE id = ?'),
@@ -76,16 +94,8 @@ export class CaseWriter {
       step: p(
         'INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      log: p(
-        'INSERT INTO log_lines (job, step_number, seq, ts, raw, text, marker, file_kind, source_id, line, line_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
       proc: p(
         'INSERT INTO process_events (ts, event, pid, ppid, exe, args, cwd, uid, exit_code, key, parent_key, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      net: p(
-        `INSERT INTO network (ts, pid, process_name, domain, domain_origin, ip, port, protocol, status, http_method, http_host, http_path,
-          http_status, policy_matched, policy_reason, tool_name, tool_sha256, command_line, exe, source_id, line, raw)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       dns: p('INSERT INTO dns (ts, domain, type, answers, pid, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       dnsAnswer: p('INSERT INTO dns_answers (dns_id, ip, ts, domain) VALUES (?, ?, ?, ?)'),
@@ -94,18 +104,58 @@ export class CaseWriter {
     };
   }
 
+  /**
+   * Called at the first call written: the network analysis to run on each call as it is written (network-live.ts),
+   * or null to leave every call to the pass after the load.
+   */
+  startNetwork: (() => NetworkLive | null) | null = null;
+  private netStarted = false;
+  private netLive: NetworkLive | null = null;
+
+  /** The network analysis done while writing, if any (finalizeCase checks that it still holds). */
+  get networkLive(): NetworkLive | null {
+    return this.netLive;
+  }
+
+  private liveNetwork(): NetworkLive | null {
+    if (!this.netStarted) {
+      this.netStarted = true;
+      this.netLive = this.startNetwork?.() ?? null;
+    }
+    return this.netLive;
+  }
+
+  /** What the writer learnt about the log lines it wrote, for finalizeLogs. */
+  get logHints(): LogHints {
+    return this.logPre;
+  }
+
   /** Count one row; opens a transaction when none is open and commits every `batchSize` rows. */
   private row(): void {
     if (!this.db.inTransaction) this.db.exec('BEGIN');
     if (++this.pending >= this.batchSize) this.commit();
   }
 
+  /** Write the rows still buffered (each file's sink does at its end; COMMIT does). */
+  flush(): void {
+    this.logs.flush();
+    this.calls.flush();
+  }
+
+  /** Called after each COMMIT of the writer's rows (runImport: the first screen is readable after the first). */
+  onCommit: (() => void) | null = null;
+
   commit(): void {
-    if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.flush();
+    const open = this.db.inTransaction;
+    if (open) this.db.exec('COMMIT');
     this.pending = 0;
+    if (open) this.onCommit?.();
   }
 
   rollback(): void {
+    this.logs.clear();
+    this.calls.clear();
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.pending = 0;
   }
@@ -139,6 +189,7 @@ export class CaseWriter {
   /** The sink for one source file. `offsetNs` is added to every time it writes. */
   sinkFor(sourceId: number, displayName: string, offsetNs: bigint, hooks: SinkHooks = {}): FileSink {
     const st = this.st;
+    const pre = this.logPre;
     const storeWarning = (w: ImportWarning) => this.warning(sourceId, w);
     const counts = emptyCounts();
     let warnings = 0;
@@ -154,14 +205,18 @@ export class CaseWriter {
     };
     // A value SQLite cannot bind (a time beyond the 64-bit nanosecond range, years before 1677 or after 2262; a
     // non-scalar) is that record's problem: a warning for its line, and the rest of the file still loads.
+    const skipped = (line: number | null, e: Error) =>
+      warn(line, `record skipped: a value cannot be stored (${e.message}; a time before 1677 or after 2262?)`);
     const guard = <R extends { line: number | null }>(write: (r: R) => void) => (r: R) => {
       try {
         write(r);
       } catch (e) {
         if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
-        warn(r.line, `record skipped: a value cannot be stored (${e.message}; a time before 1677 or after 2262?)`);
+        skipped(r.line, e);
       }
     };
+    const logs = this.logs;
+    const calls = this.calls;
     const sink: FileSink = {
       counts,
       get warnings() {
@@ -178,10 +233,18 @@ export class CaseWriter {
         st.step!.run(r.job, r.number, r.name, r.uses, shift(r.started_at, off), shift(r.completed_at, off), r.conclusion, r.origin, sourceId, r.line, r.raw);
         counts.steps++;
       }),
+      // batched: a row refused when its batch is written is taken back through its onFail
       logLine: guard((r: LogLineRecord) => {
         row();
-        st.log!.run(r.job, r.step_number, r.seq, shift(r.ts, off), r.text, r.plain, r.marker, r.file_kind, sourceId, r.line, r.line_end);
+        const ts = shift(r.ts, off);
+        const a = pre.feed(r, ts, sourceId);
+        const values = [r.job, r.step_number, r.seq, ts, r.text, r.plain, r.marker, r.file_kind, sourceId, r.line, r.line_end, a?.stepId ?? null, a?.depth ?? 0];
         counts.log_lines++;
+        logs.add(values, (e) => {
+          counts.log_lines--;
+          pre.lost();
+          skipped(r.line, e);
+        });
       }),
       processEvent: guard((r: ProcessEventRecord) => {
         row();
@@ -206,18 +269,24 @@ export class CaseWriter {
       }),
       network: guard((r: NetworkRecord) => {
         row();
-        st.net!.run(
-          r.ts + off,
+        const ts = r.ts + off;
+        const recOrigin = r.domain ? 'record' : null;
+        const status = r.status || 'allowed';
+        const httpHost = r.http?.host ?? null;
+        const live = this.liveNetwork();
+        const d = live ? live.derive(ts, r.pid, r.domain, recOrigin, r.ip, r.port, status, httpHost) : null;
+        const values = [
+          ts,
           r.pid,
           r.process,
-          r.domain,
-          r.domain ? 'record' : null,
+          d ? d[1] : r.domain,
+          d ? d[2] : recOrigin,
           r.ip,
           r.port,
           r.protocol || 'tcp',
-          r.status || 'allowed',
+          status,
           r.http?.method ?? null,
-          r.http?.host ?? null,
+          httpHost,
           r.http?.path ?? null,
           r.http?.status_code ?? null,
           r.policy?.matched ?? null,
@@ -229,8 +298,18 @@ export class CaseWriter {
           sourceId,
           r.line,
           r.raw,
-        );
+          d ? d[0] : null,
+          d ? d[3] : null,
+          d ? d[4] : null,
+          d ? d[5] : null,
+          d ? d[6] : null,
+        ];
         counts.network++;
+        calls.add(values, (e) => {
+          counts.network--;
+          live?.lost();
+          skipped(r.line, e);
+        });
       }),
       dns: guard((r: DnsRecord) => {
         row();
@@ -254,6 +333,8 @@ export class CaseWriter {
       }),
       warn,
       finish() {
+        logs.flush();
+        calls.flush();
         if (warnings > MAX_WARNINGS_PER_SOURCE) {
           const w: ImportWarning = {
             file: displayName,

@@ -2,6 +2,7 @@
  * The desktop app: wires Electron to the pieces in this folder. `main.ts` computes the real paths and calls `runApp`;
  * tests call it with Electron faked. Nothing here relaxes security for tests or development.
  */
+import { isCaseFile } from '../db/case-file';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -80,6 +81,8 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
   const windows = new Map<BrowserWindow, string | null>();
   /** The window that asked for a job the app started (its case is shown there, or in a new window). */
   const jobWindow = new Map<string, BrowserWindow | null>();
+  /** Baseline case files picked in File → Compare with Baseline… (compare.run, new-endpoint findings). */
+  let baselines: string[] = [];
 
   const focused = (): BrowserWindow | null => {
     const f = BrowserWindow.getFocusedWindow?.() ?? null;
@@ -198,6 +201,26 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
         const p = id ? controller?.owner.pathOf(id) : undefined;
         if (p) shell.showItemInFolder(p);
       },
+      compareWithBaseline: () => {
+        const win = focused();
+        if (!win) return;
+        // Only what the user picks here becomes a baseline (the page can never name files); the page reloads
+        // and its Compare panel asks compare.run.
+        void dialog
+          .showOpenDialog(win, {
+            title: 'Compare with Baseline Runs',
+            buttonLabel: 'Compare',
+            properties: ['openFile', 'multiSelections'],
+            filters: [{ name: 'Runlens cases', extensions: ['runlens'] }],
+          })
+          .then((r) => {
+            if (r.canceled) return;
+            const picked = r.filePaths.filter((f) => isCaseFile(f));
+            if (picked.length < r.filePaths.length) showError('Not a case file', 'A baseline must be a Runlens case file (import the bundle first).');
+            baselines = picked;
+            if (!win.isDestroyed()) win.webContents.reload();
+          });
+      },
     };
     const w = focused();
     Menu.setApplicationMenu(
@@ -264,6 +287,7 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
       runner: opts.runner,
       recentFile: recentFile(),
       queries: opts.queries,
+      baselines: () => baselines,
       events: { jobChanged: onJobChanged, caseReady: onCaseReady, opened: () => refreshMenu() },
     });
     registerCallHandler(ipcMain, controller.route, controller.stage);

@@ -12,8 +12,7 @@ import { CaseOwner } from '../api/case-owner';
 import { errorLine } from '../api/dispatch';
 import type { ImportRunner } from '../api/imports';
 import type { QueryEngine } from '../api/query-engine';
-import { isCaseFile } from '../cli/case-arg';
-import { CASE_EXTENSION } from '../import/case-location';
+import { isCaseFile } from '../db/case-file';
 import { StagedPaths } from './staged-paths';
 
 export interface ControllerEvents {
@@ -32,6 +31,8 @@ export interface ControllerDeps {
   /** Where imported cases go; undefined: the import's default case location. */
   caseDir?: string;
   queries?: QueryEngine;
+  /** Baseline case files picked in File → Compare with Baseline… */
+  baselines?: () => readonly string[];
   events: ControllerEvents;
 }
 
@@ -49,6 +50,7 @@ export class CaseController {
       caseDir: deps.caseDir,
       staged: this.staged,
       queries: deps.queries,
+      baselines: deps.baselines,
       onJobChange: (s) => this.jobChanged(s),
     });
   }
@@ -92,7 +94,9 @@ export class CaseController {
   /** Files or folders the user chose (a dialog, the command line): a lone case file is opened, else imported. */
   openPaths(paths: string[]): { caseId: string } | { job: string } {
     const one = paths.length === 1 ? paths[0]! : null;
-    if (one && (one.toLowerCase().endsWith(CASE_EXTENSION) || isCaseFile(one))) return { caseId: this.openCase(one).id };
+    // A case only by its `.runlens` name, never by its bytes (an SQLite file dropped as evidence is imported, not
+    // opened: see db/case-file.ts).
+    if (one && isCaseFile(one)) return { caseId: this.openCase(one).id };
     return this.startImport(paths);
   }
 

@@ -17,9 +17,11 @@ export type BindingChoice =
   | { kind: 'missing'; expected: string };
 
 export function chooseSqliteBinding(opts: { env: NodeJS.ProcessEnv; isPackaged: boolean; appRoot: string }): BindingChoice {
+  // A packaged app never takes a native module from the environment: whoever sets a variable must not be able to
+  // load code into the process that reads the evidence (issue 11 #10). Only the build it was packaged with.
+  if (opts.isPackaged) return { kind: 'packaged' };
   const fromEnv = opts.env.RUNLENS_SQLITE_BINDING;
   if (fromEnv) return { kind: 'env', path: fromEnv };
-  if (opts.isPackaged) return { kind: 'packaged' };
   const dev = path.join(opts.appRoot, ELECTRON_SQLITE_RELATIVE);
   return fs.existsSync(dev) ? { kind: 'dev-build', path: dev } : { kind: 'missing', expected: dev };
 }
@@ -27,6 +29,8 @@ export function chooseSqliteBinding(opts: { env: NodeJS.ProcessEnv; isPackaged: 
 /** Sets RUNLENS_SQLITE_BINDING when a dev build is used; returns a readable problem or null. */
 export function configureSqliteBinding(opts: { env: NodeJS.ProcessEnv; isPackaged: boolean; appRoot: string }): string | null {
   const c = chooseSqliteBinding(opts);
+  // electron/db/native-binding.ts (and the worker threads, which inherit the environment) read the variable: gone.
+  if (c.kind === 'packaged') delete opts.env.RUNLENS_SQLITE_BINDING;
   if (c.kind === 'dev-build') opts.env.RUNLENS_SQLITE_BINDING = c.path;
   if (c.kind === 'missing') {
     return `better-sqlite3 for Electron is missing (${c.expected}). Run \`node scripts/fetch-electron.mjs\` (or \`npm start\`) on a machine with internet.`;

@@ -90,6 +90,7 @@ export class CallExplainer {
       id: row.id,
       ts: row.ts,
       domain: row.domain,
+      domain_origin: row.domain_origin ?? null,
       ip: row.ip,
       port: row.port,
       endpoint: row.endpoint,

@@ -8,7 +8,9 @@ import type { Db } from '../db/open';
 import type { NetworkRow, ParsedParams, Result } from '../../shared/api';
 import { parseRfc3339, TimeError } from '../../shared/time';
 import { CALL_COLUMNS, CALL_JOINS, networkRow } from './network-rows';
+import { NetworkOrder } from './network-order';
 import { readPolicy } from './policy';
+import { callFilterSql, parseFilterParam, registerFilterFunctions } from './filter-sql';
 import { numOr0, QueryError, str, type Row } from './values';
 
 type Filter = ParsedParams<'network.query'>['filter'];
@@ -48,9 +50,19 @@ function timeParam(name: string, v: string): bigint {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
-function where(filter: Filter): { sql: string; args: (string | number | bigint)[] } {
+/** The verdict as the contract names it (values.ts verdictOf), in SQL, for `verdict:` filters. */
+const verdictSql = (hasPolicy: boolean) =>
+  `CASE n.verdict WHEN 'allowed-by-policy' THEN 'allowed' WHEN 'allowed' THEN 'allowed' WHEN 'outside-policy' THEN 'outside-policy' WHEN 'blocked' THEN 'blocked' WHEN 'no-policy' THEN 'no-policy' ELSE CASE WHEN n.status = 'blocked' THEN 'blocked' ELSE '${hasPolicy ? 'allowed' : 'no-policy'}' END END`;
+
+function where(filter: Filter, hasPolicy = false): { sql: string; args: (string | number | bigint)[] } {
   const parts: string[] = [];
   const args: (string | number | bigint)[] = [];
+  const tree = parseFilterParam(filter.expr);
+  if (tree) {
+    const f = callFilterSql(tree, { processLabel: PROCESS_LABEL, verdict: verdictSql(hasPolicy) });
+    parts.push(f.sql);
+    args.push(...f.args);
+  }
   if (filter.findingsOnly) parts.push('n.finding_id IS NOT NULL');
   if (filter.processId !== undefined) {
     parts.push('n.process_id = ?');
@@ -94,7 +106,7 @@ const FROM = `FROM network n ${CALL_JOINS} LEFT JOIN processes p ON p.id = n.pro
  * page costs no more than the first.
  */
 function fromFor(filter: Filter, sort: Sort | null): string {
-  const joined = !!filter.search?.trim() || sort === 'process';
+  const joined = !!filter.search?.trim() || !!filter.expr?.trim() || sort === 'process';
   if (joined) return FROM;
   if (sort === 'finding') return 'FROM network n LEFT JOIN findings f ON f.id = n.finding_id';
   return 'FROM network n';
@@ -104,9 +116,11 @@ function fromFor(filter: Filter, sort: Sort | null): string {
 class NetworkList {
   private readonly stmts = new Map<string, Database.Statement<unknown[]>>();
   private readonly hasPolicy: boolean;
+  private order: NetworkOrder | undefined;
 
   constructor(private readonly db: Db) {
     this.hasPolicy = readPolicy(db) !== null;
+    registerFilterFunctions(db);
   }
 
   private stmt(sql: string) {
@@ -123,17 +137,27 @@ class NetworkList {
     return numOr0((this.stmt(`SELECT count(*) AS n ${fromFor(filter, null)} ${w.sql}`).get(...w.args) as Row).n);
   }
 
+  /** The ranked time order, when this query can use it: no filter, time order, and the case has it. */
+  private ranked(w: { sql: string }, sort: Sort): NetworkOrder | null {
+    if (w.sql !== '' || sort !== 'ts') return null;
+    this.order ??= new NetworkOrder(this.db);
+    return this.order.available ? this.order : null;
+  }
+
   query(p: ParsedParams<'network.query'>): Result<'network.query'> {
-    const w = where(p.filter);
-    const total = this.count(p.filter, w);
+    const w = where(p.filter, this.hasPolicy);
+    const ranked = this.ranked(w, p.sort);
+    const total = ranked ? ranked.total : this.count(p.filter, w);
     // Two steps: the window's ids (cheap joins only), then the full rows of just those ids.
-    const ids = (
-      this.stmt(`SELECT n.id AS id ${fromFor(p.filter, p.sort)} ${w.sql} ORDER BY ${orderBy(p.sort, p.dir)} LIMIT ? OFFSET ?`).all(
-        ...w.args,
-        p.limit,
-        p.offset,
-      ) as Row[]
-    ).map((r) => r.id as bigint);
+    const ids = ranked
+      ? ranked.window(p.offset, p.limit, p.dir === 'desc')
+      : (
+          this.stmt(`SELECT n.id AS id ${fromFor(p.filter, p.sort)} ${w.sql} ORDER BY ${orderBy(p.sort, p.dir)} LIMIT ? OFFSET ?`).all(
+            ...w.args,
+            p.limit,
+            p.offset,
+          ) as Row[]
+        ).map((r) => r.id as bigint);
     if (ids.length === 0) return { total, rows: [] };
     const rows = this.stmt(
       `SELECT ${CALL_COLUMNS}, ${PROCESS_LABEL} AS proc_label ${FROM} WHERE n.id IN (SELECT value FROM json_each(?))`,
@@ -143,7 +167,7 @@ class NetworkList {
   }
 
   indexOf(p: ParsedParams<'network.indexOf'>): Result<'network.indexOf'> {
-    const w = where(p.filter);
+    const w = where(p.filter, this.hasPolicy);
     if (p.sort === 'ts') {
       // Position in time order = how many filtered calls come before it: two index range counts, no sort.
       const me = this.stmt(`SELECT n.ts AS ts, n.id AS id ${fromFor(p.filter, null)} ${w.sql ? `${w.sql} AND` : 'WHERE'} n.id = ?`).get(
@@ -163,8 +187,10 @@ class NetworkList {
 
   /** Index (in the filtered list, time order) of the first call at or after `ts`, else the last one before it. */
   indexAt(p: ParsedParams<'network.indexAt'>): Result<'network.indexAt'> {
-    const w = where(p.filter);
+    const w = where(p.filter, this.hasPolicy);
     const ts = timeParam('ts', p.ts);
+    const ranked = this.ranked(w, 'ts');
+    if (ranked) return { index: ranked.total === 0 ? -1 : Math.min(ranked.before(ts), ranked.total - 1) };
     const cond = w.sql ? `${w.sql} AND` : 'WHERE';
     const before = numOr0((this.stmt(`SELECT count(*) AS n ${fromFor(p.filter, null)} ${cond} n.ts < ?`).get(...w.args, ts) as Row).n);
     const total = this.count(p.filter, w);

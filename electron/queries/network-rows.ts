@@ -4,7 +4,7 @@ import { endpointOf } from './endpoint-arg';
 import { num, numOr0, str, time, verdictOf, type Row } from './values';
 
 /** Select list over `network n` joined with `findings f` (finding_id), `steps s` (step) and `steps rs` (running). */
-export const CALL_COLUMNS = `n.id, n.ts, n.pid, n.process_id, n.process_name, n.domain, n.ip, n.port, n.protocol, n.status,
+export const CALL_COLUMNS = `n.id, n.ts, n.pid, n.process_id, n.process_name, n.domain, n.domain_origin, n.ip, n.port, n.protocol, n.status,
   n.http_method, n.http_host, n.http_path, n.http_status, n.policy_matched, n.policy_reason, n.tool_name, n.tool_sha256,
   n.command_line, n.exe, n.endpoint, n.verdict, n.finding_id, n.step_id, n.running_step_id, n.source_id, n.line,
   f.kind AS f_kind, f.kinds AS f_kinds, f.severity AS f_severity,
@@ -28,6 +28,7 @@ export function networkRow(r: Row, hasPolicy: boolean): NetworkRow {
     process_id: num(r.process_id),
     process_name: str(r.process_name),
     domain: str(r.domain),
+    domain_origin: str(r.domain_origin),
     ip: str(r.ip),
     port: numOr0(r.port),
     protocol: str(r.protocol) ?? 'tcp',

@@ -5,6 +5,8 @@ import { CALL_COLUMNS, CALL_JOINS, networkRow } from './network-rows';
 import { readPolicy } from './policy';
 import { ProcessChain, processRef } from './process-chain';
 import { num, numOr0, QueryError, str, stepRef, time, type Row } from './values';
+import { severityRank } from './findings';
+import { maskSecrets } from '../../shared/secrets';
 
 /** Caps on the lists of one process (a process with more is summarised by the tables, not this panel). */
 export const PROCESS_LIST_LIMIT = 200;
@@ -13,6 +15,24 @@ export const PROCESS_LIST_LIMIT = 200;
 export const PROCESS_CALLS_SQL = `SELECT ${CALL_COLUMNS} FROM network n ${CALL_JOINS} WHERE n.process_id = ? ORDER BY n.ts, n.id LIMIT ?`;
 /** A process's file events in time order (index file_events_process). Params: process id, limit. */
 export const PROCESS_FILES_SQL = 'SELECT id, ts, path, op, sha256 FROM file_events WHERE process_id = ? ORDER BY ts, id LIMIT ?';
+
+/** Findings naming this process (producer detections, local detections), most severe first. */
+function processFindings(db: Db, id: number): ProcessDetails['findings'] {
+  const rows = db
+    .prepare(
+      `SELECT f.id, f.kind, f.severity, f.title, f.origin, f.rule, d.det_id FROM findings f
+       LEFT JOIN detections d ON d.id = f.detection_id WHERE f.process_id = ? ORDER BY f.id LIMIT 100`,
+    )
+    .safeIntegers(true)
+    .all(id) as Row[];
+  return rows
+    .map((r) => {
+      const origin = str(r.origin), rule = str(r.rule), det = str(r.det_id);
+      const by = origin === 'producer' ? (det ? `producer ${det}` : 'producer') : rule?.startsWith('user:') || rule === 'ioc' ? 'Runlens (rules file)' : 'Runlens';
+      return { id: numOr0(r.id), kind: str(r.kind) ?? '', severity: str(r.severity) ?? '', title: maskSecrets(str(r.title) ?? '') || null, by };
+    })
+    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.id - b.id);
+}
 
 export function processDetails(db: Db, id: number): ProcessDetails {
   const chain = new ProcessChain(db);
@@ -59,6 +79,7 @@ export function processDetails(db: Db, id: number): ProcessDetails {
     calls,
     files,
     totals,
+    findings: processFindings(db, id),
     source: { file: str(p.src_path) ?? '', line: num(p.line) },
   };
 }

@@ -21,7 +21,7 @@ import { errorLine } from '../api/dispatch';
 import { defaultQueryEngine } from '../api/query-worker-pool';
 import type { ImportRunner } from '../api/imports';
 import { runImportInWorker } from '../api/import-runner';
-import { isCaseFile } from '../cli/case-arg';
+import { isCaseFile } from '../db/case-file';
 import { defaultStaticDir, mimeFor, resolveStatic, SECURITY_HEADERS } from './static-files';
 import { UploadError, UploadStore } from './uploads';
 
@@ -58,6 +58,8 @@ export interface ServeOptions {
   onCaseOpened?: (line: string) => void;
   /** Import progress lines while a bundle target is imported (default: stderr). */
   onImportProgress?: (line: string) => void;
+  /** Baseline case files opened beside the case (`compare.run`, new-endpoint findings). */
+  baselines?: string[];
 }
 
 export interface ServeHandle {
@@ -162,6 +164,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     },
     // Queries off this thread, each with a time limit: a crafted case cannot stop the server answering.
     queries: defaultQueryEngine({ timeLimitMs: opts.queryTimeLimitMs, workerPath: opts.workerPath }),
+    baselines: () => opts.baselines ?? [],
   });
   let first: ReturnType<CaseOwner['open']>;
   let title: string;

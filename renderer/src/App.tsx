@@ -6,8 +6,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CaseInfo } from '../../shared/api';
 import { formatNanos, tryParseRfc3339 } from '../../shared/time';
+import { setTimeDisplay } from './format';
 import { api } from './api';
 import { BuildLog } from './panes/BuildLog';
+import { ComparePanel } from './panes/compare/ComparePanel';
 import { Details } from './panes/Details';
 import { Header } from './panes/Header';
 import { DropZone } from './panes/ImportPanel';
@@ -17,6 +19,16 @@ import { treeColumn, TreeWidthHandle, useTreeWidth } from './panes/process-tree/
 import { TimelineSlot } from './panes/TimelineSlot';
 import { StartPage } from './StartPage';
 import { useCaseId } from './state/case';
+import { CollapsedPane } from './layout/PaneControls';
+import { paneStore, setSideTab, toggleMaximised, usePanes, type PaneId } from './layout/pane-state';
+import { Dialogs, openDialog } from './layout/HelpSheet';
+import { SideArea, type SideTab } from './layout/SideArea';
+import { ImportErrorPanel } from './panes/ImportErrorPanel';
+import { ContextMenuHost } from './panes/ContextMenu';
+import { DnsPane } from './panes/lists/DnsPane';
+import { FilesPane } from './panes/lists/FilesPane';
+import { ProcessList } from './panes/lists/ProcessList';
+import { SqlPane } from './panes/lists/SqlPane';
 import { moveCall } from './state/navigation';
 import { appStore, clearSelection, restoreFromHash, useApp } from './state/selection';
 
@@ -37,6 +49,26 @@ function onKey(e: KeyboardEvent): void {
   if (typingIn(e.target)) return;
   if (e.key === 'j') void moveCall(1);
   else if (e.key === 'k') void moveCall(-1);
+  else if (e.key === '?') openDialog('help');
+  else if (e.key === 't')
+    appStore.set((s) => ({ logTimes: s.logTimes === 'absolute' ? 'relative' : s.logTimes === 'relative' ? 'local' : 'absolute' }));
+  else if (/^[1-5]$/.test(e.key)) setSideTab(sideTabs[Number(e.key) - 1]!.id);
+  else if (e.key === 'm') {
+    const slot = (document.activeElement as HTMLElement | null)?.closest('.slot-timeline, .slot-tree, .slot-details, .net-pane, .log-pane');
+    const id: PaneId | null = !slot
+      ? null
+      : slot.classList.contains('slot-timeline')
+        ? 'timeline'
+        : slot.classList.contains('slot-tree')
+          ? 'side'
+          : slot.classList.contains('slot-details')
+            ? 'details'
+            : slot.classList.contains('net-pane')
+              ? 'calls'
+              : 'log';
+    if (id) toggleMaximised(id);
+    else if (paneStore.get().maximised) toggleMaximised(paneStore.get().maximised!);
+  }
   else if (e.key === 'f') appStore.set((s) => ({ findingsOnly: !s.findingsOnly }));
   else if (e.key === '/') {
     e.preventDefault();
@@ -107,6 +139,32 @@ function CaseView() {
       .sort()[0] ??
     info?.time_range?.start ??
     null;
+  const timeMode = useApp((s) => s.logTimes);
+  setTimeDisplay(timeMode, origin);
+  const collapsed = usePanes((s) => s.collapsed);
+  const maximised = usePanes((s) => s.maximised);
+  const isC = (id: PaneId) => collapsed.includes(id) && maximised !== id;
+  // A case with logs only (no calls, no processes): the log gets the room.
+  const logsOnly = !!info && info.counts.network === 0 && info.counts.processes === 0;
+  useEffect(() => {
+    if (logsOnly) paneStore.set((s) => ({ collapsed: [...new Set([...s.collapsed, 'calls' as const, 'side' as const])] }));
+  }, [logsOnly]);
+  const callsHidden = isC('calls');
+  const logHidden = isC('log');
+  useEffect(() => {
+    // a collapsed pane has nothing to load: it counts as loaded for the app's ready signal
+    if (callsHidden) onNet(version);
+    if (logHidden) onLog(version);
+  }, [callsHidden, logHidden, version, onNet, onLog]);
+  const layoutClass = [
+    'layout',
+    maximised ? `max max-${maximised}` : '',
+    isC('timeline') ? 'c-timeline' : '',
+    isC('side') ? 'c-side' : '',
+    isC('details') ? 'c-details' : '',
+    isC('calls') ? 'c-calls' : '',
+    isC('log') ? 'c-log' : '',
+  ].join(' ');
   return (
     <div className="app">
       <Header info={info} />
@@ -115,23 +173,38 @@ function CaseView() {
           {error}
         </div>
       )}
-      <main className="layout" key={version} style={treeCol ? ({ '--tree-col': treeCol } as React.CSSProperties) : undefined}>
+      <ImportErrorPanel />
+      <main
+        className={layoutClass}
+        key={version}
+        data-maximised={maximised ?? undefined}
+        style={treeCol ? ({ '--tree-col': treeCol } as React.CSSProperties) : undefined}
+      >
         <div className="slot-timeline">
-          <TimelineSlot />
+          {isC('timeline') ? <CollapsedPane id="timeline" title="Timeline" /> : <TimelineSlot />}
         </div>
         <div className="slot-tree">
-          <ProcessTreeSlot />
-          <TreeWidthHandle onWidth={setTreeWidth} />
+          {isC('side') ? (
+            <CollapsedPane id="side" title="Processes" vertical />
+          ) : (
+            <>
+              <SideArea tabs={sideTabs} />
+              <TreeWidthHandle onWidth={setTreeWidth} />
+            </>
+          )}
         </div>
         <div className="slot-center">
-          <NetworkTable onLoaded={onNet} />
-          <BuildLog origin={origin} onLoaded={onLog} />
+          {isC('calls') ? <CollapsedPane id="calls" title="Network calls" /> : <NetworkTable onLoaded={onNet} />}
+          {isC('log') ? <CollapsedPane id="log" title="Build log" /> : <BuildLog origin={origin} onLoaded={onLog} />}
         </div>
         <div className="slot-details">
-          <Details />
+          {isC('details') ? <CollapsedPane id="details" title="Details" vertical /> : <Details />}
+          <ComparePanel />
         </div>
       </main>
       <DropZone />
+      <ContextMenuHost />
+      <Dialogs />
     </div>
   );
 }
@@ -143,3 +216,10 @@ export function App() {
   // reloads every pane, while the header keeps what the user had open (the Inputs panel).
   return caseId ? <CaseView /> : <StartPage />;
 }
+const sideTabs: SideTab[] = [
+  { id: 'tree', label: 'Tree', render: () => <ProcessTreeSlot />, keep: true },
+  { id: 'processes', label: 'List', render: () => <ProcessList /> },
+  { id: 'dns', label: 'DNS', render: () => <DnsPane /> },
+  { id: 'files', label: 'Files', render: () => <FilesPane /> },
+  { id: 'sql', label: 'SQL', render: () => <SqlPane /> },
+];

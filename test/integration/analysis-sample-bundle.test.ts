@@ -175,10 +175,15 @@ describe('sample bundle, imported', () => {
     expect(git.map((c) => c.step_uses)).toEqual(['actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683', 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683']);
   });
 
-  it('findings: two of the viewer (high, audit mode) and the three detections of the producer', () => {
+  it('findings: two of the viewer (high, audit mode), the three detections of the producer, two local detections', () => {
     const fs = db
-      .prepare('SELECT f.kind, f.kinds, f.severity, f.origin, f.endpoint, f.calls, d.det_id FROM findings f LEFT JOIN detections d ON d.id = f.detection_id ORDER BY f.id')
+      .prepare('SELECT f.kind, f.kinds, f.severity, f.origin, f.endpoint, f.calls, d.det_id FROM findings f LEFT JOIN detections d ON d.id = f.detection_id WHERE f.rule IS NULL ORDER BY f.id')
       .all();
+    // Local detections: the POSTs outside the allow-list (the beacon's IP-only call has no HTTP method).
+    expect(db.prepare('SELECT rule, kind, severity, endpoint, calls FROM findings WHERE rule IS NOT NULL ORDER BY id').all()).toEqual([
+      { rule: 'https-exfiltration', kind: 'https-exfiltration', severity: 'high', endpoint: 'telemetry.exfil.example:443', calls: 1 },
+      { rule: 'https-exfiltration', kind: 'https-exfiltration', severity: 'high', endpoint: 'beacon.exfil.example:443', calls: 2 },
+    ]);
     expect(fs).toEqual([
       { kind: 'anomalous-endpoint', kinds: '["anomalous-endpoint"]', severity: 'high', origin: 'viewer', endpoint: 'telemetry.exfil.example:443', calls: 1, det_id: null },
       { kind: 'anomalous-endpoint', kinds: '["anomalous-endpoint"]', severity: 'high', origin: 'viewer', endpoint: 'beacon.exfil.example:443', calls: 3, det_id: null },

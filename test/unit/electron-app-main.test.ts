@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ImportRunner } from '../../electron/api/imports';
-import { createCase } from '../../electron/db/open';
+import { createCase, migrate } from '../../electron/db/open';
 
 type Listener = (...args: any[]) => any;
 
@@ -190,6 +190,7 @@ function recordingRunner(): ImportRunner & { seen: string[][] } {
     const file = path.join(dir, 'cases', `${name}.runlens`);
     const db = createCase(file);
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('run', ?)").run(JSON.stringify({ repository: 'acme/web', workflow: 'CI', job: 'test' }));
+    migrate(db);
     db.close();
     return { casePath: file, warnings: 0 };
   }) as ImportRunner & { seen: string[][] };

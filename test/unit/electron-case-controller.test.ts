@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportStatus } from '../../shared/api';
 import type { ImportRunner } from '../../electron/api/imports';
-import { createCase } from '../../electron/db/open';
+import { createCase, migrate } from '../../electron/db/open';
 import { CaseController } from '../../electron/main/case-controller';
 import { readRecent } from '../../electron/api/recent-cases';
 
@@ -21,6 +21,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 function makeCase(file: string, run: Record<string, unknown>): string {
   const db = createCase(file);
   db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('run', JSON.stringify(run));
+  migrate(db); // a current case: an older one is opened through an upgraded copy
   db.close();
   return file;
 }

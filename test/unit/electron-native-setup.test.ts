@@ -30,7 +30,14 @@ async function closedPort(): Promise<number> {
 }
 
 describe('choosing the better-sqlite3 build', () => {
-  it('prefers an explicit RUNLENS_SQLITE_BINDING, then the packaged build, then the dev build', () => {
+  it('a packaged app ignores RUNLENS_SQLITE_BINDING and removes it, so no process of the app loads that module', () => {
+    const env: NodeJS.ProcessEnv = { RUNLENS_SQLITE_BINDING: '/tmp/evil.node' };
+    expect(chooseSqliteBinding({ env, isPackaged: true, appRoot: dir })).toEqual({ kind: 'packaged' });
+    expect(configureSqliteBinding({ env, isPackaged: true, appRoot: dir })).toBeNull();
+    expect(env.RUNLENS_SQLITE_BINDING).toBeUndefined();
+  });
+
+  it('in development prefers an explicit RUNLENS_SQLITE_BINDING, then the dev build', () => {
     expect(chooseSqliteBinding({ env: { RUNLENS_SQLITE_BINDING: '/x.node' }, isPackaged: false, appRoot: dir })).toEqual({ kind: 'env', path: '/x.node' });
     expect(chooseSqliteBinding({ env: {}, isPackaged: true, appRoot: dir })).toEqual({ kind: 'packaged' });
     expect(chooseSqliteBinding({ env: {}, isPackaged: false, appRoot: dir })).toEqual({ kind: 'missing', expected: path.join(dir, ELECTRON_SQLITE_RELATIVE) });

@@ -3,14 +3,13 @@ import type { ProcessTree, ProcessTreeNode } from '../../shared/api';
 import { node } from '../support/tree-nodes';
 import {
   ancestorsOffLeft,
-  columnsAt,
   frameTransform,
   openFrame,
   panInto,
   selectionFrame,
   wholeInView,
 } from '../../renderer/src/panes/process-tree/frame';
-import { COL_W, K_MAX, K_MIN, layoutTree, NODE_W, screenBox, type Transform, type TreeLayout } from '../../renderer/src/panes/process-tree/tree-layout';
+import { K_MAX, K_MIN, layoutTree, NODE_W, ROW_H, screenBox, type Transform, type TreeLayout } from '../../renderer/src/panes/process-tree/tree-layout';
 
 
 /**
@@ -43,53 +42,43 @@ function cutBoxes(l: TreeLayout, tr: Transform, w: number, h: number): string[] 
 }
 
 describe('frameTransform', () => {
-  const l = layoutTree(deepTree());
+  const l = layoutTree(deepTree(), { chain: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] });
 
-  it('at the narrowest column (220 px) shows two levels slightly small rather than one blown up', () => {
-    const tr = frameTransform(l, selectionFrame(l, 'p10'), 218, 400);
-    expect(tr.k).toBeLessThan(K_MIN);
-    expect(tr.k).toBeGreaterThan(0.7);
-    expect(columnsAt(218, tr.k)).toBe(2);
+  it('shows a 10-level chain whole, at a legible zoom, in the default column (280 px) and wider', () => {
+    for (const w of [264, 280, 376]) {
+      const tr = frameTransform(l, selectionFrame(l, 'p10'), w, 400);
+      expect(tr.k).toBeGreaterThanOrEqual(K_MIN);
+      expect(tr.k).toBeLessThanOrEqual(K_MAX);
+      for (let i = 1; i <= 10; i++) expect(wholeInView(l.byKey.get(`p${i}`)!, tr, w, 400), `p${i} at ${w}`).toBe(true);
+      expect(cutBoxes(l, tr, w, 400)).toEqual([]);
+    }
   });
 
-  it('frames a deep selection in a narrow column: legible zoom, whole boxes, the node and its nearest ancestors', () => {
-    const w = 376, h = 520;
-    const tr = frameTransform(l, selectionFrame(l, 'p10'), w, h);
-    expect(tr.k).toBeGreaterThanOrEqual(K_MIN);
-    expect(tr.k).toBeLessThanOrEqual(K_MAX);
-    expect(cutBoxes(l, tr, w, h)).toEqual([]);
-    const chainWhole = ['p10', 'p9', 'p8', 'p7', 'p6'].filter((k) => wholeInView(l.byKey.get(k)!, tr, w, h));
-    // as many whole columns as fit at that zoom, all of them the selection's chain ending at the selection
-    const cols = columnsAt(w, tr.k);
-    expect(cols).toBeGreaterThanOrEqual(2);
-    expect(chainWhole).toEqual(['p10', 'p9', 'p8', 'p7', 'p6'].slice(0, cols));
-    // the selection is the rightmost column: its box ends at the right margin
-    expect(screenBox(l.byKey.get('p10')!, tr).right).toBeCloseTo(w - 8, 5);
+  it('summarises the chain’s siblings so the chain takes one row per level', () => {
+    expect(l.nodes.filter((n) => n.key.startsWith('sib'))).toHaveLength(0); // two siblings each: shown
+    const folded = layoutTree(deepTree(), { chain: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], foldOver: 1 });
+    expect(folded.nodes.filter((n) => n.key.startsWith('sib'))).toHaveLength(9);
+    expect(folded.byKey.get('p10')!.y - folded.byKey.get('p1')!.y).toBeLessThanOrEqual(9 * 2 * ROW_H);
   });
 
-  it('never leaves half boxes, whatever the width, and keeps the zoom near the legible range', () => {
-    for (let w = 160; w <= 1400; w += 23) {
+  it('in a short viewport keeps the target whole with as many ancestors above it as fit', () => {
+    const tr = frameTransform(l, selectionFrame(l, 'p10'), 300, 120);
+    expect(wholeInView(l.byKey.get('p10')!, tr, 300, 120)).toBe(true);
+    expect(wholeInView(l.byKey.get('p9')!, tr, 300, 120) || wholeInView(l.byKey.get('p8')!, tr, 300, 120)).toBe(true);
+  });
+
+  it('never leaves the target out, whatever the width', () => {
+    for (let w = NODE_W + 16; w <= 1400; w += 23) {
       for (const req of [selectionFrame(l, 'p10'), selectionFrame(l, 'p4'), openFrame(l)]) {
         const tr = frameTransform(l, req, w, 400);
-        expect(cutBoxes(l, tr, w, 400), `width ${w}, target ${req.target}`).toEqual([]);
-        expect(wholeInView(l.byKey.get(req.target!)!, tr, w, 400) || w < NODE_W, `target in view at ${w}`).toBe(true);
-        // widths between two column counts miss the range by a bounded factor, never by more
-        if (w >= 2 * COL_W) expect(tr.k).toBeGreaterThanOrEqual(K_MIN / 1.35);
-        expect(tr.k).toBeLessThanOrEqual(K_MAX * 1.35);
+        expect(wholeInView(l.byKey.get(req.target!)!, tr, w, 400), `target in view at ${w}`).toBe(true);
+        expect(tr.k).toBeGreaterThanOrEqual(K_MIN);
+        expect(tr.k).toBeLessThanOrEqual(K_MAX);
       }
     }
   });
 
-  it('a selection near the root shows the columns after it too (no empty space on the right)', () => {
-    const w = 600, h = 400;
-    const tr = frameTransform(l, selectionFrame(l, 'p2'), w, h);
-    expect(wholeInView(l.byKey.get('p1')!, tr, w, h)).toBe(true);
-    expect(wholeInView(l.byKey.get('p2')!, tr, w, h)).toBe(true);
-    const rightmost = Math.max(...l.nodes.filter((n) => wholeInView(n, tr, w, h)).map((n) => screenBox(n, tr).right));
-    expect(rightmost).toBeCloseTo(w - 8, 5);
-  });
-
-  it('fits a small tree whole, at no more than K_MAX', () => {
+  it('fits a small tree whole, at K_MAX', () => {
     const small = layoutTree({ roots: [1], hidden_roots: 0, nodes: [node(1, null, [2, 3]), node(2, 1, []), node(3, 1, [])] });
     const tr = frameTransform(small, openFrame(small), 800, 400);
     expect(tr.k).toBe(K_MAX);
@@ -107,25 +96,23 @@ describe('frameTransform', () => {
 
 describe('panInto and the trail', () => {
   const l = layoutTree(deepTree());
-  const w = 376, h = 400;
-  const tr = frameTransform(l, selectionFrame(l, 'p10'), w, h);
+  const w = 300, h = 120;
+  const tr = frameTransform(l, selectionFrame(l, 'p10'), w, h, 20);
 
-  it('leaves a whole node alone; brings an off-screen one in as a whole column at the same zoom', () => {
-    expect(panInto(l.byKey.get('p10')!, tr, w, h)).toBeNull();
+  it('leaves a whole node alone; brings an off-screen one in at the same zoom', () => {
+    expect(panInto(l.byKey.get('p10')!, tr, w, h, 20)).toBeNull();
     const root = l.byKey.get('p1')!;
-    expect(wholeInView(root, tr, w, h)).toBe(false);
-    const t = panInto(root, tr, w, h)!;
+    expect(wholeInView(root, tr, w, h, 20)).toBe(false);
+    const t = panInto(root, tr, w, h, 20)!;
     expect(t.k).toBe(tr.k);
-    expect(wholeInView(root, t, w, h)).toBe(true);
-    expect(screenBox(root, t).left).toBeCloseTo(8, 5);
-    expect(cutBoxes(l, t, w, h)).toEqual([]);
+    expect(wholeInView(root, t, w, h, 20)).toBe(true);
   });
 
-  it('names the ancestors wholly left of the view, root first', () => {
-    const off = ancestorsOffLeft(l, 'p10', tr).map((n) => n.key);
-    const cols = columnsAt(w, tr.k);
-    expect(off).toEqual(['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9'].slice(0, 10 - cols));
-    expect(ancestorsOffLeft(l, 'p10', { k: 1, x: 8, y: 0 })).toEqual([]);
+  it('names the ancestors above the view, root first', () => {
+    const off = ancestorsOffLeft(l, 'p10', tr, 20).map((n) => n.key);
+    expect(off[0]).toBe('p1');
+    expect(off.length).toBeGreaterThan(3);
+    expect(off).toEqual(['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9'].slice(0, off.length));
     expect(ancestorsOffLeft(l, null, tr)).toEqual([]);
   });
 });

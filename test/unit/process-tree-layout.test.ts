@@ -23,14 +23,14 @@ const small: Pick<ProcessTree, 'nodes' | 'roots' | 'hidden_roots'> = {
 };
 
 describe('layoutTree', () => {
-  it('lays depth out left to right and siblings top to bottom, in preorder', () => {
+  it('indents each level and gives every process its own row, in preorder', () => {
     const l = layoutTree(small);
     expect(l.nodes.map((n) => n.key)).toEqual(['p1', 'p2', 'p4', 'p3']);
     const at = (k: string) => l.byKey.get(k)!;
     expect(at('p1').x).toBe(0);
     expect(at('p2').x).toBe(COL_W);
     expect(at('p4').x).toBe(2 * COL_W);
-    expect(at('p3').y - at('p2').y).toBeGreaterThanOrEqual(ROW_H);
+    expect(l.nodes.map((n) => n.y)).toEqual([0, 1, 2, 3].map((i) => i * ROW_H + ROW_H / 2));
     expect(at('p2')).toMatchObject({ parentKey: 'p1', depth: 1, pos: 1, setSize: 2 });
     expect(at('p3')).toMatchObject({ pos: 2, setSize: 2 });
     expect(l.maxX).toBe(2 * COL_W + NODE_W);
@@ -45,6 +45,28 @@ describe('layoutTree', () => {
       ['more-roots', 7],
     ]);
     expect(focusOrder(l).map((n) => n.key)).toEqual(['p1', 'p2']);
+  });
+
+  it('summarises the siblings of the selected chain in one row each, never those with findings; unfolds on request', () => {
+    // 1 -> [2 (chain), 3..8 quiet, 9 with findings]
+    const kids = [3, 2, 4, 5, 6, 7, 8, 9];
+    const t = {
+      roots: [1],
+      hidden_roots: 0,
+      nodes: [node(1, null, kids), ...kids.map((k) => node(k, 1, [], k === 9 ? { subtree_findings: 1, findings: 1 } : {}))],
+    };
+    const l = layoutTree(t, { chain: [1, 2] });
+    expect(l.nodes.map((n) => [n.key, n.more])).toEqual([
+      ['p1', 0],
+      ['sib1', 6],
+      ['p2', 0],
+      ['p9', 0],
+    ]);
+    expect(l.byKey.get('sib1')!.siblingsOf).toBe(1);
+    expect(focusOrder(l).map((n) => n.key)).toEqual(['p1', 'p2', 'p9']);
+    expect(layoutTree(t, { chain: [1, 2], unfolded: new Set([1]) }).nodes).toHaveLength(9);
+    // two quiet siblings are shown as they are
+    expect(layoutTree({ roots: [1], hidden_roots: 0, nodes: [node(1, null, [2, 3, 4]), node(2, 1, []), node(3, 1, []), node(4, 1, [])] }, { chain: [1, 2] }).nodes).toHaveLength(4);
   });
 
   it('survives a child listed twice or missing from the nodes', () => {

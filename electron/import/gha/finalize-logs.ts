@@ -15,49 +15,29 @@
 import { withIndexesSuspended } from '../../db/index-suspend';
 import type { Db } from '../../db/open';
 import type { ImportWarning, LogMarker } from '../../../shared/model';
-import { parseMarker } from './markers';
-import { GroupStepTracker } from './group-steps';
+import { stillValid, type LogHints } from '../log-precompute';
+import { HEAD_CHARS, loadJobSteps, ORPHANS, POST_JOB, StepAssigner } from './step-assigner';
 
 const ORIGIN_RANK = `CASE origin WHEN 'manifest' THEN 0 WHEN 'files' THEN 1 ELSE 2 END`;
 
-interface StepRow {
-  id: bigint;
-  job: string;
-  number: bigint;
-  origin: string;
-  started_at: bigint | null;
-  completed_at: bigint | null;
-}
-
-interface Window {
-  id: number;
-  start: bigint;
-  end: bigint | null;
-}
-
-interface JobSteps {
-  origin: string;
-  byNumber: Map<number, number>;
-  /** Step ids in number order (for group ordinals when no step has a time). */
-  ordered: number[];
-  windows: Window[];
-  windowById: Map<number, Window>;
-}
-
-interface FileState {
-  depth: number;
-  tracker: GroupStepTracker | null;
-  stepId: number | null;
-}
-
-export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void): void {
+/**
+ * `hints`: what the import's writer learnt while writing the lines (log-precompute.ts). With them, the checks that
+ * would read every line back (log jobs, reading order) are answered from them, and when the steps and depths the
+ * writer assigned still hold, the pass that reads and rewrites every line is skipped.
+ */
+export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: LogHints): void {
   db.transaction(() => {
-    adoptManifestJobName(db);
+    const renamed = adoptManifestJobName(db, hints);
     applyStepPrecedence(db);
-    dropJobFileDuplicates(db);
-    renumberLines(db);
-    // every line's step_id is rewritten: rebuilding the step index afterwards beats updating it row by row
-    withIndexesSuspended(db, 'log_lines', ['step_id'], () => assignStepsAndDepth(db, warn));
+    // (a scan of every line, unless the writer saw no job with both kinds of file)
+    const dropped = hints && hints.mixedJobs.size === 0 ? false : dropJobFileDuplicates(db);
+    const moved = renumberLines(db, hints && !renamed && !dropped ? hints : undefined);
+    if (hints && !renamed && !dropped && !moved && stillValid(db, hints)) {
+      warnUnmatched(db, hints.unmatched, warn);
+    } else {
+      // every line's step_id is rewritten: rebuilding the step index afterwards beats updating it row by row
+      withIndexesSuspended(db, 'log_lines', ['step_id'], () => assignStepsAndDepth(db, warn));
+    }
     fillStepTimes(db);
     rebuildFts(db);
   })();
@@ -97,18 +77,21 @@ function manifestJobNames(db: Db): Set<string> {
   return names;
 }
 
-function adoptManifestJobName(db: Db): void {
+/** True when the log lines were renamed. */
+function adoptManifestJobName(db: Db, hints?: LogHints): boolean {
   const manifest = manifestJobNames(db);
-  if (manifest.size !== 1) return;
-  const logJobs = db
-    .prepare(`SELECT job FROM log_lines UNION SELECT job FROM steps WHERE origin <> 'manifest'`)
-    .all() as { job: string }[];
-  if (logJobs.length !== 1) return;
+  if (manifest.size !== 1) return false;
+  // the log lines' jobs as the writer saw them, else read (a scan of every line)
+  const logJobs = hints
+    ? [...new Set([...hints.jobs, ...(db.prepare(`SELECT DISTINCT job FROM steps WHERE origin <> 'manifest'`).pluck().all() as string[])])]
+    : (db.prepare(`SELECT job FROM log_lines UNION SELECT job FROM steps WHERE origin <> 'manifest'`).pluck().all() as string[]);
+  if (logJobs.length !== 1) return false;
   const [target] = [...manifest] as [string];
-  const from = logJobs[0]!.job;
-  if (from === target) return;
-  db.prepare(`UPDATE log_lines SET job = ? WHERE job = ?`).run(target, from);
+  const from = logJobs[0]!;
+  if (from === target) return false;
+  const n = db.prepare(`UPDATE log_lines SET job = ? WHERE job = ?`).run(target, from).changes;
   db.prepare(`UPDATE steps SET job = ? WHERE job = ? AND origin <> 'manifest'`).run(target, from);
+  return n > 0;
 }
 
 function applyStepPrecedence(db: Db): void {
@@ -122,57 +105,17 @@ function applyStepPrecedence(db: Db): void {
   `);
 }
 
-function dropJobFileDuplicates(db: Db): void {
-  db.exec(`
-    DELETE FROM log_lines
-    WHERE file_kind IN ('job', 'single')
-      AND job IN (SELECT DISTINCT job FROM log_lines WHERE file_kind = 'step');
-  `);
-}
-
-function loadSteps(db: Db): Map<string, JobSteps> {
-  const rows = db
-    .prepare(`SELECT id, job, number, origin, started_at, completed_at FROM steps ORDER BY job, number, id`)
-    .safeIntegers(true)
-    .all() as StepRow[];
-  const jobs = new Map<string, JobSteps>();
-  for (const r of rows) {
-    let js = jobs.get(r.job);
-    if (!js) {
-      js = { origin: r.origin, byNumber: new Map(), ordered: [], windows: [], windowById: new Map() };
-      jobs.set(r.job, js);
-    }
-    const id = Number(r.id);
-    const n = Number(r.number);
-    if (!js.byNumber.has(n)) js.byNumber.set(n, id);
-    js.ordered.push(id);
-    if (r.started_at !== null) {
-      const w = { id, start: r.started_at, end: r.completed_at };
-      js.windows.push(w);
-      js.windowById.set(id, w);
-    }
-  }
-  for (const js of jobs.values()) js.windows.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
-  return jobs;
-}
-
-/** The step whose window holds `ts`: the latest started at or before it (the first step for earlier lines). */
-function stepAt(js: JobSteps, ts: bigint, current: number | null): number | null {
-  const ws = js.windows;
-  if (ws.length === 0) return null;
-  if (current !== null) {
-    const w = js.windowById.get(current);
-    if (w && w.start <= ts && w.end !== null && ts <= w.end) return current;
-  }
-  let lo = 0;
-  let hi = ws.length - 1;
-  if (ts < ws[0]!.start) return ws[0]!.id;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ws[mid]!.start <= ts) lo = mid;
-    else hi = mid - 1;
-  }
-  return ws[lo]!.id;
+/** True when lines were dropped. */
+function dropJobFileDuplicates(db: Db): boolean {
+  return (
+    db
+      .prepare(
+        `DELETE FROM log_lines
+         WHERE file_kind IN ('job', 'single')
+           AND job IN (SELECT DISTINCT job FROM log_lines WHERE file_kind = 'step')`,
+      )
+      .run().changes > 0
+  );
 }
 
 function sourcePath(db: Db, sourceId: number | null): string | null {
@@ -190,7 +133,13 @@ function sourcePath(db: Db, sourceId: number | null): string | null {
  * every line timed, times never going back, and equal times in (step, source, seq) order. That is the common
  * case (one job log, or step files read in order) and it spares the window-function sort below.
  */
-function alreadyInReadingOrder(db: Db): boolean {
+function alreadyInReadingOrder(db: Db, hints?: LogHints): boolean {
+  if (hints?.inOrder) {
+    // the writer saw the lines in order; they are in order by id if their ids are contiguous (nothing deleted)
+    // (max and min of the rowid are two b-tree descents, not a scan)
+    const c = db.prepare(`SELECT coalesce(max(id) - min(id) + 1, 0) AS span FROM log_lines`).get() as { span: number };
+    if (c.span === hints.lines) return true;
+  }
   const r = db
     .prepare(
       `SELECT
@@ -208,8 +157,9 @@ function alreadyInReadingOrder(db: Db): boolean {
   return r.jobs <= 1 && !r.untimed && !r.backwards && !!r.contiguous;
 }
 
-function renumberLines(db: Db): void {
-  if (alreadyInReadingOrder(db)) return;
+/** True when lines were moved. */
+function renumberLines(db: Db, hints?: LogHints): boolean {
+  if (alreadyInReadingOrder(db, hints)) return false;
   db.exec(`
     DROP TABLE IF EXISTS temp.gha_order;
     CREATE TEMP TABLE gha_order (nid INTEGER PRIMARY KEY, old_id INTEGER NOT NULL);
@@ -247,35 +197,20 @@ function renumberLines(db: Db): void {
     `);
   }
   db.exec(`DROP TABLE temp.gha_order`);
+  return !!moved.m;
 }
-
-/** Enough of a line's plain text to recognise step boundaries (all of its first line when that is short). */
-const HEAD_CHARS = 96;
-
-function firstLineOf(head: string, len: number): string {
-  const nl = head.indexOf('\n');
-  if (nl !== -1) return head.slice(0, nl);
-  // truncated: add a character so the text cannot equal a short boundary line
-  return len > HEAD_CHARS ? head + '\u2026' : head;
-}
-
-/** The unmarked lines that open a step (group-steps.ts, stepOpenedBy). */
-const POST_JOB = 'Post job cleanup.';
-const ORPHANS = 'Cleaning up orphan processes';
 
 type Run = { from: number; to: number; stepId: number | null; depth: number };
 
 /**
- * Set `step_id` and `depth` walking the lines in id (reading) order. One read pass (raw rows, no objects, ts as
- * text turned into a bigint only where a step window needs it) collects runs of equal values; they are then
- * written as range updates.
+ * Set `step_id` and `depth` walking the lines in id (reading) order (step-assigner.ts). One read pass (raw rows,
+ * no objects, ts as text turned into a bigint only where a step window needs it) collects runs of equal values;
+ * they are then written as range updates.
  */
 function assignStepsAndDepth(db: Db, warn: (w: ImportWarning) => void): void {
-  const jobs = loadSteps(db);
-  // The head of the text only where the tracker can open a step with it (see stepOpenedBy: a `##[group]` line, or
-  // an unmarked line beginning with one of the two boundary texts); other lines get '' (they open no step whatever
-  // their text, and the first line of a file opens step 1 either way). Saves a string per line on 1M lines.
-  // HEAD_CHARS + 1 characters: a head longer than HEAD_CHARS says the text goes on (firstLineOf).
+  const assigner = new StepAssigner(loadJobSteps(db));
+  // The head of the text only where the tracker can open a step with it (stepHead in step-assigner.ts, the same
+  // rule): other lines get NULL. Saves a string per line on 1M lines.
   const read = db
     .prepare(
       `SELECT id, job, step_number, CAST(ts AS TEXT), marker, file_kind, source_id,
@@ -285,57 +220,20 @@ function assignStepsAndDepth(db: Db, warn: (w: ImportWarning) => void): void {
        FROM log_lines ORDER BY id`,
     )
     .raw(true);
-  const files = new Map<string, FileState>();
-  const unmatched = new Map<string, { sourceId: number | null; job: string; number: number }>();
   const runs: Run[] = [];
   let run: Run | null = null;
   for (const row of read.iterate() as IterableIterator<unknown[]>) {
     const id = row[0] as number;
-    const job = row[1] as string;
-    const stepNumber = row[2] as number | null;
     const tsText = row[3] as string | null;
-    const marker = row[4] as LogMarker | null;
-    const fileKind = row[5] as string;
-    const sourceId = row[6] as number | null;
-
-    const key = `${sourceId ?? ''}|${job}|${fileKind}|${stepNumber ?? ''}`;
-    let st = files.get(key);
-    if (!st) {
-      st = { depth: 0, tracker: fileKind === 'step' ? null : new GroupStepTracker(), stepId: null };
-      files.set(key, st);
-    }
-    let fed: ReturnType<GroupStepTracker['feed']> | null = null;
-    if (st.tracker) {
-      const head = row[7] as string | null; // one character more than HEAD_CHARS tells a longer text
-      const firstPlain = head === null ? '' : firstLineOf(head.slice(0, HEAD_CHARS), head.length);
-      const parsed = marker !== null ? parseMarker(firstPlain) : null;
-      fed = st.tracker.feed(firstPlain, marker, parsed ? parsed.rest : null);
-      if (fed.opened) st.depth = 0;
-    }
-
-    let depth = st.depth;
-    if (marker === 'group') st.depth = Math.min(st.depth + 1, 1000);
-    else if (marker === 'endgroup') depth = st.depth = Math.max(0, st.depth - 1);
-
-    const js = jobs.get(job);
-    let stepId: number | null = null;
-    if (js) {
-      if (fileKind === 'step' && stepNumber !== null && js.byNumber.has(stepNumber)) {
-        stepId = js.byNumber.get(stepNumber)!;
-      } else if (fed && js.origin === 'groups') {
-        stepId = js.byNumber.get(fed.step.number) ?? null;
-      } else if (js.windows.length > 0) {
-        stepId = tsText !== null ? stepAt(js, BigInt(tsText), st.stepId) : st.stepId;
-      } else if (fed) {
-        stepId = js.ordered[fed.step.number - 1] ?? null;
-      }
-      if (fileKind === 'step' && stepNumber !== null && !js.byNumber.has(stepNumber)) {
-        const k = `${job}\u0000${stepNumber}`;
-        if (!unmatched.has(k)) unmatched.set(k, { sourceId, job, number: stepNumber });
-      }
-    }
-    st.stepId = stepId;
-
+    const { stepId, depth } = assigner.feed({
+      job: row[1] as string,
+      stepNumber: row[2] as number | null,
+      ts: tsText === null ? null : BigInt(tsText),
+      marker: row[4] as LogMarker | null,
+      fileKind: row[5] as string,
+      sourceId: row[6] as number | null,
+      head: row[7] as string | null,
+    });
     if (run && run.stepId === stepId && run.depth === depth) run.to = id;
     else {
       run = { from: id, to: id, stepId, depth };
@@ -344,6 +242,10 @@ function assignStepsAndDepth(db: Db, warn: (w: ImportWarning) => void): void {
   }
   const update = db.prepare(`UPDATE log_lines SET step_id = ?, depth = ? WHERE id >= ? AND id <= ?`);
   for (const r of runs) update.run(r.stepId, r.depth, r.from, r.to);
+  warnUnmatched(db, assigner.unmatched, warn);
+}
+
+function warnUnmatched(db: Db, unmatched: StepAssigner['unmatched'], warn: (w: ImportWarning) => void): void {
   for (const u of unmatched.values()) {
     warn({
       file: sourcePath(db, u.sourceId),

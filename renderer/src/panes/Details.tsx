@@ -8,7 +8,11 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { CallExplanation, LogRef, LogRow, ProcessDetails, ProcessRef, Result, StepRef } from '../../../shared/api';
 import { api } from '../api';
 import { baseName, clock, commandLine, fullTime } from '../format';
+import { PaneControls } from '../layout/PaneControls';
+import { copyText } from './ContextMenu';
+import { isDerived, policyText, recordedText, verdictBadge } from './evidence-words';
 import { select, useApp, type Selection } from '../state/selection';
+import { Ev, evTitle, Host } from '../evidence/Evidence';
 
 type RawTable = 'network' | 'processes' | 'log_lines';
 
@@ -49,11 +53,32 @@ function ListSection({ title, shown, total, children }: { title: string; shown: 
   );
 }
 
+/** A small copy button (the text is computed when clicked). */
+export function CopyButton({ label, text }: { label: string; text: () => string }) {
+  const [done, setDone] = useState(false);
+  return (
+    <button
+      type="button"
+      className="copy small"
+      aria-label={label}
+      title={label}
+      onClick={() => {
+        void copyText(text()).then(() => {
+          setDone(true);
+          setTimeout(() => setDone(false), 1200);
+        });
+      }}
+    >
+      {done ? 'copied' : 'copy'}
+    </button>
+  );
+}
+
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
       <dt>{label}</dt>
-      <dd>{children ?? <span className="dim">—</span>}</dd>
+      <dd>{typeof children === 'string' ? <Ev text={children} /> : (children ?? <span className="dim">—</span>)}</dd>
     </>
   );
 }
@@ -66,35 +91,10 @@ function ProcLink({ p, label }: { p: ProcessRef; label?: string }) {
       type="button"
       className="link"
       onClick={() => select({ kind: 'process', id: p.id })}
-      title={commandLine(p.args, p.exe)}
+      title={evTitle(commandLine(p.args, p.exe))}
     >
-      {label ?? `${baseName(p.exe) || p.args[0] || '?'} (${p.pid})`}
+      <Ev text={label ?? `${baseName(p.exe) || p.args[0] || '?'} (${p.pid})`} />
     </button>
-  );
-}
-
-function LogRefs({ refs, title }: { refs: LogRef[]; title: string }) {
-  return (
-    <section className="d-section" aria-label={title}>
-      <h3>
-        {title} <span className="dim">({refs.length})</span>
-      </h3>
-      {refs.length === 0 ? (
-        <p className="dim">none</p>
-      ) : (
-        <ol className="log-refs">
-          {refs.map((l) => (
-            <li key={l.id}>
-              <button type="button" className="link mono" onClick={() => select({ kind: 'log', id: l.id })}>
-                {clock(l.ts)}
-              </button>{' '}
-              {l.step !== null && <span className="dim">[{l.step}] </span>}
-              <span className="mono">{l.text}</span>
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
   );
 }
 
@@ -107,13 +107,66 @@ function RawRecord({ table, id, version }: { table: RawTable; id: number; versio
       {r.value && (
         <>
           <p className="mono source-ref">
-            {r.value.file || '(no file)'}
+            {r.value.file ? <Ev text={r.value.file} /> : '(no file)'}
             {r.value.line !== null ? `:${r.value.line}` : ''}
           </p>
-          <pre className="raw">{r.value.raw || '(no raw text)'}</pre>
+          <pre className="raw">{r.value.raw ? <Ev text={r.value.raw} /> : '(no raw text)'}</pre>
         </>
       )}
     </section>
+  );
+}
+
+/** The chain root first, one line: each ancestor a link. */
+function ChainLine({ chain }: { chain: ProcessRef[] }) {
+  const rootFirst = [...chain].reverse();
+  return (
+    <ol className="chain-line" aria-label="Process chain, root first">
+      {rootFirst.map((p, i) => (
+        <li key={p.id}>
+          {i > 0 && (
+            <span className="sep" aria-hidden="true">
+              ›{' '}
+            </span>
+          )}
+          <ProcLink p={p} />
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The log lines around the call, with the call's moment marked between the line before and the line after it. */
+function ContextWithMoment({ refs, ts }: { refs: LogRef[]; ts: string }) {
+  const at = refs.findIndex((l) => l.ts !== null && l.ts > ts);
+  const cut = at < 0 ? refs.length : at;
+  const moment = (
+    <li key="moment" className="moment" aria-label={`The call, at ${clock(ts)}`}>
+      <span className="mono">{clock(ts)}</span> ◆ the call (between the lines above and below)
+    </li>
+  );
+  return (
+    <ol className="log-refs context">
+      {refs.slice(0, cut).map((l) => (
+        <LogRefItem key={l.id} l={l} />
+      ))}
+      {moment}
+      {refs.slice(cut).map((l) => (
+        <LogRefItem key={l.id} l={l} />
+      ))}
+    </ol>
+  );
+}
+
+function LogRefItem({ l }: { l: LogRef }) {
+  return (
+    <li>
+      <button type="button" className="link mono" onClick={() => select({ kind: 'log', id: l.id })}>
+        {clock(l.ts)}
+      </button>{' '}
+      {l.step !== null && <span className="dim">[{l.step}] </span>}
+      <Ev className="mono" text={l.text} />
+    </li>
   );
 }
 
@@ -132,82 +185,141 @@ function CallView({ id, version }: { id: number; version: number }) {
   const chain = e.process ? [e.process, ...e.ancestors] : e.ancestors;
   const http = e.http;
   const action = e.step?.uses ?? null;
+  const ref = action?.includes('@') ? action.slice(action.lastIndexOf('@') + 1) : null;
+  const derived = isDerived(e.domain_origin);
+  const badge = verdictBadge(e.verdict);
   return (
     <>
       <h2 className="d-title">
         {http?.method ? `${http.method} ` : ''}
-        {e.domain ?? e.ip}
-        {http?.path ?? ''}{' '}
-        <span className={`badge ${e.verdict === 'allowed' ? 'ok' : e.verdict === 'no-policy' ? 'dim' : 'bad'}`}>
-          {e.verdict}
-        </span>
-      </h2>
-      <dl className="fields">
-        <Field label="Time">{fullTime(e.ts)}</Field>
-        <Field label="Endpoint">{e.endpoint}</Field>
-        <Field label="IP:port">{e.ip ? `${e.ip}:${e.port}` : `:${e.port}`}</Field>
-        <Field label="Protocol">
-          {e.protocol} · {e.status}
-        </Field>
-        <Field label="HTTP">
-          {http
-            ? `${http.method ?? ''} ${http.host ?? ''}${http.path ?? ''}${http.status_code !== null ? ` → ${http.status_code}` : ''}`
-            : null}
-        </Field>
-        <Field label="Step">{stepText(e.step)}</Field>
-        <Field label="Running step">
-          {stepText(e.running_step)}
-          {e.step && e.running_step && e.step.id !== e.running_step.id && (
-            <span className="badge warn" title="The process was started by an earlier step and was still running">
-              background: started in step {e.step.number}
-            </span>
-          )}
-        </Field>
-        <Field label="Action">{action ?? (e.step ? <span className="dim">run script (no action)</span> : null)}</Field>
-        <Field label="Command">
-          {e.process ? <code>{commandLine(e.process.args, e.process.exe)}</code> : e.process_name}
-        </Field>
-        <Field label="Process">{e.process ? <ProcLink p={e.process} /> : e.pid !== null ? `pid ${e.pid}` : null}</Field>
-        <Field label="Verdict">
-          {e.verdict}
-          {e.policy?.allowed_by && <span className="dim"> (allowed by {e.policy.allowed_by})</span>}
-          {e.policy?.matched && <span className="dim"> matched {e.policy.matched}</span>}
-          {e.policy?.reason && <span className="dim"> — {e.policy.reason}</span>}
-        </Field>
-        <Field label="Finding">
-          {e.finding
-            ? `${e.finding.kind} (${e.finding.severity})${e.finding.kinds.length > 1 ? ` · ${e.finding.kinds.join(', ')}` : ''}`
-            : null}
-        </Field>
-        {e.tool && <Field label="Tool">{`${e.tool.name ?? ''} ${e.tool.sha256 ?? ''}`}</Field>}
-      </dl>
-      <section className="d-section" aria-label="Process chain">
-        <h3>Process chain</h3>
-        {chain.length === 0 ? (
-          <p className="dim">no process events for this call</p>
-        ) : (
-          <ol className="chain">
-            {chain.map((p, i) => (
-              <li key={p.id}>
-                <ProcLink p={p} />
-                <code className="cmd">{commandLine(p.args, p.exe)}</code>
-                {i < chain.length - 1 && (
-                  <button
-                    type="button"
-                    className="link small"
-                    onClick={() => select({ kind: 'process', id: chain[i + 1]!.id })}
-                  >
-                    view parent
-                  </button>
-                )}
-              </li>
-            ))}
-          </ol>
+        {e.domain !== null ? <Host name={e.domain} /> : e.ip}
+        <Ev text={http?.path ?? ''} />{' '}
+        <span className={`badge ${badge.cls}`}>{badge.text}</span>
+        {derived && (
+          <span className="badge derived" title="The record has only the IP; this name comes from a DNS answer for it">
+            domain derived from DNS
+          </span>
         )}
+      </h2>
+      <section className="d-answer" aria-label="Answer">
+        <dl className="fields">
+          <Field label="Step">
+            {stepText(e.step)}
+            {e.step && e.running_step && e.step.id !== e.running_step.id && (
+              <span className="badge warn" title="The process was started by an earlier step and was still running">
+                background: started in step {e.step.number}
+              </span>
+            )}
+          </Field>
+          <Field label="Action">
+            {action ?? (e.step ? <span className="dim">run script (no action)</span> : null)}
+            {ref && <span className="dim"> · pinned to {/^[0-9a-f]{40}$/.test(ref) ? 'commit' : 'ref'} {ref}</span>}
+          </Field>
+          <Field label="Command">
+            {e.process ? (
+              <>
+                <code><Ev text={commandLine(e.process.args, e.process.exe)} /></code>{' '}
+                <CopyButton label="Copy command line" text={() => commandLine(e.process!.args, e.process!.exe)} />
+              </>
+            ) : (
+              <Ev text={e.process_name} />
+            )}
+          </Field>
+          <Field label="Chain">
+            <section aria-label="Process chain">
+              {chain.length ? <ChainLine chain={chain} /> : <span className="dim">no process events for this call</span>}
+              {chain.length > 1 && (
+                <button type="button" className="link small" onClick={() => select({ kind: 'process', id: chain[1]!.id })}>
+                  view parent
+                </button>
+              )}
+              {chain.length > 0 && <CopyButton label="Copy chain" text={() => [...chain].reverse().map((p) => `${p.pid} ${commandLine(p.args, p.exe)}`).join('\n')} />}
+            </section>
+          </Field>
+        </dl>
+        <section className="d-section mentions" aria-label="Log mentions">
+          <h3>
+            Log lines that mention {e.domain !== null ? <Host name={e.domain} /> : e.ip} <span className="dim">({e.log_mentions.length})</span>
+          </h3>
+          {e.log_mentions.length === 0 ? (
+            <p className="dim">No log line names this domain or IP.</p>
+          ) : (
+            <ol className="log-refs">
+              {e.log_mentions.map((l) => (
+                <LogRefItem key={l.id} l={l} />
+              ))}
+            </ol>
+          )}
+        </section>
       </section>
-      <LogRefs refs={e.log_context} title="Log context" />
-      <LogRefs refs={e.log_mentions} title="Log mentions" />
-      <RawRecord table="network" id={e.id} version={version} />
+      <details className="d-fold" open>
+        <summary>The call</summary>
+        <dl className="fields">
+          <Field label="Policy">
+            {policyText(e.verdict, e.status)}
+            {e.policy?.allowed_by && <span className="dim"> (allowed by {e.policy.allowed_by})</span>}
+          </Field>
+          <Field label="Running step">{stepText(e.running_step)}</Field>
+          <Field label="Time">{fullTime(e.ts)}</Field>
+          <Field label="Domain">
+            {e.domain}
+            {derived && <span className="dim"> (derived: from a DNS answer for {e.ip}, not in the record)</span>}
+          </Field>
+          <Field label="IP:port">{e.ip ? `${e.ip}:${e.port}` : `:${e.port}`}</Field>
+          <Field label="Endpoint">{e.endpoint}</Field>
+          <Field label="Protocol">{e.protocol}</Field>
+          <Field label="Recorded">{recordedText(e.status)}</Field>
+          <Field label="HTTP">
+            {http
+              ? `${http.method ?? ''} ${http.host ?? ''}${http.path ?? ''}${http.status_code !== null ? ` → ${http.status_code}` : ''}`
+              : null}
+          </Field>
+          <Field label="Process">{e.process ? <ProcLink p={e.process} /> : e.pid !== null ? `pid ${e.pid}` : null}</Field>
+          <Field label="Verdict">
+            {e.verdict}
+            {e.policy?.matched && <span className="dim"> matched {e.policy.matched}</span>}
+            {e.policy?.reason && <span className="dim"> — {e.policy.reason}</span>}
+          </Field>
+          <Field label="Finding">
+            {e.finding
+              ? `${e.finding.kind} (${e.finding.severity})${e.finding.kinds.length > 1 ? ` · ${e.finding.kinds.join(', ')}` : ''}`
+              : null}
+          </Field>
+          {e.tool && (
+            <Field label="Tool">
+              {`${e.tool.name ?? ''} ${e.tool.sha256 ?? ''}`}{' '}
+              {e.tool.sha256 && <CopyButton label="Copy hash" text={() => e.tool!.sha256!} />}
+            </Field>
+          )}
+        </dl>
+      </details>
+      <details className="d-fold">
+        <summary>
+          Log around the call <span className="dim">(±5 s, {e.log_context.length} lines)</span>
+        </summary>
+        <ContextWithMoment refs={e.log_context} ts={e.ts} />
+      </details>
+      <details className="d-fold">
+        <summary>Process chain with command lines</summary>
+        <section className="d-section" aria-label="Process chain with command lines">
+          {chain.length === 0 ? (
+            <p className="dim">no process events for this call</p>
+          ) : (
+            <ol className="chain">
+              {chain.map((p) => (
+                <li key={p.id}>
+                  <ProcLink p={p} />
+                  <code className="cmd"><Ev text={commandLine(p.args, p.exe)} /></code>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      </details>
+      <details className="d-fold">
+        <summary>Raw record</summary>
+        <RawRecord table="network" id={e.id} version={version} />
+      </details>
     </>
   );
 }
@@ -226,11 +338,11 @@ function ProcessView({ id, version }: { id: number; version: number }) {
   return (
     <>
       <h2 className="d-title">
-        {baseName(p.exe) || p.args[0] || 'process'} <span className="dim">pid {p.pid}</span>
+        <Ev text={baseName(p.exe) || p.args[0] || 'process'} /> <span className="dim">pid {p.pid}</span>
       </h2>
       <dl className="fields">
         <Field label="Command">
-          <code>{commandLine(p.args, p.exe)}</code>
+          <code><Ev text={commandLine(p.args, p.exe)} /></code>
         </Field>
         <Field label="Executable">{p.exe}</Field>
         <Field label="Working dir">{p.cwd}</Field>
@@ -252,10 +364,22 @@ function ProcessView({ id, version }: { id: number; version: number }) {
           )}
         </Field>
       </dl>
+      {p.findings.length > 0 && (
+        <ListSection title="Detections" shown={p.findings.length} total={p.findings.length}>
+          {p.findings.map((f) => (
+            <li key={f.id} className="proc-finding">
+              <span className={`sev sev-${f.severity}`}>{f.severity}</span> {f.title ?? f.kind}{' '}
+              <span className="dim">
+                ({f.kind}; {f.by})
+              </span>
+            </li>
+          ))}
+        </ListSection>
+      )}
       <ListSection title="Children" shown={p.children.length} total={p.totals.children}>
         {p.children.map((c) => (
           <li key={c.id}>
-            <ProcLink p={c} /> <code className="cmd">{commandLine(c.args, c.exe)}</code>
+            <ProcLink p={c} /> <code className="cmd"><Ev text={commandLine(c.args, c.exe)} /></code>
           </li>
         ))}
       </ListSection>
@@ -273,7 +397,7 @@ function ProcessView({ id, version }: { id: number; version: number }) {
       <ListSection title="Files" shown={p.files.length} total={p.totals.files}>
         {p.files.map((f) => (
           <li key={f.id} className="mono">
-            {clock(f.ts)} {f.op} {f.path}
+            {clock(f.ts)} {f.op} <Ev text={f.path} />
           </li>
         ))}
       </ListSection>
@@ -324,14 +448,16 @@ export function Details() {
             {selection.kind} {selection.id}
           </span>
         )}
+        <span className="spacer-flex" />
+        <PaneControls id="details" title="Details" />
       </div>
       <div className="details-body">
         {!selection && (
           <div className="empty">
             <p>Select a call, a log line or a process.</p>
             <p className="dim">
-              <kbd>j</kbd>/<kbd>k</kbd> next/previous call · <kbd>/</kbd> search · <kbd>f</kbd> findings only ·{' '}
-              <kbd>Esc</kbd> clear
+              <kbd>j</kbd>/<kbd>k</kbd> next/previous call · <kbd>/</kbd> filter · <kbd>f</kbd> findings only ·{' '}
+              <kbd>Esc</kbd> clear · <kbd>?</kbd> every shortcut
             </p>
           </div>
         )}

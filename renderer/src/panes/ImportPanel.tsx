@@ -122,7 +122,7 @@ export function ImportProgress() {
         {s.state === 'failed' ? '' : s.phase}
         {pct !== null && busy ? ` ${pct}%` : ''}
       </span>
-      {s.state === 'failed' && <span className="error-line">{s.error}</span>}
+      {s.state === 'failed' && <span className="error-line">see the message below</span>}
       {s.state === 'done' && s.warnings > 0 && <span className="badge warn">{s.warnings} warnings</span>}
       {busy ? (
         <button type="button" onClick={() => void cancelImport()}>

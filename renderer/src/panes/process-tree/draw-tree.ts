@@ -4,6 +4,7 @@
  */
 import { prepareCanvas } from '../timeline/draw';
 import { NODE_H, NODE_W, screenBox, type Transform, type TreeLayout } from './tree-layout';
+import { visibleText } from '../../../../shared/evidence-text';
 
 /** Colours from the app theme (styles.css variables), with the light theme's values as fallbacks. */
 const PALETTE = {
@@ -34,7 +35,7 @@ export function drawTree(c: HTMLCanvasElement, l: TreeLayout, tr: Transform, wid
   const sy = (y: number) => tr.y + y * tr.k;
   const off = (y0: number, y1: number, x0: number, x1: number) =>
     Math.max(y0, y1) < -20 || Math.min(y0, y1) > height + 20 || x1 < -20 || x0 > width + 20;
-  // edges: an elbow from the parent's right side to the child's left side
+  // edges: from the parent's toggle down its left side, then across to the child's box (an indented tree)
   const drawEdges = (lit: boolean) => {
     ctx.strokeStyle = lit ? pal.chain : pal.edge;
     ctx.lineWidth = lit ? 2 : 1;
@@ -42,11 +43,11 @@ export function drawTree(c: HTMLCanvasElement, l: TreeLayout, tr: Transform, wid
     for (const n of l.nodes) {
       if (!n.parentKey || chain.has(n.key) !== lit || (lit && !chain.has(n.parentKey))) continue;
       const p = l.byKey.get(n.parentKey)!;
-      const x0 = sx(p.x + NODE_W), y0 = sy(p.y), x1 = sx(n.x), y1 = sy(n.y);
+      const x0 = sx(p.x + 7), y0 = sy(p.y + NODE_H / 2), x1 = sx(n.x), y1 = sy(n.y);
       if (off(y0, y1, x0, x1)) continue;
-      const mx = (x0 + x1) / 2;
       ctx.moveTo(x0, y0);
-      ctx.bezierCurveTo(mx, y0, mx, y1, x1, y1);
+      ctx.lineTo(x0, y1);
+      ctx.lineTo(x1, y1);
     }
     ctx.stroke();
   };
@@ -70,7 +71,7 @@ export function drawTree(c: HTMLCanvasElement, l: TreeLayout, tr: Transform, wid
     ctx.stroke();
     if (legible && n.node) {
       ctx.fillStyle = pal.text;
-      ctx.fillText(n.node.name, b.left + 18 * tr.k, b.top + (NODE_H * tr.k) / 2, (NODE_W - 50) * tr.k);
+      ctx.fillText(visibleText(n.node.name), b.left + 18 * tr.k, b.top + (NODE_H * tr.k) / 2, (NODE_W - 50) * tr.k);
     }
   }
 }

@@ -1,19 +1,21 @@
 /**
- * The process tree's pure parts: the tidy-tree layout (d3-hierarchy, horizontal: depth runs left to right) of what
- * the API returned as visible, "+N more" placeholders for children left out, keyboard moves over the visible
- * order, and which nodes fall inside the viewport (the only ones that get DOM elements).
+ * The process tree's pure parts: an indented layout (as a file explorer or Procmon draws it: one row per process,
+ * each level indented INDENT px, so a 10-level chain fits a 300 px column at full size) of what the API returned
+ * as visible, "+N more" placeholders for children left out, siblings of the selected chain summarised in one row,
+ * keyboard moves over the visible order, and which nodes fall inside the viewport (the only ones in the DOM).
  */
-import { hierarchy, tree as d3tree, type HierarchyPointNode } from 'd3';
 import type { ProcessTree, ProcessTreeNode } from '../../../../shared/api';
 
-/** Vertical distance between sibling rows (unscaled px). */
-export const ROW_H = 28;
-/** Horizontal distance between depth columns: a node's width plus the gap its edges run in. */
-export const COL_W = 146;
-export const NODE_W = 128;
-export const NODE_H = 22;
-/** Gap between a column's boxes and the next column's. */
-export const COL_GAP = COL_W - NODE_W;
+/** Distance between rows (unscaled px). */
+export const ROW_H = 24;
+/** Indentation per depth level. */
+export const INDENT = 14;
+/** Kept for the depth-column framing helpers: one indentation step. */
+export const COL_W = INDENT;
+export const NODE_W = 160;
+export const NODE_H = 21;
+/** Gap between a column's boxes and the next column's (indented layout: none). */
+export const COL_GAP = 0;
 /** Zoom range of an automatic framing: below K_MIN labels are too small to read, above K_MAX boxes are blown up. */
 export const K_MIN = 0.8;
 export const K_MAX = 1;
@@ -21,13 +23,15 @@ export const K_MAX = 1;
 export const PAD = 8;
 
 export interface LaidNode {
-  /** `p<id>` for a process, `more<parentId>` for a placeholder. */
+  /** `p<id>` for a process, `more<parentId>` for a placeholder, `sib<parentId>` for summarised siblings. */
   key: string;
   /** Process id; null for a placeholder. */
   id: number | null;
   node: ProcessTreeNode | null;
   /** Hidden children a placeholder stands for. */
   more: number;
+  /** For a `sib` placeholder: the parent whose other children it summarises (a click unfolds them). */
+  siblingsOf?: number;
   parentKey: string | null;
   /** Layout position of the node's left-middle point (unscaled px). */
   x: number;
@@ -48,57 +52,76 @@ export interface TreeLayout {
   maxX: number;
 }
 
+export interface LayoutOptions {
+  /** Process ids of the selected chain (root to leaf): the other children of its members are summarised. */
+  chain?: readonly number[];
+  /** Parents whose summarised siblings the user unfolded. */
+  unfolded?: ReadonlySet<number>;
+  /** Summarise only when more than this many siblings would be folded. */
+  foldOver?: number;
+}
+
 interface Datum {
   key: string;
   node: ProcessTreeNode | null;
   more: number;
+  siblingsOf?: number;
   children: Datum[];
 }
 
-export function layoutTree(t: Pick<ProcessTree, 'nodes' | 'roots' | 'hidden_roots'>): TreeLayout {
+export function layoutTree(t: Pick<ProcessTree, 'nodes' | 'roots' | 'hidden_roots'>, opts: LayoutOptions = {}): TreeLayout {
   const byId = new Map(t.nodes.map((n) => [n.id, n]));
+  const onChain = new Set(opts.chain ?? []);
+  const foldOver = opts.foldOver ?? 2;
   const seen = new Set<number>();
   const datum = (n: ProcessTreeNode): Datum => {
     seen.add(n.id);
-    const kids: Datum[] = [];
+    let kids: Datum[] = [];
     for (const c of n.children ?? []) {
       const child = byId.get(c);
       if (child && !seen.has(c)) kids.push(datum(child));
+    }
+    // a chain member: its children off the chain without findings fold into one "N other processes" row
+    if (onChain.has(n.id) && !opts.unfolded?.has(n.id)) {
+      const fold = kids.filter((k) => k.node && !onChain.has(k.node.id) && k.node.subtree_findings === 0);
+      if (fold.length > foldOver) {
+        const folded = new Set(fold);
+        const at = kids.findIndex((k) => folded.has(k));
+        const rest = kids.filter((k) => !folded.has(k));
+        rest.splice(Math.min(at, rest.length), 0, { key: `sib${n.id}`, node: null, more: fold.length, siblingsOf: n.id, children: [] });
+        kids = rest;
+      }
     }
     if (n.hidden_children > 0) kids.push({ key: `more${n.id}`, node: null, more: n.hidden_children, children: [] });
     return { key: `p${n.id}`, node: n, more: 0, children: kids };
   };
   const roots = t.roots.filter((r) => byId.has(r)).map((r) => datum(byId.get(r)!));
   if (t.hidden_roots > 0) roots.push({ key: 'more-roots', node: null, more: t.hidden_roots, children: [] });
-  const root = hierarchy<Datum>({ key: 'root', node: null, more: 0, children: roots });
-  const laid = d3tree<Datum>()
-    .nodeSize([ROW_H, COL_W])
-    .separation((a, b) => (a.parent === b.parent ? 1 : 1.15))(root);
   const nodes: LaidNode[] = [];
   const byKey = new Map<string, LaidNode>();
-  let minY = Infinity, maxY = -Infinity, maxX = 0;
-  laid.eachBefore((d: HierarchyPointNode<Datum>) => {
-    if (d.depth === 0) return;
-    const siblings = d.parent?.children ?? [d];
+  let maxX = 0;
+  const walk = (d: Datum, depth: number, parentKey: string | null, pos: number, setSize: number) => {
     const n: LaidNode = {
-      key: d.data.key,
-      id: d.data.node?.id ?? null,
-      node: d.data.node,
-      more: d.data.more,
-      parentKey: d.parent && d.parent.depth > 0 ? d.parent.data.key : null,
-      x: (d.depth - 1) * COL_W,
-      y: d.x,
-      depth: d.depth - 1,
-      pos: siblings.indexOf(d) + 1,
-      setSize: siblings.length,
+      key: d.key,
+      id: d.node?.id ?? null,
+      node: d.node,
+      more: d.more,
+      ...(d.siblingsOf !== undefined ? { siblingsOf: d.siblingsOf } : {}),
+      parentKey,
+      x: depth * INDENT,
+      y: nodes.length * ROW_H + ROW_H / 2,
+      depth,
+      pos,
+      setSize,
     };
     nodes.push(n);
     byKey.set(n.key, n);
-    minY = Math.min(minY, n.y);
-    maxY = Math.max(maxY, n.y);
     maxX = Math.max(maxX, n.x + NODE_W);
-  });
-  if (!nodes.length) minY = maxY = 0;
+    d.children.forEach((c, i) => walk(c, depth + 1, d.key, i + 1, d.children.length));
+  };
+  roots.forEach((r, i) => walk(r, 0, null, i + 1, roots.length));
+  const minY = nodes.length ? ROW_H / 2 : 0;
+  const maxY = nodes.length ? (nodes.length - 1) * ROW_H + ROW_H / 2 : 0;
   return { nodes, byKey, minY, maxY, maxX };
 }
 

@@ -11,7 +11,7 @@ import { GUTTER, readPalette } from './lanes';
 import type { TimeView } from './time-view';
 import { tOf, xOf } from './time-view';
 
-export const OVERVIEW_HEIGHT = 30;
+export const OVERVIEW_HEIGHT = 24;
 
 interface Props {
   width: number;

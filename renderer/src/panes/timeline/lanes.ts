@@ -14,13 +14,14 @@ export interface Lane {
 export const GUTTER = 84;
 
 const ROWS: [Lane['key'], string, number, TimelineSeries[]][] = [
-  ['axis', '', 22, []],
-  ['steps', 'Steps', 26, []],
-  ['network', 'Network', 38, ['network']],
+  // compact: the whole timeline stays under 170 px so a 720 px screen keeps room for the table and the log
+  ['axis', '', 18, []],
+  ['steps', 'Steps', 22, []],
+  ['network', 'Network', 26, ['network']],
   ['findings', 'Findings', 16, ['findings']],
-  ['processes', 'Processes', 30, ['exec', 'exit']],
-  ['files', 'Files', 20, ['files']],
-  ['logs', 'Log lines', 26, ['logs']],
+  ['processes', 'Processes', 20, ['exec', 'exit']],
+  ['files', 'Files', 13, ['files']],
+  ['logs', 'Log lines', 16, ['logs']],
 ];
 
 export const LANES: Lane[] = (() => {

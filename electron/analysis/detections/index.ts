@@ -1,0 +1,87 @@
+/**
+ * Local detections: every built-in rule (one file each, all behind DetectionRule in types.ts) plus the user's
+ * rules from `meta.rules`, run at the end of the analysis. Each hit becomes a finding (origin `viewer`, `rule` =
+ * the rule's id, kind, severity, title, endpoint, process, step, first/last time) and its evidence rows go into
+ * `finding_evidence`. A rule that throws is reported as a warning and the others still run.
+ */
+import type { Db } from '../../db/open';
+import type { CaseContext } from '../case-context';
+import { downloadAndRun } from './download-and-run';
+import { httpsExfiltration } from './https-exfiltration';
+import { loadDetectionInput } from './input';
+import { privilegedContainer } from './privileged-container';
+import { reverseShell } from './reverse-shell';
+import { rulesFileSchema, type RulesSpec, type StoredRules } from './rules-file';
+import { runnerMemory } from './runner-memory';
+import { secretsInLogs } from './secrets-in-logs';
+import { sourceOverwrite } from './source-overwrite';
+import { sudo } from './sudo';
+import type { DetectionRule, Hit } from './types';
+import { userRules } from './user-rules';
+
+export const BUILTIN_RULES: readonly DetectionRule[] = [
+  httpsExfiltration,
+  reverseShell,
+  downloadAndRun,
+  runnerMemory,
+  privilegedContainer,
+  sourceOverwrite,
+  sudo,
+  secretsInLogs,
+];
+
+/** The rules file stored at import, or null (none given, or unreadable: then a warning). */
+export function storedRules(db: Db, warn: CaseContext['warn']): StoredRules | null {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'rules'").get() as { value: string } | undefined;
+  if (!row) return null;
+  try {
+    const v = JSON.parse(row.value) as StoredRules | null;
+    if (!v) return null;
+    return { ...v, spec: rulesFileSchema.parse(v.spec) };
+  } catch (e) {
+    warn({ file: null, line: null, message: `rules: the stored rules cannot be read (${(e as Error).message.split('\n')[0]}); user rules skipped` });
+    return null;
+  }
+}
+
+export interface RuleHits {
+  rule: DetectionRule;
+  hits: Hit[];
+}
+
+/** Run the rules on the analysed case (read only); used by writeDetections and by the rule tests. */
+export function runRules(db: Db, ctx: CaseContext, rules: readonly DetectionRule[]): RuleHits[] {
+  const input = loadDetectionInput(db, ctx.policy);
+  const out: RuleHits[] = [];
+  for (const rule of rules) {
+    try {
+      out.push({ rule, hits: rule.run(input) });
+    } catch (e) {
+      ctx.warn({ file: null, line: null, message: `detection ${rule.id} failed: ${(e as Error).message}` });
+    }
+  }
+  return out;
+}
+
+export function writeDetections(db: Db, ctx: CaseContext, spec: RulesSpec | null = storedRules(db, ctx.warn)?.spec ?? null): number {
+  const results = runRules(db, ctx, [...BUILTIN_RULES, ...userRules(spec)]);
+  const ins = db.prepare(
+    `INSERT INTO findings (kind, kinds, severity, origin, endpoint, title, calls, first_seen, last_seen, detection_id, rule, process_id, step_id)
+     VALUES (?, ?, ?, 'viewer', ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
+  );
+  const ev = db.prepare('INSERT OR IGNORE INTO finding_evidence (finding_id, tbl, row_id) VALUES (?, ?, ?)');
+  let n = 0;
+  for (const { rule, hits } of results) {
+    for (const h of hits) {
+      const kind = h.kind ?? rule.kind;
+      const calls = h.evidence.filter((e) => e.table === 'network').length;
+      const r = ins.run(
+        kind, JSON.stringify([kind]), h.severity ?? rule.severity, h.endpoint ?? null, h.title, calls, h.first, h.last ?? h.first,
+        rule.id, h.processId ?? null, h.stepId ?? null,
+      );
+      for (const e of h.evidence) ev.run(r.lastInsertRowid, e.table, e.id);
+      n++;
+    }
+  }
+  return n;
+}

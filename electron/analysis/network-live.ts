@@ -1,0 +1,92 @@
+/**
+ * The network pass done while the calls are written (each call written once, with its process, domain, endpoint,
+ * verdict and steps) instead of after the load, reading every call back and rewriting it. Possible when what the
+ * pass depends on is all in the case before the first call arrives: the process events, DNS answers, steps,
+ * run job and policy (a bundle: the container reads network.jsonl after the bundle's other files).
+ *
+ * At the first call the import's writer calls `NetworkLive.start`: the process model is built (and attributed to
+ * steps) from the events so far, with the DNS and step indexes, exactly as finalizeCase would build them. Then
+ * every call goes through the same NetworkAnalyser as the pass. finalizeCase uses the result only when nothing the
+ * pass depends on changed since (`holds`): no process event, DNS answer or step added, the same step windows after
+ * finalizeLogs, the same run job and policy, no call lost; otherwise it runs the pass as before, over every call.
+ */
+import type { Db } from '../db/open';
+import type { ImportWarning } from '../../shared/model';
+import { attributeProcesses } from './attribution';
+import { loadCaseContext, type CaseContext } from './case-context';
+import { DnsIndex } from './dns-fill';
+import { NetworkAnalyser, type CallDerived } from './network-pass';
+import { buildProcessModel, type ProcessModel } from './process-identity';
+import { loadStepIndex, type StepIndex } from './step-index';
+
+interface Snapshot {
+  events: number;
+  dns: number;
+  answers: number;
+  steps: string;
+  job: string | null;
+  policy: string;
+}
+
+function counters(db: Db): { events: number; dns: number; answers: number } {
+  // max(rowid): two b-tree descents each, no scan (the import only appends to these tables)
+  return db
+    .prepare(
+      `SELECT coalesce((SELECT max(id) FROM process_events), 0) AS events, coalesce((SELECT max(id) FROM dns), 0) AS dns,
+              coalesce((SELECT max(rowid) FROM dns_answers), 0) AS answers`,
+    )
+    .get() as { events: number; dns: number; answers: number };
+}
+
+export class NetworkLive {
+  /** False once a call was derived but not stored: the statistics no longer match the table. */
+  private ok = true;
+  private constructor(
+    readonly model: ProcessModel,
+    /** Warnings of the process model, given again by finalizeCase where it would have built the model. */
+    readonly warnings: readonly ImportWarning[],
+    private readonly analyser: NetworkAnalyser,
+    private readonly snap: Snapshot,
+  ) {}
+
+  /** Build the process model and indexes from what the case holds now (the writer's open transaction). */
+  static start(db: Db, slackNs: bigint): NetworkLive {
+    const warnings: ImportWarning[] = [];
+    const base = loadCaseContext(db, () => {}); // its own warnings come from finalizeCase's loadCaseContext
+    const ctx: CaseContext = { ...base, warn: (w) => warnings.push(w) };
+    const steps = loadStepIndex(db, ctx.job, slackNs, true);
+    const model = buildProcessModel(db, ctx);
+    attributeProcesses(model.procs, steps);
+    const analyser = new NetworkAnalyser(ctx, model.index, steps, new DnsIndex(db));
+    const snap: Snapshot = { ...counters(db), steps: steps.signature(), job: ctx.job, policy: JSON.stringify(ctx.policy) };
+    return new NetworkLive(model, warnings, analyser, snap);
+  }
+
+  derive(...args: Parameters<NetworkAnalyser['derive']>): CallDerived {
+    return this.analyser.derive(...args);
+  }
+
+  /** A call derived but then not stored. */
+  lost(): void {
+    this.ok = false;
+  }
+
+  get stats(): NetworkAnalyser['stats'] {
+    return this.analyser.stats;
+  }
+
+  /** Whether the calls as written equal what the pass would write now (finalizeCase's context and steps). */
+  holds(db: Db, ctx: CaseContext, steps: StepIndex): boolean {
+    if (!this.ok) return false;
+    const c = counters(db);
+    const s = this.snap;
+    return (
+      c.events === s.events &&
+      c.dns === s.dns &&
+      c.answers === s.answers &&
+      steps.signature() === s.steps &&
+      ctx.job === s.job &&
+      JSON.stringify(ctx.policy) === s.policy
+    );
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Each log line's step and depth, worked out by the writer while the line is inserted (written once), instead of
+ * finalizeLogs reading every line back and rewriting it. Only where the outcome is already fixed at load time:
+ * every log line's job has manifest steps written before its first line (a bundle: the container reads
+ * manifest.json first), which beat any step a log file adds (finalize-logs.ts, step precedence). On the way it
+ * tracks what finalizeLogs' own checks would read back: the log jobs, and whether insert order is reading order.
+ *
+ * finalizeLogs uses the result only when nothing after the load changed its assumptions (no job renamed, no line
+ * dropped or moved, the same steps per job: `stillValid`); otherwise it runs its full pass as before, with the
+ * same StepAssigner, so both ways give the same rows.
+ */
+import type { Db } from '../db/open';
+import { loadJobSteps, stepHead, StepAssigner, type JobSteps } from './gha/step-assigner';
+import type { LogLineRecord } from '../../shared/model';
+
+export interface LogHints {
+  /** Every line got its step and depth at insert time (false: finalizeLogs must assign them). */
+  readonly assigned: boolean;
+  /** Jobs of the lines written. */
+  readonly jobs: ReadonlySet<string>;
+  /** Lines written in reading order (one job, all timed, never going back): no renumbering needed. */
+  readonly inOrder: boolean;
+  /** Lines stored. */
+  readonly lines: number;
+  /** Jobs with lines of both a step file and a job-level (or single) file (finalizeLogs drops the latter). */
+  readonly mixedJobs: ReadonlySet<string>;
+  /** The steps (ids in number order) each job's lines were assigned against. */
+  readonly stepsUsed: ReadonlyMap<string, readonly number[]>;
+  readonly unmatched: StepAssigner['unmatched'];
+}
+
+type Key = [ts: bigint, step: number, source: number, seq: number];
+
+export class LogPrecompute implements LogHints {
+  assigned = true;
+  inOrder = true;
+  lines = 0;
+  readonly jobs = new Set<string>();
+  readonly mixedJobs = new Set<string>();
+  private readonly kinds = new Map<string, number>(); // job -> bits: 1 step file, 2 job or single file
+  readonly stepsUsed = new Map<string, number[]>();
+  private readonly steps = new Map<string, JobSteps>();
+  private readonly assigner = new StepAssigner(this.steps);
+  private prev: Key | null = null;
+
+  constructor(private readonly db: Db) {}
+
+  get unmatched(): StepAssigner['unmatched'] {
+    return this.assigner.unmatched;
+  }
+
+  /** The next line (offset applied to `ts`), before it is inserted: its step and depth, or null when not known. */
+  feed(r: LogLineRecord, ts: bigint | null, sourceId: number): { stepId: number | null; depth: number } | null {
+    this.lines++;
+    const bit = r.file_kind === 'step' ? 1 : 2;
+    const had = this.kinds.get(r.job) ?? 0;
+    if ((had & bit) === 0) {
+      this.kinds.set(r.job, had | bit);
+      if ((had | bit) === 3) this.mixedJobs.add(r.job);
+    }
+    if (!this.jobs.has(r.job)) {
+      this.jobs.add(r.job);
+      if (this.jobs.size > 1) this.inOrder = false;
+      if (this.assigned) this.loadJob(r.job);
+    }
+    if (this.inOrder) {
+      // finalize-logs.ts alreadyInReadingOrder: times never go back; equal times in (step, source, seq) order
+      const k: Key = [ts ?? 0n, r.step_number ?? -1, sourceId, r.seq];
+      const p = this.prev;
+      if (ts === null) this.inOrder = false;
+      else if (p && (k[0] < p[0] || (k[0] === p[0] && (k[1] < p[1] || (k[1] === p[1] && (k[2] < p[2] || (k[2] === p[2] && k[3] < p[3]))))))) {
+        this.inOrder = false;
+      }
+      this.prev = k;
+    }
+    if (!this.assigned) return null;
+    return this.assigner.feed({
+      job: r.job,
+      stepNumber: r.step_number,
+      ts,
+      marker: r.marker,
+      fileKind: r.file_kind,
+      sourceId,
+      head: stepHead(r.marker, r.plain),
+    });
+  }
+
+  /** A line that was fed but could not be stored: the assignment of the lines after it may differ. */
+  lost(): void {
+    this.lines--;
+    this.assigned = false;
+  }
+
+  private loadJob(job: string): void {
+    // Only manifest steps are final before the load ends (they beat every other origin); a job without them, or
+    // with steps of another origin already, is left to finalizeLogs.
+    const js = loadJobSteps(this.db, job).get(job);
+    const others = this.db.prepare(`SELECT 1 FROM steps WHERE job = ? AND origin <> 'manifest' LIMIT 1`).get(job);
+    if (!js || js.origin !== 'manifest' || others !== undefined) {
+      this.assigned = false;
+      return;
+    }
+    // duplicates of a number: step precedence keeps the first row (byNumber holds it)
+    const keep = new Set(js.byNumber.values());
+    js.ordered = js.ordered.filter((id) => keep.has(id));
+    js.windows = js.windows.filter((w) => keep.has(w.id));
+    for (const id of [...js.windowById.keys()]) if (!keep.has(id)) js.windowById.delete(id);
+    this.steps.set(job, js);
+    this.stepsUsed.set(job, js.ordered);
+  }
+}
+
+/** True when the lines' steps and depths assigned at load time are still those finalizeLogs would assign. */
+export function stillValid(db: Db, h: LogHints): boolean {
+  if (!h.assigned) return false;
+  const now = loadJobSteps(db);
+  for (const [job, used] of h.stepsUsed) {
+    const js = now.get(job);
+    if (!js || js.ordered.length !== used.length || js.ordered.some((id, i) => id !== used[i])) return false;
+  }
+  return true;
+}

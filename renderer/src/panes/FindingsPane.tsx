@@ -1,0 +1,107 @@
+/**
+ * The Findings pane: every finding, one row each — Runlens's own (allow-list, local detections, rules file) and the
+ * producer's detections, merged when they are about the same endpoint, process or source line. A row shows
+ * severity, kind, title, who raised it, the endpoint or process, time and step; rows come sorted by severity, then
+ * time (the API's order). Activating a row selects its evidence in every pane through the one selection store
+ * (a call, a process or a log line). Titles arrive with secrets masked.
+ */
+import { useEffect, useState } from 'react';
+import type { FindingOut } from '../../../shared/api';
+import { api } from '../api';
+import { baseName, clock } from '../format';
+import { select, useApp } from '../state/selection';
+import { AnalystActions } from './AnalystActions';
+import { analystStore } from './analyst-state';
+import './findings.css';
+
+function about(f: FindingOut): string {
+  if (f.endpoint) return f.endpoint;
+  const p = f.processes[0];
+  return p ? `${baseName(p.exe) || '?'} (${p.pid})` : '—';
+}
+
+export function FindingsPane() {
+  const version = useApp((s) => s.caseVersion);
+  const selection = useApp((s) => s.selection);
+  const [rows, setRows] = useState<FindingOut[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [active, setActive] = useState<number | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    api['findings.list']({}).then(
+      (r) => {
+        if (!live) return;
+        setRows(r.findings);
+        setError(null);
+      },
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [version]);
+
+  const choose = (f: FindingOut) => {
+    setActive(f.id);
+    analystStore.set({ finding: { id: f.id, title: f.title ?? f.kind } });
+    if (f.target) select(f.target);
+    void api['actions.record']({ action: 'select-finding', detail: { finding: f.id, title: f.title ?? f.kind } }).catch(() => {});
+  };
+  const isSelected = (f: FindingOut) =>
+    active === f.id && !!selection && !!f.target && selection.kind === f.target.kind && selection.id === f.target.id;
+
+  return (
+    <section aria-label="Findings" className="pane findings-pane">
+      <div className="pane-bar">
+        <h2>Findings</h2>
+        {rows && <span className="count">{rows.length}</span>}
+        <AnalystActions />
+      </div>
+      <div className="scroller">
+        {error && (
+          <p className="error-line" role="alert">
+            {error}
+          </p>
+        )}
+        {rows && rows.length === 0 && <p className="empty">No findings.</p>}
+        {rows && rows.length > 0 && (
+          <ul className="findings-list" aria-label="Findings, most severe first">
+            {rows.map((f) => (
+              <li key={f.id}>
+                <button
+                  type="button"
+                  className={`finding-row${isSelected(f) ? ' selected' : ''}`}
+                  aria-pressed={isSelected(f)}
+                  data-finding-id={f.id}
+                  disabled={!f.target}
+                  onClick={() => choose(f)}
+                  title={f.sources.map((s) => `${s.by}: ${s.title ?? s.kind} (${s.severity})`).join('\n')}
+                >
+                  <span className="f-line1">
+                    <span className={`sev sev-${f.severity}`}>{f.severity}</span>
+                    <span className="f-title">{f.title ?? f.kind}</span>
+                  </span>
+                  <span className="f-line2 dim">
+                    <span className="f-kind">{f.kinds.join(', ')}</span> · <span className="f-by">{f.by.join(', ')}</span> ·{' '}
+                    <span className="f-about">{about(f)}</span> · <span className="mono">{clock(f.first_seen)}</span>
+                    {f.steps[0] && <> · step {f.steps[0].number}</>}
+                  </span>
+                  {f.sources.length > 1 && (
+                    <span className="f-also dim">
+                      {f.sources.slice(1).map((s) => (
+                        <span key={s.id} className="f-source">
+                          {s.by}: {s.title ?? s.kind}
+                        </span>
+                      ))}
+                    </span>
+                  )}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}
