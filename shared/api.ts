@@ -239,6 +239,18 @@ export interface CaseSource {
   format: string | null;
   /** Clock offset in force: added to every time of this source's records (0 when none). */
   offset_seconds: number;
+  /** What was read from it and what became of it (files an importer read; null otherwise). lines = stored + skipped. */
+  accounting?: SourceAccounting | null;
+}
+
+/** Per file: physical lines read, records stored, the lines they cover, lines skipped and why ({reason: lines}). */
+export interface SourceAccounting {
+  bytes: number;
+  lines: number;
+  records: number;
+  lines_stored: number;
+  lines_skipped: number;
+  skipped: Record<string, number>;
 }
 
 export interface LogRow {

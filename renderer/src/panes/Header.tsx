@@ -7,6 +7,7 @@ import type { CaseInfo } from '../../../shared/api';
 import { bytes } from '../format';
 import { ClockOffsets, ClockOffsetsBadge } from './ClockOffsets';
 import { CasesButton } from '../StartPage';
+import { InputAccounting } from './InputAccounting';
 import { ImportProgress, OpenBundleButtons } from './ImportPanel';
 import { openDialog } from '../layout/HelpSheet';
 
@@ -150,6 +151,7 @@ export function Header({ info }: { info: CaseInfo | null }) {
               ))}
             </tbody>
           </table>
+          <InputAccounting info={info} />
           <ClockOffsets key={info.case_file} info={info} />
           <h2>Policy</h2>
           <p>
