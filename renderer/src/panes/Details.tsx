@@ -9,6 +9,7 @@ import type { CallExplanation, LogRef, LogRow, ProcessDetails, ProcessRef, Resul
 import { api } from '../api';
 import { baseName, clock, commandLine, fullTime } from '../format';
 import { PaneControls } from '../layout/PaneControls';
+import { copyText } from './ContextMenu';
 import { isDerived, policyText, recordedText, verdictBadge } from './evidence-words';
 import { select, useApp, type Selection } from '../state/selection';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
@@ -49,6 +50,27 @@ function ListSection({ title, shown, total, children }: { title: string; shown: 
       </h3>
       <ul className="plain">{children}</ul>
     </section>
+  );
+}
+
+/** A small copy button (the text is computed when clicked). */
+export function CopyButton({ label, text }: { label: string; text: () => string }) {
+  const [done, setDone] = useState(false);
+  return (
+    <button
+      type="button"
+      className="copy small"
+      aria-label={label}
+      title={label}
+      onClick={() => {
+        void copyText(text()).then(() => {
+          setDone(true);
+          setTimeout(() => setDone(false), 1200);
+        });
+      }}
+    >
+      {done ? 'copied' : 'copy'}
+    </button>
   );
 }
 
@@ -185,24 +207,34 @@ function CallView({ id, version }: { id: number; version: number }) {
             {stepText(e.step)}
             {e.step && e.running_step && e.step.id !== e.running_step.id && (
               <span className="badge warn" title="The process was started by an earlier step and was still running">
-                background: running during step {e.running_step.number}
+                background: started in step {e.step.number}
               </span>
             )}
           </Field>
-          {e.step && e.running_step && e.step.id !== e.running_step.id && (
-            <Field label="Running step">{stepText(e.running_step)}</Field>
-          )}
           <Field label="Action">
             {action ?? (e.step ? <span className="dim">run script (no action)</span> : null)}
             {ref && <span className="dim"> · pinned to {/^[0-9a-f]{40}$/.test(ref) ? 'commit' : 'ref'} {ref}</span>}
           </Field>
           <Field label="Command">
-            {e.process ? <code><Ev text={commandLine(e.process.args, e.process.exe)} /></code> : <Ev text={e.process_name} />}
+            {e.process ? (
+              <>
+                <code><Ev text={commandLine(e.process.args, e.process.exe)} /></code>{' '}
+                <CopyButton label="Copy command line" text={() => commandLine(e.process!.args, e.process!.exe)} />
+              </>
+            ) : (
+              <Ev text={e.process_name} />
+            )}
           </Field>
-          <Field label="Chain">{chain.length ? <ChainLine chain={chain} /> : <span className="dim">no process events for this call</span>}</Field>
-          <Field label="Policy">
-            {policyText(e.verdict, e.status)}
-            {e.policy?.allowed_by && <span className="dim"> (allowed by {e.policy.allowed_by})</span>}
+          <Field label="Chain">
+            <section aria-label="Process chain">
+              {chain.length ? <ChainLine chain={chain} /> : <span className="dim">no process events for this call</span>}
+              {chain.length > 1 && (
+                <button type="button" className="link small" onClick={() => select({ kind: 'process', id: chain[1]!.id })}>
+                  view parent
+                </button>
+              )}
+              {chain.length > 0 && <CopyButton label="Copy chain" text={() => [...chain].reverse().map((p) => `${p.pid} ${commandLine(p.args, p.exe)}`).join('\n')} />}
+            </section>
           </Field>
         </dl>
         <section className="d-section mentions" aria-label="Log mentions">
@@ -223,6 +255,11 @@ function CallView({ id, version }: { id: number; version: number }) {
       <details className="d-fold" open>
         <summary>The call</summary>
         <dl className="fields">
+          <Field label="Policy">
+            {policyText(e.verdict, e.status)}
+            {e.policy?.allowed_by && <span className="dim"> (allowed by {e.policy.allowed_by})</span>}
+          </Field>
+          <Field label="Running step">{stepText(e.running_step)}</Field>
           <Field label="Time">{fullTime(e.ts)}</Field>
           <Field label="Domain">
             {e.domain}
@@ -248,7 +285,12 @@ function CallView({ id, version }: { id: number; version: number }) {
               ? `${e.finding.kind} (${e.finding.severity})${e.finding.kinds.length > 1 ? ` · ${e.finding.kinds.join(', ')}` : ''}`
               : null}
           </Field>
-          {e.tool && <Field label="Tool">{`${e.tool.name ?? ''} ${e.tool.sha256 ?? ''}`}</Field>}
+          {e.tool && (
+            <Field label="Tool">
+              {`${e.tool.name ?? ''} ${e.tool.sha256 ?? ''}`}{' '}
+              {e.tool.sha256 && <CopyButton label="Copy hash" text={() => e.tool!.sha256!} />}
+            </Field>
+          )}
         </dl>
       </details>
       <details className="d-fold">
@@ -259,7 +301,7 @@ function CallView({ id, version }: { id: number; version: number }) {
       </details>
       <details className="d-fold">
         <summary>Process chain with command lines</summary>
-        <section className="d-section" aria-label="Process chain">
+        <section className="d-section" aria-label="Process chain with command lines">
           {chain.length === 0 ? (
             <p className="dim">no process events for this call</p>
           ) : (
@@ -414,8 +456,8 @@ export function Details() {
           <div className="empty">
             <p>Select a call, a log line or a process.</p>
             <p className="dim">
-              <kbd>j</kbd>/<kbd>k</kbd> next/previous call · <kbd>/</kbd> search · <kbd>f</kbd> findings only ·{' '}
-              <kbd>Esc</kbd> clear
+              <kbd>j</kbd>/<kbd>k</kbd> next/previous call · <kbd>/</kbd> filter · <kbd>f</kbd> findings only ·{' '}
+              <kbd>Esc</kbd> clear · <kbd>?</kbd> every shortcut
             </p>
           </div>
         )}
