@@ -37,7 +37,8 @@ export const sourceOverwrite: DetectionRule = {
     for (const f of files) {
       if (!WRITES.has(f.op) || workspaceFile(f.path) === null) continue;
       if (end === null || f.ts <= end || !checkedOut.has(f.path)) continue;
-      const key = f.processId !== null ? `p${f.processId}` : `e${f.exe ?? ''}|${f.sourceId ?? ''}:${f.line ?? ''}`;
+      // One finding per step: which step tampered with the sources is the question (and a build may have many writers).
+      const key = `s${input.stepOf(f.processId) ?? '-'}`;
       const g = groups.get(key);
       if (g) g.push(f);
       else groups.set(key, [f]);
@@ -46,8 +47,9 @@ export const sourceOverwrite: DetectionRule = {
     for (const g of groups.values()) {
       const f0 = g[0]!;
       const names = [...new Set(g.map((f) => workspaceFile(f.path)!))];
+      const exes = [...new Set(g.map((f) => f.exe).filter((x): x is string => !!x))];
       hits.push({
-        title: clip(`Source code overwritten after checkout: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` (+${names.length - 3} more)` : ''}${f0.exe ? ` by ${f0.exe}` : ''}`, 160),
+        title: clip(`Source code overwritten after checkout: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` (+${names.length - 3} more)` : ''}${exes.length ? ` by ${exes.slice(0, 2).join(', ')}${exes.length > 2 ? ` (+${exes.length - 2})` : ''}` : ''}`, 160),
         processId: f0.processId,
         stepId: input.stepOf(f0.processId),
         first: f0.ts,
