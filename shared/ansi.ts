@@ -333,3 +333,60 @@ export function ansiToSpans(s: string): AnsiSpan[] {
   push();
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Contrast (issue 11 #9): a log can choose colours that vanish on the theme's background (white on white, black on
+// the dark theme, a foreground equal to its own background). Colours are kept where they can be read and moved
+// towards black or white, just enough, where they cannot.
+
+/** The minimum contrast ratio a log span keeps: WCAG 2 AA for normal text. */
+export const MIN_CONTRAST = 4.5;
+
+function parseHex(c: string): [number, number, number] | null {
+  const m = /^#([0-9a-f]{6})$/i.exec(c);
+  if (!m) return null;
+  const n = parseInt(m[1]!, 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+function luminance([r, g, b]: [number, number, number]): number {
+  const ch = (v: number) => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b);
+}
+
+/** WCAG contrast ratio of two `#rrggbb` colours (1 … 21); 21 when either cannot be read. */
+export function contrastRatio(a: string, b: string): number {
+  const x = parseHex(a), y = parseHex(b);
+  if (!x || !y) return 21;
+  const l1 = luminance(x), l2 = luminance(y);
+  return (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+}
+
+/** `fg` if it reads on `bg`; else `fg` mixed towards black or white (whichever reads better) until it does. */
+export function readableOn(fg: string, bg: string, min: number = MIN_CONTRAST): string {
+  const f = parseHex(fg), b = parseHex(bg);
+  if (!f || !b || contrastRatio(fg, bg) >= min) return fg;
+  const target: [number, number, number] = contrastRatio('#000000', bg) >= contrastRatio('#ffffff', bg) ? [0, 0, 0] : [255, 255, 255];
+  for (let t = 0.1; t < 1; t += 0.1) {
+    const mixed = rgb(...(f.map((v, i) => Math.round(v + (target[i]! - v) * t)) as [number, number, number]));
+    if (contrastRatio(mixed, bg) >= min) return mixed;
+  }
+  return rgb(...target);
+}
+
+/**
+ * Spans whose text could not be read on its background (the span's own, else the theme's `background`; the
+ * foreground is the span's own, else the theme's `foreground`) get a foreground that can. Pure; new objects.
+ */
+export function withReadableColors(spans: readonly AnsiSpan[], theme: { background: string; foreground: string }, min: number = MIN_CONTRAST): AnsiSpan[] {
+  return spans.map((s) => {
+    if (!s.fg && !s.bg) return s;
+    const bg = s.bg ?? theme.background;
+    const fg = s.fg ?? theme.foreground;
+    const ok = readableOn(fg, bg, min);
+    return ok === fg ? s : { ...s, fg: ok };
+  });
+}

@@ -19,6 +19,10 @@ export const METHOD_NAMES = [
   'log.outline',
   'log.filter',
   'log.match',
+  'process.list',
+  'dns.list',
+  'files.list',
+  'sql.query',
   'import.start',
   'import.status',
   'import.cancel',
@@ -36,6 +40,7 @@ export const METHOD_NAMES = [
   'raw.get',
   'timeline.density',
   'timeline.steps',
+  'compare.run',
 ] as const;
 
 export type MethodNameFromList = (typeof METHOD_NAMES)[number];

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { MethodNameFromList } from './api-methods';
+import type { Comparison } from './compare';
 
 // ---------- result shapes ----------
 export interface StepRef {
@@ -247,6 +248,47 @@ export interface LogRow {
   depth: number;
 }
 
+// ---------- workbench lists (process list, DNS, file events) ----------
+export interface ProcessListRow {
+  id: number;
+  pid: number;
+  ppid: number | null;
+  parent_id: number | null;
+  name: string;
+  exe: string | null;
+  args: string[];
+  start: string | null;
+  end: string | null;
+  lifetime_ms: number | null;
+  exit_code: number | null;
+  step_number: number | null;
+  step_name: string | null;
+  calls: number;
+  findings: number;
+}
+export interface DnsRow {
+  id: number;
+  ts: string;
+  domain: string;
+  type: string | null;
+  answers: string[];
+  pid: number | null;
+  process_id: number | null;
+  /** Calls to this domain, and those among them whose domain was derived from this resolution's answers. */
+  calls: number;
+  named_calls: number;
+}
+export interface FileEventRow {
+  id: number;
+  ts: string;
+  pid: number | null;
+  process_id: number | null;
+  exe: string | null;
+  path: string;
+  op: string;
+  sha256: string | null;
+}
+
 // ---------- timeline and process tree (added by the timeline/process-tree task) ----------
 /** Event kinds the timeline counts per time bucket. */
 export const timelineSeries = ['network', 'findings', 'exec', 'exit', 'files', 'logs', 'dns'] as const;
@@ -421,12 +463,39 @@ export const methods = {
   },
   /** The log lines matching a filter expression (shared/filter.ts), `offset`/`limit` over the matches. */
   'log.filter': {
-    params: z.object({ expr: z.string().max(2000), offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(2000) }).strict(),
+    params: z
+      .object({ expr: z.string().max(2000), from: time.optional(), to: time.optional(), offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(2000) })
+      .strict(),
   },
   /** Next (or previous) line index matching a filter expression, from `from` (-1: from the start). */
   'log.match': {
     params: z.object({ expr: z.string().min(1).max(2000), from: z.number().int().min(-1), direction: z.enum(['next', 'prev']) }).strict(),
   },
+  /** A flat, sortable list of the processes with lifetimes, steps and call counts (the workbench's process list). */
+  'process.list': {
+    params: z
+      .object({
+        search: z.string().max(200).optional(),
+        /** Processes started in this time range (the timeline's hover and click). */
+        from: time.optional(),
+        to: time.optional(),
+        sort: z.enum(['start', 'pid', 'name', 'lifetime', 'step', 'calls']).default('start'),
+        dir: z.enum(['asc', 'desc']).default('asc'),
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().positive().max(1000).default(200),
+      })
+      .strict(),
+  },
+  /** DNS resolutions in time order, with the calls that carry the domain (and those whose domain they named). */
+  'dns.list': {
+    params: z.object({ search: z.string().max(200).optional(), offset: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(1000).default(200) }).strict(),
+  },
+  /** File events in time order. */
+  'files.list': {
+    params: z.object({ search: z.string().max(200).optional(), offset: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(1000).default(200) }).strict(),
+  },
+  /** One read-only SQL statement over the case, at most `limit` rows. */
+  'sql.query': { params: z.object({ sql: z.string().min(1).max(20_000), limit: z.number().int().positive().max(5000).default(500) }).strict() },
   /** Index (time order) of the first call of the filtered list at or after `ts`; the last one before it when none. */
   'network.indexAt': { params: z.object({ ts: time, filter: networkFilter.default({}) }).strict() },
   /** Step spans and `##[group]` ranges of the build log, for step headers and folding. */
@@ -525,6 +594,11 @@ export const methods = {
       })
       .strict(),
   },
+  /**
+   * The open case against the baseline runs the host was given (`runlens serve CASE --baseline B…`, or picked in
+   * the desktop's File → Compare with Baseline… dialog): never paths from the page. No baseline: comparison null.
+   */
+  'compare.run': { params: z.object({}).strict() },
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -561,6 +635,10 @@ export interface Results {
   'network.indexAt': { index: number };
   'log.outline': LogOutline;
   'log.filter': { total: number; rows: LogRow[] };
+  'process.list': { total: number; rows: ProcessListRow[] };
+  'dns.list': { total: number; rows: DnsRow[] };
+  'files.list': { total: number; rows: FileEventRow[] };
+  'sql.query': { columns: string[]; rows: (string | number | null)[][]; truncated: boolean };
   'log.match': { index: number; total_matches: number };
   'import.start': { job: string };
   'import.status': ImportStatus;
@@ -580,6 +658,13 @@ export interface Results {
   'timeline.steps': TimelineOverview;
   'process.calls': { process_id: number; total: number; calls: ProcessCall[] };
   'process.tree': ProcessTree;
+  'compare.run': CompareResult;
+}
+
+/** `compare.run`: the comparison (null when no baseline is open) and its findings (new-endpoint-vs-baseline). */
+export interface CompareResult {
+  comparison: Comparison | null;
+  findings: FindingOut[];
 }
 
 export type Result<M extends MethodName> = Results[M];

@@ -50,6 +50,8 @@ export async function hashInputs(paths: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
     const st = await fs.promises.stat(p);
+    // A device (/dev/zero) or a FIFO never ends or blocks on open: refused, never read.
+    if (!st.isDirectory() && !st.isFile()) throw new Error(`${p}: not a regular file or folder`);
     if (st.isDirectory()) {
       const files = await listFolderFiles(p);
       const hashed: { rel: string; sha256: string; bytes: number }[] = [];

@@ -1,8 +1,14 @@
 /**
  * Streaming line reader shared by every line-based importer. Never holds more than one line (capped) in memory.
- * - splits on LF; strips a trailing CR and every UTF-8 BOM (U+FEFF) wherever it appears;
+ * - splits on LF and strips the CR of a CRLF; a file whose first 64 KiB hold CRs but no LF (classic Mac, or a
+ *   tool writing bare CRs) is split on CR instead (a CR followed by LF still ends one line), so it does not become
+ *   one overlong line; in an LF file a CR inside a line (progress bars) is kept;
+ * - a UTF-8 BOM (U+FEFF) is stripped only at the very start of the file; anywhere else it is text and is kept, so
+ *   `git\uFEFFhub.com` stays what the file says (never silently becomes `github.com`);
  * - a line longer than `maxLineBytes` is not returned: it is reported as `{ tooLong: true }` with its number;
  * - bytes that are not valid UTF-8 are replaced with U+FFFD and the line is flagged `badUtf8`.
+ * Home-made rather than node:readline: readline holds a whole overlong line in memory and cannot report bad UTF-8
+ * or line-length overruns per line.
  */
 import type { Readable } from 'node:stream';
 
@@ -15,13 +21,18 @@ export interface Line {
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
+/** How much of a file without any LF is looked at before it is taken for a CR-only file. */
+export const CR_DECIDE_BYTES = 64 * 1024;
+
+const LF = 0x0a;
+const CR = 0x0d;
 
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenient = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
-function decode(buf: Buffer): { text: string; bad: boolean } {
+function decode(buf: Buffer, first: boolean): { text: string; bad: boolean } {
   let end = buf.length;
-  if (end > 0 && buf[end - 1] === 0x0d) end--;
+  if (end > 0 && buf[end - 1] === CR) end--;
   const b = buf.subarray(0, end);
   let text: string;
   let bad = false;
@@ -31,57 +42,129 @@ function decode(buf: Buffer): { text: string; bad: boolean } {
     text = lenient.decode(b);
     bad = true;
   }
-  if (text.includes('\uFEFF')) text = text.replace(/\uFEFF/g, '');
-  if (text.endsWith('\r')) text = text.slice(0, -1);
+  if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // the file's BOM: not part of its text
   return { text, bad };
 }
+
+type Mode = 'undecided' | 'lf' | 'cr';
 
 export async function* readLines(
   stream: Readable | AsyncIterable<Buffer | string>,
   opts: { maxLineBytes?: number; signal?: AbortSignal } = {},
 ): AsyncGenerator<Line> {
   const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const decideAt = Math.min(CR_DECIDE_BYTES, max);
+  let mode: Mode = 'undecided';
   let parts: Buffer[] = [];
   let partBytes = 0;
   let tooLong = false;
   let no = 0;
+  /** CR mode: the last chunk ended with a CR, so an LF at the start of the next one belongs to it. */
+  let skipLf = false;
+
+  const line = (): Line => {
+    no++;
+    if (tooLong) return { no, text: '', badUtf8: false, tooLong: true };
+    const { text, bad } = decode(parts.length === 1 ? parts[0]! : Buffer.concat(parts, partBytes), no === 1);
+    return { no, text, badUtf8: bad, tooLong: false };
+  };
+  const reset = () => {
+    parts = [];
+    partBytes = 0;
+    tooLong = false;
+  };
+  const append = (piece: Buffer) => {
+    if (tooLong) return;
+    if (partBytes + piece.length > max) {
+      tooLong = true;
+      parts = [];
+      partBytes = 0;
+    } else if (piece.length) {
+      parts.push(piece);
+      partBytes += piece.length;
+    }
+  };
+
+  /** CR mode: split one buffer at CR, CRLF or LF; yields the lines it ends. */
+  function* scanCr(chunk: Buffer): Generator<Line> {
+    let start = 0;
+    if (skipLf && chunk.length) {
+      if (chunk[0] === LF) start = 1;
+      skipLf = false;
+    }
+    // Next CR and LF at or after `start`, searched again only once passed (no rescans: linear in the chunk).
+    let cr = -2;
+    let lf = -2;
+    for (;;) {
+      if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
+      if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
+      const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
+      append(end === -1 ? chunk.subarray(start) : chunk.subarray(start, end));
+      if (end === -1) return;
+      yield line();
+      reset();
+      start = end + 1;
+      if (chunk[end] === CR) {
+        if (start < chunk.length) {
+          if (chunk[start] === LF) start++;
+        } else skipLf = true;
+      }
+    }
+  }
+
   for await (const chunk0 of stream as AsyncIterable<Buffer | string>) {
     if (opts.signal?.aborted) return;
     const chunk = typeof chunk0 === 'string' ? Buffer.from(chunk0, 'utf8') : chunk0;
+    if (mode === 'cr') {
+      yield* scanCr(chunk);
+      continue;
+    }
+    // LF mode (or not decided yet): the hot path, kept inline.
     let start = 0;
     for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
-      const piece = nl === -1 ? chunk.subarray(start) : chunk.subarray(start, nl);
-      if (!tooLong) {
-        if (partBytes + piece.length > max) {
-          tooLong = true;
-          parts = [];
-          partBytes = 0;
-        } else if (piece.length) {
-          parts.push(piece);
-          partBytes += piece.length;
+      const nl = chunk.indexOf(LF, start);
+      if (nl === -1) {
+        const rest = chunk.subarray(start);
+        if (mode === 'undecided' && partBytes + rest.length >= decideAt) {
+          // No LF in the first CR_DECIDE_BYTES: CRs (if any) end the lines.
+          const sofar = Buffer.concat([...parts, rest], partBytes + rest.length);
+          if (!tooLong && sofar.includes(CR)) {
+            mode = 'cr';
+            reset();
+            yield* scanCr(sofar);
+            break;
+          }
+          mode = 'lf';
         }
+        append(rest);
+        break;
       }
-      if (nl === -1) break;
-      no++;
-      if (tooLong) {
-        yield { no, text: '', badUtf8: false, tooLong: true };
-      } else {
-        const { text, bad } = decode(parts.length === 1 ? parts[0]! : Buffer.concat(parts, partBytes));
-        yield { no, text, badUtf8: bad, tooLong: false };
+      mode = 'lf';
+      const piece = chunk.subarray(start, nl);
+      if (!tooLong) {
+        if (partBytes + piece.length > max) tooLong = true;
+        else if (parts.length === 0) {
+          // The common case: the whole line is in this chunk.
+          no++;
+          const { text, bad } = decode(piece, no === 1);
+          yield { no, text, badUtf8: bad, tooLong: false };
+          start = nl + 1;
+          continue;
+        } else append(piece);
       }
-      parts = [];
-      partBytes = 0;
-      tooLong = false;
+      yield line();
+      reset();
       start = nl + 1;
     }
   }
-  if (tooLong || partBytes > 0) {
-    no++;
-    if (tooLong) yield { no, text: '', badUtf8: false, tooLong: true };
-    else {
-      const { text, bad } = decode(Buffer.concat(parts, partBytes));
-      yield { no, text, badUtf8: bad, tooLong: false };
+  if (mode === 'undecided' && !tooLong && partBytes > 0) {
+    // A short file without LF: CR-only if it has a CR before its last byte.
+    const all = Buffer.concat(parts, partBytes);
+    const cr = all.indexOf(CR);
+    if (cr !== -1 && cr < all.length - 1) {
+      reset();
+      yield* scanCr(all);
     }
   }
+  if (tooLong || partBytes > 0) yield line();
 }

@@ -9,7 +9,6 @@
  * - Nothing recognised at all: ImportError. Unknown files: warnings. Every warning is stored in `warnings` and
  *   returned in the summary.
  */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportWarning, Policy, RunInfo } from '../../shared/model';
@@ -18,9 +17,12 @@ import { finalizeCase, slackNsOf } from '../analysis/finalize';
 import { NetworkLive } from '../analysis/network-live';
 import { createCase, finishBulkLoad, type Db } from '../db/open';
 import { listFolderFiles, openContainer, type ContainerOptions } from './container';
+import { flagInvisibleHosts } from './host-check';
+import { partialPathFor, sweepStalePartials } from './partial-sweep';
 import { notRecognisedMessage, pickImporter } from './registry';
 import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
+import { IMPORT_STATE } from './partial-case';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
 import type { CaseInfo } from '../../shared/api';
 import type { StoredRules } from '../analysis/detections/rules-file';
@@ -32,6 +34,13 @@ export interface ImportProgress {
   file?: string;
   bytesDone: number;
   bytesTotal: number;
+  /**
+   * First screen first: set (on this and every later report) once the case being built is readable — its first
+   * log lines and steps committed. The path of the partial file: open it read-only, without migrating or locking it
+   * (partial-case.ts); its `meta.import_state` says how far the import is ('loading', 'analysing'), and it is
+   * renamed to the case path only when complete.
+   */
+  partial?: string;
 }
 
 /** What `runlens import` counts: the case's counts (shared/api.ts) less the findings derived from them. */
@@ -60,7 +69,7 @@ export interface RunImportOptions {
   /** Where spooled archives go (default: the OS temp dir). */
   tempRoot?: string;
   /** Container safety limits (tests lower them). */
-  limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth'>;
+  limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth' | 'maxEntries'>;
 }
 
 export { ImportCancelledError };
@@ -129,13 +138,14 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
   }
 
   fs.mkdirSync(path.dirname(casePath), { recursive: true });
-  const partial = `${casePath}.partial-${randomBytes(6).toString('hex')}`;
+  const swept = sweepStalePartials(path.dirname(casePath)); // leftovers of killed imports (partial-sweep.ts)
+  const partial = partialPathFor(casePath);
   let db: Db | null = null;
   try {
     // A private partial file, deleted on any failure: loaded without journal or syncs (see createCase).
     db = createCase(partial, { bulkLoad: true });
     const progressTotal = { bytes: 0 };
-    const summary = await load(db, opts, casePath, signal, progressTotal);
+    const summary = await load(db, opts, casePath, partial, signal, progressTotal, swept);
     finishBulkLoad(db); // one self-contained file with a normal journal, readable read-only
     db.close();
     db = null;
@@ -163,8 +173,20 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
   }
 }
 
-async function load(db: Db, opts: RunImportOptions, casePath: string, signal: AbortSignal, total: { bytes: number }): Promise<ImportSummary> {
+async function load(
+  db: Db,
+  opts: RunImportOptions,
+  casePath: string,
+  partialPath: string,
+  signal: AbortSignal,
+  total: { bytes: number },
+  swept: { removed: string[]; bytes: number },
+): Promise<ImportSummary> {
   const writer = new CaseWriter(db);
+  // The partial file says what it is from its first commit (partial-case.ts); 'complete' only at the very end.
+  writer.setMeta(IMPORT_STATE, 'loading');
+  writer.commit();
+  let readable = false;
   const warnings: ImportWarning[] = [];
   const ctx: ImportContext = { date: opts.date == null ? null : utcMidnight(opts.date), signal };
   const dateGiven = ctx.date !== null;
@@ -194,7 +216,13 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
     const now = Date.now();
     if (!force && now - lastProgress < 100) return;
     lastProgress = now;
-    opts.onProgress({ phase, ...(file ? { file } : {}), bytesDone: Math.min(done, bytesTotal), bytesTotal });
+    opts.onProgress({ phase, ...(file ? { file } : {}), bytesDone: Math.min(done, bytesTotal), bytesTotal, ...(readable ? { partial: partialPath } : {}) });
+  };
+  // First screen: once log lines are committed the partial case is worth opening (the log, its steps, the timeline).
+  writer.onCommit = () => {
+    if (readable || writer.logHints.lines === 0) return;
+    readable = true;
+    progress('reading', lastDone, undefined, true);
   };
 
   // Warnings from the container and the registry (unknown files, skipped members), capped per input; importers'
@@ -206,9 +234,19 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
     writer.warning(sourceId, w);
   };
 
+  if (swept.removed.length) {
+    addWarning(null, {
+      file: null,
+      line: null,
+      message: `removed ${swept.removed.length} leftover file(s) of killed imports (${Math.round(swept.bytes / 1024)} KiB) beside the case: ${swept.removed.join(', ')}`,
+    });
+  }
+
   for (const input of opts.inputs) {
     if (signal.aborted) throw new ImportCancelledError();
     const keyToSource = new Map<number, number>();
+    // One archive, one run: the first manifest read is the run's; a later one is refused (not mixed into it).
+    let inputManifest: string | null = null;
     let topKey: number | null = null;
     let currentFile: string | undefined;
     const size = await inputSize(input);
@@ -243,10 +281,21 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
         continue;
       }
       const format = pick.importer.format;
+      if (format === 'bundle-manifest') {
+        if (inputManifest !== null) {
+          addWarning(sourceId, {
+            file: entry.file.name,
+            line: null,
+            message: `a second run manifest in this input (the first: ${inputManifest}): not read, so two runs are not mixed; run info, steps and policy come from the first (import each bundle on its own to see the other)`,
+          });
+          continue;
+        }
+        inputManifest = entry.file.name;
+      }
       const offSec = offsetSeconds(opts.offsets, [input, path.resolve(input), entry.file.name, entry.file.relPath, format]);
       const offNs = secondsToNs(offSec);
       if (sourceId !== null) writer.setSourceFormat(sourceId, format, offNs);
-      const sink = writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
+      const sink = flagInvisibleHosts(writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
         run: (info) => {
           // The manifest's run wins; other sources only fill in what it does not say.
           run = format === 'bundle-manifest' ? { ...run, ...info } : { ...info, ...run };
@@ -261,7 +310,7 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
         warning: (w, stored) => {
           if (stored) warnings.push(w);
         },
-      });
+      }));
       try {
         await pick.importer.read(entry.file, entry.stream, sink, ctx);
       } catch (e) {
@@ -310,6 +359,9 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
   writer.commit();
 
   // Analysis. Its warnings are stored after it (it runs its own transactions).
+  writer.setMeta(IMPORT_STATE, 'analysing');
+  writer.commit();
+  readable = true; // a case without log lines: its first screen is the finished load
   progress('finalizing', bytesTotal, undefined, true);
   const late: ImportWarning[] = [];
   finalizeCase(db, {
@@ -325,6 +377,7 @@ async function load(db: Db, opts: RunImportOptions, casePath: string, signal: Ab
     const r = w.file === null ? undefined : (idOf.get(w.file) as { id: number } | undefined);
     addWarning(r ? Number(r.id) : null, w);
   }
+  writer.setMeta(IMPORT_STATE, 'complete');
   writer.commit();
 
   const count = (table: string) => Number((db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);

@@ -7,12 +7,13 @@ import type { Db } from '../db/open';
 import type { LogRow, ParsedParams, Result } from '../../shared/api';
 import { logFilterSql, parseFilterParam, registerFilterFunctions } from './filter-sql';
 import { logIndexOfId, logWindow } from './log-window';
-import { num, numOr0, str, time, type Row } from './values';
+import { num, numOr0, QueryError, str, time, type Row } from './values';
+import { parseRfc3339, TimeError } from '../../shared/time';
 
 const COUNT_CACHE = 16;
 const counts = new WeakMap<Db, Map<string, number>>();
 
-function countOf(db: Db, expr: string, sql: { sql: string; args: (string | number)[] }): number {
+function countOf(db: Db, expr: string, sql: { sql: string; args: (string | number | bigint)[] }): number {
   let m = counts.get(db);
   if (!m) counts.set(db, (m = new Map()));
   let n = m.get(expr);
@@ -27,9 +28,27 @@ function countOf(db: Db, expr: string, sql: { sql: string; args: (string | numbe
 export function logFilter(db: Db, p: ParsedParams<'log.filter'>): Result<'log.filter'> {
   registerFilterFunctions(db);
   const tree = parseFilterParam(p.expr);
-  if (!tree) return logWindow(db, { offset: p.offset, limit: p.limit });
-  const w = logFilterSql(tree);
-  const total = countOf(db, p.expr, w);
+  if (!tree && p.from === undefined && p.to === undefined) return logWindow(db, { offset: p.offset, limit: p.limit });
+  const parts: string[] = [];
+  const args: (string | number | bigint)[] = [];
+  if (tree) {
+    const f = logFilterSql(tree);
+    parts.push(f.sql);
+    args.push(...f.args);
+  }
+  // a time range (the timeline's): lines with a time inside it
+  for (const [k, op] of [['from', '>='], ['to', '<=']] as const) {
+    const v = p[k];
+    if (v === undefined) continue;
+    try {
+      args.push(parseRfc3339(v));
+    } catch (e) {
+      throw new QueryError(`${k}: ${e instanceof TimeError ? e.message : String(e)}`);
+    }
+    parts.push(`l.ts ${op} ?`);
+  }
+  const w = { sql: parts.join(' AND '), args };
+  const total = countOf(db, `${p.expr}\u0000${p.from ?? ''}\u0000${p.to ?? ''}`, w);
   const rows = db
     .prepare(
       `SELECT l.id, l.job, l.ts, l.step_id, coalesce(s.number, l.step_number) AS step_number, l.raw, l.marker, l.depth

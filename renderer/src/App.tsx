@@ -6,8 +6,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CaseInfo } from '../../shared/api';
 import { formatNanos, tryParseRfc3339 } from '../../shared/time';
+import { setTimeDisplay } from './format';
 import { api } from './api';
 import { BuildLog } from './panes/BuildLog';
+import { ComparePanel } from './panes/compare/ComparePanel';
 import { Details } from './panes/Details';
 import { Header } from './panes/Header';
 import { DropZone } from './panes/ImportPanel';
@@ -16,9 +18,15 @@ import { ProcessTreeSlot } from './panes/ProcessTreeSlot';
 import { treeColumn, TreeWidthHandle, useTreeWidth } from './panes/process-tree/TreeWidthHandle';
 import { TimelineSlot } from './panes/TimelineSlot';
 import { CollapsedPane } from './layout/PaneControls';
-import { paneStore, usePanes, type PaneId } from './layout/pane-state';
+import { paneStore, setSideTab, toggleMaximised, usePanes, type PaneId } from './layout/pane-state';
+import { Dialogs, openDialog } from './layout/HelpSheet';
 import { SideArea, type SideTab } from './layout/SideArea';
 import { ImportErrorPanel } from './panes/ImportErrorPanel';
+import { ContextMenuHost } from './panes/ContextMenu';
+import { DnsPane } from './panes/lists/DnsPane';
+import { FilesPane } from './panes/lists/FilesPane';
+import { ProcessList } from './panes/lists/ProcessList';
+import { SqlPane } from './panes/lists/SqlPane';
 import { moveCall } from './state/navigation';
 import { appStore, clearSelection, restoreFromHash, useApp } from './state/selection';
 
@@ -39,6 +47,26 @@ function onKey(e: KeyboardEvent): void {
   if (typingIn(e.target)) return;
   if (e.key === 'j') void moveCall(1);
   else if (e.key === 'k') void moveCall(-1);
+  else if (e.key === '?') openDialog('help');
+  else if (e.key === 't')
+    appStore.set((s) => ({ logTimes: s.logTimes === 'absolute' ? 'relative' : s.logTimes === 'relative' ? 'local' : 'absolute' }));
+  else if (/^[1-5]$/.test(e.key)) setSideTab(sideTabs[Number(e.key) - 1]!.id);
+  else if (e.key === 'm') {
+    const slot = (document.activeElement as HTMLElement | null)?.closest('.slot-timeline, .slot-tree, .slot-details, .net-pane, .log-pane');
+    const id: PaneId | null = !slot
+      ? null
+      : slot.classList.contains('slot-timeline')
+        ? 'timeline'
+        : slot.classList.contains('slot-tree')
+          ? 'side'
+          : slot.classList.contains('slot-details')
+            ? 'details'
+            : slot.classList.contains('net-pane')
+              ? 'calls'
+              : 'log';
+    if (id) toggleMaximised(id);
+    else if (paneStore.get().maximised) toggleMaximised(paneStore.get().maximised!);
+  }
   else if (e.key === 'f') appStore.set((s) => ({ findingsOnly: !s.findingsOnly }));
   else if (e.key === '/') {
     e.preventDefault();
@@ -108,6 +136,8 @@ export function App() {
       .sort()[0] ??
     info?.time_range?.start ??
     null;
+  const timeMode = useApp((s) => s.logTimes);
+  setTimeDisplay(timeMode, origin);
   const collapsed = usePanes((s) => s.collapsed);
   const maximised = usePanes((s) => s.maximised);
   const isC = (id: PaneId) => collapsed.includes(id) && maximised !== id;
@@ -166,11 +196,20 @@ export function App() {
         </div>
         <div className="slot-details">
           {isC('details') ? <CollapsedPane id="details" title="Details" vertical /> : <Details />}
+          <ComparePanel />
         </div>
       </main>
       <DropZone />
+      <ContextMenuHost />
+      <Dialogs />
     </div>
   );
 }
 
-const sideTabs: SideTab[] = [{ id: 'tree', label: 'Process tree', render: () => <ProcessTreeSlot />, keep: true }];
+const sideTabs: SideTab[] = [
+  { id: 'tree', label: 'Tree', render: () => <ProcessTreeSlot />, keep: true },
+  { id: 'processes', label: 'List', render: () => <ProcessList /> },
+  { id: 'dns', label: 'DNS', render: () => <DnsPane /> },
+  { id: 'files', label: 'Files', render: () => <FilesPane /> },
+  { id: 'sql', label: 'SQL', render: () => <SqlPane /> },
+];

@@ -2,8 +2,35 @@
 import { tryParseRfc3339 } from '../../shared/time';
 import { joinShellWords } from '../../shared/shellwords';
 
-/** `09:12:31.500` (UTC, milliseconds), or `` for no time. */
+/** How times are shown (Settings, the log's time button): UTC, the viewer's local time, or relative to the job. */
+export type TimeMode = 'absolute' | 'local' | 'relative';
+let timeMode: TimeMode = 'absolute';
+let jobOrigin: string | null = null;
+/** Set by App from the shared state; every `clock()` follows it. */
+export function setTimeDisplay(mode: TimeMode, origin: string | null): void {
+  timeMode = mode;
+  jobOrigin = origin;
+}
+export const TIME_MODE_LABEL: Record<TimeMode, string> = { absolute: 'UTC', local: 'Local', relative: 'Job' };
+
+/** `09:12:31.500` in the chosen time mode (UTC by default, milliseconds), or `` for no time. */
 export function clock(ts: string | null | undefined, digits = 3): string {
+  if (!ts) return '';
+  if (timeMode === 'relative' && jobOrigin) return relative(ts, jobOrigin);
+  if (timeMode === 'local') {
+    const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(ts);
+    const d = m ? new Date(`${m[1]}Z`) : null;
+    if (d && !Number.isNaN(d.getTime())) {
+      const p = (n: number) => String(n).padStart(2, '0');
+      const base = `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+      return digits > 0 ? `${base}.${(m![2] ?? '').padEnd(9, '0').slice(0, digits)}` : base;
+    }
+  }
+  return utcClock(ts, digits);
+}
+
+/** `09:12:31.500`, always UTC. */
+export function utcClock(ts: string | null | undefined, digits = 3): string {
   if (!ts) return '';
   const m = /T(\d{2}:\d{2}:\d{2})(?:\.(\d+))?/.exec(ts);
   if (!m) return ts;

@@ -115,8 +115,8 @@ test('the build log keeps a bounded number of DOM rows on 1 000 000 lines', asyn
     await expect(L.locator('.log-line[data-index="999999"]')).toBeVisible();
 
     // Search far away: the match is scrolled into view.
-    await L.getByLabel('Search log').fill('line 777777 of');
-    await L.getByLabel('Search log').press('Enter');
+    await L.getByLabel('Filter log').fill('"line 777777 of"');
+    await L.getByLabel('Filter log').press('Enter');
     await expect(L.locator('.log-line.match-current')).toContainText('line 777777 of the big log');
     await expect(L.locator('.log-line.match-current')).toBeInViewport();
     expect(await domRows()).toBeLessThan(120);

@@ -71,6 +71,11 @@ test('findings only, select the finding: log follows, Details explains', async (
   await expect(field('HTTP')).toContainText('POST');
   await expect(field('HTTP')).toContainText('/v2/collect');
   await expect(d.getByRole('region', { name: 'Process chain' })).toContainText('curl');
+  // the answer first: the log lines that mention the domain are in view without scrolling Details
+  await expect(d.getByRole('region', { name: 'Log mentions' })).toContainText('telemetry.exfil.example');
+  await expect(d.getByRole('region', { name: 'Log mentions' }).locator('li').first()).toBeInViewport();
+  // the raw record is folded: open it
+  await d.locator('summary', { hasText: 'Raw record' }).click();
   await expect(d.getByRole('region', { name: 'Raw record' })).toContainText('telemetry.exfil.example');
   await expect(d.getByRole('region', { name: 'Raw record' })).toContainText('network.jsonl');
 
@@ -111,11 +116,11 @@ test('j/k walk the calls in table order, the hash restores a selection, Esc clea
   await page.locator('body').press('k');
   await expect(page).toHaveURL(new RegExp(`#call=${all[1]!.id}$`));
 
-  // f toggles findings only; / focuses the search box.
+  // f toggles findings only; / focuses the filter box.
   await page.locator('body').press('f');
   await expect(table(page).getByLabel('Findings only')).toBeChecked();
   await page.locator('body').press('/');
-  await expect(table(page).getByLabel('Search calls')).toBeFocused();
+  await expect(table(page).getByLabel('Filter calls')).toBeFocused();
   await page.keyboard.type('beacon');
   const beacon = (
     await apiFromPage<Result<'network.query'>>(page, 'network.query', {
@@ -146,7 +151,7 @@ test('the build log: fold groups, search with next/previous, relative times', as
   const w = watchPage(page);
   await openApp(page);
   const L = log(page);
-  const search = L.getByLabel('Search log');
+  const search = L.getByLabel('Filter log');
   await search.fill('postinstall');
   await search.press('Enter');
   const first = await apiFromPage<Result<'log.search'>>(page, 'log.search', {
@@ -167,7 +172,7 @@ test('the build log: fold groups, search with next/previous, relative times', as
   await L.getByRole('button', { name: 'Previous match' }).click();
   await expect(L.locator(`.log-line.match-current[data-index="${first.index}"]`)).toBeVisible();
 
-  await L.getByRole('button', { name: 'UTC time' }).click();
+  await L.getByRole('button', { name: 'UTC', exact: true }).click();
   // Job time counts from the run's start: the first line of "Set up job" is within seconds of it.
   await L.evaluate((el) => ((el.querySelector('.log-scroller') as HTMLElement).scrollTop = 0));
   await expect(L.locator('.log-line[data-index="0"] .ts')).toHaveText(/^\+0:0\d\.\d{3}$/);

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const COPY = ['electron', 'shared', 'renderer', 'scripts', 'bin', 'resources', 'package.json', 'vite.config.ts', 'tsconfig.json'];
+const COPY = ['electron', 'shared', 'renderer', 'scripts', 'bin', 'resources', 'package.json', 'vite.config.ts', 'tsconfig.json', 'tsconfig.base.json'];
 const ELECTRON_VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'electron', 'package.json'), 'utf8')).version as string;
 let dir: string;
 let app: string;

@@ -213,16 +213,16 @@ describe('synthetic edge cases', () => {
     expect(formatNanos(s.steps[0]!.completed_at!)).toBe('2026-10-14T09:12:12.000000000Z');
   });
 
-  it('BOM anywhere, CRLF, 0- and 9-digit fractions, lines before the first stamp', async () => {
+  it('BOM at the start (U+FEFF elsewhere is text, kept), CRLF, 0- and 9-digit fractions, lines before the first stamp', async () => {
     const log = Buffer.from(
-      '\uFEFFpreamble\r\n\uFEFF2026-10-14T09:12:14Z first\r\n2026-10-14T09:12:14.123456789Z se\uFEFFcond\r\ncont\r\n',
+      '\uFEFFpreamble\r\n2026-10-14T09:12:14Z first\r\n2026-10-14T09:12:14.123456789Z se\uFEFFcond\r\ncont\r\n',
       'utf8',
     );
     const s = await importText(log, 'x.log');
     expect(s.lines.map((l) => [l.ts === null ? null : formatNanos(l.ts), l.text, l.line, l.line_end])).toEqual([
       [null, 'preamble', 1, 1],
       ['2026-10-14T09:12:14.000000000Z', 'first', 2, 2],
-      ['2026-10-14T09:12:14.123456789Z', 'second\ncont', 3, 4],
+      ['2026-10-14T09:12:14.123456789Z', 'se\uFEFFcond\ncont', 3, 4],
     ]);
     expect(s.warnings).toEqual([{ line: 1, message: '1 line before the first timestamped line has no time' }]);
   });

@@ -202,5 +202,5 @@ export async function readSmallText(stream: Readable, maxBytes: number, signal: 
   } catch {
     throw new Error('invalid UTF-8');
   }
-  return text.replace(/\uFEFF/g, '');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a BOM only at the start; U+FEFF elsewhere is text
 }

@@ -73,6 +73,7 @@ export async function* walkTarOrGzip(w: Walk, file: string, gzipped: boolean): A
       w.checkAbort();
       quiet(entry);
       const h = entry.header;
+      w.budget.members(1, file, false);
       const checked = checkMemberPath(h.name);
       const drain = async () => {
         for await (const c of entry) w.budget.add((c as Buffer).length, `${file}!/${h.name}`);

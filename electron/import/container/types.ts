@@ -35,6 +35,8 @@ export interface ContainerOptions {
   ratioMinBytes?: number;
   /** How many archive levels to open (the input itself is level 1; default 3). */
   maxDepth?: number;
+  /** Cap on archive members in one input, all archives in it together (default 100 000). */
+  maxEntries?: number;
   onSource?: (node: SourceNode) => void;
   onHashed?: (key: number, sha256: string, bytes: number) => void;
   onWarning?: (w: ImportWarning) => void;
@@ -57,4 +59,6 @@ export interface MemberMeta {
   diskPath?: string;
   /** Counts input-on-disk bytes for progress (plain files read straight from the input). */
   countsDisk: boolean;
+  /** The CRC-32 the archive records for the member (zip), checked once it is read to the end. */
+  crc32?: number;
 }

@@ -10,10 +10,21 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
+import * as zlib from 'node:zlib';
 import { ImportCancelledError } from '../errors';
 import { ImportError, type InputFile } from '../types';
 import { listFolderFiles, walkFolder } from './folder';
-import { Budget, ContainerBombError, DEFAULT_MAX_DEPTH, DEFAULT_MAX_RATIO, DEFAULT_MAX_TOTAL_BYTES, DEFAULT_RATIO_MIN_BYTES, HEAD_BYTES } from './limits';
+import {
+  Budget,
+  ContainerBombError,
+  countLineBreaks,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_ENTRIES,
+  DEFAULT_MAX_RATIO,
+  DEFAULT_MAX_TOTAL_BYTES,
+  DEFAULT_RATIO_MIN_BYTES,
+  HEAD_BYTES,
+} from './limits';
 import { isGzipMagic, isTarHeader, isZipMagic, readMagic } from './magic';
 import { drainOrClose, errMsg, quiet } from './streams';
 import { walkTarOrGzip } from './tar';
@@ -82,7 +93,14 @@ export class Walk {
     if (st.isSymbolicLink()) st = await fsp.stat(this.input); // a symlink named by the user is followed; inside, never
     const o = this.opts;
     const mk = (disk: number) =>
-      new Budget(this.input, disk, o.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES, o.maxRatio ?? DEFAULT_MAX_RATIO, o.ratioMinBytes ?? DEFAULT_RATIO_MIN_BYTES);
+      new Budget(
+        this.input,
+        disk,
+        o.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES,
+        o.maxRatio ?? DEFAULT_MAX_RATIO,
+        o.ratioMinBytes ?? DEFAULT_RATIO_MIN_BYTES,
+        o.maxEntries ?? DEFAULT_MAX_ENTRIES,
+      );
     if (st.isDirectory()) {
       const files = await listFolderFiles(this.input, (file, message) => this.warn(file, message));
       this.budget = mk(files.reduce((s, f) => s + f.size, 0));
@@ -127,12 +145,20 @@ export class Walk {
     const it = (src as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
     const hash = createHash('sha256');
     let bytes = 0;
+    let crc = 0;
     const take = (chunk: Buffer) => {
       hash.update(chunk);
       bytes += chunk.length;
-      // A file read straight from disk cannot be a bomb: only what comes out of an archive counts.
+      if (meta.crc32 !== undefined) crc = zlib.crc32(chunk, crc);
+      // A file read straight from disk cannot be a bomb: only what comes out of an archive counts (lines too).
       if (meta.countsDisk) this.progress('reading', chunk.length);
-      else this.budget.add(chunk.length, meta.name);
+      else this.budget.add(chunk.length, meta.name, countLineBreaks(chunk));
+    };
+    /** Once the member is read to its end: does it give the CRC-32 its archive records? */
+    const checkCrc = () => {
+      if (meta.crc32 === undefined || crc >>> 0 === meta.crc32 >>> 0) return;
+      const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+      this.warn(meta.name, `CRC-32 mismatch: the archive records ${hex(meta.crc32)}, the bytes read give ${hex(crc)} (damaged or altered member); read as it is`);
     };
     const pre: Buffer[] = [];
     let preBytes = 0;
@@ -161,7 +187,7 @@ export class Walk {
 
     if (!readError && isZipMagic(head)) {
       if (depth < maxDepth) {
-        yield* nestedZip(this, it, pre, ended, take, hash, () => bytes, meta, depth, onDigest);
+        yield* nestedZip(this, it, pre, ended, take, hash, () => bytes, meta, depth, onDigest, checkCrc);
         return;
       }
       this.warn(meta.name, `archive nested more than ${maxDepth} levels deep: not opened`);
@@ -217,6 +243,7 @@ export class Walk {
     if (meta.bytes >= 0 && bytes !== meta.bytes) {
       this.warn(meta.name, `size mismatch: archive says ${meta.bytes} bytes, read ${bytes}`);
     }
+    checkCrc();
     file.bytes = bytes;
     this.opts.onHashed?.(node.key, digest, bytes);
     onDigest?.(digest, bytes);

@@ -72,6 +72,9 @@ export async function* walkZip(w: Walk, file: string, node: SourceNode, relPrefi
     throw new ImportError(`${node.name}: cannot open zip archive (truncated or corrupt?): ${errMsg(e)}`);
   }
   try {
+    // Count members from the directory record before listing them: a million empty members are refused here, not
+    // after a million Entry objects were made.
+    w.budget.members(zf.entryCount, node.name, true);
     try {
       entries = await readAllEntries(zf);
     } catch (e) {
@@ -118,7 +121,15 @@ export async function* walkZip(w: Walk, file: string, node: SourceNode, relPrefi
         w.warn(name, `cannot read archive member: ${errMsg(e)}`);
         continue;
       }
-      const meta: MemberMeta = { name, relPath: relOf(it.path), member: it.path, parentKey: node.key, bytes: it.e.uncompressedSize, countsDisk: false };
+      const meta: MemberMeta = {
+        name,
+        relPath: relOf(it.path),
+        member: it.path,
+        parentKey: node.key,
+        bytes: it.e.uncompressedSize,
+        countsDisk: false,
+        crc32: it.e.crc32,
+      };
       yield* w.member(s, meta, depth, 'file');
       if (depth === 1) w.progress('reading', it.e.compressedSize);
     }
@@ -142,6 +153,7 @@ export async function* nestedZip(
   meta: MemberMeta,
   depth: number,
   onDigest?: (sha256: string, bytes: number) => void,
+  checkCrc?: () => void,
 ): AsyncGenerator<ContainerEntry> {
   const node = w.newNode(meta.parentKey, meta.name, meta.member, 'zip');
   let zipPath = meta.diskPath ?? null;
@@ -183,6 +195,7 @@ export async function* nestedZip(
   const digest = hash.digest('hex');
   w.opts.onHashed?.(node.key, digest, bytesRead());
   onDigest?.(digest, bytesRead());
+  checkCrc?.();
   try {
     const layout = nestedLayout(meta.relPath);
     yield* walkZip(w, zipPath, node, layout.prefix, depth + 1, layout.stripRoot);

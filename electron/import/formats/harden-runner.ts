@@ -84,7 +84,7 @@ export const hardenRunnerConfigImporter: Importer = {
       if (bytes > 4 * 1024 * 1024) throw new Error('Harden-Runner config is larger than 4 MiB: not a config file');
       chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
     }
-    const text = Buffer.concat(chunks).toString('utf8').replace(/\uFEFF/g, '');
+    const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, ''); // a BOM only at the start
     let cfg: unknown;
     try {
       cfg = JSON.parse(text);

@@ -22,9 +22,10 @@ const lenient = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 function decode(parts: Buffer[], bytes: number): { text: string; bad: boolean } {
   const b = parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes);
   try {
-    return { text: strict.decode(b).replace(/\uFEFF/g, ''), bad: false };
+    // A document's text is kept exact (U+FEFF inside it too): BOM bytes outside documents are skipped below.
+    return { text: strict.decode(b), bad: false };
   } catch {
-    return { text: lenient.decode(b).replace(/\uFEFF/g, ''), bad: true };
+    return { text: lenient.decode(b), bad: true };
   }
 }
 

@@ -1,9 +1,12 @@
 /**
  * One log line's text as React text nodes: ANSI colours become styled spans (styling only: the text is always
- * rendered as text, never HTML), the `##[marker]` prefix is dropped, search matches are wrapped in <mark>.
+ * rendered as text, never HTML), the `##[marker]` prefix is dropped, search matches are wrapped in <mark>; bidi
+ * controls and invisible characters are drawn as visible marks (evidence/Evidence.tsx).
  */
 import type { CSSProperties, ReactNode } from 'react';
-import { ansiToSpans, type AnsiSpan } from '../../../shared/ansi';
+import { ansiToSpans, withReadableColors, type AnsiSpan } from '../../../shared/ansi';
+import { logThemeColors } from './theme-colors';
+import { Ev } from '../evidence/Evidence';
 
 /** The marker, also behind leading colour codes (`\x1b[36;1m##[group]…`): the codes stay, the marker goes. */
 const MARKER_PREFIX = /^\uFEFF?((?:\x1b\[[0-9;:]*m)*)(?:##\[(?:group|endgroup|error|warning|notice|debug|command|section)\]|\[command\])/;
@@ -46,7 +49,8 @@ export function matchRanges(text: string, q: string): [number, number][] {
 
 export function LineText({ raw, marker, query }: { raw: string; marker: string | null; query: string }): ReactNode {
   const { text, extraLines } = displayText(raw, marker);
-  const spans = ansiToSpans(text.length > MAX_DRAWN_CHARS * 2 ? text.slice(0, MAX_DRAWN_CHARS * 2) : text);
+  // Colours the log chose are kept only where they can be read on the theme (issue 11 #9).
+  const spans = withReadableColors(ansiToSpans(text.length > MAX_DRAWN_CHARS * 2 ? text.slice(0, MAX_DRAWN_CHARS * 2) : text), logThemeColors());
   const plainLen = spans.reduce((n, s) => n + s.text.length, 0);
   const plain = spans.map((s) => s.text).join('');
   const ranges = matchRanges(plain, query);
@@ -64,7 +68,7 @@ export function LineText({ raw, marker, query }: { raw: string; marker: string |
         const e = Math.min(m[1], end);
         out.push(
           <mark key={`${si}-${at}`} style={st}>
-            {plain.slice(at, e)}
+            <Ev text={plain.slice(at, e)} />
           </mark>,
         );
         at = e;
@@ -73,10 +77,10 @@ export function LineText({ raw, marker, query }: { raw: string; marker: string |
         out.push(
           st ? (
             <span key={`${si}-${at}`} style={st}>
-              {plain.slice(at, e)}
+              <Ev text={plain.slice(at, e)} />
             </span>
           ) : (
-            plain.slice(at, e)
+            <Ev key={`${si}-${at}`} text={plain.slice(at, e)} />
           ),
         );
         at = e;

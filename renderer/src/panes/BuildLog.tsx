@@ -7,14 +7,17 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LogOutline, LogRow } from '../../../shared/api';
 import { api } from '../api';
-import { clock, relative } from '../format';
+import { clock, TIME_MODE_LABEL } from '../format';
 import { LineText } from '../log/line-text';
 import { buildRowModel, hiddenRanges } from '../log/row-model';
 import { appStore, select, useApp } from '../state/selection';
 import { PaneControls } from '../layout/PaneControls';
+import { filterWords, tryParseFilter } from '../../../shared/filter';
+import { MatchingLines } from '../log/MatchingLines';
 import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
+import { Ev } from '../evidence/Evidence';
 
 export const LOG_ROW_HEIGHT = 18;
 
@@ -33,6 +36,13 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
   const [cursorLine, setCursorLine] = useState(-1);
   const [query, setQuery] = useState('');
   const [match, setMatch] = useState<{ index: number; total: number } | null>(null);
+  const [onlyMatching, setOnlyMatching] = useState(false);
+  const [wrap, setWrap] = useState(false);
+  const [filteredTotal, setFilteredTotal] = useState<number | null>(null);
+  const range = useApp((s) => s.range);
+  const parsed = tryParseFilter(query);
+  const exprOk = !parsed.error;
+  const filtering = (onlyMatching && !!query.trim() && exprOk) || range !== null;
   const scroller = useRef<HTMLDivElement>(null);
   const vp = useViewport(scroller);
 
@@ -137,14 +147,15 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     // Scroll once per new cursor (and after the model changed under it).
   }, [cursorLine, scrollToLine]);
 
+  // Enter: the next line matching the filter expression, from the current hit (or the selected line), wrapping
   const runSearch = async (direction: 'next' | 'prev') => {
     const q = query.trim();
-    if (!q) return;
-    const from = match ? match.index : direction === 'next' ? -1 : (outline?.total ?? 0);
+    if (!q || !exprOk) return;
+    const from = match ? match.index : cursorLine >= 0 ? cursorLine : direction === 'next' ? -1 : (outline?.total ?? 0);
     try {
-      let r = await api['log.search']({ query: q, from, direction });
+      let r = await api['log.match']({ expr: q, from, direction });
       if (r.index < 0 && r.total_matches > 0) {
-        r = await api['log.search']({ query: q, from: direction === 'next' ? -1 : (outline?.total ?? 0), direction }); // wrap
+        r = await api['log.match']({ expr: q, from: direction === 'next' ? -1 : (outline?.total ?? 0), direction }); // wrap
       }
       setMatch({ index: r.index, total: r.total_matches });
       if (r.index >= 0) {
@@ -163,8 +174,9 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     setFolded(next);
   };
 
+  const highlight = filterWords(parsed.tree)[0] ?? '';
   const rows = [];
-  if (model) {
+  if (model && !filtering) {
     for (let r = win.first; r < win.first + win.count; r++) {
       const d = model.rowAt(r);
       if (!d) continue;
@@ -178,7 +190,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
             aria-current={running ? 'step' : undefined}
           >
             <span className="step-no">{d.step.number}</span>
-            <span className="step-name">{d.step.name}</span>
+            <Ev className="step-name" text={d.step.name} />
             {running && <span className="badge run">running at the selected moment</span>}
             <span className="dim step-lines">{(d.step.last - d.step.first + 1).toLocaleString()} lines</span>
           </div>,
@@ -212,9 +224,13 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
           onClick={() => select({ kind: 'log', id: line.id }, { ts: line.ts, runningStepId: line.step_id })}
         >
           <span className="ln">{d.index + 1}</span>
-          <span className="ts">{logTimes === 'absolute' ? clock(line.ts) : relative(line.ts, origin)}</span>
+          <span className="ts">{clock(line.ts)}</span>
           <span className="mk" aria-label={line.marker && MARK[line.marker] ? line.marker : undefined}>
-            {g ? (
+            {d.index === cursorLine && selectedLog === null ? (
+              <span className="moment-dot" title={`The selected moment (${clock(focus.ts)}) falls just before this line`}>
+                ◆
+              </span>
+            ) : g ? (
               <button
                 type="button"
                 className="fold"
@@ -231,14 +247,8 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
               ((line.marker && MARK[line.marker]) ?? '')
             )}
           </span>
-          {d.index === cursorLine && selectedLog === null && focus.ts && (
-            <span className="moment-mark" role="note">
-              ◆ {logTimes === 'absolute' ? clock(focus.ts) : relative(focus.ts, origin)}{' '}
-              {line.ts === focus.ts ? 'the selected moment is this line' : `the selected moment falls before this line${d.index > 0 ? ', after the one above' : ''}`}
-            </span>
-          )}
           <span className="tx" style={line.depth ? { paddingLeft: Math.min(line.depth, 8) * 14 } : undefined}>
-            <LineText raw={line.raw} marker={line.marker} query={query.trim()} />
+            <LineText raw={line.raw} marker={line.marker} query={highlight} />
             {g && folded.has(d.index) && (
               <span className="badge dim">{(g.end - g.start).toLocaleString()} lines folded</span>
             )}
@@ -254,8 +264,11 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
         <h2>Build log</h2>
         <input
           type="search"
-          aria-label="Search log"
-          placeholder="Search log"
+          aria-label="Filter log"
+          placeholder="Filter: words  domain:x  step:4  /re/  (Enter: next)"
+          title="The filter language of the calls table: words, &quot;phrases&quot;, /regex/, domain:, ip: (CIDR), step:, NOT/-, AND, OR. Enter: next matching line; Shift+Enter: previous."
+          aria-invalid={!exprOk}
+          className={exprOk ? undefined : 'invalid'}
           value={query}
           spellCheck={false}
           onChange={(e) => {
@@ -268,40 +281,54 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
         />
         <button
           type="button"
+          className="icon"
           onClick={() => void runSearch('prev')}
           aria-label="Previous match"
           disabled={!query.trim()}
         >
           ↑
         </button>
-        <button type="button" onClick={() => void runSearch('next')} aria-label="Next match" disabled={!query.trim()}>
+        <button type="button" className="icon" onClick={() => void runSearch('next')} aria-label="Next match" disabled={!query.trim()}>
           ↓
         </button>
         <span className="count" aria-live="polite">
-          {match
-            ? match.total === 0
-              ? 'no match'
-              : `${match.total.toLocaleString()} matching line${match.total === 1 ? '' : 's'}`
-            : ''}
+          {!exprOk
+            ? parsed.error
+            : filtering && filteredTotal !== null
+              ? `${filteredTotal.toLocaleString()} line${filteredTotal === 1 ? '' : 's'}${range ? ' in the time range' : ''}`
+              : match
+                ? match.total === 0
+                  ? 'no match'
+                  : `${match.total.toLocaleString()} matching line${match.total === 1 ? '' : 's'}`
+                : ''}
         </span>
+        <label className="toggle" title="Show only the lines that match the filter">
+          <input type="checkbox" checked={onlyMatching} onChange={(e) => setOnlyMatching(e.target.checked)} />
+          Only matches
+        </label>
         <span className="spacer-flex" />
-        <button
-          type="button"
-          aria-pressed={logTimes === 'relative'}
-          onClick={() => appStore.set({ logTimes: logTimes === 'absolute' ? 'relative' : 'absolute' })}
-          title="Show times as UTC clock or relative to the job start"
-        >
-          {logTimes === 'absolute' ? 'UTC time' : 'Job time'}
+        <button type="button" aria-pressed={wrap} onClick={() => setWrap(!wrap)} title="Wrap long lines (w)">
+          Wrap
         </button>
         <button
           type="button"
+          onClick={() => appStore.set({ logTimes: logTimes === 'absolute' ? 'relative' : logTimes === 'relative' ? 'local' : 'absolute' })}
+          title="Times: UTC, relative to the job start, or your local time (also in Settings)"
+        >
+          {TIME_MODE_LABEL[logTimes]}
+        </button>
+        <button
+          type="button"
+          className="icon"
+          aria-label="Fold all"
+          title="Fold every ##[group]"
           onClick={() => setFolded(new Set(outline?.groups.map((g) => g.start)))}
           disabled={!outline?.groups.length}
         >
-          Fold all
+          ⊟
         </button>
-        <button type="button" onClick={() => setFolded(new Set())} disabled={folded.size === 0}>
-          Unfold all
+        <button type="button" className="icon" aria-label="Unfold all" title="Unfold every group" onClick={() => setFolded(new Set())} disabled={folded.size === 0}>
+          ⊞
         </button>
         <span className="count">{outline ? `${outline.total.toLocaleString()} lines` : 'loading…'}</span>
         <PaneControls id="log" title="Build log" />
@@ -313,9 +340,10 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
       )}
       {runningStep && (
         <div className="running-bar" aria-label="Running step" data-step-id={runningStep.id}>
-          <span className="badge run">running</span> step {runningStep.number} · {runningStep.name}
+          <span className="badge run">running</span> step {runningStep.number} · <Ev text={runningStep.name} />
           {runningStep.uses && <span className="dim"> ({runningStep.uses})</span>}
           {focus.ts && <span className="dim"> at {clock(focus.ts)}</span>}
+          {focus.ts && selectedLog === null && cursorLine >= 0 && <MomentBetween cursor={cursorLine} ts={focus.ts} get={(i) => cache.get(i)} />}
           <button
             type="button"
             className="link"
@@ -330,14 +358,72 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
           </button>
         </div>
       )}
-      <div className="scroller log-scroller" ref={scroller} tabIndex={-1}>
-        <div className="spacer" style={{ height: win.height }}>
-          <div className="window" style={{ transform: `translateY(${win.top}px)` }}>
-            {rows}
+      {filtering ? (
+        <MatchingLines
+          expr={exprOk ? query.trim() : ''}
+          range={range}
+          caseVersion={caseVersion}
+          times={logTimes}
+          origin={origin}
+          highlight={highlight}
+          selectedId={selectedLog}
+          current={-1}
+          wrap={wrap}
+          onTotal={setFilteredTotal}
+        />
+      ) : (
+        <div className={`scroller log-scroller${wrap ? ' wrap' : ''}`} ref={scroller} tabIndex={0} aria-label="Log lines">
+          <div className="spacer" style={{ height: win.height }}>
+            <div className="window" style={{ transform: `translateY(${win.top}px)` }}>
+              {rows}
+            </div>
           </div>
+          {outline?.total === 0 && (
+            <div className="empty">This case holds no log lines. Open a bundle with the job's log (logs/*.txt) to see it here.</div>
+          )}
         </div>
-        {outline?.total === 0 && <div className="empty">This case holds no log lines.</div>}
-      </div>
+      )}
+      {wrap && <WrappedLine id={selectedLog} />}
     </section>
+  );
+}
+
+/** With Wrap on: the selected line's whole text, wrapped, under the log (rows keep one height for the virtual list). */
+function WrappedLine({ id }: { id: number | null }) {
+  const [text, setText] = useState<{ id: number; raw: string; marker: string | null } | null>(null);
+  useEffect(() => {
+    if (id === null) return;
+    let live = true;
+    void api['log.indexOfId']({ id }).then(async ({ index }) => {
+      const row = index >= 0 ? (await api['log.window']({ offset: index, limit: 1 })).rows[0] : undefined;
+      if (live && row) setText({ id, raw: row.raw, marker: row.marker });
+    });
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  return (
+    <div className="wrapped-line" aria-label="Selected line, wrapped">
+      {id === null || !text || text.id !== id ? (
+        <span className="dim">Select a line to read it whole here; long lines are cut at the pane's edge while Wrap is on.</span>
+      ) : (
+        <LineText raw={text.raw} marker={text.marker} query="" />
+      )}
+    </div>
+  );
+}
+
+/** Where the selected moment falls: between the line before the cursor line and the cursor line (their times). */
+function MomentBetween({ cursor, ts, get }: { cursor: number; ts: string; get(i: number): LogRow | undefined }) {
+  const after = get(cursor);
+  const before = cursor > 0 ? get(cursor - 1) : undefined;
+  if (!after) return null;
+  if (after.ts === ts) return <span className="moment-text"> · on line {cursor + 1}</span>;
+  if (after.ts !== null && after.ts < ts) return <span className="moment-text"> · after the last line ({cursor + 1})</span>;
+  return (
+    <span className="moment-text">
+      {' '}
+      · ◆ between line {before ? `${cursor} (${clock(before.ts)})` : 'the start'} and line {cursor + 1} ({clock(after.ts)})
+    </span>
   );
 }

@@ -9,8 +9,10 @@ import type { CallExplanation, LogRef, LogRow, ProcessDetails, ProcessRef, Resul
 import { api } from '../api';
 import { baseName, clock, commandLine, fullTime } from '../format';
 import { PaneControls } from '../layout/PaneControls';
+import { copyText } from './ContextMenu';
 import { isDerived, policyText, recordedText, verdictBadge } from './evidence-words';
 import { select, useApp, type Selection } from '../state/selection';
+import { Ev, evTitle, Host } from '../evidence/Evidence';
 
 type RawTable = 'network' | 'processes' | 'log_lines';
 
@@ -51,11 +53,32 @@ function ListSection({ title, shown, total, children }: { title: string; shown: 
   );
 }
 
+/** A small copy button (the text is computed when clicked). */
+export function CopyButton({ label, text }: { label: string; text: () => string }) {
+  const [done, setDone] = useState(false);
+  return (
+    <button
+      type="button"
+      className="copy small"
+      aria-label={label}
+      title={label}
+      onClick={() => {
+        void copyText(text()).then(() => {
+          setDone(true);
+          setTimeout(() => setDone(false), 1200);
+        });
+      }}
+    >
+      {done ? 'copied' : 'copy'}
+    </button>
+  );
+}
+
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
       <dt>{label}</dt>
-      <dd>{children ?? <span className="dim">—</span>}</dd>
+      <dd>{typeof children === 'string' ? <Ev text={children} /> : (children ?? <span className="dim">—</span>)}</dd>
     </>
   );
 }
@@ -68,9 +91,9 @@ function ProcLink({ p, label }: { p: ProcessRef; label?: string }) {
       type="button"
       className="link"
       onClick={() => select({ kind: 'process', id: p.id })}
-      title={commandLine(p.args, p.exe)}
+      title={evTitle(commandLine(p.args, p.exe))}
     >
-      {label ?? `${baseName(p.exe) || p.args[0] || '?'} (${p.pid})`}
+      <Ev text={label ?? `${baseName(p.exe) || p.args[0] || '?'} (${p.pid})`} />
     </button>
   );
 }
@@ -84,10 +107,10 @@ function RawRecord({ table, id, version }: { table: RawTable; id: number; versio
       {r.value && (
         <>
           <p className="mono source-ref">
-            {r.value.file || '(no file)'}
+            {r.value.file ? <Ev text={r.value.file} /> : '(no file)'}
             {r.value.line !== null ? `:${r.value.line}` : ''}
           </p>
-          <pre className="raw">{r.value.raw || '(no raw text)'}</pre>
+          <pre className="raw">{r.value.raw ? <Ev text={r.value.raw} /> : '(no raw text)'}</pre>
         </>
       )}
     </section>
@@ -142,7 +165,7 @@ function LogRefItem({ l }: { l: LogRef }) {
         {clock(l.ts)}
       </button>{' '}
       {l.step !== null && <span className="dim">[{l.step}] </span>}
-      <span className="mono">{l.text}</span>
+      <Ev className="mono" text={l.text} />
     </li>
   );
 }
@@ -169,8 +192,8 @@ function CallView({ id, version }: { id: number; version: number }) {
     <>
       <h2 className="d-title">
         {http?.method ? `${http.method} ` : ''}
-        {e.domain ?? e.ip}
-        {http?.path ?? ''}{' '}
+        {e.domain !== null ? <Host name={e.domain} /> : e.ip}
+        <Ev text={http?.path ?? ''} />{' '}
         <span className={`badge ${badge.cls}`}>{badge.text}</span>
         {derived && (
           <span className="badge derived" title="The record has only the IP; this name comes from a DNS answer for it">
@@ -184,29 +207,39 @@ function CallView({ id, version }: { id: number; version: number }) {
             {stepText(e.step)}
             {e.step && e.running_step && e.step.id !== e.running_step.id && (
               <span className="badge warn" title="The process was started by an earlier step and was still running">
-                background: running during step {e.running_step.number}
+                background: started in step {e.step.number}
               </span>
             )}
           </Field>
-          {e.step && e.running_step && e.step.id !== e.running_step.id && (
-            <Field label="Running step">{stepText(e.running_step)}</Field>
-          )}
           <Field label="Action">
             {action ?? (e.step ? <span className="dim">run script (no action)</span> : null)}
             {ref && <span className="dim"> · pinned to {/^[0-9a-f]{40}$/.test(ref) ? 'commit' : 'ref'} {ref}</span>}
           </Field>
           <Field label="Command">
-            {e.process ? <code>{commandLine(e.process.args, e.process.exe)}</code> : e.process_name}
+            {e.process ? (
+              <>
+                <code><Ev text={commandLine(e.process.args, e.process.exe)} /></code>{' '}
+                <CopyButton label="Copy command line" text={() => commandLine(e.process!.args, e.process!.exe)} />
+              </>
+            ) : (
+              <Ev text={e.process_name} />
+            )}
           </Field>
-          <Field label="Chain">{chain.length ? <ChainLine chain={chain} /> : <span className="dim">no process events for this call</span>}</Field>
-          <Field label="Policy">
-            {policyText(e.verdict, e.status)}
-            {e.policy?.allowed_by && <span className="dim"> (allowed by {e.policy.allowed_by})</span>}
+          <Field label="Chain">
+            <section aria-label="Process chain">
+              {chain.length ? <ChainLine chain={chain} /> : <span className="dim">no process events for this call</span>}
+              {chain.length > 1 && (
+                <button type="button" className="link small" onClick={() => select({ kind: 'process', id: chain[1]!.id })}>
+                  view parent
+                </button>
+              )}
+              {chain.length > 0 && <CopyButton label="Copy chain" text={() => [...chain].reverse().map((p) => `${p.pid} ${commandLine(p.args, p.exe)}`).join('\n')} />}
+            </section>
           </Field>
         </dl>
         <section className="d-section mentions" aria-label="Log mentions">
           <h3>
-            Log lines that mention {e.domain ?? e.ip} <span className="dim">({e.log_mentions.length})</span>
+            Log lines that mention {e.domain !== null ? <Host name={e.domain} /> : e.ip} <span className="dim">({e.log_mentions.length})</span>
           </h3>
           {e.log_mentions.length === 0 ? (
             <p className="dim">No log line names this domain or IP.</p>
@@ -222,6 +255,11 @@ function CallView({ id, version }: { id: number; version: number }) {
       <details className="d-fold" open>
         <summary>The call</summary>
         <dl className="fields">
+          <Field label="Policy">
+            {policyText(e.verdict, e.status)}
+            {e.policy?.allowed_by && <span className="dim"> (allowed by {e.policy.allowed_by})</span>}
+          </Field>
+          <Field label="Running step">{stepText(e.running_step)}</Field>
           <Field label="Time">{fullTime(e.ts)}</Field>
           <Field label="Domain">
             {e.domain}
@@ -247,7 +285,12 @@ function CallView({ id, version }: { id: number; version: number }) {
               ? `${e.finding.kind} (${e.finding.severity})${e.finding.kinds.length > 1 ? ` · ${e.finding.kinds.join(', ')}` : ''}`
               : null}
           </Field>
-          {e.tool && <Field label="Tool">{`${e.tool.name ?? ''} ${e.tool.sha256 ?? ''}`}</Field>}
+          {e.tool && (
+            <Field label="Tool">
+              {`${e.tool.name ?? ''} ${e.tool.sha256 ?? ''}`}{' '}
+              {e.tool.sha256 && <CopyButton label="Copy hash" text={() => e.tool!.sha256!} />}
+            </Field>
+          )}
         </dl>
       </details>
       <details className="d-fold">
@@ -258,7 +301,7 @@ function CallView({ id, version }: { id: number; version: number }) {
       </details>
       <details className="d-fold">
         <summary>Process chain with command lines</summary>
-        <section className="d-section" aria-label="Process chain">
+        <section className="d-section" aria-label="Process chain with command lines">
           {chain.length === 0 ? (
             <p className="dim">no process events for this call</p>
           ) : (
@@ -266,7 +309,7 @@ function CallView({ id, version }: { id: number; version: number }) {
               {chain.map((p) => (
                 <li key={p.id}>
                   <ProcLink p={p} />
-                  <code className="cmd">{commandLine(p.args, p.exe)}</code>
+                  <code className="cmd"><Ev text={commandLine(p.args, p.exe)} /></code>
                 </li>
               ))}
             </ol>
@@ -295,11 +338,11 @@ function ProcessView({ id, version }: { id: number; version: number }) {
   return (
     <>
       <h2 className="d-title">
-        {baseName(p.exe) || p.args[0] || 'process'} <span className="dim">pid {p.pid}</span>
+        <Ev text={baseName(p.exe) || p.args[0] || 'process'} /> <span className="dim">pid {p.pid}</span>
       </h2>
       <dl className="fields">
         <Field label="Command">
-          <code>{commandLine(p.args, p.exe)}</code>
+          <code><Ev text={commandLine(p.args, p.exe)} /></code>
         </Field>
         <Field label="Executable">{p.exe}</Field>
         <Field label="Working dir">{p.cwd}</Field>
@@ -336,7 +379,7 @@ function ProcessView({ id, version }: { id: number; version: number }) {
       <ListSection title="Children" shown={p.children.length} total={p.totals.children}>
         {p.children.map((c) => (
           <li key={c.id}>
-            <ProcLink p={c} /> <code className="cmd">{commandLine(c.args, c.exe)}</code>
+            <ProcLink p={c} /> <code className="cmd"><Ev text={commandLine(c.args, c.exe)} /></code>
           </li>
         ))}
       </ListSection>
@@ -354,7 +397,7 @@ function ProcessView({ id, version }: { id: number; version: number }) {
       <ListSection title="Files" shown={p.files.length} total={p.totals.files}>
         {p.files.map((f) => (
           <li key={f.id} className="mono">
-            {clock(f.ts)} {f.op} {f.path}
+            {clock(f.ts)} {f.op} <Ev text={f.path} />
           </li>
         ))}
       </ListSection>
@@ -413,8 +456,8 @@ export function Details() {
           <div className="empty">
             <p>Select a call, a log line or a process.</p>
             <p className="dim">
-              <kbd>j</kbd>/<kbd>k</kbd> next/previous call · <kbd>/</kbd> search · <kbd>f</kbd> findings only ·{' '}
-              <kbd>Esc</kbd> clear
+              <kbd>j</kbd>/<kbd>k</kbd> next/previous call · <kbd>/</kbd> filter · <kbd>f</kbd> findings only ·{' '}
+              <kbd>Esc</kbd> clear · <kbd>?</kbd> every shortcut
             </p>
           </div>
         )}

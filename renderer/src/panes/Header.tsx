@@ -2,16 +2,30 @@
  * The header: run identity (repository, workflow, job, commit), the case's inputs with hashes and clock offsets,
  * and opening a bundle.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CaseInfo } from '../../../shared/api';
 import { bytes } from '../format';
 import { ClockOffsets, ClockOffsetsBadge } from './ClockOffsets';
 import { ImportProgress, OpenBundleButtons } from './ImportPanel';
+import { openDialog } from '../layout/HelpSheet';
 
 const s = (v: unknown): string | null => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
 
 export function Header({ info }: { info: CaseInfo | null }) {
   const [open, setOpen] = useState(false);
+  const inputsButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    // Esc anywhere closes the dialog (before the app's Esc, which clears the selection)
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.stopImmediatePropagation();
+      setOpen(false);
+      inputsButton.current?.focus();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [open]);
   const run = info?.run ?? null;
   const sha = s(run?.head_sha);
   return (
@@ -74,13 +88,43 @@ export function Header({ info }: { info: CaseInfo | null }) {
           requestAnimationFrame(() => document.getElementById('clock-offsets')?.scrollIntoView({ block: 'nearest' }));
         }}
       />
-      <button type="button" aria-expanded={open} aria-controls="inputs-panel" onClick={() => setOpen(!open)}>
+      <button ref={inputsButton} type="button" aria-expanded={open} aria-controls="inputs-panel" onClick={() => setOpen(!open)}>
         Inputs{info ? ` (${info.inputs.length})` : ''}
         {info && info.warnings.length > 0 ? ` · ${info.warnings.length} warnings` : ''}
       </button>
       <OpenBundleButtons />
+      <button type="button" onClick={() => openDialog('settings')} title="Settings: how times are shown">
+        Settings
+      </button>
+      <button type="button" className="icon" aria-label="Keyboard shortcuts and filters" title="Keyboard shortcuts and filters (?)" onClick={() => openDialog('help')}>
+        ?
+      </button>
       {open && info && (
-        <div id="inputs-panel" className="popover" role="dialog" aria-label="Case inputs">
+        <div
+          id="inputs-panel"
+          className="popover"
+          role="dialog"
+          aria-label="Case inputs"
+          ref={(el) => {
+            // focus moves into the dialog when it opens (Esc closes it and gives focus back to the button)
+            if (el && !el.contains(document.activeElement)) el.focus();
+          }}
+          tabIndex={-1}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.stopPropagation();
+              e.nativeEvent.stopImmediatePropagation();
+              setOpen(false);
+              inputsButton.current?.focus();
+            }
+          }}
+        >
+          <div className="popover-head">
+            <h2>Case inputs</h2>
+            <button type="button" className="icon" aria-label="Close" title="Close (Esc)" onClick={() => setOpen(false)}>
+              ✕
+            </button>
+          </div>
           <h2>Case</h2>
           <p className="mono">{info.case_file}</p>
           <h2>Inputs</h2>
@@ -123,9 +167,6 @@ export function Header({ info }: { info: CaseInfo | null }) {
               </li>
             ))}
           </ul>
-          <button type="button" onClick={() => setOpen(false)}>
-            Close
-          </button>
         </div>
       )}
     </header>

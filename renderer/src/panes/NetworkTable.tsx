@@ -9,9 +9,15 @@ import { api } from '../api';
 import { clock } from '../format';
 import { appStore, networkFilter, select, setFilter, useApp, type SortKey } from '../state/selection';
 import { PaneControls } from '../layout/PaneControls';
+import { tryParseFilter } from '../../../shared/filter';
+import { commandLine } from '../format';
+import { moveCall } from '../state/navigation';
+import { copyText, filterValue, openMenu, type MenuItem } from './ContextMenu';
+import { isDerived } from './evidence-words';
 import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
+import { Ev, evTitle, Host } from '../evidence/Evidence';
 
 export const NET_ROW_HEIGHT = 22;
 
@@ -30,6 +36,45 @@ function ipPort(r: NetworkRow): string {
   return r.ip.includes(':') ? `[${r.ip}]:${r.port}` : `${r.ip}:${r.port}`;
 }
 
+/** Add `term` to the table's filter (AND). */
+export function addFilterTerm(term: string): void {
+  const cur = appStore.get().search.trim();
+  setFilter({ search: cur ? `${cur} ${term}` : term });
+}
+
+function rowText(r: NetworkRow): string {
+  return [r.ts, r.process_name ?? '', r.pid ?? '', r.domain ?? '', ipPort(r), r.http_method ?? r.protocol, r.http_path ?? '', r.http_status ?? r.status, r.verdict, r.finding_kind ?? ''].join('\t');
+}
+
+function rowMenu(r: NetworkRow): MenuItem[] {
+  const items: MenuItem[] = [];
+  if (r.domain) items.push({ label: `Filter: domain ${r.domain}`, run: () => addFilterTerm(`domain:=${filterValue(r.domain!)}`) });
+  if (r.ip) items.push({ label: `Filter: ip ${r.ip}`, run: () => addFilterTerm(`ip:${r.ip}`) });
+  items.push({ label: `Filter: port ${r.port}`, run: () => addFilterTerm(`port:${r.port}`) });
+  if (r.domain) items.push({ label: `Hide domain ${r.domain}`, run: () => addFilterTerm(`-domain:=${filterValue(r.domain!)}`) });
+  if (r.pid !== null) items.push({ label: `Show this process's calls (pid ${r.pid})`, run: () => setFilter({ search: `pid:${r.pid}` }) });
+  if (r.process_id !== null) items.push({ label: 'Select the process', run: () => select({ kind: 'process', id: r.process_id! }) });
+  items.push({ label: 'Copy the row', run: () => copyText(rowText(r)) });
+  if (r.domain) items.push({ label: 'Copy the domain', run: () => copyText(r.domain!) });
+  if (r.ip) items.push({ label: 'Copy the IP', run: () => copyText(r.ip!) });
+  items.push({
+    label: 'Copy the command line',
+    run: async () => {
+      const e = await api['network.explain']({ id: r.id, limit: 1 });
+      await copyText(e.process ? commandLine(e.process.args, e.process.exe) : (e.process_name ?? ''));
+    },
+  });
+  items.push({
+    label: 'Copy the process chain',
+    run: async () => {
+      const e = await api['network.explain']({ id: r.id, limit: 1 });
+      const chain = [...(e.process ? [e.process] : []), ...e.ancestors].reverse();
+      await copyText(chain.map((p) => `${p.pid} ${commandLine(p.args, p.exe)}`).join('\n'));
+    },
+  });
+  return items;
+}
+
 function Row({ r, index, selected, cursor }: { r: NetworkRow; index: number; selected: boolean; cursor: boolean }) {
   const finding = r.finding_kind ?? (r.verdict === 'outside-policy' || r.verdict === 'blocked' ? r.verdict : '');
   return (
@@ -40,22 +85,34 @@ function Row({ r, index, selected, cursor }: { r: NetworkRow; index: number; sel
       data-call-id={r.id}
       className={`net-row${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}${r.finding_id !== null ? ' finding' : ''}`}
       onClick={() => select({ kind: 'call', id: r.id })}
+      onContextMenu={(e) => openMenu(e, rowMenu(r))}
     >
       <span role="gridcell" className="mono">
         {clock(r.ts)}
       </span>
       <span role="gridcell" title={r.pid !== null ? `pid ${r.pid}` : undefined}>
-        {r.process_name ?? '—'}
+        {r.process_name !== null ? <Ev text={r.process_name} /> : '—'}
         {r.pid !== null && <span className="dim"> {r.pid}</span>}
       </span>
-      <span role="gridcell" title={r.domain ?? undefined}>
-        {r.domain ?? <span className="dim">(no domain)</span>}
+      <span role="gridcell" title={r.domain ? (isDerived(r.domain_origin) ? `${evTitle(r.domain)} (derived from a DNS answer for ${r.ip})` : evTitle(r.domain)) : undefined}>
+        {r.domain ? (
+          isDerived(r.domain_origin) ? (
+            <i className="derived-domain">
+              <Host name={r.domain} />
+              <span className="visually-hidden"> (derived from DNS)</span>
+            </i>
+          ) : (
+            <Host name={r.domain} />
+          )
+        ) : (
+          <span className="dim">(no domain)</span>
+        )}
       </span>
       <span role="gridcell" className="mono">
         {ipPort(r)}
       </span>
-      <span role="gridcell" className="mono" title={r.http_path ?? undefined}>
-        {r.http_method ? `${r.http_method} ${r.http_path ?? ''}` : <span className="dim">{r.protocol}</span>}
+      <span role="gridcell" className="mono" title={evTitle(r.http_path)}>
+        {r.http_method ? <Ev text={`${r.http_method} ${r.http_path ?? ''}`} /> : <span className="dim">{r.protocol}</span>}
       </span>
       <span role="gridcell" className="mono">
         {r.http_status ?? (r.status === 'allowed' ? '' : r.status)}
@@ -69,8 +126,10 @@ function Row({ r, index, selected, cursor }: { r: NetworkRow; index: number; sel
 }
 
 export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => void }) {
-  const { findingsOnly, search, sort, dir, caseVersion, selection, focus } = useApp((s) => s);
-  const filter = networkFilter({ findingsOnly, search });
+  const { findingsOnly, search, sort, dir, caseVersion, selection, focus, range } = useApp((s) => s);
+  const parsed = tryParseFilter(search);
+  // an expression that does not parse filters nothing (the box says why); the last good one would mislead
+  const filter = networkFilter({ findingsOnly, search: parsed.error ? '' : search, range });
   const key = JSON.stringify([caseVersion, filter, sort, dir]);
   const cache = usePageCache<NetworkRow>(key, 200, (offset, limit) =>
     api['network.query']({ filter, sort, dir, offset, limit }),
@@ -156,15 +215,33 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
         <input
           id="net-search"
           type="search"
-          placeholder="Search domain, IP, process, path  ( / )"
-          aria-label="Search calls"
+          placeholder="Filter: exfil  domain:x  ip:203.0.113.0/24  -process:node  ( / )"
+          aria-label="Filter calls"
+          aria-describedby="net-filter-help"
+          aria-invalid={!!tryParseFilter(searchText).error}
+          className={tryParseFilter(searchText).error ? 'invalid' : undefined}
+          title="Filter language: field:value for domain, ip (CIDR), port, process, pid, step, status, verdict, method; NOT/-, AND, OR, ( ), &quot;phrases&quot;, /regex/. Enter selects the next matching call."
           value={searchText}
           spellCheck={false}
           onChange={(e) => setSearchText(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Enter') setFilter({ search: searchText });
+            if (e.key === 'Enter') {
+              setFilter({ search: searchText });
+              void moveCall(e.shiftKey ? -1 : 1);
+            }
           }}
         />
+        <span id="net-filter-help" className="filter-error" role={parsed.error ? 'alert' : undefined}>
+          {parsed.error ?? ''}
+        </span>
+        {range && (
+          <span className="range-chip" title="Calls and log lines in this time range only (drag on the timeline with Shift)">
+            {clock(range.from)}–{clock(range.to)}
+            <button type="button" aria-label="Clear the time range" onClick={() => setFilter({ range: null })}>
+              ✕
+            </button>
+          </span>
+        )}
         <label className="toggle">
           <input
             type="checkbox"
@@ -201,15 +278,17 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
             </span>
           ))}
         </div>
-        <div className="scroller" ref={scroller} tabIndex={-1}>
-          <div className="spacer" style={{ height: win.height }}>
-            <div className="window" style={{ transform: `translateY(${win.top}px)` }}>
+        <div className="scroller" ref={scroller} tabIndex={0} role="rowgroup" aria-label="Calls">
+          <div className="spacer" role="presentation" style={{ height: win.height }}>
+            <div className="window" role="presentation" style={{ transform: `translateY(${win.top}px)` }}>
               {rows}
             </div>
           </div>
           {cache.total === 0 && (
-            <div className="empty">
-              {findingsOnly || search ? 'No call matches the filter.' : 'This case holds no network calls.'}
+            <div className="empty" role="row">
+              <span role="gridcell">{findingsOnly || search || range
+                ? 'No call matches the filter. Clear the filter box, the time range or Findings only.'
+                : 'This case holds no network calls: open a bundle with network events (network.jsonl, Harden-Runner, Tetragon…).'}</span>
             </div>
           )}
         </div>

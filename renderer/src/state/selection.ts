@@ -31,9 +31,12 @@ export interface AppState {
   /** Bumped when the API switched to another case (after an import): every pane reloads. */
   caseVersion: number;
   steps: StepOut[];
-  logTimes: 'absolute' | 'relative';
+  /** How times are shown everywhere: UTC, local time, or relative to the job's start (Settings). */
+  logTimes: 'absolute' | 'local' | 'relative';
   /** The process under the pointer in the process tree: the timeline highlights its calls. */
   hoveredProcess: number | null;
+  /** A time range picked on the timeline (modifier-drag): it filters the calls and the log. */
+  range: { from: string; to: string } | null;
 }
 
 export const appStore = createStore<AppState>({
@@ -47,26 +50,53 @@ export const appStore = createStore<AppState>({
   steps: [],
   logTimes: 'absolute',
   hoveredProcess: null,
+  range: null,
 });
 
 export const useApp = <T>(select: (s: AppState) => T): T => useStore(appStore, select);
 
-export function networkFilter(s: Pick<AppState, 'findingsOnly' | 'search'>): NetworkFilter {
+/** The table's filter: the filter-language expression in the search box, Findings only and the time range. */
+export function networkFilter(s: Pick<AppState, 'findingsOnly' | 'search'> & { range?: AppState['range'] }): NetworkFilter {
   const f: NetworkFilter = {};
   if (s.findingsOnly) f.findingsOnly = true;
-  if (s.search.trim()) f.search = s.search.trim();
+  if (s.search.trim()) f.expr = s.search.trim();
+  if (s.range) {
+    f.from = s.range.from;
+    f.to = s.range.to;
+  }
   return f;
 }
 
 // ---------- URL hash ----------
+/** `#call=12&filter=domain%3Aexfil&from=…&to=…`: the selection, the table's filter and the time range. */
 export function parseHash(hash: string): Selection | null {
-  const m = /^#?(call|process|log)=(\d{1,15})$/.exec(hash);
-  return m ? { kind: m[1] as SelectionKind, id: Number(m[2]) } : null;
+  return parseHashState(hash).selection;
 }
-export const formatHash = (s: Selection | null): string => (s ? `#${s.kind}=${s.id}` : '');
+export function parseHashState(hash: string): { selection: Selection | null; filter: string | null; range: AppState['range'] } {
+  const q = new URLSearchParams(hash.replace(/^#/, ''));
+  let selection: Selection | null = null;
+  for (const kind of ['call', 'process', 'log'] as const) {
+    const v = q.get(kind);
+    if (v !== null && /^\d{1,15}$/.test(v)) selection = { kind, id: Number(v) };
+  }
+  const from = q.get('from'), to = q.get('to');
+  return { selection, filter: q.get('filter'), range: from && to ? { from, to } : null };
+}
+export function formatHash(s: Selection | null, filter = '', range: AppState['range'] = null): string {
+  const q = new URLSearchParams();
+  if (s) q.set(s.kind, String(s.id));
+  if (filter.trim()) q.set('filter', filter.trim());
+  if (range) {
+    q.set('from', range.from);
+    q.set('to', range.to);
+  }
+  const t = q.toString();
+  return t ? `#${t}` : '';
+}
 
 function writeHash(s: Selection | null): void {
-  const h = formatHash(s);
+  const st = appStore.get();
+  const h = formatHash(s, st.search, st.range);
   if (location.hash === h || (h === '' && location.hash === '')) return;
   history.replaceState(null, '', h === '' ? location.pathname + location.search : h);
 }
@@ -129,10 +159,16 @@ export function clearSelection(): void {
 }
 
 export function restoreFromHash(): void {
-  const sel = parseHash(location.hash);
-  if (sel) select(sel);
+  const h = parseHashState(location.hash);
+  const s = appStore.get();
+  if ((h.filter ?? '') !== s.search || JSON.stringify(h.range) !== JSON.stringify(s.range)) appStore.set({ search: h.filter ?? '', range: h.range });
+  if (h.selection && (h.selection.kind !== s.selection?.kind || h.selection.id !== s.selection?.id)) select(h.selection);
 }
 
-export function setFilter(patch: Partial<Pick<AppState, 'findingsOnly' | 'search' | 'sort' | 'dir'>>): void {
+export function setFilter(patch: Partial<Pick<AppState, 'findingsOnly' | 'search' | 'sort' | 'dir' | 'range'>>): void {
+  const before = appStore.get();
   appStore.set(patch);
+  const after = appStore.get();
+  // the URL follows a change of the filter or the range (never rewritten by a no-op, e.g. a box settling)
+  if (before.search !== after.search || before.range !== after.range) writeHash(after.selection);
 }

@@ -4,6 +4,7 @@
  * sight. A click pans the tree to that ancestor. Long trails keep the root and the nearest ancestors.
  */
 import type { LaidNode } from './tree-layout';
+import { Ev, visibleText } from '../../evidence/Evidence';
 
 /** Height of the trail (px, see .pt-trail): framings centre the tree below it. */
 export const TRAIL_H = 20;
@@ -15,7 +16,7 @@ export function AncestorTrail({ nodes, onGo }: { nodes: readonly LaidNode[]; onG
   if (!nodes.length) return null;
   const shown = nodes.length <= MAX_SHOWN ? nodes : [nodes[0]!, ...nodes.slice(nodes.length - (MAX_SHOWN - 1))];
   const folded = nodes.slice(1, nodes.length - (MAX_SHOWN - 1));
-  const name = (n: LaidNode) => `${n.node?.name ?? '?'} (pid ${n.node?.pid ?? '?'})`;
+  const name = (n: LaidNode) => `${visibleText(n.node?.name ?? '?')} (pid ${n.node?.pid ?? '?'})`;
   return (
     <nav className="pt-trail" aria-label="Ancestors out of view" style={{ height: TRAIL_H }}>
       <span className="pt-trail-mark" aria-hidden="true">
@@ -29,7 +30,7 @@ export function AncestorTrail({ nodes, onGo }: { nodes: readonly LaidNode[]; onG
             </span>
           )}
           <button type="button" className="pt-trail-link" title={`Show ${name(n)}`} onClick={() => onGo(n)}>
-            {n.node?.name ?? '?'}
+            <Ev text={n.node?.name ?? '?'} />
           </button>
           <span className="pt-trail-sep" aria-hidden="true">
             ›

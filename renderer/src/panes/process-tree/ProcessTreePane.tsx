@@ -26,6 +26,7 @@ import {
   type Transform,
 } from './tree-layout';
 import './process-tree.css';
+import { Ev, visibleText } from '../../evidence/Evidence';
 
 export interface ProcessTreeProps {
   client: Client;
@@ -314,8 +315,9 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
     <div className="pt-root">
       <div className="pane-bar pt-bar">
         <h2>Process tree</h2>
+        <ProcessSearch client={client} onFound={(id) => onSelectProcess(id)} />
         <span className="pt-count" title={`${data.total.toLocaleString()} processes, ${data.nodes.length.toLocaleString()} shown`}>
-          {data.nodes.length.toLocaleString()} of {data.total.toLocaleString()}
+          {data.nodes.length.toLocaleString()}/{data.total.toLocaleString()}
         </span>
         <button type="button" onClick={() => zoomBy(1.25)} aria-label="Zoom in" title="Zoom in">
           +
@@ -364,9 +366,16 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
                 onHover={onHoverProcess}
               />
             ) : n.siblingsOf !== undefined ? (
-              <button
+              <div
                 key={n.key}
-                type="button"
+                role="treeitem"
+                aria-level={n.depth + 1}
+                aria-selected="false"
+                aria-label={`${n.more} other processes of this parent, off the selected chain and without findings: press Enter to show them`}
+                tabIndex={-1}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' || e.key === ' ') (e.currentTarget as HTMLElement).click();
+                }}
                 className="pt-more pt-siblings"
                 style={{ left: n.x, top: n.y - NODE_H / 2, height: NODE_H, maxWidth: NODE_W }}
                 title="Other processes of this parent, off the selected chain and without findings: show them"
@@ -376,9 +385,9 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
                 }}
               >
                 {n.more.toLocaleString()} other process{n.more === 1 ? '' : 'es'}
-              </button>
+              </div>
             ) : (
-              <div key={n.key} className="pt-more" style={{ left: n.x, top: n.y - NODE_H / 2, height: NODE_H, lineHeight: `${NODE_H}px`, maxWidth: NODE_W }} title="Not shown: children past the per-node limit">
+              <div key={n.key} role="treeitem" aria-level={n.depth + 1} aria-selected="false" aria-disabled="true" className="pt-more" style={{ left: n.x, top: n.y - NODE_H / 2, height: NODE_H, lineHeight: `${NODE_H}px`, maxWidth: NODE_W }} title="Not shown: children past the per-node limit">
                 +{n.more.toLocaleString()} more
               </div>
             ),
@@ -404,7 +413,7 @@ function TreeItem(p: {
   const open = node.children !== null;
   const hasKids = node.child_count > 0;
   const label =
-    `${node.name}, pid ${node.pid}` +
+    `${visibleText(node.name)}, pid ${node.pid}` +
     (node.calls ? `, ${node.calls} call${node.calls === 1 ? '' : 's'}` : '') +
     (node.findings ? `, ${node.findings} finding call${node.findings === 1 ? '' : 's'}` : '') +
     (hasKids && !open ? `, ${node.descendants} processes below` : '') +
@@ -424,7 +433,7 @@ function TreeItem(p: {
       aria-selected={p.selected ? 'true' : 'false'}
       aria-label={label}
       tabIndex={p.tabbable ? 0 : -1}
-      title={`${node.exe ?? node.name} (pid ${node.pid})${node.step_number !== null ? ` · step ${node.step_number}` : ''}`}
+      title={`${visibleText(node.exe ?? node.name)} (pid ${node.pid})${node.step_number !== null ? ` · step ${node.step_number}` : ''}`}
       onClick={(e) => {
         if ((e.target as Element).closest('.pt-toggle')) return;
         p.onSelect();
@@ -444,7 +453,7 @@ function TreeItem(p: {
       >
         {hasKids ? (open ? '▾' : '▸') : '•'}
       </span>
-      <span className="pt-name">{node.name}</span>
+      <Ev className="pt-name" text={node.name} />
       <span className="pt-pid">{node.pid}</span>
       {node.findings > 0 && (
         <span className="pt-badge pt-badge-finding" title={`${node.findings} call${node.findings === 1 ? '' : 's'} with a finding`}>
@@ -462,5 +471,49 @@ function TreeItem(p: {
         </span>
       )}
     </div>
+  );
+}
+
+/**
+ * "Search processes": a name, an argument or a pid; Enter selects the next match (it is revealed in the tree with
+ * its chain), Shift+Enter the previous one.
+ */
+function ProcessSearch({ client, onFound }: { client: Client; onFound(id: number): void }) {
+  const [q, setQ] = useState('');
+  const [hit, setHit] = useState<{ q: string; i: number; total: number } | null>(null);
+  const go = async (delta: number) => {
+    const text = q.trim();
+    if (!text) return;
+    const i = hit && hit.q === text ? hit.i + delta : 0;
+    const first = await client['process.list']({ search: text, sort: 'start', dir: 'asc', offset: 0, limit: 1 });
+    if (first.total === 0) return setHit({ q: text, i: -1, total: 0 });
+    const at = ((i % first.total) + first.total) % first.total;
+    const r = at === 0 ? first : await client['process.list']({ search: text, sort: 'start', dir: 'asc', offset: at, limit: 1 });
+    setHit({ q: text, i: at, total: first.total });
+    if (r.rows[0]) onFound(r.rows[0].id);
+  };
+  return (
+    <>
+      <input
+        type="search"
+        className="pt-search"
+        aria-label="Search processes"
+        placeholder="Search processes"
+        title="A name, an argument or a pid; Enter: next match, Shift+Enter: previous"
+        value={q}
+        spellCheck={false}
+        onChange={(e) => {
+          setQ(e.target.value);
+          setHit(null);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            void go(e.shiftKey ? -1 : 1);
+          }
+        }}
+      />
+      {hit && hit.q === q.trim() && <span className="pt-count" aria-live="polite">{hit.total === 0 ? 'none' : `${hit.i + 1}/${hit.total}`}</span>}
+    </>
   );
 }

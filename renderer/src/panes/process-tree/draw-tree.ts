@@ -4,6 +4,7 @@
  */
 import { prepareCanvas } from '../timeline/draw';
 import { NODE_H, NODE_W, screenBox, type Transform, type TreeLayout } from './tree-layout';
+import { visibleText } from '../../../../shared/evidence-text';
 
 /** Colours from the app theme (styles.css variables), with the light theme's values as fallbacks. */
 const PALETTE = {
@@ -70,7 +71,7 @@ export function drawTree(c: HTMLCanvasElement, l: TreeLayout, tr: Transform, wid
     ctx.stroke();
     if (legible && n.node) {
       ctx.fillStyle = pal.text;
-      ctx.fillText(n.node.name, b.left + 18 * tr.k, b.top + (NODE_H * tr.k) / 2, (NODE_W - 50) * tr.k);
+      ctx.fillText(visibleText(n.node.name), b.left + 18 * tr.k, b.top + (NODE_H * tr.k) / 2, (NODE_W - 50) * tr.k);
     }
   }
 }
