@@ -311,6 +311,11 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
     if (e.clientX - r.left < GUTTER) return;
     const t = timeAt(e.clientX);
     const y = e.clientY - r.top;
+    const l = laneAt(y);
+    if (!l || !['network', 'findings', 'processes'].includes(l.key)) {
+      onCursor(formatNanos(origin + BigInt(Math.round(t))));
+      return;
+    }
     // a click on a call or process tick selects it; elsewhere it moves the time cursor
     void pick(t, y).then(
       (h) => {
