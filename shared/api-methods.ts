@@ -40,6 +40,7 @@ export const METHOD_NAMES = [
   'raw.get',
   'timeline.density',
   'timeline.steps',
+  'compare.run',
 ] as const;
 
 export type MethodNameFromList = (typeof METHOD_NAMES)[number];

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { MethodNameFromList } from './api-methods';
+import type { Comparison } from './compare';
 
 // ---------- result shapes ----------
 export interface StepRef {
@@ -593,6 +594,11 @@ export const methods = {
       })
       .strict(),
   },
+  /**
+   * The open case against the baseline runs the host was given (`runlens serve CASE --baseline B…`, or picked in
+   * the desktop's File → Compare with Baseline… dialog): never paths from the page. No baseline: comparison null.
+   */
+  'compare.run': { params: z.object({}).strict() },
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -652,6 +658,13 @@ export interface Results {
   'timeline.steps': TimelineOverview;
   'process.calls': { process_id: number; total: number; calls: ProcessCall[] };
   'process.tree': ProcessTree;
+  'compare.run': CompareResult;
+}
+
+/** `compare.run`: the comparison (null when no baseline is open) and its findings (new-endpoint-vs-baseline). */
+export interface CompareResult {
+  comparison: Comparison | null;
+  findings: FindingOut[];
 }
 
 export type Result<M extends MethodName> = Results[M];

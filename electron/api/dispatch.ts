@@ -29,6 +29,7 @@ import { REPORT_MIME, renderReport } from '../report/index';
 import { maskDeep } from '../../shared/secrets';
 import path from 'node:path';
 import { prepareReoffset } from './reoffset';
+import { BaselineSession } from '../compare/baseline-session';
 
 type Handler<M extends MethodName> = (db: Db, p: ParsedParams<M>) => Result<M>;
 type CaseHandlers = { [M in MethodName]?: Handler<M> };
@@ -101,6 +102,8 @@ export interface ApiOptions {
   caseDir?: string;
   /** Called after the API switched to another case (after an import). */
   onCaseChanged?: (casePath: string) => void;
+  /** Baseline case files for `compare.run` and the new-endpoint findings (serve --baseline, the desktop dialog). */
+  baselines?: () => readonly string[];
 }
 
 export interface Api {
@@ -130,6 +133,7 @@ export function createApi(casePath: string, opts: ApiOptions = {}): Api {
     opts.onCaseChanged?.(next);
   };
   const imports = new ImportJobs({ caseDir: opts.caseDir, onDone: switchCase });
+  const baseline = new BaselineSession(opts.baselines ?? (() => []));
 
   const run = (method: string, params: unknown): unknown => {
     if (closed) throw new ApiError('the case is closed');
@@ -157,6 +161,13 @@ export function createApi(casePath: string, opts: ApiOptions = {}): Api {
         return imports.status((parsed.params as ParsedParams<'import.status'>).job);
       case 'import.cancel':
         return imports.cancel((parsed.params as ParsedParams<'import.cancel'>).job);
+      case 'compare.run':
+        return baseline.result(db, current);
+      case 'findings.list': {
+        // Findings against the baseline are listed like every other finding.
+        const { findings, policy } = listFindings(db);
+        return { findings: [...findings, ...baseline.result(db, current).findings], policy };
+      }
     }
     const h = CASE_METHODS[parsed.method] as Handler<MethodName> | undefined;
     if (!h) throw new ApiError(`method not available: ${method}`);

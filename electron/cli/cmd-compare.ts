@@ -3,7 +3,8 @@ import { baselineFindings, compareCases } from '../compare/compare';
 import type { Db } from '../db/open';
 import type { Comparison } from '../../shared/compare';
 import { parseArgs } from './args';
-import { openCaseOrBundle } from './case-arg';
+import { existsSync } from 'node:fs';
+import { defaultCaseFor, isCaseFile, mustExist, openCaseOrBundle, runImportCli } from './case-arg';
 import { escapeText } from './escape';
 import { UsageError } from './errors';
 import { plural, showHelp, writeJson, writeText } from './output';
@@ -36,6 +37,21 @@ export async function withBaselines<T>(target: string, baselines: string[], quie
   } finally {
     for (const db of open) db.close();
   }
+}
+
+/** Baseline arguments (case files or bundles) as case files: a bundle is imported once (or its case reused). */
+export async function baselineCaseFiles(args: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const b of args) {
+    mustExist(b);
+    if (isCaseFile(b)) {
+      out.push(b);
+      continue;
+    }
+    const p = await defaultCaseFor([b]);
+    out.push(existsSync(p) ? p : (await runImportCli({ inputs: [b], casePath: p })).case || p);
+  }
+  return out;
 }
 
 export function comparisonText(cmp: Comparison): string {

@@ -2,27 +2,31 @@
 import path from 'node:path';
 import { intFlag, parseArgs } from './args';
 import { mustExist } from './case-arg';
+import { baselineCaseFiles } from './cmd-compare';
 import { startServe } from '../serve/server';
 import { escapeText } from './escape';
 import { InputError, UsageError } from './errors';
 import { showHelp } from './output';
 
-export const SERVE_HELP = `Usage: runlens serve [case|bundle] [--port N]
+export const SERVE_HELP = `Usage: runlens serve [case|bundle] [--port N] [--baseline <case|bundle>]…
 
 Serve the investigation UI on http://127.0.0.1 (with an access token in the URL) for a case file or a bundle
 (default: the sample bundle). Stops on Ctrl-C.
+  --baseline B   (repeatable) earlier runs of the job, opened beside the case: the Compare panel and the
+                 findings "new endpoint against the baseline" (runlens compare)
 `;
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { port: { value: true }, help: {} }, 'serve');
+  const a = parseArgs(argv, { port: { value: true }, help: {}, baseline: { value: true, repeat: true } }, 'serve');
   if (a.has('help')) return showHelp(SERVE_HELP);
   if (a.positionals.length > 1) throw new UsageError('serve: give at most one case file or bundle');
   const port = a.has('port') ? intFlag(a, 'port', 0, 0, 65535, 'serve') : undefined;
   const target = a.positionals[0] ?? path.join(__dirname, '..', '..', 'resources', 'sample-bundle');
   mustExist(target);
+  const baselines = await baselineCaseFiles(a.all('baseline'));
   let server: Awaited<ReturnType<typeof startServe>>;
   try {
-    server = await startServe(port === undefined ? { target } : { target, port });
+    server = await startServe(port === undefined ? { target, baselines } : { target, port, baselines });
   } catch (e) {
     // Not built, no such bundle, nothing recognised in it, port taken: the user's to fix.
     throw new InputError(`serve: ${(e as Error).message}`);

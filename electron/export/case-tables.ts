@@ -74,13 +74,14 @@ function declaredType(decl: string): DuckType {
 const quoteId = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /** The case's exportable tables and their column types (a column holding foreign-typed values becomes VARCHAR). */
-export function caseTables(db: Db): TableDef[] {
+export function caseTables(db: Db, only?: ReadonlySet<string>): TableDef[] {
   const all = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string; sql: string | null }[];
   const virtual = all.filter((t) => /^CREATE\s+VIRTUAL/i.test(t.sql ?? '')).map((t) => t.name);
   const out: TableDef[] = [];
   for (const t of all) {
     if (virtual.includes(t.name) || virtual.some((v) => t.name.startsWith(`${v}_`))) continue;
     if (t.name === RUNS_TABLE) continue; // never collides with the synthetic table
+    if (only && !only.has(t.name)) continue;
     const cols = (db.prepare(`PRAGMA table_info(${quoteId(t.name)})`).all() as { name: string; type: string }[]).map((c) => ({ name: c.name, type: declaredType(c.type) }));
     if (cols.length === 0) continue;
     // One scan: does any column hold a value of another type than declared?

@@ -111,8 +111,7 @@ export async function loadCase(t: DuckTables, db: Db, only?: ReadonlySet<string>
   const identity = runIdentity(db);
   const idValues = IDENTITY_COLUMNS.map((c) => identity[c.name as keyof RunIdentity]);
   const out: LoadedCase = { identity, rows: 0, tables: {} };
-  for (const def of caseTables(db)) {
-    if (only && !only.has(def.name)) continue;
+  for (const def of caseTables(db, only)) {
     const cols = [...IDENTITY_COLUMNS, ...def.columns];
     const target = await t.ensure(t.prefix + def.name, cols);
     const stmt = db.prepare(`SELECT ${def.columns.map((c) => quoteId(c.name)).join(', ')} FROM ${quoteId(def.name)} ORDER BY rowid`).raw(true).safeIntegers(true);

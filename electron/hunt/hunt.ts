@@ -13,7 +13,7 @@ import { DuckDBBlobValue, DuckDBListValue, DuckDBStructValue } from '@duckdb/nod
 import { quoteId, RUNS_TABLE, runIdentity } from '../export/case-tables';
 import { DuckTables, loadCase, openDuck } from '../export/duck-load';
 import { discover, type HuntSources } from './discover';
-import { checkReadOnly, HuntSqlError, lockDown } from './read-only';
+import { HuntSqlError, lockDown, precheckReadOnly, prepareReadOnly } from './read-only';
 
 export { HuntSqlError };
 
@@ -82,6 +82,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const { instance, conn } = await openDuck();
   const progress = opts.onProgress ?? (() => {});
   try {
+    await precheckReadOnly(conn, opts.sql);
     // Which tables does the query name? Parquet tables are known by folder; case tables by the first case.
     const known = new Set<string>([...src.parquet.keys(), RUNS_TABLE]);
     if (src.cases.length) for (const t of caseTableNames(src.cases[0]!)) known.add(t);
@@ -126,7 +127,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     }
 
     // One view per table: Parquet files, loaded case rows, or both.
-    const names = new Set<string>([...src.parquet.keys(), ...[...caseTables.tables.keys()].map((t) => t.slice('case_rows_'.length))]);
+    // Only the tables the query names: a view over Parquet reads every file's footer when it is created.
+    const names = new Set<string>([...src.parquet.keys(), ...[...caseTables.tables.keys()].map((t) => t.slice('case_rows_'.length))].filter((t) => wanted.has(t)));
     for (const t of names) {
       const parts: string[] = [];
       const files = src.parquet.get(t);
@@ -135,7 +137,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       await conn.run(`CREATE VIEW ${quoteId(t)} AS ${parts.join(' UNION ALL BY NAME ')}`);
     }
     await lockDown(conn, dir + path.sep);
-    await checkReadOnly(conn, opts.sql);
+    const statement = await prepareReadOnly(conn, opts.sql);
 
     progress({ phase: 'querying', done: src.cases.length, total: src.cases.length, percent: 0 });
     const timer = setInterval(() => {
@@ -144,7 +146,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     }, 200);
     let reader;
     try {
-      reader = await conn.runAndReadAll(opts.sql);
+      reader = await statement.runAndReadAll();
     } catch (e) {
       throw new HuntSqlError((e as Error).message.split('\n')[0] ?? 'query failed');
     } finally {

@@ -2,6 +2,7 @@
  * The desktop app: wires Electron to the pieces in this folder. `main.ts` computes the real paths and calls `runApp`;
  * tests call it with Electron faked. Nothing here relaxes security for tests or development.
  */
+import { isCaseFile } from '../db/case-file';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -75,6 +76,8 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
   let controller: CaseController | null = null;
   let win: BrowserWindow | null = null;
   let pageRequested = false;
+  /** Baseline case files picked in File → Compare with Baseline… (compare.run, new-endpoint findings). */
+  let baselines: string[] = [];
 
   const showError = (title: string, detail: string) => {
     if (win && !win.isDestroyed()) void dialog.showMessageBox(win, { type: 'error', title: 'Runlens', message: title, detail });
@@ -140,6 +143,25 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
         const c = controller?.current;
         if (c) shell.showItemInFolder(c.casePath);
       },
+      compareWithBaseline: () => {
+        if (!win) return;
+        // Only what the user picks here becomes a baseline (the page can never name files); the page reloads
+        // and its Compare panel asks compare.run.
+        void dialog
+          .showOpenDialog(win, {
+            title: 'Compare with Baseline Runs',
+            buttonLabel: 'Compare',
+            properties: ['openFile', 'multiSelections'],
+            filters: [{ name: 'Runlens cases', extensions: ['runlens'] }],
+          })
+          .then((r) => {
+            if (r.canceled) return;
+            const picked = r.filePaths.filter((f) => isCaseFile(f));
+            if (picked.length < r.filePaths.length) showError('Not a case file', 'A baseline must be a Runlens case file (import the bundle first).');
+            baselines = picked;
+            win?.webContents.reload();
+          });
+      },
     };
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
@@ -201,7 +223,7 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
     protocol.handle(APP_SCHEME, createAppProtocolHandler(paths.rendererDir));
 
     controller = new CaseController({
-      createApi: (p) => createApi(p),
+      createApi: (p) => createApi(p, { baselines: () => baselines }),
       runner: opts.runner,
       recentFile: recentFile(),
       events: { caseChanged: onCaseChanged, importProgress: onImportProgress },

@@ -14,6 +14,8 @@ export interface MenuActions {
   cancelImport(): void;
   closeCase(): void;
   revealCase(): void;
+  /** Pick baseline case files to compare the open case with (the Compare panel; runs engineer). */
+  compareWithBaseline?(): void;
 }
 
 export interface MenuState {
@@ -48,6 +50,9 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
       { type: 'separator' },
       { label: 'Cancel Import', enabled: state.importing, click: () => actions.cancelImport() },
       { type: 'separator' },
+      ...(actions.compareWithBaseline
+        ? ([{ label: 'Compare with Baseline…', enabled: state.caseOpen, click: () => actions.compareWithBaseline?.() }, { type: 'separator' }] as MenuItemConstructorOptions[])
+        : []),
       { label: 'Close Case', accelerator: 'CmdOrCtrl+Shift+W', enabled: state.caseOpen, click: () => actions.closeCase() },
       { label: mac ? 'Reveal Case File in Finder' : 'Reveal Case File', enabled: state.caseOpen, click: () => actions.revealCase() },
       ...(mac ? [] : ([{ type: 'separator' }, { role: 'quit' }] as MenuItemConstructorOptions[])),

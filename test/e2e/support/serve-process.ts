@@ -25,8 +25,9 @@ export function startServeProcess(
   target: string,
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 120_000,
+  extraArgs: string[] = [],
 ): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [path.join(e2eDist(), 'electron', 'cli.cjs'), 'serve', target, '--port', '0'], {
+  const child = spawn(process.execPath, [path.join(e2eDist(), 'electron', 'cli.cjs'), 'serve', target, '--port', '0', ...extraArgs], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
