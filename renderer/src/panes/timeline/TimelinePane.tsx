@@ -509,7 +509,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
                 title={`${items.length} findings here: ${names}`}
                 aria-label={`${items.length} findings at ${label(t)}: ${names}. Open the list`}
                 aria-haspopup="menu"
-                data-finding-group={items.map(({ f }) => f.id).join(',')}
+                data-finding-group={items.map(({ f }) => f.id).join(' ')}
                 onClick={(e) => {
                   const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
                   openMenu({ clientX: r.left, clientY: r.bottom + 2, preventDefault: () => {} }, [
