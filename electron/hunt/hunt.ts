@@ -126,6 +126,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       }
     }
 
+    caseTables.finish();
+
     // One view per table: Parquet files, loaded case rows, or both.
     // Only the tables the query names: a view over Parquet reads every file's footer when it is created.
     const names = new Set<string>([...src.parquet.keys(), ...[...caseTables.tables.keys()].map((t) => t.slice('case_rows_'.length))].filter((t) => wanted.has(t)));

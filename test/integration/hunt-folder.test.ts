@@ -23,6 +23,27 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+it('cases of different schemas go side by side: a new column widens the table, a foreign-typed value becomes text', async () => {
+  const mixed = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-hunt-mixed-'));
+  try {
+    fs.copyFileSync(runs[0]!.case, path.join(mixed, 'a.runlens'));
+    fs.copyFileSync(runs[1]!.case, path.join(mixed, 'b.runlens'));
+    // b: a later schema's extra column, and a value SQLite kept as text in an INTEGER column.
+    const b = new Database(path.join(mixed, 'b.runlens'));
+    b.exec("ALTER TABLE network ADD COLUMN extra TEXT; UPDATE network SET extra = 'x' WHERE id = 1; UPDATE network SET port = 'https' WHERE id = 2");
+    b.close();
+    const r = await hunt({ dir: mixed, sql: "SELECT run_id, count(*) AS n, count(extra) AS extras, count(*) FILTER (WHERE port = 'https') AS text_ports FROM network GROUP BY run_id ORDER BY run_id" });
+    expect(r.rows).toEqual([
+      [19_000_000_011n, expect.any(BigInt), 0n, 0n],
+      [19_000_000_012n, expect.any(BigInt), 1n, 1n],
+    ]);
+    const again = await hunt({ dir: mixed, sql: 'SELECT count(*) FROM network' });
+    expect(Number(again.rows[0]![0])).toBe(r.rows.reduce((n, x) => n + Number(x[1]), 0));
+  } finally {
+    fs.rmSync(mixed, { recursive: true, force: true });
+  }
+});
+
 describe('hunt folder', () => {
   it('hunts the two cases and skips the rest with a reason; a link is not followed', async () => {
     const progress: string[] = [];
