@@ -2,21 +2,29 @@
  * `npm run bench` (scripts/bench.mjs bundles and runs this): the performance goals, each a ratio against a reference
  * measured in the same run. Exit code 1 when a goal is missed (or a benchmark cannot run), else 0.
  *
- *   npm run bench [-- --quick] [--only 1,2,5] [--keep]
+ *   npm run bench [-- --quick] [--only 1,2,5] [--keep] [--scale F] [--big F]
  *
- * --quick: a tenth of the sizes. --only: run those benchmarks (2-4 need the import of 1, which then runs unjudged
- * when 1 is not asked for). --keep: leave the temp dir (bundle, cases) in place and print its path.
+ * --quick: a tenth of the sizes (benchmark 8/10's case: a fiftieth). 10 drives Chromium against dist/ (build first). --only: run those benchmarks (2-4, 7 and 9 need the bundle of 1; 2-4 its import,
+ * which then runs unjudged when 1 is not asked for). --keep: leave the temp dir (bundle, cases) in place and print
+ * its path. --scale F: the bundle's sizes times F (1: 500k calls, 50k processes, 1M log lines). --big F: the
+ * interactive case of benchmark 8 times F (1: 5M log lines, 2M calls, 200k processes).
  * All data is generated in a temp dir, removed at the end; documentation domains and addresses only.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeBundle, DOMAINS } from './gen-data';
+import { makeBigCase } from '../scripts/make-big-case';
+import { firstScreenBench } from './first-screen';
+import { framesBench } from './frames';
+import { importMemoryBench } from './import-memory';
 import { importThroughput } from './import-throughput';
+import { FULL_BIG, interactiveBench } from './interactive';
 import { logMentionsBench } from './log-mentions';
 import { huntThroughputBench } from './hunt-throughput';
 import { fmtMs, nowMs } from './measure';
 import { processIdentityBench } from './process-identity';
+import { runImport } from '../electron/import/run-import';
 import { judge, printOutcome, printSummary, type BenchResult, type Outcome } from './report';
 import { timelineDensityBench } from './timeline-density';
 import { windowedReads } from './windowed-reads';
@@ -25,28 +33,57 @@ interface Options {
   quick: boolean;
   keep: boolean;
   only: Set<string> | null;
+  scale: number | null;
+  big: number | null;
+}
+
+function factor(name: string, v: string | undefined): number {
+  const f = Number(v);
+  if (!v || !Number.isFinite(f) || f <= 0 || f > 10) throw new Error(`${name} takes a factor > 0 and ≤ 10 (e.g. ${name} 0.2)`);
+  return f;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { quick: false, keep: false, only: null };
+  const o: Options = { quick: false, keep: false, only: null, scale: null, big: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') o.quick = true;
     else if (a === '--keep') o.keep = true;
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (!v || !/^[1-6](,[1-6])*$/.test(v))
-        throw new Error('--only takes benchmark numbers 1-6, comma-separated (e.g. --only 2,3)');
+      if (!v || !/^\d{1,2}(,\d{1,2})*$/.test(v) || v.split(',').some((x) => Number(x) < 1 || Number(x) > 10))
+        throw new Error('--only takes benchmark numbers 1-10, comma-separated (e.g. --only 2,3)');
       o.only = new Set(v.split(','));
+    } else if (a === '--scale') o.scale = factor(a, argv[++i]);
+    else if (a === '--big') {
+      o.big = factor(a, argv[++i]);
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench [-- --quick] [--only 1,2,5] [--keep]');
+      console.log('usage: npm run bench [-- --quick] [--only 1,2,5] [--keep] [--scale F] [--big F]');
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
   }
   return o;
 }
 
+/** Child modes of benchmark 8 (import-memory.ts): one import, or nothing, then the peak RSS as JSON. */
+async function childMode(argv: string[]): Promise<number | null> {
+  if (argv[0] === '--child-baseline') {
+    console.log(JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, ms: 0 }));
+    return 0;
+  }
+  if (argv[0] === '--child-import') {
+    const t = nowMs();
+    await runImport({ inputs: [argv[1]!], casePath: argv[2]!, force: true });
+    console.log(JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, ms: nowMs() - t }));
+    fs.rmSync(argv[2]!, { force: true });
+    return 0;
+  }
+  return null;
+}
+
 async function main(): Promise<number> {
+  const childCode = await childMode(process.argv.slice(2));
+  if (childCode !== null) return childCode;
   let opts: Options;
   try {
     opts = parseArgs(process.argv.slice(2));
@@ -55,9 +92,20 @@ async function main(): Promise<number> {
     return 2;
   }
   const want = (n: string) => !opts.only || opts.only.has(n);
-  const sizes = opts.quick
-    ? { calls: 50_000, processes: 5_000, logLines: 100_000, identity: 10_000, huntCases: 60 }
-    : { calls: 500_000, processes: 50_000, logLines: 1_000_000, identity: 100_000, huntCases: 200 };
+  const f = opts.scale ?? (opts.quick ? 0.1 : 1);
+  const sizes = {
+    calls: Math.round(500_000 * f),
+    processes: Math.round(50_000 * f),
+    logLines: Math.round(1_000_000 * f),
+    identity: Math.round(100_000 * f),
+    huntCases: opts.quick ? 60 : 200,
+  };
+  const bf = opts.big ?? (opts.quick ? 0.02 : 1);
+  const bigSizes = {
+    logLines: Math.round(FULL_BIG.logLines * bf),
+    calls: Math.round(FULL_BIG.calls * bf),
+    processes: Math.round(FULL_BIG.processes * bf),
+  };
   const label = `${sizes.calls / 1000}k calls, ${sizes.processes / 1000}k processes, ${sizes.logLines >= 1e6 ? `${sizes.logLines / 1e6}M` : `${sizes.logLines / 1000}k`}-line log`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-bench-'));
   const started = nowMs();
@@ -87,13 +135,14 @@ async function main(): Promise<number> {
   console.log(`temp dir ${dir}`);
   try {
     const needCase = want('1') || want('2') || want('3') || want('4');
+    const needBundle = needCase || want('7') || want('9');
     let casePath: string | null = null;
-    if (needCase) {
+    if (needBundle) {
       let t = nowMs();
       const bundle = writeBundle(path.join(dir, 'bundle'), sizes);
       console.log(`generated bundle (${label}, ${(bundle.bytes / 1048576).toFixed(0)} MiB) in ${fmtMs(nowMs() - t)}`);
       t = nowMs();
-      await attempt('1', async () => {
+      if (needCase) await attempt('1', async () => {
         const { result, run } = await importThroughput(bundle, path.join(dir, 'case.runlens'), label);
         casePath = run.casePath;
         if (want('1')) report(result);
@@ -121,8 +170,31 @@ async function main(): Promise<number> {
         for (const id of ['2', '3', '4'])
           if (want(id)) errors.push({ id, message: 'not run: the import (benchmark 1) failed' });
       }
+      if (want('7')) {
+        const log = bundle.files.find((x) => x.startsWith('logs/'))!;
+        await attempt('7', async () => report(await firstScreenBench(path.join(bundle.dir, log), dir, sizes.logLines)));
+      }
+      if (want('9')) await attempt('9', () => report(importMemoryBench(bundle.dir, bundle.bytes, dir)));
     }
     if (want('5')) await attempt('5', () => report(processIdentityBench(dir, sizes.identity, 2)));
+    if (want('8')) {
+      await attempt('8', () => {
+        const t = nowMs();
+        const { results, genMs } = interactiveBench(path.join(dir, 'big.runlens'), bigSizes, opts.quick ? 20 : 60);
+        console.log(`\ngenerated the interactive case (${bigSizes.logLines} lines, ${bigSizes.calls} calls, ${bigSizes.processes} processes) in ${fmtMs(genMs)}`);
+        results.forEach(report);
+        console.log(`benchmark 8 took ${fmtMs(nowMs() - t)}`);
+      });
+    }
+    if (want('10')) {
+      await attempt('10', async () => {
+        const big = path.join(dir, 'big.runlens');
+        if (!fs.existsSync(big)) makeBigCase(big, bigSizes);
+        const n = (x: number) => (x >= 1e6 ? `${+(x / 1e6).toFixed(1)}M` : `${+(x / 1e3).toFixed(1)}k`);
+        const label = `${n(bigSizes.logLines)} lines, ${n(bigSizes.calls)} calls, ${n(bigSizes.processes)} processes`;
+        (await framesBench(process.cwd(), big, dir, label)).forEach(report);
+      });
+    }
     if (want('6')) await attempt('6', async () => (await huntThroughputBench(dir, sizes.huntCases, opts.quick ? 3 : 5)).forEach(report));
   } finally {
     if (opts.keep) console.log(`\nkept ${dir}`);

@@ -19,6 +19,13 @@ export interface BenchResult {
    * (times turned into rates) and must be at least this; `maxRatio` is then ignored.
    */
   minRateRatio?: number;
+  /**
+   * For the interactive queries (benchmark 8): the issue's goal is an absolute p95; the ratio to the primary-key
+   * lookup is printed beside it. When set, PASS means measuredMs ≤ this, and `maxRatio` is ignored.
+   */
+  absoluteGoalMs?: number;
+  /** What measuredMs / referenceMs hold (default: milliseconds). */
+  unit?: 'ms' | 'bytes';
   /** Extra lines (breakdowns, plans, checks), printed indented. */
   notes: string[];
 }
@@ -29,6 +36,10 @@ export interface Outcome extends BenchResult {
 }
 
 export function judge(r: BenchResult): Outcome {
+  if (r.absoluteGoalMs !== undefined) {
+    const ratio = r.referenceMs > 0 ? r.measuredMs / r.referenceMs : Infinity;
+    return { ...r, ratio, pass: r.measuredMs <= r.absoluteGoalMs };
+  }
   if (r.minRateRatio !== undefined) {
     const ratio = r.measuredMs > 0 ? r.referenceMs / r.measuredMs : Infinity;
     return { ...r, ratio, pass: ratio >= r.minRateRatio };
@@ -47,14 +58,21 @@ export function fmtRatio(x: number): string {
 }
 
 export function fmtGoal(r: BenchResult): string {
+  if (r.absoluteGoalMs !== undefined) {
+    return r.unit === 'bytes' ? `≤ ${(r.absoluteGoalMs / 1e9).toFixed(1)} GB` : `p95 ≤ ${fmtMs(r.absoluteGoalMs)}`;
+  }
   return r.minRateRatio !== undefined ? `rate ≥ ${fmtRatio(r.minRateRatio)}` : `≤ ${fmtRatio(r.maxRatio)}`;
+}
+
+function fmtValue(o: BenchResult, v: number): string {
+  return o.unit === 'bytes' ? `${(v / 1048576).toFixed(0)} MiB` : fmtMs(v);
 }
 
 /** One block per benchmark, as it finishes. */
 export function printOutcome(o: Outcome): void {
   console.log(`\n[${o.id}] ${o.name}`);
-  console.log(`    measured:  ${fmtMs(o.measuredMs).padStart(9)}  ${o.measured}`);
-  console.log(`    reference: ${fmtMs(o.referenceMs).padStart(9)}  ${o.reference}`);
+  console.log(`    measured:  ${fmtValue(o, o.measuredMs).padStart(9)}  ${o.measured}`);
+  console.log(`    reference: ${fmtValue(o, o.referenceMs).padStart(9)}  ${o.reference}`);
   console.log(`    ratio ${fmtRatio(o.ratio)}, goal ${fmtGoal(o)}: ${o.pass ? 'PASS' : 'MISS'}`);
   for (const n of o.notes) console.log(`      ${n}`);
 }
@@ -64,8 +82,8 @@ export function printSummary(outcomes: Outcome[], errors: { id: string; message:
   const rows = outcomes.map((o) => [
     o.id,
     o.name,
-    fmtMs(o.measuredMs),
-    fmtMs(o.referenceMs),
+    fmtValue(o, o.measuredMs),
+    fmtValue(o, o.referenceMs),
     fmtRatio(o.ratio),
     fmtGoal(o),
     o.pass ? 'PASS' : 'MISS',

@@ -18,7 +18,7 @@ try {
     format: 'cjs',
     target: 'node20',
     sourcemap: true,
-    external: ['better-sqlite3', 'electron', '@duckdb/*'],
+    external: ['better-sqlite3', 'electron', '@duckdb/*', 'playwright', 'playwright-core'],
     logLevel: 'warning',
   });
 } catch (e) {

@@ -9,6 +9,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { buildNetworkOrder } from '../electron/analysis/network-order';
 import { createCase, migrate } from '../electron/db/open';
 import { parseRfc3339 } from '../shared/time';
 import { rng } from './seeded-random';
@@ -264,6 +265,7 @@ export function makeBigCase(file: string, opts: BigCaseOptions = {}): BigCaseSum
       db.exec(`INSERT INTO log_fts(log_fts) VALUES ('rebuild')`);
     })();
     migrate(db);
+    buildNetworkOrder(db); // as finalizeCase leaves it
   } finally {
     db.close();
   }

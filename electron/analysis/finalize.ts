@@ -21,6 +21,7 @@ import { loadStepIndex } from './step-index';
 import { withIndexesSuspended } from '../db/index-suspend';
 import type { LogHints } from '../import/log-precompute';
 import type { NetworkLive } from './network-live';
+import { buildNetworkOrder } from './network-order';
 
 export interface FinalizeOptions {
   /**
@@ -100,6 +101,8 @@ export function finalizeCase(db: Db, opts: FinalizeOptions): void {
     writeProducerFindings(db, model.index, stats);
     progress('detections');
     writeDetections(db, ctx);
+    progress('order');
+    buildNetworkOrder(db); // the calls' time order by rank, for deep pages (queries/network-order.ts)
   })();
   progress('done');
 }

@@ -56,7 +56,8 @@ export function migrate(db: Db, upTo: number = LATEST_VERSION): void {
  * - no rollback journal and no syncs while loading (no WAL: every page would be written twice, WAL then checkpoint,
  *   with an fsync per checkpoint); `finishBulkLoad` switches to a normal journal, and the caller syncs the file
  *   once before renaming it;
- * - a 64 MiB page cache and temporary b-trees (index sorts, FTS rebuild) in memory.
+ * - a 64 MiB page cache and temporary b-trees (index sorts, FTS rebuild) in memory;
+ * - normal locking, so that the first screen can read the committed rows while the import goes on.
  */
 export interface CreateCaseOptions {
   bulkLoad?: boolean;
@@ -74,7 +75,8 @@ export function createCase(path: string, opts: CreateCaseOptions = {}): Db {
     db.pragma('synchronous = OFF');
     db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
     db.pragma('temp_store = MEMORY');
-    db.pragma('locking_mode = EXCLUSIVE');
+    // normal locking (not EXCLUSIVE): the partial case is readable by other connections between the writer's
+    // commits (first screen first, import/partial-case.ts)
   } else {
     // A rollback journal, not WAL: a finished case is one self-contained file that a read-only open can read
     // without creating -wal/-shm files beside it (openCaseReadOnly refuses WAL-mode files for that reason).

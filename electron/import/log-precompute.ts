@@ -22,6 +22,8 @@ export interface LogHints {
   readonly inOrder: boolean;
   /** Lines stored. */
   readonly lines: number;
+  /** Jobs with lines of both a step file and a job-level (or single) file (finalizeLogs drops the latter). */
+  readonly mixedJobs: ReadonlySet<string>;
   /** The steps (ids in number order) each job's lines were assigned against. */
   readonly stepsUsed: ReadonlyMap<string, readonly number[]>;
   readonly unmatched: StepAssigner['unmatched'];
@@ -34,6 +36,8 @@ export class LogPrecompute implements LogHints {
   inOrder = true;
   lines = 0;
   readonly jobs = new Set<string>();
+  readonly mixedJobs = new Set<string>();
+  private readonly kinds = new Map<string, number>(); // job -> bits: 1 step file, 2 job or single file
   readonly stepsUsed = new Map<string, number[]>();
   private readonly steps = new Map<string, JobSteps>();
   private readonly assigner = new StepAssigner(this.steps);
@@ -48,6 +52,12 @@ export class LogPrecompute implements LogHints {
   /** The next line (offset applied to `ts`), before it is inserted: its step and depth, or null when not known. */
   feed(r: LogLineRecord, ts: bigint | null, sourceId: number): { stepId: number | null; depth: number } | null {
     this.lines++;
+    const bit = r.file_kind === 'step' ? 1 : 2;
+    const had = this.kinds.get(r.job) ?? 0;
+    if ((had & bit) === 0) {
+      this.kinds.set(r.job, had | bit);
+      if ((had | bit) === 3) this.mixedJobs.add(r.job);
+    }
     if (!this.jobs.has(r.job)) {
       this.jobs.add(r.job);
       if (this.jobs.size > 1) this.inOrder = false;

@@ -22,6 +22,7 @@ import { partialPathFor, sweepStalePartials } from './partial-sweep';
 import { notRecognisedMessage, pickImporter } from './registry';
 import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
+import { IMPORT_STATE } from './partial-case';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
 import type { CaseInfo } from '../../shared/api';
 import type { StoredRules } from '../analysis/detections/rules-file';
@@ -33,6 +34,13 @@ export interface ImportProgress {
   file?: string;
   bytesDone: number;
   bytesTotal: number;
+  /**
+   * First screen first: set (on this and every later report) once the case being built is readable — its first
+   * log lines and steps committed. The path of the partial file: open it read-only, without migrating or locking it
+   * (partial-case.ts); its `meta.import_state` says how far the import is ('loading', 'analysing'), and it is
+   * renamed to the case path only when complete.
+   */
+  partial?: string;
 }
 
 /** What `runlens import` counts: the case's counts (shared/api.ts) less the findings derived from them. */
@@ -137,7 +145,7 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
     // A private partial file, deleted on any failure: loaded without journal or syncs (see createCase).
     db = createCase(partial, { bulkLoad: true });
     const progressTotal = { bytes: 0 };
-    const summary = await load(db, opts, casePath, signal, progressTotal, swept);
+    const summary = await load(db, opts, casePath, partial, signal, progressTotal, swept);
     finishBulkLoad(db); // one self-contained file with a normal journal, readable read-only
     db.close();
     db = null;
@@ -169,11 +177,16 @@ async function load(
   db: Db,
   opts: RunImportOptions,
   casePath: string,
+  partialPath: string,
   signal: AbortSignal,
   total: { bytes: number },
   swept: { removed: string[]; bytes: number },
 ): Promise<ImportSummary> {
   const writer = new CaseWriter(db);
+  // The partial file says what it is from its first commit (partial-case.ts); 'complete' only at the very end.
+  writer.setMeta(IMPORT_STATE, 'loading');
+  writer.commit();
+  let readable = false;
   const warnings: ImportWarning[] = [];
   const ctx: ImportContext = { date: opts.date == null ? null : utcMidnight(opts.date), signal };
   const dateGiven = ctx.date !== null;
@@ -203,7 +216,13 @@ async function load(
     const now = Date.now();
     if (!force && now - lastProgress < 100) return;
     lastProgress = now;
-    opts.onProgress({ phase, ...(file ? { file } : {}), bytesDone: Math.min(done, bytesTotal), bytesTotal });
+    opts.onProgress({ phase, ...(file ? { file } : {}), bytesDone: Math.min(done, bytesTotal), bytesTotal, ...(readable ? { partial: partialPath } : {}) });
+  };
+  // First screen: once log lines are committed the partial case is worth opening (the log, its steps, the timeline).
+  writer.onCommit = () => {
+    if (readable || writer.logHints.lines === 0) return;
+    readable = true;
+    progress('reading', lastDone, undefined, true);
   };
 
   // Warnings from the container and the registry (unknown files, skipped members), capped per input; importers'
@@ -340,6 +359,9 @@ async function load(
   writer.commit();
 
   // Analysis. Its warnings are stored after it (it runs its own transactions).
+  writer.setMeta(IMPORT_STATE, 'analysing');
+  writer.commit();
+  readable = true; // a case without log lines: its first screen is the finished load
   progress('finalizing', bytesTotal, undefined, true);
   const late: ImportWarning[] = [];
   finalizeCase(db, {
@@ -355,6 +377,7 @@ async function load(
     const r = w.file === null ? undefined : (idOf.get(w.file) as { id: number } | undefined);
     addWarning(r ? Number(r.id) : null, w);
   }
+  writer.setMeta(IMPORT_STATE, 'complete');
   writer.commit();
 
   const count = (table: string) => Number((db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);

@@ -21,7 +21,15 @@ import type { Nanos } from '../../shared/time';
 import type { Db } from '../db/open';
 import type { NetworkLive } from '../analysis/network-live';
 import { LogPrecompute, type LogHints } from './log-precompute';
+import { RowBatch } from './row-batch';
 import type { RecordSink } from './types';
+
+const LOG_COLUMNS = ['job', 'step_number', 'seq', 'ts', 'raw', 'text', 'marker', 'file_kind', 'source_id', 'line', 'line_end', 'step_id', 'depth'];
+const NETWORK_COLUMNS = [
+  'ts', 'pid', 'process_name', 'domain', 'domain_origin', 'ip', 'port', 'protocol', 'status', 'http_method', 'http_host',
+  'http_path', 'http_status', 'policy_matched', 'policy_reason', 'tool_name', 'tool_sha256', 'command_line', 'exe',
+  'source_id', 'line', 'raw', 'process_id', 'endpoint', 'verdict', 'step_id', 'running_step_id',
+];
 
 export const DEFAULT_BATCH_SIZE = 5000;
 /** Warnings stored per source file; beyond it they are only counted (one summary warning at the end). */
@@ -65,6 +73,9 @@ export class CaseWriter {
   private readonly st: Record<string, Statement>;
   /** Log lines' step and depth worked out as they are written (finalizeLogs then skips its pass). */
   private readonly logPre: LogPrecompute;
+  /** The two big tables are written by multi-row INSERTs (row-batch.ts); flushed before every COMMIT. */
+  private readonly logs: RowBatch;
+  private readonly calls: RowBatch;
 
   constructor(
     readonly db: Db,
@@ -72,6 +83,8 @@ export class CaseWriter {
   ) {
     const p = (sql: string) => db.prepare(sql);
     this.logPre = new LogPrecompute(db);
+    this.logs = new RowBatch(db, 'log_lines', LOG_COLUMNS);
+    this.calls = new RowBatch(db, 'network', NETWORK_COLUMNS);
     this.st = {
       source: p('INSERT INTO sources (parent_id, path, member, format, sha256, bytes, offset_ns) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       sourceHash: p('UPDATE sources SET sha256 = ?, bytes = ? WHERE id = ?'),
@@ -81,17 +94,8 @@ export class CaseWriter {
       step: p(
         'INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      log: p(
-        'INSERT INTO log_lines (job, step_number, seq, ts, raw, text, marker, file_kind, source_id, line, line_end, step_id, depth) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
       proc: p(
         'INSERT INTO process_events (ts, event, pid, ppid, exe, args, cwd, uid, exit_code, key, parent_key, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      net: p(
-        `INSERT INTO network (ts, pid, process_name, domain, domain_origin, ip, port, protocol, status, http_method, http_host, http_path,
-          http_status, policy_matched, policy_reason, tool_name, tool_sha256, command_line, exe, source_id, line, raw,
-          process_id, endpoint, verdict, step_id, running_step_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       dns: p('INSERT INTO dns (ts, domain, type, answers, pid, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       dnsAnswer: p('INSERT INTO dns_answers (dns_id, ip, ts, domain) VALUES (?, ?, ?, ?)'),
@@ -132,12 +136,26 @@ export class CaseWriter {
     if (++this.pending >= this.batchSize) this.commit();
   }
 
+  /** Write the rows still buffered (each file's sink does at its end; COMMIT does). */
+  flush(): void {
+    this.logs.flush();
+    this.calls.flush();
+  }
+
+  /** Called after each COMMIT of the writer's rows (runImport: the first screen is readable after the first). */
+  onCommit: (() => void) | null = null;
+
   commit(): void {
-    if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.flush();
+    const open = this.db.inTransaction;
+    if (open) this.db.exec('COMMIT');
     this.pending = 0;
+    if (open) this.onCommit?.();
   }
 
   rollback(): void {
+    this.logs.clear();
+    this.calls.clear();
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.pending = 0;
   }
@@ -187,14 +205,18 @@ export class CaseWriter {
     };
     // A value SQLite cannot bind (a time beyond the 64-bit nanosecond range, years before 1677 or after 2262; a
     // non-scalar) is that record's problem: a warning for its line, and the rest of the file still loads.
+    const skipped = (line: number | null, e: Error) =>
+      warn(line, `record skipped: a value cannot be stored (${e.message}; a time before 1677 or after 2262?)`);
     const guard = <R extends { line: number | null }>(write: (r: R) => void) => (r: R) => {
       try {
         write(r);
       } catch (e) {
         if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
-        warn(r.line, `record skipped: a value cannot be stored (${e.message}; a time before 1677 or after 2262?)`);
+        skipped(r.line, e);
       }
     };
+    const logs = this.logs;
+    const calls = this.calls;
     const sink: FileSink = {
       counts,
       get warnings() {
@@ -211,17 +233,18 @@ export class CaseWriter {
         st.step!.run(r.job, r.number, r.name, r.uses, shift(r.started_at, off), shift(r.completed_at, off), r.conclusion, r.origin, sourceId, r.line, r.raw);
         counts.steps++;
       }),
+      // batched: a row refused when its batch is written is taken back through its onFail
       logLine: guard((r: LogLineRecord) => {
         row();
         const ts = shift(r.ts, off);
         const a = pre.feed(r, ts, sourceId);
-        try {
-          st.log!.run(r.job, r.step_number, r.seq, ts, r.text, r.plain, r.marker, r.file_kind, sourceId, r.line, r.line_end, a?.stepId ?? null, a?.depth ?? 0);
-        } catch (e) {
-          pre.lost();
-          throw e;
-        }
+        const values = [r.job, r.step_number, r.seq, ts, r.text, r.plain, r.marker, r.file_kind, sourceId, r.line, r.line_end, a?.stepId ?? null, a?.depth ?? 0];
         counts.log_lines++;
+        logs.add(values, (e) => {
+          counts.log_lines--;
+          pre.lost();
+          skipped(r.line, e);
+        });
       }),
       processEvent: guard((r: ProcessEventRecord) => {
         row();
@@ -252,41 +275,41 @@ export class CaseWriter {
         const httpHost = r.http?.host ?? null;
         const live = this.liveNetwork();
         const d = live ? live.derive(ts, r.pid, r.domain, recOrigin, r.ip, r.port, status, httpHost) : null;
-        try {
-          st.net!.run(
-            ts,
-            r.pid,
-            r.process,
-            d ? d[1] : r.domain,
-            d ? d[2] : recOrigin,
-            r.ip,
-            r.port,
-            r.protocol || 'tcp',
-            status,
-            r.http?.method ?? null,
-            httpHost,
-            r.http?.path ?? null,
-            r.http?.status_code ?? null,
-            r.policy?.matched ?? null,
-            r.policy?.reason ?? null,
-            r.tool?.name ?? null,
-            r.tool?.sha256 ?? null,
-            r.command_line ?? null,
-            r.exe ?? null,
-            sourceId,
-            r.line,
-            r.raw,
-            d ? d[0] : null,
-            d ? d[3] : null,
-            d ? d[4] : null,
-            d ? d[5] : null,
-            d ? d[6] : null,
-          );
-        } catch (e) {
-          live?.lost();
-          throw e;
-        }
+        const values = [
+          ts,
+          r.pid,
+          r.process,
+          d ? d[1] : r.domain,
+          d ? d[2] : recOrigin,
+          r.ip,
+          r.port,
+          r.protocol || 'tcp',
+          status,
+          r.http?.method ?? null,
+          httpHost,
+          r.http?.path ?? null,
+          r.http?.status_code ?? null,
+          r.policy?.matched ?? null,
+          r.policy?.reason ?? null,
+          r.tool?.name ?? null,
+          r.tool?.sha256 ?? null,
+          r.command_line ?? null,
+          r.exe ?? null,
+          sourceId,
+          r.line,
+          r.raw,
+          d ? d[0] : null,
+          d ? d[3] : null,
+          d ? d[4] : null,
+          d ? d[5] : null,
+          d ? d[6] : null,
+        ];
         counts.network++;
+        calls.add(values, (e) => {
+          counts.network--;
+          live?.lost();
+          skipped(r.line, e);
+        });
       }),
       dns: guard((r: DnsRecord) => {
         row();
@@ -310,6 +333,8 @@ export class CaseWriter {
       }),
       warn,
       finish() {
+        logs.flush();
+        calls.flush();
         if (warnings > MAX_WARNINGS_PER_SOURCE) {
           const w: ImportWarning = {
             file: displayName,

@@ -8,6 +8,7 @@ import type { Db } from '../db/open';
 import type { NetworkRow, ParsedParams, Result } from '../../shared/api';
 import { parseRfc3339, TimeError } from '../../shared/time';
 import { CALL_COLUMNS, CALL_JOINS, networkRow } from './network-rows';
+import { NetworkOrder } from './network-order';
 import { readPolicy } from './policy';
 import { callFilterSql, parseFilterParam, registerFilterFunctions } from './filter-sql';
 import { numOr0, QueryError, str, type Row } from './values';
@@ -115,6 +116,7 @@ function fromFor(filter: Filter, sort: Sort | null): string {
 class NetworkList {
   private readonly stmts = new Map<string, Database.Statement<unknown[]>>();
   private readonly hasPolicy: boolean;
+  private order: NetworkOrder | undefined;
 
   constructor(private readonly db: Db) {
     this.hasPolicy = readPolicy(db) !== null;
@@ -135,17 +137,27 @@ class NetworkList {
     return numOr0((this.stmt(`SELECT count(*) AS n ${fromFor(filter, null)} ${w.sql}`).get(...w.args) as Row).n);
   }
 
+  /** The ranked time order, when this query can use it: no filter, time order, and the case has it. */
+  private ranked(w: { sql: string }, sort: Sort): NetworkOrder | null {
+    if (w.sql !== '' || sort !== 'ts') return null;
+    this.order ??= new NetworkOrder(this.db);
+    return this.order.available ? this.order : null;
+  }
+
   query(p: ParsedParams<'network.query'>): Result<'network.query'> {
     const w = where(p.filter, this.hasPolicy);
-    const total = this.count(p.filter, w);
+    const ranked = this.ranked(w, p.sort);
+    const total = ranked ? ranked.total : this.count(p.filter, w);
     // Two steps: the window's ids (cheap joins only), then the full rows of just those ids.
-    const ids = (
-      this.stmt(`SELECT n.id AS id ${fromFor(p.filter, p.sort)} ${w.sql} ORDER BY ${orderBy(p.sort, p.dir)} LIMIT ? OFFSET ?`).all(
-        ...w.args,
-        p.limit,
-        p.offset,
-      ) as Row[]
-    ).map((r) => r.id as bigint);
+    const ids = ranked
+      ? ranked.window(p.offset, p.limit, p.dir === 'desc')
+      : (
+          this.stmt(`SELECT n.id AS id ${fromFor(p.filter, p.sort)} ${w.sql} ORDER BY ${orderBy(p.sort, p.dir)} LIMIT ? OFFSET ?`).all(
+            ...w.args,
+            p.limit,
+            p.offset,
+          ) as Row[]
+        ).map((r) => r.id as bigint);
     if (ids.length === 0) return { total, rows: [] };
     const rows = this.stmt(
       `SELECT ${CALL_COLUMNS}, ${PROCESS_LABEL} AS proc_label ${FROM} WHERE n.id IN (SELECT value FROM json_each(?))`,
@@ -177,6 +189,8 @@ class NetworkList {
   indexAt(p: ParsedParams<'network.indexAt'>): Result<'network.indexAt'> {
     const w = where(p.filter, this.hasPolicy);
     const ts = timeParam('ts', p.ts);
+    const ranked = this.ranked(w, 'ts');
+    if (ranked) return { index: ranked.total === 0 ? -1 : Math.min(ranked.before(ts), ranked.total - 1) };
     const cond = w.sql ? `${w.sql} AND` : 'WHERE';
     const before = numOr0((this.stmt(`SELECT count(*) AS n ${fromFor(p.filter, null)} ${cond} n.ts < ?`).get(...w.args, ts) as Row).n);
     const total = this.count(p.filter, w);

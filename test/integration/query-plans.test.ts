@@ -13,12 +13,13 @@ import { CALL_BY_ID_SQL } from '../../electron/queries/explain-call';
 import { endpointCallsSql } from '../../electron/queries/explain-endpoint';
 import { FINDING_PROCESSES_SQL, FINDING_STEPS_SQL } from '../../electron/queries/findings';
 import { LOG_AFTER_SQL, LOG_BEFORE_SQL, LOG_FTS_SQL } from '../../electron/queries/log-refs';
+import { ORDER_PAGE_DESC_SQL, ORDER_PAGE_SQL, ORDER_TS_AT_SQL } from '../../electron/queries/network-order';
 import { CALL_COLUMNS, CALL_JOINS } from '../../electron/queries/network-rows';
 import { PROCESS_CALLS_SQL, PROCESS_FILES_SQL } from '../../electron/queries/process-details';
 import { STEP_LOG_LINES_SQL } from '../../electron/queries/steps';
 import { buildCase } from '../unit/queries-fixture';
 
-const BIG = ['network', 'log_lines', 'processes', 'process_events', 'file_events', 'dns', 'dns_answers'];
+const BIG = ['network', 'network_order', 'log_lines', 'processes', 'process_events', 'file_events', 'dns', 'dns_answers'];
 
 let dir: string;
 let db: Db;
@@ -61,6 +62,9 @@ const cases: { name: string; sql: string; params: unknown[] | Record<string, unk
   { name: 'calls by process (process panel)', sql: PROCESS_CALLS_SQL, params: [3, 2000], index: /USING INDEX network_process/, ordered: true },
   { name: 'file events by process', sql: PROCESS_FILES_SQL, params: [3, 2000], index: /file_events_process/, ordered: true },
   { name: 'call by id (explain)', sql: CALL_BY_ID_SQL, params: [1], index: /USING INTEGER PRIMARY KEY/ },
+  { name: 'calls page at any depth, time order (network_order)', sql: ORDER_PAGE_SQL, params: [2500, 200], index: /USING INTEGER PRIMARY KEY \(rowid>\?\)/, ordered: true },
+  { name: 'calls page at any depth, newest first (network_order)', sql: ORDER_PAGE_DESC_SQL, params: [2500, 200], index: /USING INTEGER PRIMARY KEY \(rowid<\?\)/, ordered: true },
+  { name: 'jump to a time in the calls: a rank probe (network_order)', sql: ORDER_TS_AT_SQL, params: [1500], index: /USING INTEGER PRIMARY KEY \(rowid=\?\)/ },
   {
     name: 'log window by id',
     sql: 'SELECT id, ts, raw, marker, depth, step_id FROM log_lines WHERE id >= ? ORDER BY id LIMIT ?',

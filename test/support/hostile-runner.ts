@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { CaseFileError, openCaseReadOnly } from '../../electron/db/open';
 import { runImport } from '../../electron/import/run-import';
+import { ImportError } from '../../electron/import/types';
 import { caseInfo, listFindings, listSteps, rawRecord } from '../../electron/queries/index';
 
 const [caseDir, ...files] = process.argv.slice(2);
@@ -30,10 +31,9 @@ async function one(file: string, i: number): Promise<Record<string, unknown>> {
   try {
     summary = await runImport({ inputs: [file], casePath, tempRoot: path.join(caseDir!, 'spool') });
   } catch (e) {
-    const name = (e as Error)?.constructor?.name ?? '';
     const msg = (e as Error)?.message ?? String(e);
     // the errors the CLI turns into one clear line (runImportCli): the importer's and the file system's
-    if (name === 'ImportError' || name === 'CaseFileError' || /^E[A-Z]+$/.test(String((e as NodeJS.ErrnoException).code ?? ''))) return { result: 'refused', message: msg };
+    if (e instanceof ImportError || e instanceof CaseFileError || /^E[A-Z]+$/.test(String((e as NodeJS.ErrnoException).code ?? ''))) return { result: 'refused', message: msg };
     return { result: 'crash', message: String((e as Error)?.stack ?? e) };
   }
   try {

@@ -17,7 +17,8 @@ describe('log line text', () => {
 
   it('turns ANSI colours into styled spans and drops the marker prefix', () => {
     const out = html('##[group]\x1b[36;1mRun npm ci\x1b[0m', 'group');
-    expect(out).toMatch(/<span style="color:#[0-9a-f]{6};font-weight:700">Run npm ci<\/span>/);
+    // evidence text is drawn as a bidi isolate inside its colour span (renderer/src/evidence)
+    expect(out).toMatch(/<span style="color:#[0-9a-f]{6};font-weight:700"><bdi>Run npm ci<\/bdi><\/span>/);
     expect(out).not.toContain('##[group]');
     expect(out).not.toContain('\x1b');
     expect(displayText('##[error]boom', 'error').text).toBe('boom');
@@ -34,7 +35,7 @@ describe('log line text', () => {
     ]);
     const out = html('send \x1b[31mtele\x1b[0mmetry now', null, 'telemetry');
     // The match crosses the red span: both parts are marked, the red one keeps its colour.
-    expect(out).toMatch(/<mark style="color:#[0-9a-f]{6}">tele<\/mark><mark>metry<\/mark>/);
+    expect(out).toMatch(/<mark style="color:#[0-9a-f]{6}"><bdi>tele<\/bdi><\/mark><mark><bdi>metry<\/bdi><\/mark>/);
   });
 
   it('shows continuation lines as a count and cuts giant lines', () => {

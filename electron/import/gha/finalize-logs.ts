@@ -29,7 +29,8 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: L
   db.transaction(() => {
     const renamed = adoptManifestJobName(db, hints);
     applyStepPrecedence(db);
-    const dropped = dropJobFileDuplicates(db);
+    // (a scan of every line, unless the writer saw no job with both kinds of file)
+    const dropped = hints && hints.mixedJobs.size === 0 ? false : dropJobFileDuplicates(db);
     const moved = renumberLines(db, hints && !renamed && !dropped ? hints : undefined);
     if (hints && !renamed && !dropped && !moved && stillValid(db, hints)) {
       warnUnmatched(db, hints.unmatched, warn);
