@@ -98,7 +98,7 @@ async function main(): Promise<number> {
     processes: Math.round(50_000 * f),
     logLines: Math.round(1_000_000 * f),
     identity: Math.round(100_000 * f),
-    huntCases: opts.quick ? 60 : 400,
+    huntCases: opts.quick ? 60 : 200,
   };
   const bf = opts.big ?? (opts.quick ? 0.02 : 1);
   const bigSizes = {

@@ -476,6 +476,9 @@ export const methods = {
     params: z
       .object({
         search: z.string().max(200).optional(),
+        /** Processes started in this time range (the timeline's hover and click). */
+        from: time.optional(),
+        to: time.optional(),
         sort: z.enum(['start', 'pid', 'name', 'lifetime', 'step', 'calls']).default('start'),
         dir: z.enum(['asc', 'desc']).default('asc'),
         offset: z.number().int().nonnegative().default(0),

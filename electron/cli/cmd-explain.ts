@@ -13,8 +13,9 @@ export const EXPLAIN_HELP = `Usage: runlens explain <case|bundle> --endpoint <do
        runlens explain <case|bundle> --call ID [--limit N] [--window S] [--json]
 
 Explain every call to an endpoint (no port: every port; an IP also finds calls named after its domain):
-which process made it and its parent chain, which step started that process tree and which step was running,
-the action (uses), HTTP, the policy verdict, the log lines around it and the log lines that mention it.
+the answer first (which process made it and its chain, root first; which step started that process tree, the
+action; what the policy says; the log lines that mention it), then the context (time, HTTP, which step was
+running, the process, the source record, the log lines around it with the call's moment marked).
   --endpoint E   domain, IP, host:port, [IPv6]:port
   --call ID      one call, by its id (as the app and --json show it)
   --limit N      cap on calls and on each log list (default ${DEFAULT_LIMIT})
@@ -30,36 +31,70 @@ function logLines(list: LogRef[]): string[] {
   return list.map((l) => `    ${l.ts ?? '(untimed)'}  ${l.step === null ? '  -' : String(l.step).padStart(3)}  ${escapeText(l.text)}`);
 }
 
+/** What the policy says, in words that never contradict the recorded status (as the app says it). */
+function policyWords(c: CallExplanation): string {
+  switch (c.verdict) {
+    case 'allowed':
+      return `inside the allow-list${c.policy?.allowed_by ? ` (allowed by ${c.policy.allowed_by})` : ''}`;
+    case 'outside-policy':
+      return c.status === 'blocked' ? 'outside the allow-list (and blocked)' : 'outside the allow-list, not enforced (audit): the call went through';
+    case 'blocked':
+      return 'blocked';
+    case 'no-policy':
+      return 'no policy given';
+  }
+}
+
+/** The log lines around the call with the call's moment marked between the line before it and the line after it. */
+function contextLines(c: CallExplanation): string[] {
+  const lines = logLines(c.log_context);
+  const at = c.log_context.findIndex((l) => l.ts !== null && l.ts > c.ts);
+  const mark = `    ${c.ts}  ◆ the call`;
+  lines.splice(at < 0 ? lines.length : at, 0, mark);
+  return lines;
+}
+
+/**
+ * One call, answer first: who made it (command, chain root first), in which step (action), what the policy says,
+ * the log lines that mention it; then the context (time, endpoint, HTTP, process details, source, the log around it).
+ */
 function describe(c: CallExplanation, n: number, total: number, window: number): string {
   const e = escapeText;
   const out: string[] = [];
   const host = c.domain && c.ip ? `${c.domain} (${c.ip})` : (c.domain ?? c.ip ?? '?');
-  out.push(e(`Call ${n} of ${total} [id ${c.id}]  ${c.ts}  ${host} port ${c.port}/${c.protocol}  status ${c.status}  verdict ${c.verdict}`));
+  const who = c.process ? procLabel(c.process) : `${c.process_name ?? '?'}${c.pid !== null ? ` (${c.pid})` : ''}`;
+  out.push(e(`Call ${n} of ${total} [id ${c.id}]  ${host} port ${c.port}`));
+  out.push(e(`  answer      ${who} in step ${c.step ? `${c.step.number} ${c.step.name}` : '(unknown)'}; ${policyWords(c)}`));
   const row = (k: string, v: string | null | undefined) => {
     if (v !== null && v !== undefined && v !== '') out.push(`  ${k.padEnd(12)}${e(v)}`);
   };
-  row('endpoint', c.endpoint);
+  row('step', c.step ? `${c.step.number} ${c.step.name}` : '(unknown)');
+  row('action', c.step ? (c.step.uses ?? 'run script (no action)') : null);
+  if (c.running_step && c.running_step.id !== c.step?.id) row('running', `${c.running_step.number} ${c.running_step.name} (a different step was running)`);
+  else if (c.running_step) row('running', `${c.running_step.number} ${c.running_step.name}`);
+  if (c.process) row('command', c.process.args.length ? joinShellWords(c.process.args) : c.process.exe);
+  const chain = [...c.ancestors].reverse();
+  if (c.process) chain.push(c.process);
+  if (chain.length) row('chain', chain.map(procLabel).join(' → '));
+  row('policy', policyWords(c));
   if (c.finding) row('finding', `${c.finding.kinds.join(', ')} (${c.finding.severity})`);
-  if (c.policy) {
-    row('policy', [c.policy.allowed_by && `allowed by ${c.policy.allowed_by}`, c.policy.matched && `matched ${c.policy.matched}`, c.policy.reason].filter(Boolean).join('; ') || null);
-  }
+  out.push(`  log mentions: ${c.log_mentions.length ? '' : 'none'}`, ...logLines(c.log_mentions));
+  out.push('  -- context --');
+  row('time', c.ts);
+  row('endpoint', `${c.endpoint}  ${c.protocol}`);
+  if (c.domain_origin === 'dns') row('domain', `${c.domain} (derived from a DNS answer for ${c.ip}; the record has only the IP)`);
+  row('recorded', c.status === 'allowed' ? 'not blocked (the agent let it through)' : c.status);
+  if (c.policy) row('matched', [c.policy.matched && `matched ${c.policy.matched}`, c.policy.reason].filter(Boolean).join('; ') || null);
   if (c.http) row('http', [c.http.method, c.http.host, c.http.path, c.http.status_code !== null ? `→ ${c.http.status_code}` : null].filter((x) => x !== null && x !== undefined).join(' '));
   if (c.tool) row('tool', [c.tool.name, c.tool.sha256 && `sha256 ${c.tool.sha256}`].filter(Boolean).join(' '));
   if (c.process) {
     row('process', `pid ${c.process.pid} ${c.process.exe ?? '?'}${c.process.start ? `  started ${c.process.start}` : ''}${c.process.end ? `  ended ${c.process.end}` : ''}`);
-    row('command', c.process.args.length ? joinShellWords(c.process.args) : null);
     row('cwd', c.process.cwd);
   } else {
     row('process', `${c.pid !== null ? `pid ${c.pid} ` : ''}${c.process_name ?? ''}`.trim() || '(unknown)');
   }
-  if (c.ancestors.length) row('parents', c.ancestors.map(procLabel).join(' ← '));
-  row('step', c.step ? `${c.step.number} ${c.step.name}` : '(unknown)');
-  if (c.step?.uses) row('action', c.step.uses);
-  if (c.running_step && c.running_step.id !== c.step?.id) row('running', `${c.running_step.number} ${c.running_step.name} (a different step was running)`);
-  else if (c.running_step) row('running', `${c.running_step.number} ${c.running_step.name}`);
   row('source', `${c.source.file}${c.source.line !== null ? `:${c.source.line}` : ''}`);
-  out.push(`  log context (±${window} s): ${c.log_context.length ? '' : 'none'}`, ...logLines(c.log_context));
-  out.push(`  log mentions: ${c.log_mentions.length ? '' : 'none'}`, ...logLines(c.log_mentions));
+  out.push(`  log context (±${window} s): ${c.log_context.length ? '' : 'none'}`, ...(c.log_context.length ? contextLines(c) : []));
   return out.map((l) => l.trimEnd()).join('\n');
 }
 

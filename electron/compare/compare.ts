@@ -118,13 +118,13 @@ export function compareCases(c: { db: Db; file: string }, baselines: readonly { 
   );
 }
 
+/** Who raised a baseline finding, as the findings list names it. */
+const BASELINE_BY = 'Runlens (baseline)';
+
 /**
  * One finding per endpoint no baseline called, covering every call to it (shape of `findings.list`). Ids are
  * negative so they never collide with the case's own findings (which are rows of its `findings` table).
  */
-/** Who raised a baseline finding, as the findings list names it. */
-const BASELINE_BY = 'Runlens (baseline)';
-
 export function baselineFindings(db: Db, cmp: Comparison, mask = true): FindingOut[] {
   const n = cmp.baselines.length;
   const readEvidence = evidenceReader(db, mask);

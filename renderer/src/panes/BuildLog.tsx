@@ -14,7 +14,6 @@ import { appStore, select, useApp } from '../state/selection';
 import { PaneControls } from '../layout/PaneControls';
 import { filterWords, tryParseFilter } from '../../../shared/filter';
 import { MatchingLines } from '../log/MatchingLines';
-import { setFilter } from '../state/selection';
 import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
@@ -296,7 +295,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
           {!exprOk
             ? parsed.error
             : filtering && filteredTotal !== null
-              ? `${filteredTotal.toLocaleString()} line${filteredTotal === 1 ? '' : 's'} shown`
+              ? `${filteredTotal.toLocaleString()} line${filteredTotal === 1 ? '' : 's'}${range ? ' in the time range' : ''}`
               : match
                 ? match.total === 0
                   ? 'no match'
@@ -307,14 +306,6 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
           <input type="checkbox" checked={onlyMatching} onChange={(e) => setOnlyMatching(e.target.checked)} />
           Only matches
         </label>
-        {range && (
-          <span className="range-chip" title="Log lines in this time range only (picked on the timeline)">
-            {clock(range.from)}–{clock(range.to)}
-            <button type="button" aria-label="Clear the time range" onClick={() => setFilter({ range: null })}>
-              ✕
-            </button>
-          </span>
-        )}
         <span className="spacer-flex" />
         <button type="button" aria-pressed={wrap} onClick={() => setWrap(!wrap)} title="Wrap long lines (w)">
           Wrap
@@ -381,7 +372,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
           onTotal={setFilteredTotal}
         />
       ) : (
-        <div className={`scroller log-scroller${wrap ? ' wrap' : ''}`} ref={scroller} tabIndex={-1}>
+        <div className={`scroller log-scroller${wrap ? ' wrap' : ''}`} ref={scroller} tabIndex={0} aria-label="Log lines">
           <div className="spacer" style={{ height: win.height }}>
             <div className="window" style={{ transform: `translateY(${win.top}px)` }}>
               {rows}

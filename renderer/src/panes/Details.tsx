@@ -211,7 +211,6 @@ function CallView({ id, version }: { id: number; version: number }) {
               </span>
             )}
           </Field>
-          <Field label="Running step">{stepText(e.running_step)}</Field>
           <Field label="Action">
             {action ?? (e.step ? <span className="dim">run script (no action)</span> : null)}
             {ref && <span className="dim"> · pinned to {/^[0-9a-f]{40}$/.test(ref) ? 'commit' : 'ref'} {ref}</span>}
@@ -237,10 +236,6 @@ function CallView({ id, version }: { id: number; version: number }) {
               {chain.length > 0 && <CopyButton label="Copy chain" text={() => [...chain].reverse().map((p) => `${p.pid} ${commandLine(p.args, p.exe)}`).join('\n')} />}
             </section>
           </Field>
-          <Field label="Policy">
-            {policyText(e.verdict, e.status)}
-            {e.policy?.allowed_by && <span className="dim"> (allowed by {e.policy.allowed_by})</span>}
-          </Field>
         </dl>
         <section className="d-section mentions" aria-label="Log mentions">
           <h3>
@@ -260,6 +255,11 @@ function CallView({ id, version }: { id: number; version: number }) {
       <details className="d-fold" open>
         <summary>The call</summary>
         <dl className="fields">
+          <Field label="Policy">
+            {policyText(e.verdict, e.status)}
+            {e.policy?.allowed_by && <span className="dim"> (allowed by {e.policy.allowed_by})</span>}
+          </Field>
+          <Field label="Running step">{stepText(e.running_step)}</Field>
           <Field label="Time">{fullTime(e.ts)}</Field>
           <Field label="Domain">
             {e.domain}
@@ -456,8 +456,8 @@ export function Details() {
           <div className="empty">
             <p>Select a call, a log line or a process.</p>
             <p className="dim">
-              <kbd>j</kbd>/<kbd>k</kbd> next/previous call · <kbd>/</kbd> search · <kbd>f</kbd> findings only ·{' '}
-              <kbd>Esc</kbd> clear
+              <kbd>j</kbd>/<kbd>k</kbd> next/previous call · <kbd>/</kbd> filter · <kbd>f</kbd> findings only ·{' '}
+              <kbd>Esc</kbd> clear · <kbd>?</kbd> every shortcut
             </p>
           </div>
         )}

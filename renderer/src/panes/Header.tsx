@@ -7,6 +7,7 @@ import type { CaseInfo } from '../../../shared/api';
 import { bytes } from '../format';
 import { ClockOffsets, ClockOffsetsBadge } from './ClockOffsets';
 import { ImportProgress, OpenBundleButtons } from './ImportPanel';
+import { openDialog } from '../layout/HelpSheet';
 
 const s = (v: unknown): string | null => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
 
@@ -92,6 +93,12 @@ export function Header({ info }: { info: CaseInfo | null }) {
         {info && info.warnings.length > 0 ? ` · ${info.warnings.length} warnings` : ''}
       </button>
       <OpenBundleButtons />
+      <button type="button" onClick={() => openDialog('settings')} title="Settings: how times are shown">
+        Settings
+      </button>
+      <button type="button" className="icon" aria-label="Keyboard shortcuts and filters" title="Keyboard shortcuts and filters (?)" onClick={() => openDialog('help')}>
+        ?
+      </button>
       {open && info && (
         <div
           id="inputs-panel"

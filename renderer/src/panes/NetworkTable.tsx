@@ -278,17 +278,17 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
             </span>
           ))}
         </div>
-        <div className="scroller" ref={scroller} tabIndex={-1}>
-          <div className="spacer" style={{ height: win.height }}>
-            <div className="window" style={{ transform: `translateY(${win.top}px)` }}>
+        <div className="scroller" ref={scroller} tabIndex={0} role="rowgroup" aria-label="Calls">
+          <div className="spacer" role="presentation" style={{ height: win.height }}>
+            <div className="window" role="presentation" style={{ transform: `translateY(${win.top}px)` }}>
               {rows}
             </div>
           </div>
           {cache.total === 0 && (
-            <div className="empty">
-              {findingsOnly || search || range
+            <div className="empty" role="row">
+              <span role="gridcell">{findingsOnly || search || range
                 ? 'No call matches the filter. Clear the filter box, the time range or Findings only.'
-                : 'This case holds no network calls: open a bundle with network events (network.jsonl, Harden-Runner, Tetragon…).'}
+                : 'This case holds no network calls: open a bundle with network events (network.jsonl, Harden-Runner, Tetragon…).'}</span>
             </div>
           )}
         </div>

@@ -4,7 +4,7 @@
  */
 import { useCallback } from 'react';
 import { api } from '../api';
-import { appStore, select, stepAt, useApp } from '../state/selection';
+import { appStore, select, setFilter, stepAt, useApp } from '../state/selection';
 import { TimelinePane } from './timeline/TimelinePane';
 
 export function TimelineSlot() {
@@ -19,6 +19,9 @@ export function TimelineSlot() {
     appStore.set({ focus: { ts, runningStepId: stepAt(s.steps, ts)?.id ?? null } });
   }, []);
   const onSelectCall = useCallback((id: number) => select({ kind: 'call', id }), []);
+  const onSelectProcess = useCallback((id: number) => select({ kind: 'process', id }), []);
+  const timeRange = useApp((s) => s.range);
+  const onRange = useCallback((r: { from: string; to: string } | null) => setFilter({ range: r }), []);
   return (
     <section aria-label="Timeline" className="pane timeline-pane">
       <TimelinePane
@@ -28,6 +31,9 @@ export function TimelineSlot() {
         selectedCall={selectedCall}
         onSelectCall={onSelectCall}
         hoveredProcess={hoveredProcess}
+        onSelectProcess={onSelectProcess}
+        timeRange={timeRange}
+        onRange={onRange}
       />
     </section>
   );

@@ -166,6 +166,9 @@ export function restoreFromHash(): void {
 }
 
 export function setFilter(patch: Partial<Pick<AppState, 'findingsOnly' | 'search' | 'sort' | 'dir' | 'range'>>): void {
+  const before = appStore.get();
   appStore.set(patch);
-  if ('search' in patch || 'range' in patch) writeHash(appStore.get().selection);
+  const after = appStore.get();
+  // the URL follows a change of the filter or the range (never rewritten by a no-op, e.g. a box settling)
+  if (before.search !== after.search || before.range !== after.range) writeHash(after.selection);
 }

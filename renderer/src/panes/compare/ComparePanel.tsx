@@ -33,11 +33,13 @@ function Group({ title, items }: { title: string; items: Item[] }) {
             <li key={i} className={`cmp-item cmp-${it.kind}`}>
               <span className={`badge ${it.kind === 'new' ? 'bad' : it.kind === 'changed' ? 'warn' : ''}`}>{it.kind}</span>{' '}
               {it.onClick ? (
-                <button type="button" className="cmp-link" onClick={it.onClick} title="Select in the other panes">
+                <button type="button" className="cmp-link" onClick={it.onClick} title={`${it.text}\n(select in the other panes)`}>
                   {it.text}
                 </button>
               ) : (
-                <span className="cmp-text">{it.text}</span>
+                <span className="cmp-text" title={it.text}>
+                  {it.text}
+                </span>
               )}
               {it.detail && <div className="cmp-detail dim">{it.detail}</div>}
             </li>

@@ -6,11 +6,12 @@ import { clock } from '../../format';
 import { setFilter, useApp } from '../../state/selection';
 import { copyText, filterValue, openMenu } from '../ContextMenu';
 import { ListTable, type Column } from './ListTable';
+import { Ev, evTitle, Host } from '../../evidence/Evidence';
 
 const COLUMNS: Column<DnsRow>[] = [
   { key: 'ts', label: 'Time', width: '92px', render: (r) => clock(r.ts) },
-  { key: 'domain', label: 'Domain', width: 'minmax(120px, 1.4fr)', render: (r) => r.domain, title: (r) => r.domain },
-  { key: 'answers', label: 'Answers', width: 'minmax(100px, 1fr)', render: (r) => r.answers.join(', '), title: (r) => r.answers.join('\n') },
+  { key: 'domain', label: 'Domain', width: 'minmax(120px, 1.4fr)', render: (r) => <Host name={r.domain} />, title: (r) => evTitle(r.domain) },
+  { key: 'answers', label: 'Answers', width: 'minmax(100px, 1fr)', render: (r) => <Ev text={r.answers.join(', ')} />, title: (r) => evTitle(r.answers.join('\n')) },
   {
     key: 'calls',
     label: 'Calls',

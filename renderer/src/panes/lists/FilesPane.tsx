@@ -6,12 +6,13 @@ import { baseName, clock } from '../../format';
 import { select, useApp } from '../../state/selection';
 import { copyText, openMenu } from '../ContextMenu';
 import { ListTable, type Column } from './ListTable';
+import { Ev, evTitle } from '../../evidence/Evidence';
 
 const COLUMNS: Column<FileEventRow>[] = [
   { key: 'ts', label: 'Time', width: '92px', render: (r) => clock(r.ts) },
   { key: 'op', label: 'Op', width: '56px', render: (r) => r.op },
-  { key: 'path', label: 'Path', width: 'minmax(140px, 2fr)', render: (r) => r.path, title: (r) => r.path + (r.sha256 ? `\nsha256 ${r.sha256}` : '') },
-  { key: 'proc', label: 'Process', width: 'minmax(70px, 1fr)', render: (r) => `${baseName(r.exe) || '?'} ${r.pid ?? ''}` },
+  { key: 'path', label: 'Path', width: 'minmax(140px, 2fr)', render: (r) => <Ev text={r.path} />, title: (r) => (evTitle(r.path) ?? '') + (r.sha256 ? `\nsha256 ${r.sha256}` : '') },
+  { key: 'proc', label: 'Process', width: 'minmax(70px, 1fr)', render: (r) => <Ev text={`${baseName(r.exe) || '?'} ${r.pid ?? ''}`} /> },
 ];
 
 export function FilesPane() {

@@ -104,9 +104,6 @@ export function ListTable<T>(p: {
       role="grid"
       aria-label={p.label}
       aria-rowcount={total + 1}
-      tabIndex={0}
-      onKeyDown={onKey}
-      aria-activedescendant={undefined}
     >
       <div role="row" aria-rowindex={1} className="lt-row lt-head" style={{ gridTemplateColumns: grid }}>
         {p.columns.map((c) => (
@@ -127,17 +124,21 @@ export function ListTable<T>(p: {
         ))}
       </div>
       {cache.error && (
-        <div className="error-line" role="alert">
-          {cache.error}
+        <div className="error-line" role="row">
+          <span role="gridcell">{cache.error}</span>
         </div>
       )}
-      <div className="scroller" ref={scroller}>
-        <div className="spacer" style={{ height: win.height }}>
-          <div className="window" style={{ transform: `translateY(${win.top}px)` }}>
+      <div className="scroller" ref={scroller} role="rowgroup" tabIndex={0} onKeyDown={onKey}>
+        <div className="spacer" role="presentation" style={{ height: win.height }}>
+          <div className="window" role="presentation" style={{ transform: `translateY(${win.top}px)` }}>
             {rows}
           </div>
         </div>
-        {cache.total === 0 && <div className="empty">{p.empty}</div>}
+        {cache.total === 0 && (
+          <div className="empty" role="row">
+            <span role="gridcell">{p.empty}</span>
+          </div>
+        )}
       </div>
     </div>
   );

@@ -9,6 +9,7 @@ import { clock, commandLine } from '../../format';
 import { select, setFilter, useApp } from '../../state/selection';
 import { copyText, openMenu } from '../ContextMenu';
 import { ListTable, type Column } from './ListTable';
+import { Ev, evTitle } from '../../evidence/Evidence';
 
 type Sort = 'start' | 'pid' | 'name' | 'lifetime' | 'step' | 'calls';
 
@@ -17,7 +18,7 @@ const lifetime = (ms: number | null) => (ms === null ? '—' : ms < 1000 ? `${ms
 const COLUMNS: Column<ProcessListRow>[] = [
   { key: 'pid', label: 'PID', width: '52px', sortable: true, render: (r) => r.pid },
   { key: 'ppid', label: 'PPID', width: '52px', render: (r) => r.ppid ?? '—' },
-  { key: 'name', label: 'Name', width: 'minmax(90px, 1fr)', sortable: true, render: (r) => r.name, title: (r) => commandLine(r.args, r.exe) },
+  { key: 'name', label: 'Name', width: 'minmax(90px, 1fr)', sortable: true, render: (r) => <Ev text={r.name} />, title: (r) => evTitle(commandLine(r.args, r.exe)) },
   { key: 'start', label: 'Start', width: '92px', sortable: true, render: (r) => clock(r.start) || '—' },
   { key: 'lifetime', label: 'Lifetime', width: '66px', sortable: true, render: (r) => (r.end ? lifetime(r.lifetime_ms) : 'running') },
   { key: 'step', label: 'Step', width: '40px', sortable: true, render: (r) => r.step_number ?? '—', title: (r) => r.step_name ?? undefined },

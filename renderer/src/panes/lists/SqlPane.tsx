@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import type { Result } from '../../../../shared/api';
 import { api } from '../../api';
+import { Ev, evTitle } from '../../evidence/Evidence';
 
 const BUILT_IN: { name: string; sql: string }[] = [
   { name: 'Calls outside the policy', sql: "SELECT id, domain, ip, port, process_name, pid FROM network WHERE verdict = 'outside-policy' ORDER BY ts" },
@@ -105,8 +106,8 @@ export function SqlPane() {
               {result.rows.map((r, i) => (
                 <tr key={i}>
                   {r.map((v, j) => (
-                    <td key={j} title={v === null ? 'NULL' : String(v)}>
-                      {v === null ? <span className="dim">NULL</span> : String(v)}
+                    <td key={j} title={v === null ? 'NULL' : evTitle(String(v))}>
+                      {v === null ? <span className="dim">NULL</span> : <Ev text={String(v)} />}
                     </td>
                   ))}
                 </tr>

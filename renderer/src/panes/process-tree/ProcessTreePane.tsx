@@ -366,9 +366,16 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
                 onHover={onHoverProcess}
               />
             ) : n.siblingsOf !== undefined ? (
-              <button
+              <div
                 key={n.key}
-                type="button"
+                role="treeitem"
+                aria-level={n.depth + 1}
+                aria-selected="false"
+                aria-label={`${n.more} other processes of this parent, off the selected chain and without findings: press Enter to show them`}
+                tabIndex={-1}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' || e.key === ' ') (e.currentTarget as HTMLElement).click();
+                }}
                 className="pt-more pt-siblings"
                 style={{ left: n.x, top: n.y - NODE_H / 2, height: NODE_H, maxWidth: NODE_W }}
                 title="Other processes of this parent, off the selected chain and without findings: show them"
@@ -378,9 +385,9 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
                 }}
               >
                 {n.more.toLocaleString()} other process{n.more === 1 ? '' : 'es'}
-              </button>
+              </div>
             ) : (
-              <div key={n.key} className="pt-more" style={{ left: n.x, top: n.y - NODE_H / 2, height: NODE_H, lineHeight: `${NODE_H}px`, maxWidth: NODE_W }} title="Not shown: children past the per-node limit">
+              <div key={n.key} role="treeitem" aria-level={n.depth + 1} aria-selected="false" aria-disabled="true" className="pt-more" style={{ left: n.x, top: n.y - NODE_H / 2, height: NODE_H, lineHeight: `${NODE_H}px`, maxWidth: NODE_W }} title="Not shown: children past the per-node limit">
                 +{n.more.toLocaleString()} more
               </div>
             ),

@@ -3,7 +3,7 @@
  * restores the default) on the column's right edge, remembered in localStorage. App.tsx puts the width into the
  * layout grid as `--tree-col`.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 const STORAGE_KEY = 'runlens.treeColumnWidth';
 export const TREE_MIN_W = 220;
@@ -52,15 +52,24 @@ export const treeColumn = (w: number | null): string | undefined =>
 export function TreeWidthHandle({ onWidth }: { onWidth(w: number | null): void }) {
   const [now, setNow] = useState<number | null>(null);
   const width = (el: Element) => el.parentElement?.getBoundingClientRect().width ?? TREE_MIN_W;
+  const self = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // a focusable separator needs its value: the column's width now (and after window resizes)
+    const measure = () => self.current && setNow(Math.round(width(self.current)));
+    measure();
+    window.addEventListener('resize', measure);
+    return () => window.removeEventListener('resize', measure);
+  }, []);
   return (
     <div
+      ref={self}
       className="col-resizer"
       role="separator"
       aria-orientation="vertical"
       aria-label="Process tree width"
       aria-valuemin={TREE_MIN_W}
       aria-valuemax={typeof window === 'undefined' ? undefined : maxWidth()}
-      aria-valuenow={now ?? undefined}
+      aria-valuenow={now ?? TREE_MIN_W}
       tabIndex={0}
       title="Drag to resize the process tree (double-click: default width)"
       onFocus={(e) => setNow(Math.round(width(e.currentTarget)))}

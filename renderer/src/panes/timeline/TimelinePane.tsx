@@ -10,7 +10,9 @@ import { formatNanos, parseRfc3339 } from '../../../../shared/time';
 import { useColorScheme } from '../../use-color-scheme';
 import { DensityCache, type DensityData } from './density-cache';
 import { drawOverlay, drawStatic, prepareCanvas } from './draw';
-import { GUTTER, lane, LANES_HEIGHT, MAIN_SERIES, OVERVIEW_SERIES, readPalette } from './lanes';
+import { GUTTER, lane, LANES, LANES_HEIGHT, MAIN_SERIES, OVERVIEW_SERIES, readPalette } from './lanes';
+import { clock } from '../../format';
+import { openMenu } from '../ContextMenu';
 import { Overview, OVERVIEW_HEIGHT } from './Overview';
 import { PaneControls } from '../../layout/PaneControls';
 import { clockLabel, formatSpan } from './time-ticks';
@@ -28,7 +30,18 @@ export interface TimelineProps {
   onSelectCall(id: number): void;
   /** The process hovered elsewhere (the tree): its calls are highlighted. */
   hoveredProcess: number | null;
+  /** A click on a process tick selects that process. */
+  onSelectProcess?(id: number): void;
+  /** The time range picked with Shift+drag (filters calls and log), and setting / clearing it. */
+  timeRange?: { from: string; to: string } | null;
+  onRange?(r: { from: string; to: string } | null): void;
 }
+
+type Hit = { kind: 'call' | 'process'; id: number; t: number; text: string };
+/** Pointer slack for hover and click on a tick (px either side). */
+const HIT_PX = 4;
+/** Finding markers closer than this (px) are grouped into one marker with a count. */
+const GROUP_PX = 14;
 
 const HEIGHT = LANES_HEIGHT;
 const DRAG_PX = 3;
@@ -82,9 +95,16 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
     return clampView({ start: a - pad, end: b + pad }, bounds);
   }, [overview.steps, origin, bounds]);
   const [view, setViewRaw] = useState<TimeView>(home);
+  const jobStart = useMemo(() => {
+    const starts = overview.steps.map((st) => offsetOf(origin, st.start)).filter((x): x is number => x !== null);
+    return starts.length ? Math.min(...starts) : 0;
+  }, [overview.steps, origin]);
   const setView = useCallback((v: TimeView) => setViewRaw(clampView(v, bounds)), [bounds]);
   const [width, setWidth] = useState(0);
   const [hover, setHover] = useState<number | null>(null);
+  const [hoverInfo, setHoverInfo] = useState<{ x: number; y: number; text: string } | null>(null);
+  const [rangeDrag, setRangeDrag] = useState<{ a: number; b: number } | null>(null);
+  const hoverSeq = useRef(0);
   const [tick, setTick] = useState(0); // bumps when density data arrives
   const [processCalls, setProcessCalls] = useState<number[]>([]);
   const box = useRef<HTMLDivElement>(null);
@@ -190,14 +210,64 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
     const r = box.current!.getBoundingClientRect();
     return tOf(view, plotW, clientX - r.left - GUTTER);
   };
+  /** The call or process tick nearest `t` in the lane at `y` (within HIT_PX), asked of the API. */
+  const pick = async (t: number, y: number): Promise<Hit | null> => {
+    const l = laneAt(y);
+    if (!l || !['network', 'findings', 'processes'].includes(l.key)) return null;
+    const d = (HIT_PX / plotW) * span(view);
+    const from = formatNanos(origin + BigInt(Math.round(t - d)));
+    const to = formatNanos(origin + BigInt(Math.round(t + d)));
+    const near = <T,>(rows: T[], ts: (r: T) => string | null) =>
+      rows.map((r) => ({ r, dt: Math.abs((offsetOf(origin, ts(r)) ?? Infinity) - t) })).sort((a, b) => a.dt - b.dt)[0]?.r;
+    if (l.key === 'processes') {
+      const r = near((await client['process.list']({ from, to, sort: 'start', dir: 'asc', offset: 0, limit: 50 })).rows, (x) => x.start);
+      return r ? { kind: 'process', id: r.id, t: offsetOf(origin, r.start) ?? t, text: `exec ${r.name} (pid ${r.pid}) at ${clock(r.start)}` } : null;
+    }
+    const r = near(
+      (await client['network.query']({ filter: { from, to, ...(l.key === 'findings' ? { findingsOnly: true } : {}) }, sort: 'ts', dir: 'asc', offset: 0, limit: 50 })).rows,
+      (x) => x.ts,
+    );
+    return r
+      ? {
+          kind: 'call',
+          id: r.id,
+          t: offsetOf(origin, r.ts) ?? t,
+          text: `${visibleText(r.process_name ?? '?')}${r.pid !== null ? ` ${r.pid}` : ''} → ${visibleText(r.domain ?? r.ip ?? '')}:${r.port}${r.finding_kind ? ` (${r.finding_kind})` : ''} at ${clock(r.ts)}`,
+        }
+      : null;
+  };
+  const laneAt = (y: number) => LANES.find((l) => y >= l.top && y < l.top + l.height) ?? null;
+  const describe = (t: number, y: number): string => {
+    const l = laneAt(y);
+    const at = clock(formatNanos(origin + BigInt(Math.round(t))));
+    if (l?.key === 'steps') {
+      const st = overview.steps.find((s) => {
+        const a = offsetOf(origin, s.start), b = offsetOf(origin, s.end ?? s.start);
+        return a !== null && b !== null && t >= a && t <= b;
+      });
+      return st ? `Step ${st.number}: ${st.name} · ${at}` : at;
+    }
+    return l?.label ? `${l.label} · ${at}` : at;
+  };
   const onPointerDown = (e: React.PointerEvent) => {
     if (e.button !== 0) return;
+    if (e.shiftKey && !(e.target as HTMLElement).closest('button')) {
+      // Shift+drag: pick a time range (filters the calls and the log)
+      const t = timeAt(e.clientX);
+      setRangeDrag({ a: t, b: t });
+      (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+      return;
+    }
     drag.current = { x: e.clientX, view, moved: false, id: e.pointerId };
   };
   const onPointerMove = (e: React.PointerEvent) => {
     const d = drag.current;
     const r = box.current!.getBoundingClientRect();
     const inPlot = e.clientX - r.left >= GUTTER;
+    if (rangeDrag) {
+      setRangeDrag({ a: rangeDrag.a, b: timeAt(e.clientX) });
+      return;
+    }
     if (d && d.id === e.pointerId) {
       const dx = e.clientX - d.x;
       if (!d.moved && Math.abs(dx) >= DRAG_PX) {
@@ -211,8 +281,27 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
       }
     }
     setHover(inPlot ? timeAt(e.clientX) : null);
+    if (!inPlot) {
+      setHoverInfo(null);
+      return;
+    }
+    // name what is under the pointer: the nearest call or process tick, else the lane and the time
+    const t = timeAt(e.clientX), x = e.clientX - r.left, y = e.clientY - r.top;
+    setHoverInfo({ x, y, text: describe(t, y) });
+    const my = ++hoverSeq.current;
+    void pick(t, y).then(
+      (h) => my === hoverSeq.current && h && setHoverInfo({ x, y, text: h.text }),
+      () => {},
+    );
   };
   const onPointerUp = (e: React.PointerEvent) => {
+    if (rangeDrag) {
+      const a = Math.min(rangeDrag.a, rangeDrag.b), b = Math.max(rangeDrag.a, rangeDrag.b);
+      setRangeDrag(null);
+      if (((b - a) / span(view)) * plotW >= DRAG_PX)
+        props.onRange?.({ from: formatNanos(origin + BigInt(Math.round(a))), to: formatNanos(origin + BigInt(Math.round(b))) });
+      return;
+    }
     const d = drag.current;
     drag.current = null;
     if (!d || d.moved || d.id !== e.pointerId) return;
@@ -221,7 +310,16 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
     const r = box.current!.getBoundingClientRect();
     if (e.clientX - r.left < GUTTER) return;
     const t = timeAt(e.clientX);
-    onCursor(formatNanos(origin + BigInt(Math.round(t))));
+    const y = e.clientY - r.top;
+    // a click on a call or process tick selects it; elsewhere it moves the time cursor
+    void pick(t, y).then(
+      (h) => {
+        if (h?.kind === 'call') onSelectCall(h.id);
+        else if (h?.kind === 'process' && props.onSelectProcess) props.onSelectProcess(h.id);
+        else onCursor(formatNanos(origin + BigInt(Math.round(t))));
+      },
+      () => onCursor(formatNanos(origin + BigInt(Math.round(t)))),
+    );
   };
   useEffect(() => {
     const el = box.current;
@@ -287,7 +385,14 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
   const findings = overview.findings
     .map((f) => ({ f, t: offsetOf(origin, f.first_seen) }))
     .filter((x): x is { f: (typeof overview.findings)[number]; t: number } => x.t !== null && x.t >= view.start && x.t <= view.end)
-    .slice(0, 100);
+    .sort((a, b) => a.t - b.t);
+  // markers closer than GROUP_PX share one marker with a count, so none hides another
+  const groups: { t: number; items: typeof findings }[] = [];
+  for (const x of findings) {
+    const g = groups[groups.length - 1];
+    if (g && (X(x.t) - X(g.items[g.items.length - 1]!.t)) < GROUP_PX) g.items.push(x);
+    else groups.push({ t: x.t, items: [x] });
+  }
   const label = (t: number) => clockLabel(origin, t, 3);
   const summary =
     `Timeline of the run from ${label(0)} to ${label(rangeNs)} UTC, showing ${label(view.start)} to ${label(view.end)} ` +
@@ -311,6 +416,14 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
           <span className="tl-key tl-key-logs">log lines</span>
           <span className="tl-key tl-key-cursor">cursor</span>
         </span>
+        <GoToTime
+          origin={origin}
+          jobStart={jobStart}
+          onGo={(t) => {
+            onCursor(formatNanos(origin + BigInt(Math.round(t))));
+            setView({ start: t - span(view) / 2, end: t + span(view) / 2 });
+          }}
+        />
         <button type="button" onClick={() => setView(home)} title="Show the whole job (0); zoom out for events before or after it">
           Whole run
         </button>
@@ -333,7 +446,11 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
-        onPointerLeave={() => setHover(null)}
+        onPointerLeave={() => {
+          setHover(null);
+          setHoverInfo(null);
+          hoverSeq.current++;
+        }}
       >
         <canvas ref={staticCanvas} className="tl-canvas" role="img" aria-label={summary} />
         <canvas ref={overlayCanvas} className="tl-canvas tl-overlay" aria-hidden="true" />
@@ -359,23 +476,131 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
             );
           })}
         {width > 0 &&
-          findings.map(({ f, t }) => (
-            <button
-              key={f.id}
-              type="button"
-              className="tl-finding"
-              style={{ left: X(t) - 6, top: findingsLane.top + findingsLane.height / 2 - 6 }}
-              title={`${visibleText(f.endpoint ?? f.kind)}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}`}
-              aria-label={`Finding ${f.kind} ${f.endpoint ?? ''}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}. ${f.first_call_id !== null ? 'Select its first call' : 'Move the time cursor there'}`}
-              data-finding={f.id}
-              // a producer detection may name no call of ours: then its moment is what there is to show
-              onClick={() => (f.first_call_id !== null ? onSelectCall(f.first_call_id) : onCursor(formatNanos(origin + BigInt(Math.round(t)))))}
-            />
-          ))}
+          groups.map(({ t, items }) => {
+            const left = X(t) - 6;
+            if (items.length === 1) {
+              const { f } = items[0]!;
+              return (
+                <button
+                  key={f.id}
+                  type="button"
+                  className="tl-finding"
+                  style={{ left, top: findingsLane.top + findingsLane.height / 2 - 6 }}
+                  title={`${visibleText(f.endpoint ?? f.kind)}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}`}
+                  aria-label={`Finding ${f.kind} ${f.endpoint ?? ''}: ${f.calls} call${f.calls === 1 ? '' : 's'}, first at ${label(t)}. ${f.first_call_id !== null ? 'Select its first call' : 'Move the time cursor there'}`}
+                  data-finding={f.id}
+                  // a producer detection may name no call of ours: then its moment is what there is to show
+                  onClick={() => (f.first_call_id !== null ? onSelectCall(f.first_call_id) : onCursor(formatNanos(origin + BigInt(Math.round(t)))))}
+                />
+              );
+            }
+            const names = items.map(({ f }) => visibleText(f.endpoint ?? f.kind)).join(', ');
+            return (
+              <button
+                key={`g${items[0]!.f.id}`}
+                type="button"
+                className="tl-finding-group"
+                style={{ left: X(t) - 4, top: findingsLane.top + 1, height: findingsLane.height - 2 }}
+                title={`${items.length} findings here: ${names}`}
+                aria-label={`${items.length} findings at ${label(t)}: ${names}. Open the list`}
+                aria-haspopup="menu"
+                data-finding-group={items.map(({ f }) => f.id).join(',')}
+                onClick={(e) => {
+                  const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+                  openMenu({ clientX: r.left, clientY: r.bottom + 2, preventDefault: () => {} }, [
+                    ...items.map(({ f, t: ft }) => ({
+                      label: `${f.kind} ${visibleText(f.endpoint ?? '')} · ${label(ft)}`,
+                      run: () => (f.first_call_id !== null ? onSelectCall(f.first_call_id) : onCursor(formatNanos(origin + BigInt(Math.round(ft))))),
+                    })),
+                    {
+                      label: 'Zoom to these findings',
+                      run: () => {
+                        const a = items[0]!.t, b = items[items.length - 1]!.t, pad = Math.max((b - a) * 0.5, span(view) * 0.01);
+                        setView({ start: a - pad, end: b + pad });
+                      },
+                    },
+                  ]);
+                }}
+              >
+                {items.length}
+              </button>
+            );
+          })}
+        {(() => {
+          const ra = rangeDrag
+            ? { a: Math.min(rangeDrag.a, rangeDrag.b), b: Math.max(rangeDrag.a, rangeDrag.b) }
+            : props.timeRange
+              ? { a: offsetOf(origin, props.timeRange.from) ?? 0, b: offsetOf(origin, props.timeRange.to) ?? 0 }
+              : null;
+          if (!ra || width <= 0) return null;
+          const l = Math.max(GUTTER, X(ra.a)), rr = Math.min(width, X(ra.b));
+          return rr > l ? <div className="tl-range" style={{ left: l, width: Math.max(1, rr - l), height: HEIGHT }} aria-hidden="true" /> : null;
+        })()}
+        {hoverInfo && !rangeDrag && (
+          <div className="tl-hover" role="status" style={{ left: Math.min(hoverInfo.x + 10, Math.max(0, width - 280)), top: Math.min(hoverInfo.y + 12, HEIGHT - 20) }}>
+            {hoverInfo.text}
+          </div>
+        )}
       </div>
-      {width > 0 && <Overview width={width} bounds={bounds} view={view} data={overviewData} onView={setView} />}
+      {width > 0 && (
+        // the overview spans the job (its steps), widened to take in the view when it goes further
+        <Overview width={width} bounds={{ start: Math.min(home.start, view.start), end: Math.max(home.end, view.end) }} view={view} data={overviewData} onView={setView} />
+      )}
     </div>
   );
 }
 
 export const TIMELINE_HEIGHT = HEIGHT + OVERVIEW_HEIGHT;
+
+/**
+ * "Go to time": `09:12:21.5` (UTC, on the case's day), `+1:18` (from the job's start) or a full RFC 3339 time.
+ * Enter moves the time cursor there and centres the view on it.
+ */
+function GoToTime({ origin, jobStart, onGo }: { origin: bigint; jobStart: number; onGo(t: number): void }) {
+  const [v, setV] = useState('');
+  const [bad, setBad] = useState(false);
+  const parse = (s: string): number | null => {
+    const txt = s.trim();
+    let m: RegExpExecArray | null;
+    if ((m = /^\+(?:(\d+):)?(\d+)(?:\.(\d{1,9}))?$/.exec(txt))) {
+      const ns = (Number(m[1] ?? 0) * 60 + Number(m[2])) * 1e9 + Number((m[3] ?? '').padEnd(9, '0') || 0);
+      return jobStart + ns;
+    }
+    if ((m = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/.exec(txt))) {
+      const day = formatNanos(origin).slice(0, 10);
+      const iso = `${day}T${m[1]!.padStart(2, '0')}:${m[2]}:${m[3] ?? '00'}.${(m[4] ?? '').padEnd(9, '0')}Z`;
+      try {
+        return Number(parseRfc3339(iso) - origin);
+      } catch {
+        return null;
+      }
+    }
+    try {
+      return Number(parseRfc3339(txt) - origin);
+    } catch {
+      return null;
+    }
+  };
+  return (
+    <input
+      type="search"
+      className={`tl-goto${bad ? ' invalid' : ''}`}
+      aria-label="Go to time"
+      aria-invalid={bad}
+      placeholder="Go to 09:12:21 / +1:18"
+      title="Go to a time: HH:MM:SS(.fff) UTC, +M:SS from the job's start, or an RFC 3339 time; Enter"
+      value={v}
+      spellCheck={false}
+      onChange={(e) => {
+        setV(e.target.value);
+        setBad(false);
+      }}
+      onKeyDown={(e) => {
+        if (e.key !== 'Enter') return;
+        const t = parse(v);
+        if (t === null) setBad(true);
+        else onGo(t);
+      }}
+    />
+  );
+}
