@@ -9,6 +9,7 @@
  * - Nothing recognised at all: ImportError. Unknown files: warnings. Every warning is stored in `warnings` and
  *   returned in the summary.
  */
+import { removeCaseFiles } from '../db/case-files';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportWarning, Policy, RunInfo } from '../../shared/model';
@@ -75,6 +76,9 @@ export interface RunImportOptions {
   rules?: StoredRules | null;
   /** Where spooled archives go (default: the OS temp dir). */
   tempRoot?: string;
+  /** Where the case is built before it is renamed into place (default: a fresh `<casePath>.partial-*`). The
+   *  worker's client names it, so it can remove it after stopping a worker that did not stop by itself. */
+  partialPath?: string;
   /** Container safety limits (tests lower them). */
   limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth' | 'maxEntries'>;
 }
@@ -88,15 +92,6 @@ function errMsg(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function removeCaseFiles(p: string): void {
-  for (const f of [p, `${p}-wal`, `${p}-shm`, `${p}-journal`]) {
-    try {
-      fs.rmSync(f, { force: true });
-    } catch {
-      /* best effort */
-    }
-  }
-}
 
 function syncFile(p: string): void {
   const fd = fs.openSync(p, 'r+');
@@ -146,7 +141,7 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
 
   fs.mkdirSync(path.dirname(casePath), { recursive: true });
   const swept = sweepStalePartials(path.dirname(casePath)); // leftovers of killed imports (partial-sweep.ts)
-  const partial = partialPathFor(casePath);
+  const partial = opts.partialPath ?? partialPathFor(casePath);
   let db: Db | null = null;
   try {
     // A private partial file, deleted on any failure: loaded without journal or syncs (see createCase).
