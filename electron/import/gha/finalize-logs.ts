@@ -389,15 +389,19 @@ function applyStepPrecedence(db: Db): void {
  */
 /** True when lines were dropped. */
 function dropStepFileDuplicates(db: Db): boolean {
-  const jobs = `SELECT DISTINCT job FROM log_lines WHERE file_kind IN ('job', 'single')`;
+  // only a step-file line the job log also holds (same text, within STEP_MATCH_NS) is a duplicate; any other line
+  // of a step file is kept
+  const dup = `file_kind = 'step' AND ts IS NOT NULL AND job IN (SELECT DISTINCT job FROM log_lines WHERE file_kind IN ('job', 'single'))
+    AND EXISTS (SELECT 1 FROM log_lines j WHERE j.ts BETWEEN log_lines.ts - ${STEP_MATCH_NS} AND log_lines.ts + ${STEP_MATCH_NS}
+                AND j.job = log_lines.job AND j.file_kind IN ('job', 'single') AND j.text = log_lines.text)`;
   const counts = db
     .prepare(
       `SELECT source_id, count(*) AS n, coalesce(sum(coalesce(line_end, line) - line + 1), count(*)) AS physical
-       FROM log_lines WHERE file_kind = 'step' AND job IN (${jobs}) GROUP BY source_id`,
+       FROM log_lines WHERE ${dup} GROUP BY source_id`,
     )
     .all() as { source_id: number | null; n: number; physical: number }[];
   if (counts.length === 0) return false;
-  db.exec(`DELETE FROM log_lines WHERE file_kind = 'step' AND job IN (${jobs})`);
+  db.exec(`DELETE FROM log_lines WHERE ${dup}`);
   for (const c of counts) if (c.source_id !== null) noteSkipped(db, c.source_id, c.n, c.physical, 'duplicate of the job log');
   return true;
 }
