@@ -25,16 +25,6 @@ export function baseName(p: string | null): string {
   return parts[parts.length - 1] ?? '';
 }
 
-/**
- * The built-in rules' log needles (command-match rules and secrets-in-logs), read in one scan (logLinesWith). Only a
- * prefetch: a rule whose needles are not all here still gets its own scan, so this list can lag behind the rules.
- */
-const LOG_PREFETCH_NEEDLES = [
-  'curl', 'wget', 'base64', 'docker', 'podman', 'nerdctl', '/dev/tcp/', '/dev/udp/', 'nc ', 'ncat', 'netcat', 'socket',
-  '/proc/', 'sudo', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'AKIA', 'ASIA', 'xox', 'npm_', 'glpat-',
-  'AIza', 'eyJ', 'PRIVATE KEY', 'uthorization', 'UTHORIZATION', '://',
-];
-
 function lazy<T>(load: () => T): () => T {
   let v: T | undefined;
   return () => (v === undefined ? (v = load()) : v);
@@ -56,15 +46,6 @@ export function loadDetectionInput(db: Db, policy: CasePolicy | null): Detection
     }),
   );
   const stepById = lazy(() => new Map(processes().map((p) => [p.id, p.stepId])));
-  // instr() is a plain substring search: far cheaper per line than a regular expression, so the rules' own
-  // expressions only run on the few lines that can match.
-  const scanLog = (needles: readonly string[]): LogView[] => {
-    const where = needles.map(() => 'instr(text, ?) > 0').join(' OR ');
-    return all(`SELECT id, ts, step_id, text FROM log_lines WHERE ${where} ORDER BY id`, ...needles).map(
-      (r): LogView => ({ id: n(r.id)!, ts: b(r.ts), stepId: n(r.step_id), text: s(r.text) ?? '' }),
-    );
-  };
-  let logCache: { needles: Set<string>; lines: LogView[] } | null = null;
   return {
     policy,
     steps,
@@ -97,17 +78,12 @@ export function loadDetectionInput(db: Db, policy: CasePolicy | null): Detection
     ),
     logLinesWith(needles) {
       if (needles.length === 0) return [];
-      // One scan for the built-in rules together: the first call reads the lines holding any of its needles or the
-      // built-in ones (a few per cent of a log), and later calls whose needles are all among them filter those in
-      // memory instead of reading every line again (six scans of a 1M-line log before). Same answer either way: a
-      // substring test like instr(). Any other needle (a user rule's; '' matches every line) scans as before.
-      if (!logCache && !needles.includes('')) {
-        const union = [...new Set([...LOG_PREFETCH_NEEDLES, ...needles])];
-        logCache = { needles: new Set(union), lines: scanLog(union) };
-      }
-      const c = logCache;
-      if (c && needles.every((x) => c.needles.has(x))) return c.lines.filter((l) => needles.some((x) => l.text.includes(x)));
-      return scanLog(needles);
+      // instr() is a plain substring search: far cheaper per line than a regular expression, so the rules' own
+      // expressions only run on the few lines that can match.
+      const where = needles.map(() => 'instr(text, ?) > 0').join(' OR ');
+      return all(`SELECT id, ts, step_id, text FROM log_lines WHERE ${where} ORDER BY id`, ...needles).map(
+        (r): LogView => ({ id: n(r.id)!, ts: b(r.ts), stepId: n(r.step_id), text: s(r.text) ?? '' }),
+      );
     },
     resolutions: lazy(() =>
       all('SELECT id, ts, domain, answers, process_id FROM dns ORDER BY ts, id').map((r) => ({
