@@ -327,6 +327,10 @@ async function load(
         if (!signal.aborted) {
           stream.resume();
           await finished(stream).catch(() => undefined);
+        } else {
+          // cancelled: the counting stream is piped from the entry's, and an importer that stopped reading destroys
+          // only the former; end the entry's stream too, or the container waits for it forever
+          entry.stream.destroy();
         }
         const acc = sink.finish();
         if (acc) records += acc.records;
