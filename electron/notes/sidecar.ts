@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/open';
+import { QueryError } from '../queries/values';
 
 /** The sidecar of a case file: same folder, the case's name plus `.notes.sqlite`. */
 export function sidecarPath(casePath: string): string {
@@ -44,10 +45,14 @@ export function openSidecar(casePath: string): Db {
   const p = sidecarPath(casePath);
   let db = open.get(p);
   if (db && db.open) return db;
-  db = new Database(p, { nativeBinding: process.env.RUNLENS_SQLITE_BINDING || undefined });
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 2000');
-  db.exec(SCHEMA);
+  try {
+    db = new Database(p, { nativeBinding: process.env.RUNLENS_SQLITE_BINDING || undefined });
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 2000');
+    db.exec(SCHEMA);
+  } catch (e) {
+    throw new QueryError(`cannot keep notes beside the case (${p}): ${(e as Error).message}`);
+  }
   open.set(p, db);
   return db;
 }

@@ -153,9 +153,9 @@ describe('source-overwrite', () => {
     expect(f).toMatchObject([{ kind: 'source-overwrite', severity: 'high' }]);
     expect(f[0]!.title).toContain('src/main.go');
   });
-  it("near miss: the checkout's own writes, node_modules, dist, .git/config, /tmp", () => {
+  it("near miss: the checkout's own writes, a new file in src/, node_modules, dist, .git/config, /tmp", () => {
     const db = checkoutCase();
-    for (const p of ['node_modules/x/index.js', 'dist/app.js', '.git/config']) {
+    for (const p of ['src/generated.go', 'node_modules/x/index.js', 'dist/app.js', '.git/config']) {
       fileEvent(db, { ts: at(22), pid: 400, path: `/home/runner/work/app/app/${p}`, op: 'write' });
     }
     fileEvent(db, { ts: at(22), pid: 400, path: '/tmp/x', op: 'write' });

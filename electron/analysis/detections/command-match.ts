@@ -39,7 +39,8 @@ export function commandHits(input: DetectionInput, t: CommandTest): Hit[] {
   }
   if (t.logs !== false) {
     const bySteps = new Map<string, { why: string; lines: { id: number; ts: bigint | null; text: string }[]; stepId: number | null }>();
-    for (const l of input.logLinesWith(t.needles)) {
+    const lines = input.logLinesWith(t.needles, (text) => t.test(text) !== null);
+    for (const l of lines) {
       const why = t.test(l.text);
       if (!why) continue;
       const key = `${l.stepId ?? '-'}|${why}`;

@@ -18,14 +18,17 @@ export function downloadAndRunReason(text: string): string | null {
   return null;
 }
 
+const NEEDLES = ['curl', 'wget', 'base64'];
+
 export const downloadAndRun: DetectionRule = {
   id: 'download-and-run',
   kind: 'download-and-run',
   severity: 'medium',
   describe: 'download-and-run: curl … | sh, wget … | bash, base64 -d | sh',
+  logNeedles: NEEDLES,
   run: (input) =>
     commandHits(input, {
-      needles: ['curl', 'wget', 'base64'],
+      needles: NEEDLES,
       test: downloadAndRunReason,
       severity: (why) => (why.startsWith('base64') ? 'high' : undefined),
     }),

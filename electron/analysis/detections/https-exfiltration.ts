@@ -16,7 +16,7 @@ export const httpsExfiltration: DetectionRule = {
   run(input) {
     if (!input.policy) return [];
     const byEndpoint = new Map<string, CallView[]>();
-    for (const c of input.calls()) {
+    for (const c of input.outsideCalls()) {
       if (c.verdict !== 'outside-policy' || !c.endpoint || !SENDS.has((c.httpMethod ?? '').toUpperCase())) continue;
       const g = byEndpoint.get(c.endpoint);
       if (g) g.push(c);

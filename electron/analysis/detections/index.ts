@@ -51,7 +51,7 @@ export interface RuleHits {
 
 /** Run the rules on the analysed case (read only); used by writeDetections and by the rule tests. */
 export function runRules(db: Db, ctx: CaseContext, rules: readonly DetectionRule[]): RuleHits[] {
-  const input = loadDetectionInput(db, ctx.policy);
+  const input = loadDetectionInput(db, ctx.policy, rules.flatMap((r) => r.logNeedles ?? []));
   const out: RuleHits[] = [];
   for (const rule of rules) {
     try {

@@ -30,8 +30,46 @@ function lazy<T>(load: () => T): () => T {
   return () => (v === undefined ? (v = load()) : v);
 }
 
-export function loadDetectionInput(db: Db, policy: CasePolicy | null): DetectionInput {
+/**
+ * `prefetchNeedles`: every built-in rule's log needles. The log is read once for all of them (one `instr()` pass
+ * in SQL: a plain substring search, far cheaper per line than a regular expression), and each rule's
+ * `logLinesWith` then filters those few lines in memory.
+ */
+export function loadDetectionInput(db: Db, policy: CasePolicy | null, prefetchNeedles: readonly string[] = []): DetectionInput {
   const all = (sql: string, ...params: unknown[]) => db.prepare(sql).safeIntegers(true).all(...params) as R[];
+  const scan = (needles: readonly string[], keep: (t: string) => boolean): LogView[] => {
+    const any = needles.includes('');
+    const where = any ? '' : `WHERE ${needles.map(() => 'instr(text, ?) > 0').join(' OR ')}`;
+    const out: LogView[] = [];
+    const st = db.prepare(`SELECT id, ts, step_id, text FROM log_lines ${where} ORDER BY id`).safeIntegers(true);
+    for (const r of st.iterate(...(any ? [] : needles)) as IterableIterator<R>) {
+      const text = s(r.text) ?? '';
+      if (keep(text)) out.push({ id: n(r.id)!, ts: b(r.ts), stepId: n(r.step_id), text });
+    }
+    return out;
+  };
+  // Read in id order (a sequential scan) and sorted here only if needed: ORDER BY ts over the time index costs a
+  // random table lookup per call (500k calls: seconds), and calls are nearly always stored in time order.
+  const callsWhere = (where: string): CallView[] => {
+    const rows = db
+      .prepare(`SELECT id, ts, endpoint, domain, ip, port, http_method, http_path, tool_sha256, verdict, process_id, COALESCE(step_id, running_step_id) FROM network ${where} ORDER BY id`)
+      .safeIntegers(true)
+      .raw(true)
+      .all() as unknown[][];
+    const out = rows.map(
+      (r): CallView => ({
+        id: n(r[0])!, ts: b(r[1])!, endpoint: s(r[2]), domain: s(r[3]), ip: s(r[4]), port: n(r[5]) ?? 0,
+        httpMethod: s(r[6]), httpPath: s(r[7]), toolSha256: s(r[8]), verdict: s(r[9]),
+        processId: n(r[10]), stepId: n(r[11]),
+      }),
+    );
+    let sorted = true;
+    for (let i = 1; i < out.length && sorted; i++) if (out[i]!.ts < out[i - 1]!.ts) sorted = false;
+    if (!sorted) out.sort((x, y) => (x.ts < y.ts ? -1 : x.ts > y.ts ? 1 : x.id - y.id));
+    return out;
+  };
+  const uniqueNeedles = [...new Set(prefetchNeedles)].filter((x) => x !== '');
+  const prefetched = lazy(() => (uniqueNeedles.length ? { needles: new Set(uniqueNeedles), lines: scan(uniqueNeedles, () => true) } : null));
   const steps: StepView[] = all('SELECT id, number, name, uses, started_at, completed_at FROM steps ORDER BY job, number').map((r) => ({
     id: n(r.id)!, number: n(r.number)!, name: s(r.name) ?? '', uses: s(r.uses), start: b(r.started_at), end: b(r.completed_at),
   }));
@@ -50,40 +88,22 @@ export function loadDetectionInput(db: Db, policy: CasePolicy | null): Detection
     policy,
     steps,
     processes,
-    // Read in id order (a sequential scan) and sorted here only if needed: ORDER BY ts over the time index costs a
-    // random table lookup per call (500k calls: seconds), and calls are nearly always stored in time order.
-    calls: lazy((): CallView[] => {
-      const rows = db
-        .prepare('SELECT id, ts, endpoint, domain, ip, port, http_method, http_path, tool_sha256, verdict, process_id, COALESCE(step_id, running_step_id) FROM network ORDER BY id')
-        .safeIntegers(true)
-        .raw(true)
-        .all() as unknown[][];
-      const out = rows.map(
-        (r): CallView => ({
-          id: n(r[0])!, ts: b(r[1])!, endpoint: s(r[2]), domain: s(r[3]), ip: s(r[4]), port: n(r[5]) ?? 0,
-          httpMethod: s(r[6]), httpPath: s(r[7]), toolSha256: s(r[8]), verdict: s(r[9]),
-          processId: n(r[10]), stepId: n(r[11]),
-        }),
-      );
-      let sorted = true;
-      for (let i = 1; i < out.length && sorted; i++) if (out[i]!.ts < out[i - 1]!.ts) sorted = false;
-      if (!sorted) out.sort((x, y) => (x.ts < y.ts ? -1 : x.ts > y.ts ? 1 : x.id - y.id));
-      return out;
-    }),
+    calls: lazy(() => callsWhere('')),
+    outsideCalls: lazy(() => callsWhere("WHERE verdict = 'outside-policy'")),
     files: lazy((): FileView[] =>
       all('SELECT id, ts, path, op, sha256, process_id, exe, source_id, line FROM file_events ORDER BY ts, id').map((r) => ({
         id: n(r.id)!, ts: b(r.ts)!, path: s(r.path) ?? '', op: s(r.op) ?? '', sha256: s(r.sha256), processId: n(r.process_id),
         exe: s(r.exe), sourceId: n(r.source_id), line: n(r.line),
       })),
     ),
-    logLinesWith(needles) {
+    logLinesWith(needles, keep) {
       if (needles.length === 0) return [];
-      // instr() is a plain substring search: far cheaper per line than a regular expression, so the rules' own
-      // expressions only run on the few lines that can match.
-      const where = needles.map(() => 'instr(text, ?) > 0').join(' OR ');
-      return all(`SELECT id, ts, step_id, text FROM log_lines WHERE ${where} ORDER BY id`, ...needles).map(
-        (r): LogView => ({ id: n(r.id)!, ts: b(r.ts), stepId: n(r.step_id), text: s(r.text) ?? '' }),
-      );
+      const pass = (t: string) => (keep ? keep(t) : true);
+      const pre = prefetched();
+      if (pre && needles.every((x) => pre.needles.has(x))) {
+        return pre.lines.filter((l) => needles.some((x) => l.text.includes(x)) && pass(l.text));
+      }
+      return scan(needles, pass);
     },
     resolutions: lazy(() =>
       all('SELECT id, ts, domain, answers, process_id FROM dns ORDER BY ts, id').map((r) => ({

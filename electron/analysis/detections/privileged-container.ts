@@ -20,10 +20,13 @@ export function privilegedReason(text: string): string | null {
   return null;
 }
 
+const NEEDLES = ['docker', 'podman', 'nerdctl'];
+
 export const privilegedContainer: DetectionRule = {
   id: 'privileged-container',
   kind: 'privileged-container',
   severity: 'high',
   describe: 'docker run --privileged, or a mount of the host root into a container',
-  run: (input) => commandHits(input, { needles: ['docker', 'podman', 'nerdctl'], test: privilegedReason }),
+  logNeedles: NEEDLES,
+  run: (input) => commandHits(input, { needles: NEEDLES, test: privilegedReason }),
 };

@@ -17,10 +17,13 @@ export function reverseShellReason(text: string): string | null {
   return null;
 }
 
+const NEEDLES = ['/dev/tcp/', '/dev/udp/', 'nc ', 'ncat', 'netcat', 'socket'];
+
 export const reverseShell: DetectionRule = {
   id: 'reverse-shell',
   kind: 'reverse-shell',
   severity: 'critical',
   describe: 'reverse shells: bash -i >& /dev/tcp/…, nc -e, python -c "import socket…"',
-  run: (input) => commandHits(input, { needles: ['/dev/tcp/', '/dev/udp/', 'nc ', 'ncat', 'netcat', 'socket'], test: reverseShellReason }),
+  logNeedles: NEEDLES,
+  run: (input) => commandHits(input, { needles: NEEDLES, test: reverseShellReason }),
 };

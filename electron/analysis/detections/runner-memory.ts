@@ -10,11 +10,14 @@ import type { DetectionRule, Hit } from './types';
 
 const PROC_MEM = /\/proc\/(\d+|\$\w+|\$\{\w+\}|\*)\/(mem|maps)\b/g;
 
+const NEEDLES = ['/proc/'];
+
 export const runnerMemory: DetectionRule = {
   id: 'runner-memory',
   kind: 'runner-memory-read',
   severity: 'critical',
   describe: "reads of the runner worker's memory: /proc/<pid>/mem or /proc/<pid>/maps of Runner.Worker",
+  logNeedles: NEEDLES,
   run(input) {
     const workerPids = new Set(input.processes().filter((p) => p.isWorker).map((p) => String(p.pid)));
     const why = (text: string): string | null => {
@@ -25,7 +28,7 @@ export const runnerMemory: DetectionRule = {
       }
       return null;
     };
-    const hits: Hit[] = commandHits(input, { needles: ['/proc/'], test: why });
+    const hits: Hit[] = commandHits(input, { needles: NEEDLES, test: why });
     for (const f of input.files()) {
       const m = /^\/proc\/(\d+)\/(mem|maps)$/.exec(f.path);
       if (!m || !workerPids.has(m[1]!)) continue;

@@ -7,22 +7,24 @@
 import { findSecrets, maySecret } from '../../../shared/secrets';
 import type { DetectionRule, Hit } from './types';
 
-const NEEDLES = ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'AKIA', 'ASIA', 'xox', 'npm_', 'glpat-', 'AIza', 'eyJ', 'PRIVATE KEY', 'uthorization', 'UTHORIZATION', '://'];
+const NEEDLES = ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'AKIA', 'ASIA', 'xox', 'npm_', 'glpat-', 'AIza', 'eyJ', 'PRIVATE KEY', 'uthorization', 'UTHORIZATION'];
 
 export const secretsInLogs: DetectionRule = {
   id: 'secrets-in-logs',
   kind: 'secret-in-log',
   severity: 'high',
   describe: 'secrets printed in logs (common token formats, Authorization headers, passwords in URLs)',
+  logNeedles: NEEDLES,
   run(input) {
     const groups = new Map<string, { name: string; stepId: number | null; lines: { id: number; ts: bigint | null }[] }>();
-    for (const l of input.logLinesWith(NEEDLES)) {
-      if (!maySecret(l.text)) continue;
+    // URLs are on many lines: those are scanned on their own and only lines with `user:password@` are kept.
+    const lines = [...input.logLinesWith(NEEDLES, maySecret), ...input.logLinesWith(['://'], maySecret)].sort((a, b) => a.id - b.id);
+    for (const l of lines) {
       for (const h of findSecrets(l.text)) {
         const key = `${l.stepId ?? '-'}|${h.format.id}`;
         let g = groups.get(key);
         if (!g) groups.set(key, (g = { name: h.format.name, stepId: l.stepId, lines: [] }));
-        if (g.lines[g.lines.length - 1]?.id !== l.id) g.lines.push(l);
+        if (!g.lines.some((x) => x.id === l.id)) g.lines.push(l);
       }
     }
     const hits: Hit[] = [];

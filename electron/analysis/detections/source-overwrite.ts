@@ -1,9 +1,11 @@
 /**
- * Source files overwritten after checkout: a file event writing a file of the checked-out workspace
- * (`…/work/<repo>/<dir>/…`, outside `.git`, dependency and build folders) after the checkout step ended; or a
- * write Harden-Runner itself reported as "Source code overwritten" (op `overwrite`). `high` when the checkout had
- * written that very file (a known source file) or the producer said overwrite; `medium` otherwise.
- * Near misses that do NOT match: the checkout's own writes, `node_modules/…`, `dist/…`, `.git/config`, `/tmp/…`.
+ * Source files overwritten after checkout: a file event writing, after the checkout step ended, a file of the
+ * workspace (`…/work/<repo>/<dir>/…`, outside `.git`, dependency and build folders) that the checkout itself
+ * wrote (a known source file). New files a build creates are not source files: flagging every workspace write
+ * drowned real cases (5 000 findings on the big test case). Harden-Runner's own "Source code overwritten" lines
+ * are producer detections already; the listing merges this finding with one on the same source line.
+ * Near misses that do NOT match: the checkout's own writes, a new file in `src/`, `node_modules/…`, `dist/…`,
+ * `.git/config`, `/tmp/…`.
  */
 import { clip } from './command-match';
 import type { DetectionRule, FileView, Hit } from './types';
@@ -21,7 +23,7 @@ export function workspaceFile(path: string): string | null {
 export const sourceOverwrite: DetectionRule = {
   id: 'source-overwrite',
   kind: 'source-overwrite',
-  severity: 'medium',
+  severity: 'high',
   describe: 'source files of the checkout overwritten after the checkout step (file events; Harden-Runner "Source code overwritten")',
   run(input) {
     const checkout = input.steps.find((s) => /^actions\/checkout@/i.test(s.uses ?? '') && !/^post\b/i.test(s.name) && s.end !== null);
@@ -34,9 +36,9 @@ export const sourceOverwrite: DetectionRule = {
     const groups = new Map<string, FileView[]>();
     for (const f of files) {
       if (!WRITES.has(f.op) || workspaceFile(f.path) === null) continue;
-      const after = end !== null ? f.ts > end : false;
-      if (!after && f.op !== 'overwrite') continue;
-      const key = f.processId !== null ? `p${f.processId}` : `e${f.exe ?? ''}|${f.sourceId ?? ''}:${f.line ?? ''}`;
+      if (end === null || f.ts <= end || !checkedOut.has(f.path)) continue;
+      // One finding per step: which step tampered with the sources is the question (and a build may have many writers).
+      const key = `s${input.stepOf(f.processId) ?? '-'}`;
       const g = groups.get(key);
       if (g) g.push(f);
       else groups.set(key, [f]);
@@ -44,11 +46,10 @@ export const sourceOverwrite: DetectionRule = {
     const hits: Hit[] = [];
     for (const g of groups.values()) {
       const f0 = g[0]!;
-      const known = g.some((f) => checkedOut.has(f.path) || f.op === 'overwrite');
       const names = [...new Set(g.map((f) => workspaceFile(f.path)!))];
+      const exes = [...new Set(g.map((f) => f.exe).filter((x): x is string => !!x))];
       hits.push({
-        title: clip(`Source code overwritten after checkout: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` (+${names.length - 3} more)` : ''}${f0.exe ? ` by ${f0.exe}` : ''}`, 160),
-        severity: known ? 'high' : undefined,
+        title: clip(`Source code overwritten after checkout: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` (+${names.length - 3} more)` : ''}${exes.length ? ` by ${exes.slice(0, 2).join(', ')}${exes.length > 2 ? ` (+${exes.length - 2})` : ''}` : ''}`, 160),
         processId: f0.processId,
         stepId: input.stepOf(f0.processId),
         first: f0.ts,

@@ -93,9 +93,14 @@ export interface DetectionInput {
   steps: readonly StepView[];
   processes(): readonly ProcessView[];
   calls(): readonly CallView[];
+  /** Only the calls outside the allow-list (a filter in SQL: most calls of a big case are allowed). */
+  outsideCalls(): readonly CallView[];
   files(): readonly FileView[];
-  /** Log lines whose plain text contains at least one of `needles` (exact, case-sensitive substrings). */
-  logLinesWith(needles: readonly string[]): LogView[];
+  /**
+   * Log lines whose plain text contains at least one of `needles` (exact, case-sensitive substrings; '' = every
+   * line) and passes `keep`. Lines are streamed and only the kept ones held.
+   */
+  logLinesWith(needles: readonly string[], keep?: (text: string) => boolean): LogView[];
   /** DNS resolutions: id, time, domain, answers. */
   resolutions(): readonly { id: number; ts: bigint; domain: string; answers: string[]; processId: number | null }[];
   stepOf(processId: number | null): number | null;
@@ -107,5 +112,10 @@ export interface DetectionRule {
   severity: Severity;
   /** One line: what it detects (docs, `runlens findings --help`). */
   describe: string;
+  /**
+   * The literal substrings this rule's log lines contain (as it passes them to `logLinesWith`): the runner reads
+   * the log once for every rule's needles together instead of once per rule.
+   */
+  logNeedles?: readonly string[];
   run(input: DetectionInput): Hit[];
 }
