@@ -329,7 +329,9 @@ async function load(
           await finished(stream).catch(() => undefined);
         } else {
           // cancelled: the counting stream is piped from the entry's, and an importer that stopped reading destroys
-          // only the former; end the entry's stream too, or the container waits for it forever
+          // only the former; unpipe and end both, or the container waits for the entry's stream forever
+          entry.stream.unpipe(stream);
+          stream.destroy();
           entry.stream.destroy();
         }
         const acc = sink.finish();
