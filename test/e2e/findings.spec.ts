@@ -65,6 +65,11 @@ test('sample bundle: every finding and producer detection, by severity; each sel
   await expect(section).toContainText('producer det-0001');
   await settled(page);
   await page.screenshot({ path: path.join(SHOTS, 'findings-1280.png') });
+  // Keyboard: Up from the last row chooses the one above it and selects its evidence.
+  await pane(page).locator('.finding-row').nth(i).focus();
+  await page.keyboard.press('ArrowUp');
+  const above = findings[i - 1]!.target!;
+  await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#${above.kind}=${above.id}`);
   w.check();
 });
 
