@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const NODE_ENTRIES = {
   cli: 'electron/cli/main.ts',
-  'import-worker': 'electron/import/worker.ts',
+  'import-worker': 'electron/worker.ts',
   main: 'electron/main/main.ts',
   preload: 'electron/main/preload.ts',
 };

@@ -12,7 +12,7 @@ const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 const SOURCE_DIRS = ['electron', 'shared', 'renderer'];
 const SOURCE_FILES = ['package.json', 'vite.config.ts', 'scripts/build.mjs'];
-const ENTRIES = { cli: 'electron/cli/main.ts', 'import-worker': 'electron/import/worker.ts', main: 'electron/main/main.ts', preload: 'electron/main/preload.ts' };
+const ENTRIES = { cli: 'electron/cli/main.ts', 'import-worker': 'electron/worker.ts', main: 'electron/main/main.ts', preload: 'electron/main/preload.ts' };
 
 function newestMtime(p) {
   let st;

@@ -1,10 +1,15 @@
 /**
  * The one API contract: method name -> params schema (validated at every boundary) -> result type.
- * The Electron preload bridge and `runlens serve` both expose exactly this table; the renderer calls it through
- * `createClient(transport)` and never knows which transport it runs on. Times are RFC 3339 strings (9 digits, Z).
+ * Every call names its case in the call itself, never in a method's params: a transport moves
+ * `{ case, method, params }`. Two tables, each declared once here:
+ *   - `methods` (+ `Results`): case methods, answered from the case the call names (`case` = a case id);
+ *   - `appMethods` (+ `AppResults`): case-less methods (`case` = null): the cases list, opening a known case,
+ *     import jobs.
+ * The Electron preload bridge and `runlens serve` move exactly these calls; the renderer calls them through
+ * `createClient(transport, caseId)` / `createAppClient(transport)` and never knows which transport it runs on.
+ * Times are RFC 3339 strings (9 digits, Z).
  */
 import { z } from 'zod';
-import type { MethodNameFromList } from './api-methods';
 import type { Comparison } from './compare';
 
 // ---------- result shapes ----------
@@ -234,6 +239,18 @@ export interface CaseSource {
   format: string | null;
   /** Clock offset in force: added to every time of this source's records (0 when none). */
   offset_seconds: number;
+  /** What was read from it and what became of it (files an importer read; null otherwise). lines = stored + skipped. */
+  accounting?: SourceAccounting | null;
+}
+
+/** Per file: physical lines read, records stored, the lines they cover, lines skipped and why ({reason: lines}). */
+export interface SourceAccounting {
+  bytes: number;
+  lines: number;
+  records: number;
+  lines_stored: number;
+  lines_skipped: number;
+  skipped: Record<string, number>;
 }
 
 export interface LogRow {
@@ -408,8 +425,9 @@ export interface ImportStatus {
   /** Progress fraction 0..1 when known. */
   fraction: number | null;
   message: string | null;
-  /** The new case, when done: the API has switched to it. */
+  /** The new case, when done (its file, and its id for calls and the page URL). No open page changes by itself. */
   case_file: string | null;
+  case_id: string | null;
   warnings: number;
   error: string | null;
 }
@@ -501,23 +519,10 @@ export const methods = {
   /** Step spans and `##[group]` ranges of the build log, for step headers and folding. */
   'log.outline': { params: z.object({}).strict() },
   /**
-   * Import a bundle into the default case location off-thread, then switch the API to the new case.
-   * `uploads`: ids from the HTTP transport's `POST /api/upload` (serve); `paths`: local files (Electron only).
-   */
-  'import.start': {
-    params: z
-      .object({
-        uploads: z.array(z.string().regex(/^[0-9a-f]{32}$/)).min(1).max(1000).optional(),
-        paths: z.array(z.string().min(1).max(4096)).min(1).max(1000).optional(),
-      })
-      .strict()
-      .refine((p) => (p.uploads ? 1 : 0) + (p.paths ? 1 : 0) === 1, { message: 'give either uploads or paths' }),
-  },
-  'import.status': { params: z.object({ job: z.string().max(64) }).strict() },
-  /**
    * Apply clock offsets (seconds, the totals to be in force; decimals allowed) to sources of the open case: a new
-   * case is built from a copy (the open case is never modified) as an import-like job (`import.status`,
-   * `import.cancel`); when done the API has switched to it. An offset for an input applies to all its members.
+   * case is built from a copy (the case named by the call is never modified) as an import-like job
+   * (`import.status`, `import.cancel`); when done the status names the new case (`case_id`), which the page opens.
+   * An offset for an input applies to all its members.
    */
   'case.reoffset': {
     params: z
@@ -529,7 +534,6 @@ export const methods = {
       })
       .strict(),
   },
-  'import.cancel': { params: z.object({ job: z.string().max(64) }).strict() },
   'process.get': { params: z.object({ id }).strict() },
   /** Notes and bookmarks (the sidecar beside the case; the case itself is never written). */
   'notes.list': { params: z.object({}).strict() },
@@ -601,13 +605,36 @@ export const methods = {
   'compare.run': { params: z.object({}).strict() },
 } as const;
 
+/** A case's id: what calls and page URLs name it by (the owner maps it to the case file; never a path). */
+export const caseIdSchema = z.string().regex(/^[0-9a-f]{24}$/, 'a case id is 24 hex digits');
+/** A staged file: an HTTP upload (serve) or a file the user picked or dropped in the desktop app. */
+const stagedId = z.string().regex(/^[0-9a-f]{32}$/);
+
+/** Case-less methods: called with `case: null`. */
+export const appMethods = {
+  /** The cases this host has open or opened recently (the start page's list), newest first. */
+  'cases.list': { params: z.object({}).strict() },
+  /** Open a case of `cases.list` by its id (reopens a recent case whose file is still there). */
+  'cases.open': { params: z.object({ id: caseIdSchema }).strict() },
+  /**
+   * Import a bundle into the default case location off-thread. `uploads`: ids of staged files (serve: `POST
+   * /api/upload`; desktop: files the user picked or dropped, staged by the preload bridge). The renderer never
+   * names a local path. When done, `import.status` names the new case; no page switches to it by itself.
+   */
+  'import.start': { params: z.object({ uploads: z.array(stagedId).min(1).max(1000) }).strict() },
+  'import.status': { params: z.object({ job: z.string().max(64) }).strict() },
+  'import.cancel': { params: z.object({ job: z.string().max(64) }).strict() },
+} as const;
+
+/** Case methods (the call names its case). */
 export type MethodName = keyof typeof methods;
-// The name list in api-methods.ts (used by the preload bridge) and this table must name the same methods.
-type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _namesMatch: SameKeys<MethodName, MethodNameFromList> = true;
-void _namesMatch;
+/** Case-less methods. */
+export type AppMethodName = keyof typeof appMethods;
+export type AnyMethodName = MethodName | AppMethodName;
 export type Params<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
 export type ParsedParams<M extends MethodName> = z.output<(typeof methods)[M]['params']>;
+export type AppParams<M extends AppMethodName> = z.input<(typeof appMethods)[M]['params']>;
+export type ParsedAppParams<M extends AppMethodName> = z.output<(typeof appMethods)[M]['params']>;
 
 export interface ProcessDetails extends ProcessOut {
   children: ProcessRef[];
@@ -640,9 +667,6 @@ export interface Results {
   'files.list': { total: number; rows: FileEventRow[] };
   'sql.query': { columns: string[]; rows: (string | number | null)[][]; truncated: boolean };
   'log.match': { index: number; total_matches: number };
-  'import.start': { job: string };
-  'import.status': ImportStatus;
-  'import.cancel': { cancelled: boolean };
   'case.reoffset': { job: string };
   'process.get': ProcessDetails;
   'notes.list': { notes: NoteOut[] };
@@ -668,32 +692,111 @@ export interface CompareResult {
 }
 
 export type Result<M extends MethodName> = Results[M];
+
+/** One case on the start page: what tells two investigations apart. */
+export interface CaseSummary {
+  id: string;
+  title: string;
+  case_file: string;
+  repo: string | null;
+  job: string | null;
+  run_id: string | null;
+  /** When the run started (else the case's first event), RFC 3339. */
+  run_time: string | null;
+  inputs: { path: string; sha256: string }[];
+  /** Whether the host has it open now (else: a recent case, opened again on demand). */
+  open: boolean;
+  opened_at: string;
+}
+
+export interface AppResults {
+  'cases.list': { cases: CaseSummary[] };
+  'cases.open': CaseSummary;
+  'import.start': { job: string };
+  'import.status': ImportStatus;
+  'import.cancel': { cancelled: boolean };
+}
+export type AppResult<M extends AppMethodName> = AppResults[M];
+
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Validate params at a boundary; throws ApiError with a readable message. */
 export class ApiError extends Error {}
-export function parseParams<M extends MethodName>(method: string, params: unknown): { method: M; params: ParsedParams<M> } {
-  if (!Object.prototype.hasOwnProperty.call(methods, method)) throw new ApiError(`unknown method: ${method}`);
-  const r = methods[method as M].params.safeParse(params ?? {});
+
+function validate<T>(method: string, schema: z.ZodType<T>, params: unknown): T {
+  const r = schema.safeParse(params ?? {});
   if (!r.success) {
     throw new ApiError(`bad params for ${method}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   }
-  return { method: method as M, params: r.data as ParsedParams<M> };
+  return r.data;
+}
+const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+export const isCaseMethod = (m: unknown): m is MethodName => typeof m === 'string' && has(methods, m);
+export const isAppMethod = (m: unknown): m is AppMethodName => typeof m === 'string' && has(appMethods, m);
+
+export function parseParams<M extends MethodName>(method: string, params: unknown): { method: M; params: ParsedParams<M> } {
+  if (!isCaseMethod(method)) throw new ApiError(`unknown method: ${method}`);
+  return { method: method as M, params: validate(method, methods[method].params as unknown as z.ZodType<ParsedParams<M>>, params) };
+}
+export function parseAppParams<M extends AppMethodName>(method: string, params: unknown): { method: M; params: ParsedAppParams<M> } {
+  if (!isAppMethod(method)) throw new ApiError(`unknown method: ${method}`);
+  return { method: method as M, params: validate(method, appMethods[method].params as unknown as z.ZodType<ParsedAppParams<M>>, params) };
+}
+
+/** One call as every transport moves it: the case it is about (null for a case-less method), method, params. */
+export interface Call {
+  case: string | null;
+  method: string;
+  params: unknown;
+}
+export type ParsedCall =
+  | { kind: 'case'; case: string; method: MethodName; params: unknown }
+  | { kind: 'app'; method: AppMethodName; params: unknown };
+
+/**
+ * Check a call's shape at a boundary: a known method, a case id exactly when the method needs one. The params are
+ * validated by `parseParams` / `parseAppParams` where the call is answered.
+ */
+export function parseCall(call: unknown): ParsedCall {
+  if (!call || typeof call !== 'object') throw new ApiError('a call is { case, method, params }');
+  const c = call as Partial<Call>;
+  if (isCaseMethod(c.method)) {
+    const id = caseIdSchema.safeParse(c.case);
+    if (!id.success) throw new ApiError(`${c.method} needs the case it is about (a case id), got ${JSON.stringify(c.case ?? null)}`);
+    return { kind: 'case', case: id.data, method: c.method, params: c.params ?? {} };
+  }
+  if (isAppMethod(c.method)) {
+    if (c.case != null) throw new ApiError(`${c.method} is not about one case: call it with case null`);
+    return { kind: 'app', method: c.method, params: c.params ?? {} };
+  }
+  throw new ApiError(`unknown method: ${String(c.method)}`);
 }
 
 /** A transport moves one call and returns its envelope. IPC (preload) and HTTP (serve) each provide one. */
-export type Transport = (method: string, params: unknown) => Promise<Envelope<unknown>>;
+export type Transport = (call: Call) => Promise<Envelope<unknown>>;
 
+/** Case methods bound to one case. */
 export type Client = { [M in MethodName]: (params: Params<M>) => Promise<Result<M>> };
+/** Case-less methods. */
+export type AppClient = { [M in AppMethodName]: (params: AppParams<M>) => Promise<AppResult<M>> };
 
-export function createClient(transport: Transport): Client {
-  return new Proxy({} as Client, {
-    get(_t, method: string) {
+function proxy<C extends object>(transport: Transport, caseId: string | null): C {
+  return new Proxy({} as C, {
+    get(_t, method) {
+      if (typeof method !== 'string') return undefined;
       return async (params: unknown) => {
-        const env = await transport(method, params ?? {});
+        const env = await transport({ case: caseId, method, params: params ?? {} });
         if (!env.ok) throw new ApiError(env.error);
         return env.value;
       };
     },
   });
+}
+
+/** The client of one case: every call names `caseId`. */
+export function createClient(transport: Transport, caseId: string): Client {
+  return proxy<Client>(transport, caseId);
+}
+export function createAppClient(transport: Transport): AppClient {
+  return proxy<AppClient>(transport, null);
 }

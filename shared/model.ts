@@ -7,6 +7,8 @@ import type { Nanos } from './time';
 
 export interface Provenance {
   line: number | null;
+  /** Last physical line of a record that spans several (a multi-line CSV row, a continued log line). */
+  line_end?: number | null;
   raw: string;
 }
 
@@ -71,8 +73,9 @@ export interface LogLineRecord extends Provenance {
   marker: LogMarker | null;
   /** Last physical line of the record (continuation lines), 1-based. */
   line_end: number | null;
-  /** 'step' for `<job>/<n>_<step>.txt`, 'job' for `<n>_<job>.txt`, 'single' for a lone log file. */
-  file_kind: 'step' | 'job' | 'single';
+  /** 'step' for `<job>/<n>_<step>.txt`, 'job' for `<n>_<job>.txt`, 'system' for `<job>/system.txt`, 'prep' for the
+   * negative-index preparation log `-<n>_<job>.txt`, 'single' for a lone log file. */
+  file_kind: 'step' | 'job' | 'single' | 'system' | 'prep';
 }
 
 export interface ProcessEventRecord extends Provenance {
@@ -106,6 +109,7 @@ export interface NetworkRecord extends Provenance {
   domain: string | null;
   ip: string | null;
   port: number;
+  /** `tcp`, `udp`, …; '' when the source does not say (no protocol is asserted for it). */
   protocol: 'tcp' | 'udp' | string;
   status: 'allowed' | 'blocked' | string;
   http: HttpInfo | null;

@@ -6,7 +6,9 @@
  * file is removed. The new case's name (`reoffsetCasePath`) is derived from the inputs' hashes and the offsets in
  * force, so asking for the same offsets again reuses the case already built.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { removeCaseFiles } from '../db/case-files';
+import { partialPathFor } from '../import/partial-sweep';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportWarning } from '../../shared/model';
@@ -146,9 +148,6 @@ function hasOffsets(p: string, sources: SourceOffsetRow[], changes: OffsetChange
   }
 }
 
-function removeCaseFiles(p: string): void {
-  for (const f of [p, `${p}-wal`, `${p}-shm`, `${p}-journal`]) fs.rmSync(f, { force: true });
-}
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
@@ -188,7 +187,7 @@ export async function reoffsetCase(opts: ReoffsetOptions): Promise<ReoffsetSumma
     await checkCancel();
     fs.mkdirSync(path.dirname(to), { recursive: true });
     progress('copying', 0.05);
-    const partial = opts.partialPath ?? `${to}.partial-${randomBytes(6).toString('hex')}`;
+    const partial = opts.partialPath ?? partialPathFor(to);
     removeCaseFiles(partial);
     try {
       // The connection stays read-only (SQLITE_OPEN_READONLY): VACUUM INTO writes only the new private file, which

@@ -1,12 +1,12 @@
 /**
- * The server side of the API contract (shared/api.ts), shared by the Electron IPC handler and `runlens serve`:
- * validate params, run the named query on a read-only connection, answer with an envelope. Errors are one
- * readable line (never a stack). Import methods run the import worker and then switch this API to the new case;
- * `case.reoffset` builds a copy of the case with clock offsets applied (api/reoffset.ts) the same way.
+ * The case methods of the API contract (shared/api.ts): one handler `(db, params) => result` per method, checked
+ * complete at compile time, answered on a read-only connection to the case the call names. `answerQuery` validates
+ * the params and runs the handler; the case owner (api/case-owner.ts) decides where it runs (in the query worker,
+ * off the thread that answers requests) and answers case-less methods and jobs. Errors are one readable line.
  */
 import type { Envelope, MethodName, ParsedParams, Result } from '../../shared/api';
 import { ApiError, parseParams } from '../../shared/api';
-import { CaseFileError, openCaseReadOnly, type Db } from '../db/open';
+import { CaseFileError, type Db } from '../db/open';
 import {
   caseInfo,
   explainCall,
@@ -22,26 +22,35 @@ import { logFilter, logMatch } from '../queries/log-filter';
 import { dnsList, filesList, processList, sqlQuery } from '../queries/evidence-lists';
 import { processCalls, timelineDensity, timelineSteps } from '../queries/timeline';
 import { processTree } from '../queries/process-tree';
-import { ImportJobs, type ImportSources } from './imports';
 import { addNote, deleteNote, listActions, listNotes, recordAction, updateNote } from '../notes/notes';
-import { secretsRevealed, setSecretsRevealed } from '../notes/reveal';
+import { secretsRevealed, setSecretsRevealed, syncRevealed } from '../notes/reveal';
 import { REPORT_MIME, renderReport } from '../report/index';
 import { maskDeep } from '../../shared/secrets';
 import path from 'node:path';
-import { prepareReoffset } from './reoffset';
 import { BaselineSession } from '../compare/baseline-session';
+import { CaseOwner, type OwnerOptions } from './case-owner';
 
+/** Case methods that are jobs rather than queries: answered by the case owner, not from the database. */
+export type JobMethod = 'case.reoffset';
+export type QueryMethod = Exclude<MethodName, JobMethod>;
 type Handler<M extends MethodName> = (db: Db, p: ParsedParams<M>) => Result<M>;
-type CaseHandlers = { [M in MethodName]?: Handler<M> };
+/** Every query method has a handler: a method declared in shared/api.ts without one here does not compile. */
+type CaseHandlers = { [M in QueryMethod]: Handler<M> };
 
-/** Methods answered from the open case. */
+/** The baselines of the query being answered (QueryContext); the comparison is kept per (case, baselines). */
+let contextBaselines: readonly string[] = [];
+const baseline = new BaselineSession(() => contextBaselines);
+
+/** Methods answered from the case a call names. */
 const CASE_METHODS: CaseHandlers = {
   'case.info': (db) => caseInfo(db),
   'steps.list': (db) => listSteps(db),
   'findings.list': (db) => {
     const { findings, policy } = listFindings(db, { mask: !secretsRevealed(db.name) });
-    return { findings, policy };
+    // Findings against the baseline are listed like every other finding.
+    return { findings: [...findings, ...baseline.result(db, db.name).findings], policy };
   },
+  'compare.run': (db) => baseline.result(db, db.name),
   'network.query': queryNetwork,
   'network.indexOf': networkIndexOf,
   'network.indexAt': networkIndexAt,
@@ -78,6 +87,8 @@ const CASE_METHODS: CaseHandlers = {
   },
 };
 
+export const isQueryMethod = (m: string): m is QueryMethod => m !== 'case.reoffset' && Object.prototype.hasOwnProperty.call(CASE_METHODS, m);
+
 /**
  * Answers that carry text from the case get its secrets masked (shared/secrets.ts) unless the analyst revealed
  * them for this case (`secrets.reveal`). Findings, notes and reports mask on their own.
@@ -85,32 +96,26 @@ const CASE_METHODS: CaseHandlers = {
 const MASKED: ReadonlySet<MethodName> = new Set<MethodName>([
   'network.query', 'network.explain', 'log.window', 'process.get', 'process.tree', 'raw.get', 'timeline.steps', 'case.info',
 ]);
-function answer(db: Db, method: MethodName, h: Handler<MethodName>, params: ParsedParams<MethodName>): unknown {
-  const value = h(db, params);
-  return MASKED.has(method) && !secretsRevealed(db.name) ? maskDeep(value) : value;
-}
 
-export interface ApiOptions {
-  /**
-   * Turns `import.start`'s `uploads` ids into local files (serve's upload store). The returned `release` is called
-   * when the import ends, whatever its outcome: it removes the temporary files.
-   */
-  resolveUploads?: (ids: string[]) => ImportSources;
-  /** Whether `import.start` may name local paths (Electron: the user picked them). False over HTTP. */
-  allowPaths?: boolean;
-  /** Where imported cases go (default: the import's default case location). */
-  caseDir?: string;
-  /** Called after the API switched to another case (after an import). */
-  onCaseChanged?: (casePath: string) => void;
-  /** Baseline case files for `compare.run` and the new-endpoint findings (serve --baseline, the desktop dialog). */
-  baselines?: () => readonly string[];
+/**
+ * What the host knows beside the case and passes with every query (a query may run in any query process, and a
+ * process may be replaced): whether the analyst revealed this case's secrets, and the baseline case files the
+ * host was given (`runlens serve --baseline`, the desktop's File → Compare with Baseline…; never the page's).
+ */
+export interface QueryContext {
+  revealed: boolean;
+  baselines: readonly string[];
 }
+export const NO_CONTEXT: QueryContext = { revealed: false, baselines: [] };
 
-export interface Api {
-  call(method: string, params: unknown): Promise<Envelope<unknown>>;
-  close(): void;
-  /** The case the API answers from now. */
-  readonly casePath: string;
+/** Validate and answer one query method from `db` (throws ApiError / QueryError with a readable message). */
+export function answerQuery(db: Db, method: string, params: unknown, ctx: QueryContext = NO_CONTEXT): unknown {
+  const parsed = parseParams(method, params);
+  if (!isQueryMethod(parsed.method)) throw new ApiError(`method not available here: ${method}`);
+  syncRevealed(db.name, ctx.revealed);
+  contextBaselines = ctx.baselines;
+  const value = (CASE_METHODS[parsed.method] as Handler<MethodName>)(db, parsed.params);
+  return MASKED.has(parsed.method) && !secretsRevealed(db.name) ? maskDeep(value) : value;
 }
 
 /** One line, no stack, no trailing period noise: what a user sees for any failure. */
@@ -120,77 +125,30 @@ export function errorLine(e: unknown): string {
   return line.length > 500 ? line.slice(0, 500) + '…' : line;
 }
 
-export function createApi(casePath: string, opts: ApiOptions = {}): Api {
-  let current = casePath;
-  let db: Db = openCaseReadOnly(casePath);
-  let closed = false;
+/** A failure as the envelope's one line: known errors as they are, anything else prefixed with the method. */
+export function failure(method: string, e: unknown): Envelope<never> {
+  const known = e instanceof ApiError || e instanceof QueryError || e instanceof CaseFileError;
+  return { ok: false, error: known ? errorLine(e) : `${method}: ${errorLine(e)}` };
+}
 
-  const switchCase = (next: string) => {
-    const nextDb = openCaseReadOnly(next);
-    db.close();
-    db = nextDb;
-    current = next;
-    opts.onCaseChanged?.(next);
-  };
-  const imports = new ImportJobs({ caseDir: opts.caseDir, onDone: switchCase });
-  const baseline = new BaselineSession(opts.baselines ?? (() => []));
+/** One case through the case owner, with the old single-case shape: what tests and benchmarks use. */
+export interface Api {
+  /** A case method for this case, or a case-less method. */
+  call(method: string, params: unknown): Promise<Envelope<unknown>>;
+  close(): void;
+  readonly caseId: string;
+  readonly casePath: string;
+  readonly owner: CaseOwner;
+}
 
-  const run = (method: string, params: unknown): unknown => {
-    if (closed) throw new ApiError('the case is closed');
-    const parsed = parseParams(method, params);
-    switch (parsed.method) {
-      case 'import.start': {
-        const p = parsed.params as ParsedParams<'import.start'>;
-        let sources: ImportSources;
-        if (p.uploads) {
-          if (!opts.resolveUploads) throw new ApiError('import.start: uploads are not available here');
-          sources = opts.resolveUploads(p.uploads);
-        } else {
-          if (!opts.allowPaths) throw new ApiError('import.start: local paths are not accepted over this transport');
-          sources = { paths: p.paths ?? [], release: () => {} };
-        }
-        return imports.start(sources);
-      }
-      case 'case.reoffset': {
-        // Checked and named now (a bad request is an error, not a failed job); built off-thread by the job.
-        const p = parsed.params as ParsedParams<'case.reoffset'>;
-        const plan = prepareReoffset({ casePath: current, offsets: p.offsets, caseDir: opts.caseDir });
-        return imports.startTask(plan.task);
-      }
-      case 'import.status':
-        return imports.status((parsed.params as ParsedParams<'import.status'>).job);
-      case 'import.cancel':
-        return imports.cancel((parsed.params as ParsedParams<'import.cancel'>).job);
-      case 'compare.run':
-        return baseline.result(db, current);
-      case 'findings.list': {
-        // Findings against the baseline are listed like every other finding.
-        const { findings, policy } = listFindings(db);
-        return { findings: [...findings, ...baseline.result(db, current).findings], policy };
-      }
-    }
-    const h = CASE_METHODS[parsed.method] as Handler<MethodName> | undefined;
-    if (!h) throw new ApiError(`method not available: ${method}`);
-    return answer(db, parsed.method, h, parsed.params);
-  };
-
+export function createApi(casePath: string, opts: OwnerOptions = {}): Api {
+  const owner = new CaseOwner(opts);
+  const c = owner.open(casePath);
   return {
-    get casePath() {
-      return current;
-    },
-    async call(method, params) {
-      try {
-        return { ok: true, value: run(method, params) };
-      } catch (e) {
-        const known = e instanceof ApiError || e instanceof QueryError || e instanceof CaseFileError;
-        return { ok: false, error: known ? errorLine(e) : `${method}: ${errorLine(e)}` };
-      }
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      imports.close();
-      db.close();
-    },
+    caseId: c.id,
+    casePath: c.case_file,
+    owner,
+    call: (method, params) => owner.call({ case: owner.isCaseMethod(method) ? c.id : null, method, params }),
+    close: () => owner.dispose(),
   };
 }

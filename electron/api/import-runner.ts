@@ -1,14 +1,15 @@
 /**
  * Runs one import for the app (`import.start`) and for `runlens serve <bundle>`: the case goes to the default case
  * location named by the inputs' hashes (an identical bundle reuses its case, as the CLI does), and the import runs
- * off-thread in the import worker (dist/electron/import-worker.cjs); from source (tests), where no built worker
- * exists, it runs in-process. Progress is mapped to phase + fraction; the abort signal cancels it.
+ * off-thread in the job worker (import/worker-client.ts: cancel asks, then stops the worker after a grace period);
+ * from source (tests), where no built worker exists, it runs in-process. Progress is mapped to phase + fraction; the abort signal cancels it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { defaultCasePath, hashInputs } from '../import/case-location';
-import { runImport, type ImportProgress as RunProgress } from '../import/run-import';
-import { defaultWorkerPath, startImportWorker } from '../import/worker-client';
+import { partialPathFor } from '../import/partial-sweep';
+import { runImport, type ImportProgress as RunProgress, type ImportSummary } from '../import/run-import';
+import { defaultWorkerPath, runInWorker, type WorkerImportOptions } from '../import/worker-client';
 import { isCaseFile } from '../db/case-file';
 import type { ImportProgress, ImportRunner } from './imports';
 
@@ -27,14 +28,12 @@ export const runImportInWorker: ImportRunner = async ({ inputs, caseDir, signal,
   const onRun = (p: RunProgress) => onProgress(mapProgress(p));
   let summary;
   if (fs.existsSync(defaultWorkerPath())) {
-    const h = startImportWorker({ inputs, casePath, onProgress: onRun });
-    const cancel = () => h.cancel();
-    signal.addEventListener('abort', cancel, { once: true });
-    try {
-      summary = await h.done;
-    } finally {
-      signal.removeEventListener('abort', cancel);
-    }
+    const partialPath = partialPathFor(casePath);
+    summary = await runInWorker<RunProgress, ImportSummary>({ inputs, casePath, partialPath } satisfies WorkerImportOptions, {
+      signal,
+      onProgress: onRun,
+      partialPath,
+    });
   } else {
     summary = await runImport({ inputs, casePath, signal, onProgress: onRun });
   }

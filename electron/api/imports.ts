@@ -1,7 +1,9 @@
 /**
- * Import jobs behind `import.start` / `import.status` / `import.cancel`: one import at a time runs off-thread (the
- * import worker), reports progress, can be cancelled, and when it succeeds the API switches to the new case.
- * Whatever the outcome, the job's sources are released (serve removes the uploaded temporary files).
+ * Import jobs behind `import.start` / `import.status` / `import.cancel` (and `case.reoffset`): one job at a time
+ * runs off-thread (the import worker), reports progress (every change to `onChange`: the desktop pushes it), can be
+ * cancelled, and when it succeeds `onDone` opens the new case (the case owner) and the status names it. Whatever
+ * the outcome of a job that ran, its sources are released (serve removes the uploaded temporary files); a job
+ * refused because another runs leaves them alone, so the user's upload can still be imported.
  */
 import { randomBytes } from 'node:crypto';
 import type { ImportStatus } from '../../shared/api';
@@ -47,8 +49,26 @@ export class ImportJobs {
   private readonly jobs = new Map<string, Job>();
   private readonly runner: ImportRunner;
 
-  constructor(private readonly opts: { caseDir?: string; onDone: (casePath: string) => void; runner?: ImportRunner }) {
+  constructor(
+    private readonly opts: {
+      caseDir?: string;
+      /** Opens the new case; returns its id (named in the job's status). */
+      onDone: (casePath: string) => unknown;
+      /** Every status change of every job, the final one included. */
+      onChange?: (status: ImportStatus) => void;
+      runner?: ImportRunner;
+    },
+  ) {
     this.runner = opts.runner ?? runImportInWorker;
+  }
+
+  /** Whether a job is running (a new one would be refused). */
+  get busy(): boolean {
+    return [...this.jobs.values()].some((j) => j.status.state === 'running');
+  }
+
+  private refuseIfBusy(): void {
+    if (this.busy) throw new ApiError('an import is already running; cancel it or wait for it to finish');
   }
 
   start(sources: ImportSources): { job: string } {
@@ -63,10 +83,7 @@ export class ImportJobs {
    * with the same one-at-a-time rule, status, cancel and switch. `release` is called once when it has ended.
    */
   startTask(task: JobTask, releaseSources: () => void = () => {}): { job: string } {
-    if ([...this.jobs.values()].some((j) => j.status.state === 'running')) {
-      releaseSources();
-      throw new ApiError('an import is already running; cancel it or wait for it to finish');
-    }
+    this.refuseIfBusy();
     const id = randomBytes(8).toString('hex');
     const abort = new AbortController();
     const status: ImportStatus = {
@@ -76,6 +93,7 @@ export class ImportJobs {
       fraction: null,
       message: null,
       case_file: null,
+      case_id: null,
       warnings: 0,
       error: null,
     };
@@ -91,6 +109,7 @@ export class ImportJobs {
         /* removing temporary files is best effort */
       }
     };
+    const changed = () => this.opts.onChange?.({ ...status });
     void (async () => {
       try {
         const r = await task({
@@ -101,18 +120,20 @@ export class ImportJobs {
             if (p.fraction !== undefined)
               status.fraction = p.fraction === null ? null : Math.max(0, Math.min(1, p.fraction));
             if (p.message !== undefined) status.message = p.message;
+            changed();
           },
         });
         if (abort.signal.aborted) {
-          status.state = 'cancelled';
+          Object.assign(status, { state: 'cancelled', phase: 'cancelled' });
           return;
         }
-        this.opts.onDone(r.casePath);
+        const caseId = this.opts.onDone(r.casePath);
         Object.assign(status, {
           state: 'done',
           phase: 'done',
           fraction: 1,
           case_file: r.casePath,
+          case_id: typeof caseId === 'string' ? caseId : null,
           warnings: r.warnings,
         });
       } catch (e) {
@@ -120,8 +141,10 @@ export class ImportJobs {
         else Object.assign(status, { state: 'failed', phase: 'failed', error: oneLine(e) });
       } finally {
         release();
+        changed();
       }
     })();
+    changed();
     return { job: id };
   }
 

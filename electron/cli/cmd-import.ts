@@ -6,6 +6,7 @@ import { caseInfo } from '../queries/index';
 import { parseArgs } from './args';
 import { defaultCaseFor, isRunlensCase, mustExist, openCase, runImportCli } from './case-arg';
 import type { ImportSummary } from '../import/run-import';
+import { fileAccounting } from '../queries/case-info';
 import { readRulesFile, type StoredRules } from '../analysis/detections/rules-file';
 import { escapeText } from './escape';
 import { InputError, UsageError } from './errors';
@@ -78,6 +79,7 @@ function summaryOf(casePath: string): ImportSummary {
       inputs: i.inputs.map(({ path, sha256, bytes }) => ({ path, sha256, bytes })),
       counts: { network, dns, processes, process_events, log_lines, steps, files },
       warnings: i.warnings,
+      files: fileAccounting(db),
     };
   } finally {
     db.close();
@@ -147,6 +149,12 @@ export async function importCommand(argv: string[]): Promise<number> {
       ['log lines', c.log_lines], ['steps', c.steps], ['file events', c.files]] as [string, number][],
     [{ header: 'records', get: (r) => r[0] }, { header: 'count', get: (r) => r[1], right: true }],
   ));
+  const files = summary.files ?? [];
+  if (files.length) {
+    const sum = (k: 'lines' | 'lines_stored' | 'lines_skipped') => files.reduce((n, f) => n + f[k], 0);
+    out.push(`${plural(files.length, 'file')} read: ${sum('lines')} lines, ${sum('lines_stored')} stored, ${sum('lines_skipped')} skipped (--json: per file, with reasons)`);
+  }
+  for (const n of summary.notes ?? []) out.push(escapeText(`note: ${n}`));
   const w = summary.warnings;
   if (w.length) {
     out.push(plural(w.length, 'warning') + ':');

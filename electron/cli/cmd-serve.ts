@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { intFlag, parseArgs } from './args';
 import { mustExist } from './case-arg';
+import { RECENT_FILE_NAME } from '../api/recent-cases';
+import { dataDir } from '../import/case-location';
 import { baselineCaseFiles } from './cmd-compare';
 import { startServe } from '../serve/server';
 import { escapeText } from './escape';
@@ -25,14 +27,29 @@ export async function serveCommand(argv: string[]): Promise<number> {
   mustExist(target);
   const baselines = await baselineCaseFiles(a.all('baseline'));
   let server: Awaited<ReturnType<typeof startServe>>;
+  const say = (line: string) => process.stdout.write(escapeText(`runlens: ${line}`) + '\n');
   try {
-    server = await startServe(port === undefined ? { target, baselines } : { target, port, baselines });
+    server = await startServe({
+      target,
+      ...(port === undefined ? {} : { port }),
+      baselines,
+      // The start page lists the cases opened here before, too (one list per data folder).
+      recentFile: path.join(dataDir(), RECENT_FILE_NAME),
+      onCaseOpened: say,
+    });
   } catch (e) {
     // Not built, no such bundle, nothing recognised in it, port taken: the user's to fix.
     throw new InputError(`serve: ${(e as Error).message}`);
   }
   // The first line is the URL alone: scripts and tests read it (the browser-pane task's contract).
-  process.stdout.write(`${server.url}\n` + escapeText(`Runlens is serving ${target}`) + '\nPress Ctrl-C to stop.\n');
+  const origin = new URL(server.url).origin;
+  process.stdout.write(
+    `${server.url}\n` +
+      escapeText(`Runlens is serving ${server.title} (case file ${server.casePath}, from ${path.resolve(target)}).`) +
+      '\n' +
+      escapeText(`Cases imported from the page open beside it, each in its own tab; ${origin}/ lists every case open here.`) +
+      '\nPress Ctrl-C to stop.\n',
+  );
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

@@ -7,7 +7,7 @@
  * different schema versions go into the same table: a column a later case brings is added (earlier rows NULL), a
  * column whose type disagrees between cases becomes VARCHAR.
  */
-import { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, BIGINT, BLOB, DOUBLE, VARCHAR, type DuckDBType, type DuckDBValue, DuckDBBlobValue } from '@duckdb/node-api';
+import { DuckDBAppender, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, BIGINT, BLOB, DOUBLE, VARCHAR, type DuckDBType, type DuckDBValue, DuckDBBlobValue } from '@duckdb/node-api';
 import type { Db } from '../db/open';
 import { caseTables, IDENTITY_COLUMNS, quoteId, RUNS_COLUMNS, RUNS_TABLE, runIdentity, runsRow, type ColumnDef, type DuckType, type RunIdentity } from './case-tables';
 
@@ -46,6 +46,29 @@ export class DuckTables {
     readonly prefix = '',
   ) {}
 
+  /**
+   * One appender per table, kept open across cases: an appender's flush costs about a millisecond whatever it
+   * holds, which for many small cases was most of the load time. Closed (flushed) before the table changes and
+   * by `finish()`, which must run before the tables are read.
+   */
+  private readonly appenders = new Map<string, DuckDBAppender>();
+
+  private closeAppender(name: string): void {
+    const a = this.appenders.get(name);
+    if (!a) return;
+    this.appenders.delete(name);
+    try {
+      a.flushSync();
+    } finally {
+      a.closeSync();
+    }
+  }
+
+  /** Flushes and closes every appender: the appended rows are now visible to queries. */
+  finish(): void {
+    for (const name of [...this.appenders.keys()]) this.closeAppender(name);
+  }
+
   /** Creates or widens `name` so it holds `cols`; returns the table's columns in order. */
   async ensure(name: string, cols: ColumnDef[]): Promise<ColumnDef[]> {
     let have = this.tables.get(name);
@@ -58,9 +81,11 @@ export class DuckTables {
     for (const c of cols) {
       const h = have.find((x) => x.name === c.name);
       if (!h) {
+        this.closeAppender(name);
         await this.conn.run(`ALTER TABLE ${quoteId(name)} ADD COLUMN ${quoteId(c.name)} ${c.type}`);
         have.push({ ...c });
       } else if (h.type !== c.type && h.type !== 'VARCHAR') {
+        this.closeAppender(name);
         await this.conn.run(`ALTER TABLE ${quoteId(name)} ALTER ${quoteId(c.name)} TYPE VARCHAR`);
         h.type = 'VARCHAR';
       }
@@ -72,14 +97,19 @@ export class DuckTables {
   async append(name: string, target: ColumnDef[], cols: ColumnDef[], rows: Iterable<unknown[]>): Promise<number> {
     const pos = target.map((t) => cols.findIndex((c) => c.name === t.name));
     const types = target.map((t) => DUCK[t.type]);
-    const appender = await this.conn.createAppender(name);
+    let appender = this.appenders.get(name);
+    if (!appender) {
+      appender = await this.conn.createAppender(name);
+      this.appenders.set(name, appender);
+    }
+    const app = appender;
     let n = 0;
     let batch: unknown[][] = [];
     const flush = () => {
       if (batch.length === 0) return;
       const chunk = DuckDBDataChunk.create(types, batch.length);
       chunk.setColumns(target.map((t, ci) => batch.map((r) => (pos[ci]! < 0 ? null : toDuck(r[pos[ci]!], t.type)))));
-      appender.appendDataChunk(chunk);
+      app.appendDataChunk(chunk);
       n += batch.length;
       batch = [];
     };
@@ -89,9 +119,15 @@ export class DuckTables {
         if (batch.length === CHUNK) flush();
       }
       flush();
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
+    } catch (e) {
+      // A failed append leaves the appender unusable: drop it (its rows so far are flushed with it).
+      this.appenders.delete(name);
+      try {
+        app.closeSync();
+      } catch {
+        /* already failing */
+      }
+      throw e;
     }
     return n;
   }
@@ -104,7 +140,7 @@ export interface LoadedCase {
 }
 
 /**
- * Appends every table of the case `db` (read-only) to the DuckDB tables of `t`, each row led by the run identity,
+ * Appends every table of the case (call `t.finish()` after the last case, before reading the tables) `db` (read-only) to the DuckDB tables of `t`, each row led by the run identity,
  * plus one row in `runs`. `only`: load just these tables (the hunt loads the tables its query names).
  */
 export async function loadCase(t: DuckTables, db: Db, only?: ReadonlySet<string>): Promise<LoadedCase> {

@@ -37,6 +37,7 @@ export async function exportCaseToParquet(db: Db, dir: string): Promise<ExportSu
   try {
     const t = new DuckTables(conn);
     const loaded = await loadCase(t, db);
+    t.finish();
     const name = runFileName(loaded.identity);
     const files: ExportSummary['files'] = [];
     for (const table of [...t.tables.keys()].sort()) {

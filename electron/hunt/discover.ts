@@ -1,11 +1,13 @@
 /**
- * What a hunt reads under DIR: case files (recognised by the SQLite magic, whatever their name) and Parquet files
+ * What a hunt reads under DIR: case files (named `*.runlens`, as everywhere in Runlens: never taken for a case by
+ * their bytes; electron/db/case-file.ts) and Parquet files
  * (`*.parquet`; the table is the name of the folder holding the file, as `runlens export` writes them:
  * DIR/<table>/<run>.parquet). Symbolic links are not followed: a hunt reads what is under DIR and nothing else.
  * Files are listed in path order, so the same folder always gives the same order.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { hasCaseName } from '../db/case-file';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -53,8 +55,8 @@ export function discover(dir: string): HuntSources {
         const list = out.parquet.get(table) ?? [];
         list.push(p);
         out.parquet.set(table, list);
-      } else if (isSqlite(p)) out.cases.push(p);
-      else if (e.name.endsWith('.runlens')) out.skipped.push({ file: p, reason: 'not a SQLite file' });
+      } else if (hasCaseName(e.name)) out.cases.push(p);
+      else if (isSqlite(p)) out.skipped.push({ file: p, reason: 'an SQLite file not named *.runlens: not taken for a case' });
     }
   };
   walk(dir);

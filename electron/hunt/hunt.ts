@@ -7,7 +7,8 @@
  * Every row carries its run: run_key, run_repository, run_id, run_attempt, run_job, inputs_sha256, … .
  */
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openCaseReadOnly } from '../db/open';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { DuckDBBlobValue, DuckDBListValue, DuckDBStructValue } from '@duckdb/node-api';
 import { quoteId, RUNS_TABLE, runIdentity } from '../export/case-tables';
@@ -44,17 +45,17 @@ function tablesNamed(sql: string, known: Iterable<string>): Set<string> {
 
 /** The case file's tables (without opening DuckDB) — to know which names the query may mean. */
 function caseTableNames(file: string): string[] {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  let db: Database.Database;
+  try {
+    db = openCaseReadOnly(file);
+  } catch {
+    return [];
+  }
   try {
     return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
   } finally {
     db.close();
   }
-}
-
-function isCase(db: Database.Database): boolean {
-  const v = db.pragma('user_version', { simple: true }) as number;
-  return v > 0 && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
 }
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -85,7 +86,11 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     await precheckReadOnly(conn, opts.sql);
     // Which tables does the query name? Parquet tables are known by folder; case tables by the first case.
     const known = new Set<string>([...src.parquet.keys(), RUNS_TABLE]);
-    if (src.cases.length) for (const t of caseTableNames(src.cases[0]!)) known.add(t);
+    for (const f of src.cases) {
+      const names = caseTableNames(f);
+      for (const t of names) known.add(t);
+      if (names.length) break;
+    }
     const wanted = tablesNamed(opts.sql, known);
 
     // A run both exported and present as a case file is hunted once (from its Parquet).
@@ -104,14 +109,9 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       const file = src.cases[i]!;
       let db: Database.Database | null = null;
       try {
-        db = new Database(file, { readonly: true, fileMustExist: true });
-        db.pragma('query_only = ON');
-        // Read as it is, whatever its schema version (never migrated: a hunt writes nothing); a SQLite file that
-        // is not a case is skipped, not hunted.
-        if (!isCase(db)) {
-          skipped.push({ file, reason: 'a SQLite file but not a Runlens case (no meta table)' });
-          continue;
-        }
+        // The one read-only open of a case (no write, schema checked, trusted_schema off); an older case is
+        // skipped with the reason (`runlens upgrade` makes a current copy), never migrated here.
+        db = openCaseReadOnly(file);
         if (exported.has(runIdentity(db).inputs_sha256)) {
           skipped.push({ file, reason: 'the same run is exported as Parquet under the folder; hunted from there' });
           continue;
@@ -125,6 +125,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
         progress({ phase: 'loading', done: i + 1, total: src.cases.length, percent: -1 });
       }
     }
+
+    caseTables.finish();
 
     // One view per table: Parquet files, loaded case rows, or both.
     // Only the tables the query names: a view over Parquet reads every file's footer when it is created.

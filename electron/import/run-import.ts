@@ -9,13 +9,14 @@
  * - Nothing recognised at all: ImportError. Unknown files: warnings. Every warning is stored in `warnings` and
  *   returned in the summary.
  */
+import { removeCaseFiles } from '../db/case-files';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportWarning, Policy, RunInfo } from '../../shared/model';
 import { formatNanos, NANOS_PER_SECOND, tryParseRfc3339 } from '../../shared/time';
 import { finalizeCase, slackNsOf } from '../analysis/finalize';
 import { NetworkLive } from '../analysis/network-live';
-import { createCase, finishBulkLoad, type Db } from '../db/open';
+import { createCase, finishBulkLoad, migrate, type Db } from '../db/open';
 import { listFolderFiles, openContainer, type ContainerOptions } from './container';
 import { flagInvisibleHosts } from './host-check';
 import { partialPathFor, sweepStalePartials } from './partial-sweep';
@@ -24,6 +25,9 @@ import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
 import { IMPORT_STATE } from './partial-case';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
+import { countLines, LineAccount, withAccount } from './accounting';
+import { fileAccounting } from '../queries/case-info';
+import { finished } from 'node:stream/promises';
 import type { CaseInfo } from '../../shared/api';
 import type { StoredRules } from '../analysis/detections/rules-file';
 
@@ -51,6 +55,10 @@ export interface ImportSummary {
   inputs: { path: string; sha256: string; bytes: number }[];
   counts: ImportCounts;
   warnings: ImportWarning[];
+  /** Every file an importer read: bytes and lines read, records stored, lines stored and skipped (with reasons). */
+  files?: ReturnType<typeof fileAccounting>;
+  /** Information about the import as a whole, not problems (e.g. no manifest: normal for logs alone). */
+  notes?: string[];
 }
 
 export interface RunImportOptions {
@@ -68,6 +76,9 @@ export interface RunImportOptions {
   rules?: StoredRules | null;
   /** Where spooled archives go (default: the OS temp dir). */
   tempRoot?: string;
+  /** Where the case is built before it is renamed into place (default: a fresh `<casePath>.partial-*`). The
+   *  worker's client names it, so it can remove it after stopping a worker that did not stop by itself. */
+  partialPath?: string;
   /** Container safety limits (tests lower them). */
   limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth' | 'maxEntries'>;
 }
@@ -81,15 +92,6 @@ function errMsg(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function removeCaseFiles(p: string): void {
-  for (const f of [p, `${p}-wal`, `${p}-shm`, `${p}-journal`]) {
-    try {
-      fs.rmSync(f, { force: true });
-    } catch {
-      /* best effort */
-    }
-  }
-}
 
 function syncFile(p: string): void {
   const fd = fs.openSync(p, 'r+');
@@ -139,7 +141,7 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
 
   fs.mkdirSync(path.dirname(casePath), { recursive: true });
   const swept = sweepStalePartials(path.dirname(casePath)); // leftovers of killed imports (partial-sweep.ts)
-  const partial = partialPathFor(casePath);
+  const partial = opts.partialPath ?? partialPathFor(casePath);
   let db: Db | null = null;
   try {
     // A private partial file, deleted on any failure: loaded without journal or syncs (see createCase).
@@ -193,6 +195,8 @@ async function load(
   let run: RunInfo | null = null;
   let policy: Policy | null = null;
   let recognised = 0;
+  let records = 0;
+  const emptyFiles: string[] = [];
   let manifestSeen = false;
   const inputs: ImportSummary['inputs'] = [];
 
@@ -295,6 +299,8 @@ async function load(
       const offSec = offsetSeconds(opts.offsets, [input, path.resolve(input), entry.file.name, entry.file.relPath, format]);
       const offNs = secondsToNs(offSec);
       if (sourceId !== null) writer.setSourceFormat(sourceId, format, offNs);
+      const account = new LineAccount();
+      const stream = countLines(entry.stream, account);
       const sink = flagInvisibleHosts(writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
         run: (info) => {
           // The manifest's run wins; other sources only fill in what it does not say.
@@ -310,14 +316,21 @@ async function load(
         warning: (w, stored) => {
           if (stored) warnings.push(w);
         },
-      }));
+      }, account));
       try {
-        await pick.importer.read(entry.file, entry.stream, sink, ctx);
+        await withAccount(account, () => pick.importer.read(entry.file, stream, sink, ctx));
       } catch (e) {
         if (signal.aborted) break;
         sink.warn(null, `${format}: cannot read the rest of the file: ${errMsg(e)}`);
       } finally {
-        sink.finish();
+        // The rest of a file its importer did not read is still counted (and reported skipped, never lost silently).
+        if (!signal.aborted) {
+          stream.resume();
+          await finished(stream).catch(() => undefined);
+        }
+        const acc = sink.finish();
+        if (acc) records += acc.records;
+        if (acc && acc.lines > 0 && acc.records === 0) emptyFiles.push(`${entry.file.name}: ${firstReason(acc.skipped, warnings, entry.file.name)}`);
       }
       recognised++;
       if (format === 'bundle-manifest') manifestSeen = true;
@@ -341,9 +354,12 @@ async function load(
         (why.length ? `\n  ${why.join('\n  ')}` : ''),
     );
   }
-  if (!manifestSeen) {
-    addWarning(null, { file: null, line: null, message: 'no manifest.json: run info, steps and policy come only from the other files' });
+  if (records === 0 && run === null && policy === null) {
+    // Files were recognised but none gave a record: an empty case would look like a clean run. Say why, in one line.
+    throw new ImportError(`nothing imported from ${opts.inputs.join(', ')}: ${emptyFiles[0] ?? 'no file gave a record'}`);
   }
+  // Normal for logs or telemetry given on their own: information, said once, not a warning about the input.
+  const notes = manifestSeen ? [] : ['no manifest.json (normal for logs or telemetry given alone): run info, steps and policy come only from the other files'];
 
   writer.setMeta('run', run);
   writer.setMeta('policy', policy);
@@ -354,6 +370,7 @@ async function load(
     date_origin: dateGiven ? 'option' : ctx.date === null ? null : 'manifest',
     offsets: opts.offsets ?? {},
     imported_at: new Date().toISOString(),
+    notes,
     case_file: casePath,
   });
   writer.commit();
@@ -364,6 +381,8 @@ async function load(
   readable = true; // a case without log lines: its first screen is the finished load
   progress('finalizing', bytesTotal, undefined, true);
   const late: ImportWarning[] = [];
+  migrate(db); // the accounting columns (migration 3) before the log finalizer moves duplicates to skipped
+  writer.storeAccounting();
   finalizeCase(db, {
     contextSeconds: opts.contextSeconds,
     logHints: writer.logHints,
@@ -390,5 +409,13 @@ async function load(
     steps: count('steps'),
     files: count('file_events'),
   };
-  return { case: casePath, inputs, counts, warnings };
+  return { case: casePath, inputs, counts, warnings, files: fileAccounting(db), ...(notes.length ? { notes } : {}) };
+}
+
+/** Why a file gave nothing: its first warning, else its main skip reason. */
+function firstReason(skipped: Record<string, number>, warnings: ImportWarning[], file: string): string {
+  const w = warnings.find((x) => x.file === file);
+  if (w) return `${w.line ? `line ${w.line}: ` : ''}${w.message}`;
+  const top = Object.entries(skipped).sort((a, b) => b[1] - a[1])[0];
+  return top ? `${top[1]} line(s) skipped: ${top[0]}` : 'empty';
 }

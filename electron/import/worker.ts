@@ -1,11 +1,10 @@
 /**
- * The import worker (worker_threads entry, built to dist/electron/import-worker.cjs): runs `runImport` with the
- * options in `workerData`, posts `{type:'progress', progress}` messages, then `{type:'done', summary}` or
- * `{type:'error', error:{kind, message}}`. A `'cancel'` (or `{type:'cancel'}`) message aborts the import.
- * With `workerData.mode === 'reoffset'` it runs a re-offset job instead (analysis/reoffset-worker.ts).
+ * The import job of the worker thread (entry point: electron/worker.ts, built to dist/electron/import-worker.cjs):
+ * runs `runImport` with the options in `workerData`, posts `{type:'progress', progress}` messages, then
+ * `{type:'done', summary}` or `{type:'error', error:{kind, message}}`. A `'cancel'` (or `{type:'cancel'}`) message
+ * aborts the import.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isReoffsetWorkerData, reoffsetWorkerMain } from '../analysis/reoffset-worker';
 import { ImportCancelledError } from './errors';
 import { runImport, type RunImportOptions } from './run-import';
 import { ImportError } from './types';
@@ -15,7 +14,7 @@ function post(m: WorkerMessage): void {
   parentPort?.postMessage(m);
 }
 
-async function main(): Promise<void> {
+export async function importWorkerMain(): Promise<void> {
   if (!parentPort) throw new Error('import-worker must run as a worker thread');
   const controller = new AbortController();
   parentPort.on('message', (m: unknown) => {
@@ -41,7 +40,3 @@ async function main(): Promise<void> {
     parentPort.close();
   }
 }
-
-// The same thread also applies clock offsets to an imported case (workerData.mode 'reoffset'; analysis/reoffset-worker.ts).
-if (isReoffsetWorkerData(workerData)) void reoffsetWorkerMain(workerData);
-else void main();

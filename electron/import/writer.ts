@@ -23,6 +23,7 @@ import type { NetworkLive } from '../analysis/network-live';
 import { LogPrecompute, type LogHints } from './log-precompute';
 import { RowBatch } from './row-batch';
 import type { RecordSink } from './types';
+import type { FileAccounting, LineAccount } from './accounting';
 
 const LOG_COLUMNS = ['job', 'step_number', 'seq', 'ts', 'raw', 'text', 'marker', 'file_kind', 'source_id', 'line', 'line_end', 'step_id', 'depth'];
 const NETWORK_COLUMNS = [
@@ -62,7 +63,8 @@ export interface SinkHooks {
 export interface FileSink extends RecordSink {
   readonly counts: RecordCounts;
   readonly warnings: number;
-  finish(): void;
+  /** Ends the file: stores the summary warning and, with an account, the file's accounting in `sources`. */
+  finish(): FileAccounting | null;
 }
 
 const j = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
@@ -71,6 +73,8 @@ const shift = (t: Nanos | null | undefined, off: bigint): Nanos | null => (t ===
 export class CaseWriter {
   private pending = 0;
   private readonly st: Record<string, Statement>;
+  /** Files' accounting, stored by `storeAccounting` once the case schema has its columns (migration 3). */
+  private readonly accounted: [number, FileAccounting][] = [];
   /** Log lines' step and depth worked out as they are written (finalizeLogs then skips its pass). */
   private readonly logPre: LogPrecompute;
   /** The two big tables are written by multi-row INSERTs (row-batch.ts); flushed before every COMMIT. */
@@ -187,8 +191,20 @@ export class CaseWriter {
   }
 
   /** The sink for one source file. `offsetNs` is added to every time it writes. */
-  sinkFor(sourceId: number, displayName: string, offsetNs: bigint, hooks: SinkHooks = {}): FileSink {
+  /** Write the files' accounting into `sources` (call after the case is migrated to its latest schema). */
+  storeAccounting(): void {
+    const upd = this.db.prepare(
+      'UPDATE sources SET bytes_read = ?, lines = ?, records = ?, lines_stored = ?, lines_skipped = ?, skipped = ? WHERE id = ?',
+    );
+    this.db.transaction(() => {
+      for (const [id, a] of this.accounted) upd.run(a.bytes, a.lines, a.records, a.lines_stored, a.lines_skipped, JSON.stringify(a.skipped), id);
+    })();
+    this.accounted.length = 0;
+  }
+
+  sinkFor(sourceId: number, displayName: string, offsetNs: bigint, hooks: SinkHooks = {}, account: LineAccount | null = null): FileSink {
     const st = this.st;
+    const accounted = this.accounted;
     const pre = this.logPre;
     const storeWarning = (w: ImportWarning) => this.warning(sourceId, w);
     const counts = emptyCounts();
@@ -196,6 +212,7 @@ export class CaseWriter {
     const off = offsetNs;
     const row = () => this.row();
     const warn = (line: number | null, message: string) => {
+      account?.warn(line, message);
       warnings++;
       const w: ImportWarning = { file: displayName, line, message };
       if (warnings <= MAX_WARNINGS_PER_SOURCE) {
@@ -210,6 +227,7 @@ export class CaseWriter {
     const guard = <R extends { line: number | null }>(write: (r: R) => void) => (r: R) => {
       try {
         write(r);
+        account?.cover(r.line, (r as { line_end?: number | null }).line_end);
       } catch (e) {
         if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
         skipped(r.line, e);
@@ -223,9 +241,11 @@ export class CaseWriter {
         return warnings;
       },
       run(info: RunInfo) {
+        if (account) account.meta = true;
         hooks.run?.(info);
       },
       policy(p: Policy) {
+        if (account) account.meta = true;
         hooks.policy?.(p);
       },
       step: guard((r: StepRecord) => {
@@ -283,7 +303,7 @@ export class CaseWriter {
           d ? d[2] : recOrigin,
           r.ip,
           r.port,
-          r.protocol || 'tcp',
+          r.protocol ?? 'tcp' /* '' = the source did not say: never asserted */,
           status,
           r.http?.method ?? null,
           httpHost,
@@ -335,6 +355,8 @@ export class CaseWriter {
       finish() {
         logs.flush();
         calls.flush();
+        const acc: FileAccounting | null = account && account.counted ? account.result() : null;
+        if (acc) accounted.push([sourceId, acc]);
         if (warnings > MAX_WARNINGS_PER_SOURCE) {
           const w: ImportWarning = {
             file: displayName,
@@ -344,6 +366,7 @@ export class CaseWriter {
           storeWarning(w);
           hooks.warning?.(w, true);
         }
+        return acc;
       },
     };
     return sink;

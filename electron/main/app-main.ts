@@ -7,16 +7,17 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } f
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportStatus } from '../../shared/api';
-import { createApi, errorLine } from '../api/dispatch';
+import { errorLine } from '../api/dispatch';
 import type { ImportRunner } from '../api/imports';
+import type { QueryEngine } from '../api/query-engine';
 import { buildMenuTemplate, type MenuActions } from './app-menu';
 import { createAppProtocolHandler } from './app-protocol';
-import { APP_ENTRY_URL, APP_SCHEME } from './app-url';
-import { CaseController, type OpenCase } from './case-controller';
+import { APP_ENTRY_URL, APP_SCHEME, caseFromUrl } from './app-url';
+import { CaseController } from './case-controller';
 import { IMPORT_PROGRESS_CHANNEL } from './channels';
 import { hardenWebContents, lockDownSession } from './hardening';
 import { registerCallHandler } from './ipc-handler';
-import { clearRecent, readRecent, RECENT_FILE_NAME, removeRecent } from './recent-cases';
+import { clearRecent, readRecent, RECENT_FILE_NAME, removeRecent } from '../api/recent-cases';
 import { configureSqliteBinding } from './sqlite-binding';
 import { mainWindowOptions } from './window-options';
 
@@ -31,7 +32,9 @@ export interface AppPaths {
 
 export interface RunOptions {
   paths: AppPaths;
-  runner: ImportRunner;
+  runner?: ImportRunner;
+  /** Where case queries run (main.ts: the query worker, off the thread that draws windows). */
+  queries?: QueryEngine;
   env?: NodeJS.ProcessEnv;
   argv?: string[];
 }
@@ -74,13 +77,21 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
   // Files handed over before ready (macOS "Open With", a second instance) wait here.
   const pending: string[] = [];
   let controller: CaseController | null = null;
-  let win: BrowserWindow | null = null;
-  let pageRequested = false;
+  /** Open windows and the case each shows (null: the start page). One case per window. */
+  const windows = new Map<BrowserWindow, string | null>();
+  /** The window that asked for a job the app started (its case is shown there, or in a new window). */
+  const jobWindow = new Map<string, BrowserWindow | null>();
   /** Baseline case files picked in File → Compare with Baseline… (compare.run, new-endpoint findings). */
   let baselines: string[] = [];
 
+  const focused = (): BrowserWindow | null => {
+    const f = BrowserWindow.getFocusedWindow?.() ?? null;
+    if (f && windows.has(f)) return f;
+    return [...windows.keys()].at(-1) ?? null;
+  };
   const showError = (title: string, detail: string) => {
-    if (win && !win.isDestroyed()) void dialog.showMessageBox(win, { type: 'error', title: 'Runlens', message: title, detail });
+    const w = focused();
+    if (w && !w.isDestroyed()) void dialog.showMessageBox(w, { type: 'error', title: 'Runlens', message: title, detail });
     else dialog.showErrorBox(title, detail);
   };
   const fatal = (message: string) => {
@@ -89,14 +100,50 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
   };
 
   const recentFile = () => path.join(app.getPath('userData'), RECENT_FILE_NAME);
+  const urlFor = (caseId: string | null) => (caseId ? `${APP_ENTRY_URL}?case=${caseId}` : APP_ENTRY_URL);
 
-  const openPaths = async (list: string[]) => {
+  const newWindow = (caseId: string | null): BrowserWindow => {
+    const w = new BrowserWindow(mainWindowOptions({ preloadPath: paths.preloadPath, devTools: !app.isPackaged, iconPath: paths.iconPath }));
+    windows.set(w, caseId);
+    w.once('ready-to-show', () => w.show());
+    w.webContents.on('render-process-gone', (_e: unknown, d: { reason: string }) =>
+      showError('The window stopped', `reason: ${d.reason}; reopen the case from File → Open Recent.`),
+    );
+    // The page changes its case itself (start page, an import it started): follow its URL.
+    w.webContents.on('did-navigate-in-page', (_e: unknown, url: string) => {
+      windows.set(w, caseFromUrl(url));
+      refreshMenu();
+    });
+    w.on('focus', () => refreshMenu());
+    w.on('closed', () => {
+      windows.delete(w);
+      refreshMenu();
+    });
+    void w.loadURL(urlFor(caseId));
+    refreshMenu();
+    return w;
+  };
+
+  /** Show a case: in `asker` when it shows no case (or the same one), else in a new window (one case per window). */
+  const showCase = (caseId: string, asker: BrowserWindow | null) => {
+    if (asker && !asker.isDestroyed() && windows.has(asker) && (windows.get(asker) === null || windows.get(asker) === caseId)) {
+      windows.set(asker, caseId);
+      void asker.loadURL(urlFor(caseId));
+      refreshMenu();
+      return;
+    }
+    newWindow(caseId);
+  };
+
+  const openPaths = (list: string[], asker: BrowserWindow | null) => {
     if (!controller) {
       pending.push(...list);
       return;
     }
     try {
-      await controller.openPaths(list);
+      const r = controller.openPaths(list);
+      if ('caseId' in r) showCase(r.caseId, asker);
+      else jobWindow.set(r.job, asker);
     } catch (e) {
       showError('Cannot open the bundle', errorLine(e));
     }
@@ -104,25 +151,28 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
 
   const refreshMenu = () => {
     const actions: MenuActions = {
+      newWindow: () => void newWindow(null),
       openBundleFiles: () => {
-        if (!win) return;
-        void dialog
-          .showOpenDialog(win, {
-            title: 'Open Bundle',
-            buttonLabel: 'Open',
-            properties: ['openFile', 'multiSelections'],
-            filters: [
-              { name: 'Run bundles, logs and cases', extensions: ['zip', 'gz', 'tgz', 'json', 'jsonl', 'csv', 'txt', 'log', 'runlens'] },
-              { name: 'All files', extensions: ['*'] },
-            ],
-          })
-          .then((r) => (r.canceled || r.filePaths.length === 0 ? undefined : openPaths(r.filePaths)));
+        const w = focused();
+        const options: Electron.OpenDialogOptions = {
+          title: 'Open Bundle',
+          buttonLabel: 'Open',
+          properties: ['openFile', 'multiSelections'],
+          filters: [
+            { name: 'Run bundles, logs and cases', extensions: ['zip', 'gz', 'tgz', 'json', 'jsonl', 'csv', 'txt', 'log', 'runlens'] },
+            { name: 'All files', extensions: ['*'] },
+          ],
+        };
+        void (w ? dialog.showOpenDialog(w, options) : dialog.showOpenDialog(options)).then((r) =>
+          r.canceled || r.filePaths.length === 0 ? undefined : openPaths(r.filePaths, w),
+        );
       },
       openBundleFolder: () => {
-        if (!win) return;
-        void dialog
-          .showOpenDialog(win, { title: 'Open Bundle Folder', buttonLabel: 'Open', properties: ['openDirectory'] })
-          .then((r) => (r.canceled || r.filePaths.length === 0 ? undefined : openPaths(r.filePaths)));
+        const w = focused();
+        const options: Electron.OpenDialogOptions = { title: 'Open Bundle Folder', buttonLabel: 'Open', properties: ['openDirectory'] };
+        void (w ? dialog.showOpenDialog(w, options) : dialog.showOpenDialog(options)).then((r) =>
+          r.canceled || r.filePaths.length === 0 ? undefined : openPaths(r.filePaths, w),
+        );
       },
       openCase: (casePath) => {
         if (!fs.existsSync(casePath)) {
@@ -131,19 +181,28 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
           showError('The case file is gone', `${casePath} no longer exists; it was removed from Open Recent.`);
           return;
         }
-        void openPaths([casePath]);
+        openPaths([casePath], focused());
       },
       clearRecent: () => {
         clearRecent(recentFile());
         refreshMenu();
       },
       cancelImport: () => controller?.cancelImport(),
-      closeCase: () => controller?.closeCase(),
+      closeCase: () => {
+        const w = focused();
+        if (!w) return;
+        windows.set(w, null);
+        void w.loadURL(urlFor(null));
+        refreshMenu();
+      },
       revealCase: () => {
-        const c = controller?.current;
-        if (c) shell.showItemInFolder(c.casePath);
+        const w = focused();
+        const id = w ? windows.get(w) : null;
+        const p = id ? controller?.owner.pathOf(id) : undefined;
+        if (p) shell.showItemInFolder(p);
       },
       compareWithBaseline: () => {
+        const win = focused();
         if (!win) return;
         // Only what the user picks here becomes a baseline (the page can never name files); the page reloads
         // and its Compare panel asks compare.run.
@@ -159,17 +218,18 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
             const picked = r.filePaths.filter((f) => isCaseFile(f));
             if (picked.length < r.filePaths.length) showError('Not a case file', 'A baseline must be a Runlens case file (import the bundle first).');
             baselines = picked;
-            win?.webContents.reload();
+            if (!win.isDestroyed()) win.webContents.reload();
           });
       },
     };
+    const w = focused();
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
         buildMenuTemplate(
           {
             platform: process.platform,
             recent: readRecent(recentFile()),
-            caseOpen: controller?.current != null,
+            caseOpen: w ? windows.get(w) != null : false,
             importing: controller?.importing ?? false,
             devTools: !app.isPackaged,
           },
@@ -179,37 +239,38 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
     );
   };
 
-  const onCaseChanged = (c: OpenCase | null, pageKnows: boolean) => {
-    refreshMenu();
-    if (!win || win.isDestroyed()) return;
-    win.setTitle(c ? `${c.title} — Runlens` : 'Runlens');
-    // A case opened from the menu, the command line or on first start: the page loads it afresh. (An import the
-    // page started itself is followed by the page, which reloads its panes when the job is done.)
-    if (pageRequested && !pageKnows) win.webContents.reload();
-  };
-
   let lastState: string | null = null;
-  const onImportProgress = (s: ImportStatus) => {
+  const onJobChanged = (s: ImportStatus) => {
     if (s.state !== lastState) refreshMenu();
     lastState = s.state;
-    if (!win || win.isDestroyed()) return;
-    win.webContents.send(IMPORT_PROGRESS_CHANNEL, s);
-    win.setProgressBar(s.state === 'running' ? (s.fraction ?? 2) : -1);
-    if (s.state === 'failed') showError('The import failed', s.error ?? 'unknown error');
+    // Every window hears every job; a page follows only the job it started (by id).
+    for (const w of windows.keys()) if (!w.isDestroyed()) w.webContents.send(IMPORT_PROGRESS_CHANNEL, s);
+    const asker = jobWindow.get(s.job);
+    if (asker && !asker.isDestroyed()) asker.setProgressBar(s.state === 'running' ? (s.fraction ?? 2) : -1);
+    if (s.state !== 'running' && jobWindow.has(s.job)) {
+      if (s.state === 'failed') showError('The import failed', s.error ?? 'unknown error');
+      if (s.state !== 'done') jobWindow.delete(s.job);
+    }
+  };
+  const onCaseReady = (caseId: string, job: string) => {
+    const asker = jobWindow.get(job) ?? null;
+    jobWindow.delete(job);
+    showCase(caseId, asker);
   };
 
   app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, logBlocked));
   app.on('window-all-closed', () => app.quit());
   app.on('open-file', (e, file) => {
     e.preventDefault();
-    void openPaths([file]);
+    openPaths([file], null);
   });
   app.on('second-instance', (_e, secondArgv, workingDirectory) => {
     const list = pathsFromArgv(secondArgv, app.isPackaged, workingDirectory, paths.appRoot);
-    if (list.length) void openPaths(list);
-    if (win) {
-      if (win.isMinimized()) win.restore();
-      win.focus();
+    if (list.length) openPaths(list, null);
+    const w = focused();
+    if (w) {
+      if (w.isMinimized()) w.restore();
+      w.focus();
     }
   });
   app.on('before-quit', () => controller?.dispose());
@@ -223,41 +284,34 @@ export function runApp(opts: RunOptions): { ready: Promise<void> } {
     protocol.handle(APP_SCHEME, createAppProtocolHandler(paths.rendererDir));
 
     controller = new CaseController({
-      createApi: (p) => createApi(p, { baselines: () => baselines }),
       runner: opts.runner,
       recentFile: recentFile(),
-      events: { caseChanged: onCaseChanged, importProgress: onImportProgress },
+      queries: opts.queries,
+      baselines: () => baselines,
+      events: { jobChanged: onJobChanged, caseReady: onCaseReady, opened: () => refreshMenu() },
     });
-    registerCallHandler(ipcMain, controller.route);
-
-    win = new BrowserWindow(mainWindowOptions({ preloadPath: paths.preloadPath, devTools: !app.isPackaged, iconPath: paths.iconPath }));
-    win.once('ready-to-show', () => win?.show());
-    win.webContents.on('render-process-gone', (_e, d) => showError('The window stopped', `reason: ${d.reason}; reopen the case from File → Open Recent.`));
-    win.on('closed', () => (win = null));
+    registerCallHandler(ipcMain, controller.route, controller.stage);
     refreshMenu();
 
-    // What to show first: paths given to the app, else the last case, else (first start) the bundled sample.
+    // What to show first: paths given to the app, else the last case, else (first start) the bundled sample; a
+    // window with the start page while an import runs (its case then opens in it).
     const given = [...pathsFromArgv(argv, app.isPackaged, process.cwd(), paths.appRoot), ...pending.splice(0)];
-    const recent = readRecent(recentFile());
     const firstStart = !fs.existsSync(recentFile());
-    if (given.length) {
-      await openPaths(given);
-    } else {
-      for (const r of recent) {
+    let first: string | null = null;
+    if (!given.length) {
+      for (const r of readRecent(recentFile())) {
         if (!fs.existsSync(r.path)) continue;
         try {
-          await controller.openCase(r.path);
+          first = controller.openCase(r.path).id;
           break;
         } catch (e) {
           console.warn(`runlens: ${errorLine(e)}`);
         }
       }
-      if (!controller.current && firstStart && fs.existsSync(paths.sampleBundle)) {
-        await openPaths([paths.sampleBundle]);
-      }
     }
-    pageRequested = true;
-    await win.loadURL(APP_ENTRY_URL);
+    const win = newWindow(first);
+    if (given.length) openPaths(given, win);
+    else if (!first && firstStart && fs.existsSync(paths.sampleBundle)) openPaths([paths.sampleBundle], win);
   };
 
   const ready = app.whenReady().then(start).catch((e: unknown) => fatal(errorLine(e)));

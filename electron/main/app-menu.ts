@@ -4,9 +4,10 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import path from 'node:path';
-import type { RecentCase } from './recent-cases';
+import type { RecentCase } from '../api/recent-cases';
 
 export interface MenuActions {
+  newWindow(): void;
   openBundleFiles(): void;
   openBundleFolder(): void;
   openCase(casePath: string): void;
@@ -44,6 +45,8 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
   const file: MenuItemConstructorOptions = {
     label: 'File',
     submenu: [
+      { label: 'New Window', accelerator: 'CmdOrCtrl+N', click: () => actions.newWindow() },
+      { type: 'separator' },
       { label: 'Open Bundle…', accelerator: 'CmdOrCtrl+O', enabled: !state.importing, click: () => actions.openBundleFiles() },
       { label: 'Open Bundle Folder…', accelerator: 'CmdOrCtrl+Shift+O', enabled: !state.importing, click: () => actions.openBundleFolder() },
       { label: 'Open Recent', submenu: recentItems },

@@ -27,3 +27,13 @@ export function isAllowedRequestUrl(url: string): boolean {
   if (isAppUrl(url)) return true;
   return url.startsWith('data:') || url.startsWith('blob:runlens://app/') || url.startsWith('devtools://');
 }
+
+/** The case a window's URL names (`?case=<id>`), or null (the start page). */
+export function caseFromUrl(url: string): string | null {
+  try {
+    const id = new URL(url).searchParams.get('case');
+    return id && /^[0-9a-f]{24}$/.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}

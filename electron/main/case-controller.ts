@@ -1,208 +1,130 @@
 /**
- * The desktop app's state: which case is open (one read-only API over it) and the one import that may be running.
- * Every `runlens:call` goes through `route`: import methods are answered here (one job table whether or not a case is
- * open, local paths allowed: the user picked them), everything else by the open case's API (electron/api/dispatch).
- * Import progress is pushed to the window as the job's ImportStatus; a finished import opens its case.
+ * The desktop app's side of the case owner (api/case-owner.ts, the same owner `runlens serve` uses): every
+ * `runlens:call` goes to the owner (each window's calls name its case); files the user picked or dropped are staged
+ * here (staged-paths.ts) so `import.start({uploads})` accepts them; imports the app starts itself (File ▸ Open,
+ * the command line, the first start's sample) are tracked so their case is shown in the window that asked; every
+ * job status is handed to the app to push to its windows.
  */
 import path from 'node:path';
-import type { Envelope, ImportStatus, ParsedParams } from '../../shared/api';
-import { ApiError, parseParams } from '../../shared/api';
-import type { Api } from '../api/dispatch';
+import type { Call, CaseSummary, Envelope, ImportStatus } from '../../shared/api';
+import { ApiError } from '../../shared/api';
+import { CaseOwner } from '../api/case-owner';
 import { errorLine } from '../api/dispatch';
-import { ImportJobs, type ImportRunner, type JobTask } from '../api/imports';
-import { prepareReoffset } from '../api/reoffset';
+import type { ImportRunner } from '../api/imports';
+import type { QueryEngine } from '../api/query-engine';
 import { isCaseFile } from '../db/case-file';
-import { CaseUpgradeNeeded } from '../db/open';
-import { upgradeCaseCopy } from '../db/upgrade';
-import { addRecent } from './recent-cases';
-
-export const NO_CASE_MESSAGE = 'No case is open: use File → Open Bundle…, or drop a bundle on the window.';
-
-export interface OpenCase {
-  casePath: string;
-  title: string;
-}
+import { StagedPaths } from './staged-paths';
 
 export interface ControllerEvents {
-  /**
-   * The open case changed (null: closed). `pageKnows`: the page started the import that opened it, watches its
-   * status and reloads its panes itself; otherwise (menu, command line, first start) the page must be told.
-   */
-  caseChanged(current: OpenCase | null, pageKnows: boolean): void;
-  /** A running import's status (also its final one: done, failed or cancelled). */
-  importProgress(status: ImportStatus): void;
+  /** A job's status changed (also its final one: done, failed or cancelled). */
+  jobChanged(status: ImportStatus): void;
+  /** A job the app started (not a page) built case `caseId`: show it where it was asked for. */
+  caseReady(caseId: string, job: string): void;
+  /** A case was opened (the recent list changed). */
+  opened(summary: CaseSummary): void;
 }
 
 export interface ControllerDeps {
-  createApi: (casePath: string) => Api;
-  runner: ImportRunner;
+  runner?: ImportRunner;
   /** `<userData>/recent-cases.json`. */
   recentFile: string;
   /** Where imported cases go; undefined: the import's default case location. */
   caseDir?: string;
+  queries?: QueryEngine;
+  /** Baseline case files picked in File → Compare with Baseline… */
+  baselines?: () => readonly string[];
   events: ControllerEvents;
 }
 
 export class CaseController {
-  private api: Api | null = null;
-  private title: string | null = null;
-  private readonly jobs: ImportJobs;
-  private job: string | null = null;
-  /** Whether the page started the running (or last) import through `import.start`. */
-  private jobByPage = false;
+  readonly owner: CaseOwner;
+  private readonly staged = new StagedPaths();
+  /** Jobs the app started itself: their case is shown by the app (a page follows the jobs it started). */
+  private readonly hostJobs = new Set<string>();
+  private running: string | null = null;
 
   constructor(private readonly deps: ControllerDeps) {
-    this.jobs = new ImportJobs({
+    this.owner = new CaseOwner({
+      runner: deps.runner,
+      recentFile: deps.recentFile,
       caseDir: deps.caseDir,
-      onDone: (casePath) => void this.openCase(casePath, this.jobByPage),
-      runner: (req) => this.runWithProgress(req),
+      staged: this.staged,
+      queries: deps.queries,
+      baselines: deps.baselines,
+      onJobChange: (s) => this.jobChanged(s),
     });
-  }
-
-  get current(): OpenCase | null {
-    return this.api && this.title !== null ? { casePath: this.api.casePath, title: this.title } : null;
   }
 
   get importing(): boolean {
-    return this.job !== null && this.jobs.status(this.job).state === 'running';
+    return this.owner.busy;
   }
 
-  /**
-   * Open a case file in place of the open one. Opening is synchronous (a bad file throws a one-line error and the
-   * open case stays open); the returned promise settles once the case's title is known and the change announced.
-   */
-  openCase(casePath: string, pageKnows = false): Promise<OpenCase> {
-    let abs = path.resolve(casePath);
-    let next: Api;
+  private jobChanged(s: ImportStatus): void {
+    this.running = s.state === 'running' ? s.job : this.running === s.job ? null : this.running;
+    this.deps.events.jobChanged(s);
+    if (s.state === 'done' && s.case_id) {
+      void this.announce(s.case_id);
+      if (this.hostJobs.delete(s.job)) this.deps.events.caseReady(s.case_id, s.job);
+    } else if (s.state !== 'running') this.hostJobs.delete(s.job);
+  }
+
+  private async announce(id: string): Promise<void> {
+    const p = this.owner.pathOf(id);
+    if (!p) return;
     try {
-      try {
-        next = this.deps.createApi(abs);
-      } catch (e) {
-        if (!(e instanceof CaseUpgradeNeeded)) throw e;
-        // An older case is never changed in place: its upgraded copy in the case folder is opened instead.
-        abs = upgradeCaseCopy(abs, this.deps.caseDir).case;
-        next = this.deps.createApi(abs);
-      }
+      this.deps.events.opened(await this.owner.open(p).summary);
+    } catch {
+      /* its calls will say what is wrong */
+    }
+  }
+
+  /** Open a case file (read-only); a file that is not a case throws a one-line error. */
+  openCase(casePath: string): { id: string; summary: Promise<CaseSummary> } {
+    const abs = path.resolve(casePath);
+    let r: ReturnType<CaseOwner['open']>;
+    try {
+      r = this.owner.open(abs);
     } catch (e) {
       throw new Error(`Cannot open ${abs}: ${errorLine(e)}`, { cause: e });
     }
-    this.api?.close();
-    this.api = next;
-    this.title = path.basename(abs);
-    return next.call('case.info', {}).then((env) => {
-      const t = env.ok ? (env.value as { title?: unknown }).title : null;
-      if (this.api === next && typeof t === 'string' && t !== '') this.title = t;
-      const opened = { casePath: abs, title: this.api === next ? this.title! : path.basename(abs) };
-      addRecent(this.deps.recentFile, abs, opened.title);
-      if (this.api === next) this.deps.events.caseChanged(opened, pageKnows);
-      return opened;
-    });
+    void this.announce(r.id);
+    return { id: r.id, summary: r.summary };
   }
 
-  closeCase(): void {
-    if (!this.api) return;
-    this.api.close();
-    this.api = null;
-    this.title = null;
-    this.deps.events.caseChanged(null, false);
-  }
-
-  /**
-   * Import local files/folders as one bundle (off-thread); a lone case file is opened. A case only by its `.runlens`
-   * name, never by its bytes (an SQLite file dropped as evidence is imported, not opened: see db/case-file.ts).
-   */
-  openPaths(paths: string[]): Promise<OpenCase> | { job: string } {
+  /** Files or folders the user chose (a dialog, the command line): a lone case file is opened, else imported. */
+  openPaths(paths: string[]): { caseId: string } | { job: string } {
     const one = paths.length === 1 ? paths[0]! : null;
-    if (one && isCaseFile(one)) return this.openCase(one);
+    // A case only by its `.runlens` name, never by its bytes (an SQLite file dropped as evidence is imported, not
+    // opened: see db/case-file.ts).
+    if (one && isCaseFile(one)) return { caseId: this.openCase(one).id };
     return this.startImport(paths);
   }
 
-  startImport(paths: string[], byPage = false): { job: string } {
+  /** Import paths the app chose (never the page's): the case is shown through `caseReady`. */
+  startImport(paths: string[]): { job: string } {
     if (paths.length === 0) throw new ApiError('nothing to import');
-    if (this.importing) throw new ApiError('an import is already running; cancel it or wait for it to finish');
-    // Progress reported before start() returns is in the status pushed below, not pushed under the previous job.
-    this.job = null;
-    this.jobByPage = byPage;
-    const r = this.jobs.start({ paths: paths.map((p) => path.resolve(p)), release: () => {} });
-    this.job = r.job;
-    this.deps.events.importProgress(this.jobs.status(r.job));
+    const r = this.owner.startImport({ paths: paths.map((p) => path.resolve(p)), release: () => {} });
+    this.hostJobs.add(r.job);
     return r;
   }
 
   cancelImport(): boolean {
-    return this.job !== null && this.jobs.cancel(this.job).cancelled;
+    return this.running !== null && this.owner.cancel(this.running).cancelled;
   }
 
-  importStatus(job: string): ImportStatus {
-    return this.jobs.status(job);
-  }
+  /** The router behind `runlens:call`. */
+  readonly route = (call: Call): Promise<Envelope<unknown>> => this.owner.call(call);
 
-  /** The router behind `runlens:call` (method names were checked against the contract by the IPC handler). */
-  readonly route = async (method: string, params: unknown): Promise<Envelope<unknown>> => {
-    if (method === 'import.start' || method === 'import.status' || method === 'import.cancel') {
-      try {
-        return { ok: true, value: this.importCall(method, params) };
-      } catch (e) {
-        return { ok: false, error: errorLine(e) };
-      }
+  /** The handler behind `runlens:stage`: paths the preload took from picked or dropped files. */
+  readonly stage = (paths: string[]): Envelope<{ uploads: string[] }> => {
+    try {
+      return { ok: true, value: this.staged.stage(paths) };
+    } catch (e) {
+      return { ok: false, error: errorLine(e) };
     }
-    if (method === 'case.reoffset' && this.api) {
-      // A re-offset is a job like an import (one job table, progress pushed, the new case opened when done).
-      try {
-        return { ok: true, value: this.startReoffset(params) };
-      } catch (e) {
-        return { ok: false, error: errorLine(e) };
-      }
-    }
-    if (!this.api) return { ok: false, error: NO_CASE_MESSAGE };
-    return this.api.call(method, params);
   };
 
-  private importCall(method: 'import.start' | 'import.status' | 'import.cancel', params: unknown): unknown {
-    const parsed = parseParams(method, params);
-    if (parsed.method === 'import.start') {
-      const p = parsed.params as ParsedParams<'import.start'>;
-      if (!p.paths) throw new ApiError('import.start: the desktop app imports local paths (uploads are for `runlens serve`)');
-      return this.startImport(p.paths, true);
-    }
-    const job = (parsed.params as ParsedParams<'import.status'>).job;
-    return parsed.method === 'import.status' ? this.jobs.status(job) : this.jobs.cancel(job);
-  }
-
-  /** `case.reoffset` from the page: a copy of the open case with clock offsets applied (api/reoffset.ts). */
-  private startReoffset(params: unknown): { job: string } {
-    const p = parseParams('case.reoffset', params).params as ParsedParams<'case.reoffset'>;
-    if (!this.api) throw new ApiError(NO_CASE_MESSAGE);
-    if (this.importing) throw new ApiError('an import is already running; cancel it or wait for it to finish');
-    const plan = prepareReoffset({ casePath: this.api.casePath, offsets: p.offsets, caseDir: this.deps.caseDir });
-    this.job = null;
-    this.jobByPage = true;
-    const r = this.jobs.startTask((req) => this.runWithProgress({ ...req, inputs: [], caseDir: this.deps.caseDir }, plan.task));
-    this.job = r.job;
-    this.deps.events.importProgress(this.jobs.status(r.job));
-    return r;
-  }
-
-  /** Runs the import (or `task`) and pushes every status change; the final status is pushed once the job has settled. */
-  private async runWithProgress(req: Parameters<ImportRunner>[0], task?: JobTask): ReturnType<ImportRunner> {
-    const push = () => {
-      if (this.job) this.deps.events.importProgress(this.jobs.status(this.job));
-    };
-    try {
-      const onProgress = (p: Parameters<typeof req.onProgress>[0]) => {
-        req.onProgress(p);
-        push();
-      };
-      return await (task ? task({ signal: req.signal, onProgress }) : this.deps.runner({ ...req, onProgress }));
-    } finally {
-      // ImportJobs records done/failed/cancelled after this promise settles: report on the next turn.
-      setImmediate(push);
-    }
-  }
-
   dispose(): void {
-    this.jobs.close();
-    this.api?.close();
-    this.api = null;
+    this.owner.dispose();
   }
 }

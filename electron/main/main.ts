@@ -5,7 +5,9 @@
 import { app } from 'electron';
 import path from 'node:path';
 import { runImportInWorker } from '../api/import-runner';
+import { defaultQueryEngine } from '../api/query-worker-pool';
 import { runApp } from './app-main';
+import { electronQueryProcess } from './query-process';
 
 const appRoot = path.join(__dirname, '..', '..');
 
@@ -18,4 +20,6 @@ runApp({
     sampleBundle: app.isPackaged ? path.join(process.resourcesPath, 'sample-bundle') : path.join(appRoot, 'resources', 'sample-bundle'),
   },
   runner: runImportInWorker,
+  // Case queries off the main process's thread (it draws the windows), each with a time limit.
+  queries: defaultQueryEngine({ spawn: electronQueryProcess }),
 });

@@ -1,9 +1,8 @@
 /**
  * The preload script (sandboxed: bundled to CommonJS, may require only `electron`). It exposes `window.runlens` and
- * nothing else; everything goes through the one `runlens:call` channel, limited to the contract's method names.
+ * nothing else: calls of the contract over `runlens:call`, and staging of picked or dropped files (bridge.ts).
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { createBridge } from './bridge';
-import { ALLOWED_METHODS } from './channels';
 
-contextBridge.exposeInMainWorld('runlens', createBridge(ipcRenderer, webUtils, ALLOWED_METHODS));
+contextBridge.exposeInMainWorld('runlens', createBridge(ipcRenderer, webUtils));

@@ -17,3 +17,12 @@ export function setSecretsRevealed(casePath: string, on: boolean, where: string)
   else revealed.delete(casePath);
   return { revealed: on };
 }
+
+/**
+ * Align this process with what the host knows, without recording anything: the case owner passes whether the
+ * analyst revealed this case's secrets with every query (queries run in query processes that come and go).
+ */
+export function syncRevealed(casePath: string, on: boolean): void {
+  if (on) revealed.add(casePath);
+  else revealed.delete(casePath);
+}

@@ -1,7 +1,7 @@
 /** `case.info`: what the case holds — run, policy, counts, inputs (with hashes), warnings, time range, jobs. */
 import path from 'node:path';
 import type { Db } from '../db/open';
-import type { CaseInfo, CaseSource } from '../../shared/api';
+import type { CaseInfo, CaseSource, SourceAccounting } from '../../shared/api';
 import { readMeta, readPolicy, readRun } from './policy';
 import { nanos, num, numOr0, str, time, type Row } from './values';
 
@@ -42,7 +42,7 @@ export function caseSources(db: Db): CaseSource[] {
   return (
     db
       .prepare(
-        `SELECT id, parent_id, path, member, format, offset_ns FROM sources
+        `SELECT id, parent_id, path, member, format, offset_ns, ${hasAccounting(db) ? ACCOUNTING_COLUMNS : 'NULL AS lines'} FROM sources
          WHERE parent_id IS NULL OR format IS NOT NULL ORDER BY id LIMIT ${MAX_LISTED_SOURCES}`,
       )
       .safeIntegers(true)
@@ -54,7 +54,48 @@ export function caseSources(db: Db): CaseSource[] {
     member: str(r.member),
     format: str(r.format),
     offset_seconds: Number(nanos(r.offset_ns) ?? 0n) / 1e9,
+    accounting: accountingOf(r),
   }));
+}
+
+const ACCOUNTING_COLUMNS = 'bytes_read, lines, records, lines_stored, lines_skipped, skipped';
+
+/** Cases written before migration 3 have no accounting columns. */
+function hasAccounting(db: Db): boolean {
+  return db.prepare(`SELECT 1 FROM pragma_table_info('sources') WHERE name = 'lines_skipped'`).get() !== undefined;
+}
+
+/** A source's accounting (migration 3), null for containers and files no importer read. */
+export function accountingOf(r: Row): SourceAccounting | null {
+  const lines = num(r.lines);
+  if (lines === null) return null;
+  let skipped: Record<string, number> = {};
+  try {
+    const v = JSON.parse(str(r.skipped) ?? '{}') as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [k, n] of Object.entries(v as Record<string, unknown>)) if (typeof n === 'number') skipped[k] = n;
+    }
+  } catch {
+    skipped = {};
+  }
+  return {
+    bytes: numOr0(r.bytes_read),
+    lines,
+    records: numOr0(r.records),
+    lines_stored: numOr0(r.lines_stored),
+    lines_skipped: numOr0(r.lines_skipped),
+    skipped,
+  };
+}
+
+/** Every file an importer read, with its accounting (for `import --json` and the tests). */
+export function fileAccounting(db: Db): ({ path: string; format: string | null } & SourceAccounting)[] {
+  if (!hasAccounting(db)) return [];
+  const rows = db
+    .prepare(`SELECT path, format, ${ACCOUNTING_COLUMNS} FROM sources WHERE lines IS NOT NULL ORDER BY id`)
+    .safeIntegers(true)
+    .all() as Row[];
+  return rows.map((r) => ({ path: str(r.path) ?? '', format: str(r.format), ...accountingOf(r)! }));
 }
 
 /** Offsets (seconds) of the sources with a format below `inputId`. */

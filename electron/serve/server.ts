@@ -1,23 +1,33 @@
 /**
  * `runlens serve`: the renderer and the API contract over HTTP on 127.0.0.1 only. A random token (32 bytes, hex)
  * guards every request: the first page load carries it as `?token=` and swaps it for an HttpOnly, SameSite=Strict
- * cookie (then redirects to drop it from the address bar); scripts may also send it as `X-Runlens-Token`. Without
+ * cookie named for this server's port (then redirects, on this server only, to drop it from the address bar); scripts may also send it as `X-Runlens-Token`. Without
  * it: 403. `Host` must name this server (no DNS rebinding); API calls must be JSON POSTs from this origin.
- *   GET  /…               the built renderer (dist/renderer), strict CSP
- *   POST /api/<method>    JSON params -> JSON envelope (shared/api.ts)
+ *   GET  /…                            the built renderer (dist/renderer), strict CSP; `/?case=<id>` shows a case,
+ *                                      `/` the start page (the open and recent cases)
+ *   POST /api/cases/<case id>/<method> a case method: JSON params -> JSON envelope (shared/api.ts)
+ *   POST /api/<method>                 a case-less method (cases.list, cases.open, import.*)
  *   POST /api/upload?name=<relative path>   a file body, streamed to a temporary file -> { upload_id }
+ * Cases and jobs belong to the case owner (api/case-owner.ts): the server holds several open cases at once and
+ * every call names its case, so what one tab does never changes another.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createApi, errorLine, type Api } from '../api/dispatch';
+import { CaseOwner } from '../api/case-owner';
+import { errorLine } from '../api/dispatch';
+import { defaultQueryEngine } from '../api/query-worker-pool';
+import type { ImportRunner } from '../api/imports';
 import { runImportInWorker } from '../api/import-runner';
 import { isCaseFile } from '../db/case-file';
 import { defaultStaticDir, mimeFor, resolveStatic, SECURITY_HEADERS } from './static-files';
 import { UploadError, UploadStore } from './uploads';
 
-export const TOKEN_COOKIE = 'runlens_token';
+/** The cookie's name carries the port: browsers do not isolate cookies by port, so one name for every server
+ *  would let a second server's cookie replace the first's (breaking its tabs). */
+export const tokenCookie = (port: number) => `runlens_token_${port}`;
 export const TOKEN_HEADER = 'x-runlens-token';
 const MAX_JSON_BYTES = 1024 * 1024;
 
@@ -36,6 +46,16 @@ export interface ServeOptions {
   maxUploadBytes?: number;
   /** Where uploads are spooled (default: the OS temp folder). */
   uploadDir?: string;
+  /** How imports run (default: the import worker); tests hold one running with their own. */
+  runner?: ImportRunner;
+  /** The time limit of one read query (default: QUERY_TIME_LIMIT_MS). */
+  queryTimeLimitMs?: number;
+  /** The built worker (default: beside this file; none built: queries run in this thread). */
+  workerPath?: string;
+  /** The recent cases list the start page shows besides the open cases (none: only this run's cases). */
+  recentFile?: string;
+  /** What the server opens after it started (a case imported from a page), one line each (default: nothing). */
+  onCaseOpened?: (line: string) => void;
   /** Import progress lines while a bundle target is imported (default: stderr). */
   onImportProgress?: (line: string) => void;
   /** Baseline case files opened beside the case (`compare.run`, new-endpoint findings). */
@@ -43,10 +63,15 @@ export interface ServeOptions {
 }
 
 export interface ServeHandle {
+  /** The start-up URL: token and the target's case (`/?token=…&case=<id>`). */
   url: string;
   close(): Promise<void>;
-  /** The case the server answers from now (changes after an import from the page). */
+  /** The case the server was started with (imports from a page open further cases beside it). */
   readonly casePath: string;
+  readonly caseId: string;
+  /** Its title (what the terminal says is served). */
+  readonly title: string;
+  readonly owner: CaseOwner;
 }
 
 function sameToken(a: string | undefined, token: string): boolean {
@@ -78,6 +103,15 @@ function send(
 
 const sendJson = (res: http.ServerResponse, status: number, value: unknown) =>
   send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
+
+/**
+ * Where the token swap sends the browser: this server's path and query, never another host. A path that starts
+ * with two slashes (`/.//evil.example/` normalizes to `//evil.example/`) or a backslash would be read by the browser
+ * as another host: leading slashes and backslashes collapse to one slash.
+ */
+export function localLocation(url: URL): string {
+  return '/' + url.pathname.replace(/^[/\\]+/, '') + url.search;
+}
 
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -118,12 +152,34 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     casePath = r.casePath;
   }
   const uploads = new UploadStore({ maxBytes: opts.maxUploadBytes, tmpRoot: opts.uploadDir });
-  const api: Api = createApi(casePath, {
-    resolveUploads: (ids) => uploads.resolve(ids),
-    allowPaths: false,
+  const owner = new CaseOwner({
+    staged: uploads,
+    runner: opts.runner,
     caseDir: opts.caseDir,
+    recentFile: opts.recentFile,
+    onJobChange: (s) => {
+      if (s.state === 'done' && s.case_file && s.case_id) {
+        opts.onCaseOpened?.(`opened ${s.case_file} (case ${s.case_id}), imported from a page; listed on the start page`);
+      }
+    },
+    // Queries off this thread, each with a time limit: a crafted case cannot stop the server answering.
+    queries: defaultQueryEngine({ timeLimitMs: opts.queryTimeLimitMs, workerPath: opts.workerPath }),
     baselines: () => opts.baselines ?? [],
   });
+  let first: ReturnType<CaseOwner['open']>;
+  let title: string;
+  try {
+    first = owner.open(casePath);
+    // A case whose summary cannot be read is still served (its calls say what is wrong); it is named by its file.
+    title = await first.summary.then(
+      (c) => c.title,
+      () => path.basename(casePath),
+    );
+  } catch (e) {
+    owner.dispose();
+    uploads.close();
+    throw e;
+  }
   let port = 0;
   const hostOk = (h: string | undefined) => h === `127.0.0.1:${port}` || h === `localhost:${port}`;
 
@@ -146,11 +202,11 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       if (!sameToken(qToken, token)) return send(res, 403, 'forbidden: wrong token');
       url.searchParams.delete('token');
       return send(res, 303, '', 'text/plain; charset=utf-8', {
-        'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname + url.search,
+        'Set-Cookie': `${tokenCookie(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: localLocation(url),
       });
     }
-    const given = (req.headers[TOKEN_HEADER] as string | undefined) ?? cookie(req, TOKEN_COOKIE);
+    const given = (req.headers[TOKEN_HEADER] as string | undefined) ?? cookie(req, tokenCookie(port));
     if (!sameToken(given, token)) return send(res, 403, 'forbidden: this server needs the token from its start-up URL');
 
     if (url.pathname.startsWith('/api/')) {
@@ -159,12 +215,15 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
         return send(res, 403, 'forbidden: cross-origin request');
       }
-      let method: string;
+      let route: string[];
       try {
-        method = decodeURIComponent(url.pathname.slice('/api/'.length));
+        route = url.pathname.slice('/api/'.length).split('/').map(decodeURIComponent);
       } catch {
         return sendJson(res, 400, { ok: false, error: 'malformed percent-encoding in the method name' });
       }
+      // `/api/cases/<id>/<method>`: a case method about that case; `/api/<method>`: a case-less one.
+      const caseId = route.length === 3 && route[0] === 'cases' ? route[1]! : null;
+      const method = caseId !== null ? route[2]! : route.length === 1 ? route[0]! : '';
       if (method === 'upload') {
         const name = url.searchParams.get('name');
         if (!name) throw new UploadError(400, 'upload needs ?name=<file name>');
@@ -176,7 +235,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
         return sendJson(res, 415, { ok: false, error: 'API calls must be application/json' });
       }
       const params = await readJson(req);
-      return sendJson(res, 200, await api.call(method, params));
+      return sendJson(res, 200, await owner.call({ case: caseId, method, params }));
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD')
@@ -205,16 +264,17 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   server.headersTimeout = 60_000;
 
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
-    get casePath() {
-      return api.casePath;
-    },
+    url: `http://127.0.0.1:${port}/?token=${token}&case=${first.id}`,
+    casePath: first.case_file,
+    caseId: first.id,
+    title,
+    owner,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      api.close();
+      owner.dispose();
       uploads.close();
     },
   };

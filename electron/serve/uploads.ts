@@ -13,6 +13,7 @@ import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ApiError } from '../../shared/api';
+import type { StagedFiles } from '../api/case-owner';
 import type { ImportSources } from '../api/imports';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 8 * 1024 ** 3;
@@ -55,7 +56,7 @@ export function safeRelativeName(name: string): string {
   return parts.join('/');
 }
 
-export class UploadStore {
+export class UploadStore implements StagedFiles {
   private readonly uploads = new Map<string, Upload>();
   private readonly owned = new Set<string>();
 

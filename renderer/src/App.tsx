@@ -17,6 +17,8 @@ import { NetworkTable } from './panes/NetworkTable';
 import { ProcessTreeSlot } from './panes/ProcessTreeSlot';
 import { treeColumn, TreeWidthHandle, useTreeWidth } from './panes/process-tree/TreeWidthHandle';
 import { TimelineSlot } from './panes/TimelineSlot';
+import { StartPage } from './StartPage';
+import { useCaseId } from './state/case';
 import { CollapsedPane } from './layout/PaneControls';
 import { paneStore, setSideTab, toggleMaximised, usePanes, type PaneId } from './layout/pane-state';
 import { Dialogs, openDialog } from './layout/HelpSheet';
@@ -74,7 +76,8 @@ function onKey(e: KeyboardEvent): void {
   } else return;
 }
 
-export function App() {
+/** One case's investigation (the page's URL names the case). */
+function CaseView() {
   const version = useApp((s) => s.caseVersion);
   const [info, setInfo] = useState<CaseInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -206,6 +209,13 @@ export function App() {
   );
 }
 
+/** The page: the case its URL names, else the start page (the open and recent cases). */
+export function App() {
+  const caseId = useCaseId();
+  // Not keyed by the case: a case opened from this page (an import, clock offsets) bumps caseVersion, which
+  // reloads every pane, while the header keeps what the user had open (the Inputs panel).
+  return caseId ? <CaseView /> : <StartPage />;
+}
 const sideTabs: SideTab[] = [
   { id: 'tree', label: 'Tree', render: () => <ProcessTreeSlot />, keep: true },
   { id: 'processes', label: 'List', render: () => <ProcessList /> },

@@ -1,6 +1,34 @@
-/** The renderer's one client of the API contract, over whichever transport `pickTransport` chose. */
-import { createClient } from '../../shared/api';
+/**
+ * The renderer's clients of the API contract, over whichever transport `pickTransport` chose. The page's case comes
+ * from its URL (`?case=<id>`, with the selection in the hash): `api` is the client of that case, so every pane's call
+ * names it; `appApi` holds the case-less methods (cases list, open, import jobs). `bindCase` (state/case.ts) points
+ * `api` at another case when this page opens one; nothing else can change a page's case.
+ */
+import { createAppClient, createClient, type Client } from '../../shared/api';
 import { pickTransport } from './transport';
 
 export const transport = pickTransport();
-export const api = createClient(transport.call);
+export const appApi = createAppClient(transport.call);
+
+/** The case named by a page URL's query, or null (the start page). */
+export function caseFromSearch(search: string): string | null {
+  const id = new URLSearchParams(search).get('case');
+  return id && /^[0-9a-f]{24}$/.test(id) ? id : null;
+}
+
+let boundCase: string | null = caseFromSearch(location.search);
+let client: Client = createClient(transport.call, boundCase ?? '');
+
+/** The case this page shows (null: the start page). */
+export const currentCaseId = (): string | null => boundCase;
+
+/** Point `api` at `id` (only state/case.ts calls this, together with the URL). */
+export function bindCase(id: string | null): void {
+  boundCase = id;
+  client = createClient(transport.call, id ?? '');
+}
+
+/** The client of this page's case. */
+export const api: Client = new Proxy({} as Client, {
+  get: (_t, method) => (client as unknown as Record<string | symbol, unknown>)[method],
+});

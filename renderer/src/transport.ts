@@ -1,16 +1,18 @@
 /**
- * How the renderer reaches the API contract. In Electron the preload exposes `window.runlens` (IPC); in a browser
- * opened by `runlens serve` it is HTTP: `POST /api/<method>` with JSON, authenticated by the HttpOnly cookie the
- * server set from the start-up URL's token. Files to import are staged per transport: Electron hands their local
- * paths to `import.start({paths})`; HTTP uploads each file (`POST /api/upload?name=…`, streamed by the browser)
- * and passes the upload ids to `import.start({uploads})`.
+ * How the renderer reaches the API contract. Every call names its case (`{ case, method, params }`). In Electron
+ * the preload exposes `window.runlens` (IPC); in a browser opened by `runlens serve` it is HTTP:
+ * `POST /api/cases/<case>/<method>` (or `/api/<method>` for a case-less one) with JSON, authenticated by the
+ * HttpOnly cookie the server set from the start-up URL's token. Files to import are staged per transport: Electron's
+ * preload turns picked or dropped files into ids (the page never sees or names a path); HTTP uploads each file
+ * (`POST /api/upload?name=…`, streamed by the browser). Either way `import.start({uploads})` takes the ids.
+ * Job progress: pushed where the transport can (`onJobProgress`, IPC), polled where it cannot (HTTP).
  */
-import type { Envelope, Params, Transport } from '../../shared/api';
+import type { AppParams, Call, Envelope, ImportStatus, Transport } from '../../shared/api';
 
 /** The preload bridge (electron/main/bridge.ts) as the renderer uses it. */
 export interface RunlensBridge {
-  call(method: string, params?: unknown): Promise<Envelope<unknown>>;
-  pathForFile?(file: File): string;
+  call(call: Call): Promise<Envelope<unknown>>;
+  stageFiles?(files: File[]): Promise<Envelope<{ uploads: string[] }>>;
   onImportProgress?(cb: (progress: unknown) => void): () => void;
 }
 
@@ -28,16 +30,24 @@ export interface AppTransport {
     files: File[],
     onProgress?: (fraction: number) => void,
     signal?: AbortSignal,
-  ): Promise<Params<'import.start'>>;
+  ): Promise<AppParams<'import.start'>>;
+  /** Job status pushed by the host (IPC only); returns the unsubscribe function. Absent: poll `import.status`. */
+  onJobProgress?(cb: (status: ImportStatus) => void): () => void;
 }
 
 /** A file's name as the bundle knows it: its path inside a picked folder, else its name. */
 export const relativeName = (f: File): string => (f.webkitRelativePath || f.name).replace(/^\/+/, '');
 
-async function httpCall(method: string, params: unknown): Promise<Envelope<unknown>> {
+/** The HTTP route of a call: `/api/cases/<case>/<method>` or `/api/<method>`. */
+export function callPath(call: Pick<Call, 'case' | 'method'>): string {
+  const m = encodeURIComponent(call.method);
+  return call.case === null ? `/api/${m}` : `/api/cases/${encodeURIComponent(call.case)}/${m}`;
+}
+
+async function httpCall({ case: caseId, method, params }: Call): Promise<Envelope<unknown>> {
   let res: Response;
   try {
-    res = await fetch(`/api/${encodeURIComponent(method)}`, {
+    res = await fetch(callPath({ case: caseId, method }), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(params ?? {}),
@@ -98,12 +108,16 @@ function httpTransport(): AppTransport {
 function ipcTransport(bridge: RunlensBridge): AppTransport {
   return {
     kind: 'ipc',
-    call: (method, params) => bridge.call(method, params ?? {}),
+    call: (c) => bridge.call({ case: c.case, method: c.method, params: c.params ?? {} }),
     async stageFiles(files) {
-      const paths = files.map((f) => bridge.pathForFile?.(f) ?? '').filter((p) => p !== '');
-      if (paths.length === 0) throw new Error('these files have no local path to import from');
-      return { paths };
+      if (!bridge.stageFiles) throw new Error('this window cannot import files');
+      const env = await bridge.stageFiles(files);
+      if (!env.ok) throw new Error(env.error);
+      return { uploads: env.value.uploads };
     },
+    ...(bridge.onImportProgress
+      ? { onJobProgress: (cb: (s: ImportStatus) => void) => bridge.onImportProgress!((p) => cb(p as ImportStatus)) }
+      : {}),
   };
 }
 

@@ -18,7 +18,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { createApi } from '../../electron/api/dispatch';
 import { createAppProtocolHandler } from '../../electron/main/app-protocol';
 import { CaseController } from '../../electron/main/case-controller';
 import { handleCall } from '../../electron/main/ipc-handler';
@@ -64,14 +63,14 @@ test('desktop app: sample case → finding → Details shows the step', async ()
     expect(prefs).toEqual({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true });
 
     const page = await app.firstWindow();
-    expect(page.url()).toBe('runlens://app/index.html');
-    // First start: the sample bundle is imported into the case location, then the page reloads with it.
+    // First start: the sample bundle is imported into the case location, then the window loads its case.
+    await expect(page).toHaveURL(/^runlens:\/\/app\/index\.html\?case=[0-9a-f]{24}$/, { timeout: 120_000 });
     await expect(page.getByText('acme/web').first()).toBeVisible({ timeout: 120_000 });
     await expect(page.locator('body')).toHaveAttribute('data-app-state', 'ready', { timeout: 60_000 });
 
-    expect(await page.evaluate(() => Object.keys((window as unknown as { runlens: object }).runlens).sort())).toEqual(['call', 'onImportProgress', 'pathForFile']);
+    expect(await page.evaluate(() => Object.keys((window as unknown as { runlens: object }).runlens).sort())).toEqual(['call', 'onImportProgress', 'stageFiles']);
     expect(await page.evaluate(() => [typeof (window as unknown as { require?: unknown }).require, typeof (window as unknown as { process?: unknown }).process])).toEqual(['undefined', 'undefined']);
-    const refused = await page.evaluate(() => (window as unknown as { runlens: { call(m: string, p: unknown): Promise<unknown> } }).runlens.call('sql.exec', {}));
+    const refused = await page.evaluate(() => (window as unknown as { runlens: { call(c: unknown): Promise<unknown> } }).runlens.call({ case: null, method: 'sql.exec', params: {} }));
     expect(refused).toEqual({ ok: false, error: 'unknown method: sql.exec' });
 
     await page.getByLabel('Findings only').check();
@@ -97,14 +96,13 @@ async function bridgeScript(): Promise<string> {
     stdin: {
       contents: `
         import { createBridge } from './electron/main/bridge';
-        import { ALLOWED_METHODS } from './electron/main/channels';
         const listeners = new Set();
         const ipc = {
           invoke: (channel, ...args) => window.__runlensIpcInvoke(channel, ...args),
           on: (_channel, l) => listeners.add(l),
           removeListener: (_channel, l) => listeners.delete(l),
         };
-        window.runlens = createBridge(ipc, { getPathForFile: (f) => f.name }, ALLOWED_METHODS);
+        window.runlens = createBridge(ipc, { getPathForFile: (f) => f.name });
       `,
       resolveDir: ROOT,
       loader: 'ts',
@@ -130,14 +128,13 @@ test('desktop app without Electron: protocol handler + preload bridge + runlens:
   });
 
   const controller = new CaseController({
-    createApi: (p) => createApi(p),
     runner: async () => {
       throw new Error('no imports in this test');
     },
     recentFile: path.join(tmp, 'recent-cases.json'),
-    events: { caseChanged: () => {}, importProgress: () => {} },
+    events: { caseReady: () => {}, jobChanged: () => {}, opened: () => {} },
   });
-  await controller.openCase(casePath);
+  const { id } = controller.openCase(casePath);
 
   // The app protocol handler answers a local HTTP origin (Chromium has no runlens:// here): same files, same headers.
   const handler = createAppProtocolHandler(rendererDir);
@@ -155,18 +152,18 @@ test('desktop app without Electron: protocol handler + preload bridge + runlens:
   const cspErrors: string[] = [];
   page.on('request', (r) => r.url().includes('/api/') && httpApi.push(r.url()));
   page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && cspErrors.push(m.text()));
-  await page.exposeFunction('__runlensIpcInvoke', async (channel: string, method: unknown, params: unknown) => {
+  await page.exposeFunction('__runlensIpcInvoke', async (channel: string, call: { method?: unknown }) => {
     if (channel !== 'runlens:call') return { ok: false, error: `unknown channel ${channel}` };
-    calls.push(String(method));
+    calls.push(String(call?.method));
     // The frame is the app's: the page stands in for runlens://app/index.html (sender checks: unit tests).
-    return handleCall(controller.route, { senderFrame: { url: 'runlens://app/index.html', parent: null } }, method, params);
+    return handleCall(controller.route, { senderFrame: { url: 'runlens://app/index.html', parent: null } }, call);
   });
   await page.addInitScript({ content: await bridgeScript() });
   try {
-    const res = await page.goto(`${origin}/index.html`);
+    const res = await page.goto(`${origin}/index.html?case=${id}`);
     expect(res!.headers()['content-security-policy']).toMatch(/default-src 'none'/);
     await expect(page.locator('body')).toHaveAttribute('data-app-state', 'ready', { timeout: 60_000 });
-    expect(await page.evaluate(() => Object.keys((window as unknown as { runlens: object }).runlens).sort())).toEqual(['call', 'onImportProgress', 'pathForFile']);
+    expect(await page.evaluate(() => Object.keys((window as unknown as { runlens: object }).runlens).sort())).toEqual(['call', 'onImportProgress', 'stageFiles']);
 
     await page.getByLabel('Findings only').check();
     const grid = page.getByRole('grid', { name: 'Network calls table' });
@@ -180,7 +177,7 @@ test('desktop app without Electron: protocol handler + preload bridge + runlens:
     expect(calls).toEqual(expect.arrayContaining(['case.info', 'network.query', 'network.explain']));
     expect(httpApi).toEqual([]);
     expect(cspErrors).toEqual([]);
-    const refused = await page.evaluate(() => (window as unknown as { runlens: { call(m: string, p: unknown): Promise<unknown> } }).runlens.call('sql.exec', {}));
+    const refused = await page.evaluate(() => (window as unknown as { runlens: { call(c: unknown): Promise<unknown> } }).runlens.call({ case: null, method: 'sql.exec', params: {} }));
     expect(refused).toEqual({ ok: false, error: 'unknown method: sql.exec' });
   } finally {
     controller.dispose();

@@ -73,7 +73,7 @@ test('10 000 processes and 100 000 calls: both pictures draw, the DOM stays boun
   console.log(`big case: ready in ${opened} ms; DOM ${c.all} elements, ${c.items} tree items`);
 
   // select the one exfiltration call: the tree reveals the deep chain to curl and lights it
-  await page.goto(new URL(serve.url).origin + `/#call=${big.curlCallId}`);
+  await page.goto(page.url().replace(/#.*/, '') + `#call=${big.curlCallId}`);
   await page.waitForFunction(() => document.body.dataset.appState === 'ready');
   const selected = tree(page).locator('[role="treeitem"][aria-selected="true"]');
   await expect(selected).toHaveAttribute('data-process-id', String(big.curlProcessId));
@@ -87,7 +87,7 @@ test('10 000 processes and 100 000 calls: both pictures draw, the DOM stays boun
   await shot(page, 'process-tree-big-02-curl-selected');
 
   // the make with 2 500 children: select it, expand it by keyboard; 200 children shown with "+N more", DOM bounded
-  await page.goto(new URL(serve.url).origin + `/#process=${big.wideProcessId}`);
+  await page.goto(page.url().replace(/#.*/, '') + `#process=${big.wideProcessId}`);
   const wide = tree(page).locator(`[role="treeitem"][data-process-id="${big.wideProcessId}"]`);
   await expect(wide).toHaveAttribute('aria-selected', 'true');
   await expect(wide).toHaveAttribute('aria-expanded', 'false');

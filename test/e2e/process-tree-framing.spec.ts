@@ -27,7 +27,7 @@ async function framing(page: Page): Promise<Framing> {
   return tree(page).evaluate((el) => {
     const vp = el.querySelector('.pt-viewport')!.getBoundingClientRect();
     const out = { cut: [] as string[], whole: [] as number[], chainWhole: [] as number[], minWidth: Infinity, unlabelled: 0 };
-    for (const it of el.querySelectorAll<HTMLElement>('[role="treeitem"]')) {
+    for (const it of el.querySelectorAll<HTMLElement>('[role="treeitem"][data-process-id]')) {
       const r = it.getBoundingClientRect();
       const inX = r.right > vp.left + 0.5 && r.left < vp.right - 0.5;
       const inY = r.bottom > vp.top + 0.5 && r.top < vp.bottom - 0.5;
@@ -98,13 +98,13 @@ test('siblings off the selected chain are summarised in one row; a click shows t
   const ex = await telemetryCall(page);
   await page.evaluate((id) => (location.hash = `#call=${id}`), ex.id);
   await expect(tree(page).locator('[role="treeitem"][aria-selected="true"]')).toHaveAttribute('data-process-id', String(ex.process!.id));
-  const summary = tree(page).getByRole('button', { name: /other process/ }).first();
+  const summary = tree(page).getByRole('treeitem', { name: /other processes of this parent/ }).first();
   await expect(summary).toBeVisible();
   const n = Number((await summary.textContent())!.replace(/\D/g, ''));
   expect(n).toBeGreaterThan(2);
-  const before = await tree(page).locator('[role="treeitem"]').count();
+  const before = await tree(page).locator('[role="treeitem"][data-process-id]').count();
   await summary.click();
-  await expect.poll(async () => tree(page).locator('[role="treeitem"]').count()).toBeGreaterThanOrEqual(Math.min(before + n, 160));
+  await expect.poll(async () => tree(page).locator('[role="treeitem"][data-process-id]').count()).toBeGreaterThanOrEqual(Math.min(before + n, 160));
   w.check();
 });
 

@@ -223,7 +223,7 @@ const PANES: { name: string; open(page: Page): Promise<void> }[] = [
     name: 'sql',
     open: async (p) => {
       await p.getByRole('tab', { name: 'SQL' }).click();
-      await p.getByRole('button', { name: 'Run' }).click();
+      await p.getByRole('region', { name: 'SQL' }).getByRole('button', { name: 'Run', exact: true }).click();
       await expect(p.getByRole('region', { name: 'SQL' }).locator('tbody tr').first()).toBeVisible();
     },
   },

@@ -268,7 +268,9 @@ describe('import', () => {
       const bundle = writeMiniBundle(path.join(dir, 'imp'));
       const target = path.join(dir, 'imp', 'mini.runlens');
       const s = json(['import', bundle, '--case', target]);
-      expect(Object.keys(s).sort()).toEqual(['case', 'counts', 'inputs', 'warnings']);
+      expect(Object.keys(s).sort()).toEqual(['case', 'counts', 'files', 'inputs', 'warnings']);
+      // per file read: lines in = lines stored + lines skipped
+      for (const f of s.files as { lines: number; lines_stored: number; lines_skipped: number }[]) expect(f.lines_stored + f.lines_skipped).toBe(f.lines);
       expect(s.case).toBe(target);
       expect(s.inputs).toHaveLength(1);
       expect(s.inputs[0]).toMatchObject({ path: bundle });

@@ -96,6 +96,7 @@ export interface StepRow {
   origin: string;
   started_at: bigint | null;
   completed_at: bigint | null;
+  conclusion: string | null;
 }
 
 export function allSteps(db: Db): StepRow[] {
@@ -112,5 +113,6 @@ export function allSteps(db: Db): StepRow[] {
     origin: r.origin as string,
     started_at: r.started_at as bigint | null,
     completed_at: r.completed_at as bigint | null,
+    conclusion: r.conclusion as string | null,
   }));
 }

@@ -197,30 +197,32 @@ describe('finalizeLogs on a whole-run archive (real zip written with yazl)', () 
     const ls = allLines(db);
     expect(ls).toHaveLength(24);
     expect(ls.map((l) => l.id)).toEqual([...Array(24).keys()].map((i) => i + 1));
-    expect(ls.slice(0, 17).every((l) => l.job === 'test' && l.file_kind === 'step')).toBe(true);
+    // the job-level log is kept whole; the step files' lines (its duplicates) are dropped, their steps kept
+    expect(ls.slice(0, 17).every((l) => l.job === 'test' && l.file_kind === 'job')).toBe(true);
     expect(ls.slice(17).every((l) => l.job === 'lint' && l.file_kind === 'job')).toBe(true);
-    expect(ls.slice(0, 17).map((l) => `${l.step_number}:${l.line}`)).toEqual([
+    const stepsNow = new Map(allSteps(db).map((s) => [s.id, s]));
+    expect(ls.slice(0, 17).map((l) => `${stepsNow.get(l.step_id!)!.number}:${l.line}`)).toEqual([
       '1:1',
       '1:2',
       '1:3',
       '1:4',
-      '2:1',
-      '2:2',
-      '2:3',
-      '2:4',
-      '3:1',
-      '3:2',
-      '3:3',
-      '3:4',
-      '3:5',
-      '3:6',
-      '3:8',
+      '2:5',
+      '2:6',
+      '2:7',
+      '2:8',
       '3:9',
       '3:10',
+      '3:11',
+      '3:12',
+      '3:13',
+      '3:14',
+      '3:16',
+      '3:17',
+      '3:18',
     ]);
     const deep = ls.find((l) => l.text.startsWith('deep'))!;
-    expect(deep).toMatchObject({ text: 'deep\ndeep-continued', line: 6, line_end: 7, depth: 2 });
-    expect(ls.filter((l) => l.step_number === 3).map((l) => l.depth)).toEqual([0, 1, 0, 0, 1, 2, 1, 0, 0]);
+    expect(deep).toMatchObject({ text: 'deep\ndeep-continued', line: 14, line_end: 15, depth: 2 });
+    expect(ls.filter((l) => stepsNow.get(l.step_id!)!.number === 3 && l.job === 'test').map((l) => l.depth)).toEqual([0, 1, 0, 0, 1, 2, 1, 0, 0]);
     // the unclosed `Run npm run lint` group ends where the next step (Post job cleanup.) begins
     expect(ls.slice(17).map((l) => l.depth)).toEqual([0, 0, 0, 0, 1, 0, 0]);
 
@@ -232,11 +234,12 @@ describe('finalizeLogs on a whole-run archive (real zip written with yazl)', () 
       'lint#4 Post job cleanup. [groups]',
       'lint#5 Complete job [groups]',
       'test#1 Set up job [files]',
-      'test#2 Run actionscheckout@v4 [files]',
+      'test#2 Run actions/checkout@v4 [files] actions/checkout@v4',
       'test#3 Run npm test [files]',
     ]);
+    expect(steps.find((s) => s.job === 'test' && s.number === 3)!.conclusion).toBe('failure');
     const byId = new Map(steps.map((s) => [s.id, s]));
-    for (const l of ls.slice(0, 17)) expect(byId.get(l.step_id!)).toMatchObject({ job: 'test', number: l.step_number });
+    for (const l of ls.slice(0, 17)) expect(byId.get(l.step_id!)).toMatchObject({ job: 'test' });
     expect(ls.slice(17).map((l) => byId.get(l.step_id!)!.number)).toEqual([1, 2, 2, 3, 3, 4, 5]);
     expect(formatNanos(steps.find((s) => s.job === 'test' && s.number === 3)!.completed_at!)).toBe(
       '2026-10-14T10:00:03.000000000Z',

@@ -29,7 +29,7 @@ function request(method: string, p: string, headers: Record<string, string> = {}
     req.end();
   });
 }
-const alive = async () => (await request('POST', '/api/case.info', { 'X-Runlens-Token': token, 'Content-Type': 'application/json' }, '{}')).status;
+const alive = async () => (await request('POST', `/api/cases/${srv.caseId}/case.info`, { 'X-Runlens-Token': token, 'Content-Type': 'application/json' }, '{}')).status;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-hostile-serve-'));

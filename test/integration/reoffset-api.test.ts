@@ -39,6 +39,13 @@ async function call<T>(api: Api, method: string, params: unknown): Promise<T> {
   return env.value as T;
 }
 
+/** A call about case `caseId` (the case a job built), through the same owner. */
+async function callCase<T>(api: Api, caseId: string, method: string, params: unknown): Promise<T> {
+  const env = await api.owner.call({ case: caseId, method, params });
+  if (!env.ok) throw new Error(env.error);
+  return env.value as T;
+}
+
 async function waitJob(api: Api, job: string): Promise<ImportStatus> {
   for (let i = 0; i < 600; i++) {
     const s = await call<ImportStatus>(api, 'import.status', { job });
@@ -60,7 +67,7 @@ beforeAll(async () => {
   workerDir = fs.mkdtempSync(path.join(ROOT, 'test-results', 'reoffset-worker-'));
   workerPath = path.join(workerDir, 'import-worker.cjs');
   await build({
-    entryPoints: [path.join(ROOT, 'electron', 'import', 'worker.ts')],
+    entryPoints: [path.join(ROOT, 'electron', 'worker.ts')],
     outfile: workerPath,
     bundle: true,
     platform: 'node',
@@ -76,9 +83,8 @@ afterAll(() => {
 });
 
 describe('case.reoffset through the API', () => {
-  it('runs as a job, then the API answers from the new case with the shifted times', async () => {
-    const changed: string[] = [];
-    const api = createApi(original, { caseDir: dir, onCaseChanged: (p) => changed.push(p) });
+  it('runs as a job that names the new case, which answers with the shifted times; the original is unchanged', async () => {
+    const api = createApi(original, { caseDir: dir });
     try {
       const before = await call<Result<'network.query'>>(api, 'network.query', { limit: 1000 });
       const { job } = await call<{ job: string }>(api, 'case.reoffset', {
@@ -88,15 +94,17 @@ describe('case.reoffset through the API', () => {
       expect(s).toMatchObject({ state: 'done', phase: 'done', fraction: 1, error: null });
       expect(path.dirname(s.case_file!)).toBe(dir);
       expect(s.case_file).not.toBe(original);
-      expect(api.casePath).toBe(s.case_file);
-      expect(changed).toEqual([s.case_file]);
+      expect(s.case_id).toMatch(/^[0-9a-f]{24}$/);
+      expect(s.case_id).not.toBe(api.caseId);
+      // Nothing switched: the call naming the original case is still answered from it.
+      expect((await call<Result<'case.info'>>(api, 'case.info', {})).case_file).toBe(original);
 
-      const after = await call<Result<'network.query'>>(api, 'network.query', { limit: 1000 });
+      const after = await callCase<Result<'network.query'>>(api, s.case_id!, 'network.query', { limit: 1000 });
       expect(after.total).toBe(before.total);
       const byId = new Map(before.rows.map((r) => [r.id, r]));
       for (const r of after.rows) expect(parseRfc3339(r.ts) - parseRfc3339(byId.get(r.id)!.ts)).toBe(2_500_000_000n);
 
-      const info = await call<Result<'case.info'>>(api, 'case.info', {});
+      const info = await callCase<Result<'case.info'>>(api, s.case_id!, 'case.info', {});
       expect(info.case_file).toBe(s.case_file);
       expect(info.sources.filter((x) => x.offset_seconds !== 0).map((x) => [x.member, x.offset_seconds])).toEqual([
         ['network.jsonl', 2.5],
@@ -104,10 +112,10 @@ describe('case.reoffset through the API', () => {
       expect(sha(original)).toBe(originalSha);
 
       // Back to 0 from the new case: a third case, whose times are the original ones again.
-      const back = await call<{ job: string }>(api, 'case.reoffset', { offsets: [{ source_id: net, seconds: 0 }] });
+      const back = await callCase<{ job: string }>(api, s.case_id!, 'case.reoffset', { offsets: [{ source_id: net, seconds: 0 }] });
       const s2 = await waitJob(api, back.job);
       expect(s2.state).toBe('done');
-      const again = await call<Result<'network.query'>>(api, 'network.query', { limit: 1000 });
+      const again = await callCase<Result<'network.query'>>(api, s2.case_id!, 'network.query', { limit: 1000 });
       expect(again.rows.map((r) => [r.id, r.ts, r.running_step_number])).toEqual(
         before.rows.map((r) => [r.id, r.ts, r.running_step_number]),
       );

@@ -48,8 +48,10 @@ function request(
   });
 }
 const authed = (extra: Record<string, string> = {}) => ({ 'X-Runlens-Token': token, ...extra });
-const apiCall = (method: string, params: unknown, headers: Record<string, string> = authed()) =>
-  request('POST', `/api/${method}`, {
+const CASE_LESS = new Set(['cases.list', 'cases.open', 'import.start', 'import.status', 'import.cancel']);
+/** A call as the page makes it: a case method names the server's first case (or `caseId`), a case-less one none. */
+const apiCall = (method: string, params: unknown, headers: Record<string, string> = authed(), caseId = srv.caseId) =>
+  request('POST', CASE_LESS.has(method) ? `/api/${method}` : `/api/cases/${caseId}/${method}`, {
     headers: { 'Content-Type': 'application/json', ...headers },
     body: JSON.stringify(params),
   });
@@ -87,7 +89,7 @@ afterAll(async () => {
 
 describe('runlens serve', () => {
   it('listens on 127.0.0.1 with a 32-byte hex token in the URL', () => {
-    expect(srv.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/);
+    expect(srv.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}&case=[0-9a-f]{24}$/);
   });
 
   it('swaps the URL token for an HttpOnly SameSite=Strict cookie and refuses requests without it', async () => {
@@ -95,7 +97,7 @@ describe('runlens serve', () => {
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe('/');
     const cookie = String(first.headers['set-cookie']);
-    expect(cookie).toMatch(/runlens_token=[0-9a-f]{64}/);
+    expect(cookie).toMatch(/runlens_token_\d+=[0-9a-f]{64}/);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     const page = await request('GET', '/', { headers: { Cookie: cookie.split(';')[0]! } });
@@ -104,7 +106,7 @@ describe('runlens serve', () => {
 
     expect((await request('GET', '/')).status).toBe(403);
     expect((await request('GET', `/?token=${'0'.repeat(64)}`)).status).toBe(403);
-    expect((await request('GET', '/', { headers: { Cookie: `runlens_token=${'a'.repeat(64)}` } })).status).toBe(403);
+    expect((await request('GET', '/', { headers: { Cookie: `runlens_token_${new URL(base).port}=${'a'.repeat(64)}` } })).status).toBe(403);
     expect((await apiCall('case.info', {}, {})).status).toBe(403);
   });
 
@@ -153,18 +155,27 @@ describe('runlens serve', () => {
     const bad = JSON.parse((await apiCall('network.query', { limit: -3 })).body);
     expect(bad.ok).toBe(false);
     expect(bad.error).toMatch(/^bad params for network\.query: limit/);
-    const broken = await request('POST', '/api/case.info', {
+    const broken = await request('POST', `/api/cases/${srv.caseId}/case.info`, {
       headers: authed({ 'Content-Type': 'application/json' }),
       body: '{"oops',
     });
     expect(broken.status).toBe(400);
     expect(JSON.parse(broken.body)).toEqual({ ok: false, error: 'request body is not JSON' });
-    const form = await request('POST', '/api/case.info', {
+    const form = await request('POST', `/api/cases/${srv.caseId}/case.info`, {
       headers: authed({ 'Content-Type': 'text/plain' }),
       body: '{}',
     });
     expect(form.status).toBe(415);
-    expect((await request('GET', '/api/case.info', { headers: authed() })).status).toBe(405);
+    expect((await request('GET', `/api/cases/${srv.caseId}/case.info`, { headers: authed() })).status).toBe(405);
+    // Every case call names its case; a case-less route for a case method, or an unknown case, is refused.
+    expect(JSON.parse((await request('POST', '/api/case.info', { headers: authed({ 'Content-Type': 'application/json' }), body: '{}' })).body).error).toMatch(
+      /needs the case/,
+    );
+    expect(JSON.parse((await apiCall('case.info', {}, authed(), 'f'.repeat(24))).body).error).toMatch(/no such case/);
+    expect(JSON.parse((await apiCall('case.info', {}, authed(), encodeURIComponent('../../etc/passwd'))).body).error).toMatch(/needs the case/);
+    expect(JSON.parse((await request('POST', `/api/cases/${srv.caseId}/cases.list`, { headers: authed({ 'Content-Type': 'application/json' }), body: '{}' })).body).error).toMatch(
+      /not about one case/,
+    );
   });
 
   it('streams uploads to temporary files, caps their size, and removes them when an import ends', async () => {
@@ -187,14 +198,14 @@ describe('runlens serve', () => {
     const noName = await request('POST', '/api/upload', { headers: authed(), body: 'x' });
     expect(noName.status).toBe(400);
     // Local paths are never accepted over HTTP; unknown upload ids are refused.
-    expect(JSON.parse((await apiCall('import.start', { paths: ['/etc'] })).body).error).toMatch(/not accepted/);
+    expect(JSON.parse((await apiCall('import.start', { paths: ['/etc'] })).body).error).toMatch(/Unrecognized key: "paths"/);
     expect(JSON.parse((await apiCall('import.start', { uploads: ['f'.repeat(32)] })).body).error).toMatch(
       /unknown or expired upload/,
     );
     expect(uploadDirs()).toHaveLength(1); // the one good upload, still waiting for its import
   });
 
-  it('imports uploaded bundle files, switches to the new case and removes the uploads', async () => {
+  it('imports uploaded bundle files into a new case beside the first (which stays as it was) and removes the uploads', async () => {
     const sample = path.join(__dirname, '..', '..', 'resources', 'sample-bundle');
     const ids: string[] = [];
     for (const name of ['manifest.json', 'network.jsonl']) {
@@ -204,12 +215,13 @@ describe('runlens serve', () => {
       });
       ids.push(JSON.parse(r.body).value.upload_id);
     }
-    const before = srv.casePath;
+    const before = JSON.parse((await apiCall('case.info', {})).body).value;
     const start = JSON.parse((await apiCall('import.start', { uploads: ids })).body);
     expect(start.ok).toBe(true);
-    let status: { state: string; case_file: string | null; error: string | null } = {
+    let status: { state: string; case_file: string | null; case_id: string | null; error: string | null } = {
       state: 'running',
       case_file: null,
+      case_id: null,
       error: null,
     };
     for (let i = 0; i < 300 && status.state === 'running'; i++) {
@@ -219,13 +231,17 @@ describe('runlens serve', () => {
     expect(status.error).toBeNull();
     expect(status.state).toBe('done');
     expect(status.case_file).toMatch(/\.runlens$/);
-    expect(srv.casePath).toBe(status.case_file);
-    expect(srv.casePath).not.toBe(before);
+    expect(status.case_id).toMatch(/^[0-9a-f]{24}$/);
+    expect(status.case_id).not.toBe(srv.caseId);
+    // The first case answers as before: an import opens a case, it switches nothing.
+    expect(JSON.parse((await apiCall('case.info', {})).body).value).toEqual(before);
+    const listed = JSON.parse((await apiCall('cases.list', {})).body).value.cases as { id: string; open: boolean }[];
+    expect(listed.map((c) => c.id).sort()).toEqual([srv.caseId, status.case_id].sort());
     const calls = fs
       .readFileSync(path.join(sample, 'network.jsonl'), 'utf8')
       .split('\n')
       .filter((l) => l.trim()).length;
-    const q = JSON.parse((await apiCall('network.query', { limit: 1 })).body);
+    const q = JSON.parse((await apiCall('network.query', { limit: 1 }, authed(), status.case_id!)).body);
     expect(q.value.total).toBe(calls);
     // The imported uploads and their bundle folder are gone; only the earlier, never-imported upload is left.
     expect(uploadDirs()).toHaveLength(1);

@@ -26,7 +26,7 @@ describe('import jobs', () => {
     const switched: string[] = [];
     let released = 0;
     const runner = slowRunner({ casePath: '/cases/new.runlens', warnings: 2 });
-    const jobs = new ImportJobs({ onDone: (p) => switched.push(p), runner });
+    const jobs = new ImportJobs({ onDone: (p) => void switched.push(p), runner });
     const { job } = jobs.start({ paths: ['/tmp/x'], release: () => released++ });
     await until(() => jobs.status(job).phase === 'reading');
     expect(jobs.status(job)).toMatchObject({
@@ -35,10 +35,11 @@ describe('import jobs', () => {
       fraction: 0.25,
       message: 'network.jsonl',
     });
-    // One import at a time: a second start is refused and its sources released at once.
+    // One import at a time: a second start is refused, and its sources are left alone (the user's upload stays).
     let released2 = 0;
+    expect(jobs.busy).toBe(true);
     expect(() => jobs.start({ paths: ['/tmp/y'], release: () => released2++ })).toThrow(/already running/);
-    expect(released2).toBe(1);
+    expect(released2).toBe(0);
     runner.release();
     await until(() => jobs.status(job).state !== 'running');
     expect(jobs.status(job)).toMatchObject({
@@ -56,7 +57,7 @@ describe('import jobs', () => {
     const switched: string[] = [];
     let released = 0;
     const jobs = new ImportJobs({
-      onDone: (p) => switched.push(p),
+      onDone: (p) => void switched.push(p),
       runner: slowRunner({ casePath: '/c', warnings: 0 }),
     });
     const { job } = jobs.start({ paths: ['/tmp/x'], release: () => released++ });
@@ -70,7 +71,7 @@ describe('import jobs', () => {
   it('reports a failure as one line and keeps the current case', async () => {
     const switched: string[] = [];
     const runner = slowRunner(new Error('manifest.json line 3: not JSON\n    at parse (x.ts:1:1)'));
-    const jobs = new ImportJobs({ onDone: (p) => switched.push(p), runner });
+    const jobs = new ImportJobs({ onDone: (p) => void switched.push(p), runner });
     const { job } = jobs.start({ paths: ['/tmp/x'], release: () => {} });
     runner.release();
     await until(() => jobs.status(job).state !== 'running');

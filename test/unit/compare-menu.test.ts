@@ -4,7 +4,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { buildMenuTemplate, type MenuActions, type MenuState } from '../../electron/main/app-menu';
 
 const noop = () => {};
-const base: Omit<MenuActions, 'compareWithBaseline'> = { openBundleFiles: noop, openBundleFolder: noop, openCase: noop, clearRecent: noop, cancelImport: noop, closeCase: noop, revealCase: noop };
+const base: Omit<MenuActions, 'compareWithBaseline'> = { newWindow: noop, openBundleFiles: noop, openBundleFolder: noop, openCase: noop, clearRecent: noop, cancelImport: noop, closeCase: noop, revealCase: noop };
 const state = (caseOpen: boolean): MenuState => ({ platform: 'linux', recent: [], caseOpen, importing: false, devTools: false });
 
 function item(t: MenuItemConstructorOptions[]): MenuItemConstructorOptions | undefined {

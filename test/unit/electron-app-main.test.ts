@@ -207,6 +207,7 @@ async function until(cond: () => boolean, what: string) {
 }
 
 const appFrame = { senderFrame: { url: 'runlens://app/index.html', parent: null } };
+const caseOfUrl = (u: string | undefined) => (u ? new URL(u).searchParams.get('case') : null);
 const menuItem = (label: string) => (fake.state.menu!.find((m) => m.label === 'File').submenu as any[]).find((i) => i.label === label);
 
 beforeEach(() => {
@@ -279,38 +280,46 @@ describe('Electron main process (faked Electron)', () => {
     expect(decision).toEqual({ cancel: true });
   });
 
-  it('on first start imports the bundled sample, pushes progress, opens it and reloads the page', async () => {
+  it('on first start imports the bundled sample, pushes progress, and shows it in the window that waited', async () => {
     const runner = recordingRunner();
     const { ready, paths } = start(runner);
     fake.state.readyResolve!();
     await ready;
     expect(runner.seen).toEqual([[paths.sampleBundle]]);
     const win = fake.state.windows[0];
-    await until(() => win.webContents.reloads > 0 || fake.state.messageBoxes.length > 0, "the reload after the import");
+    await until(() => win.loaded.length > 1 || fake.state.messageBoxes.length > 0, 'the case loaded after the import');
     expect(fake.state.messageBoxes).toEqual([]);
+    const id = caseOfUrl(win.loaded.at(-1));
+    expect(win.loaded.at(-1)).toBe(`runlens://app/index.html?case=${id}`);
+    expect(id).toMatch(/^[0-9a-f]{24}$/);
     const sent = win.webContents.sent.filter(([c]: [string]) => c === 'runlens:import-progress').map(([, s]: [string, any]) => s.state);
     expect(sent[0]).toBe('running');
     await until(() => win.webContents.sent.some(([, s]: [string, any]) => s.state === 'done'), 'the done status');
     expect(win.webContents.sent.map(([, s]: [string, any]) => s.state).filter((x: string) => x !== 'running')).toEqual(['done']);
-    expect(win.titles.at(-1)).toBe('acme/web · CI · test — Runlens');
     expect(win.progress.at(-1)).toBe(-1);
+    expect(fake.state.windows).toHaveLength(1);
 
     const call = fake.state.ipcHandlers.get('runlens:call')!;
-    const info = await call(appFrame, 'case.info', {});
+    const info = await call(appFrame, { case: id, method: 'case.info', params: {} });
     expect(info).toMatchObject({ ok: true, value: { title: 'acme/web · CI · test' } });
-    expect(await call({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'case.info', {})).toMatchObject({ ok: false, error: expect.stringMatching(/^refused/) });
-    expect(await call(appFrame, 'sql.exec', { sql: 'DELETE FROM network' })).toEqual({ ok: false, error: 'unknown method: sql.exec' });
+    expect(await call({ senderFrame: { url: 'https://evil.example/', parent: null } }, { case: id, method: 'case.info', params: {} })).toMatchObject({ ok: false, error: expect.stringMatching(/^refused/) });
+    expect(await call(appFrame, { case: id, method: 'sql.exec', params: { sql: 'DELETE FROM network' } })).toEqual({ ok: false, error: 'unknown method: sql.exec' });
+    expect(await call(appFrame, { case: null, method: 'cases.list', params: {} })).toMatchObject({ ok: true, value: { cases: [{ id, title: 'acme/web · CI · test', open: true }] } });
 
-    // The menu knows the case: Open Recent lists it, Reveal shows it, Close closes it.
+    // The menu knows the window's case: Open Recent lists it, Reveal shows it, Close shows the start page.
+    await until(() => (menuItem('Open Recent').submenu as any[])[0].label !== 'No Recent Cases', 'the recent list');
     const recent = menuItem('Open Recent').submenu as any[];
     expect(recent[0].label).toBe('acme/web · CI · test — sample.runlens');
     expect(menuItem('Close Case').enabled).toBe(true);
     menuItem('Reveal Case File').click();
     expect(fake.state.revealed).toEqual([path.join(dir, 'cases', 'sample.runlens')]);
     menuItem('Close Case').click();
-    expect(await call(appFrame, 'case.info', {})).toMatchObject({ ok: false, error: expect.stringMatching(/No case is open/) });
+    expect(win.loaded.at(-1)).toBe('runlens://app/index.html');
     expect(menuItem('Close Case').enabled).toBe(false);
-    expect(win.titles.at(-1)).toBe('Runlens');
+    // File ▸ New Window: another window with the start page.
+    menuItem('New Window').click();
+    expect(fake.state.windows).toHaveLength(2);
+    expect(fake.state.windows[1].loaded).toEqual(['runlens://app/index.html']);
   });
 
   it('on a later start reopens the last case without importing', async () => {
@@ -319,6 +328,7 @@ describe('Electron main process (faked Electron)', () => {
     fake.state.readyResolve!();
     await a.ready;
     await until(() => fake.state.windows[0].webContents.sent.some(([, s]: [string, any]) => s.state === 'done'), 'first import');
+    await until(() => fs.existsSync(path.join(dir, 'userData', 'recent-cases.json')), 'the recent list');
     for (const fn of fake.state.appListeners.get('before-quit') ?? []) fn();
     fake.reset();
 
@@ -327,46 +337,60 @@ describe('Electron main process (faked Electron)', () => {
     fake.state.readyResolve!();
     await b.ready;
     expect(second.seen).toEqual([]);
-    const info = await fake.state.ipcHandlers.get('runlens:call')!(appFrame, 'case.info', {});
+    const id = caseOfUrl(fake.state.windows[0].loaded[0]);
+    expect(id).toMatch(/^[0-9a-f]{24}$/);
+    const info = await fake.state.ipcHandlers.get('runlens:call')!(appFrame, { case: id, method: 'case.info', params: {} });
     expect(info).toMatchObject({ ok: true, value: { title: 'acme/web · CI · test' } });
-    expect(fake.state.windows[0].webContents.reloads).toBe(0);
+    expect(fake.state.windows[0].loaded).toHaveLength(1);
   });
 
-  it('leaves a page-started import (drop / picker → import.start) to the page: no reload', async () => {
+  it('leaves a page-started import (drop / picker → stage → import.start) to the page: no load by main', async () => {
     const runner = recordingRunner();
     const { ready } = start(runner);
     fake.state.readyResolve!();
     await ready;
     const win = fake.state.windows[0];
-    await until(() => win.webContents.reloads === 1, 'the first-start reload');
+    await until(() => win.loaded.length === 2, 'the first-start case');
     const call = fake.state.ipcHandlers.get('runlens:call')!;
+    const stage = fake.state.ipcHandlers.get('runlens:stage')!;
     const dropped = path.join(dir, 'dropped.zip');
-    const started = await call(appFrame, 'import.start', { paths: [dropped] });
+    fs.writeFileSync(dropped, 'x');
+    const staged = stage(appFrame, [dropped]);
+    expect(staged).toMatchObject({ ok: true, value: { uploads: [expect.stringMatching(/^[0-9a-f]{32}$/)] } });
+    const started = await call(appFrame, { case: null, method: 'import.start', params: { uploads: staged.value.uploads } });
     expect(started).toMatchObject({ ok: true, value: { job: expect.any(String) } });
     await until(() => runner.seen.length === 2, 'the dropped import');
     let status: any;
     await until(() => {
-      void call(appFrame, 'import.status', { job: started.value.job }).then((s: any) => (status = s));
+      void call(appFrame, { case: null, method: 'import.status', params: { job: started.value.job } }).then((s: any) => (status = s));
       return status?.value?.state === 'done';
     }, 'import.status done');
     expect(runner.seen[1]).toEqual([dropped]);
     await new Promise((r) => setTimeout(r, 30));
-    expect(win.webContents.reloads).toBe(1);
-    // Uploads are serve's; the desktop app takes paths.
-    expect(await call(appFrame, 'import.start', { uploads: ['0123456789abcdef0123456789abcdef'] })).toMatchObject({ ok: false, error: expect.stringMatching(/local paths/) });
+    expect(win.loaded).toHaveLength(2);
+    expect(fake.state.windows).toHaveLength(1);
+    // The page never names a path: only staged ids are imported.
+    expect(await call(appFrame, { case: null, method: 'import.start', params: { paths: ['/etc/passwd'] } })).toMatchObject({ ok: false, error: expect.stringMatching(/Unrecognized key: "paths"/) });
+    expect(await call(appFrame, { case: null, method: 'import.start', params: { uploads: ['0123456789abcdef0123456789abcdef'] } })).toMatchObject({ ok: false, error: expect.stringMatching(/unknown or expired/) });
+    expect(stage({ senderFrame: { url: 'https://evil.example/', parent: null } }, [dropped])).toMatchObject({ ok: false });
   });
 
-  it('imports bundles picked in File → Open Bundle…', async () => {
+  it('imports bundles picked in File → Open Bundle…, and shows them in a new window when this one has a case', async () => {
     const runner = recordingRunner();
     const { ready } = start(runner);
     fake.state.readyResolve!();
     await ready;
-    await until(() => fake.state.windows[0].webContents.sent.some(([, s]: [string, any]) => s.state === 'done'), 'sample import');
+    await until(() => fake.state.windows[0].loaded.length === 2, 'sample case shown');
     const picked = [path.join(dir, 'network.jsonl'), path.join(dir, 'manifest.json')];
     fake.state.openDialogResult = { canceled: false, filePaths: picked };
     menuItem('Open Bundle…').click();
     await until(() => runner.seen.length === 2, 'the picked import');
     expect(runner.seen[1]).toEqual(picked);
+    await until(() => fake.state.windows.length === 2, 'a second window');
+    const [first, second] = fake.state.windows;
+    expect(first.loaded).toHaveLength(2);
+    expect(caseOfUrl(second.loaded[0])).toMatch(/^[0-9a-f]{24}$/);
+    expect(caseOfUrl(second.loaded[0])).not.toBe(caseOfUrl(first.loaded[1]));
   });
 
   it('says in a dialog, not a stack trace, when the Electron build of better-sqlite3 is missing', async () => {
@@ -396,6 +420,7 @@ describe('Electron main process (faked Electron)', () => {
     await ready;
     expect(runner.seen).toEqual([[path.join(dir, 'given.zip')]]);
     await until(() => fake.state.windows[0].webContents.sent.some(([, s]: [string, any]) => s.state === 'done'), 'given import');
+    expect(caseOfUrl(fake.state.windows[0].loaded.at(-1))).toMatch(/^[0-9a-f]{24}$/);
     for (const fn of fake.state.appListeners.get('second-instance')!) fn({}, ['electron', path.join(dir, 'app'), '--flag', 'other.tgz'], dir);
     await until(() => runner.seen.length === 2, 'second-instance import');
     expect(runner.seen[1]).toEqual([path.join(dir, 'other.tgz')]);

@@ -1,15 +1,17 @@
 /**
- * The preload with Electron's renderer modules faked: what it exposes, and that `call` passes only the contract's
- * method names to the one IPC channel.
+ * The preload with Electron's renderer modules faked: what it exposes, that `call` passes only well-formed calls
+ * (`{ case, method, params }`) to the one IPC channel, and that files are staged by their picked/dropped paths only.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { methods } from '../../shared/api';
+import { appMethods, methods } from '../../shared/api';
+
+const CASE = '0123456789abcdef01234567';
 
 const fake = vi.hoisted(() => {
   const listeners = new Map<string, Set<(event: unknown, ...args: unknown[]) => void>>();
   return {
     exposed: new Map<string, unknown>(),
-    invoke: vi.fn(async (_channel: string, method: string, _params: unknown) => ({ ok: true, value: { echoed: method } })),
+    invoke: vi.fn(async (_channel: string, arg: unknown) => ({ ok: true, value: { echoed: arg } })),
     listeners,
     emit(channel: string, ...args: unknown[]) {
       for (const l of listeners.get(channel) ?? []) l({ sender: 'SECRET-IPC-EVENT' }, ...args);
@@ -32,9 +34,9 @@ vi.mock('electron', () => ({
 }));
 
 type Bridge = {
-  call(method: string, params?: unknown): Promise<{ ok: boolean; error?: string; value?: unknown }>;
+  call(call: unknown): Promise<{ ok: boolean; error?: string; value?: unknown }>;
   onImportProgress(cb: (p: unknown) => void): () => void;
-  pathForFile(file: unknown): string;
+  stageFiles(files: unknown[]): Promise<{ ok: boolean; error?: string; value?: unknown }>;
 };
 let bridge: Bridge;
 
@@ -44,33 +46,43 @@ beforeAll(async () => {
 });
 
 describe('preload bridge', () => {
-  it('exposes exactly window.runlens with call, onImportProgress and pathForFile', () => {
+  it('exposes exactly window.runlens with call, onImportProgress and stageFiles', () => {
     expect([...fake.exposed.keys()]).toEqual(['runlens']);
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'onImportProgress', 'pathForFile']);
+    expect(Object.keys(bridge).sort()).toEqual(['call', 'onImportProgress', 'stageFiles']);
   });
 
-  it('sends every contract method over runlens:call', async () => {
+  it('sends every contract method over runlens:call, naming its case', async () => {
     const names = Object.keys(methods);
     expect(names.length).toBeGreaterThan(5);
     for (const m of names) {
       fake.invoke.mockClear();
-      const env = await bridge.call(m, { x: 1 });
-      expect(env).toEqual({ ok: true, value: { echoed: m } });
-      expect(fake.invoke).toHaveBeenCalledExactlyOnceWith('runlens:call', m, { x: 1 });
+      const env = await bridge.call({ case: CASE, method: m, params: { x: 1 } });
+      expect(env).toEqual({ ok: true, value: { echoed: { case: CASE, method: m, params: { x: 1 } } } });
+      expect(fake.invoke).toHaveBeenCalledExactlyOnceWith('runlens:call', { case: CASE, method: m, params: { x: 1 } });
     }
+    for (const m of Object.keys(appMethods)) {
+      fake.invoke.mockClear();
+      await bridge.call({ case: null, method: m });
+      expect(fake.invoke).toHaveBeenCalledExactlyOnceWith('runlens:call', { case: null, method: m, params: {} });
+    }
+    // Nothing but the three fields crosses.
     fake.invoke.mockClear();
-    await bridge.call('case.info');
-    expect(fake.invoke).toHaveBeenCalledWith('runlens:call', 'case.info', {});
+    await bridge.call({ case: CASE, method: 'case.info', params: {}, extra: 'x' });
+    expect(fake.invoke).toHaveBeenCalledWith('runlens:call', { case: CASE, method: 'case.info', params: {} });
   });
 
-  it('refuses anything else without touching IPC', async () => {
+  it('refuses malformed calls without touching IPC (main checks the contract again)', async () => {
     fake.invoke.mockClear();
-    for (const m of ['fs.readFile', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 'case.info ', 'CASE.INFO', '', 'runlens:call']) {
-      const env = await bridge.call(m, {});
+    for (const m of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'case.info ', 'CASE.INFO', '', 'runlens:call', 'a.b.c']) {
+      const env = await bridge.call({ case: CASE, method: m, params: {} });
       expect(env.ok, m).toBe(false);
       expect(env.error).toMatch(/^unknown method/);
     }
-    expect(await bridge.call(42 as unknown as string)).toMatchObject({ ok: false });
+    for (const c of ['../x', 'ABCDEF0123456789abcdef01', 7, '0123']) {
+      expect(await bridge.call({ case: c, method: 'case.info' })).toMatchObject({ ok: false, error: expect.stringMatching(/^not a case id/) });
+    }
+    expect(await bridge.call(42)).toMatchObject({ ok: false });
+    expect(await bridge.call(null)).toMatchObject({ ok: false });
     expect(fake.invoke).not.toHaveBeenCalled();
   });
 
@@ -86,8 +98,14 @@ describe('preload bridge', () => {
     expect(() => bridge.onImportProgress('not a function' as unknown as () => void)).toThrow(TypeError);
   });
 
-  it('maps a File to its path through webUtils', () => {
-    expect(bridge.pathForFile({ name: 'bundle.zip' })).toBe('/cases/bundle.zip');
-    expect(fake.getPathForFile).toHaveBeenCalledOnce();
+  it('stages picked or dropped files by their paths, and refuses a file without one', async () => {
+    fake.invoke.mockClear();
+    expect(await bridge.stageFiles([{ name: 'bundle.zip' }, { name: 'network.jsonl' }])).toMatchObject({ ok: true });
+    expect(fake.invoke).toHaveBeenCalledExactlyOnceWith('runlens:stage', ['/cases/bundle.zip', '/cases/network.jsonl']);
+    fake.invoke.mockClear();
+    fake.getPathForFile.mockImplementationOnce(() => '');
+    expect(await bridge.stageFiles([{ name: 'made-by-the-page.zip' }])).toMatchObject({ ok: false, error: expect.stringMatching(/no local path/) });
+    expect(await bridge.stageFiles([])).toMatchObject({ ok: false });
+    expect(fake.invoke).not.toHaveBeenCalled();
   });
 });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildMenuTemplate, type MenuActions, type MenuState } from '../../electron/main/app-menu';
-import { addRecent, clearRecent, readRecent, RECENT_LIMIT, removeRecent } from '../../electron/main/recent-cases';
+import { addRecent, clearRecent, readRecent, RECENT_LIMIT, removeRecent } from '../../electron/api/recent-cases';
 
 let dir: string;
 let file: string;
@@ -57,6 +57,7 @@ describe('application menu', () => {
   const actions = (): MenuActions & Record<string, ReturnType<typeof vi.fn>> =>
     ({
       openBundleFiles: vi.fn(),
+      newWindow: vi.fn(),
       openBundleFolder: vi.fn(),
       openCase: vi.fn(),
       clearRecent: vi.fn(),
@@ -71,7 +72,8 @@ describe('application menu', () => {
   it('has the File items, with Close/Reveal only while a case is open', () => {
     const a = actions();
     const closed = buildMenuTemplate(state(), a);
-    expect(file(closed).filter((i) => i.label).map((i) => i.label)).toEqual(['Open Bundle…', 'Open Bundle Folder…', 'Open Recent', 'Cancel Import', 'Close Case', 'Reveal Case File']);
+    expect(file(closed).filter((i) => i.label).map((i) => i.label)).toEqual(['New Window', 'Open Bundle…', 'Open Bundle Folder…', 'Open Recent', 'Cancel Import', 'Close Case', 'Reveal Case File']);
+    expect(item(closed, 'New Window').accelerator).toBe('CmdOrCtrl+N');
     expect(item(closed, 'Open Bundle…').accelerator).toBe('CmdOrCtrl+O');
     expect(item(closed, 'Close Case').enabled).toBe(false);
     expect(item(closed, 'Reveal Case File').enabled).toBe(false);

@@ -50,7 +50,7 @@ function startUntilUrl(env: NodeJS.ProcessEnv, timeoutMs: number) {
     const timer = setTimeout(() => reject(new Error(`no URL within ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`)), timeoutMs);
     child.stdout!.on('data', (b) => {
       out += b;
-      const m = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)$/m.exec(out);
+      const m = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+&case=[0-9a-f]{24})$/m.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);
@@ -76,7 +76,7 @@ async function checkServesApp(url: string) {
   expect(js.headers.get('content-type')).toMatch(/javascript/);
   expect((await js.text()).length).toBeGreaterThan(10_000);
   // The sample case is open behind it.
-  const info = await fetch(`${u.origin}/api/case.info`, {
+  const info = await fetch(`${u.origin}/api/cases/${u.searchParams.get('case')}/case.info`, {
     method: 'POST',
     headers: { 'X-Runlens-Token': token, 'Content-Type': 'application/json', Origin: u.origin },
     body: '{}',

@@ -1,7 +1,8 @@
+import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auditdImporter, decodeSockaddr } from '../../electron/import/formats/auditd';
 import { formatNanos } from '../../shared/time';
-import { fixture, inputFromPath, runImporter, type Collected } from './formats-harness';
+import { fixture, inputFromBytes, inputFromPath, runImporter, type Collected } from './formats-harness';
 
 const strip = (o: Collected) =>
   [...o.proc, ...o.net, ...o.files].map((r) => {
@@ -59,5 +60,38 @@ describe('auditd importer', () => {
 
   it('a file of garbage is refused with a clear error', async () => {
     await expect(runImporter(auditdImporter, { name: 'x.log', data: 'hello\nworld\n' })).rejects.toThrow(/no audit records/);
+  });
+});
+
+describe('auditd with a head of comments and blank lines', () => {
+  it('is recognised beyond the first 20 non-blank lines and reads the same events', async () => {
+    const normal = fs.readFileSync(fixture('auditd', 'go-libaudit_testdata_normal.log'), 'utf8');
+    const head = Array.from({ length: 30 }, (_, i) => (i % 3 === 2 ? '' : `# audit log exported from host ci-${i}.example`)).join('\n');
+    const data = head + '\n\n' + normal;
+    expect(auditdImporter.sniff(inputFromBytes('audit.log', data))).toBeGreaterThanOrEqual(0.9);
+    const plain = await runImporter(auditdImporter, fixture('auditd', 'go-libaudit_testdata_normal.log'));
+    const withHead = await runImporter(auditdImporter, { name: 'audit.log', data });
+    const shift = data.split('\n').length - normal.split('\n').length;
+    expect(withHead.proc.map((p) => [p.pid, p.exe, p.line! - shift])).toEqual(plain.proc.map((p) => [p.pid, p.exe, p.line]));
+    expect(withHead.net.map((n) => [n.ip, n.port])).toEqual(plain.net.map((n) => [n.ip, n.port]));
+    expect(withHead.warnings).toEqual(plain.warnings);
+  });
+});
+
+describe('auditd fork/clone records', () => {
+  it('link a child to its parent (threads left out); the child’s later exec takes over', async () => {
+    const rec = (serial: number, sc: string, extra = '') =>
+      `type=SYSCALL msg=audit(1781685600.${String(serial).padStart(3, '0')}:${serial}): arch=c000003e ${sc} ppid=1 pid=2300 auid=1001 uid=1001 comm="bash" exe="/usr/bin/bash"${extra}\ntype=EOE msg=audit(1781685600.${String(serial).padStart(3, '0')}:${serial}):`;
+    const data = [
+      rec(1, 'syscall=56 success=yes exit=2460 a0=1200011'), // clone, a child process
+      rec(2, 'syscall=56 success=yes exit=2461 a0=3d0f00'), // clone with CLONE_THREAD: a thread
+      rec(3, 'syscall=57 success=yes exit=2462 a0=0'), // fork
+      rec(4, 'syscall=58 success=no exit=-11 a0=0'), // failed vfork
+    ].join('\n') + '\n';
+    const out = await runImporter(auditdImporter, { name: 'audit.log', data });
+    expect(out.proc.map((p) => [p.event, p.pid, p.ppid, p.exe])).toEqual([
+      ['exec', 2460, 2300, '/usr/bin/bash'],
+      ['exec', 2462, 2300, '/usr/bin/bash'],
+    ]);
   });
 });

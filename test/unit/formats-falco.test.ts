@@ -25,6 +25,18 @@ describe('Falco importer', () => {
     expect(out.warnings).toEqual([]);
   });
 
+  it('the same alerts as one JSON array (pretty-printed): recognised and read alike', async () => {
+    const f = fixture('falco', 'alerts-array.json');
+    expect(falcoImporter.sniff(inputFromPath(f))).toBeGreaterThanOrEqual(0.8);
+    const out = await runImporter(falcoImporter, f);
+    expect(out.det.map((d) => d.kind)).toEqual(['falco:Read sensitive file untrusted', 'falco:System user interactive', 'falco:Read sensitive file untrusted']);
+    expect(out.det[1]!.ts).toBe(1715108060008519431n);
+    expect(out.files).toHaveLength(2);
+    expect(out.warnings).toEqual([]);
+    // an array of something else is not Falco
+    expect(falcoImporter.sniff({ name: 'x.json', relPath: 'x.json', bytes: 20, head: Buffer.from('[{"a":1},{"b":2}]') })).toBe(0);
+  });
+
   it('process, network and exact evt.time from output_fields; bad lines warned', async () => {
     const lines = [
       JSON.stringify({

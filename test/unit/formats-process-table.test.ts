@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { processTableImporter } from '../../electron/import/formats/process-table';
-import { parseRfc3339 } from '../../shared/time';
+import { formatNanos, parseRfc3339 } from '../../shared/time';
 import { fixture, inputFromBytes, inputFromPath, runImporter } from './formats-harness';
 
 describe('process table importer', () => {
@@ -61,5 +61,37 @@ describe('process table importer', () => {
   it('leaves the bundle process-table.csv header and event streams to their importers', () => {
     expect(processTableImporter.sniff(inputFromBytes('process-table.csv', 'pid,ppid,start,end,exe,args,cwd,uid\n1,0,2026-06-17T08:40:00Z,,/sbin/init,init,/,0\n'))).toBeLessThan(0.1);
     expect(processTableImporter.sniff(inputFromBytes('processes.jsonl', '{"ts":"2026-06-17T08:40:00Z","event":"exec","pid":1,"ppid":0,"start":"x"}\n'))).toBe(0);
+  });
+});
+
+describe('ps -ef and ps aux (short start columns, day from --date)', () => {
+  const day = parseRfc3339('2026-08-10T00:00:00Z');
+  it('ps -ef: STIME 14:05 on the given day, Aug08 at the day start, a bare year skipped with a warning', async () => {
+    const f = fixture('process-table', 'ps-ef.txt');
+    expect(processTableImporter.sniff(inputFromPath(f))).toBeGreaterThanOrEqual(0.8);
+    const out = await runImporter(processTableImporter, f, { date: day });
+    expect(out.proc.map((p) => [p.pid, p.ppid, formatNanos(p.ts).slice(0, 16), p.exe])).toEqual([
+      [1, 0, '2026-08-08T00:00', '/sbin/init'],
+      [2300, 1, '2026-08-10T14:05', '/home/runner/runners/2.330.0/bin/Runner.Worker'],
+      [2460, 2300, '2026-08-10T14:06', '/usr/bin/bash'],
+      [2471, 2460, '2026-08-10T14:06', 'curl'],
+    ]);
+    expect(out.proc[3]!.args).toEqual(['curl', '-sS', 'https://collector.example.org/upload']);
+    expect(out.warnings.map((w) => [w.line, w.message])).toContainEqual([6, expect.stringMatching(/only a year/)]);
+  });
+  it('ps aux (no PPID): a flat list of processes, not a refusal', async () => {
+    const f = fixture('process-table', 'ps-aux.txt');
+    expect(processTableImporter.sniff(inputFromPath(f))).toBeGreaterThanOrEqual(0.8);
+    const out = await runImporter(processTableImporter, f, { date: day });
+    expect(out.proc.map((p) => [p.pid, p.ppid ?? null, formatNanos(p.ts).slice(0, 16)])).toEqual([
+      [1, null, '2026-08-08T00:00'],
+      [2300, null, '2026-08-10T14:05'],
+      [2471, null, '2026-08-10T14:06'],
+    ]);
+  });
+  it('without a day: time-of-day rows are skipped, each with a warning asking for --date', async () => {
+    const out = await runImporter(processTableImporter, fixture('process-table', 'ps-ef.txt'));
+    expect(out.proc).toHaveLength(0);
+    expect(out.warnings.filter((w) => /--date/.test(w.message)).map((w) => w.line)).toEqual([2, 3, 4, 5]);
   });
 });

@@ -2,7 +2,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { displayText, LineText, matchRanges } from '../../renderer/src/log/line-text';
-import { pickTransport } from '../../renderer/src/transport';
+import { callPath, pickTransport } from '../../renderer/src/transport';
 
 const html = (raw: string, marker: string | null, query = '') =>
   renderToStaticMarkup(createElement(LineText, { raw, marker, query }));
@@ -48,20 +48,23 @@ describe('log line text', () => {
 
 describe('renderer transport choice', () => {
   it('uses the preload bridge when window.runlens is there, HTTP otherwise', async () => {
-    const calls: [string, unknown][] = [];
+    const calls: unknown[] = [];
     const bridge = {
-      call: async (m: string, p?: unknown) => {
-        calls.push([m, p]);
+      call: async (c: unknown) => {
+        calls.push(c);
         return { ok: true as const, value: 42 };
       },
-      pathForFile: (f: File) => `/home/me/${f.name}`,
+      stageFiles: async (files: File[]) => ({ ok: true as const, value: { uploads: files.map((f) => f.name.length.toString(16).padStart(32, '0')) } }),
     };
     const ipc = pickTransport({ runlens: bridge } as unknown as Window);
     expect(ipc.kind).toBe('ipc');
-    expect(await ipc.call('case.info', {})).toEqual({ ok: true, value: 42 });
-    expect(calls).toEqual([['case.info', {}]]);
+    const c = { case: '0123456789abcdef01234567', method: 'case.info', params: {} };
+    expect(await ipc.call(c)).toEqual({ ok: true, value: 42 });
+    expect(calls).toEqual([c]);
     const staged = await ipc.stageFiles([new File(['x'], 'bundle.zip')]);
-    expect(staged).toEqual({ paths: ['/home/me/bundle.zip'] });
+    expect(staged).toEqual({ uploads: ['0000000000000000000000000000000a'] });
+    expect(callPath({ case: null, method: 'cases.list' })).toBe('/api/cases.list');
+    expect(callPath({ case: c.case, method: 'case.info' })).toBe(`/api/cases/${c.case}/case.info`);
     expect(pickTransport({} as Window).kind).toBe('http');
   });
 });

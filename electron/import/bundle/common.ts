@@ -147,8 +147,8 @@ export function typeName(v: unknown): string {
   return typeof v;
 }
 
-/** Cap on problems reported per file; the rest are counted in one last warning. */
-export const MAX_WARNINGS_PER_FILE = 1000;
+/** The one warning policy (writer.ts): warnings stored per file; the rest are counted in one last warning. */
+export { MAX_WARNINGS_PER_SOURCE as MAX_WARNINGS_PER_FILE } from '../writer';
 
 /**
  * Read a JSON-lines file: each non-empty line must be one JSON object; `onRecord` checks and emits it and returns a

@@ -7,7 +7,8 @@ import { splitShellWordsLenient } from '../../../shared/shellwords';
 import { parseRfc3339, TimeError, type Nanos } from '../../../shared/time';
 import type { Importer } from '../types';
 import { baseName, headText, SNIFF_CONTENT, SNIFF_NAME_BONUS, SNIFF_NAME_ONLY } from './common';
-import { parseCsvRecord, readCsv } from './csv';
+import { csvFields, readCsv } from './csv';
+import { noteLines } from '../accounting';
 
 export const PROCESS_TABLE_HEADER = ['pid', 'ppid', 'start', 'end', 'exe', 'args', 'cwd', 'uid'];
 
@@ -16,7 +17,7 @@ function headerOf(file: { head: Buffer }): string[] | null {
   const nl = t.indexOf('\n');
   const first = (nl === -1 ? t : t.slice(0, nl)).replace(/\r$/, '');
   if (!first.includes(',')) return null;
-  return parseCsvRecord(first).fields.map((h) => h.trim().toLowerCase());
+  return csvFields(first).map((h) => h.trim().toLowerCase());
 }
 
 export const bundleProcessTableImporter: Importer = {
@@ -49,6 +50,7 @@ export const bundleProcessTableImporter: Importer = {
         }
         const unknown = names.filter((n) => !PROCESS_TABLE_HEADER.includes(n));
         if (unknown.length) sink.warn(rec.line, `extra column(s) kept in raw only: ${unknown.join(', ')}`);
+        noteLines(rec.line, rec.lineEnd, 'header');
         continue;
       }
       if (rec.problem) {
@@ -109,6 +111,7 @@ export const bundleProcessTableImporter: Importer = {
       const str = (k: string): string | null => (get(k) === '' ? null : get(k));
       sink.processEvent({
         line: rec.line,
+        line_end: rec.lineEnd,
         raw: rec.raw,
         ts: start!,
         event: 'exec',
@@ -126,7 +129,8 @@ export const bundleProcessTableImporter: Importer = {
           sink.warn(rec.line, 'field "end" is before "start"; exit not recorded');
           continue;
         }
-        sink.processEvent({ line: rec.line, raw: rec.raw, ts: end, event: 'exit', pid: pid!, ppid, exit_code: null, origin: 'table' });
+        sink.processEvent({ line: rec.line,
+        line_end: rec.lineEnd, raw: rec.raw, ts: end, event: 'exit', pid: pid!, ppid, exit_code: null, origin: 'table' });
       }
     }
   },

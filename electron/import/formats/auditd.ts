@@ -10,11 +10,15 @@
  *   SYSCALL connect + SOCKADDR inet/inet6 -> NetworkRecord (status 'allowed', or 'failed' when the connect failed
  *                                  with anything but EINPROGRESS, 'blocked' for EACCES/EPERM)
  *   SYSCALL connect + SOCKADDR unix -> FileEventRecord op 'connect-unix' (a local socket, not a network call)
+ *   SYSCALL clone/clone3/fork/vfork (success, exit = the child's pid; a clone with CLONE_THREAD in a0 is a thread)
+ *                                  -> ProcessEventRecord exec of the CHILD (ppid = the caller, the caller's exe): the
+ *                                  child linked to its parent even when it never execs itself
  * Other events are read (and checked) but not stored.
  */
 import type { Importer, InputFile, RecordSink } from '../types';
 import { readLines } from '../lines';
-import { headLines, Warner } from './util';
+import { headText, Warner } from './util';
+import { noteLines, noteStored, recordsSoFar } from '../accounting';
 
 const HEAD = /^(?:node=(\S+) )?type=([A-Za-z0-9_]+) msg=audit\((\d+)\.(\d{1,9}):(\d+)\):\s?(.*)$/;
 
@@ -75,10 +79,10 @@ function auditString(rec: Rec, k: string): string | null {
 
 // syscall numbers per audit arch
 const SYSCALLS: Record<string, Record<string, string>> = {
-  c000003e: { '59': 'execve', '322': 'execveat', '42': 'connect' }, // x86_64
-  c00000b7: { '221': 'execve', '281': 'execveat', '203': 'connect' }, // aarch64
-  '40000003': { '11': 'execve', '358': 'execveat', '362': 'connect' }, // i386
-  '40000028': { '11': 'execve', '387': 'execveat', '283': 'connect' }, // arm
+  c000003e: { '59': 'execve', '322': 'execveat', '42': 'connect', '56': 'clone', '57': 'fork', '58': 'vfork', '435': 'clone3' }, // x86_64
+  c00000b7: { '221': 'execve', '281': 'execveat', '203': 'connect', '220': 'clone', '435': 'clone3' }, // aarch64
+  '40000003': { '11': 'execve', '358': 'execveat', '362': 'connect', '120': 'clone', '2': 'fork', '190': 'vfork', '435': 'clone3' }, // i386
+  '40000028': { '11': 'execve', '387': 'execveat', '283': 'connect', '120': 'clone', '2': 'fork', '190': 'vfork', '435': 'clone3' }, // arm
 };
 
 function syscallName(rec: Rec): string | null {
@@ -169,12 +173,15 @@ function execArgs(ev: Event): string[] | null {
   return null;
 }
 
+const FORKS = new Set(['clone', 'clone3', 'fork', 'vfork']);
+const CLONE_THREAD = 0x10000;
+
 function emitEvent(ev: Event, sink: RecordSink, w: Warner): void {
   ev.recs.sort((a, b) => a.line - b.line);
   const sc = ev.recs.find((r) => r.type === 'SYSCALL');
   if (!sc) return;
   const name = syscallName(sc);
-  if (name !== 'execve' && name !== 'execveat' && name !== 'connect') return;
+  if (name !== 'execve' && name !== 'execveat' && name !== 'connect' && !FORKS.has(name ?? '')) return;
   const ts = BigInt(ev.sec) * 1_000_000_000n + BigInt(ev.frac.padEnd(9, '0'));
   const pid = Number(sc.fields.get('pid'));
   if (!Number.isFinite(pid)) return w.warn(sc.line, `audit event ${ev.serial}: SYSCALL without pid: skipped`);
@@ -192,6 +199,16 @@ function emitEvent(ev: Event, sink: RecordSink, w: Warner): void {
   if (name === 'execve' || name === 'execveat') {
     if (success === 'no') return;
     sink.processEvent({ ts, event: 'exec', pid, ppid, exe, args: execArgs(ev), cwd, uid, origin: 'events', line, raw });
+    return;
+  }
+  if (FORKS.has(name!)) {
+    // fork/vfork/clone (not a thread): the child, running the parent's image until it execs, linked to its parent;
+    // a later exec of the child replaces this instance (process identity), so fork-then-exec chains stay whole
+    const child = Number(exit);
+    if (success === 'no' || !Number.isInteger(child) || child <= 0) return;
+    const flags = name === 'clone' ? Number.parseInt(sc.fields.get('a0') ?? '0', 16) : 0;
+    if (Number.isFinite(flags) && (flags & CLONE_THREAD) !== 0) return;
+    sink.processEvent({ ts, event: 'exec', pid: child, ppid: pid, exe, args: null, cwd, uid, origin: 'events', line, raw });
     return;
   }
   const sa = ev.recs.find((r) => r.type === 'SOCKADDR');
@@ -215,7 +232,13 @@ function emitEvent(ev: Event, sink: RecordSink, w: Warner): void {
 export const auditdImporter: Importer = {
   format: 'auditd',
   sniff(file: InputFile): number {
-    const lines = headLines(file, 20);
+    // the first 20 record lines of the head, past any leading comments and blank lines
+    const all = headText(file).split('\n');
+    if (file.head.length < file.bytes && all.length > 1) all.pop();
+    const lines = all
+      .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))
+      .filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))
+      .slice(0, 20);
     if (lines.length === 0) return 0;
     const hits = lines.filter((l) => HEAD.test(l)).length;
     if (hits === 0) return 0;
@@ -232,7 +255,11 @@ export const auditdImporter: Importer = {
       events.sort((a, b) => (a.sec === b.sec ? a.serial - b.serial : Number(a.sec) - Number(b.sec)));
       for (const e of events) {
         open.delete(e.key);
+        const before = recordsSoFar();
         emitEvent(e, sink, w);
+        // the event's other records went into the stored record's raw text: stored; an event not used: skipped
+        if (recordsSoFar() > before) noteStored(e.recs.map((r) => r.line));
+        else for (const r of e.recs) noteLines(r.line, r.line, `audit event not used (${[...new Set(e.recs.map((x) => x.type))].join(', ')})`);
       }
     };
 
@@ -244,6 +271,10 @@ export const auditdImporter: Importer = {
         continue;
       }
       if (l.text.trim() === '') continue;
+      if (l.text.trimStart().startsWith('#')) {
+        noteLines(l.no, l.no, 'comment');
+        continue;
+      }
       const [main, enr] = l.text.split('\x1d', 2) as [string, string | undefined];
       const m = HEAD.exec(main!);
       if (!m) {
@@ -258,7 +289,12 @@ export const auditdImporter: Importer = {
       const serial = Number(serialS);
       if (type === 'EOE') {
         const ev = open.get(key);
-        if (ev) flush([ev]);
+        if (ev) {
+          const before = recordsSoFar();
+          flush([ev]);
+          if (recordsSoFar() > before) noteStored([l.no]);
+          else noteLines(l.no, l.no, 'end of an audit event not used');
+        } else noteLines(l.no, l.no, 'end of an audit event already closed');
         continue;
       }
       // only the record types used below are split into fields (PATH, USER_*, … are kept as raw text)

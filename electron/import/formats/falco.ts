@@ -1,5 +1,5 @@
 /**
- * Falco JSON alerts (`json_output: true`): one object per line with `time`, `rule`, `priority`, `output`,
+ * Falco JSON alerts (`json_output: true`): one object per line (or all of them in one JSON array) with `time`, `rule`, `priority`, `output`,
  * `output_fields` (`proc.*`, `fd.*`, `evt.*`, `user.*`), optional `source`, `tags`, `hostname`, `uuid`.
  *
  * Every alert becomes a DetectionRecord: kind `falco:<rule>`, severity from the priority. Where the fields carry
@@ -12,7 +12,7 @@
 import type { Importer, InputFile } from '../types';
 import type { Nanos } from '../../../shared/time';
 import { forEachJsonObject } from './json-docs';
-import { anyTime, asInt, asStr, basename, exactIntField, headLines, isObj, severityFrom, splitCommandLine, Warner } from './util';
+import { anyTime, asInt, asStr, basename, exactIntField, headLines, headText, isObj, severityFrom, splitCommandLine, Warner } from './util';
 
 type Obj = Record<string, unknown>;
 
@@ -46,6 +46,13 @@ function fileOpFor(evtType: string, f: Obj): string | null {
 export const falcoImporter: Importer = {
   format: 'falco',
   sniff(file: InputFile): number {
+    // Alerts collected as one JSON array (`[{…},{…}]`, pretty-printed or not), as `jq -s .` or an export writes them
+    const t0 = headText(file).trimStart();
+    if (t0.startsWith('[')) {
+      const body = t0.slice(1).trimStart();
+      if (!body.startsWith('{')) return 0;
+      return /"rule"\s*:/.test(t0) && /"priority"\s*:/.test(t0) && /"output"\s*:/.test(t0) ? 0.85 : 0;
+    }
     const lines = headLines(file, 10);
     let hits = 0;
     for (const l of lines) {

@@ -9,6 +9,7 @@
  * `maxDocBytes` is skipped as `tooLong`; bytes outside any document are `garbage` (one item per line).
  */
 import type { Readable } from 'node:stream';
+import { noteSpan } from '../accounting';
 
 export type JsonItem =
   | { kind: 'doc'; line: number; lineEnd: number; text: string; badUtf8: boolean }
@@ -128,6 +129,7 @@ export async function* readJsonDocs(
           if (tooLong) yield { kind: 'tooLong', line: docLine };
           else {
             const { text, bad } = decode(parts, partBytes);
+            if (line > docLine) noteSpan(docLine, line);
             yield { kind: 'doc', line: docLine, lineEnd: line, text, badUtf8: bad };
           }
           reset();

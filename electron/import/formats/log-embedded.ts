@@ -108,7 +108,7 @@ export function scanLogLine(plainText: string, lineNo: number | null, logTs: Nan
         if (proc && proc.endsWith('.')) proc = proc.slice(0, -1);
         sink.network({
           ts, pid: m[3] ? Number(m[3]) : null, process: proc || null, domain: normDomain(m[2]), ip: hp.ip, port: hp.port,
-          protocol: 'tcp', status: 'allowed', http: null, policy: null, tool: null, line, raw,
+          protocol: '', status: 'allowed', http: null, policy: null, tool: null, line, raw, // the agent names no protocol: none asserted
         });
         return true;
       }
@@ -117,7 +117,7 @@ export function scanLogLine(plainText: string, lineNo: number | null, logTs: Nan
       if ((m = RE_DROP.exec(msg))) {
         const ip = m[1]!.replace(/^\[|\]$/g, '');
         sink.network({
-          ts, pid: null, process: null, domain: null, ip, port: m[2] ? Number(m[2]) : 0, protocol: 'tcp', status: 'blocked',
+          ts, pid: null, process: null, domain: null, ip, port: m[2] ? Number(m[2]) : 0, protocol: '', status: 'blocked',
           http: null, policy: m[3] ? { reason: m[3].trim() } : null, tool: null, line, raw,
         });
         return true;

@@ -10,11 +10,13 @@
  * The bundle's exact header `pid,ppid,start,end,exe,args,cwd,uid` is left to the bundle importer (sniff 0.05).
  */
 import type { Importer, InputFile, RecordSink } from '../types';
-import type { Nanos } from '../../../shared/time';
+import { formatNanos, type Nanos } from '../../../shared/time';
 import { readLines } from '../lines';
 import { anyTime, asInt, asStr, exactIntField, headLines, isObj, splitCommandLine, Warner } from './util';
+import { csvFields } from '../bundle/csv';
+import { noteLines } from '../accounting';
 
-type Col = 'pid' | 'ppid' | 'start' | 'end' | 'exe' | 'args' | 'cwd' | 'uid' | 'exit_code' | 'etime' | 'other';
+type Col = 'pid' | 'ppid' | 'start' | 'end' | 'exe' | 'args' | 'cwd' | 'uid' | 'exit_code' | 'etime' | 'stime' | 'other';
 
 const ALIASES: Record<string, Col> = {
   pid: 'pid', process_id: 'pid', processid: 'pid',
@@ -26,6 +28,8 @@ const ALIASES: Record<string, Col> = {
   cwd: 'cwd', uid: 'uid', user_id: 'uid',
   exit_code: 'exit_code', exitcode: 'exit_code',
   etime: 'etime', elapsed: 'etime',
+  // `ps -ef` STIME, `ps aux` START: a time of day (`14:05`), a day (`Aug08`) or a year (`2025`)
+  stime: 'stime',
 };
 
 const BUNDLE_HEADER = 'pid,ppid,start,end,exe,args,cwd,uid';
@@ -34,29 +38,8 @@ function colOf(h: string): Col {
   return ALIASES[h.trim().toLowerCase().replace(/[\s-]+/g, '_')] ?? 'other';
 }
 
-/** RFC 4180 CSV fields of one line (quotes, doubled quotes). */
-export function csvFields(line: string, sep = ','): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (q) {
-      if (c === '"') {
-        if (line[i + 1] === '"') {
-          cur += '"';
-          i++;
-        } else q = false;
-      } else cur += c;
-    } else if (c === '"' && cur === '') q = true;
-    else if (c === sep) {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
+/** CSV fields of one line: the one CSV parser (csv-parse, bundle/csv.ts). */
+export { csvFields };
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 /** `ps` lstart (`Wed Jun 17 08:40:01 2026`) or `2026-06-17 08:40:01` without a zone, read as UTC. */
@@ -135,10 +118,39 @@ function emptyRow(): Row {
   return { pid: undefined, ppid: undefined, start: undefined, end: undefined, exe: undefined, args: undefined, cwd: undefined, uid: undefined, exit_code: undefined };
 }
 
+/**
+ * A `ps` header: `ps -ef` (`UID PID PPID C STIME TTY TIME CMD`), `ps aux` (`USER PID %CPU … START TIME COMMAND`, no
+ * PPID: a flat list of processes), `ps -eo pid,ppid,lstart,args`. PID and a command column are required.
+ */
 function psHeader(line: string): string[] | null {
   const toks = line.trim().split(/\s+/);
-  if (!toks.includes('PID') || !toks.includes('PPID')) return null;
-  return toks;
+  if (!toks.includes('PID')) return null;
+  if (!toks.includes('PPID') && !toks.some((t) => /^(CMD|COMMAND|ARGS)$/.test(t))) return null;
+  if (toks.length < 2 || toks.some((t) => /[a-z]/.test(t))) return null;
+  return toks.map((t) => (t === 'START' ? 'STIME' : t));
+}
+
+/**
+ * `ps`'s short start column with the day it needs: `14:05` (HH:MM, that day), `Aug08` (month and day, the year of
+ * that day), `2025` (a year only: not placeable). Returns an RFC 3339 time, or a problem.
+ */
+export function psStartTime(v: string, day: bigint | null): { time: string } | { problem: string } {
+  const t = v.trim();
+  const dayIso = day === null ? null : formatNanos(day).slice(0, 10);
+  let m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(t);
+  if (m) {
+    if (!dayIso) return { problem: `start "${t}" is a time of day: give the day with --date` };
+    return { time: `${dayIso}T${m[1]!.padStart(2, '0')}:${m[2]}:${m[3] ?? '00'}Z` };
+  }
+  m = /^([A-Za-z]{3})(\d{1,2})$/.exec(t);
+  if (m) {
+    const mo = MONTHS.indexOf(m[1]!.toLowerCase());
+    if (mo < 0) return { problem: `start "${t}" is not a ps start time` };
+    if (!dayIso) return { problem: `start "${t}" has no year: give the day with --date` };
+    return { time: `${dayIso.slice(0, 4)}-${String(mo + 1).padStart(2, '0')}-${m[2]!.padStart(2, '0')}T00:00:00Z` };
+  }
+  if (/^\d{4}$/.test(t)) return { problem: `start "${t}" is only a year: cannot be placed on the timeline` };
+  return { problem: `start "${t}" is not a ps start time` };
 }
 
 function jsonKeys(line: string): Set<Col> | null {
@@ -169,7 +181,7 @@ export const processTableImporter: Importer = {
       return 0;
     }
     const ps = psHeader(first);
-    if (ps) return ps.some((t) => colOf(t) === 'start') ? 0.8 : 0.4;
+    if (ps) return ps.some((t) => colOf(t) === 'start' || colOf(t) === 'stime') ? 0.8 : 0.4;
     return 0;
   },
   async read(_file, stream, sink, ctx) {
@@ -179,6 +191,8 @@ export const processTableImporter: Importer = {
     let sep = ',';
     let cols: Col[] = [];
     let psCols: string[] = [];
+    let stimeProblem: string | null = null;
+    let stimeDay = false;
     for await (const l of readLines(stream, { signal: ctx.signal })) {
       if (ctx.signal.aborted) break;
       if (l.tooLong) {
@@ -195,12 +209,14 @@ export const processTableImporter: Importer = {
           sep = text.includes(',') ? ',' : '\t';
           cols = csvFields(text, sep).map(colOf);
           if (!cols.includes('pid')) throw new Error('process table header has no PID column');
+          noteLines(l.no, l.no, 'header');
           continue;
         } else {
           const h = psHeader(text);
           if (!h) throw new Error('not a process table: the first line is neither a CSV header, a ps header nor JSON');
           mode = 'ps';
           psCols = h;
+          noteLines(l.no, l.no, 'header');
           continue;
         }
       }
@@ -249,11 +265,25 @@ export const processTableImporter: Importer = {
           const n = c === 'start' && /^[A-Za-z]{3}$/.test(toks[ti]![0]) ? 5 : 1;
           const v = toks.slice(ti, ti + n).map((t) => t[0]).join(' ');
           ti += n;
+          if (c === 'stime') {
+            const st = psStartTime(v, ctx.date);
+            if ('time' in st) {
+              row.start = st.time;
+              stimeDay = stimeDay || /^[A-Za-z]/.test(v);
+            } else stimeProblem = st.problem;
+            return;
+          }
           if (c !== 'other' && c !== 'etime') (row as unknown as Record<string, unknown>)[c] = v;
         });
       }
+      if (stimeProblem !== null) {
+        w.warn(l.no, `${stimeProblem}; row skipped`);
+        stimeProblem = null;
+        continue;
+      }
       em.emit(row, l.no, text);
     }
+    if (stimeDay) w.warn(null, 'ps start columns like "Aug08" give only the day: those processes are placed at 00:00 of it');
     if (em.zoneless) w.warn(null, 'process table times have no zone: read as UTC (adjust with a clock offset if the machine was not on UTC)');
     w.flush();
   },

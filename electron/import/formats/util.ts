@@ -165,25 +165,23 @@ export function normDomain(d: string | null | undefined): string | null {
  * Per-file warning limiter: the first `max` problems are reported one by one (file + line, via the sink); the
  * rest are counted and summarised once by `flush()`.
  */
+/**
+ * The importers' warnings, under the ONE warning policy of every importer: each problem goes to the sink (which
+ * notes the line as skipped with that reason in the file's accounting, and stores at most MAX_WARNINGS_PER_SOURCE
+ * warnings per file, counting the rest in one summary: writer.ts). No importer caps on its own.
+ */
 export class Warner {
   private n = 0;
-  private extra = 0;
-  constructor(
-    private readonly sink: Pick<RecordSink, 'warn'>,
-    private readonly max = 50,
-  ) {}
+  constructor(private readonly sink: Pick<RecordSink, 'warn'>) {}
   warn(line: number | null, message: string): void {
     this.n++;
-    if (this.n <= this.max) this.sink.warn(line, message);
-    else this.extra++;
+    this.sink.warn(line, message);
   }
   get count(): number {
     return this.n;
   }
-  flush(): void {
-    if (this.extra > 0) this.sink.warn(null, `${this.extra} more problems like the ones above were not listed`);
-    this.extra = 0;
-  }
+  /** Kept for callers: the writer says how many warnings were not stored. */
+  flush(): void {}
 }
 
 /** Severity words used across producers, mapped onto the case's scale (critical/high/medium/low/info). */

@@ -3,20 +3,28 @@
  * 1. A single manifest job and a single log job of another name: the logs take the manifest's name.
  * 2. Steps, per job: manifest beats step files beats `##[group]Run` lines (the lesser origins' rows are deleted);
  *    duplicates of one (job, origin, number) keep the first row.
- * 3. Lines imported once: a job with step files loses the lines of its job-level (or single) files.
+ * 0. A single-job archive (one folder of step files, its folder stripped by the container) is re-placed as steps;
+ *    a lone job log takes its `Complete job name:`.
+ * 3. Lines imported once: the job-level log is kept whole; step files' lines of a job that has one are dropped and
+ *    counted as skipped in their source's accounting. Each step file's step starts at the job-log line equal to
+ *    its first line (within 50 ms: step files' stamps differ from the job file's by microseconds).
  * 4. `log_lines` renumbered so `ORDER BY id` is reading order: jobs by first time, then within a job by time
  *    (a file's untimed or out-of-order lines keep their place in the file), then step number, file, line.
  * 5. `step_id`: step files by number (or by time when that number has no step); job files by their
  *    `##[group]Run` steps (group-steps.ts, same numbering as the importer), or by time when the job has manifest
  *    or file steps: the step whose window holds the line (an untimed line follows the line before it).
  * 6. `depth`: `##[group]` nesting within a file (reset where a new group-derived step begins).
- * 7. Missing step start/end filled from their lines; the full-text index rebuilt.
+ * 7. Missing step start/end filled from their lines; step names with their `/` back, action commits from
+ *    `Download action repository` lines, hosts/URLs/IPs the lines mention (log_mentions); the full-text index rebuilt.
  */
 import { withIndexesSuspended } from '../../db/index-suspend';
 import type { Db } from '../../db/open';
 import type { ImportWarning, LogMarker } from '../../../shared/model';
 import { stillValid, type LogHints } from '../log-precompute';
 import { HEAD_CHARS, loadJobSteps, ORPHANS, POST_JOB, StepAssigner } from './step-assigner';
+import { parseMarker } from './markers';
+import { stepNameFromLog } from './read-log';
+import { indexLogMentions } from './mentions';
 
 const ORIGIN_RANK = `CASE origin WHEN 'manifest' THEN 0 WHEN 'files' THEN 1 ELSE 2 END`;
 
@@ -27,21 +35,290 @@ const ORIGIN_RANK = `CASE origin WHEN 'manifest' THEN 0 WHEN 'files' THEN 1 ELSE
  */
 export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: LogHints): void {
   db.transaction(() => {
-    const renamed = adoptManifestJobName(db, hints);
+    const relaid = relayoutSingleJobArchives(db);
+    const named = nameSingleLogsByJob(db);
+    const adopted = adoptManifestJobName(db, relaid || named ? undefined : hints);
+    const renamed = relaid || named || adopted;
     applyStepPrecedence(db);
-    // (a scan of every line, unless the writer saw no job with both kinds of file)
-    const dropped = hints && hints.mixedJobs.size === 0 ? false : dropJobFileDuplicates(db);
+    // step files beside a job-level log (scans of every line, unless the writer saw no job with both kinds of file)
+    const mixed = !hints || relaid || hints.mixedJobs.size > 0;
+    const heads = mixed ? stepFileHeads(db) : [];
+    const dropped = mixed ? dropStepFileDuplicates(db) : false;
     const moved = renumberLines(db, hints && !renamed && !dropped ? hints : undefined);
-    if (hints && !renamed && !dropped && !moved && stillValid(db, hints)) {
+    const bounds = mixed ? stepBoundaries(db, heads) : new Map<string, { id: number; stepId: number }[]>();
+    if (hints && !renamed && !dropped && !moved && bounds.size === 0 && stillValid(db, hints)) {
       warnUnmatched(db, hints.unmatched, warn);
     } else {
       // every line's step_id is rewritten: rebuilding the step index afterwards beats updating it row by row
-      withIndexesSuspended(db, 'log_lines', ['step_id'], () => assignStepsAndDepth(db, warn));
+      withIndexesSuspended(db, 'log_lines', ['step_id'], () => assignStepsAndDepth(db, warn, bounds));
     }
     fillStepTimes(db);
+    nameStepsAsLogged(db);
+    // (migration 3's columns and table: absent when a caller finalizes a case not yet migrated)
+    if (hasColumn(db, 'steps', 'action_sha')) resolveActionShas(db);
+    if (hasColumn(db, 'log_mentions', 'host')) indexLogMentions(db);
     rebuildFts(db);
   })();
 }
+
+/** Step names of GitHub's step files with the `/` they lost (`Post Run actionscheckout@v3` -> the step's own name). */
+function nameStepsAsLogged(db: Db): void {
+  const rows = db.prepare(`SELECT id, job, name FROM steps WHERE origin = 'files'`).all() as { id: number; job: string; name: string }[];
+  const byJob = new Map<string, string[]>();
+  for (const r of rows) (byJob.get(r.job) ?? byJob.set(r.job, []).get(r.job)!).push(r.name);
+  const upd = db.prepare(`UPDATE steps SET name = ?, uses = COALESCE(uses, ?) WHERE id = ?`);
+  for (const r of rows) {
+    if (!r.name.startsWith('Post ')) continue;
+    const main = r.name.slice(5);
+    const named = byJob.get(r.job)!.find((n) => n !== main && n.includes('/') && (n.replace(/\//g, '') === main || n.replace(/\//g, '_') === main));
+    if (named) upd.run(`Post ${named}`, named.startsWith('Run ') ? usesOf(named.slice(4)) : null, r.id);
+  }
+}
+
+function usesOf(x: string): string | null {
+  return /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(?:\/[^\s@]+)?@[^\s@]+$/.test(x.trim()) ? x.trim() : null;
+}
+
+const DOWNLOAD_ACTION = /^Download action repository '([^']+)' \(SHA:([0-9a-fA-F]{7,64})\)/;
+const IMMUTABLE_PACKAGE = /^Download immutable action package '([^']+)'/;
+const SOURCE_SHA = /^Source commit SHA: ([0-9a-fA-F]{7,64})/;
+
+/**
+ * `steps.action_sha` from the job's own `Set up job` lines: `Download action repository 'owner/repo@ref' (SHA:…)`,
+ * or `##[group]Download immutable action package 'owner/repo@ref'` followed by `Source commit SHA: …`.
+ */
+function resolveActionShas(db: Db): void {
+  const lines = db
+    .prepare(
+      `SELECT job, text FROM log_lines WHERE text LIKE 'Download action repository %' OR text LIKE 'Download immutable action package %'
+         OR text LIKE 'Source commit SHA: %' ORDER BY id`,
+    )
+    .all() as { job: string; text: string }[];
+  const shas = new Map<string, string>();
+  let pending: string | null = null;
+  for (const l of lines) {
+    let m = DOWNLOAD_ACTION.exec(l.text);
+    if (m) {
+      shas.set(`${l.job}\u0000${m[1]}`, m[2]!.toLowerCase());
+      pending = null;
+      continue;
+    }
+    m = IMMUTABLE_PACKAGE.exec(l.text);
+    if (m) {
+      pending = `${l.job}\u0000${m[1]}`;
+      continue;
+    }
+    m = SOURCE_SHA.exec(l.text);
+    if (m && pending) {
+      shas.set(pending, m[1]!.toLowerCase());
+      pending = null;
+    }
+  }
+  if (shas.size === 0) return;
+  const upd = db.prepare(`UPDATE steps SET action_sha = ? WHERE job = ? AND uses = ? AND action_sha IS NULL`);
+  for (const [k, sha] of shas) {
+    const [job, ref] = k.split('\u0000') as [string, string];
+    upd.run(sha, job, ref);
+  }
+}
+
+/** A lone job log (`job-log.txt`) takes the name its own `Complete job name:` line gives. */
+/** True when a job was renamed. */
+function nameSingleLogsByJob(db: Db): boolean {
+  const rows = db
+    .prepare(
+      `SELECT source_id, job, min(text) AS t FROM log_lines
+       WHERE file_kind = 'single' AND text LIKE 'Complete job name: %' GROUP BY source_id, job`,
+    )
+    .all() as { source_id: number | null; job: string; t: string }[];
+  let renamed = false;
+  for (const r of rows) {
+    const name = r.t.slice('Complete job name: '.length).trim();
+    if (!name || name === r.job || r.source_id === null) continue;
+    db.prepare(`UPDATE log_lines SET job = ? WHERE source_id = ? AND job = ?`).run(name, r.source_id, r.job);
+    db.prepare(`UPDATE steps SET job = ? WHERE source_id = ? AND job = ?`).run(name, r.source_id, r.job);
+    renamed = true;
+  }
+  return renamed;
+}
+
+interface GhaSource {
+  id: number;
+  parent_id: number | null;
+  path: string;
+  member: string | null;
+}
+
+const STEP_FILE = /^(\d{1,9})_(.+)\.txt$/i;
+
+/**
+ * One job's archive: a top folder holding only step files (`test/1_Set up job.txt` …, with or without
+ * `system.txt`), or those files with no folder at all. The container strips a single top folder, so the importer
+ * placed each file as a job of its own; recognised here from the member paths of the files that share a parent:
+ * one folder (or none), only `N_*.txt` files with N >= 1 and `system.txt`, and GitHub's `1_Set up job.txt` or a
+ * `system.txt` among them. Their lines become the steps' lines of one job: the folder's name, else the job's
+ * `Complete job name:`, else the input's name.
+ */
+function relayoutSingleJobArchives(db: Db): boolean {
+  const srcs = db
+    .prepare(
+      `SELECT id, parent_id, path, member FROM sources WHERE id IN (SELECT DISTINCT source_id FROM log_lines WHERE file_kind IN ('job', 'single'))`,
+    )
+    .all() as GhaSource[];
+  let relaid = false;
+  const groups = new Map<number | null, GhaSource[]>();
+  for (const s of srcs) (groups.get(s.parent_id) ?? groups.set(s.parent_id, []).get(s.parent_id)!).push(s);
+  for (const [parentId, list] of groups) {
+    if (parentId === null) continue; // a lone input file
+    const parts = list.map((s) => (s.member ?? '').split('/').filter((p) => p !== ''));
+    if (parts.some((p) => p.length === 0 || p.length > 2)) continue;
+    const dirs = new Set(parts.map((p) => (p.length === 2 ? p[0]! : '')));
+    if (dirs.size !== 1) continue;
+    const dir = [...dirs][0]!;
+    if (/^logs$/i.test(dir)) continue;
+    const bases = parts.map((p) => p[p.length - 1]!);
+    let ok = true;
+    let setUp = false;
+    let system = false;
+    for (const b of bases) {
+      if (/^system\.txt$/i.test(b)) system = true;
+      else {
+        const m = STEP_FILE.exec(b);
+        if (!m || Number(m[1]) < 1) ok = false;
+        else if (Number(m[1]) === 1 && /^set up job$/i.test(m[2]!)) setUp = true;
+      }
+    }
+    if (!ok || !(setUp || system) || bases.every((b) => /^system\.txt$/i.test(b))) continue;
+    // Other sources of the same container with job-folder files make it a whole-run archive after all.
+    const others = db
+      .prepare(`SELECT count(*) AS n FROM sources WHERE parent_id = ? AND member LIKE '%/%/%'`)
+      .get(parentId) as { n: number };
+    if (others.n > 0) continue;
+    const job = dir || jobNameOf(db, list) || parentName(db, parentId);
+    relayoutAsSteps(db, list, bases, job);
+    relaid = true;
+  }
+  return relaid;
+}
+
+function jobNameOf(db: Db, list: GhaSource[]): string | null {
+  const q = db.prepare(`SELECT text FROM log_lines WHERE source_id = ? AND text LIKE 'Complete job name: %' LIMIT 1`);
+  for (const s of list) {
+    const r = q.get(s.id) as { text: string } | undefined;
+    if (r) return r.text.slice('Complete job name: '.length).trim() || null;
+  }
+  return null;
+}
+
+function parentName(db: Db, parentId: number): string {
+  const r = db.prepare(`SELECT path FROM sources WHERE id = ?`).get(parentId) as { path: string } | undefined;
+  const base = (r?.path ?? 'job').split(/[\\/!]/).filter((p) => p !== '').pop() ?? 'job';
+  return base.replace(/\.zip$/i, '') || 'job';
+}
+
+function relayoutAsSteps(db: Db, list: GhaSource[], bases: string[], job: string): void {
+  const delSteps = db.prepare(`DELETE FROM steps WHERE source_id = ?`);
+  const updLines = db.prepare(`UPDATE log_lines SET job = ?, file_kind = ?, step_number = ? WHERE source_id = ?`);
+  const span = db.prepare(`SELECT min(ts) AS a, max(ts) AS b FROM log_lines WHERE source_id = ?`).safeIntegers(true);
+  const title = db.prepare(
+    `SELECT text FROM log_lines WHERE source_id = ? AND marker = 'group' AND (text LIKE '##[group]Run %' OR text LIKE '##[group]Post Run %') ORDER BY seq LIMIT 1`,
+  );
+  const failed = db.prepare(
+    `SELECT 1 FROM log_lines WHERE source_id = ? AND marker = 'error' AND text LIKE '##[error]Process completed with exit code %' LIMIT 1`,
+  );
+  const ins = db.prepare(
+    `INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'files', ?, NULL, ?)`,
+  );
+  list.forEach((s, i) => {
+    delSteps.run(s.id);
+    const m = STEP_FILE.exec(bases[i]!);
+    if (!m) {
+      updLines.run(job, 'system', null, s.id);
+      return;
+    }
+    const n = Number(m[1]);
+    updLines.run(job, 'step', n, s.id);
+    const t = span.get(s.id) as { a: bigint | null; b: bigint | null };
+    const tl = title.get(s.id) as { text: string } | undefined;
+    const groupTitle = tl ? (parseMarker(tl.text.split('\n')[0]!)?.rest.trim() ?? null) : null;
+    const name = stepNameFromLog(m[2]!, groupTitle);
+    const uses = groupTitle?.startsWith('Run ') ? usesOf(groupTitle.slice(4)) : name.startsWith('Run ') ? usesOf(name.slice(4)) : null;
+    ins.run(job, n, name, uses, t.a, t.b, failed.get(s.id) ? 'failure' : null, s.id, s.member);
+  });
+}
+
+interface StepHead {
+  stepId: number;
+  job: string;
+  text: string;
+  ts: bigint | null;
+}
+
+/** Before a job's step-file lines are dropped: each step file's first line, to find its step in the job log. */
+function stepFileHeads(db: Db): StepHead[] {
+  return db
+    .prepare(
+      `SELECT s.id AS stepId, s.job AS job, l.text AS text, l.ts AS ts FROM steps s
+       JOIN log_lines l ON l.source_id = s.source_id AND l.job = s.job AND l.file_kind = 'step' AND l.step_number = s.number
+       WHERE s.origin = 'files'
+         AND l.seq = (SELECT min(seq) FROM log_lines WHERE source_id = s.source_id AND file_kind = 'step' AND step_number = s.number)
+         AND s.job IN (SELECT DISTINCT job FROM log_lines WHERE file_kind IN ('job', 'single'))`,
+    )
+    .safeIntegers(true)
+    .all()
+    .map((r) => {
+      const o = r as { stepId: bigint; job: string; text: string; ts: bigint | null };
+      return { stepId: Number(o.stepId), job: o.job, text: o.text, ts: o.ts };
+    });
+}
+
+/**
+ * Step files' timestamps can differ from the job log's by microseconds (GitHub writes each file's stamps
+ * separately): a step's first line is looked for in the job log by its text within this much time.
+ */
+const STEP_MATCH_NS = 50_000_000n;
+
+/**
+ * Per job: the job-log line id where each step file's step begins, in id order. The step's first line is found in
+ * the job log by its text near its time; the step then starts at the job log's time for it (so a second run of
+ * finalize, without the step files' lines, finds the same line by time alone).
+ */
+function stepBoundaries(db: Db, heads: StepHead[]): Map<string, { id: number; stepId: number }[]> {
+  const out = new Map<string, { id: number; stepId: number }[]>();
+  const byText = db.prepare(
+    `SELECT id, ts FROM log_lines WHERE job = ? AND file_kind IN ('job', 'single') AND ts BETWEEN ? AND ? AND text = ? ORDER BY id LIMIT 1`,
+  ).safeIntegers(true);
+  const byTime = db.prepare(
+    `SELECT id, ts FROM log_lines WHERE job = ? AND file_kind IN ('job', 'single') AND ts >= ? ORDER BY id LIMIT 1`,
+  ).safeIntegers(true);
+  const setStart = db.prepare(`UPDATE steps SET started_at = ? WHERE id = ?`);
+  const headOf = new Map(heads.map((h) => [h.stepId, h]));
+  const steps = db
+    .prepare(
+      `SELECT id, job, started_at FROM steps WHERE origin = 'files'
+         AND job IN (SELECT DISTINCT job FROM log_lines WHERE file_kind IN ('job', 'single'))`,
+    )
+    .safeIntegers(true)
+    .all() as { id: bigint; job: string; started_at: bigint | null }[];
+  for (const st of steps) {
+    const stepId = Number(st.id);
+    const h = headOf.get(stepId);
+    let r: { id: bigint; ts: bigint } | undefined;
+    if (h && h.ts !== null) {
+      r = byText.get(h.job, h.ts - STEP_MATCH_NS, h.ts + STEP_MATCH_NS, h.text) as typeof r;
+      r ??= byTime.get(h.job, h.ts - STEP_MATCH_NS) as typeof r;
+      if (r) setStart.run(r.ts, stepId);
+    } else if (st.started_at !== null) {
+      r = byTime.get(st.job, st.started_at) as typeof r;
+    }
+    if (!r) continue;
+    (out.get(st.job) ?? out.set(st.job, []).get(st.job)!).push({ id: Number(r.id), stepId });
+  }
+  for (const list of out.values()) list.sort((a, b) => a.id - b.id);
+  return out;
+}
+
 
 /** FTS5's default pending-terms hash (1 MiB), set back after the rebuild. */
 const FTS_DEFAULT_HASHSIZE = 1024 * 1024;
@@ -105,16 +382,50 @@ function applyStepPrecedence(db: Db): void {
   `);
 }
 
+/**
+ * Lines imported once. The job-level log is the whole job (older archives hold it beside per-step files that
+ * repeat its lines): it is kept, and the step files' lines of that job are dropped, counted in their source's
+ * `lines_skipped` (reason: duplicate of the job log). Step files still give their steps (numbers, names, times).
+ */
 /** True when lines were dropped. */
-function dropJobFileDuplicates(db: Db): boolean {
-  return (
-    db
-      .prepare(
-        `DELETE FROM log_lines
-         WHERE file_kind IN ('job', 'single')
-           AND job IN (SELECT DISTINCT job FROM log_lines WHERE file_kind = 'step')`,
-      )
-      .run().changes > 0
+function dropStepFileDuplicates(db: Db): boolean {
+  const jobs = `SELECT DISTINCT job FROM log_lines WHERE file_kind IN ('job', 'single')`;
+  const counts = db
+    .prepare(
+      `SELECT source_id, count(*) AS n, coalesce(sum(coalesce(line_end, line) - line + 1), count(*)) AS physical
+       FROM log_lines WHERE file_kind = 'step' AND job IN (${jobs}) GROUP BY source_id`,
+    )
+    .all() as { source_id: number | null; n: number; physical: number }[];
+  if (counts.length === 0) return false;
+  db.exec(`DELETE FROM log_lines WHERE file_kind = 'step' AND job IN (${jobs})`);
+  for (const c of counts) if (c.source_id !== null) noteSkipped(db, c.source_id, c.n, c.physical, 'duplicate of the job log');
+  return true;
+}
+
+function hasColumn(db: Db, table: string, column: string): boolean {
+  return db.prepare(`SELECT 1 FROM pragma_table_info(?) WHERE name = ?`).get(table, column) !== undefined;
+}
+
+/** Move `records` records covering `lines` physical lines of a source from stored to skipped, with a reason. */
+export function noteSkipped(db: Db, sourceId: number, records: number, lines: number, reason: string): void {
+  if (!hasColumn(db, 'sources', 'lines_skipped')) return;
+  const r = db.prepare(`SELECT records, lines_stored, lines_skipped, skipped FROM sources WHERE id = ?`).get(sourceId) as
+    | { records: number | null; lines_stored: number | null; lines_skipped: number | null; skipped: string | null }
+    | undefined;
+  if (!r || r.records === null) return;
+  let reasons: Record<string, number>;
+  try {
+    reasons = r.skipped ? (JSON.parse(r.skipped) as Record<string, number>) : {};
+  } catch {
+    reasons = {};
+  }
+  reasons[reason] = (reasons[reason] ?? 0) + lines;
+  db.prepare(`UPDATE sources SET records = ?, lines_stored = ?, lines_skipped = ?, skipped = ? WHERE id = ?`).run(
+    Math.max(0, r.records - records),
+    Math.max(0, (r.lines_stored ?? 0) - lines),
+    (r.lines_skipped ?? 0) + lines,
+    JSON.stringify(reasons),
+    sourceId,
   );
 }
 
@@ -207,8 +518,8 @@ type Run = { from: number; to: number; stepId: number | null; depth: number };
  * no objects, ts as text turned into a bigint only where a step window needs it) collects runs of equal values;
  * they are then written as range updates.
  */
-function assignStepsAndDepth(db: Db, warn: (w: ImportWarning) => void): void {
-  const assigner = new StepAssigner(loadJobSteps(db));
+function assignStepsAndDepth(db: Db, warn: (w: ImportWarning) => void, bounds: Map<string, { id: number; stepId: number }[]>): void {
+  const assigner = new StepAssigner(loadJobSteps(db), bounds);
   // The head of the text only where the tracker can open a step with it (stepHead in step-assigner.ts, the same
   // rule): other lines get NULL. Saves a string per line on 1M lines.
   const read = db
@@ -226,6 +537,7 @@ function assignStepsAndDepth(db: Db, warn: (w: ImportWarning) => void): void {
     const id = row[0] as number;
     const tsText = row[3] as string | null;
     const { stepId, depth } = assigner.feed({
+      id,
       job: row[1] as string,
       stepNumber: row[2] as number | null,
       ts: tsText === null ? null : BigInt(tsText),

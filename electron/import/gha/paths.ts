@@ -1,12 +1,24 @@
 /**
- * Where a log file sits in GitHub's log archive layout, from its path relative to the bundle root:
- * - `<job>/<n>_<step>.txt`  -> a step file (step n of job `<job>`);
- * - `<n>_<job>.txt`         -> a whole-job file at the archive root;
- * - anything else           -> a lone ('single') log, its job named after the file stem.
- * A leading `logs/` (bundle layout) or `logs.zip/` is removed first.
+ * Where a log file sits in GitHub's log archive layouts, from its path relative to the archive (or bundle) root.
+ * GitHub has written three layouts (docs/formats.md):
+ * - current: `<n>_<job>.txt` at the root (the whole job) and a folder per job holding only `system.txt`;
+ * - older: the same root job files plus per-step files `<job>/<n>_<step>.txt` (with or without `system.txt`);
+ * - a job-preparation log at the root with a negative index (`-2147483648_<job>.txt`).
+ * Placement:
+ * - `<job>/<n>_<step>.txt`   -> 'step' (step n of `<job>`);
+ * - `<job>/system.txt` (or any unnumbered file in a job folder) -> 'system': the runner's own lines for the job
+ *   (labels, `Job defined at:`, waiting for a runner); never a step, never a duplicate of the job log;
+ * - `<n>_<job>.txt`, n >= 0  -> 'job' (the whole job log);
+ * - `-<n>_<job>.txt`         -> 'prep': runner preparation for `<job>`, not a job of its own;
+ * - anything else            -> a lone ('single') log, its job named after the file stem.
+ * A leading `logs/` (bundle layout) or `logs.zip/` is removed first. A single-job archive (one top folder holding
+ * only step files) loses its folder to the container's root stripping; finalize-logs.ts recognises it from the
+ * member paths and re-places its files as steps.
  */
+export type LogFileKind = 'step' | 'job' | 'single' | 'system' | 'prep';
+
 export interface LogFilePlace {
-  kind: 'step' | 'job' | 'single';
+  kind: LogFileKind;
   job: string;
   /** Step number (step files with an `n_` prefix), else null. */
   stepNumber: number | null;
@@ -14,6 +26,8 @@ export interface LogFilePlace {
   stepName: string | null;
 }
 
+/** `-2147483648_build.txt`: GitHub's job-preparation log. */
+const PREP = /^-(\d{1,10})_(.*)$/s;
 const NUMBERED = /^(\d{1,9})_(.*)$/s;
 
 function stem(name: string): string {
@@ -43,8 +57,12 @@ export function placeLogFile(relPath: string): LogFilePlace {
     if (numbered) {
       return { kind: 'step', job, stepNumber: Number(numbered[1]), stepName: stem(numbered[2]!) };
     }
-    // A file in a job folder without a step number: still that job's lines; steps come from elsewhere.
-    return { kind: 'step', job, stepNumber: null, stepName: null };
+    // A file in a job folder without a step number (`system.txt`): the runner's lines for that job.
+    return { kind: 'system', job, stepNumber: null, stepName: null };
+  }
+  const prep = PREP.exec(base);
+  if (prep && stem(prep[2]!) !== '') {
+    return { kind: 'prep', job: stem(prep[2]!), stepNumber: null, stepName: null };
   }
   if (numbered && stem(numbered[2]!) !== '') {
     return { kind: 'job', job: stem(numbered[2]!), stepNumber: null, stepName: null };
@@ -60,5 +78,5 @@ export function looksLikeLogArchivePath(relPath: string): boolean {
   const parts = logPathParts(relPath);
   const base = parts[parts.length - 1] ?? '';
   if (raw.length > 1 && /^logs$/i.test(raw[0]!)) return true;
-  return parts.length <= 2 && NUMBERED.test(base);
+  return parts.length <= 2 && (NUMBERED.test(base) || PREP.test(base) || (parts.length === 2 && /^system\.txt$/i.test(base)));
 }

@@ -16,6 +16,7 @@ import { TimeError, type Nanos } from '../../../shared/time';
 import { readLines, DEFAULT_MAX_LINE_BYTES } from '../lines';
 import type { ImportContext, InputFile, RecordSink } from '../types';
 import { scanLogLine } from '../formats/log-embedded';
+import { noteLines } from '../accounting';
 import { parseMarker } from './markers';
 import { placeLogFile } from './paths';
 import { GroupStepTracker, usesFromTitle, type StepStart } from './group-steps';
@@ -39,6 +40,47 @@ interface OpenStep extends StepStart {
   raw: string;
   first: Nanos | null;
   last: Nanos | null;
+  failed: boolean;
+}
+
+/** `##[error]Process completed with exit code N.`: the runner's verdict on the step that just ran. */
+const EXIT_CODE = /^Process completed with exit code (-?\d+)\.?$/;
+/** `Job defined at: owner/repo/.github/workflows/ci.yml@refs/heads/main` (system.txt, or the head of older job logs). */
+const JOB_DEFINED_AT = /^Job defined at: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)\/(\.github\/workflows\/[^@\s]+)@(\S+)$/;
+
+/** What the log says about the run: the repository, workflow and job (docs/formats.md, "log-derived facts"). */
+export function runInfoFromLine(plain: string): Record<string, string> | null {
+  if (plain.startsWith('Complete job name: ')) {
+    const job = plain.slice('Complete job name: '.length).trim();
+    return job ? { job } : null;
+  }
+  const m = JOB_DEFINED_AT.exec(plain);
+  if (m) return { repository: m[1]!, workflow_path: m[2]!, ref: m[3]! };
+  if (plain.includes('/actions/runs/')) {
+    // Harden-Runner's insights link (`https://app.stepsecurity.io/github/owner/repo/actions/runs/123`), or a run URL
+    const r = RUN_LINK.exec(plain);
+    if (r) return { repository: `${r[1]}/${r[2]}`, run_id: r[3]! };
+  }
+  return null;
+}
+
+const RUN_LINK = /(?:\bgithub\.com|\bapp\.stepsecurity\.io\/github)\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/actions\/runs\/(\d{1,20})\b/;
+
+/** True for the runner's failure line of a step (`##[error]Process completed with exit code 1.`). */
+export function isStepFailure(marker: LogMarker | null, rest: string | null): boolean {
+  return marker === 'error' && rest !== null && EXIT_CODE.test(rest.trim());
+}
+
+/**
+ * A step file's name as the log writes it: GitHub's file names drop or replace the `/` of an action reference
+ * (`2_Run actionscheckout@v3.txt`, `2_Run actions_checkout@v4.txt`); the step's own `##[group]Run actions/checkout@v3`
+ * line says it right. The log's title is taken only when it is the file's name with its `/` restored.
+ */
+export function stepNameFromLog(fileName: string, groupTitle: string | null): string {
+  if (!groupTitle) return fileName;
+  const flat = (s: string, r: string) => s.replace(/\//g, r);
+  if (flat(groupTitle, '') === fileName || flat(groupTitle, '_') === fileName) return groupTitle;
+  return fileName;
 }
 
 export interface ReadGhaOptions {
@@ -55,7 +97,9 @@ export async function readGhaLog(
   const place = placeLogFile(file.relPath);
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const parser = new StampParser();
-  const tracker = place.kind === 'step' ? null : new GroupStepTracker();
+  const tracker = place.kind === 'job' || place.kind === 'single' ? new GroupStepTracker() : null;
+  let fileGroupTitle: string | null = null;
+  let fileFailed = false;
 
   let pending: Pending | null = null;
   let seq = 0;
@@ -79,7 +123,7 @@ export async function readGhaLog(
       uses: open.uses,
       started_at: open.first,
       completed_at: open.last,
-      conclusion: null,
+      conclusion: open.failed ? 'failure' : null,
       origin: 'groups',
       line: open.line,
       raw: open.raw,
@@ -107,12 +151,20 @@ export async function readGhaLog(
       raw: text,
       file_kind: place.kind,
     };
+    const info = runInfoFromLine(firstPlain);
+    if (info) sink.run(info);
+    const failure = isStepFailure(marker, parsed ? parsed.rest : null);
+    if (place.kind === 'step') {
+      if (fileGroupTitle === null && marker === 'group' && parsed && /^(Post )?Run /.test(parsed.rest)) fileGroupTitle = parsed.rest.trim();
+      if (failure) fileFailed = true;
+    }
     if (tracker) {
       const r = tracker.feed(firstPlain, marker, parsed ? parsed.rest : null);
       if (r.opened) {
         closeStep();
-        open = { ...r.step, line: p.line, raw: text, first: null, last: null };
+        open = { ...r.step, line: p.line, raw: text, first: null, last: null, failed: false };
       }
+      if (failure && open) open.failed = true;
       if (p.ts !== null && open) {
         if (open.first === null || p.ts < open.first) open.first = p.ts;
         if (open.last === null || p.ts > open.last) open.last = p.ts;
@@ -128,6 +180,7 @@ export async function readGhaLog(
     if ((ln.no & 0x3ff) === 0 && ctx.signal.aborted) break;
     if (ln.tooLong) {
       if (tooLong++ === 0) sink.warn(ln.no, `line longer than ${maxLineBytes} bytes: skipped`);
+      else noteLines(ln.no, ln.no, `line longer than ${maxLineBytes} bytes: skipped`);
       continue;
     }
     if (ln.badUtf8 && badUtf8++ === 0) sink.warn(ln.no, 'invalid UTF-8: bad bytes replaced with U+FFFD');
@@ -212,14 +265,15 @@ export async function readGhaLog(
   if (physical === 0) sink.warn(null, 'empty log file');
 
   if (place.kind === 'step' && place.stepNumber !== null) {
+    const name = stepNameFromLog(place.stepName ?? `Step ${place.stepNumber}`, fileGroupTitle);
     sink.step({
       job: place.job,
       number: place.stepNumber,
-      name: place.stepName ?? `Step ${place.stepNumber}`,
-      uses: stepFileUses(place.stepName),
+      name,
+      uses: stepFileUses(fileGroupTitle) ?? stepFileUses(name),
       started_at: firstTs,
       completed_at: lastTs,
-      conclusion: null,
+      conclusion: fileFailed ? 'failure' : null,
       origin: 'files',
       line: null,
       raw: file.relPath,

@@ -124,6 +124,8 @@ interface FileState {
 }
 
 export interface LineFacts {
+  /** The line's id (reading order): needed only with step boundaries (finalize-logs.ts). */
+  id?: number;
   job: string;
   stepNumber: number | null;
   ts: bigint | null;
@@ -139,14 +141,23 @@ export class StepAssigner {
   /** Step files whose number has no step: one warning each (job + number). */
   readonly unmatched = new Map<string, { sourceId: number | null; job: string; number: number }>();
 
-  constructor(private readonly jobs: Map<string, JobSteps>) {}
+  /**
+   * `bounds`: per job, the job-log line id where each step file's step begins (finalize-logs.ts stepBoundaries):
+   * a job-level log's lines then belong to the step whose boundary is the last at or before them.
+   */
+  constructor(
+    private readonly jobs: Map<string, JobSteps>,
+    private readonly bounds: ReadonlyMap<string, { id: number; stepId: number }[]> = new Map(),
+  ) {}
 
   /** The next line in reading order: its step id and depth. */
   feed(l: LineFacts): { stepId: number | null; depth: number } {
     const key = `${l.sourceId ?? ''}|${l.job}|${l.fileKind}|${l.stepNumber ?? ''}`;
     let st = this.files.get(key);
     if (!st) {
-      st = { depth: 0, tracker: l.fileKind === 'step' ? null : new GroupStepTracker(), stepId: null };
+      // only whole-job logs open steps with their `##[group]Run` lines; step files, system.txt and the
+      // preparation log do not
+      st = { depth: 0, tracker: l.fileKind === 'job' || l.fileKind === 'single' ? new GroupStepTracker() : null, stepId: null };
       this.files.set(key, st);
     }
     let fed: ReturnType<GroupStepTracker['feed']> | null = null;
@@ -168,7 +179,12 @@ export class StepAssigner {
 
     const js = this.jobs.get(l.job);
     let stepId: number | null = null;
-    if (js) {
+    const jb = (l.fileKind === 'job' || l.fileKind === 'single') && l.id !== undefined ? this.bounds.get(l.job) : undefined;
+    if (l.fileKind === 'system' || l.fileKind === 'prep') {
+      // the runner's own lines (system.txt, the preparation log): outside every step
+    } else if (jb && jb.length > 0) {
+      stepId = boundaryStep(jb, l.id!);
+    } else if (js) {
       const n = l.stepNumber;
       if (l.fileKind === 'step' && n !== null && js.byNumber.has(n)) {
         stepId = js.byNumber.get(n)!;
@@ -187,4 +203,17 @@ export class StepAssigner {
     st.stepId = stepId;
     return { stepId, depth };
   }
+}
+
+/** The step whose boundary (job-log line id) is the last at or before `id`; the first step for earlier lines. */
+function boundaryStep(list: { id: number; stepId: number }[], id: number): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  if (id < list[0]!.id) return list[0]!.stepId;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (list[mid]!.id <= id) lo = mid;
+    else hi = mid - 1;
+  }
+  return list[lo]!.stepId;
 }

@@ -13,6 +13,7 @@ import { select, useApp } from '../state/selection';
 import { AnalystActions } from './AnalystActions';
 import { analystStore } from './analyst-state';
 import './findings.css';
+import { Ev, evTitle } from '../evidence/Evidence';
 
 function about(f: FindingOut): string {
   if (f.endpoint) return f.endpoint;
@@ -90,22 +91,22 @@ export function FindingsPane() {
                   data-finding-id={f.id}
                   disabled={!f.target}
                   onClick={() => choose(f)}
-                  title={f.sources.map((s) => `${s.by}: ${s.title ?? s.kind} (${s.severity})`).join('\n')}
+                  title={evTitle(f.sources.map((s) => `${s.by}: ${s.title ?? s.kind} (${s.severity})`).join('\n'))}
                 >
                   <span className="f-line1">
                     <span className={`sev sev-${f.severity}`}>{f.severity}</span>
-                    <span className="f-title">{f.title ?? f.kind}</span>
+                    <Ev className="f-title" text={f.title ?? f.kind} />
                   </span>
                   <span className="f-line2 dim">
                     <span className="f-kind">{f.kinds.join(', ')}</span> · <span className="f-by">{f.by.join(', ')}</span> ·{' '}
-                    <span className="f-about">{about(f)}</span> · <span className="mono">{clock(f.first_seen)}</span>
+                    <Ev className="f-about" text={about(f)} /> · <span className="mono">{clock(f.first_seen)}</span>
                     {f.steps[0] && <> · step {f.steps[0].number}</>}
                   </span>
                   {f.sources.length > 1 && (
                     <span className="f-also dim">
                       {f.sources.slice(1).map((s) => (
                         <span key={s.id} className="f-source">
-                          {s.by}: {s.title ?? s.kind}
+                          {s.by}: <Ev text={s.title ?? s.kind} />
                         </span>
                       ))}
                     </span>

@@ -6,6 +6,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { CaseInfo } from '../../../shared/api';
 import { bytes } from '../format';
 import { ClockOffsets, ClockOffsetsBadge } from './ClockOffsets';
+import { CasesButton } from '../StartPage';
+import { InputAccounting } from './InputAccounting';
 import { ImportProgress, OpenBundleButtons } from './ImportPanel';
 import { openDialog } from '../layout/HelpSheet';
 
@@ -92,6 +94,7 @@ export function Header({ info }: { info: CaseInfo | null }) {
         Inputs{info ? ` (${info.inputs.length})` : ''}
         {info && info.warnings.length > 0 ? ` · ${info.warnings.length} warnings` : ''}
       </button>
+      <CasesButton />
       <OpenBundleButtons />
       <button type="button" onClick={() => openDialog('settings')} title="Settings: how times are shown">
         Settings
@@ -148,6 +151,7 @@ export function Header({ info }: { info: CaseInfo | null }) {
               ))}
             </tbody>
           </table>
+          <InputAccounting info={info} />
           <ClockOffsets key={info.case_file} info={info} />
           <h2>Policy</h2>
           <p>

@@ -1,12 +1,12 @@
 /**
- * Opening a bundle from the page: stage the files through the transport (HTTP upload, or local paths in Electron),
- * `import.start`, poll `import.status` for progress, Cancel at any point. When the import is done the API has
- * switched to the new case: bump `caseVersion` so every pane reloads.
+ * Opening a bundle from the page: stage the files through the transport (HTTP upload, or picked/dropped files in
+ * Electron), `import.start`, follow the job (pushed where the transport can, else polled `import.status`), Cancel
+ * at any point. When the job is done this page opens the new case (its URL names it); no other page changes.
  */
 import type { ImportStatus } from '../../../shared/api';
-import { api, transport } from '../api';
+import { appApi, transport } from '../api';
+import { showCase } from './case';
 import { createStore, useStore } from './store';
-import { appStore, clearSelection } from './selection';
 
 export interface ImportUi {
   /** What the job does: import a bundle, or apply clock offsets to the open case (state/reoffset.ts). */
@@ -48,7 +48,7 @@ export async function startImport(files: File[]): Promise<void> {
   try {
     const params = await transport.stageFiles(files, (fraction) => importStore.set({ fraction }), signal);
     if (signal.aborted) throw new DOMException('cancelled', 'AbortError');
-    const { job } = await api['import.start'](params);
+    const { job } = await appApi['import.start'](params);
     await followImportJob(job);
   } catch (e) {
     if ((e as Error).name === 'AbortError' || signal.aborted) importStore.set({ state: 'cancelled', phase: 'cancelled' });
@@ -58,9 +58,43 @@ export async function startImport(files: File[]): Promise<void> {
   }
 }
 
+/** The job's statuses until it ends: pushed by the host where the transport can, else polled. */
+async function* jobStatuses(job: string): AsyncGenerator<ImportStatus> {
+  if (transport.onJobProgress) {
+    const queue: ImportStatus[] = [];
+    let wake: (() => void) | null = null;
+    const off = transport.onJobProgress((s) => {
+      if (s.job !== job) return;
+      queue.push(s);
+      wake?.();
+    });
+    try {
+      // The job may have moved on before we listened: start from its status now.
+      queue.push(await appApi['import.status']({ job }));
+      for (;;) {
+        while (queue.length) {
+          const s = queue.shift()!;
+          yield s;
+          if (s.state !== 'running') return;
+        }
+        await new Promise<void>((r) => (wake = r));
+        wake = null;
+      }
+    } finally {
+      off();
+    }
+  }
+  for (;;) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    const s = await appApi['import.status']({ job });
+    yield s;
+    if (s.state !== 'running') return;
+  }
+}
+
 /**
- * Poll a running job (`import.status`) into the store until it ends; when done, the API serves the new case: clear
- * the selection and bump `caseVersion` so every pane reloads. Also used by the clock-offset job (state/reoffset.ts).
+ * Follow a running job into the store until it ends; when done, this page opens the new case (every pane reloads).
+ * Also used by the clock-offset job (state/reoffset.ts).
  */
 export async function followImportJob(job: string): Promise<void> {
   importStore.set({
@@ -69,15 +103,12 @@ export async function followImportJob(job: string): Promise<void> {
     phase: importStore.get().kind === 'reoffset' ? 'starting' : 'importing',
     fraction: null,
   });
-  for (;;) {
-    await new Promise((r) => setTimeout(r, POLL_MS));
-    const s: ImportStatus = await api['import.status']({ job });
+  for await (const s of jobStatuses(job)) {
     importStore.set({ phase: s.message ? `${s.phase ?? ''}: ${s.message}` : (s.phase ?? ''), fraction: s.fraction });
     if (s.state === 'running') continue;
     if (s.state === 'done') {
       importStore.set({ state: 'done', fraction: 1, phase: 'done', caseFile: s.case_file, warnings: s.warnings });
-      clearSelection();
-      appStore.set((a) => ({ caseVersion: a.caseVersion + 1 }));
+      if (s.case_id) showCase(s.case_id);
     } else if (s.state === 'cancelled') importStore.set({ state: 'cancelled', phase: 'cancelled' });
     else importStore.set({ state: 'failed', error: s.error ?? 'the import failed' });
     return;
@@ -89,7 +120,7 @@ export async function cancelImport(): Promise<void> {
   abort?.abort();
   if (s.state === 'importing' && s.job) {
     try {
-      await api['import.cancel']({ job: s.job });
+      await appApi['import.cancel']({ job: s.job });
     } catch {
       /* already over */
     }

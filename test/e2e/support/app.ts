@@ -23,22 +23,34 @@ export function watchPage(page: Page): { check(): void } {
 
 export async function openApp(page: Page, url = serveUrl(), hash = ''): Promise<void> {
   await page.goto(url);
-  if (hash) await page.goto(new URL(page.url()).origin + '/' + hash);
+  if (hash) {
+    // The token swap leaves `/?case=<id>`: keep the case, add the selection.
+    const u = new URL(page.url());
+    u.hash = hash;
+    await page.goto(u.toString());
+  }
   await page.waitForFunction(() => document.body.dataset.appState === 'ready');
 }
 
-/** One API call from inside the page (same cookie, same transport as the app). */
+const CASE_LESS = ['cases.list', 'cases.open', 'import.start', 'import.status', 'import.cancel'];
+
+/**
+ * One API call from inside the page (same cookie, same transport as the app): a case method is about the case the
+ * page's URL names.
+ */
 export async function apiFromPage<T>(page: Page, method: string, params: unknown = {}): Promise<T> {
   const env = await page.evaluate(
-    async ([m, p]) => {
-      const r = await fetch(`/api/${m}`, {
+    async ([m, p, caseLess]) => {
+      const c = new URLSearchParams(location.search).get('case');
+      const route = caseLess.includes(m) ? `/api/${m}` : `/api/cases/${c}/${m}`;
+      const r = await fetch(route, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(p),
       });
       return r.json();
     },
-    [method, params] as const,
+    [method, params, CASE_LESS] as const,
   );
   if (!env.ok) throw new Error(env.error);
   return env.value as T;

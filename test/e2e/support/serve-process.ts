@@ -53,7 +53,7 @@ export function startServeProcess(
       if (nl < 0) return;
       clearTimeout(timer);
       const url = out.slice(0, nl).trim();
-      if (!/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/.test(url)) {
+      if (!/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}&case=[0-9a-f]{24}$/.test(url)) {
         void stop();
         reject(new Error(`unexpected first line from runlens serve: ${url}`));
         return;

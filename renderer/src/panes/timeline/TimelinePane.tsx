@@ -311,6 +311,11 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
     if (e.clientX - r.left < GUTTER) return;
     const t = timeAt(e.clientX);
     const y = e.clientY - r.top;
+    const l = laneAt(y);
+    if (!l || !['network', 'findings', 'processes'].includes(l.key)) {
+      onCursor(formatNanos(origin + BigInt(Math.round(t))));
+      return;
+    }
     // a click on a call or process tick selects it; elsewhere it moves the time cursor
     void pick(t, y).then(
       (h) => {
@@ -504,7 +509,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
                 title={`${items.length} findings here: ${names}`}
                 aria-label={`${items.length} findings at ${label(t)}: ${names}. Open the list`}
                 aria-haspopup="menu"
-                data-finding-group={items.map(({ f }) => f.id).join(',')}
+                data-finding-group={items.map(({ f }) => f.id).join(' ')}
                 onClick={(e) => {
                   const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
                   openMenu({ clientX: r.left, clientY: r.bottom + 2, preventDefault: () => {} }, [

@@ -1,5 +1,7 @@
 /**
- * "Open Recent": the last case files opened, newest first, kept in `<userData>/recent-cases.json`.
+ * Recent cases (the desktop's "Open Recent" and the start page of the desktop and serve): the last case files
+ * opened, newest first, kept in a JSON file (desktop: `<userData>/recent-cases.json`), each with what tells it apart
+ * (repo, job, run, time, input hashes) so the start page can list it without opening it.
  * A missing, unreadable or malformed file is an empty list (the app must start regardless); writes are atomic.
  */
 import fs from 'node:fs';
@@ -14,6 +16,16 @@ export interface RecentCase {
   /** What the menu shows (the case title, else the file name). */
   title: string;
   opened_at: string;
+  /** What the start page shows besides the title (absent in lists written before it existed). */
+  about?: CaseAbout;
+}
+
+export interface CaseAbout {
+  repo: string | null;
+  job: string | null;
+  run_id: string | null;
+  run_time: string | null;
+  inputs: { path: string; sha256: string }[];
 }
 
 function isRecentCase(v: unknown): v is RecentCase {
@@ -45,9 +57,10 @@ export function writeRecent(file: string, cases: RecentCase[]): void {
 }
 
 /** Put `casePath` first (once), keep at most RECENT_LIMIT, save, and return the new list. */
-export function addRecent(file: string, casePath: string, title: string, now: Date = new Date()): RecentCase[] {
+export function addRecent(file: string, casePath: string, title: string, now: Date = new Date(), about?: CaseAbout): RecentCase[] {
   const abs = path.resolve(casePath);
-  const cases = [{ path: abs, title: title || path.basename(abs), opened_at: now.toISOString() }, ...readRecent(file).filter((c) => c.path !== abs)];
+  const entry: RecentCase = { path: abs, title: title || path.basename(abs), opened_at: now.toISOString(), ...(about ? { about } : {}) };
+  const cases = [entry, ...readRecent(file).filter((c) => c.path !== abs)];
   writeRecent(file, cases);
   return cases.slice(0, RECENT_LIMIT);
 }

@@ -1,0 +1,186 @@
+/**
+ * Case queries off the thread that answers requests (serve) and draws windows (desktop main), each with a time
+ * limit. A small pool of query processes (the one worker entry point run as a process: api/query-worker.ts); a
+ * query waits in line here, runs in a free process, and one that runs past the limit is answered with a clear error
+ * while its process is killed (a SQLite statement cannot be interrupted from outside, and a thread stuck in one
+ * cannot even be terminated) and replaced on demand. So a crafted case (a recursive view, a pathological query
+ * plan) costs one query, never the server or the window. The time counts from when the process starts the query.
+ */
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import { ApiError } from '../../shared/api';
+import { openCaseReadOnly } from '../db/open';
+import { defaultWorkerPath } from '../import/worker-client';
+import { inThreadQueries, type QueryEngine } from './query-engine';
+import type { QueryContext } from './dispatch';
+import type { QueryAnswer, QueryRequest } from './query-worker';
+
+/** A query on a legitimate case answers in milliseconds; this much is a case built to hang. */
+export const QUERY_TIME_LIMIT_MS = 15_000;
+
+/** One query process as the pool drives it. */
+export interface QueryProcess {
+  send(m: QueryRequest): void;
+  onMessage(cb: (m: QueryAnswer) => void): void;
+  onExit(cb: (why: string) => void): void;
+  kill(): void;
+}
+export type QueryProcessSpawner = (workerPath: string) => QueryProcess;
+
+/** A Node child process (serve, the CLI, tests). The desktop passes Electron's utility process instead. */
+export const nodeQueryProcess: QueryProcessSpawner = (workerPath) => {
+  const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  return {
+    send: (m) => void child.send(m),
+    onMessage: (cb) => void child.on('message', (m) => cb(m as QueryAnswer)),
+    onExit: (cb) => {
+      child.on('exit', (code, signal) => cb(signal ? `signal ${signal}` : `exit code ${code}`));
+      child.on('error', (e) => cb(e.message));
+    },
+    kill: () => void child.kill('SIGKILL'),
+  };
+};
+
+interface Pending {
+  casePath: string;
+  method: string;
+  params: unknown;
+  ctx?: QueryContext;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  proc: QueryProcess | null;
+  ready: boolean;
+  busy: (Pending & { id: number; timer: NodeJS.Timeout }) | null;
+}
+
+export interface PoolOptions {
+  size?: number;
+  timeLimitMs?: number;
+  workerPath?: string;
+  spawn?: QueryProcessSpawner;
+}
+
+export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
+  const limit = opts.timeLimitMs ?? QUERY_TIME_LIMIT_MS;
+  const workerPath = opts.workerPath ?? defaultWorkerPath();
+  const spawnProcess = opts.spawn ?? nodeQueryProcess;
+  const slots: Slot[] = Array.from({ length: Math.max(1, opts.size ?? 2) }, () => ({ proc: null, ready: false, busy: null }));
+  const queue: Pending[] = [];
+  const open = new Set<string>();
+  let nextId = 1;
+  let disposed = false;
+
+  const start = (slot: Slot): void => {
+    const p = spawnProcess(workerPath);
+    slot.proc = p;
+    slot.ready = false;
+    p.onMessage((a) => {
+      if (slot.proc !== p) return;
+      if ('ready' in a) {
+        slot.ready = true;
+        return pump();
+      }
+      const job = slot.busy;
+      if (!job || job.id !== a.id) return; // an answer after its time limit: already refused
+      clearTimeout(job.timer);
+      slot.busy = null;
+      if (a.ok) job.resolve(a.value);
+      else job.reject(new ApiError(a.error));
+      pump();
+    });
+    p.onExit((why) => {
+      if (slot.proc !== p) return;
+      slot.proc = null;
+      slot.ready = false;
+      const job = slot.busy;
+      slot.busy = null;
+      if (job) {
+        clearTimeout(job.timer);
+        job.reject(new ApiError(`${job.method}: the query process stopped (${why})`));
+      }
+      pump();
+    });
+  };
+
+  const pump = (): void => {
+    if (disposed) return;
+    for (const slot of slots) {
+      if (queue.length === 0) return;
+      if (!slot.proc) {
+        try {
+          start(slot);
+        } catch (e) {
+          const job = queue.shift()!;
+          job.reject(new Error(`cannot start a query process: ${e instanceof Error ? e.message : String(e)}`));
+        }
+        continue;
+      }
+      if (!slot.ready || slot.busy) continue;
+      const job = queue.shift()!;
+      if (!open.has(job.casePath)) {
+        job.reject(new ApiError('the case was closed'));
+        continue;
+      }
+      const p = slot.proc;
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        if (slot.busy?.id !== id) return;
+        slot.busy = null;
+        slot.proc = null;
+        slot.ready = false;
+        p.kill();
+        job.reject(
+          new ApiError(
+            `${job.method}: stopped after ${limit / 1000} s, the time limit for one query (the case may be crafted to make it endless)`,
+          ),
+        );
+        pump();
+      }, limit);
+      timer.unref();
+      slot.busy = { ...job, id, timer };
+      p.send({ id, op: 'run', casePath: job.casePath, method: job.method, params: job.params, ctx: job.ctx });
+    }
+  };
+
+  return {
+    open(casePath) {
+      // Checked here, at once: a file that is not a case is a one-line error to whoever opens it.
+      openCaseReadOnly(casePath).close();
+      open.add(casePath);
+    },
+    run(casePath, method, params, ctx) {
+      if (disposed) return Promise.reject(new ApiError('the server is closing'));
+      if (!open.has(casePath)) return Promise.reject(new ApiError(`the case is not open: ${casePath}`));
+      return new Promise((resolve, reject) => {
+        queue.push({ casePath, method, params, ctx, resolve, reject });
+        pump();
+      });
+    },
+    close(casePath) {
+      open.delete(casePath);
+      for (const s of slots) if (s.proc && s.ready) s.proc.send({ id: 0, op: 'close', casePath });
+    },
+    dispose() {
+      disposed = true;
+      for (const p of queue.splice(0)) p.reject(new ApiError('the server is closing'));
+      for (const s of slots) {
+        if (s.busy) {
+          clearTimeout(s.busy.timer);
+          s.busy.reject(new ApiError('the server is closing'));
+          s.busy = null;
+        }
+        const p = s.proc;
+        s.proc = null;
+        p?.kill();
+      }
+    },
+  };
+}
+
+/** What hosts use: the query processes when the worker is built (the app, `runlens serve`), else this thread. */
+export function defaultQueryEngine(opts: PoolOptions = {}): QueryEngine {
+  return fs.existsSync(opts.workerPath ?? defaultWorkerPath()) ? queryWorkerPool(opts) : inThreadQueries();
+}

@@ -1,0 +1,97 @@
+/**
+ * Hosts, URLs and IP addresses written in log lines, indexed in `log_mentions` (migration 3) as what the log
+ * MENTIONS: a case with logs only can still answer "which step talked about this host". Never mixed with the
+ * network table (what the run was seen to call). Recognised, per line:
+ * - URLs `scheme://host[:port]/…` (kind 'url', host taken from it);
+ * - IPv4 addresses with four octets 0-255, not part of a longer dotted number (kind 'ip');
+ * - host names with a letter-led last label from a list of common top-level domains (kind 'host'), so that file
+ *   names (`package.json`, `index.js`) are not taken for hosts. A name inside a URL is not listed twice.
+ * What is lost: hosts under other top-level domains unless written in a URL; IPv6 addresses outside URLs.
+ */
+import type { Db } from '../../db/open';
+
+const URL_RE = /\b([a-z][a-z0-9+.-]{1,15}):\/\/([^\s/'"<>()[\]{}\\?#@]+@)?(\[[0-9a-f:.]+\]|[^\s/'"<>()[\]{}\\?#:@]+)(:\d{1,5})?[^\s'"<>)\]}]*/gi;
+const IPV4_RE = /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)/g;
+const HOST_RE = /(?<![\w.@/-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24}))(?![\w-]|\.[a-z0-9])/gi;
+const TLDS = new Set(
+  'com org net io dev app cloud ai co edu gov mil int info biz me xyz site online tech run so sh example test invalid localhost internal local arpa us uk de fr nl eu ca au jp cn ru in br ch se no fi dk pl it es be at cz'.split(
+    ' ',
+  ),
+);
+/** Common file extensions that are also top-level domains: a token ending so is a host only inside a URL. */
+const FILE_LIKE = new Set(['sh', 'py', 'rs', 'md', 'ts', 'js', 'so', 'in', 'pl', 'mil', 'run', 'me', 'app', 'ai', 'int', 'local', 'co']);
+
+export interface Mention {
+  kind: 'url' | 'host' | 'ip';
+  value: string;
+  host: string;
+}
+
+export function mentionsIn(text: string): Mention[] {
+  if (!text.includes('.') && !text.includes('://')) return [];
+  const out: Mention[] = [];
+  const seen = new Set<string>();
+  const add = (m: Mention) => {
+    const k = `${m.kind}\u0000${m.value}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(m);
+    }
+  };
+  const inUrl: [number, number][] = [];
+  for (const m of text.matchAll(URL_RE)) {
+    const host = m[3]!.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+    if (!host) continue;
+    add({ kind: 'url', value: m[0].replace(/[.,;:]+$/, ''), host });
+    inUrl.push([m.index!, m.index! + m[0].length]);
+  }
+  const covered = (i: number) => inUrl.some(([a, b]) => i >= a && i < b);
+  for (const m of text.matchAll(IPV4_RE)) {
+    if (covered(m.index!)) continue;
+    if ([m[1], m[2], m[3], m[4]].some((o) => Number(o) > 255 || (o!.length > 1 && o!.startsWith('0')))) continue;
+    add({ kind: 'ip', value: m[0], host: m[0] });
+  }
+  for (const m of text.matchAll(HOST_RE)) {
+    if (covered(m.index!)) continue;
+    const tld = m[2]!.toLowerCase();
+    if (!TLDS.has(tld) || FILE_LIKE.has(tld)) continue;
+    const host = m[1]!.toLowerCase();
+    add({ kind: 'host', value: host, host });
+  }
+  return out;
+}
+
+/** Fill `log_mentions` from every log line (after the lines have their final ids). */
+export function indexLogMentions(db: Db): number {
+  db.exec(`DELETE FROM log_mentions`);
+  const ins = db.prepare(`INSERT INTO log_mentions (log_line_id, kind, value, host) VALUES (?, ?, ?, ?)`);
+  let n = 0;
+  // in pages by id: a statement cannot write while another one iterates on the same connection
+  const page = db
+    .prepare(`SELECT id, text FROM log_lines WHERE id > ? AND (instr(text, '.') > 0 OR instr(text, '://') > 0) ORDER BY id LIMIT 5000`)
+    .raw(true);
+  let after = -1;
+  for (;;) {
+    const rows = page.all(after) as [number, string][];
+    if (rows.length === 0) break;
+    for (const [id, text] of rows) {
+      for (const m of mentionsIn(text)) {
+        ins.run(id, m.kind, m.value, m.host);
+        n++;
+      }
+    }
+    after = rows[rows.length - 1]![0];
+  }
+  return n;
+}
+
+/** Steps whose log lines mention `host` (a host name or an IP, any case): what the log says, not observed calls. */
+export function stepsMentioning(db: Db, host: string): { job: string; step: string | null; lines: number; first_line_id: number }[] {
+  return db
+    .prepare(
+      `SELECT l.job AS job, s.name AS step, count(*) AS lines, min(l.id) AS first_line_id
+       FROM log_mentions m JOIN log_lines l ON l.id = m.log_line_id LEFT JOIN steps s ON s.id = l.step_id
+       WHERE m.host = ? OR m.host LIKE ? GROUP BY l.job, l.step_id ORDER BY min(l.id)`,
+    )
+    .all(host.toLowerCase(), `%.${host.toLowerCase()}`) as { job: string; step: string | null; lines: number; first_line_id: number }[];
+}

@@ -1,0 +1,268 @@
+/**
+ * Real GitHub Actions log archives (test/fixtures/SOURCES.md, "Real GitHub Actions log archives"), imported whole:
+ * every layout keeps the job-level log, runner lines and preparation logs are placed, step names, actions with
+ * commits, failed steps and annotations come from the log, and an archive, its extracted folder and its job .txt
+ * give the same answers. The figures asserted were read off the files by hand (`wc -l`, `grep`).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as yauzl from 'yauzl';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openCase } from '../../electron/cli/case-arg';
+import { runImport, type ImportSummary } from '../../electron/import/run-import';
+import { makeZip, sha256File, tempDir } from './import-helpers';
+import { stepsMentioning } from '../../electron/import/gha/mentions';
+
+const GHA = fileURLToPath(new URL('../fixtures/gha/', import.meta.url));
+const DEV = path.join(GHA, 'github-dev_logs_4.zip');
+const LEWIS = path.join(GHA, 'lewis-dimun_logs_47738665835.zip');
+const QUBIT = path.join(GHA, 'qubitquilt_run_logs.zip');
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function work(): string {
+  const d = tempDir('rl-gha-archives-');
+  dirs.push(d);
+  return d;
+}
+
+/** The members of a zip, as stored. */
+async function unzip(file: string): Promise<Map<string, Buffer>> {
+  const zip = await new Promise<yauzl.ZipFile>((res, rej) => yauzl.open(file, { lazyEntries: true }, (e, z) => (e ? rej(e) : res(z!))));
+  const out = new Map<string, Buffer>();
+  await new Promise<void>((res, rej) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (entry.fileName.endsWith('/')) return zip.readEntry();
+      zip.openReadStream(entry, (e, s) => {
+        if (e) return rej(e);
+        const parts: Buffer[] = [];
+        s!.on('data', (c: Buffer) => parts.push(c));
+        s!.on('end', () => {
+          out.set(entry.fileName, Buffer.concat(parts));
+          zip.readEntry();
+        });
+      });
+    });
+    zip.on('end', () => res());
+    zip.on('error', rej);
+    zip.readEntry();
+  });
+  return out;
+}
+
+interface Facts {
+  summary: ImportSummary;
+  jobs: string[];
+  kinds: Record<string, number>;
+  steps: { job: string; number: number; name: string; uses: string | null; action_sha: string | null; conclusion: string | null; lines: number }[];
+  errors: number;
+  warnings: number;
+  run: Record<string, unknown> | null;
+  title: string;
+  /** Steps whose lines mention github.com (log_mentions: what the log says, not observed calls). */
+  githubSteps: (string | null)[];
+  observedCalls: number;
+}
+
+async function importFacts(inputs: string[]): Promise<Facts> {
+  const casePath = path.join(work(), 'case.runlens');
+  const before = inputs.map((i) => (fs.statSync(i).isFile() ? sha256File(i) : null));
+  const summary = await runImport({ inputs, casePath });
+  expect(inputs.map((i) => (fs.statSync(i).isFile() ? sha256File(i) : null))).toEqual(before);
+  const db = openCase(casePath);
+  try {
+    const all = <T>(sql: string) => db.prepare(sql).all() as T[];
+    const jobs = all<{ job: string }>(`SELECT DISTINCT job FROM log_lines ORDER BY job`).map((r) => r.job);
+    const kinds = Object.fromEntries(all<{ k: string; n: number }>(`SELECT job || ':' || file_kind AS k, count(*) AS n FROM log_lines GROUP BY 1`).map((r) => [r.k, r.n]));
+    const steps = all<Facts['steps'][number]>(
+      `SELECT job, number, name, uses, action_sha, conclusion, (SELECT count(*) FROM log_lines l WHERE l.step_id = s.id) AS lines
+       FROM steps s ORDER BY job, number`,
+    );
+    const errors = (db.prepare(`SELECT count(*) AS n FROM log_lines WHERE marker = 'error'`).get() as { n: number }).n;
+    const warnings = (db.prepare(`SELECT count(*) AS n FROM log_lines WHERE marker = 'warning'`).get() as { n: number }).n;
+    const meta = db.prepare(`SELECT value FROM meta WHERE key = 'run'`).get() as { value: string } | undefined;
+    const run = meta ? (JSON.parse(meta.value) as Record<string, unknown> | null) : null;
+    const { caseTitle } = await import('../../electron/queries/case-info');
+    const githubSteps = stepsMentioning(db, 'github.com').map((m) => m.step);
+    const observedCalls = (db.prepare(`SELECT count(*) AS n FROM network`).get() as { n: number }).n;
+    return { summary, jobs, kinds, steps, errors, warnings, run, title: caseTitle(run, casePath), githubSteps, observedCalls };
+  } finally {
+    db.close();
+  }
+}
+
+/** Every file read: lines = stored + skipped, and nothing skipped without a reason. */
+function expectAccounted(s: ImportSummary): void {
+  expect(s.files!.length).toBeGreaterThan(0);
+  for (const f of s.files!) {
+    expect(f.lines_stored + f.lines_skipped, f.path).toBe(f.lines);
+    expect(Object.values(f.skipped).reduce((a, b) => a + b, 0), f.path).toBe(f.lines_skipped);
+  }
+}
+
+describe('older layout, 2023 (github/dev logs_4.zip): preparation logs, a step file that lost its "/"', () => {
+  it('keeps the whole job log, places the preparation logs as runner lines of their jobs, names steps as logged', async () => {
+    const f = await importFacts([DEV]);
+    expectAccounted(f.summary);
+    // no job named after a preparation log: -2147483648_build.txt prepares `build`, -2139095040_deploy.txt `deploy`
+    expect(f.jobs).toEqual(['build', 'deploy']);
+    expect(f.kinds).toEqual({ 'build:job': 416, 'build:prep': 8, 'deploy:prep': 5 });
+    const named = f.steps.filter((s) => s.job === 'build').map((s) => [s.number, s.name, s.uses, s.action_sha]);
+    expect(named).toEqual([
+      [1, 'Set up job', null, null],
+      [2, 'Run actions/checkout@v3', 'actions/checkout@v3', 'f43a0e5ff2bd294095638e18286ca9a3d1956744'],
+      [3, 'Set up Node.js', 'actions/setup-node@v3', '1a4442cacd436585916779262731d5b162bc6ec7'],
+      [4, 'npm install, build, and test', null, null],
+      [5, 'Upload artifact for deployment job', null, null],
+      [9, 'Post Set up Node.js', null, null],
+      [10, 'Post Run actions/checkout@v3', 'actions/checkout@v3', 'f43a0e5ff2bd294095638e18286ca9a3d1956744'],
+      [11, 'Complete job', null, null],
+    ]);
+    // the steps' lines in the job log: as many as their step files hold (Set up job also takes the runner's lines
+    // at the head of the 2023 job log, which its step file lacks)
+    const lines = Object.fromEntries(f.steps.filter((s) => s.job === 'build').map((s) => [s.number, s.lines]));
+    expect([lines[2], lines[3], lines[4], lines[5], lines[9], lines[10]]).toEqual([185, 83, 5, 5, 5, 58]);
+    expect(f.steps.filter((s) => s.job === 'build').reduce((n, s) => n + s.lines, 0)).toBe(416);
+    expect(f.errors).toBe(1);
+    expect(f.run).toMatchObject({ repository: 'rockysosaenterprise/silver-happiness', workflow_path: '.github/workflows/azure-webapps-node.yml', job: 'build' });
+    expect(f.title).toContain('rockysosaenterprise/silver-happiness');
+    // hosts the log mentions, by step; never counted as observed calls
+    expect(f.githubSteps).toEqual(['Set up job', 'Run actions/checkout@v3', 'Set up Node.js', 'Post Run actions/checkout@v3']);
+    expect(f.observedCalls).toBe(0);
+    // the step files' lines are counted as skipped duplicates, never silently dropped
+    const dup = f.summary.files!.filter((x) => x.skipped['duplicate of the job log']);
+    expect(dup.map((x) => x.lines).sort((a, b) => a - b)).toEqual([5, 5, 5, 13, 54, 58, 83, 185]);
+    // the runner's diagnostic logs (a zip inside) are not a GitHub log format: named in warnings, not lost silently
+    expect(f.summary.warnings.filter((w) => /not recognised/.test(w.message)).map((w) => path.basename(w.file!))).toEqual([
+      'Worker_20231112-191510-utc.log',
+      'Runner_20231112-191507-utc.log',
+    ]);
+  });
+});
+
+describe('older layout, 2025 (lewis-dimun logs_47738665835.zip): BOM, system.txt, microsecond stamps', () => {
+  it('keeps all 1 103 job-log lines and the runner lines; each step gets exactly its step file’s lines', async () => {
+    const f = await importFacts([LEWIS]);
+    expectAccounted(f.summary);
+    expect(f.jobs).toEqual(['test']);
+    expect(f.kinds).toEqual({ 'test:job': 1103, 'test:system': 5 });
+    expect(f.steps.map((s) => [s.number, s.name, s.lines])).toEqual([
+      [1, 'Set up job', 30],
+      [2, 'Run actions/checkout@v4', 69],
+      [3, 'Setup Node.js', 17],
+      [4, 'Install dependencies', 31],
+      [5, 'Run ESLint', 109],
+      [6, 'Run Jest tests', 834],
+      [24, 'Post Run actions/checkout@v4', 12],
+      [25, 'Complete job', 1],
+    ]);
+    expect(f.steps.filter((s) => s.uses).map((s) => [s.number, s.uses, s.action_sha])).toEqual([
+      [2, 'actions/checkout@v4', '08eba0b27e820071cde6df949e0beb9ba4906955'],
+      [3, 'actions/setup-node@v4', '49933ea5288caeca8642d1e84afbd3f7d6820020'],
+      [24, 'actions/checkout@v4', '08eba0b27e820071cde6df949e0beb9ba4906955'],
+    ]);
+    expect(f.steps.filter((s) => s.conclusion === 'failure').map((s) => s.number)).toEqual([6]);
+    expect([f.errors, f.warnings]).toEqual([1, 64]);
+    expect(f.run).toMatchObject({ repository: 'lewis-Dimun/greenfashionscore-v2', job: 'test' });
+  });
+
+  it('the archive, its extracted folder and its job .txt give the same job lines, actions, failure and annotations', async () => {
+    const members = await unzip(LEWIS);
+    const folder = path.join(work(), 'logs_47738665835');
+    for (const [name, data] of members) {
+      fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
+      fs.writeFileSync(path.join(folder, name), data);
+    }
+    const txt = path.join(work(), '0_test.txt');
+    fs.writeFileSync(txt, members.get('0_test.txt')!);
+    const [zip, dir, one] = [await importFacts([LEWIS]), await importFacts([folder]), await importFacts([txt])];
+    for (const f of [zip, dir, one]) {
+      expect(f.kinds['test:job']).toBe(1103);
+      expect([f.errors, f.warnings]).toEqual([1, 64]);
+      // (a post step is `Post job cleanup.` in the job log: only a step file names its action)
+      expect([...new Set(f.steps.filter((s) => s.uses).map((s) => `${s.uses} ${s.action_sha}`))]).toEqual([
+        'actions/checkout@v4 08eba0b27e820071cde6df949e0beb9ba4906955',
+        'actions/setup-node@v4 49933ea5288caeca8642d1e84afbd3f7d6820020',
+      ]);
+      expect(f.steps.filter((s) => s.conclusion === 'failure')).toHaveLength(1);
+      expect(f.steps.reduce((n, s) => n + s.lines, 0)).toBe(1103);
+      expect(f.run).toMatchObject({ job: 'test' });
+    }
+    expect(dir.steps).toEqual(zip.steps);
+    expect(dir.kinds).toEqual(zip.kinds);
+    // the job .txt alone has no step files: its steps are the log's own `##[group]Run` headers
+    expect(one.steps.map((s) => s.name)).toEqual([
+      'Set up job',
+      'Run actions/checkout@v4',
+      'Run actions/setup-node@v4',
+      'Run npm ci',
+      'Run npm run lint',
+      'Run npm run test',
+      'Post job cleanup.',
+      'Complete job',
+    ]);
+    expect(one.steps.find((s) => s.conclusion === 'failure')!.name).toBe('Run npm run test');
+  });
+
+  it('current layout (root job log + a job folder holding only system.txt): nothing dropped', async () => {
+    const members = await unzip(LEWIS);
+    const zip = path.join(work(), 'current.zip');
+    await makeZip(zip, [
+      { name: '0_test.txt', data: members.get('0_test.txt')! },
+      { name: 'test/system.txt', data: members.get('test/system.txt')! },
+    ]);
+    const f = await importFacts([zip]);
+    expectAccounted(f.summary);
+    expect(f.jobs).toEqual(['test']);
+    expect(f.kinds).toEqual({ 'test:job': 1103, 'test:system': 5 });
+    expect(f.errors).toBe(1);
+    expect(f.steps.map((s) => s.name)).toContain('Run actions/checkout@v4');
+    expect(f.summary.files!.every((x) => x.lines_skipped === 0)).toBe(true);
+  });
+
+  it('single-job archive (one top folder, step files only, with or without system.txt): one job, its steps', async () => {
+    const members = await unzip(LEWIS);
+    const stepFiles = [...members].filter(([n]) => /^test\/\d+_/.test(n));
+    for (const withSystem of [true, false]) {
+      const zip = path.join(work(), `single-${withSystem}.zip`);
+      const entries = stepFiles.map(([name, data]) => ({ name, data }));
+      if (withSystem) entries.push({ name: 'test/system.txt', data: members.get('test/system.txt')! });
+      await makeZip(zip, entries);
+      const f = await importFacts([zip]);
+      expectAccounted(f.summary);
+      expect(f.jobs).toEqual(['test']);
+      expect(f.kinds).toEqual(withSystem ? { 'test:step': 1103, 'test:system': 5 } : { 'test:step': 1103 });
+      expect(f.steps.map((s) => [s.number, s.name, s.lines])).toEqual([
+        [1, 'Set up job', 30],
+        [2, 'Run actions/checkout@v4', 69],
+        [3, 'Setup Node.js', 17],
+        [4, 'Install dependencies', 31],
+        [5, 'Run ESLint', 109],
+        [6, 'Run Jest tests', 834],
+        [24, 'Post Run actions/checkout@v4', 12],
+        [25, 'Complete job', 1],
+      ]);
+      expect(f.steps.find((s) => s.number === 2)!.action_sha).toBe('08eba0b27e820071cde6df949e0beb9ba4906955');
+      expect(f.steps.filter((s) => s.conclusion === 'failure').map((s) => s.number)).toEqual([6]);
+    }
+  });
+});
+
+describe('two jobs (qubitquilt run_logs.zip)', () => {
+  it('both job logs whole, each job its own steps', async () => {
+    const f = await importFacts([QUBIT]);
+    expectAccounted(f.summary);
+    expect(f.jobs).toEqual(['build', 'test']);
+    expect(f.kinds).toMatchObject({ 'test:job': 319, 'build:job': 200 });
+    expect(f.errors).toBe(2);
+    for (const job of ['build', 'test']) {
+      const st = f.steps.filter((s) => s.job === job);
+      expect(st.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 10, 11]);
+      expect(st.reduce((n, s) => n + s.lines, 0)).toBe(job === 'test' ? 319 : 200);
+    }
+  });
+});

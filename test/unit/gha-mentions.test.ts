@@ -1,0 +1,18 @@
+/** Hosts, URLs and IPs a log line writes (gha/mentions.ts): found as written, file names not taken for hosts. */
+import { describe, expect, it } from 'vitest';
+import { mentionsIn } from '../../electron/import/gha/mentions';
+
+const hosts = (t: string) => mentionsIn(t).map((m) => `${m.kind}:${m.host}`);
+
+describe('mentionsIn', () => {
+  it('URLs (host taken from them, not listed twice), IPv4, host names', () => {
+    expect(hosts('[command]/usr/bin/git remote add origin https://github.com/kemp233/OpenWrt-for-XG-040G-MD')).toEqual(['url:github.com']);
+    expect(hosts('Resolving api.github.com (api.github.com)... 192.0.2.10, 2001:db8::1')).toEqual(['ip:192.0.2.10', 'host:api.github.com']);
+    expect(hosts('curl -sS http://198.51.100.7:8080/x then beacon.exfil.example:443')).toEqual(['url:198.51.100.7', 'host:beacon.exfil.example']);
+  });
+  it('file names, versions and dotted numbers are not hosts', () => {
+    expect(hosts('Run npm ci --prefix app; cat package.json index.js README.md setup.py build.sh')).toEqual([]);
+    expect(hosts('node v20.19.6, version 1.2.3.4.5, 300.1.1.1, 10.0.0.256')).toEqual([]);
+    expect(hosts('Included Software: https://github.com/actions/runner-images/blob/ubuntu24/x.md.')).toEqual(['url:github.com']);
+  });
+});
