@@ -166,7 +166,7 @@ export class LineAccount {
  * The stream an importer reads, counted on the way: bytes, physical lines (LF-separated; a last line without LF
  * counts), and which lines are blank (only spaces, tabs, CR, or a BOM).
  */
-export function countLines(src: Readable, account: LineAccount): Readable {
+export function countLines(src: Readable, account: LineAccount): Transform {
   let lineNo = 1;
   let blankSoFar = true;
   let punctOnly = true;

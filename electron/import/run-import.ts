@@ -330,7 +330,7 @@ async function load(
         } else {
           // cancelled: the counting stream is piped from the entry's, and an importer that stopped reading destroys
           // only the former; unpipe and end both, or the container waits for the entry's stream forever
-          entry.stream.unpipe(stream as unknown as NodeJS.WritableStream);
+          entry.stream.unpipe(stream);
           stream.destroy();
           entry.stream.destroy();
         }
