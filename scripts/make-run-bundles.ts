@@ -30,6 +30,8 @@ export interface RunSpec {
   extraProcess?: { exe: string; args: string[] };
   /** Commit of actions/checkout (default CHECKOUT_SHA). */
   checkoutSha?: string;
+  /** Extra calls made by the test runner in "Run npm test" (`host:port`): a known endpoint from a new step. */
+  testStepEndpoints?: string[];
 }
 
 export interface WrittenRun {
@@ -146,6 +148,7 @@ export function writeRunBundle(dir: string, spec: RunSpec): WrittenRun {
   const npmTest = exec(30.2, testSh, NODE, [NODE, NPM, 'test'], 29.2);
   const jest = exec(31.0, npmTest, NODE, [NODE, `${WORK}/node_modules/.bin/jest`, '--ci', `--maxWorkers=${2 + Math.floor(r() * 3)}`], 28);
   const reports = 1 + Math.floor(r() * 3);
+  (spec.testStepEndpoints ?? []).forEach((ep, i) => call(35 + i * 0.2, jest, ep));
   for (let i = 0; i < reports; i++) call(40 + i * 5, jest, 'api.github.com:443', { method: 'POST', host: 'api.github.com', path: `/repos/acme/api/check-runs`, status_code: 201 });
   // Post checkout
   const pc = exec(60.1, worker, NODE20, [NODE20, `/home/runner/work/_actions/${CHECKOUT}/${checkoutSha}/dist/index.js`], 0.6);

@@ -29,6 +29,18 @@ export interface EndpointGone {
   baseline_calls: number;
 }
 
+/** Called / run before, but now (also) from a step in which no baseline did. */
+export interface MovedToStep {
+  /** Steps (labels `job #n name`) of the case in which no baseline run did it. */
+  steps: string[];
+  /** Steps in which the baselines did it. */
+  baseline_steps: string[];
+}
+export interface EndpointChanged extends MovedToStep {
+  endpoint: string;
+  calls: number;
+}
+
 export interface ProcessShape {
   exe: string;
   /** The arguments with what varies from run to run (numbers, hashes, uuids, temp names) replaced by <n>, <hex>, <uuid>. */
@@ -43,6 +55,10 @@ export interface ProcessNew extends ProcessShape {
 }
 export interface ProcessGone extends ProcessShape {
   baselines: number;
+}
+export interface ProcessChanged extends ProcessShape, MovedToStep {
+  count: number;
+  process_ids: number[];
 }
 
 export interface StepRef2 {
@@ -77,8 +93,10 @@ export interface ActionChanged {
 export interface Comparison {
   case: RunRef;
   baselines: RunRef[];
-  endpoints: { new: EndpointNew[]; gone: EndpointGone[] };
-  processes: { new: ProcessNew[]; gone: ProcessGone[] };
+  /** changed: called from a step (by job and name) from which no baseline called it. */
+  endpoints: { new: EndpointNew[]; gone: EndpointGone[]; changed: EndpointChanged[] };
+  /** changed: run in a step (by job and name) in which no baseline ran it. */
+  processes: { new: ProcessNew[]; gone: ProcessGone[]; changed: ProcessChanged[] };
   steps: { new: StepRef2[]; gone: StepRef2[]; changed: StepChanged[] };
   actions: { new: ActionNew[]; gone: ActionGone[]; changed: ActionChanged[] };
 }

@@ -1,7 +1,10 @@
 /**
- * A tiny argument parser: positionals, `--flag`, `--flag value`, `--flag=value`, repeatable flags, `--` ends flags.
- * Every command declares its flags; anything else is a UsageError (exit 2).
+ * Command-line arguments on Node's `util.parseArgs`: positionals, `--flag`, `--flag value`, `--flag=value`,
+ * repeatable flags, `--` ends flags, `-h` is `--help`. Every command declares its flags; anything else is a
+ * UsageError (exit 2) with one readable line. `util.parseArgs` reads the arguments (non-strict, with tokens);
+ * the checks are ours, so the messages name the command and a value may start with a dash (`--offset -3600`).
  */
+import { parseArgs as nodeParseArgs } from 'node:util';
 import { UsageError } from './errors';
 
 export interface FlagSpec {
@@ -20,34 +23,30 @@ export interface Parsed {
 }
 
 export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec>, command: string): Parsed {
+  const options = Object.fromEntries(
+    Object.entries(spec).map(([name, s]) => [
+      name,
+      { type: s.value ? ('string' as const) : ('boolean' as const), multiple: true, ...(name === 'help' ? { short: 'h' } : {}) },
+    ]),
+  );
+  const { tokens } = nodeParseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const positionals: string[] = [];
   const flags = new Map<string, string[]>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
+  for (const t of tokens) {
+    if (t.kind === 'positional') positionals.push(t.value);
+    if (t.kind !== 'option') continue;
+    const s = Object.prototype.hasOwnProperty.call(spec, t.name) ? spec[t.name] : undefined;
+    if (!s) throw new UsageError(`${command}: unknown option ${t.rawName}`);
+    let v = 'true';
+    if (s.value) {
+      if (t.value === undefined) throw new UsageError(`${command}: --${t.name} needs a value`);
+      v = t.value;
+    } else if (t.inlineValue) {
+      throw new UsageError(`${command}: --${t.name} takes no value`);
     }
-    if (a.startsWith('--') || (a.startsWith('-') && a.length === 2 && a !== '-')) {
-      const eq = a.indexOf('=');
-      let name = eq >= 0 ? a.slice(2, eq) : a.startsWith('--') ? a.slice(2) : a.slice(1);
-      if (name === 'h') name = 'help';
-      const s = spec[name];
-      if (!s) throw new UsageError(`${command}: unknown option ${a.slice(0, eq >= 0 ? eq : undefined)}`);
-      let v = 'true';
-      if (s.value) {
-        if (eq >= 0) v = a.slice(eq + 1);
-        else if (i + 1 < argv.length) v = argv[++i]!;
-        else throw new UsageError(`${command}: --${name} needs a value`);
-      } else if (eq >= 0) {
-        throw new UsageError(`${command}: --${name} takes no value`);
-      }
-      const prev = flags.get(name);
-      if (prev && !s.repeat) throw new UsageError(`${command}: --${name} given twice`);
-      flags.set(name, [...(prev ?? []), v]);
-    } else {
-      positionals.push(a);
-    }
+    const prev = flags.get(t.name);
+    if (prev && !s.repeat) throw new UsageError(`${command}: --${t.name} given twice`);
+    flags.set(t.name, [...(prev ?? []), v]);
   }
   return {
     positionals,

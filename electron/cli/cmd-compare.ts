@@ -14,10 +14,11 @@ export const COMPARE_HELP = `Usage: runlens compare <case|bundle> <baseline case
 
 Compare a run with one or more earlier (good) runs of the same job. Several baselines make one: whatever any of
 them did is known. Reports endpoints, processes (by executable and argument shape: numbers, hashes and temporary
-names left out, pids never used), steps and actions (with their commits) that are new, gone or changed, and a
+names left out, pids never used), steps and actions (with their commits) that are new, gone or changed (an
+endpoint or process now also in a step where no baseline had it; a step's conclusion; an action's commit), and a
 finding "new endpoint against the baseline" for each endpoint the run called and no baseline did (also in
 \`runlens findings <case> --baseline <baseline>…\`). The result depends on the case files alone.
-  --json   {"case", "baselines", "endpoints": {new, gone}, "processes": {new, gone},
+  --json   {"case", "baselines", "endpoints": {new, gone, changed}, "processes": {new, gone, changed},
             "steps": {new, gone, changed}, "actions": {new, gone, changed}, "findings": [...]}
 `;
 
@@ -80,6 +81,12 @@ export function comparisonText(cmp: Comparison): string {
     { header: 'in baselines', get: (e) => e.baselines, right: true },
     { header: 'baseline calls', get: (e) => e.baseline_calls, right: true },
   ]);
+  section('Endpoints called from a new step', cmp.endpoints.changed, [
+    { header: 'endpoint', get: (e) => e.endpoint },
+    { header: 'calls', get: (e) => e.calls, right: true },
+    { header: 'new steps', get: (e) => e.steps.join('; ') },
+    { header: 'baseline steps', get: (e) => e.baseline_steps.join('; ') || null },
+  ]);
   section('New processes', cmp.processes.new, [
     { header: 'exe', get: (p) => p.exe },
     { header: 'arguments (shape)', get: (p) => p.args_shape.join(' ') },
@@ -91,6 +98,12 @@ export function comparisonText(cmp: Comparison): string {
     { header: 'exe', get: (p) => p.exe },
     { header: 'arguments (shape)', get: (p) => p.args_shape.join(' ') },
     { header: 'in baselines', get: (p) => p.baselines, right: true },
+  ]);
+  section('Processes run in a new step', cmp.processes.changed, [
+    { header: 'exe', get: (p) => p.exe },
+    { header: 'arguments (shape)', get: (p) => p.args_shape.join(' ') },
+    { header: 'new steps', get: (p) => p.steps.join('; ') },
+    { header: 'baseline steps', get: (p) => p.baseline_steps.join('; ') || null },
   ]);
   section('New steps', cmp.steps.new, [
     { header: 'job', get: (s) => s.job },

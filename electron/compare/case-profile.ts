@@ -15,6 +15,8 @@ export interface EndpointUse {
   firstSeen: string | null;
   callIds: number[];
   steps: Set<string>;
+  /** The steps as `job \t name` (no number, no @ref): what is compared between runs. */
+  stepKeys: Map<string, string>;
   processes: Set<string>;
 }
 
@@ -25,6 +27,8 @@ export interface ProcessUse {
   pids: number[];
   processIds: number[];
   steps: Set<string>;
+  /** The steps as `job \t name` -> label: what is compared between runs. */
+  stepKeys: Map<string, string>;
 }
 
 export interface StepUse {
@@ -95,6 +99,10 @@ export function readProfile(db: Db, file: string): CaseProfile {
     const s = id !== null ? steps.get(id) : undefined;
     return s ? stepLabel(s.job, s.number, stepName(s.name)) : null;
   };
+  const stepKey = (id: number | null) => {
+    const s = id !== null ? steps.get(id) : undefined;
+    return s ? `${s.job}\t${stepName(s.name)}` : null;
+  };
 
   const endpoints = new Map<string, EndpointUse>();
   const procExe = new Map<number, string>();
@@ -112,7 +120,7 @@ export function readProfile(db: Db, file: string): CaseProfile {
     const ep = str(c.endpoint) ?? `${str(c.ip)}:${numOr0(c.port)}`;
     let u = endpoints.get(ep);
     if (!u) {
-      u = { endpoint: ep, calls: 0, firstNs: null, firstSeen: null, callIds: [], steps: new Set(), processes: new Set() };
+      u = { endpoint: ep, calls: 0, firstNs: null, firstSeen: null, callIds: [], steps: new Set(), stepKeys: new Map(), processes: new Set() };
       endpoints.set(ep, u);
     }
     u.calls++;
@@ -121,8 +129,12 @@ export function readProfile(db: Db, file: string): CaseProfile {
       u.firstNs = c.ts;
       u.firstSeen = time(c.ts);
     }
-    const sl = label(num(c.step_id) ?? num(c.running_step_id));
-    if (sl) u.steps.add(sl);
+    const sid = num(c.step_id) ?? num(c.running_step_id);
+    const sl = label(sid);
+    if (sl) {
+      u.steps.add(sl);
+      u.stepKeys.set(stepKey(sid)!, sl);
+    }
     const pid = num(c.process_id);
     const exe = pid !== null ? procExe.get(pid) : str(c.process_name);
     if (exe) u.processes.add(exe);
@@ -136,14 +148,17 @@ export function readProfile(db: Db, file: string): CaseProfile {
     const key = processKey(exe, shape);
     let u = processes.get(key);
     if (!u) {
-      u = { exe, shape, count: 0, pids: [], processIds: [], steps: new Set() };
+      u = { exe, shape, count: 0, pids: [], processIds: [], steps: new Set(), stepKeys: new Map() };
       processes.set(key, u);
     }
     u.count++;
     u.pids.push(numOr0(p.pid));
     u.processIds.push(numOr0(p.id));
     const sl = label(num(p.step_id));
-    if (sl) u.steps.add(sl);
+    if (sl) {
+      u.steps.add(sl);
+      u.stepKeys.set(stepKey(num(p.step_id))!, sl);
+    }
   }
 
   const stepUses = new Map<string, StepUse>();

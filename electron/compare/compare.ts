@@ -1,7 +1,8 @@
 /**
  * A case against its baselines: several baseline runs make one (an endpoint, process, step or action ref seen in
- * any of them is known). New = in the case, in no baseline; gone = in some baseline, not in the case; changed = a
- * step whose conclusion no baseline had, an action used at a ref (commit) no baseline used. Every list is sorted,
+ * any of them is known). New = in the case, in no baseline; gone = in some baseline, not in the case; changed = an
+ * endpoint called or a process run from a step (job + name) where no baseline did, a step whose conclusion no
+ * baseline had, an action used at a ref (commit) no baseline used. Every list is sorted,
  * so the same case files always give the same comparison.
  */
 import type { Db } from '../db/open';
@@ -84,6 +85,25 @@ export function compareProfiles(c: CaseProfile, baselines: readonly CaseProfile[
         goneActions.set(k, g);
       }
 
+  /** Steps of `mine` (job + name) in which no baseline that knows `key` did it; and the baselines' steps. */
+  const moved = (mine: Map<string, string>, theirs: (b: CaseProfile) => Map<string, string> | undefined) => {
+    const known = new Map<string, string>();
+    for (const b of baselines) for (const [k, l] of theirs(b) ?? []) known.set(k, l);
+    const steps = [...mine.entries()].filter(([k]) => !known.has(k)).map(([, l]) => l);
+    return { steps: sorted(steps), baseline_steps: sorted(new Set(known.values())) };
+  };
+  const endpointsChanged = [...c.endpoints.values()]
+    .filter((e) => inAny((p) => p.endpoints, e.endpoint).length > 0)
+    .map((e) => ({ endpoint: e.endpoint, calls: e.calls, ...moved(e.stepKeys, (b) => b.endpoints.get(e.endpoint)?.stepKeys) }))
+    .filter((e) => e.steps.length > 0)
+    .sort((a, b) => byText(a.endpoint, b.endpoint));
+  const processesChanged = [...c.processes.entries()]
+    .filter(([k]) => inAny((p) => p.processes, k).length > 0)
+    .map(([k, u]) => ({ key: k, exe: u.exe, args_shape: u.shape, count: u.count, process_ids: u.processIds, ...moved(u.stepKeys, (b) => b.processes.get(k)?.stepKeys) }))
+    .filter((p) => p.steps.length > 0)
+    .sort((a, b) => byText(a.key, b.key))
+    .map(({ key: _k, ...rest }) => rest);
+
   const stepOrder = (a: { job: string; number: number | null; name: string }, b: typeof a) =>
     byText(a.job, b.job) || (a.number ?? 0) - (b.number ?? 0) || byText(a.name, b.name);
   return {
@@ -92,10 +112,12 @@ export function compareProfiles(c: CaseProfile, baselines: readonly CaseProfile[
     endpoints: {
       new: endpointsNew,
       gone: [...goneEndpoints.entries()].map(([endpoint, g]) => ({ endpoint, baselines: g.baselines, baseline_calls: g.calls })).sort((a, b) => byText(a.endpoint, b.endpoint)),
+      changed: endpointsChanged,
     },
     processes: {
       new: processesNew,
       gone: [...goneProcs.entries()].sort(([a], [b]) => byText(a, b)).map(([, g]) => g),
+      changed: processesChanged,
     },
     steps: {
       new: stepsNew.sort(stepOrder),

@@ -76,7 +76,8 @@ export function createCase(path: string, opts: CreateCaseOptions = {}): Db {
     db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
     db.pragma('temp_store = MEMORY');
     // normal locking (not EXCLUSIVE): the partial case is readable by other connections between the writer's
-    // commits (first screen first, import/partial-case.ts)
+    // commits (first screen first, import/partial-case.ts); a commit waits up to a minute for a reader to finish
+    db.pragma('busy_timeout = 60000');
   } else {
     // A rollback journal, not WAL: a finished case is one self-contained file that a read-only open can read
     // without creating -wal/-shm files beside it (openCaseReadOnly refuses WAL-mode files for that reason).

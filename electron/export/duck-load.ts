@@ -15,8 +15,9 @@ const CHUNK = 2048;
 
 const DUCK: Record<DuckType, DuckDBType> = { BIGINT, DOUBLE, VARCHAR, BLOB };
 
-export async function openDuck(): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
-  const instance = await DuckDBInstance.create(':memory:');
+/** `threads`: DuckDB's worker threads (default: one per core). */
+export async function openDuck(opts: { threads?: number } = {}): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
+  const instance = await DuckDBInstance.create(':memory:', opts.threads ? { threads: String(opts.threads) } : {});
   const conn = await instance.connect();
   return { instance, conn };
 }

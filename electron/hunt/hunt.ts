@@ -83,6 +83,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const { instance, conn } = await openDuck();
   const progress = opts.onProgress ?? (() => {});
   try {
+    // Parquet footers read once: creating the views, checking the statement and running it each need them.
+    await conn.run('SET parquet_metadata_cache = true');
     await precheckReadOnly(conn, opts.sql);
     // Which tables does the query name? Parquet tables are known by folder; case tables by the first case.
     const known = new Set<string>([...src.parquet.keys(), RUNS_TABLE]);
@@ -139,7 +141,16 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       await conn.run(`CREATE VIEW ${quoteId(t)} AS ${parts.join(' UNION ALL BY NAME ')}`);
     }
     await lockDown(conn, dir + path.sep);
-    const statement = await prepareReadOnly(conn, opts.sql);
+    let statement;
+    try {
+      statement = await prepareReadOnly(conn, opts.sql);
+    } catch (e) {
+      // "Table network does not exist" after every case was skipped: say why.
+      if (skipped.length && e instanceof HuntSqlError) {
+        throw new HuntSqlError(`${e.message} (${skipped.length} file${skipped.length === 1 ? '' : 's'} skipped; the first: ${skipped[0]!.file}: ${skipped[0]!.reason})`);
+      }
+      throw e;
+    }
 
     progress({ phase: 'querying', done: src.cases.length, total: src.cases.length, percent: 0 });
     const timer = setInterval(() => {

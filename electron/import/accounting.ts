@@ -9,6 +9,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Transform, type Readable } from 'node:stream';
+import { CR_DECIDE_BYTES } from './lines';
 
 class BitSet {
   private bits = new Uint8Array(1024);
@@ -172,42 +173,76 @@ export function countLines(src: Readable, account: LineAccount): Transform {
   let sawAny = false;
   let pendingBom = 0; // bytes of a UTF-8 BOM seen at a line start
   account.counted = true;
+  // Lines end where lines.ts ends them: at LF, or in a CR-only file (CRs but no LF in the first CR_DECIDE_BYTES) at
+  // CR, CRLF or LF. Until that is known the bytes are held (counted later; they pass on at once).
+  let mode: 'undecided' | 'lf' | 'cr' = 'undecided';
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  let prevCr = false;
+  const scan = (chunk: Buffer) => {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (mode === 'cr' && c === 0x0a && prevCr) {
+        prevCr = false; // the LF of a CRLF: its line already ended
+        continue;
+      }
+      prevCr = c === 0x0d;
+      if (c === 0x0a || (mode === 'cr' && c === 0x0d)) {
+        if (blankSoFar) account.markBlank(lineNo);
+        else if (punctOnly) account.markPunctuation(lineNo);
+        account.lines = lineNo;
+        lineNo++;
+        blankSoFar = true;
+        punctOnly = true;
+        sawAny = false;
+        pendingBom = 0;
+        continue;
+      }
+      sawAny = true;
+      if (mode === 'lf' && !blankSoFar && !punctOnly) {
+        // the line's kind is settled: jump to its end (one native search instead of a loop per byte)
+        const nl = chunk.indexOf(0x0a, i);
+        if (nl === -1) break;
+        i = nl - 1;
+        continue;
+      }
+      if (c === 0x20 || c === 0x09 || c === 0x0d) continue;
+      if (blankSoFar && ((pendingBom === 0 && c === 0xef) || (pendingBom === 1 && c === 0xbb) || (pendingBom === 2 && c === 0xbf))) {
+        pendingBom++;
+        if (pendingBom === 3) pendingBom = 0;
+        continue;
+      }
+      blankSoFar = false;
+      if (c !== 0x5b && c !== 0x5d && c !== 0x7b && c !== 0x7d && c !== 0x2c) punctOnly = false;
+    }
+  };
+  const decide = (m: 'lf' | 'cr') => {
+    mode = m;
+    const all = held;
+    held = [];
+    heldBytes = 0;
+    for (const b of all) scan(b);
+  };
   const t = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       account.bytes += chunk.length;
-      for (let i = 0; i < chunk.length; i++) {
-        const c = chunk[i]!;
-        if (c === 0x0a) {
-          if (blankSoFar) account.markBlank(lineNo);
-          else if (punctOnly) account.markPunctuation(lineNo);
-          account.lines = lineNo;
-          lineNo++;
-          blankSoFar = true;
-          punctOnly = true;
-          sawAny = false;
-          pendingBom = 0;
-          continue;
-        }
-        sawAny = true;
-        if (!blankSoFar && !punctOnly) {
-          // the line's kind is settled: jump to its end (one native search instead of a loop per byte)
-          const nl = chunk.indexOf(0x0a, i);
-          if (nl === -1) break;
-          i = nl - 1;
-          continue;
-        }
-        if (c === 0x20 || c === 0x09 || c === 0x0d) continue;
-        if (blankSoFar && ((pendingBom === 0 && c === 0xef) || (pendingBom === 1 && c === 0xbb) || (pendingBom === 2 && c === 0xbf))) {
-          pendingBom++;
-          if (pendingBom === 3) pendingBom = 0;
-          continue;
-        }
-        blankSoFar = false;
-        if (c !== 0x5b && c !== 0x5d && c !== 0x7b && c !== 0x7d && c !== 0x2c) punctOnly = false;
+      if (mode !== 'undecided') scan(chunk);
+      else if (chunk.includes(0x0a)) {
+        decide('lf');
+        scan(chunk);
+      } else {
+        held.push(chunk);
+        heldBytes += chunk.length;
+        if (heldBytes >= CR_DECIDE_BYTES) decide(held.some((b) => b.includes(0x0d)) ? 'cr' : 'lf');
       }
       cb(null, chunk);
     },
     flush(cb) {
+      if (mode === 'undecided') {
+        const all = Buffer.concat(held, heldBytes);
+        const cr = all.indexOf(0x0d);
+        decide(cr !== -1 && cr < all.length - 1 ? 'cr' : 'lf');
+      }
       if (sawAny) {
         if (blankSoFar) account.markBlank(lineNo);
         else if (punctOnly) account.markPunctuation(lineNo);

@@ -8,8 +8,9 @@
  * file left by a crash says 'loading' or 'analysing'.
  *
  * Readers open the partial file read-only and leave it as it is (no migration, no journal-mode change: the importer
- * owns it); a query may wait while the importer writes (the busy timeout), and the file may vanish (renamed or
- * removed) at any time: open the case path once the import is done.
+ * owns it); a query may wait while the importer writes (the busy timeout), the importer's commits wait for a
+ * reader (up to a minute: keep reads to a window), and the file may vanish (renamed or removed) at any time: open
+ * the case path once the import is done.
  */
 import Database from 'better-sqlite3';
 import type { Db } from '../db/open';

@@ -328,9 +328,11 @@ async function load(
           stream.resume();
           await finished(stream).catch(() => undefined);
         } else {
-          // cancelled: hand the member back to the container untouched by the counter (it drains or drops it)
+          // cancelled: the counting stream is piped from the entry's, and an importer that stopped reading destroys
+          // only the former; unpipe and end both, or the container waits for the entry's stream forever
           entry.stream.unpipe(stream);
           stream.destroy();
+          entry.stream.destroy();
         }
         const acc = sink.finish();
         if (acc) records += acc.records;

@@ -143,12 +143,13 @@ function CaseView() {
   setTimeDisplay(timeMode, origin);
   const collapsed = usePanes((s) => s.collapsed);
   const maximised = usePanes((s) => s.maximised);
-  const isC = (id: PaneId) => collapsed.includes(id) && maximised !== id;
+  const auto = usePanes((s) => s.auto);
+  const isC = (id: PaneId) => (collapsed.includes(id) || auto.includes(id)) && maximised !== id;
   // A case with logs only (no calls, no processes): the log gets the room.
   const logsOnly = !!info && info.counts.network === 0 && info.counts.processes === 0;
   useEffect(() => {
-    if (logsOnly) paneStore.set((s) => ({ collapsed: [...new Set([...s.collapsed, 'calls' as const, 'side' as const])] }));
-  }, [logsOnly]);
+    paneStore.set({ auto: logsOnly ? ['calls', 'side'] : [] });
+  }, [logsOnly, version]);
   const callsHidden = isC('calls');
   const logHidden = isC('log');
   useEffect(() => {

@@ -5,6 +5,7 @@
  * process shows in that process's Details.
  */
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import type { FindingOut, Result } from '../../shared/api';
 import { apiFromPage, openApp, SHOTS, settled, watchPage } from './support/app';
@@ -65,6 +66,11 @@ test('sample bundle: every finding and producer detection, by severity; each sel
   await expect(section).toContainText('producer det-0001');
   await settled(page);
   await page.screenshot({ path: path.join(SHOTS, 'findings-1280.png') });
+  // Keyboard: Up from the last row chooses the one above it and selects its evidence.
+  await pane(page).locator('.finding-row').nth(i).focus();
+  await page.keyboard.press('ArrowUp');
+  const above = findings[i - 1]!.target!;
+  await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#${above.kind}=${above.id}`);
   w.check();
 });
 
@@ -79,5 +85,22 @@ test('small test bundle: every finding listed and selectable', async ({ page }) 
     w.check();
   } finally {
     await serve.stop();
+  }
+});
+
+test('Findings and Notes panes pass axe (WCAG 2.1 AA), light and dark, at 1280x720', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await openApp(page);
+    for (const tab of ['Findings', 'Notes']) {
+      await page.getByRole('tab', { name: tab }).click();
+      if (tab === 'Findings') await pane(page).locator('.finding-row').first().click();
+      await settled(page);
+      const r = await new AxeBuilder({ page }).include(`[aria-label="${tab}"]`).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(bad.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), `${tab} (${scheme})`).toEqual([]);
+      await page.screenshot({ path: path.join(SHOTS, `findings-${tab.toLowerCase()}-${scheme}.png`) });
+    }
   }
 });

@@ -76,7 +76,9 @@ test('the HTML report opens offline: no request leaves the page, no script runs'
   const dets = JSON.parse(fs.readFileSync(det, 'utf8')) as { title: string }[];
   dets[0]!.title = `<script>document.title='pwned'</script><img src="https://192.0.2.1/x.png" onerror="document.title='pwned2'">`;
   fs.writeFileSync(det, JSON.stringify(dets, null, 2));
-  fs.appendFileSync(path.join(bundle, 'logs', 'test', '4_Run npm ci.txt'), `2026-10-14T09:12:21.5000000Z <iframe src="https://192.0.2.1/"></iframe><style>@import url(https://192.0.2.1/a.css)</style>\n`);
+  for (const f of [path.join('test', '5_Run npm test.txt'), '1_test.txt']) {
+    fs.appendFileSync(path.join(bundle, 'logs', f), `2026-10-14T09:13:00.0000000Z <iframe src="https://192.0.2.1/"></iframe><style>@import url(https://192.0.2.1/a.css)</style> ghp_${'Zx9'.repeat(12)}\n`);
+  }
   const kase = path.join(work, 'case.runlens');
   runlens(['import', bundle, '--case', kase]);
   const out = path.join(work, 'report.html');
@@ -91,6 +93,7 @@ test('the HTML report opens offline: no request leaves the page, no script runs'
   await expect(page.locator('h1')).toContainText('Runlens report');
   await expect(page.locator('svg[aria-label="Timeline: steps and findings"]')).toBeVisible();
   await expect(page.locator('body')).toContainText(`<script>document.title='pwned'</script>`);
+  await expect(page.locator('body')).toContainText('<iframe src="https://192.0.2.1/"></iframe>');
   expect(await page.title()).toMatch(/^Runlens report/);
   expect(await page.locator('script, iframe, img, link, object, embed').count()).toBe(0);
   const ran = await page.evaluate(() => (window as unknown as { __ran?: boolean }).__ran === true || document.title.includes('pwned'));

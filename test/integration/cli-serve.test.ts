@@ -58,7 +58,7 @@ describe('runlens serve', () => {
     expect(url, err).not.toBeNull();
     const token = new URL(url!).searchParams.get('token');
     const base = new URL(url!).origin;
-    const r = await fetch(`${base}/api/steps.list`, {
+    const r = await fetch(`${base}/api/cases/${new URL(url!).searchParams.get('case')}/steps.list`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Runlens-Token': token ?? '', Origin: base },
       body: '{}',

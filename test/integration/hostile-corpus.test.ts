@@ -15,10 +15,13 @@ import { folderState, type FileState } from '../support/file-state';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CORPUS = path.join(ROOT, 'test', 'fixtures', 'hostile');
-const EXPECTED = JSON.parse(fs.readFileSync(path.join(CORPUS, 'expected.json'), 'utf8')) as Record<string, { outcome: string; why: string }>;
-/** Per file: far above what any file takes (the slowest about 2 s on this machine), far below a hang. */
-const FILE_BUDGET_MS = 30_000;
-const TOTAL_BUDGET_MS = 400_000;
+const EXPECTED = JSON.parse(fs.readFileSync(path.join(CORPUS, 'expected.json'), 'utf8')) as Record<string, { outcome: string; why: string; says?: string }>;
+/**
+ * Per file: far above what any file takes (the slowest about 2 s alone on this machine; a shared, loaded machine
+ * can make that twenty times more), far below a hang (the quadratic CSV of the review: about an hour).
+ */
+const FILE_BUDGET_MS = 120_000;
+const TOTAL_BUDGET_MS = 900_000;
 
 interface Line {
   start?: string;
@@ -28,6 +31,7 @@ interface Line {
   ms?: number;
   message?: string;
   warnings?: number;
+  warningText?: string;
 }
 
 let tmp: string;
@@ -96,6 +100,8 @@ describe('hostile corpus', () => {
       if (!ok) wrong.push(`${name}: expected ${want}, got ${r.result}${r.message ? ` (${r.message.split('\n')[0]})` : ''}`);
       if ((r.ms ?? 0) > FILE_BUDGET_MS) wrong.push(`${name}: ${r.ms} ms, over the ${FILE_BUDGET_MS} ms budget`);
       if (r.result === 'refused' && !r.message?.trim()) wrong.push(`${name}: refused without a message`);
+      const says = EXPECTED[name]?.says;
+      if (says && ok && !`${r.message ?? ''}\n${r.warningText ?? ''}`.includes(says)) wrong.push(`${name}: does not say "${says}"`);
     }
     expect(wrong).toEqual([]);
     const tally: Record<string, number> = {};

@@ -127,7 +127,9 @@ describe('#4 U+FEFF: stripped only as the file BOM; invisible characters in host
 
 describe('#9 CR-only files are split into lines', () => {
   it('imports a GitHub log with bare CR line ends as three timed lines', async () => {
-    const { db } = await importCase([fixture('import-cr-only.log')]);
+    const { db, summary } = await importCase([fixture('import-cr-only.log')]);
+    // The per-file accounting counts the same three lines (accounting.ts follows lines.ts's line ends).
+    expect(summary.files?.map((f) => [f.lines, f.lines_stored, f.lines_skipped])).toEqual([[3, 3, 0]]);
     const rows = db.prepare('SELECT line, text FROM log_lines ORDER BY seq').all();
     db.close();
     expect(rows).toEqual([

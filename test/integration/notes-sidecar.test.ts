@@ -73,7 +73,10 @@ describe('notes in the sidecar', () => {
     const bundle = path.join(dir, 'bundle');
     fs.cpSync(path.join(ROOT, 'resources', 'sample-bundle'), bundle, { recursive: true });
     const token = `ghp_${'Qw7'.repeat(12)}`;
-    fs.appendFileSync(path.join(bundle, 'logs', 'test', '5_Run npm test.txt'), `2026-10-14T09:13:00.0000000Z GH_TOKEN=${token}\n`);
+    // The same line in the step's file and in the job's log (the import keeps one of the two).
+    for (const f of [path.join('test', '5_Run npm test.txt'), '1_test.txt']) {
+      fs.appendFileSync(path.join(bundle, 'logs', f), `2026-10-14T09:13:00.0000000Z GH_TOKEN=${token}\n`);
+    }
     const k2 = path.join(dir, 'secret.runlens');
     await runImport({ inputs: [bundle], casePath: k2 });
     const api = createApi(k2);

@@ -24,8 +24,10 @@ beforeAll(async () => {
   bundle = path.join(dir, 'bundle');
   fs.cpSync(SAMPLE_BUNDLE, bundle, { recursive: true });
   // A token printed by the npm test step: the secrets rule finds it, the report masks it.
-  const log = path.join(bundle, 'logs', 'test', '5_Run npm test.txt');
-  fs.appendFileSync(log, `2026-10-14T09:13:00.0000000Z debug token=${TOKEN}\n`);
+  // The same line in the step's file and in the job's log (the import keeps one of the two).
+  for (const f of [path.join('test', '5_Run npm test.txt'), '1_test.txt']) {
+    fs.appendFileSync(path.join(bundle, 'logs', f), `2026-10-14T09:13:00.0000000Z debug token=${TOKEN}\n`);
+  }
   kase = path.join(dir, 'case.runlens');
   const r = runlens(['import', bundle, '--case', kase]);
   expect(r.code, r.stderr).toBe(0);

@@ -50,7 +50,7 @@ async function one(file: string, i: number): Promise<Record<string, unknown>> {
   } catch (e) {
     return { result: 'crash', message: `reading the case back: ${String((e as Error)?.stack ?? e)}` };
   }
-  return { result: summary.warnings.length ? 'warned' : 'imported', warnings: summary.warnings.length, firstWarning: summary.warnings[0]?.message ?? null };
+  return { result: summary.warnings.length ? 'warned' : 'imported', warnings: summary.warnings.length, firstWarning: summary.warnings[0]?.message ?? null, warningText: summary.warnings.slice(0, 200).map((w) => w.message).join('\n') };
 }
 
 void (async () => {

@@ -43,7 +43,7 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: L
     // step files beside a job-level log (scans of every line, unless the writer saw no job with both kinds of file)
     const mixed = !hints || relaid || hints.mixedJobs.size > 0;
     const heads = mixed ? stepFileHeads(db) : [];
-    const dropped = mixed ? dropStepFileDuplicates(db) : false;
+    const dropped = mixed ? dropStepFileDuplicates(db, warn) : false;
     const moved = renumberLines(db, hints && !renamed && !dropped ? hints : undefined);
     const bounds = mixed ? stepBoundaries(db, heads) : new Map<string, { id: number; stepId: number }[]>();
     if (hints && !renamed && !dropped && !moved && bounds.size === 0 && stillValid(db, hints)) {
@@ -384,24 +384,48 @@ function applyStepPrecedence(db: Db): void {
 
 /**
  * Lines imported once. The job-level log is the whole job (older archives hold it beside per-step files that
- * repeat its lines): it is kept, and the step files' lines of that job are dropped, counted in their source's
+ * repeat its lines): it is kept, and the step files' lines it repeats are dropped, counted in their source's
  * `lines_skipped` (reason: duplicate of the job log). Step files still give their steps (numbers, names, times).
+ * True when lines were dropped.
  */
-/** True when lines were dropped. */
-function dropStepFileDuplicates(db: Db): boolean {
-  // only a step-file line the job log also holds (same text, within STEP_MATCH_NS) is a duplicate; any other line
-  // of a step file is kept
-  const dup = `file_kind = 'step' AND ts IS NOT NULL AND job IN (SELECT DISTINCT job FROM log_lines WHERE file_kind IN ('job', 'single'))
-    AND EXISTS (SELECT 1 FROM log_lines j WHERE j.ts BETWEEN log_lines.ts - ${STEP_MATCH_NS} AND log_lines.ts + ${STEP_MATCH_NS}
-                AND j.job = log_lines.job AND j.file_kind IN ('job', 'single') AND j.text = log_lines.text)`;
+function dropStepFileDuplicates(db: Db, warn: (w: ImportWarning) => void): boolean {
+  const jobs = `SELECT DISTINCT job FROM log_lines WHERE file_kind IN ('job', 'single')`;
+  // A step line is a duplicate only when the job log holds the same text as often: the k-th step line of a text is
+  // matched with the k-th job-log line of that text (times are not compared: GitHub's step files may differ from
+  // the job log by microseconds). A step line the job log lacks is kept (and said), never dropped unseen.
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS rl_step_dupes (id INTEGER PRIMARY KEY)`);
+  db.exec(`DELETE FROM temp.rl_step_dupes`);
+  db.exec(`
+    INSERT INTO temp.rl_step_dupes (id)
+    SELECT s.id FROM
+      (SELECT id, job, text, row_number() OVER (PARTITION BY job, text ORDER BY id) AS k
+         FROM log_lines WHERE file_kind = 'step' AND job IN (${jobs})) s
+    JOIN
+      (SELECT job, text, row_number() OVER (PARTITION BY job, text ORDER BY id) AS k
+         FROM log_lines WHERE file_kind IN ('job', 'single')) j
+    ON j.job = s.job AND j.text = s.text AND j.k = s.k`);
   const counts = db
     .prepare(
       `SELECT source_id, count(*) AS n, coalesce(sum(coalesce(line_end, line) - line + 1), count(*)) AS physical
-       FROM log_lines WHERE ${dup} GROUP BY source_id`,
+       FROM log_lines WHERE id IN (SELECT id FROM temp.rl_step_dupes) GROUP BY source_id`,
     )
     .all() as { source_id: number | null; n: number; physical: number }[];
+  const kept = db
+    .prepare(
+      `SELECT source_id, count(*) AS n, min(line) AS line FROM log_lines
+       WHERE file_kind = 'step' AND job IN (${jobs}) AND id NOT IN (SELECT id FROM temp.rl_step_dupes) GROUP BY source_id`,
+    )
+    .all() as { source_id: number | null; n: number; line: number | null }[];
+  for (const k of kept) {
+    warn({
+      file: sourcePath(db, k.source_id),
+      line: k.line,
+      message: `${k.n} line${k.n === 1 ? '' : 's'} of this step file ${k.n === 1 ? 'is' : 'are'} not in the job's log: kept beside it`,
+    });
+  }
   if (counts.length === 0) return false;
-  db.exec(`DELETE FROM log_lines WHERE ${dup}`);
+  db.exec(`DELETE FROM log_lines WHERE id IN (SELECT id FROM temp.rl_step_dupes)`);
+  db.exec(`DELETE FROM temp.rl_step_dupes`);
   for (const c of counts) if (c.source_id !== null) noteSkipped(db, c.source_id, c.n, c.physical, 'duplicate of the job log');
   return true;
 }

@@ -5,7 +5,7 @@
 import { toggleCollapsed, toggleMaximised, usePanes, type PaneId } from './pane-state';
 
 export function PaneControls({ id, title }: { id: PaneId; title: string }) {
-  const collapsed = usePanes((s) => s.collapsed.includes(id));
+  const collapsed = usePanes((s) => s.collapsed.includes(id) || s.auto.includes(id));
   const maximised = usePanes((s) => s.maximised === id);
   return (
     <span className="pane-controls">

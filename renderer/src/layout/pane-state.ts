@@ -11,12 +11,14 @@ export interface PaneState {
   collapsed: readonly PaneId[];
   maximised: PaneId | null;
   sideTab: string;
+  /** Collapsed for this case only (a logs-only case: the table and the side area), never remembered. */
+  auto: readonly PaneId[];
 }
 
 const KEY = 'runlens.panes';
 
 function load(): PaneState {
-  const base: PaneState = { collapsed: [], maximised: null, sideTab: 'tree' };
+  const base: PaneState = { collapsed: [], maximised: null, sideTab: 'tree', auto: [] };
   try {
     const v = JSON.parse(window.localStorage.getItem(KEY) ?? 'null') as Partial<PaneState> | null;
     if (v && Array.isArray(v.collapsed)) base.collapsed = v.collapsed.filter((x) => typeof x === 'string') as PaneId[];
@@ -40,6 +42,10 @@ paneStore.subscribe(() => {
 export const usePanes = <T>(sel: (s: PaneState) => T): T => useStore(paneStore, sel);
 
 export function toggleCollapsed(id: PaneId): void {
+  if (paneStore.get().auto.includes(id)) {
+    paneStore.set((s) => ({ auto: s.auto.filter((x) => x !== id) }));
+    return;
+  }
   paneStore.set((s) => ({
     collapsed: s.collapsed.includes(id) ? s.collapsed.filter((x) => x !== id) : [...s.collapsed, id],
     maximised: s.maximised === id ? null : s.maximised,

@@ -67,7 +67,21 @@ export function FindingsPane() {
         )}
         {rows && rows.length === 0 && <p className="empty">No findings.</p>}
         {rows && rows.length > 0 && (
-          <ul className="findings-list" aria-label="Findings, most severe first">
+          <ul
+            className="findings-list"
+            aria-label="Findings, most severe first"
+            onKeyDown={(e) => {
+              // Up/Down move between rows and select the row's evidence, like j/k in the calls table.
+              if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+              const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button.finding-row:not(:disabled)')];
+              const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
+              const next = buttons[Math.min(buttons.length - 1, Math.max(0, i + (e.key === 'ArrowDown' ? 1 : -1)))];
+              if (!next) return;
+              e.preventDefault();
+              next.focus();
+              next.click();
+            }}
+          >
             {rows.map((f) => (
               <li key={f.id}>
                 <button

@@ -25,7 +25,7 @@ type TargetChoice = 'selection' | 'step' | 'finding' | 'range';
 
 function VerdictSelect({ value, onChange, id }: { value: NoteVerdict | null; onChange: (v: NoteVerdict | null) => void; id: string }) {
   return (
-    <select id={id} value={value ?? ''} onChange={(e) => onChange((e.target.value || null) as NoteVerdict | null)}>
+    <select id={id} aria-label="Verdict" value={value ?? ''} onChange={(e) => onChange((e.target.value || null) as NoteVerdict | null)}>
       <option value="">no verdict</option>
       {noteVerdicts.map((v) => (
         <option key={v} value={v}>

@@ -63,6 +63,7 @@ export function groups(c: Comparison): { title: string; items: Item[] }[] {
           ...(e.call_ids[0] !== undefined ? { onClick: () => select({ kind: 'call', id: e.call_ids[0]! }) } : {}),
         })),
         ...c.endpoints.gone.map((e): Item => ({ kind: 'gone', text: e.endpoint, detail: `called in ${e.baselines} of ${n} baseline runs` })),
+        ...(c.endpoints.changed ?? []).map((e): Item => ({ kind: 'changed', text: e.endpoint, detail: `now also from ${e.steps.join('; ')} · baseline: ${e.baseline_steps.join('; ') || '—'}` })),
       ],
     },
     {
@@ -75,6 +76,12 @@ export function groups(c: Comparison): { title: string; items: Item[] }[] {
           ...(p.process_ids[0] !== undefined ? { onClick: () => select({ kind: 'process', id: p.process_ids[0]! }) } : {}),
         })),
         ...c.processes.gone.map((p): Item => ({ kind: 'gone', text: `${p.exe}  ${p.args_shape.slice(1).join(' ')}`, detail: `in ${p.baselines} of ${n} baseline runs` })),
+        ...(c.processes.changed ?? []).map((p): Item => ({
+          kind: 'changed',
+          text: `${p.exe}  ${p.args_shape.slice(1).join(' ')}`,
+          detail: `now also in ${p.steps.join('; ')} · baseline: ${p.baseline_steps.join('; ') || '—'}`,
+          ...(p.process_ids[0] !== undefined ? { onClick: () => select({ kind: 'process', id: p.process_ids[0]! }) } : {}),
+        })),
       ],
     },
     {

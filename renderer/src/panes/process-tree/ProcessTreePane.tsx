@@ -317,7 +317,7 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
         <h2>Process tree</h2>
         <ProcessSearch client={client} onFound={(id) => onSelectProcess(id)} />
         <span className="pt-count" title={`${data.total.toLocaleString()} processes, ${data.nodes.length.toLocaleString()} shown`}>
-          {data.nodes.length.toLocaleString()}/{data.total.toLocaleString()}
+          {data.nodes.length.toLocaleString()} of {data.total.toLocaleString()}
         </span>
         <button type="button" onClick={() => zoomBy(1.25)} aria-label="Zoom in" title="Zoom in">
           +
@@ -513,7 +513,7 @@ function ProcessSearch({ client, onFound }: { client: Client; onFound(id: number
           }
         }}
       />
-      {hit && hit.q === q.trim() && <span className="pt-count" aria-live="polite">{hit.total === 0 ? 'none' : `${hit.i + 1}/${hit.total}`}</span>}
+      {hit && hit.q === q.trim() && <span className="pt-hits" aria-live="polite">{hit.total === 0 ? 'none' : `${hit.i + 1}/${hit.total}`}</span>}
     </>
   );
 }

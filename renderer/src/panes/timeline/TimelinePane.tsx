@@ -514,7 +514,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
                   const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
                   openMenu({ clientX: r.left, clientY: r.bottom + 2, preventDefault: () => {} }, [
                     ...items.map(({ f, t: ft }) => ({
-                      label: `${f.kind} ${visibleText(f.endpoint ?? '')} · ${label(ft)}`,
+                      label: `${f.kind} ${visibleText(f.endpoint ?? '')} · ${label(ft)}${f.first_call_id === null ? ' (no call of ours: moves the cursor)' : ''}`,
                       run: () => (f.first_call_id !== null ? onSelectCall(f.first_call_id) : onCursor(formatNanos(origin + BigInt(Math.round(ft))))),
                     })),
                     {
