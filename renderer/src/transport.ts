@@ -124,5 +124,32 @@ function ipcTransport(bridge: RunlensBridge): AppTransport {
 /** `window.runlens` when the preload put it there (Electron), else HTTP to the serving origin. */
 export function pickTransport(win: Window = window): AppTransport {
   const bridge = win.runlens;
-  return bridge && typeof bridge.call === 'function' ? ipcTransport(bridge) : httpTransport();
+  return counted(bridge && typeof bridge.call === 'function' ? ipcTransport(bridge) : httpTransport(), win);
+}
+
+/**
+ * Calls in flight, on the page's root element as `data-api-pending`: a ready signal (the end-to-end tests wait for
+ * it to be 0 instead of sleeping).
+ */
+function counted(t: AppTransport, win: Window): AppTransport {
+  const root = win.document?.documentElement;
+  if (!root) return t;
+  let pending = 0;
+  const show = () => {
+    root.dataset.apiPending = String(pending);
+  };
+  show();
+  return {
+    ...t,
+    call: async (c) => {
+      pending++;
+      show();
+      try {
+        return await t.call(c);
+      } finally {
+        pending--;
+        show();
+      }
+    },
+  };
 }

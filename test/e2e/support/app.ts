@@ -62,9 +62,10 @@ export async function apiFromPage<T>(page: Page, method: string, params: unknown
  * so the canvases have painted.
  */
 export async function settled(page: Page): Promise<void> {
-  // twice, 150 ms apart: a click's follow-up requests (explain, then the tree's reveal) start a moment later
+  // twice, two frames apart: a click's follow-up requests (explain, then the tree's reveal) start from effects
+  // that run after the first answer has rendered; `data-api-pending` (renderer/src/transport.ts) counts them
   await quiet(page);
-  await page.waitForTimeout(150);
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
   await quiet(page);
   await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 }
@@ -72,6 +73,7 @@ export async function settled(page: Page): Promise<void> {
 async function quiet(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
+      if ((document.documentElement.dataset.apiPending ?? '0') !== '0') return false;
       if (document.querySelector('.net-row.placeholder, .log-line.placeholder, [aria-busy="true"], .pt-viewport[data-animating="true"]')) return false;
       if ([...document.querySelectorAll('[data-pending]')].some((e) => e.getAttribute('data-pending') !== '0')) return false;
       return ![...document.querySelectorAll('p, span, div')].some((e) => e.childElementCount === 0 && /^loading…$/i.test(e.textContent?.trim() ?? ''));
