@@ -1,4 +1,5 @@
 /** `runlens explain <case|bundle> --endpoint <domain|ip>[:port] [--limit N] [--window S] [--json]` (or `--call ID`) */
+import type { StepMention } from '../queries/log-mentions';
 import type { CallExplanation, LogRef, ProcessRef } from '../../shared/api';
 import { joinShellWords } from '../../shared/shellwords';
 import { CallExplainer, DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS, explainEndpoint, QueryError } from '../queries/index';
@@ -113,7 +114,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
   const callId = a.has('call') ? intFlag(a, 'call', 0, 0, Number.MAX_SAFE_INTEGER, 'explain') : null;
   const db = await openCaseOrBundle(a.positionals[0]!, a.has('json'));
   try {
-    let result: { endpoint: string; total: number; calls: CallExplanation[] };
+    let result: { endpoint: string; total: number; calls: CallExplanation[]; mentioned_in_log?: StepMention[] };
     try {
       if (endpoint !== undefined) {
         result = explainEndpoint(db, endpoint, { limit, window });
@@ -133,7 +134,15 @@ export async function explainCommand(argv: string[]): Promise<number> {
       result.total === 0
         ? `No calls to ${result.endpoint} in this case.`
         : `${result.endpoint}: ${plural(result.total, 'call')}${result.total > result.calls.length ? ` (showing the first ${result.calls.length}; --limit)` : ''}`;
-    writeText([escapeText(head), ...result.calls.map((c, i) => '\n' + describe(c, i + 1, result.total, window))].join('\n'));
+    const said = result.mentioned_in_log ?? [];
+    const mentions = said.length
+      ? [
+          '',
+          `Mentioned in the log (what the log writes, not an observed call): ${plural(said.length, 'step')}`,
+          ...said.map((m) => escapeText(`  ${m.job} · ${m.step ?? '(outside the steps)'}: ${plural(m.lines, 'line')}`)),
+        ]
+      : [];
+    writeText([escapeText(head), ...mentions, ...result.calls.map((c, i) => '\n' + describe(c, i + 1, result.total, window))].join('\n'));
     return 0;
   } finally {
     db.close();

@@ -9,12 +9,18 @@ import { CallExplainer, DEFAULT_LIMIT, type ExplainOptions } from './explain-cal
 import { CALL_COLUMNS, CALL_JOINS } from './network-rows';
 import { parseEndpointArg } from './endpoint-arg';
 import { QueryError, type Row } from './values';
+import { stepsMentioning, type StepMention } from './log-mentions';
 
 export interface EndpointExplanation {
   endpoint: string;
   /** Every matching call, before `limit`. */
   total: number;
   calls: CallExplanation[];
+  /**
+   * Steps whose log lines WRITE this host (a host, URL or IP in the text): what the log says, never an observed
+   * call. Answers "which step talked about this host" in a case that has logs only.
+   */
+  mentioned_in_log: StepMention[];
 }
 
 /** The calls to a host on every port (endpoint range on index network_endpoint, plus the call's own domain/ip). */
@@ -55,5 +61,5 @@ export function explainEndpoint(db: Db, endpoint: string, opts: ExplainOptions =
   // Explained after the iteration: the connection runs one statement at a time.
   const calls: CallExplanation[] = rows.map((r) => explainer.fromRow(r, opts));
   const shown = ep.port === null ? ep.hostInEndpoint : `${ep.hostInEndpoint}:${ep.port}`;
-  return { endpoint: shown, total, calls };
+  return { endpoint: shown, total, calls, mentioned_in_log: stepsMentioning(db, ep.host) };
 }

@@ -4,6 +4,7 @@
  * `https://example.net/x`, `example.net:443` and `example.net.` at the end of a sentence.
  * FTS5 (log_fts, tokenchars `.-_:`) finds candidate lines with a prefix query; `mentions` verifies in JS.
  */
+import type { Db } from '../db/open';
 const WORD = /[\p{L}\p{N}_-]/u;
 
 function isWordChar(c: string | undefined): boolean {
@@ -36,4 +37,22 @@ export function mentions(text: string, term: string): boolean {
 /** An FTS5 query matching every line with a token that starts with one of the terms. */
 export function ftsPrefixQuery(terms: string[]): string {
   return terms.map((t) => `"${t.replace(/"/g, '""')}"*`).join(' OR ');
+}
+
+/** Steps whose log lines mention `host` (a host name or an IP, any case): what the log says, not observed calls. */
+export interface StepMention {
+  job: string;
+  step: string | null;
+  lines: number;
+  first_line_id: number;
+}
+
+export function stepsMentioning(db: Db, host: string): StepMention[] {
+  return db
+    .prepare(
+      `SELECT l.job AS job, s.name AS step, count(*) AS lines, min(l.id) AS first_line_id
+       FROM log_mentions m JOIN log_lines l ON l.id = m.log_line_id LEFT JOIN steps s ON s.id = l.step_id
+       WHERE m.host = ? OR m.host LIKE ? GROUP BY l.job, l.step_id ORDER BY min(l.id)`,
+    )
+    .all(host.toLowerCase(), `%.${host.toLowerCase()}`) as StepMention[];
 }

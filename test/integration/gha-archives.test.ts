@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openCase } from '../../electron/cli/case-arg';
 import { runImport, type ImportSummary } from '../../electron/import/run-import';
 import { makeZip, sha256File, tempDir } from './import-helpers';
-import { stepsMentioning } from '../../electron/import/gha/mentions';
+import { stepsMentioning } from '../../electron/queries/log-mentions';
 
 const GHA = fileURLToPath(new URL('../fixtures/gha/', import.meta.url));
 const DEV = path.join(GHA, 'github-dev_logs_4.zip');

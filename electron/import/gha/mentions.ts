@@ -84,14 +84,3 @@ export function indexLogMentions(db: Db): number {
   }
   return n;
 }
-
-/** Steps whose log lines mention `host` (a host name or an IP, any case): what the log says, not observed calls. */
-export function stepsMentioning(db: Db, host: string): { job: string; step: string | null; lines: number; first_line_id: number }[] {
-  return db
-    .prepare(
-      `SELECT l.job AS job, s.name AS step, count(*) AS lines, min(l.id) AS first_line_id
-       FROM log_mentions m JOIN log_lines l ON l.id = m.log_line_id LEFT JOIN steps s ON s.id = l.step_id
-       WHERE m.host = ? OR m.host LIKE ? GROUP BY l.job, l.step_id ORDER BY min(l.id)`,
-    )
-    .all(host.toLowerCase(), `%.${host.toLowerCase()}`) as { job: string; step: string | null; lines: number; first_line_id: number }[];
-}
