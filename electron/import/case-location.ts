@@ -32,7 +32,8 @@ export function defaultCasePath(inputHashes: string[], env: NodeJS.ProcessEnv = 
   return path.join(casesDir(env, platform), `${h.slice(0, 32)}${CASE_EXTENSION}`);
 }
 
-async function hashFile(p: string): Promise<{ sha256: string; bytes: number }> {
+/** SHA-256 and size of one file, streamed (the hash every input gets, and `runlens verify` checks again). */
+export async function hashFile(p: string): Promise<{ sha256: string; bytes: number }> {
   const h = createHash('sha256');
   let bytes = 0;
   for await (const chunk of fs.createReadStream(p) as AsyncIterable<Buffer>) {

@@ -4,11 +4,10 @@
  * files that differ, went missing or were added are named. Relative input paths (as given at import) are resolved
  * against `base` (default: the current folder).
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/open';
-import { hashInputs } from '../import/case-location';
+import { hashFile, hashInputs } from '../import/case-location';
 import { listFolderFiles } from '../import/container';
 
 export type VerifyState = 'unchanged' | 'missing' | 'different';
@@ -24,16 +23,6 @@ export interface VerifyInput {
   now: { sha256: string; bytes: number } | null;
   /** For a folder input: its files that are not unchanged. */
   files: VerifyFile[];
-}
-
-async function hashFile(p: string): Promise<{ sha256: string; bytes: number }> {
-  const h = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of fs.createReadStream(p) as AsyncIterable<Buffer>) {
-    h.update(chunk);
-    bytes += chunk.length;
-  }
-  return { sha256: h.digest('hex'), bytes };
 }
 
 export async function verifyCase(db: Db, base = process.cwd()): Promise<VerifyInput[]> {
