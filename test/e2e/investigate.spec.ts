@@ -87,7 +87,7 @@ test('findings only, select the finding: log follows, Details explains', async (
   expect(Math.abs(secs(cursorTime) - secs(callTime))).toBeLessThan(10);
   // ... and marks the running step, in the bar and on the lines of that step in view.
   await expect(log(page).getByLabel('Running step')).toContainText('Run npm ci');
-  expect(await log(page).locator('.log-line.in-running').count()).toBeGreaterThan(5);
+  await expect.poll(() => log(page).locator('.log-line.in-running').count()).toBeGreaterThan(5);
   await shot(page, '03-finding-selected');
 
   // Details links move the selection: view the parent of curl.
