@@ -181,7 +181,7 @@ describe('explain', () => {
     const wide = json(['explain', kase, '--endpoint', 'telemetry.example.net', '--window', '11', '--limit', '2']);
     expect(wide.calls[0].log_context).toHaveLength(2);
     expect(json(['explain', kase, '--endpoint', 'telemetry.example.net', '--window', '11']).calls[0].log_context).toHaveLength(6);
-    expect(json(['explain', kase, '--endpoint', 'nothing.example'])).toEqual({ endpoint: 'nothing.example', total: 0, calls: [] });
+    expect(json(['explain', kase, '--endpoint', 'nothing.example'])).toEqual({ endpoint: 'nothing.example', total: 0, calls: [], mentioned_in_log: [] });
     const none = runlens(['explain', kase, '--endpoint', 'nothing.example']);
     expect(none).toMatchObject({ code: 0 });
     expect(none.stdout).toContain('No calls to nothing.example');

@@ -148,9 +148,15 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
     if (cache.total !== null) onLoaded?.(caseVersion);
   }, [cache.total, caseVersion, onLoaded]);
 
-  // Debounced search box -> shared filter.
+  // Debounced search box -> shared filter, only for what the user typed: the box's first value and a filter that
+  // came from the store (the URL restored on load) are never pushed back, or a late timer could undo the restore.
+  const typed = useRef(false);
   useEffect(() => {
-    const t = setTimeout(() => setFilter({ search: searchText }), 200);
+    if (!typed.current) return;
+    const t = setTimeout(() => {
+      typed.current = false;
+      setFilter({ search: searchText });
+    }, 200);
     return () => clearTimeout(t);
   }, [searchText]);
   useEffect(() => setSearchText((t) => (t.trim() === search.trim() ? t : search)), [search]);
@@ -223,9 +229,13 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
           title="Filter language: field:value for domain, ip (CIDR), port, process, pid, step, status, verdict, method; NOT/-, AND, OR, ( ), &quot;phrases&quot;, /regex/. Enter selects the next matching call."
           value={searchText}
           spellCheck={false}
-          onChange={(e) => setSearchText(e.target.value)}
+          onChange={(e) => {
+            typed.current = true;
+            setSearchText(e.target.value);
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter') {
+              typed.current = false;
               setFilter({ search: searchText });
               void moveCall(e.shiftKey ? -1 : 1);
             }
