@@ -4,10 +4,10 @@
  * their index in the whole log, so a hit selects the same line in the full view.
  */
 import type { Db } from '../db/open';
-import type { LogRow, ParsedParams, Result } from '../../shared/api';
+import type { ParsedParams, Result } from '../../shared/api';
 import { logFilterSql, parseFilterParam, registerFilterFunctions } from './filter-sql';
-import { logIndexOfId, logWindow } from './log-window';
-import { num, numOr0, QueryError, str, time, type Row } from './values';
+import { logIndexOfId, logWindow, toLogRow } from './log-window';
+import { numOr0, QueryError, type Row } from './values';
 import { parseRfc3339, TimeError } from '../../shared/time';
 
 const COUNT_CACHE = 16;
@@ -58,19 +58,7 @@ export function logFilter(db: Db, p: ParsedParams<'log.filter'>): Result<'log.fi
     .all(...w.args, p.limit, p.offset) as Row[];
   return {
     total,
-    rows: rows.map(
-      (r): LogRow => ({
-        index: logIndexOfId(db, { id: numOr0(r.id) }).index,
-        id: numOr0(r.id),
-        job: str(r.job) ?? '',
-        ts: time(r.ts),
-        step_id: num(r.step_id),
-        step_number: num(r.step_number),
-        raw: str(r.raw) ?? '',
-        marker: str(r.marker),
-        depth: numOr0(r.depth),
-      }),
-    ),
+    rows: rows.map((r) => toLogRow(r, logIndexOfId(db, { id: numOr0(r.id) }).index)),
   };
 }
 

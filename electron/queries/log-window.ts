@@ -105,17 +105,7 @@ class LogWindow {
     const rows = this.windowStmt.all(this.index.idAt(p.offset), p.limit) as Row[];
     return {
       total,
-      rows: rows.map((r, i): LogRow => ({
-        index: p.offset + i,
-        id: numOr0(r.id),
-        job: str(r.job) ?? '',
-        ts: time(r.ts),
-        step_id: num(r.step_id),
-        step_number: num(r.step_number),
-        raw: str(r.raw) ?? '',
-        marker: str(r.marker),
-        depth: numOr0(r.depth),
-      })),
+      rows: rows.map((r, i) => toLogRow(r, p.offset + i)),
     };
   }
 
@@ -230,3 +220,18 @@ export const logIndexAt = (db: Db, p: ParsedParams<'log.indexAt'>) => windowFor(
 export const logIndexOfId = (db: Db, p: ParsedParams<'log.indexOfId'>) => windowFor(db).indexOfId(p);
 export const logSearch = (db: Db, p: ParsedParams<'log.search'>) => windowFor(db).search(p);
 export const logOutline = (db: Db): Result<'log.outline'> => windowFor(db).outline();
+
+/** One log_lines row (the window's columns) as the API's LogRow, at reading-order `index`. */
+export function toLogRow(r: Row, index: number): LogRow {
+  return {
+    index,
+    id: numOr0(r.id),
+    job: str(r.job) ?? '',
+    ts: time(r.ts),
+    step_id: num(r.step_id),
+    step_number: num(r.step_number),
+    raw: str(r.raw) ?? '',
+    marker: str(r.marker),
+    depth: numOr0(r.depth),
+  };
+}
