@@ -23,7 +23,7 @@ import { partialPathFor, sweepStalePartials } from './partial-sweep';
 import { notRecognisedMessage, pickImporter } from './registry';
 import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
-import { IMPORT_STATE } from './partial-case';
+import { IMPORT_STATE, testPause } from './partial-case';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
 import { countLines, LineAccount, withAccount } from './accounting';
 import { fileAccounting } from '../queries/case-info';
@@ -227,6 +227,7 @@ async function load(
     if (readable || writer.logHints.lines === 0) return;
     readable = true;
     progress('reading', lastDone, undefined, true);
+    testPause('first-screen'); // tests only (RUNLENS_TEST_PAUSE_DIR): hold the import at its first screen
   };
 
   // Warnings from the container and the registry (unknown files, skipped members), capped per input; importers'
@@ -386,6 +387,7 @@ async function load(
   writer.commit();
   readable = true; // a case without log lines: its first screen is the finished load
   progress('finalizing', bytesTotal, undefined, true);
+  testPause('analysing'); // tests only (RUNLENS_TEST_PAUSE_DIR)
   const late: ImportWarning[] = [];
   migrate(db); // the accounting columns (migration 3) before the log finalizer moves duplicates to skipped
   writer.storeAccounting();
