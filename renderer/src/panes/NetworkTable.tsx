@@ -18,6 +18,7 @@ import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
+import { PaneMessage, PartialTag } from './NotReady';
 
 export const NET_ROW_HEIGHT = 22;
 
@@ -218,6 +219,7 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
     <section aria-label="Network calls" className="pane net-pane">
       <div className="pane-bar">
         <h2>Network calls</h2>
+        <PartialTag pane="calls" />
         <input
           id="net-search"
           type="search"
@@ -266,11 +268,7 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
         <span className="spacer-flex" />
         <PaneControls id="calls" title="Network calls" />
       </div>
-      {cache.error && (
-        <div className="error-line" role="alert">
-          {cache.error}
-        </div>
-      )}
+      {cache.error && <PaneMessage text={cache.error} />}
       <div role="grid" aria-label="Network calls table" aria-rowcount={total + 1} className="net-grid">
         <div role="row" aria-rowindex={1} className="net-row net-head">
           {COLUMNS.map((c) => (

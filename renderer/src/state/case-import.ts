@@ -1,0 +1,75 @@
+/**
+ * First screen first, in the page: how far the import of the page's case is (`case.status`), polled while it is
+ * not complete. Each step forward (more rows loaded, loading -> analysing -> complete) reloads the panes in place
+ * (`refreshCase`: the selection, the layout and the scroll positions stay), so they fill in without a reload.
+ * `document.body.dataset.importState` says the state to tests and to CSS. An answer "still importing …" from the
+ * API (what the case cannot answer yet) is shown as "not ready yet", never as an error or an empty result.
+ */
+import type { CaseImportState, CaseStatus } from '../../../shared/api';
+import { api } from '../api';
+import { refreshCase } from './case';
+import { createStore, useStore } from './store';
+
+export interface CaseImportUi {
+  /** The case this is about (null: not known yet). */
+  caseId: string | null;
+  state: CaseImportState | null;
+  lines: number;
+  calls: number;
+  job: CaseStatus['job'];
+  message: string | null;
+}
+
+const UNKNOWN: CaseImportUi = { caseId: null, state: null, lines: 0, calls: 0, job: null, message: null };
+export const caseImportStore = createStore<CaseImportUi>(UNKNOWN);
+export const useCaseImport = <T>(f: (s: CaseImportUi) => T) => useStore(caseImportStore, f);
+
+export const isPartialState = (s: CaseImportState | null): s is 'loading' | 'analysing' => s === 'loading' || s === 'analysing';
+
+/** The prefix of the API's answer about what a case being imported cannot answer yet (api/case-owner.ts). */
+export const STILL_IMPORTING = 'still importing';
+export const isNotReady = (message: string | null | undefined): boolean => !!message && message.startsWith(STILL_IMPORTING);
+/** "still importing (loading): findings are listed when …" -> "findings are listed when …". */
+export const notReadyReason = (message: string): string => message.replace(/^still importing(?: \([a-z]+\))?:\s*/, '');
+
+/** How often the page asks while its case is being imported. */
+const POLL_MS = 400;
+/** While rows are still arriving, the panes reload at most this often to show the new ones. */
+const GROW_REFRESH_MS = 5000;
+
+/** Follow the import state of case `caseId` until it is complete (or interrupted); returns a stop function. */
+export function watchCaseImport(caseId: string): () => void {
+  let live = true;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let lastRefresh = Date.now();
+  let shownLines = -1;
+  caseImportStore.set({ ...UNKNOWN, caseId });
+  delete document.body.dataset.importState;
+  const tick = async () => {
+    let st: CaseStatus;
+    try {
+      st = await api['case.status']({});
+    } catch {
+      if (live) timer = setTimeout(() => void tick(), POLL_MS * 5);
+      return;
+    }
+    if (!live) return;
+    const prev = caseImportStore.get();
+    caseImportStore.set({ caseId, state: st.import_state, lines: st.log_lines, calls: st.calls, job: st.job, message: st.message });
+    document.body.dataset.importState = st.import_state;
+    if (shownLines < 0) shownLines = st.log_lines;
+    const advanced = prev.state !== null && prev.state !== st.import_state;
+    const grew = st.import_state === 'loading' && st.log_lines > shownLines && Date.now() - lastRefresh >= GROW_REFRESH_MS;
+    if ((advanced && st.import_state !== 'interrupted') || grew) {
+      lastRefresh = Date.now();
+      shownLines = st.log_lines;
+      refreshCase();
+    }
+    if (isPartialState(st.import_state)) timer = setTimeout(() => void tick(), POLL_MS);
+  };
+  void tick();
+  return () => {
+    live = false;
+    if (timer) clearTimeout(timer);
+  };
+}
