@@ -421,6 +421,8 @@ export class CaseOwner {
 
   /** A call about a case its import is still building: what is not there yet says so, in words. */
   private async answerPartial(entry: OpenEntry, state: 'loading' | 'analysing', method: MethodName, params: unknown): Promise<unknown> {
+    // Without baselines there is nothing to compare, complete or not (the panel stays hidden).
+    if (method === 'compare.run' && (this.opts.baselines?.() ?? []).length === 0) return { comparison: null, findings: [] };
     const why = method === 'case.reoffset' ? 'clock offsets can be applied to the complete case' : NOT_READY[method];
     if (why) throw new ApiError(`${STILL_IMPORTING} (${state}): ${why}`);
     try {

@@ -36,7 +36,7 @@ export function openPartialCase(file: string, busyTimeoutMs = PARTIAL_BUSY_MS): 
 
 /**
  * A test-only pause (documented in docs/architecture.md): with `RUNLENS_TEST_PAUSE_DIR` set in the importing
- * process, the import stops at the named point — 'first-screen' (the first log lines committed and reported) and
+ * process and that folder present (a test creates it when the import it means starts), the import stops at the named point — 'first-screen' (the first log lines committed and reported) and
  * 'analysing' (every row loaded, before the analysis) — writes `<dir>/<point>.reached` and waits until
  * `<dir>/<point>.go` exists. So a test can look at the partial case in a known state instead of racing the import.
  * It blocks the importing thread (a worker thread: the app and serve stay responsive); nothing happens without the
@@ -44,7 +44,7 @@ export function openPartialCase(file: string, busyTimeoutMs = PARTIAL_BUSY_MS): 
  */
 export function testPause(point: 'first-screen' | 'analysing'): void {
   const dir = process.env.RUNLENS_TEST_PAUSE_DIR;
-  if (!dir) return;
+  if (!dir || !fs.existsSync(dir)) return; // armed only while the folder exists
   fs.writeFileSync(path.join(dir, `${point}.reached`), String(process.pid));
   const go = path.join(dir, `${point}.go`);
   const cell = new Int32Array(new SharedArrayBuffer(4));

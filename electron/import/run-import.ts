@@ -340,7 +340,12 @@ async function load(
         if (acc && acc.lines > 0 && acc.records === 0) emptyFiles.push(`${entry.file.name}: ${firstReason(acc.skipped, warnings, entry.file.name)}`);
       }
       recognised++;
-      if (format === 'bundle-manifest') manifestSeen = true;
+      if (format === 'bundle-manifest') {
+        manifestSeen = true;
+        // First screen first: the run (repository, job…) and policy are known now; say them in the partial case.
+        writer.setMeta('run', run);
+        writer.setMeta('policy', policy);
+      }
     }
     if (signal.aborted) {
       await container.return(undefined);

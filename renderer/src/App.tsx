@@ -166,7 +166,8 @@ function CaseView() {
   const auto = usePanes((s) => s.auto);
   const isC = (id: PaneId) => (collapsed.includes(id) || auto.includes(id)) && maximised !== id;
   // A case with logs only (no calls, no processes): the log gets the room.
-  const logsOnly = !!info && info.counts.network === 0 && info.counts.processes === 0;
+  // Not while the import runs: its calls and processes may still be on their way (first screen first).
+  const logsOnly = !!info && info.import_state === 'complete' && info.counts.network === 0 && info.counts.processes === 0;
   useEffect(() => {
     paneStore.set({ auto: logsOnly ? ['calls', 'side'] : [] });
   }, [logsOnly, version]);

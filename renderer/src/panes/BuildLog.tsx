@@ -51,6 +51,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     let live = true;
     setOutline(null);
     setFolded(new Set());
+    setError(null); // the case is read again (an import advanced): an earlier "not ready" no longer holds
     api['log.outline']({}).then(
       (o) => live && setOutline(o),
       (e: Error) => live && setError(e.message),
@@ -159,6 +160,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
         r = await api['log.match']({ expr: q, from: direction === 'next' ? -1 : (outline?.total ?? 0), direction }); // wrap
       }
       setMatch({ index: r.index, total: r.total_matches });
+      setError(null);
       if (r.index >= 0) {
         reveal(r.index);
         setTimeout(() => scrollToLine(r.index), 0);

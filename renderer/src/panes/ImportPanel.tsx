@@ -92,8 +92,8 @@ export function DropZone() {
 }
 
 const PHASE_WORDS: Record<'loading' | 'analysing', string> = {
-  loading: 'loading rows',
-  analysing: 'indexing and analysing',
+  loading: 'loading',
+  analysing: 'analysing',
 };
 
 /**
@@ -117,12 +117,9 @@ function CaseImportStrip() {
       aria-label="Import"
       data-import-state={c.state}
       data-lines={c.lines}
-      title={c.message ?? undefined}
+      title={[files.length ? `Importing ${files.join(', ')}` : '', c.message ?? ''].filter(Boolean).join('\n') || undefined}
     >
-      <span className="import-title">
-        Importing{' '}
-        {files.length > 0 && <span className="dim">{files.length === 1 ? files[0] : `${files.length} files`}</span>}
-      </span>
+      <span className="import-title">Importing</span>
       <progress aria-label="Import progress" max={100} value={pct ?? undefined}>
         {pct ?? ''}
       </progress>

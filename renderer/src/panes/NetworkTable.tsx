@@ -19,6 +19,7 @@ import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
 import { PaneMessage, PartialTag } from './NotReady';
+import { useCaseImport } from '../state/case-import';
 
 export const NET_ROW_HEIGHT = 22;
 
@@ -128,6 +129,8 @@ function Row({ r, index, selected, cursor }: { r: NetworkRow; index: number; sel
 
 export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => void }) {
   const { findingsOnly, search, sort, dir, caseVersion, selection, focus, range } = useApp((s) => s);
+  const stillLoading = useCaseImport((s) => s.state === 'loading'); // first screen first: not "no calls"
+
   const parsed = tryParseFilter(search);
   // an expression that does not parse filters nothing (the box says why); the last good one would mislead
   const filter = networkFilter({ findingsOnly, search: parsed.error ? '' : search, range });
@@ -296,7 +299,9 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
             <div className="empty" role="row">
               <span role="gridcell">{findingsOnly || search || range
                 ? 'No call matches the filter. Clear the filter box, the time range or Findings only.'
-                : 'This case holds no network calls: open a bundle with network events (network.jsonl, Harden-Runner, Tetragon…).'}</span>
+                : stillLoading
+                  ? 'No calls loaded yet: the import is still reading (a bundle\'s calls are read after its log).'
+                  : 'This case holds no network calls: open a bundle with network events (network.jsonl, Harden-Runner, Tetragon…).'}</span>
             </div>
           )}
         </div>

@@ -5,9 +5,11 @@
  * `document.body.dataset.importState` says the state to tests and to CSS. An answer "still importing …" from the
  * API (what the case cannot answer yet) is shown as "not ready yet", never as an error or an empty result.
  */
-import type { CaseImportState, CaseStatus } from '../../../shared/api';
-import { api } from '../api';
+import { useMemo } from 'react';
+import type { CaseImportState, CaseStatus, Client } from '../../../shared/api';
+import { api, freshClient } from '../api';
 import { refreshCase } from './case';
+import { useApp } from './selection';
 import { createStore, useStore } from './store';
 
 export interface CaseImportUi {
@@ -72,4 +74,13 @@ export function watchCaseImport(caseId: string): () => void {
     live = false;
     if (timer) clearTimeout(timer);
   };
+}
+
+/**
+ * The client of the page's case for panes that load when their client changes (timeline, process tree): a new one
+ * each time every pane loads again (`caseVersion`), so they refetch in place, keeping their zoom and expansion.
+ */
+export function useCaseClient(): Client {
+  const version = useApp((s) => s.caseVersion);
+  return useMemo(() => freshClient(), [version]);
 }
