@@ -8,6 +8,7 @@
  *   - keeps the recent cases (api/recent-cases.ts) for the start page.
  * Hosts add only what is theirs: serve the HTTP routes and uploads, the desktop windows, menus and file dialogs.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CaseInfo, CaseStatus, CaseSummary, Envelope, ImportStatus, MethodName } from '../../shared/api';
 import { ApiError, isCaseMethod, parseAppParams, parseCall, parseParams } from '../../shared/api';
@@ -120,7 +121,7 @@ export class CaseOwner {
     this.jobs = new ImportJobs({
       caseDir: opts.caseDir,
       runner: opts.runner,
-      onDone: (casePath) => this.open(casePath).id,
+      onDone: (casePath) => this.jobDone(casePath),
       onChange: opts.onJobChange,
       onPartial: (p, job) => this.openPartial(p, job),
       onInterrupted: (p, why, error) => this.interrupted(p, why, error),
@@ -144,11 +145,7 @@ export class CaseOwner {
     if (this.disposed) throw new ApiError('the server is closing');
     let abs = path.resolve(casePath);
     const known = this.cases.get(caseIdOf(abs));
-    if (known?.importing || known?.interrupted) {
-      // The import that built it is done: the same id now names the complete file (pages keep their place).
-      this.complete(known, abs);
-      return { id: known.id, case_file: abs, summary: known.summary };
-    }
+    if (known?.interrupted && fs.existsSync(abs)) this.complete(known, abs); // imported again meanwhile
     if (known) return { id: known.id, case_file: abs, summary: known.summary };
     try {
       this.queries.open(abs);
@@ -228,6 +225,18 @@ export class CaseOwner {
     entry.summary = this.readSummary(entry);
     this.cases.set(id, entry);
     return id;
+  }
+
+  /** A job built its case: the entry that showed it from its first screen now names the complete file. */
+  private jobDone(casePath: string): string {
+    const abs = path.resolve(casePath);
+    const known = this.cases.get(caseIdOf(abs));
+    if (known && (known.importing || known.interrupted)) {
+      // The same id now answers from the complete file (pages keep their place).
+      this.complete(known, abs);
+      return known.id;
+    }
+    return this.open(abs).id;
   }
 
   /** The import completed: switch the entry to the complete case file. */

@@ -49,7 +49,7 @@ test('a big bundle opens at its first screen while it imports, and fills in when
     const strip = page.locator('.case-import-strip');
     await expect(strip).toHaveAttribute('data-import-state', 'loading');
     await expect(strip).toContainText('loading');
-    await expect(strip).toContainText(/[\d,]+ log lines so far/);
+    await expect(strip).toContainText(/[\d,]+ lines so far/);
     await expect(strip.getByRole('button', { name: 'Cancel' })).toBeVisible();
     const linesSoFar = Number(await strip.getAttribute('data-lines'));
     expect(linesSoFar).toBeGreaterThan(0);

@@ -127,7 +127,7 @@ function CaseImportStrip() {
         <strong>{PHASE_WORDS[c.state]}</strong>
         <span className="dim">
           {' '}
-          · {c.lines.toLocaleString()} log lines{c.calls > 0 ? `, ${c.calls.toLocaleString()} calls` : ''} so far
+          · {c.lines.toLocaleString()} lines{c.calls > 0 ? `, ${c.calls.toLocaleString()} calls` : ''} so far
           {pct !== null ? ` · ${pct}%` : ''}
         </span>
       </span>

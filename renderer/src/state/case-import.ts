@@ -82,5 +82,5 @@ export function watchCaseImport(caseId: string): () => void {
  */
 export function useCaseClient(): Client {
   const version = useApp((s) => s.caseVersion);
-  return useMemo(() => freshClient(), [version]);
+  return useMemo(() => freshClient(version), [version]);
 }
