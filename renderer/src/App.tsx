@@ -197,35 +197,36 @@ function CaseView() {
       )}
       <ImportErrorPanel />
       {interrupted !== null && <IncompleteCase why={interrupted} />}
-      <main
-        className={layoutClass}
-        key={mount}
-        hidden={interrupted !== null}
-        data-maximised={maximised ?? undefined}
-        style={treeCol ? ({ '--tree-col': treeCol } as React.CSSProperties) : undefined}
-      >
-        <div className="slot-timeline">
-          {isC('timeline') ? <CollapsedPane id="timeline" title="Timeline" /> : <TimelineSlot />}
-        </div>
-        <div className="slot-tree">
-          {isC('side') ? (
-            <CollapsedPane id="side" title="Processes" vertical />
-          ) : (
-            <>
-              <SideArea tabs={sideTabs} />
-              <TreeWidthHandle onWidth={setTreeWidth} />
-            </>
-          )}
-        </div>
-        <div className="slot-center">
-          {isC('calls') ? <CollapsedPane id="calls" title="Network calls" /> : <NetworkTable onLoaded={onNet} />}
-          {isC('log') ? <CollapsedPane id="log" title="Build log" /> : <BuildLog origin={origin} onLoaded={onLog} />}
-        </div>
-        <div className="slot-details">
-          {isC('details') ? <CollapsedPane id="details" title="Details" vertical /> : <Details />}
-          <ComparePanel />
-        </div>
-      </main>
+      {interrupted === null && (
+        <main
+          className={layoutClass}
+          key={mount}
+          data-maximised={maximised ?? undefined}
+          style={treeCol ? ({ '--tree-col': treeCol } as React.CSSProperties) : undefined}
+        >
+          <div className="slot-timeline">
+            {isC('timeline') ? <CollapsedPane id="timeline" title="Timeline" /> : <TimelineSlot />}
+          </div>
+          <div className="slot-tree">
+            {isC('side') ? (
+              <CollapsedPane id="side" title="Processes" vertical />
+            ) : (
+              <>
+                <SideArea tabs={sideTabs} />
+                <TreeWidthHandle onWidth={setTreeWidth} />
+              </>
+            )}
+          </div>
+          <div className="slot-center">
+            {isC('calls') ? <CollapsedPane id="calls" title="Network calls" /> : <NetworkTable onLoaded={onNet} />}
+            {isC('log') ? <CollapsedPane id="log" title="Build log" /> : <BuildLog origin={origin} onLoaded={onLog} />}
+          </div>
+          <div className="slot-details">
+            {isC('details') ? <CollapsedPane id="details" title="Details" vertical /> : <Details />}
+            <ComparePanel />
+          </div>
+        </main>
+      )}
       <DropZone />
       <ContextMenuHost />
       <Dialogs />

@@ -1,6 +1,6 @@
 /**
  * First screen first, in the page: how far the import of the page's case is (`case.status`), polled while it is
- * not complete. Each step forward (more rows loaded, loading -> analysing -> complete) reloads the panes in place
+ * not complete. Each phase that lands (loading -> analysing -> complete) reloads the panes in place
  * (`refreshCase`: the selection, the layout and the scroll positions stay), so they fill in without a reload.
  * `document.body.dataset.importState` says the state to tests and to CSS. An answer "still importing …" from the
  * API (what the case cannot answer yet) is shown as "not ready yet", never as an error or an empty result.
@@ -34,17 +34,13 @@ export const isNotReady = (message: string | null | undefined): boolean => !!mes
 /** "still importing (loading): findings are listed when …" -> "findings are listed when …". */
 export const notReadyReason = (message: string): string => message.replace(/^still importing(?: \([a-z]+\))?:\s*/, '');
 
-/** How often the page asks while its case is being imported. */
+/** How often the page asks while its case is being imported (`case.status` is one rowid probe per table). */
 const POLL_MS = 400;
-/** While rows are still arriving, the panes reload at most this often to show the new ones. */
-const GROW_REFRESH_MS = 5000;
 
 /** Follow the import state of case `caseId` until it is complete (or interrupted); returns a stop function. */
 export function watchCaseImport(caseId: string): () => void {
   let live = true;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let lastRefresh = Date.now();
-  let shownLines = -1;
   caseImportStore.set({ ...UNKNOWN, caseId });
   delete document.body.dataset.importState;
   const tick = async () => {
@@ -59,14 +55,10 @@ export function watchCaseImport(caseId: string): () => void {
     const prev = caseImportStore.get();
     caseImportStore.set({ caseId, state: st.import_state, lines: st.log_lines, calls: st.calls, job: st.job, message: st.message });
     document.body.dataset.importState = st.import_state;
-    if (shownLines < 0) shownLines = st.log_lines;
+    // The panes reload when a phase lands, not as rows arrive: before the indexes exist some of their reads scan
+    // the table, and every read delays the importer's next commit (the strip counts the rows meanwhile).
     const advanced = prev.state !== null && prev.state !== st.import_state;
-    const grew = st.import_state === 'loading' && st.log_lines > shownLines && Date.now() - lastRefresh >= GROW_REFRESH_MS;
-    if ((advanced && st.import_state !== 'interrupted') || grew) {
-      lastRefresh = Date.now();
-      shownLines = st.log_lines;
-      refreshCase();
-    }
+    if (advanced && st.import_state !== 'interrupted') refreshCase();
     if (isPartialState(st.import_state)) timer = setTimeout(() => void tick(), POLL_MS);
   };
   void tick();
