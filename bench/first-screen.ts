@@ -98,6 +98,7 @@ interface PageFirstScreen {
   firstMs: number;
   doneMs: number;
   rows: number;
+  requests: string[];
   state: string;
   linesSoFar: number;
   total: number;
@@ -120,6 +121,7 @@ async function pageFirstScreen(root: string, logFile: string, dir: string): Prom
     await page.goto(start.toString());
     await page.waitForFunction(() => document.body.dataset.appState === 'start', undefined, { timeout: 120_000 });
     const t0 = nowMs();
+    const pageT0 = await page.evaluate(() => performance.now());
     await page.locator('[data-testid="open-files"]').setInputFiles(logFile);
     await page.waitForFunction(() => document.querySelector('.log-line:not(.placeholder)') !== null, undefined, {
       timeout: 600_000,
@@ -127,6 +129,11 @@ async function pageFirstScreen(root: string, logFile: string, dir: string): Prom
     });
     const firstMs = nowMs() - t0;
     const seen = await page.evaluate(() => ({
+      // where the time went: the page's requests until its first rows (start and duration from the file choice)
+      requests: performance
+        .getEntriesByType('resource')
+        .filter((e) => e.name.includes('/api/'))
+        .map((e) => `${new URL(e.name).pathname.split('/').pop()} @${Math.round(e.startTime)}+${Math.round(e.duration)}`),
       rows: document.querySelectorAll('.log-line:not(.placeholder)').length,
       state: document.body.dataset.importState ?? '(not yet known)',
       linesSoFar: Number(document.querySelector('.case-import-strip')?.getAttribute('data-lines') ?? NaN),
@@ -138,7 +145,7 @@ async function pageFirstScreen(root: string, logFile: string, dir: string): Prom
       const r = await fetch(`/api/cases/${c}/case.status`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
       return ((await r.json()) as { value: { log_lines: number } }).value.log_lines;
     });
-    return { firstMs, doneMs, total, ...seen };
+    return { firstMs, doneMs, total, ...seen, requests: [`(file chosen @${Math.round(pageT0)})`, ...seen.requests] };
   } finally {
     await browser.close();
     srv.child.kill('SIGTERM');
@@ -172,6 +179,7 @@ export async function firstScreenBench(logFile: string, dir: string, lines: numb
       `file ${mib.toFixed(0)} MiB; the page drew ${pg.rows} rows in import state '${pg.state}' (${Number.isNaN(pg.linesSoFar) ? '?' : pg.linesSoFar.toLocaleString('en-US')} lines loaded); import-done in the page at ${fmtMs(pg.doneMs)} = ${(pg.doneMs / refMs).toFixed(2)}x lnav`,
       `engine alone: runImport -> 200 lines read from the partial case ${fmtMs(engine.firstMs)} = ${(engine.firstMs / refMs).toFixed(2)}x lnav (at ${engine.loaded} lines, state '${engine.state}'); whole import ${fmtMs(engine.totalMs)}`,
       `lnav runs: ${fmtMs(ref1.ms)} before, ${fmtMs(ref2.ms)} after (mean taken)`,
+      `the page's requests until its first rows (ms since it loaded: start+duration): ${pg.requests.filter((r) => !/^(import\.status|case\.status)/.test(r)).join(', ')}`,
     ],
   };
 }

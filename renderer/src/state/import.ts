@@ -36,7 +36,7 @@ export const importStore = createStore<ImportUi>(IDLE);
 export const useImport = <T>(f: (s: ImportUi) => T) => useStore(importStore, f);
 
 let abort: AbortController | null = null;
-const POLL_MS = 200;
+const POLL_MS = 100;
 
 export async function startImport(files: File[]): Promise<void> {
   if (files.length === 0) return;
