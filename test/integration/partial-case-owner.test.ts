@@ -147,11 +147,24 @@ describe('first screen first in the case owner', () => {
         expect((e as { error: string }).error, m).toMatch(/^still importing \(loading\): /);
       }
       await answersWhatIsThere(owner, id);
+      // Reading it wrote nothing beside it: no journal, WAL, shared memory or notes file, only the importer's file.
+      expect(fs.readdirSync(caseDir).filter((f) => f.startsWith('bundle.runlens'))).toEqual([expect.stringMatching(/^bundle\.runlens\.partial-\d+-[0-9a-f]{12}$/)]);
       const listed = (await value<{ cases: CaseSummary[] }>(owner, null, 'cases.list')).cases.find((c) => c.id === id)!;
       expect(listed.state).toBe('importing');
       expect(listed.case_file).toBe(casePath);
 
       go('first-screen');
+      // Reads while the importer writes in its worker: each answers (never "locked"), and the rows keep arriving.
+      const seen: number[] = [];
+      while (!fs.existsSync(path.join(pauseDir, 'analysing.reached'))) {
+        const st = await value<CaseStatus>(owner, id, 'case.status');
+        const w = await call<{ rows: unknown[] }>(owner, id, 'log.window', { offset: 0, limit: 200 });
+        expect(w, 'log.window while the importer writes').toMatchObject({ ok: true });
+        if (st.log_lines !== seen.at(-1)) seen.push(st.log_lines);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(seen.length).toBeGreaterThanOrEqual(1);
+      expect([...seen].sort((a, b) => a - b)).toEqual(seen); // never backwards
       await reached('analysing');
       await until(owner, job, (s) => s.case_state === 'analysing');
       expect((await value<CaseStatus>(owner, id, 'case.status')).import_state).toBe('analysing');
