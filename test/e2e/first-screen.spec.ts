@@ -60,6 +60,7 @@ test('a big bundle opens at its first screen while it imports, and fills in when
     await expect(page.getByRole('region', { name: 'Timeline' }).first()).toBeVisible();
     await expect(L.locator('[data-not-ready="log"]')).toHaveText('loading: lines so far');
     await expect(page.locator('[data-not-ready="calls"]')).toHaveText('loading: calls so far');
+    await expect(page.locator('[data-not-ready="timeline"]')).toHaveText('loading: so far');
     await page.getByRole('tab', { name: 'Findings' }).click();
     const findings = page.getByRole('region', { name: 'Findings' });
     await expect(findings.locator('.not-ready')).toContainText('Not ready yet');

@@ -28,7 +28,7 @@ export function paneMessageText(text: string): string {
   return isNotReady(text) ? `Not ready yet — ${notReadyReason(text)}` : text;
 }
 
-const TAGS: Record<'log' | 'calls' | 'side', Record<'loading' | 'analysing', { text: string; title: string }>> = {
+const TAGS: Record<'log' | 'calls' | 'timeline', Record<'loading' | 'analysing', { text: string; title: string }>> = {
   log: {
     loading: { text: 'loading: lines so far', title: 'The import is still reading the log: the lines so far are shown, more appear as they load. Filtering and search are ready when it is done.' },
     analysing: { text: 'search not ready yet', title: 'Every line is loaded; the search index and the steps are being built.' },
@@ -37,13 +37,13 @@ const TAGS: Record<'log' | 'calls' | 'side', Record<'loading' | 'analysing', { t
     loading: { text: 'loading: calls so far', title: 'The import is still reading: the calls so far are shown (a bundle\'s calls are read after its log). Findings and attribution are not ready yet.' },
     analysing: { text: 'analysis not ready yet', title: 'Every call is loaded; processes, attribution, verdicts and findings are being built.' },
   },
-  side: {
-    loading: { text: 'not ready yet', title: 'Processes, DNS and files are resolved after every row is loaded.' },
-    analysing: { text: 'not ready yet', title: 'Processes, attribution and findings are being built.' },
+  timeline: {
+    loading: { text: 'loading: so far', title: 'The lanes show what is loaded so far; processes, findings and the rest of the calls come as the import goes on.' },
+    analysing: { text: 'analysis not ready yet', title: 'Every row is loaded; processes and findings are being built.' },
   },
 };
 
-export function PartialTag({ pane }: { pane: 'log' | 'calls' | 'side' }) {
+export function PartialTag({ pane }: { pane: 'log' | 'calls' | 'timeline' }) {
   const caseId = useCaseId();
   const state = useCaseImport((s) => (s.caseId === caseId ? s.state : null));
   if (!isPartialState(state)) return null;
