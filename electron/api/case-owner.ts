@@ -294,6 +294,16 @@ export class CaseOwner {
     this.queries.close(c.path);
   }
 
+  /** The case file an open case is (or, while its import runs, will be), or undefined. */
+  casePathOf(id: string): string | undefined {
+    return this.cases.get(id)?.casePath;
+  }
+
+  /** The start-page summary of an open case, or undefined. */
+  summaryOf(id: string): Promise<CaseSummary> | undefined {
+    return this.cases.get(id)?.summary;
+  }
+
   /** The path of an open case, or undefined. */
   pathOf(id: string): string | undefined {
     return this.cases.get(id)?.path;

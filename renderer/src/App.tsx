@@ -87,6 +87,9 @@ function CaseView() {
   const [info, setInfo] = useState<CaseInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
   const loaded = useRef({ version: -1, net: false, log: false });
+  // The caseVersion at which this page started showing its case (the layout's mount).
+  const base = useRef({ mount: -1, version: 0 });
+  if (base.current.mount !== mount) base.current = { mount, version };
   const importState = useCaseImport((s) => (s.caseId === caseId ? s.state : null));
   const interrupted = useCaseImport((s) => (s.caseId === caseId && s.state === 'interrupted' ? s.message : null));
 
@@ -127,8 +130,10 @@ function CaseView() {
     const st = caseImportStore.get();
     if (!l.net || !l.log || st.state === null || st.caseId !== caseId) return;
     if (l.version !== appStore.get().caseVersion) return;
+    // 'ready' for the case the page was opened with (also once its import, seen from its first screen, is done);
+    // 'import-done' for a case this page switched to (an import or re-offset started here, a case from the list).
     document.body.dataset.appState =
-      st.state === 'interrupted' ? 'incomplete' : isPartialState(st.state) ? 'partial' : l.version === 0 ? 'ready' : 'import-done';
+      st.state === 'interrupted' ? 'incomplete' : isPartialState(st.state) ? 'partial' : base.current.version === 0 ? 'ready' : 'import-done';
   }, [caseId]);
   useEffect(() => announce(), [announce, importState]);
   const paneLoaded = useCallback(

@@ -26,7 +26,7 @@ export function refreshCase(): void {
 export function showCase(id: string | null): void {
   if (id === caseStore.get().caseId) {
     clearSelection();
-    appStore.set((a) => ({ caseVersion: a.caseVersion + 1 }));
+    appStore.set((a) => ({ caseVersion: a.caseVersion + 1, caseMount: a.caseMount + 1 }));
     return;
   }
   history.pushState(null, '', id ? `${location.pathname}?case=${id}` : location.pathname);
