@@ -87,6 +87,13 @@ const NOT_READY: Partial<Record<MethodName, string>> = {
   'secrets.reveal': 'secrets can be revealed when the case is complete',
 };
 
+/**
+ * What a read of a partial case may meet while the importer holds the file: busy past the wait, and (seen rarely
+ * under heavy load, cause not found) SQLite refusing a read-only open of the file being written. Both pass: the
+ * next read, or the page's next refresh, reads it.
+ */
+const PARTIAL_BUSY = /database is locked|SQLITE_BUSY|attempt to write a readonly database/i;
+
 /** The prefix of every "not ready yet" answer (the renderer shows it as such: renderer/src/state/import-state.ts). */
 export const STILL_IMPORTING = 'still importing';
 
@@ -268,7 +275,13 @@ export class CaseOwner {
   private async caseStatus(entry: OpenEntry): Promise<CaseStatus> {
     if (entry.interrupted) return { import_state: 'interrupted', log_lines: 0, calls: 0, job: null, message: entry.interrupted };
     const importing = entry.importing;
-    const st = (await this.queries.run(entry.path, 'case.status', {}, this.context(entry.path))) as CaseStatus;
+    let st: CaseStatus;
+    try {
+      st = (await this.queries.run(entry.path, 'case.status', {}, this.context(entry.path))) as CaseStatus;
+    } catch (e) {
+      if (!importing || !(e instanceof Error) || !PARTIAL_BUSY.test(e.message)) throw e;
+      st = { import_state: importing.state, log_lines: 0, calls: 0, job: null, message: null }; // counted next time
+    }
     if (!importing) return st;
     let job: CaseStatus['job'] = null;
     try {
@@ -449,7 +462,7 @@ export class CaseOwner {
       return method === 'case.info' ? this.asCase(entry, value as CaseInfo) : value;
     } catch (e) {
       // The importer holds the file while it commits or builds its indexes: not an error of the case.
-      if (e instanceof Error && /database is locked|SQLITE_BUSY/i.test(e.message)) {
+      if (e instanceof Error && PARTIAL_BUSY.test(e.message)) {
         throw new ApiError(`${STILL_IMPORTING} (${state}): the importer is writing this part of the case; it fills in as the import goes on`);
       }
       throw e;
