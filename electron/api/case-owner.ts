@@ -275,13 +275,8 @@ export class CaseOwner {
   private async caseStatus(entry: OpenEntry): Promise<CaseStatus> {
     if (entry.interrupted) return { import_state: 'interrupted', log_lines: 0, calls: 0, job: null, message: entry.interrupted };
     const importing = entry.importing;
-    let st: CaseStatus;
-    try {
-      st = (await this.queries.run(entry.path, 'case.status', {}, this.context(entry.path))) as CaseStatus;
-    } catch (e) {
-      if (!importing || !(e instanceof Error) || !PARTIAL_BUSY.test(e.message)) throw e;
-      st = { import_state: importing.state, log_lines: 0, calls: 0, job: null, message: null }; // counted next time
-    }
+    // A failure goes to the page, which asks again and then reloads its panes (renderer/src/state/case-import.ts).
+    const st = (await this.queries.run(entry.path, 'case.status', {}, this.context(entry.path))) as CaseStatus;
     if (!importing) return st;
     let job: CaseStatus['job'] = null;
     try {

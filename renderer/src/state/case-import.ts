@@ -50,7 +50,7 @@ export function watchCaseImport(caseId: string): () => void {
       st = await api['case.status']({});
     } catch {
       failed = true;
-      if (live) timer = setTimeout(() => void tick(), POLL_MS * 5);
+      if (live) timer = setTimeout(() => void tick(), POLL_MS * 2);
       return;
     }
     if (!live) return;
