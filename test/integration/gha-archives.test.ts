@@ -18,6 +18,7 @@ const GHA = fileURLToPath(new URL('../fixtures/gha/', import.meta.url));
 const DEV = path.join(GHA, 'github-dev_logs_4.zip');
 const LEWIS = path.join(GHA, 'lewis-dimun_logs_47738665835.zip');
 const QUBIT = path.join(GHA, 'qubitquilt_run_logs.zip');
+const WISH = path.join(GHA, 'wishapp_run_log_redacted.zip');
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -264,5 +265,75 @@ describe('two jobs (qubitquilt run_logs.zip)', () => {
       expect(st.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 10, 11]);
       expect(st.reduce((n, s) => n + s.lines, 0)).toBe(job === 'test' ? 319 : 200);
     }
+  });
+});
+
+describe('current layout, real (morgaesis/wishapp run_log.zip, one host name redacted): root job log + system.txt only', () => {
+  // read off the file by hand: 0_test.txt has 1 483 lines (BOM), test/system.txt 5; the steps start at the lines of
+  // `Complete job name:` + 1 (38), `##[group]Run actions/cache@v3` (121), `…actions-rs/toolchain@v1` (144),
+  // `Run cargo clean` (207), `Run actions-rs/cargo@v1` (212), `Post job cleanup.` (1471), `Cleaning up orphan
+  // processes` (1483); 29 `##[error]` lines, all in the cargo step, 7 `##[warning]`. Six lines have no timestamp
+  // (124-128 and 131: the cache step's multi-line `path:` input): each continues the log line before it, so the
+  // job has 1 477 log lines over its 1 483 physical lines, the cache step 17 over 23.
+  const STEPS = [
+    [1, 'Set up job', 37],
+    [2, 'Run actions/checkout@v4', 83],
+    [3, 'Run actions/cache@v3', 17],
+    [4, 'Run actions-rs/toolchain@v1', 63],
+    [5, 'Run cargo clean', 5],
+    [6, 'Run actions-rs/cargo@v1', 1259],
+    [7, 'Post job cleanup.', 12],
+    [8, 'Complete job', 1],
+  ];
+  const ACTIONS = [
+    ['actions/checkout@v4', '11bd71901bbe5b1630ceea73d27597364c9af683'],
+    ['actions/cache@v3', '2f8e54208210a422b2efd51efaa6bd6d7ca8920f'],
+    ['actions-rs/toolchain@v1', '16499b5e05bf2e26879000db0c1d13f7e13fa3af'],
+    ['actions-rs/cargo@v1', '844f36862e911db73fe0815f00a4a2602c279505'],
+  ];
+
+  it('keeps all 1 483 job-log lines (1 477 log lines) and the 5 runner lines; steps, actions with commits and errors from the log', async () => {
+    const f = await importFacts([WISH]);
+    expectAccounted(f.summary);
+    expect(f.summary.files!.map((x) => [x.path.split('!').pop()!.replace(/^\//, ''), x.lines, x.lines_skipped])).toEqual([
+      ['0_test.txt', 1483, 0],
+      ['test/system.txt', 5, 0],
+    ]);
+    expect(f.jobs).toEqual(['test']);
+    expect(f.kinds).toEqual({ 'test:job': 1477, 'test:system': 5 });
+    expect(f.steps.map((s) => [s.number, s.name, s.lines])).toEqual(STEPS);
+    expect(f.steps.filter((s) => s.uses).map((s) => [s.uses, s.action_sha])).toEqual(ACTIONS);
+    expect([f.errors, f.warnings]).toEqual([29, 7]);
+    expect(f.run).toMatchObject({ repository: 'morgaesis/wishapp', workflow_path: '.github/workflows/ci.yml', ref: 'refs/pull/29/merge', job: 'test' });
+    expect(f.title).toContain('morgaesis/wishapp');
+  });
+
+  it('the archive, its extracted folder and its job .txt give the same steps, actions, line counts and errors', async () => {
+    const members = await unzip(WISH);
+    expect([...members.keys()]).toEqual(['0_test.txt', 'test/system.txt']);
+    const folder = path.join(work(), 'run_log');
+    for (const [name, data] of members) {
+      fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
+      fs.writeFileSync(path.join(folder, name), data);
+    }
+    const txt = path.join(work(), '0_test.txt');
+    fs.writeFileSync(txt, members.get('0_test.txt')!);
+    const [zip, dir, one] = [await importFacts([WISH]), await importFacts([folder]), await importFacts([txt])];
+    for (const f of [zip, dir, one]) {
+      expectAccounted(f.summary);
+      expect(f.steps.map((s) => [s.number, s.name, s.lines])).toEqual(STEPS);
+      expect(f.steps.filter((s) => s.uses).map((s) => [s.uses, s.action_sha])).toEqual(ACTIONS);
+      expect([f.errors, f.warnings]).toEqual([29, 7]);
+      expect(f.jobs).toEqual(['test']);
+      expect(f.run).toMatchObject({ job: 'test' });
+    }
+    expect(dir.steps).toEqual(zip.steps);
+    expect(dir.kinds).toEqual(zip.kinds);
+    expect(dir.run).toEqual(zip.run);
+    // the job .txt alone has no system.txt: the job's lines without the runner's (nor the repository system.txt says)
+    expect(one.kinds).toEqual({ 'test:job': 1477 });
+    expect(one.run).not.toHaveProperty('repository');
+    expect(zip.kinds).toEqual({ 'test:job': 1477, 'test:system': 5 });
+    expect(one.summary.files!.map((x) => x.lines)).toEqual([1483]);
   });
 });

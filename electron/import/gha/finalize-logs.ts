@@ -21,7 +21,7 @@ import { withIndexesSuspended } from '../../db/index-suspend';
 import type { Db } from '../../db/open';
 import type { ImportWarning, LogMarker } from '../../../shared/model';
 import { stillValid, type LogHints } from '../log-precompute';
-import { HEAD_CHARS, loadJobSteps, ORPHANS, POST_JOB, StepAssigner } from './step-assigner';
+import { END_ACTION, HEAD_CHARS, loadJobSteps, ORPHANS, POST_JOB, START_ACTION, StepAssigner } from './step-assigner';
 import { parseMarker } from './markers';
 import { stepNameFromLog } from './read-log';
 import { indexLogMentions } from './mentions';
@@ -80,7 +80,8 @@ function usesOf(x: string): string | null {
 }
 
 const DOWNLOAD_ACTION = /^Download action repository '([^']+)' \(SHA:([0-9a-fA-F]{7,64})\)/;
-const IMMUTABLE_PACKAGE = /^Download immutable action package '([^']+)'/;
+/** The runner writes it as a group heading (`##[group]Download immutable action package '…'`); older notes did not. */
+const IMMUTABLE_PACKAGE = /^(?:##\[group\])?Download immutable action package '([^']+)'/;
 const SOURCE_SHA = /^Source commit SHA: ([0-9a-fA-F]{7,64})/;
 
 /**
@@ -91,7 +92,7 @@ function resolveActionShas(db: Db): void {
   const lines = db
     .prepare(
       `SELECT job, text FROM log_lines WHERE text LIKE 'Download action repository %' OR text LIKE 'Download immutable action package %'
-         OR text LIKE 'Source commit SHA: %' ORDER BY id`,
+         OR text LIKE '##[group]Download immutable action package %' OR text LIKE 'Source commit SHA: %' ORDER BY id`,
     )
     .all() as { job: string; text: string }[];
   const shas = new Map<string, string>();
@@ -554,7 +555,9 @@ function assignStepsAndDepth(db: Db, warn: (w: ImportWarning) => void, bounds: M
     .prepare(
       `SELECT id, job, step_number, CAST(ts AS TEXT), marker, file_kind, source_id,
               CASE WHEN marker = 'group' OR (marker IS NULL AND (substr(text, 1, ${POST_JOB.length}) = '${POST_JOB}'
-                     OR substr(text, 1, ${ORPHANS.length}) = '${ORPHANS}'))
+                     OR substr(text, 1, ${ORPHANS.length}) = '${ORPHANS}'
+                     OR substr(text, 1, ${START_ACTION.length}) = '${START_ACTION}'
+                     OR substr(text, 1, ${END_ACTION.length}) = '${END_ACTION}'))
                    THEN substr(text, 1, ${HEAD_CHARS + 1}) END
        FROM log_lines ORDER BY id`,
     )
