@@ -1,9 +1,12 @@
 /**
- * Reproduces test/fixtures/gha/wishapp_run_log_redacted.zip from the original archive (test/fixtures/SOURCES.md,
- * "Real GitHub Actions log archives"):
+ * Reproduces the redacted real GitHub logs in test/fixtures/gha/ from their originals (test/fixtures/SOURCES.md,
+ * "Real GitHub Actions log archives"); the original is recognised by its SHA-256:
  *
  *   git -C <clone of morgaesis/wishapp> show ebe9fb05d277291109593148e1ed1aaedcf7665f:run_log.zip > run_log.zip
  *   npx tsx scripts/redact-gha-fixture.ts run_log.zip test/fixtures/gha/wishapp_run_log_redacted.zip
+ *
+ *   npx tsx scripts/redact-gha-fixture.ts menugreen-log-tail.txt test/fixtures/gha/menugreen_composite_job_log.txt
+ *   (the tail of EXE201-MenuGreen/MenuGreenSystem log.txt as SOURCES.md describes it)
  *
  * Why: the project never names package registries' hosts (TEAM rules); this run's cargo output names the Rust
  * crate registry's host 350 times (`Updating <host> index`, `~/.cargo/registry/src/index.<host>-…/`). The recipe
@@ -16,21 +19,37 @@
 process.env.TZ = 'UTC';
 import fs from 'node:fs';
 import crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import * as yauzl from 'yauzl';
-import * as yazl from 'yazl';
 
-/** The registry host (built from parts so this file does not spell it) and its same-length replacement. */
-const HOST = ['crates', 'io'].join('.');
-const REPLACE = 'pkgs.test';
-const ORIGINAL_SHA256 = '6cec093646293a875791f700c231bd7d24491144091dc6829918bff412024485';
+/** yazl ships no types (as in test/integration/import-helpers.ts): the part of it used here. */
+interface YazlZip {
+  addBuffer(buf: Buffer, name: string, opts?: { mode?: number; compress?: boolean; mtime?: Date }): void;
+  end(): void;
+  outputStream: NodeJS.ReadableStream;
+}
+const yazl = createRequire(import.meta.url)('yazl') as { ZipFile: new () => YazlZip };
 
-function replaceAll(buf: Buffer, from: Buffer, to: Buffer): { out: Buffer; count: number } {
-  if (from.length !== to.length) throw new Error('the replacement must keep the byte length');
+/** Per original (by SHA-256): a zip or a text file, and the registry hosts (built from parts so this file does not
+ * spell them) with their same-length documentation-domain replacements. */
+const ORIGINALS: Record<string, { kind: 'zip' | 'text'; replace: [string, string][] }> = {
+  // morgaesis/wishapp run_log.zip: the Rust crate registry's host
+  '6cec093646293a875791f700c231bd7d24491144091dc6829918bff412024485': { kind: 'zip', replace: [[['crates', 'io'].join('.'), 'pkgs.test']] },
+  // EXE201-MenuGreen/MenuGreenSystem log.txt, its tail: the container image registry's host
+  '8d89dfa641b87aecbf2c2db1d2ed44bc8a9afc23709302e5e671f28a960eee5d': { kind: 'text', replace: [[['docker', 'io'].join('.'), 'dock.test']] },
+};
+
+function replaceAll(buf: Buffer, pairs: [string, string][]): { out: Buffer; count: number } {
   const out = Buffer.from(buf);
   let count = 0;
-  for (let i = out.indexOf(from); i !== -1; i = out.indexOf(from, i + to.length)) {
-    to.copy(out, i);
-    count++;
+  for (const [a, b] of pairs) {
+    const from = Buffer.from(a);
+    const to = Buffer.from(b);
+    if (from.length !== to.length) throw new Error('the replacement must keep the byte length');
+    for (let i = out.indexOf(from); i !== -1; i = out.indexOf(from, i + to.length)) {
+      to.copy(out, i);
+      count++;
+    }
   }
   return { out, count };
 }
@@ -63,12 +82,19 @@ async function main(): Promise<void> {
   const [input, output] = process.argv.slice(2);
   if (!input || !output) throw new Error('usage: redact-gha-fixture.ts ORIGINAL.zip OUTPUT.zip');
   const sha = crypto.createHash('sha256').update(fs.readFileSync(input)).digest('hex');
-  if (sha !== ORIGINAL_SHA256) throw new Error(`${input}: sha256 ${sha}, expected the original ${ORIGINAL_SHA256}`);
+  const original = ORIGINALS[sha];
+  if (!original) throw new Error(`${input}: sha256 ${sha} is none of the originals this script knows`);
+  if (original.kind === 'text') {
+    const { out, count } = replaceAll(fs.readFileSync(input), original.replace);
+    fs.writeFileSync(output, out);
+    console.log(`${crypto.createHash('sha256').update(out).digest('hex')}  ${output}  (${count} replaced, ${out.length} bytes)`);
+    return;
+  }
   const members = await readMembers(input);
   const z = new yazl.ZipFile();
   let total = 0;
   for (const m of members) {
-    const { out, count } = replaceAll(m.data, Buffer.from(HOST), Buffer.from(REPLACE));
+    const { out, count } = replaceAll(m.data, original.replace);
     if (out.length !== m.data.length) throw new Error(`${m.name}: length changed`);
     total += count;
     z.addBuffer(out, m.name, { mtime: new Date(Date.UTC(1980, 0, 1)), mode: 0o100644, compress: true });

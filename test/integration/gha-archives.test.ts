@@ -19,6 +19,7 @@ const DEV = path.join(GHA, 'github-dev_logs_4.zip');
 const LEWIS = path.join(GHA, 'lewis-dimun_logs_47738665835.zip');
 const QUBIT = path.join(GHA, 'qubitquilt_run_logs.zip');
 const WISH = path.join(GHA, 'wishapp_run_log_redacted.zip');
+const MENUGREEN = path.join(GHA, 'menugreen_composite_job_log.txt');
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -335,5 +336,36 @@ describe('current layout, real (morgaesis/wishapp run_log.zip, one host name red
     expect(one.run).not.toHaveProperty('repository');
     expect(zip.kinds).toEqual({ 'test:job': 1477, 'test:system': 5 });
     expect(one.summary.files!.map((x) => x.lines)).toEqual([1483]);
+  });
+});
+
+describe('a composite action in a job log read alone (MenuGreen log.txt tail, runner 2.335.1, 2026)', () => {
+  // read off the file by hand: 307 physical lines, 11 without a timestamp (the two multi-line `script` inputs, 3 lines
+  // each, and 5 lines of web-page text pasted after the log): 296 log lines. Line 1 `##[group]Run
+  // appleboy/ssh-action@v1.1.0` (a composite action); its inner steps are wrapped by the runner's markers, lines 24/35
+  // (`##[start-action display=Set GitHub Path;…]` … `##[end-action …]`, the inner `##[group]Run echo …` at 25) and
+  // 36/287 (`Run entrypoint.sh`, inner group at 37, `##[error]Process completed with exit code 1.` at 286); then
+  // `Post job cleanup.` (288) and `Cleaning up orphan processes` (302).
+  it('keeps the inner `##[group]Run …` blocks inside the composite step, one level deeper; the failure is the composite’s', async () => {
+    const f = await importFacts([MENUGREEN]);
+    expectAccounted(f.summary);
+    expect(f.summary.files!.map((x) => [x.lines, x.lines_skipped])).toEqual([[307, 0]]);
+    expect(f.steps.map((s) => [s.number, s.name, s.uses, s.conclusion, s.lines])).toEqual([
+      [1, 'Run appleboy/ssh-action@v1.1.0', 'appleboy/ssh-action@v1.1.0', 'failure', 281],
+      [2, 'Post job cleanup.', null, null, 14],
+      [3, 'Complete job', null, null, 1],
+    ]);
+    expect(f.errors).toBe(1);
+    const casePath = path.join(work(), 'depth.runlens');
+    await runImport({ inputs: [MENUGREEN], casePath });
+    const db = openCase(casePath);
+    try {
+      const depth = (line: number) =>
+        (db.prepare(`SELECT depth FROM log_lines WHERE line = ?`).get(line) as { depth: number }).depth;
+      // the composite's own header group, then each inner step drawn one level deeper than the markers around it
+      expect([1, 2, 23, 24, 25, 26, 34, 35, 36, 37, 38, 100, 286, 287, 288].map(depth)).toEqual([0, 1, 0, 0, 1, 2, 1, 0, 0, 1, 2, 1, 1, 0, 0]);
+    } finally {
+      db.close();
+    }
   });
 });
