@@ -120,7 +120,8 @@ describe('older layout, 2023 (github/dev logs_4.zip): preparation logs, a step f
       [3, 'Set up Node.js', 'actions/setup-node@v3', '1a4442cacd436585916779262731d5b162bc6ec7'],
       [4, 'npm install, build, and test', null, null],
       [5, 'Upload artifact for deployment job', null, null],
-      [9, 'Post Set up Node.js', null, null],
+      // a post step takes its main step's action: GitHub names it `Post <main step's name>`
+      [9, 'Post Set up Node.js', 'actions/setup-node@v3', '1a4442cacd436585916779262731d5b162bc6ec7'],
       [10, 'Post Run actions/checkout@v3', 'actions/checkout@v3', 'f43a0e5ff2bd294095638e18286ca9a3d1956744'],
       [11, 'Complete job', null, null],
     ]);

@@ -54,11 +54,29 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: L
     }
     fillStepTimes(db);
     nameStepsAsLogged(db);
+    postStepsTakeMainAction(db);
     // (migration 3's columns and table: absent when a caller finalizes a case not yet migrated)
     if (hasColumn(db, 'steps', 'action_sha')) resolveActionShas(db);
     if (hasColumn(db, 'log_mentions', 'host')) indexLogMentions(db);
     rebuildFts(db);
   })();
+}
+
+/**
+ * GitHub names an action's post step `Post <the main step's name>` (`Post Set up Node.js` after `Set up Node.js`,
+ * which ran `actions/setup-node@v3`): a post step without an action of its own takes its main step's, the latest
+ * earlier step of the job with exactly that name. A job log read alone names its post steps `Post job cleanup.`
+ * only: nothing there says whose post step it is (docs/formats.md, "What is lost").
+ */
+function postStepsTakeMainAction(db: Db): void {
+  db.prepare(
+    `UPDATE steps SET uses = (
+       SELECT m.uses FROM steps m WHERE m.job = steps.job AND m.number < steps.number AND m.name = substr(steps.name, 6)
+         AND m.uses IS NOT NULL ORDER BY m.number DESC LIMIT 1)
+     WHERE uses IS NULL AND name LIKE 'Post %' AND EXISTS (
+       SELECT 1 FROM steps m WHERE m.job = steps.job AND m.number < steps.number AND m.name = substr(steps.name, 6)
+         AND m.uses IS NOT NULL)`,
+  ).run();
 }
 
 /** Step names of GitHub's step files with the `/` they lost (`Post Run actionscheckout@v3` -> the step's own name). */
