@@ -22,7 +22,7 @@
 import type { ProcessEventRecord } from '../../../shared/model';
 import type { Importer, InputFile, RecordSink } from '../types';
 import { readLines } from '../lines';
-import { headText, Warner } from './util';
+import { headText, Warner } from '../kit';
 import { noteLines, noteStored, recordsSoFar } from '../accounting';
 
 const HEAD = /^(?:node=(\S+) )?type=([A-Za-z0-9_]+) msg=audit\((\d+)\.(\d{1,9}):(\d+)\):\s?(.*)$/;
