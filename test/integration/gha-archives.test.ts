@@ -20,6 +20,7 @@ const LEWIS = path.join(GHA, 'lewis-dimun_logs_47738665835.zip');
 const QUBIT = path.join(GHA, 'qubitquilt_run_logs.zip');
 const WISH = path.join(GHA, 'wishapp_run_log_redacted.zip');
 const MENUGREEN = path.join(GHA, 'menugreen_composite_job_log.txt');
+const CICD = path.join(GHA, 'cicdflask_build');
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -367,6 +368,59 @@ describe('a composite action in a job log read alone (MenuGreen log.txt tail, ru
       expect([1, 2, 23, 24, 25, 26, 34, 35, 36, 37, 38, 100, 286, 287, 288].map(depth)).toEqual([0, 1, 0, 0, 1, 2, 1, 0, 0, 1, 2, 1, 1, 0, 0]);
     } finally {
       db.close();
+    }
+  });
+});
+
+describe('an archive’s files in one folder (illurukarthik8688/CICDFlask build/, 2026): job log, step files, system.txt', () => {
+  // read off the files by hand: 0_build.txt 457 lines (BOM; `Complete job name: build`), the 11 step files' lines sum
+  // to 457, system.txt 8 lines (`Job defined at: illurukarthik8688/AI-Driven-anomaly-detection-/…`); two
+  // `##[error]Process completed with exit code 1.` (steps 7 and 8, lines 393 and 421 of the job log)
+  const STEPS = [
+    [1, 'Set up job', null, null, 32],
+    [2, 'Checkout Code', 'actions/checkout@v3', null, 115],
+    [3, 'Set up Python', 'actions/setup-python@v4', null, 36],
+    [4, 'Install Dependencies', null, null, 154],
+    [5, 'AI Failure Prediction', null, null, 23],
+    [6, 'Measure Build Time', null, null, 18],
+    [7, 'Detect Build Time Anomaly', null, 'failure', 15],
+    [8, 'Run Tests', null, 'failure', 28],
+    [10, 'LLM Self Healing', null, null, 23],
+    [20, 'Post Checkout Code', 'actions/checkout@v3', null, 12],
+    [21, 'Complete job', null, null, 1],
+  ];
+  it('one job: the job log whole, the step files its steps (their lines counted as duplicates), system.txt the runner’s', async () => {
+    const f = await importFacts([CICD]);
+    expectAccounted(f.summary);
+    expect(f.jobs).toEqual(['build']);
+    expect(f.kinds).toEqual({ 'build:job': 457, 'build:system': 8 });
+    expect(f.steps.map((s) => [s.number, s.name, s.uses, s.conclusion, s.lines])).toEqual(STEPS);
+    expect(f.steps.filter((s) => s.uses).map((s) => s.action_sha)).toEqual([
+      'f43a0e5ff2bd294095638e18286ca9a3d1956744',
+      '7f4fc3e22c37d6ff65e88745f38bd3157c663f7c',
+      'f43a0e5ff2bd294095638e18286ca9a3d1956744',
+    ]);
+    expect(f.errors).toBe(2);
+    expect(f.run).toMatchObject({ repository: 'illurukarthik8688/AI-Driven-anomaly-detection-', job: 'build' });
+    const dup = f.summary.files!.filter((x) => x.skipped['duplicate of the job log'] === x.lines);
+    expect(dup.map((x) => x.lines).reduce((a, b) => a + b, 0)).toBe(457);
+  });
+
+  it('the same folder zipped, and its job log alone, give the same job lines, actions and failures', async () => {
+    const zip = path.join(work(), 'build.zip');
+    await makeZip(zip, fs.readdirSync(CICD).map((n) => ({ name: `build/${n}`, data: fs.readFileSync(path.join(CICD, n)) })));
+    const [dir, z, one] = [await importFacts([CICD]), await importFacts([zip]), await importFacts([path.join(CICD, '0_build.txt')])];
+    expect(z.steps).toEqual(dir.steps);
+    expect(z.kinds).toEqual(dir.kinds);
+    for (const f of [dir, z, one]) {
+      expect(f.kinds['build:job']).toBe(457);
+      expect(f.errors).toBe(2);
+      expect(f.steps.filter((s) => s.conclusion === 'failure')).toHaveLength(2);
+      expect(f.steps.reduce((n, s) => n + s.lines, 0)).toBe(457);
+      expect([...new Set(f.steps.filter((s) => s.uses).map((s) => `${s.uses} ${s.action_sha}`))]).toEqual([
+        'actions/checkout@v3 f43a0e5ff2bd294095638e18286ca9a3d1956744',
+        'actions/setup-python@v4 7f4fc3e22c37d6ff65e88745f38bd3157c663f7c',
+      ]);
     }
   });
 });

@@ -199,11 +199,15 @@ function relayoutSingleJobArchives(db: Db): boolean {
     let ok = true;
     let setUp = false;
     let system = false;
+    // an archive's files moved into one folder: its job log `0_<job>.txt` beside the step files (seen in the field:
+    // illurukarthik8688/CICDFlask `build/`, SOURCES.md)
+    let jobLog: string | null = null;
     for (const b of bases) {
       if (/^system\.txt$/i.test(b)) system = true;
       else {
         const m = STEP_FILE.exec(b);
-        if (!m || Number(m[1]) < 1) ok = false;
+        if (m && Number(m[1]) === 0 && jobLog === null) jobLog = m[2]!;
+        else if (!m || Number(m[1]) < 1) ok = false;
         else if (Number(m[1]) === 1 && /^set up job$/i.test(m[2]!)) setUp = true;
       }
     }
@@ -213,7 +217,7 @@ function relayoutSingleJobArchives(db: Db): boolean {
       .prepare(`SELECT count(*) AS n FROM sources WHERE parent_id = ? AND member LIKE '%/%/%'`)
       .get(parentId) as { n: number };
     if (others.n > 0) continue;
-    const job = dir || jobNameOf(db, list) || parentName(db, parentId);
+    const job = jobLog ?? (dir || jobNameOf(db, list) || parentName(db, parentId));
     relayoutAsSteps(db, list, bases, job);
     relaid = true;
   }
@@ -250,8 +254,14 @@ function relayoutAsSteps(db: Db, list: GhaSource[], bases: string[], job: string
      VALUES (?, ?, ?, ?, ?, ?, ?, 'files', ?, NULL, ?)`,
   );
   list.forEach((s, i) => {
-    delSteps.run(s.id);
     const m = STEP_FILE.exec(bases[i]!);
+    if (m && Number(m[1]) === 0) {
+      // the job log itself (its group steps are already the job's; the step files' steps take precedence)
+      updLines.run(job, 'job', null, s.id);
+      db.prepare(`UPDATE steps SET job = ? WHERE source_id = ?`).run(job, s.id);
+      return;
+    }
+    delSteps.run(s.id);
     if (!m) {
       updLines.run(job, 'system', null, s.id);
       return;
