@@ -8,6 +8,9 @@
  *   npx tsx scripts/redact-gha-fixture.ts menugreen-log-tail.txt test/fixtures/gha/menugreen_composite_job_log.txt
  *   (the tail of EXE201-MenuGreen/MenuGreenSystem log.txt as SOURCES.md describes it)
  *
+ *   git -C <clone of lksay3d/testci-common-email> show "9eb6e34638f614df6b99c3b7032fc230b2ef3df5:build/4_Build with Maven.txt" > maven.txt
+ *   npx tsx scripts/redact-gha-fixture.ts maven.txt "test/fixtures/gha/lksay3d_build/4_Build with Maven.txt"
+ *
  * Why: the project never names package registries' hosts (TEAM rules); this run's cargo output names the Rust
  * crate registry's host 350 times (`Updating <host> index`, `~/.cargo/registry/src/index.<host>-…/`). The recipe
  * replaces that host, byte for byte, with a documentation name of the same length (REPLACE below), in every member;
@@ -37,6 +40,11 @@ const ORIGINALS: Record<string, { kind: 'zip' | 'text'; replace: [string, string
   '6cec093646293a875791f700c231bd7d24491144091dc6829918bff412024485': { kind: 'zip', replace: [[['crates', 'io'].join('.'), 'pkgs.test']] },
   // EXE201-MenuGreen/MenuGreenSystem log.txt, its tail: the container image registry's host
   '8d89dfa641b87aecbf2c2db1d2ed44bc8a9afc23709302e5e671f28a960eee5d': { kind: 'text', replace: [[['docker', 'io'].join('.'), 'dock.test']] },
+  // lksay3d/testci-common-email build/4_Build with Maven.txt: the Java package registry's host
+  '43ec4571fc1bad76b1f93db0fdb5ac3eaedca2747fafb4d581bed1f7a96deffb': {
+    kind: 'text',
+    replace: [[['repo', 'maven', 'apache', 'org'].join('.'), 'repo.example-mvn.test']],
+  },
 };
 
 function replaceAll(buf: Buffer, pairs: [string, string][]): { out: Buffer; count: number } {

@@ -21,6 +21,7 @@ const QUBIT = path.join(GHA, 'qubitquilt_run_logs.zip');
 const WISH = path.join(GHA, 'wishapp_run_log_redacted.zip');
 const MENUGREEN = path.join(GHA, 'menugreen_composite_job_log.txt');
 const CICD = path.join(GHA, 'cicdflask_build');
+const LKSAY = path.join(GHA, 'lksay3d_build');
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -421,6 +422,34 @@ describe('an archive’s files in one folder (illurukarthik8688/CICDFlask build/
         'actions/checkout@v3 f43a0e5ff2bd294095638e18286ca9a3d1956744',
         'actions/setup-python@v4 7f4fc3e22c37d6ff65e88745f38bd3157c663f7c',
       ]);
+    }
+  });
+});
+
+describe('single-job archive, real (lksay3d/testci-common-email build/, 2024): one folder of step files, no system.txt', () => {
+  // read off the files by hand: 7 step files {1,2,3,4,7,8,9} of 27+394+27+3411+1+12+1 = 3 873 lines, every one
+  // timestamped, each beginning with a BOM; `Complete job name: build`; actions/checkout@v3 f43a0e5f…, actions/setup-java@v3
+  // 0ab45967…; no `##[error]`
+  it('one job `build` (its own `Complete job name:`), its steps with their lines, actions and commits', async () => {
+    for (const input of [LKSAY, path.join(work(), 'build.zip')]) {
+      if (input !== LKSAY) {
+        await makeZip(input, fs.readdirSync(LKSAY).map((n) => ({ name: `build/${n}`, data: fs.readFileSync(path.join(LKSAY, n)) })));
+      }
+      const f = await importFacts([input]);
+      expectAccounted(f.summary);
+      expect(f.summary.files!.every((x) => x.lines_skipped === 0)).toBe(true);
+      expect(f.jobs).toEqual(['build']);
+      expect(f.kinds).toEqual({ 'build:step': 3873 });
+      expect(f.steps.map((s) => [s.number, s.name, s.uses, s.action_sha, s.lines])).toEqual([
+        [1, 'Set up job', null, null, 27],
+        [2, 'Run actions/checkout@v3', 'actions/checkout@v3', 'f43a0e5ff2bd294095638e18286ca9a3d1956744', 394],
+        [3, 'Set up JDK 11', 'actions/setup-java@v3', '0ab4596768b603586c0de567f2430c30f5b0d2b0', 27],
+        [4, 'Build with Maven', null, null, 3411],
+        [7, 'Post Set up JDK 11', 'actions/setup-java@v3', '0ab4596768b603586c0de567f2430c30f5b0d2b0', 1],
+        [8, 'Post Run actions/checkout@v3', 'actions/checkout@v3', 'f43a0e5ff2bd294095638e18286ca9a3d1956744', 12],
+        [9, 'Complete job', null, null, 1],
+      ]);
+      expect([f.errors, f.steps.filter((s) => s.conclusion === 'failure').length]).toEqual([0, 0]);
     }
   });
 });
