@@ -308,6 +308,9 @@ describe('current layout, real (morgaesis/wishapp run_log.zip, one host name red
     expect(f.steps.map((s) => [s.number, s.name, s.lines])).toEqual(STEPS);
     expect(f.steps.filter((s) => s.uses).map((s) => [s.uses, s.action_sha])).toEqual(ACTIONS);
     expect([f.errors, f.warnings]).toEqual([29, 7]);
+    // the cargo action failed its step: `##[error]The process '…/cargo' failed with exit code 101` (@actions/exec's
+    // error, reported by core.setFailed), the step's last error
+    expect(f.steps.filter((s) => s.conclusion === 'failure').map((s) => s.name)).toEqual(['Run actions-rs/cargo@v1']);
     expect(f.run).toMatchObject({ repository: 'morgaesis/wishapp', workflow_path: '.github/workflows/ci.yml', ref: 'refs/pull/29/merge', job: 'test' });
     expect(f.title).toContain('morgaesis/wishapp');
   });
@@ -328,6 +331,7 @@ describe('current layout, real (morgaesis/wishapp run_log.zip, one host name red
       expect(f.steps.map((s) => [s.number, s.name, s.lines])).toEqual(STEPS);
       expect(f.steps.filter((s) => s.uses).map((s) => [s.uses, s.action_sha])).toEqual(ACTIONS);
       expect([f.errors, f.warnings]).toEqual([29, 7]);
+      expect(f.steps.filter((s) => s.conclusion === 'failure').map((s) => s.number)).toEqual([6]);
       expect(f.jobs).toEqual(['test']);
       expect(f.run).toMatchObject({ job: 'test' });
     }

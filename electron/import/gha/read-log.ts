@@ -45,6 +45,11 @@ interface OpenStep extends StepStart {
 
 /** `##[error]Process completed with exit code N.`: the runner's verdict on the step that just ran. */
 const EXIT_CODE = /^Process completed with exit code (-?\d+)\.?$/;
+/**
+ * `##[error]The process '/usr/bin/cargo' failed with exit code 101`: the error @actions/exec throws when a tool
+ * fails, which a JavaScript action reports with core.setFailed (that prints it as `##[error]` and fails the step).
+ */
+const EXEC_FAILED = /^The process '[^']*' failed with exit code (-?\d+)$/;
 /** `Job defined at: owner/repo/.github/workflows/ci.yml@refs/heads/main` (system.txt, or the head of older job logs). */
 const JOB_DEFINED_AT = /^Job defined at: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)\/(\.github\/workflows\/[^@\s]+)@(\S+)$/;
 
@@ -66,9 +71,12 @@ export function runInfoFromLine(plain: string): Record<string, string> | null {
 
 const RUN_LINK = /(?:\bgithub\.com|\bapp\.stepsecurity\.io\/github)\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/actions\/runs\/(\d{1,20})\b/;
 
-/** True for the runner's failure line of a step (`##[error]Process completed with exit code 1.`). */
+/** True for a step's failure line: the runner's (`##[error]Process completed with exit code 1.`) or an action's
+ * failed tool (`##[error]The process '…' failed with exit code 101`). */
 export function isStepFailure(marker: LogMarker | null, rest: string | null): boolean {
-  return marker === 'error' && rest !== null && EXIT_CODE.test(rest.trim());
+  if (marker !== 'error' || rest === null) return false;
+  const t = rest.trim();
+  return EXIT_CODE.test(t) || EXEC_FAILED.test(t);
 }
 
 /**
