@@ -260,7 +260,7 @@ describe('synthetic edge cases', () => {
     expect(w).toContain('4: line longer than 1024 bytes: skipped');
   });
 
-  it('a runaway continuation is split (bounded memory) with one warning', async () => {
+  it('a runaway continuation is split (bounded memory), one warning per split (the one warning policy)', async () => {
     const n = MAX_JOINED_LINES * 2 + 5;
     const log = `${T('00.0000000')} start\n` + 'cont\n'.repeat(n);
     const s = await importText(log, 'x.txt');
@@ -268,8 +268,8 @@ describe('synthetic edge cases', () => {
     expect(s.lines.every((l) => l.ts === parseRfc3339(T('00.0000000')))).toBe(true);
     expect(s.lines.reduce((a, l) => a + l.text.split('\n').length, 0)).toBe(n + 1);
     expect(s.lines[2]!.line_end).toBe(n + 1);
-    expect(s.warnings).toHaveLength(1);
-    expect(s.warnings[0]!.message).toMatch(/split/);
+    expect(s.warnings).toHaveLength(2);
+    expect(s.warnings.every((w) => /continuation of line \d+ too long.*split/.test(w.message))).toBe(true);
   });
 
   it('passes every log line to the embedded Harden-Runner scanner (network records appear)', async () => {

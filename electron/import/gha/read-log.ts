@@ -8,6 +8,8 @@
  *   (origin 'groups', see group-steps.ts).
  * - Every log line (each physical line of a continued one) is shown to the embedded-agent scanner.
  * Memory: one pending log line, capped (a runaway continuation is split with a warning).
+ * Warnings: every problem, where it happens (the one policy: the writer stores the first ones per file and counts
+ * the rest; importers never cap their own).
  */
 import type { Readable } from 'node:stream';
 import type { LogLineRecord, LogMarker, StepRecord } from '../../../shared/model';
@@ -16,7 +18,6 @@ import { TimeError, type Nanos } from '../../../shared/time';
 import { readLines, DEFAULT_MAX_LINE_BYTES } from '../lines';
 import type { ImportContext, InputFile, RecordSink } from '../types';
 import { scanLogLine } from '../formats/log-embedded';
-import { noteLines } from '../accounting';
 import { parseMarker } from './markers';
 import { placeLogFile } from './paths';
 import { GroupStepTracker, usesFromTitle, type StepStart } from './group-steps';
@@ -116,10 +117,6 @@ export async function readGhaLog(
   let untimedBeforeFirst = 0;
   let firstTs: Nanos | null = null;
   let lastTs: Nanos | null = null;
-  let badUtf8 = 0;
-  let tooLong = 0;
-  let badStamps = 0;
-  let splitWarned = false;
   let open: OpenStep | null = null;
 
   const closeStep = () => {
@@ -187,17 +184,16 @@ export async function readGhaLog(
     physical = ln.no;
     if ((ln.no & 0x3ff) === 0 && ctx.signal.aborted) break;
     if (ln.tooLong) {
-      if (tooLong++ === 0) sink.warn(ln.no, `line longer than ${maxLineBytes} bytes: skipped`);
-      else noteLines(ln.no, ln.no, `line longer than ${maxLineBytes} bytes: skipped`);
+      sink.warn(ln.no, `line longer than ${maxLineBytes} bytes: skipped`);
       continue;
     }
-    if (ln.badUtf8 && badUtf8++ === 0) sink.warn(ln.no, 'invalid UTF-8: bad bytes replaced with U+FFFD');
+    if (ln.badUtf8) sink.warn(ln.no, 'invalid UTF-8: bad bytes replaced with U+FFFD');
     let stamp = null;
     try {
       stamp = parser.parse(ln.text);
     } catch (e) {
       if (!(e instanceof TimeError)) throw e;
-      if (badStamps++ === 0) sink.warn(ln.no, `${e.message}: line read as a continuation`);
+      sink.warn(ln.no, `${e.message}: line read as a continuation`);
     }
     if (stamp) {
       if (pending) emit(pending);
@@ -217,13 +213,10 @@ export async function readGhaLog(
     }
     if (pending) {
       if (pending.chars + ln.text.length > MAX_JOINED_CHARS || pending.texts.length >= MAX_JOINED_LINES) {
-        if (!splitWarned) {
-          splitWarned = true;
-          sink.warn(
-            ln.no,
-            `continuation of line ${pending.line} too long (over ${MAX_JOINED_LINES} lines or ${MAX_JOINED_CHARS} characters): split into several log lines`,
-          );
-        }
+        sink.warn(
+          ln.no,
+          `continuation of line ${pending.line} too long (over ${MAX_JOINED_LINES} lines or ${MAX_JOINED_CHARS} characters): split into several log lines`,
+        );
         const ts: Nanos | null = pending.ts;
         emit(pending);
         pending = {
@@ -256,9 +249,6 @@ export async function readGhaLog(
   if (pending) emit(pending);
   closeStep();
 
-  if (tooLong > 1) sink.warn(null, `${tooLong} lines longer than ${maxLineBytes} bytes were skipped`);
-  if (badUtf8 > 1) sink.warn(null, `${badUtf8} lines had invalid UTF-8`);
-  if (badStamps > 1) sink.warn(null, `${badStamps} lines had an invalid timestamp and were read as continuations`);
   if (!sawStamp && untimedBeforeFirst > 0) {
     sink.warn(
       null,
