@@ -211,6 +211,8 @@ describe('older layout, 2025 (lewis-dimun logs_47738665835.zip): BOM, system.txt
       'Complete job',
     ]);
     expect(one.steps.find((s) => s.conclusion === 'failure')!.name).toBe('Run npm run test');
+    // over the same lines as the archive's steps (its step files)
+    expect(one.steps.map((s) => s.lines)).toEqual(zip.steps.map((s) => s.lines));
   });
 
   it('current layout (root job log + a job folder holding only system.txt): nothing dropped', async () => {
@@ -416,6 +418,7 @@ describe('an archive’s files in one folder (illurukarthik8688/CICDFlask build/
     await makeZip(zip, fs.readdirSync(CICD).map((n) => ({ name: `build/${n}`, data: fs.readFileSync(path.join(CICD, n)) })));
     const [dir, z, one] = [await importFacts([CICD]), await importFacts([zip]), await importFacts([path.join(CICD, '0_build.txt')])];
     expect(z.steps).toEqual(dir.steps);
+    expect(one.steps.map((s) => s.lines)).toEqual(dir.steps.map((s) => s.lines));
     expect(z.kinds).toEqual(dir.kinds);
     for (const f of [dir, z, one]) {
       expect(f.kinds['build:job']).toBe(457);
