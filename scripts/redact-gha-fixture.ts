@@ -37,9 +37,15 @@ const yazl = createRequire(import.meta.url)('yazl') as { ZipFile: new () => Yazl
  * spell them) with their same-length documentation-domain replacements. */
 const ORIGINALS: Record<string, { kind: 'zip' | 'text'; replace: [string, string][] }> = {
   // morgaesis/wishapp run_log.zip: the Rust crate registry's host
-  '6cec093646293a875791f700c231bd7d24491144091dc6829918bff412024485': { kind: 'zip', replace: [[['crates', 'io'].join('.'), 'pkgs.test']] },
+  '6cec093646293a875791f700c231bd7d24491144091dc6829918bff412024485': {
+    kind: 'zip',
+    replace: [[['crates', 'io'].join('.'), 'pkgs.test']],
+  },
   // EXE201-MenuGreen/MenuGreenSystem log.txt, its tail: the container image registry's host
-  '8d89dfa641b87aecbf2c2db1d2ed44bc8a9afc23709302e5e671f28a960eee5d': { kind: 'text', replace: [[['docker', 'io'].join('.'), 'dock.test']] },
+  '8d89dfa641b87aecbf2c2db1d2ed44bc8a9afc23709302e5e671f28a960eee5d': {
+    kind: 'text',
+    replace: [[['docker', 'io'].join('.'), 'dock.test']],
+  },
   // lksay3d/testci-common-email build/4_Build with Maven.txt: the Java package registry's host
   '43ec4571fc1bad76b1f93db0fdb5ac3eaedca2747fafb4d581bed1f7a96deffb': {
     kind: 'text',
@@ -63,7 +69,9 @@ function replaceAll(buf: Buffer, pairs: [string, string][]): { out: Buffer; coun
 }
 
 async function readMembers(file: string): Promise<{ name: string; data: Buffer }[]> {
-  const zip = await new Promise<yauzl.ZipFile>((res, rej) => yauzl.open(file, { lazyEntries: true }, (e, z) => (e ? rej(e) : res(z!))));
+  const zip = await new Promise<yauzl.ZipFile>((res, rej) =>
+    yauzl.open(file, { lazyEntries: true }, (e, z) => (e ? rej(e) : res(z!))),
+  );
   const out: { name: string; data: Buffer }[] = [];
   await new Promise<void>((res, rej) => {
     zip.on('entry', (entry: yauzl.Entry) => {
@@ -95,7 +103,9 @@ async function main(): Promise<void> {
   if (original.kind === 'text') {
     const { out, count } = replaceAll(fs.readFileSync(input), original.replace);
     fs.writeFileSync(output, out);
-    console.log(`${crypto.createHash('sha256').update(out).digest('hex')}  ${output}  (${count} replaced, ${out.length} bytes)`);
+    console.log(
+      `${crypto.createHash('sha256').update(out).digest('hex')}  ${output}  (${count} replaced, ${out.length} bytes)`,
+    );
     return;
   }
   const members = await readMembers(input);
@@ -106,7 +116,9 @@ async function main(): Promise<void> {
     if (out.length !== m.data.length) throw new Error(`${m.name}: length changed`);
     total += count;
     z.addBuffer(out, m.name, { mtime: new Date(Date.UTC(1980, 0, 1)), mode: 0o100644, compress: true });
-    console.log(`${crypto.createHash('sha256').update(out).digest('hex')}  ${m.name}  (${count} replaced, ${out.length} bytes)`);
+    console.log(
+      `${crypto.createHash('sha256').update(out).digest('hex')}  ${m.name}  (${count} replaced, ${out.length} bytes)`,
+    );
   }
   z.end();
   await new Promise<void>((resolve, reject) => {

@@ -176,9 +176,13 @@ describe('steps from ##[group]Run lines', () => {
     // a nested composite: two levels open, both closed before the next step of the job
     expect(feed('##[start-action display=Inner;id=__self.__inner]')).toBe('1:Run ./.github/actions/setup');
     expect(feed('##[group]Run npm ci')).toBe('1:Run ./.github/actions/setup');
-    expect(feed('##[end-action id=__self.__inner;outcome=success;conclusion=success;duration_ms=3]')).toBe('1:Run ./.github/actions/setup');
+    expect(feed('##[end-action id=__self.__inner;outcome=success;conclusion=success;duration_ms=3]')).toBe(
+      '1:Run ./.github/actions/setup',
+    );
     expect(feed('##[group]Run npm run build')).toBe('1:Run ./.github/actions/setup');
-    expect(feed('##[end-action id=__self.__actions_cache;outcome=success;conclusion=success;duration_ms=9]')).toBe('1:Run ./.github/actions/setup');
+    expect(feed('##[end-action id=__self.__actions_cache;outcome=success;conclusion=success;duration_ms=9]')).toBe(
+      '1:Run ./.github/actions/setup',
+    );
     expect(feed('##[group]Run npm test')).toBe('2:Run npm test*');
     // user output that merely mentions the marker (the runner escapes it as `##[\start-action`) changes nothing
     expect(feed('##[\\start-action display=x;id=y]')).toBe('2:Run npm test');

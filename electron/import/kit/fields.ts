@@ -45,7 +45,8 @@ export class Fields {
   int(key: string, required = false, min = -Infinity, max = Infinity): number | undefined {
     const v = this.o[key];
     if (v === undefined || v === null) return required ? this.fail(`missing required field "${key}"`) : undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v)) return this.fail(`field "${key}" must be an integer, got ${typeName(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v))
+      return this.fail(`field "${key}" must be an integer, got ${typeName(v)}`);
     // Beyond ±2^53 a JSON number has already been rounded (or is 1e300): not a value we can store exactly.
     if (v < min || v > max || !Number.isSafeInteger(v)) return this.fail(`field "${key}" out of range: ${v}`);
     return v;

@@ -75,7 +75,11 @@ export function firstJsonObject(file: InputFile): Record<string, unknown> | null
  * Standard sniff for a JSON-lines bundle file: `matches` looks at the first record. Name alone gives a low score
  * so that a well-named file whose first line is broken is still read (and its bad lines reported).
  */
-export function sniffJsonl(file: InputFile, wellKnownName: string, matches: (o: Record<string, unknown>) => boolean): number {
+export function sniffJsonl(
+  file: InputFile,
+  wellKnownName: string,
+  matches: (o: Record<string, unknown>) => boolean,
+): number {
   const named = baseName(file.relPath) === wellKnownName;
   const first = firstJsonObject(file);
   if (first && matches(first)) return SNIFF_CONTENT + (named ? SNIFF_NAME_BONUS : 0);
