@@ -187,7 +187,7 @@ interface Clone3State {
   pending: { rec: ProcessEventRecord; lines: number[] }[];
 }
 
-/** Emits the event's record; 'deferred' when it is a clone3 whose child is decided at the end (clone3Settle). */
+/** Emits the event's record; 'deferred' for a clone3, whose child is decided after the file's last event. */
 function emitEvent(ev: Event, sink: RecordSink, w: Warner, c3: Clone3State): 'deferred' | void {
   ev.recs.sort((a, b) => a.line - b.line);
   const sc = ev.recs.find((r) => r.type === 'SYSCALL');

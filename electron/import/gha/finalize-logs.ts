@@ -254,12 +254,13 @@ function relayoutAsSteps(db: Db, list: GhaSource[], bases: string[], job: string
     `INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'files', ?, NULL, ?)`,
   );
+  const stepsToJob = db.prepare(`UPDATE steps SET job = ? WHERE source_id = ?`);
   list.forEach((s, i) => {
     const m = STEP_FILE.exec(bases[i]!);
     if (m && Number(m[1]) === 0) {
       // the job log itself (its group steps are already the job's; the step files' steps take precedence)
       updLines.run(job, 'job', null, s.id);
-      db.prepare(`UPDATE steps SET job = ? WHERE source_id = ?`).run(job, s.id);
+      stepsToJob.run(job, s.id);
       return;
     }
     delSteps.run(s.id);

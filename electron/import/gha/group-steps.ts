@@ -7,8 +7,8 @@
  * - a `##[group]Post Run X` line opens a step `Post Run X` (same `uses` rule);
  * - a `Post job cleanup.` line (how every post step of an action begins) opens a step of that name;
  * - a `Cleaning up orphan processes` line (how GitHub's `Complete job` step begins) opens `Complete job`.
- * Composite actions: runners from 2.335 (seen in July 2026 logs) write `##[start-action display=…;id=…]` before each inner step of a
- * composite action and `##[end-action id=…;outcome=…;conclusion=…;duration_ms=…]` after it (actions/runner
+ * Composite actions: runners from 2.335 (seen in July 2026 logs) write `##[start-action display=…;id=…]` before
+ * each inner step of a composite action and `##[end-action id=…;outcome=…;conclusion=…;duration_ms=…]` after it (actions/runner
  * CompositeActionHandler; it escapes the same text in user output as `##[\start-action`, so these lines are the
  * runner's own). Between the two, a `##[group]Run …` is an inner step of the composite step that is open, never a
  * step of its own; the count of open actions is reset when a step opens (a marker without its end cannot swallow
