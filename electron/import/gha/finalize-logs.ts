@@ -247,8 +247,9 @@ function relayoutAsSteps(db: Db, list: GhaSource[], bases: string[], job: string
     `SELECT text FROM log_lines WHERE source_id = ? AND marker = 'group' AND (text LIKE '##[group]Run %' OR text LIKE '##[group]Post Run %') ORDER BY seq LIMIT 1`,
   );
   const failed = db.prepare(
-    `SELECT 1 FROM log_lines WHERE source_id = ? AND marker = 'error' AND (text LIKE '##[error]Process completed with exit code %'
-       OR text LIKE '##[error]The process ''%'' failed with exit code %') LIMIT 1`,
+    `SELECT 1 FROM log_lines WHERE source_id = ? AND ((marker = 'error' AND (text LIKE '##[error]Process completed with exit code %'
+       OR text LIKE '##[error]The process ''%'' failed with exit code %'))
+       OR (marker IS NULL AND text LIKE '##[end-action %' AND (text LIKE '%;conclusion=failure;%' OR text LIKE '%;conclusion=failure]%'))) LIMIT 1`,
   );
   const ins = db.prepare(
     `INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw)

@@ -81,6 +81,15 @@ export function isStepFailure(marker: LogMarker | null, rest: string | null): bo
 }
 
 /**
+ * A composite action's inner step that failed: the runner's `##[end-action id=…;outcome=failure;conclusion=failure;…]`
+ * (`conclusion` is after continue-on-error: `outcome=failure;conclusion=success` did not fail). A composite stops at
+ * its first failed inner step and fails with it.
+ */
+export function isInnerStepFailure(marker: LogMarker | null, plain: string): boolean {
+  return marker === null && plain.startsWith('##[end-action ') && /;conclusion=failure(?:;|\])/.test(plain);
+}
+
+/**
  * A step file's name as the log writes it: GitHub's file names drop or replace the `/` of an action reference
  * (`2_Run actionscheckout@v3.txt`, `2_Run actions_checkout@v4.txt`); the step's own `##[group]Run actions/checkout@v3`
  * line says it right. The log's title is taken only when it is the file's name with its `/` restored.
@@ -158,7 +167,7 @@ export async function readGhaLog(
     };
     const info = runInfoFromLine(firstPlain);
     if (info) sink.run(info);
-    const failure = isStepFailure(marker, parsed ? parsed.rest : null);
+    const failure = isStepFailure(marker, parsed ? parsed.rest : null) || isInnerStepFailure(marker, firstPlain);
     if (place.kind === 'step') {
       if (fileGroupTitle === null && marker === 'group' && parsed && /^(Post )?Run /.test(parsed.rest)) fileGroupTitle = parsed.rest.trim();
       if (failure) fileFailed = true;
