@@ -280,6 +280,26 @@ describe('synthetic edge cases', () => {
     ]);
   });
 
+  it('a nested composite’s failed inner step does not fail the step when the nested one continued on error', async () => {
+    const log = [
+      `${T('01.0000000')} ##[group]Run ./.github/actions/outer`,
+      `${T('01.1000000')} ##[endgroup]`,
+      `${T('01.2000000')} ##[start-action display=Nested;id=__self.__nested]`,
+      `${T('01.3000000')} ##[start-action display=Flaky;id=__self.__nested.__flaky]`,
+      `${T('01.4000000')} ##[group]Run ./flaky.sh`,
+      `${T('01.5000000')} ##[endgroup]`,
+      `${T('02.0000000')} ##[error]flaky`,
+      `${T('02.1000000')} ##[end-action id=__self.__nested.__flaky;outcome=failure;conclusion=failure;duration_ms=800]`,
+      `${T('02.2000000')} ##[end-action id=__self.__nested;outcome=failure;conclusion=success;duration_ms=900]`,
+      `${T('03.0000000')} Cleaning up orphan processes`,
+    ].join('\n');
+    const s = await importText(log, 'job.txt');
+    expect(s.steps.map((x) => [x.number, x.name, x.conclusion])).toEqual([
+      [1, 'Run ./.github/actions/outer', null],
+      [2, 'Complete job', null],
+    ]);
+  });
+
   it('a runaway continuation is split (bounded memory), one warning per split (the one warning policy)', async () => {
     const n = MAX_JOINED_LINES * 2 + 5;
     const log = `${T('00.0000000')} start\n` + 'cont\n'.repeat(n);

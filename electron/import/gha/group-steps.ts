@@ -67,6 +67,11 @@ export class GroupStepTracker {
   /** Composite actions' inner steps open now (`##[start-action` minus `##[end-action` since the step opened). */
   private inner = 0;
 
+  /** Composite actions' inner steps open after the last line fed (0: the step's own level). */
+  get innerDepth(): number {
+    return this.inner;
+  }
+
   /** Feed the next line of the file; returns the step it belongs to and whether it opened that step. */
   feed(plain: string, marker: LogMarker | null, rest: string | null): { step: StepStart; opened: boolean } {
     const mark = actionMark(plain, marker);

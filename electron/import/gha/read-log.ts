@@ -20,7 +20,7 @@ import type { ImportContext, InputFile, RecordSink } from '../types';
 import { scanLogLine } from '../formats/log-embedded';
 import { parseMarker } from './markers';
 import { placeLogFile } from './paths';
-import { GroupStepTracker, usesFromTitle, type StepStart } from './group-steps';
+import { actionMark, GroupStepTracker, usesFromTitle, type StepStart } from './group-steps';
 import { StampParser } from './timestamp';
 
 /** A continued log line is split into a new record beyond this many characters or physical lines. */
@@ -118,6 +118,7 @@ export async function readGhaLog(
   const tracker = place.kind === 'job' || place.kind === 'single' ? new GroupStepTracker() : null;
   let fileGroupTitle: string | null = null;
   let fileFailed = false;
+  let fileInner = 0;
 
   let pending: Pending | null = null;
   let seq = 0;
@@ -167,10 +168,15 @@ export async function readGhaLog(
     };
     const info = runInfoFromLine(firstPlain);
     if (info) sink.run(info);
-    const failure = isStepFailure(marker, parsed ? parsed.rest : null) || isInnerStepFailure(marker, firstPlain);
+    const failure = isStepFailure(marker, parsed ? parsed.rest : null);
+    // an inner step's failure counts when it ends a direct inner step of the step (a nested composite's own
+    // continue-on-error is then already in its conclusion)
+    const innerFailure = isInnerStepFailure(marker, firstPlain);
+    const mark = actionMark(firstPlain, marker);
     if (place.kind === 'step') {
       if (fileGroupTitle === null && marker === 'group' && parsed && /^(Post )?Run /.test(parsed.rest)) fileGroupTitle = parsed.rest.trim();
-      if (failure) fileFailed = true;
+      if (mark !== 0) fileInner = Math.max(0, fileInner + mark);
+      if (failure || (innerFailure && fileInner === 0)) fileFailed = true;
     }
     if (tracker) {
       const r = tracker.feed(firstPlain, marker, parsed ? parsed.rest : null);
@@ -178,7 +184,7 @@ export async function readGhaLog(
         closeStep();
         open = { ...r.step, line: p.line, raw: text, first: null, last: null, failed: false };
       }
-      if (failure && open) open.failed = true;
+      if ((failure || (innerFailure && tracker.innerDepth === 0)) && open) open.failed = true;
       if (p.ts !== null && open) {
         if (open.first === null || p.ts < open.first) open.first = p.ts;
         if (open.last === null || p.ts > open.last) open.last = p.ts;
