@@ -42,7 +42,7 @@ const ORIGINALS: Record<string, { kind: 'zip' | 'text'; replace: [string, string
     replace: [[['crates', 'io'].join('.'), 'pkgs.test']],
   },
   // EXE201-MenuGreen/MenuGreenSystem log.txt, its tail: the container image registry's host
-  '8d89dfa641b87aecbf2c2db1d2ed44bc8a9afc23709302e5e671f28a960eee5d': {
+  '1848c3c0ffff52d14373eda51980bc6de59833cab2fbb9c25a0d3a67a8243bfa': {
     kind: 'text',
     replace: [[['docker', 'io'].join('.'), 'dock.test']],
   },
