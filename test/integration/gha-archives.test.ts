@@ -22,6 +22,7 @@ const WISH = path.join(GHA, 'wishapp_run_log_redacted.zip');
 const MENUGREEN = path.join(GHA, 'menugreen_composite_job_log.txt');
 const CICD = path.join(GHA, 'cicdflask_build');
 const LKSAY = path.join(GHA, 'lksay3d_build');
+const TOMTOM = path.join(GHA, 'tomtom800_build');
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -457,6 +458,40 @@ describe('single-job archive, real (lksay3d/testci-common-email build/, 2024): o
         [9, 'Complete job', null, null, 1],
       ]);
       expect([f.errors, f.steps.filter((s) => s.conclusion === 'failure').length]).toEqual([0, 0]);
+    }
+  });
+});
+
+describe('single-job archive with system.txt, real (tomtom800/Text-to-Speech build/, 2026)', () => {
+  // read off the files by hand: step files {1,2,3,4,5,6,7,13,14,15} of 31+76+21+40+28+21+25+2+14+2 = 260 lines, all
+  // timestamped; system.txt 8 lines (`Job defined at: tomtom800/Text-to-Speech/.github/workflows/build.yml@refs/heads/master`);
+  // `Complete job name: build`; actions/checkout@v4 34e11487…, actions/setup-python@v5 a26af69b…; one `##[warning]` (Complete job)
+  it('one job `build`: its steps with their lines, actions and commits (post steps too), the runner’s lines', async () => {
+    for (const input of [TOMTOM, path.join(work(), 'build.zip')]) {
+      if (input !== TOMTOM) {
+        await makeZip(input, fs.readdirSync(TOMTOM).map((n) => ({ name: `build/${n}`, data: fs.readFileSync(path.join(TOMTOM, n)) })));
+      }
+      const f = await importFacts([input]);
+      expectAccounted(f.summary);
+      expect(f.summary.files!.every((x) => x.lines_skipped === 0)).toBe(true);
+      expect(f.jobs).toEqual(['build']);
+      expect(f.kinds).toEqual({ 'build:step': 260, 'build:system': 8 });
+      const checkout = ['actions/checkout@v4', '34e114876b0b11c390a56381ad16ebd13914f8d5'];
+      const python = ['actions/setup-python@v5', 'a26af69be951a213d495a4c3e4e4022e16d87065'];
+      expect(f.steps.map((s) => [s.number, s.name, s.uses, s.action_sha, s.lines])).toEqual([
+        [1, 'Set up job', null, null, 31],
+        [2, 'Check out repo', ...checkout, 76],
+        [3, 'Set up Python', ...python, 21],
+        [4, 'Install dependencies', null, null, 40],
+        [5, 'Build feed', null, null, 28],
+        [6, 'Commit changes', null, null, 21],
+        [7, 'Push changes with retry', null, null, 25],
+        [13, 'Post Set up Python', ...python, 2],
+        [14, 'Post Check out repo', ...checkout, 14],
+        [15, 'Complete job', null, null, 2],
+      ]);
+      expect([f.errors, f.warnings]).toEqual([0, 1]);
+      expect(f.run).toMatchObject({ repository: 'tomtom800/Text-to-Speech', workflow_path: '.github/workflows/build.yml', job: 'build' });
     }
   });
 });
