@@ -495,3 +495,37 @@ describe('single-job archive with system.txt, real (tomtom800/Text-to-Speech bui
     }
   });
 });
+
+describe('`gh run view --log` output (GitHub CLI): every line `<job>\\t<step>\\t<log line>`, jobs one after the other', () => {
+  // DERIVED in the test from the real qubitquilt archive: its two job logs as gh prints them (each line prefixed with
+  // the job's name and `UNKNOWN STEP`, the BOM of each log kept after the prefix)
+  it('reads each job as its job log alone would be read: same steps, lines, actions, failures', async () => {
+    const members = await unzip(QUBIT);
+    const jobs: [string, Buffer][] = [
+      ['test', members.get('0_test.txt')!],
+      ['build', members.get('1_build.txt')!],
+    ];
+    const gh = jobs
+      .map(([job, data]) => data.toString('utf8').replace(/\n$/, '').split('\n').map((l) => `${job}\tUNKNOWN STEP\t${l}`).join('\n'))
+      .join('\n') + '\n';
+    const ghFile = path.join(work(), 'run-log.txt');
+    fs.writeFileSync(ghFile, gh);
+    const f = await importFacts([ghFile]);
+    expectAccounted(f.summary);
+    expect(f.summary.files!.map((x) => [x.lines, x.lines_stored])).toEqual([[519, 519]]);
+    expect(f.jobs).toEqual(['build', 'test']);
+    expect(f.kinds).toEqual({ 'test:single': 319, 'build:single': 200 });
+    let errors = 0;
+    for (const [job, data] of jobs) {
+      const one = path.join(work(), `${job}.txt`);
+      fs.writeFileSync(one, data);
+      const alone = await importFacts([one]);
+      errors += alone.errors;
+      const pick = (x: Facts) => x.steps.filter((s) => s.job === job).map((s) => [s.number, s.name, s.uses, s.action_sha, s.conclusion, s.lines]);
+      expect(pick(f)).toEqual(pick(alone));
+      expect(pick(f).length).toBeGreaterThan(3);
+    }
+    expect(f.errors).toBe(errors);
+    expect(f.errors).toBe(2);
+  });
+});

@@ -51,6 +51,12 @@ const EXIT_CODE = /^Process completed with exit code (-?\d+)\.?$/;
  * fails, which a JavaScript action reports with core.setFailed (that prints it as `##[error]` and fails the step).
  */
 const EXEC_FAILED = /^The process '[^']*' failed with exit code (-?\d+)$/;
+/**
+ * `gh run view --log` (GitHub CLI) prints every line of a run's logs as `<job name>\t<step name>\t<line>` (`UNKNOWN
+ * STEP` when it reads the job-level log), jobs one after the other.
+ */
+const GH_PREFIX = /^([^\t]{1,256})\t([^\t]{0,512})\t/;
+export const GH_LOG_LINE = /^[^\t]{1,256}\t[^\t]{0,512}\t\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z /;
 /** `Job defined at: owner/repo/.github/workflows/ci.yml@refs/heads/main` (system.txt, or the head of older job logs). */
 const JOB_DEFINED_AT = /^Job defined at: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)\/(\.github\/workflows\/[^@\s]+)@(\S+)$/;
 
@@ -112,10 +118,13 @@ export async function readGhaLog(
   ctx: ImportContext,
   opts: ReadGhaOptions = {},
 ): Promise<void> {
-  const place = placeLogFile(file.relPath);
+  let place = placeLogFile(file.relPath);
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const parser = new StampParser();
-  const tracker = place.kind === 'job' || place.kind === 'single' ? new GroupStepTracker() : null;
+  let tracker = place.kind === 'job' || place.kind === 'single' ? new GroupStepTracker() : null;
+  /** `gh run view --log` output (each line `<job>\t<step>\t<log line>`): decided on the first line; the job now read. */
+  let ghMode: boolean | null = null;
+  let ghJob: string | null = null;
   let fileGroupTitle: string | null = null;
   let fileFailed = false;
   let fileInner = 0;
@@ -203,16 +212,34 @@ export async function readGhaLog(
       continue;
     }
     if (ln.badUtf8) sink.warn(ln.no, 'invalid UTF-8: bad bytes replaced with U+FFFD');
+    let lineText = ln.text;
+    if (ghMode === null && lineText.trim() !== '') ghMode = place.kind === 'single' && GH_LOG_LINE.test(lineText);
+    if (ghMode) {
+      const g = GH_PREFIX.exec(lineText);
+      if (g) {
+        lineText = lineText.slice(g[0].length);
+        if (lineText.charCodeAt(0) === 0xfeff) lineText = lineText.slice(1); // each of GitHub's log files starts with one
+        if (g[1] !== ghJob) {
+          // the next job of the run: the previous one ends here (gh prints the jobs one after the other)
+          if (pending) emit(pending);
+          pending = null;
+          closeStep();
+          ghJob = g[1]!;
+          place = { kind: 'single', job: ghJob, stepNumber: null, stepName: null };
+          tracker = new GroupStepTracker();
+        }
+      }
+    }
     let stamp = null;
     try {
-      stamp = parser.parse(ln.text);
+      stamp = parser.parse(lineText);
     } catch (e) {
       if (!(e instanceof TimeError)) throw e;
       sink.warn(ln.no, `${e.message}: line read as a continuation`);
     }
     if (stamp) {
       if (pending) emit(pending);
-      const body = ln.text.slice(stamp.prefixLength);
+      const body = lineText.slice(stamp.prefixLength);
       pending = {
         ts: stamp.ns,
         texts: [body],
@@ -227,7 +254,7 @@ export async function readGhaLog(
       continue;
     }
     if (pending) {
-      if (pending.chars + ln.text.length > MAX_JOINED_CHARS || pending.texts.length >= MAX_JOINED_LINES) {
+      if (pending.chars + lineText.length > MAX_JOINED_CHARS || pending.texts.length >= MAX_JOINED_LINES) {
         sink.warn(
           ln.no,
           `continuation of line ${pending.line} too long (over ${MAX_JOINED_LINES} lines or ${MAX_JOINED_CHARS} characters): split into several log lines`,
@@ -236,29 +263,29 @@ export async function readGhaLog(
         emit(pending);
         pending = {
           ts,
-          texts: [ln.text],
-          plains: [stripAnsi(ln.text)],
+          texts: [lineText],
+          plains: [stripAnsi(lineText)],
           line: ln.no,
           lineEnd: ln.no,
-          chars: ln.text.length,
+          chars: lineText.length,
         };
         continue;
       }
-      pending.texts.push(ln.text);
-      pending.plains.push(stripAnsi(ln.text));
+      pending.texts.push(lineText);
+      pending.plains.push(stripAnsi(lineText));
       pending.lineEnd = ln.no;
-      pending.chars += ln.text.length + 1;
+      pending.chars += lineText.length + 1;
       continue;
     }
     // No timestamp seen yet: an untimed line of its own.
     untimedBeforeFirst++;
     emit({
       ts: null,
-      texts: [ln.text],
-      plains: [stripAnsi(ln.text)],
+      texts: [lineText],
+      plains: [stripAnsi(lineText)],
       line: ln.no,
       lineEnd: ln.no,
-      chars: ln.text.length,
+      chars: lineText.length,
     });
   }
   if (pending) emit(pending);

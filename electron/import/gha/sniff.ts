@@ -8,6 +8,7 @@ import type { InputFile } from '../types';
 import { isJunkPath, looksLikeLogArchivePath } from './paths';
 import { stampLength } from './timestamp';
 import { headText } from '../kit';
+import { GH_LOG_LINE } from './read-log';
 
 /** Scores on the registry's 0..1 scale (formats/index.ts). */
 export const SNIFF_STAMPED_IN_LAYOUT = 0.95;
@@ -33,6 +34,8 @@ export function sniffGhaLog(file: InputFile): number {
     if (layout) return SNIFF_STAMPED_IN_LAYOUT;
     return len === 28 ? SNIFF_STAMPED : SNIFF_OTHER_STAMP; // `YYYY-MM-DDTHH:MM:SS.fffffffZ` is 28 characters
   }
+  // `gh run view --log` output: `<job>\t<step>\t<stamped line>` (read-log.ts)
+  if (first !== undefined && !layout && GH_LOG_LINE.test(first)) return SNIFF_STAMPED;
   if (layout && (file.bytes === 0 || isMostlyText(text))) return SNIFF_LAYOUT_ONLY;
   return 0;
 }
