@@ -12,10 +12,15 @@ import type { Db } from '../db/open';
 export const ROWS_PER_INSERT = 64;
 
 export type RowFailure = (e: RangeError | TypeError) => void;
+/** Told the row's id once it is stored (rows of a multi-row INSERT get consecutive ids, the last one reported). */
+export type RowStored = (id: number) => void;
 
 export class RowBatch {
   private vals: unknown[] = [];
   private fails: RowFailure[] = [];
+  /** Per row of the batch: who wants its id (rare: most rows nobody). */
+  private stored: (RowStored | undefined)[] = [];
+  private anyStored = false;
   private readonly one: Statement;
   private readonly many: Statement;
   private readonly width: number;
@@ -36,11 +41,13 @@ export class RowBatch {
     return this.fails.length;
   }
 
-  /** One row (its values in column order); `onFail` when it cannot be stored. */
-  add(values: readonly unknown[], onFail: RowFailure): void {
+  /** One row (its values in column order); `onFail` when it cannot be stored, `onStored` with its id when it is. */
+  add(values: readonly unknown[], onFail: RowFailure, onStored?: RowStored): void {
     if (values.length !== this.width) throw new Error(`RowBatch: ${values.length} values for ${this.width} columns`);
     for (const v of values) this.vals.push(v);
     this.fails.push(onFail);
+    this.stored.push(onStored);
+    if (onStored) this.anyStored = true;
     if (this.fails.length === this.rowsPer) this.flush();
   }
 
@@ -49,11 +56,15 @@ export class RowBatch {
     if (n === 0) return;
     const vals = this.vals;
     const fails = this.fails;
+    const stored = this.anyStored ? this.stored : null;
     this.vals = [];
     this.fails = [];
+    this.stored = [];
+    this.anyStored = false;
     if (n === this.rowsPer) {
       try {
-        this.many.run(vals);
+        const last = Number(this.many.run(vals).lastInsertRowid);
+        if (stored) for (let i = 0; i < n; i++) stored[i]?.(last - n + 1 + i);
         return;
       } catch (e) {
         if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
@@ -61,7 +72,8 @@ export class RowBatch {
     }
     for (let i = 0; i < n; i++) {
       try {
-        this.one.run(vals.slice(i * this.width, (i + 1) * this.width));
+        const r = this.one.run(vals.slice(i * this.width, (i + 1) * this.width));
+        stored?.[i]?.(Number(r.lastInsertRowid));
       } catch (e) {
         if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
         fails[i]!(e);
@@ -73,5 +85,7 @@ export class RowBatch {
   clear(): void {
     this.vals = [];
     this.fails = [];
+    this.stored = [];
+    this.anyStored = false;
   }
 }

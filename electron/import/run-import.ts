@@ -24,12 +24,14 @@ import { notRecognisedMessage, pickImporter } from './registry';
 import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
 import { IMPORT_STATE } from './partial-case';
-import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
+import { CaseWriter, MAX_WARNINGS_PER_SOURCE, type WatchedLines } from './writer';
 import { countLines, LineAccount, withAccount } from './accounting';
 import { fileAccounting } from '../queries/case-info';
 import { finished } from 'node:stream/promises';
 import type { CaseInfo } from '../../shared/api';
 import type { StoredRules } from '../analysis/detections/rules-file';
+import { BUILTIN_LOG_SCANS } from '../analysis/detections/index';
+import type { LogCandidates } from '../analysis/detections/log-scan';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -185,6 +187,8 @@ async function load(
   swept: { removed: string[]; bytes: number },
 ): Promise<ImportSummary> {
   const writer = new CaseWriter(db);
+  // the lines the detection rules read, found while the log is written (no scan of the log after the load)
+  writer.logWatch = BUILTIN_LOG_SCANS;
   // The partial file says what it is from its first commit (partial-case.ts); 'complete' only at the very end.
   writer.setMeta(IMPORT_STATE, 'loading');
   writer.commit();
@@ -393,6 +397,7 @@ async function load(
     contextSeconds: opts.contextSeconds,
     logHints: writer.logHints,
     networkLive: writer.networkLive,
+    logCandidates: candidatesOf(writer.watchedLines),
     warn: (w) => late.push(w),
     onProgress: (phase) => progress('finalizing', bytesTotal, phase, true),
   });
@@ -416,6 +421,10 @@ async function load(
     files: count('file_events'),
   };
   return { case: casePath, inputs, counts, warnings, files: fileAccounting(db), ...(notes.length ? { notes } : {}) };
+}
+
+function candidatesOf(w: WatchedLines | null): LogCandidates | null {
+  return w ? { set: BUILTIN_LOG_SCANS, ...w } : null;
 }
 
 /** Why a file gave nothing: its first warning, else its main skip reason. */

@@ -70,6 +70,20 @@ export interface FileSink extends RecordSink {
 const j = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 const shift = (t: Nanos | null | undefined, off: bigint): Nanos | null => (t === null || t === undefined ? null : t + off);
 
+/** Beyond this many watched lines the writer stops collecting them (the analysis then reads the log itself). */
+export const MAX_WATCHED_LINES = 200_000;
+
+/** The log lines `CaseWriter.logWatch` passed, as stored: their ids and what identifies each (source, seq). */
+export interface WatchedLines {
+  /** False when collecting stopped (more than MAX_WATCHED_LINES passed). */
+  readonly complete: boolean;
+  /** Log lines stored in all. */
+  readonly lines: number;
+  readonly ids: readonly number[];
+  readonly sources: readonly number[];
+  readonly seqs: readonly number[];
+}
+
 export class CaseWriter {
   private pending = 0;
   private readonly st: Record<string, Statement>;
@@ -127,6 +141,31 @@ export class CaseWriter {
       this.netLive = this.startNetwork?.() ?? null;
     }
     return this.netLive;
+  }
+
+  /**
+   * A test each log line's plain text goes through as it is written (run-import.ts: the lines the detection rules
+   * read, analysis/detections/log-scan.ts); the lines that pass are collected (`watchedLines`) so the analysis does
+   * not scan the log for them again. Set before the first line is written, or not at all.
+   */
+  logWatch: { test(text: string): boolean } | null = null;
+  private watched = { complete: true, ids: [] as number[], sources: [] as number[], seqs: [] as number[] };
+
+  /** The lines `logWatch` passed (null without a watch). */
+  get watchedLines(): WatchedLines | null {
+    return this.logWatch ? { ...this.watched, lines: this.logPre.lines } : null;
+  }
+
+  private noteWatched(id: number, sourceId: number, seq: number): void {
+    const w = this.watched;
+    if (!w.complete) return;
+    if (w.ids.length >= MAX_WATCHED_LINES) {
+      this.watched = { complete: false, ids: [], sources: [], seqs: [] };
+      return;
+    }
+    w.ids.push(id);
+    w.sources.push(sourceId);
+    w.seqs.push(seq);
   }
 
   /** What the writer learnt about the log lines it wrote, for finalizeLogs. */
@@ -235,6 +274,8 @@ export class CaseWriter {
     };
     const logs = this.logs;
     const calls = this.calls;
+    const watch = this.logWatch;
+    const noteWatched = (id: number, seq: number) => this.noteWatched(id, sourceId, seq);
     const sink: FileSink = {
       counts,
       get warnings() {
@@ -260,11 +301,16 @@ export class CaseWriter {
         const a = pre.feed(r, ts, sourceId);
         const values = [r.job, r.step_number, r.seq, ts, r.text, r.plain, r.marker, r.file_kind, sourceId, r.line, r.line_end, a?.stepId ?? null, a?.depth ?? 0];
         counts.log_lines++;
-        logs.add(values, (e) => {
-          counts.log_lines--;
-          pre.lost();
-          skipped(r.line, e);
-        });
+        const seq = r.seq;
+        logs.add(
+          values,
+          (e) => {
+            counts.log_lines--;
+            pre.lost();
+            skipped(r.line, e);
+          },
+          watch !== null && watch.test(r.plain) ? (id) => noteWatched(id, seq) : undefined,
+        );
       }),
       processEvent: guard((r: ProcessEventRecord) => {
         row();
