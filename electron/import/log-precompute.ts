@@ -12,6 +12,7 @@
 import type { Db } from '../db/open';
 import { loadJobSteps, stepHead, StepAssigner, type JobSteps } from './gha/step-assigner';
 import type { LogLineRecord } from '../../shared/model';
+import { WatchedIds, type WatchedLines } from './watched-lines';
 
 export interface LogHints {
   /** Every line got its step and depth at insert time (false: finalizeLogs must assign them). */
@@ -27,6 +28,8 @@ export interface LogHints {
   /** The steps (ids in number order) each job's lines were assigned against. */
   readonly stepsUsed: ReadonlyMap<string, readonly number[]>;
   readonly unmatched: StepAssigner['unmatched'];
+  /** The lines that may mention a host (gha/mentions.ts mayMention), found as they were written; null: unknown. */
+  readonly mentionLines: WatchedLines | null;
 }
 
 type Key = [ts: bigint, step: number, source: number, seq: number];
@@ -42,6 +45,12 @@ export class LogPrecompute implements LogHints {
   private readonly steps = new Map<string, JobSteps>();
   private readonly assigner = new StepAssigner(this.steps);
   private prev: Key | null = null;
+  /** Filled by the writer: ids of the lines `mayMention` passed. */
+  readonly mentionIds = new WatchedIds();
+
+  get mentionLines(): WatchedLines {
+    return this.mentionIds.result(this.lines);
+  }
 
   constructor(private readonly db: Db) {}
 

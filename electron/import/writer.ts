@@ -22,6 +22,8 @@ import type { Db } from '../db/open';
 import type { NetworkLive } from '../analysis/network-live';
 import { LogPrecompute, type LogHints } from './log-precompute';
 import { RowBatch } from './row-batch';
+import { mayMention } from './gha/mentions';
+import { WatchedIds, type WatchedLines } from './watched-lines';
 import type { RecordSink } from './types';
 import type { FileAccounting, LineAccount } from './accounting';
 
@@ -70,20 +72,6 @@ export interface FileSink extends RecordSink {
 const j = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 const shift = (t: Nanos | null | undefined, off: bigint): Nanos | null => (t === null || t === undefined ? null : t + off);
 
-/** Beyond this many watched lines the writer stops collecting them (the analysis then reads the log itself). */
-export const MAX_WATCHED_LINES = 200_000;
-
-/** The log lines `CaseWriter.logWatch` passed, as stored: their ids and what identifies each (source, seq). */
-export interface WatchedLines {
-  /** False when collecting stopped (more than MAX_WATCHED_LINES passed). */
-  readonly complete: boolean;
-  /** Log lines stored in all. */
-  readonly lines: number;
-  readonly ids: readonly number[];
-  readonly sources: readonly number[];
-  readonly seqs: readonly number[];
-}
-
 export class CaseWriter {
   private pending = 0;
   private readonly st: Record<string, Statement>;
@@ -92,8 +80,8 @@ export class CaseWriter {
   /** Log lines' step and depth worked out as they are written (finalizeLogs then skips its pass). */
   private readonly logPre: LogPrecompute;
   /** The two big tables are written by multi-row INSERTs (row-batch.ts); flushed before every COMMIT. */
-  private readonly logs: RowBatch;
-  private readonly calls: RowBatch;
+  private readonly logs: RowBatch<LogLineRecord>;
+  private readonly calls: RowBatch<NetworkRecord>;
 
   constructor(
     readonly db: Db,
@@ -149,23 +137,11 @@ export class CaseWriter {
    * not scan the log for them again. Set before the first line is written, or not at all.
    */
   logWatch: { test(text: string): boolean } | null = null;
-  private watched = { complete: true, ids: [] as number[], sources: [] as number[], seqs: [] as number[] };
+  private readonly watched = new WatchedIds();
 
   /** The lines `logWatch` passed (null without a watch). */
   get watchedLines(): WatchedLines | null {
-    return this.logWatch ? { ...this.watched, lines: this.logPre.lines } : null;
-  }
-
-  private noteWatched(id: number, sourceId: number, seq: number): void {
-    const w = this.watched;
-    if (!w.complete) return;
-    if (w.ids.length >= MAX_WATCHED_LINES) {
-      this.watched = { complete: false, ids: [], sources: [], seqs: [] };
-      return;
-    }
-    w.ids.push(id);
-    w.sources.push(sourceId);
-    w.seqs.push(seq);
+    return this.logWatch ? this.watched.result(this.logPre.lines) : null;
   }
 
   /** What the writer learnt about the log lines it wrote, for finalizeLogs. */
@@ -275,7 +251,19 @@ export class CaseWriter {
     const logs = this.logs;
     const calls = this.calls;
     const watch = this.logWatch;
-    const noteWatched = (id: number, seq: number) => this.noteWatched(id, sourceId, seq);
+    const watched = this.watched;
+    const mentioning = pre.mentionIds;
+    // a row refused when its batch is written is taken back (one handler per file, the record as its context)
+    const logFailed = (r: LogLineRecord, e: Error) => {
+      counts.log_lines--;
+      pre.lost();
+      skipped(r.line, e);
+    };
+    const callFailed = (r: NetworkRecord, e: Error) => {
+      counts.network--;
+      this.netLive?.lost();
+      skipped(r.line, e);
+    };
     const sink: FileSink = {
       counts,
       get warnings() {
@@ -301,15 +289,20 @@ export class CaseWriter {
         const a = pre.feed(r, ts, sourceId);
         const values = [r.job, r.step_number, r.seq, ts, r.text, r.plain, r.marker, r.file_kind, sourceId, r.line, r.line_end, a?.stepId ?? null, a?.depth ?? 0];
         counts.log_lines++;
+        // lines a pass after the load wants (watched-lines.ts): their ids, learnt when their batch is written
+        const forRules = watch !== null && watch.test(r.plain);
+        const mentions = mayMention(r.plain);
         const seq = r.seq;
         logs.add(
           values,
-          (e) => {
-            counts.log_lines--;
-            pre.lost();
-            skipped(r.line, e);
-          },
-          watch !== null && watch.test(r.plain) ? (id) => noteWatched(id, seq) : undefined,
+          r,
+          logFailed,
+          forRules || mentions
+            ? (id) => {
+                if (forRules) watched.note(id, sourceId, seq);
+                if (mentions) mentioning.note(id, sourceId, seq);
+              }
+            : undefined,
         );
       }),
       processEvent: guard((r: ProcessEventRecord) => {
@@ -371,11 +364,7 @@ export class CaseWriter {
           d ? d[6] : null,
         ];
         counts.network++;
-        calls.add(values, (e) => {
-          counts.network--;
-          live?.lost();
-          skipped(r.line, e);
-        });
+        calls.add(values, r, callFailed);
       }),
       dns: guard((r: DnsRecord) => {
         row();

@@ -1,9 +1,11 @@
 /**
- * The log lines the detection rules read are found while the import writes the log (writer.ts `logWatch`,
+ * Lines picked out while the import writes the log (import/watched-lines.ts). The log lines the detection rules read are found while the import writes the log (writer.ts `logWatch`,
  * detections/log-scan.ts), not by a scan of the log after it. Checked against the scan: on real imports the
  * findings stored must be exactly those the rules give when they read the log the ordinary way (one SQL pass), for
  * a log with a positive and a near miss of every rule that reads the log, and for a multi-job archive whose lines
  * the log finalize renumbers (where the writer's ids no longer hold and the rules must fall back to the scan).
+ * Likewise the lines that may mention a host (gha/mentions.ts mayMention): `log_mentions` must equal what the full
+ * pass over every line gives.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,7 +17,11 @@ import { linesByCandidates, loadDetectionInput } from '../../electron/analysis/d
 import type { LogCandidates } from '../../electron/analysis/detections/log-scan';
 import type { Db } from '../../electron/db/open';
 import { runImport } from '../../electron/import/run-import';
-import { CaseWriter, type WatchedLines } from '../../electron/import/writer';
+import { CaseWriter } from '../../electron/import/writer';
+import { indexLogMentions } from '../../electron/import/gha/mentions';
+import type { LogHints } from '../../electron/import/log-precompute';
+import { heldRows } from '../../electron/import/watched-lines';
+import type { WatchedLines } from '../../electron/import/watched-lines';
 import { tempDir } from './import-helpers';
 
 let work: string;
@@ -117,6 +123,56 @@ describe('detections read the lines found while the log was written', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('log mentions read only the lines found while the log was written', () => {
+  it('the same log_mentions as the pass over every line; only the candidate lines were read', async () => {
+    const file = path.join(work, 'mentions.txt');
+    const body = [
+      ...LOG,
+      'fetch https://api.example.com/v1 and 192.0.2.10',
+      'resolving telemetry.exfil.example',
+      'decoy telemetry.exfil.example.net and version 1.2.3',
+      'wrote package.json and index.js',
+    ];
+    fs.writeFileSync(file, body.map((l, i) => `${T(i % 50)} ${l}\n`).join(''));
+    const desc = Object.getOwnPropertyDescriptor(CaseWriter.prototype, 'logHints')!;
+    let hints: LogHints | null = null;
+    Object.defineProperty(CaseWriter.prototype, 'logHints', {
+      configurable: true,
+      get(this: CaseWriter) {
+        return (hints = desc.get!.call(this) as LogHints);
+      },
+    });
+    const casePath = path.join(work, 'mentions.runlens');
+    try {
+      await runImport({ inputs: [file], casePath, force: true });
+    } finally {
+      Object.defineProperty(CaseWriter.prototype, 'logHints', desc);
+    }
+    const db = new Database(casePath, { readonly: true });
+    let held: unknown[][] | null;
+    let got: unknown[];
+    try {
+      held = heldRows(db, hints!.mentionLines!, 'text');
+      got = db.prepare('SELECT * FROM log_mentions ORDER BY id').raw(true).all();
+    } finally {
+      db.close();
+    }
+    expect(held).not.toBeNull();
+    expect(held!.length).toBeLessThan(body.length / 4); // the compiled lines (a '.', no host) were not read
+    // the full pass over every line, on a copy
+    const copy = `${casePath}.full`;
+    fs.copyFileSync(casePath, copy);
+    const full = new Database(copy);
+    try {
+      indexLogMentions(full);
+      expect(full.prepare('SELECT * FROM log_mentions ORDER BY id').raw(true).all()).toEqual(got);
+    } finally {
+      full.close();
+    }
+    expect(got.map((r) => (r as unknown[])[4])).toEqual(expect.arrayContaining(['api.example.com', '192.0.2.10', 'telemetry.exfil.example']));
   });
 });
 

@@ -3,6 +3,7 @@ import type { Db } from '../../db/open';
 import type { CasePolicy } from '../case-context';
 import { isRunnerWorker } from '../process-model';
 import type { LogCandidates, LogScanSet } from './log-scan';
+import { heldRows } from '../../import/watched-lines';
 import type { CallView, DetectionInput, FileView, LogView, ProcessView, StepView } from './types';
 
 type R = Record<string, unknown>;
@@ -132,19 +133,14 @@ export function loadDetectionInput(
  * lines (the log finalize renumbered or dropped lines): then the caller scans the log.
  */
 export function linesByCandidates(db: Db, c: LogCandidates): LogView[] | null {
-  if (!c.complete) return null;
-  const count = Number((db.prepare('SELECT count(*) AS n FROM log_lines').get() as { n: number }).n);
-  if (count !== c.lines) return null;
-  const get = db.prepare('SELECT id, ts, step_id, text, source_id, seq FROM log_lines WHERE id = ?').safeIntegers(true).raw(true);
+  const rows = heldRows(db, c, 'ts, step_id, text', true);
+  if (!rows) return null;
   const out: LogView[] = [];
-  for (let i = 0; i < c.ids.length; i++) {
-    const r = get.get(c.ids[i]) as unknown[] | undefined;
-    if (!r || n(r[4]) !== c.sources[i] || n(r[5]) !== c.seqs[i]) return null;
+  for (const r of rows) {
     const text = s(r[3]) ?? '';
     // the writer tested the same text (the ids only spare the scan; a line that no longer passes is not the same)
     if (!c.set.test(text)) return null;
     out.push({ id: n(r[0])!, ts: b(r[1]), stepId: n(r[2]), text });
   }
-  out.sort((x, y) => x.id - y.id);
   return out;
 }

@@ -8,6 +8,7 @@
  * `covers()` says whether a rule's `logLinesWith(needles, keep)` can be answered from the lines the set selected:
  * its needles must be in one declared scan, and that scan's `keep` (if any) must be the very function passed.
  */
+import type { WatchedLines } from '../../import/watched-lines';
 import type { LogScan } from './types';
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -68,18 +69,10 @@ export function scansOf(rule: { logNeedles?: readonly string[]; logScans?: reado
 }
 
 /**
- * What the writer collected at import: the ids of the lines `set.test` passed, each with what identifies the line
- * (source, file sequence), so the analysis can check the ids still point at the same lines after the log finalize
+ * What the writer collected at import (import/watched-lines.ts): the ids of the lines `set.test` passed, each with
+ * what identifies the line, so the analysis can check the ids still name the same lines after the log finalize
  * (which may renumber or drop lines): if any does not, the rules read the log the ordinary way.
  */
-export interface LogCandidates {
+export interface LogCandidates extends WatchedLines {
   readonly set: LogScanSet;
-  /** False when the writer gave up collecting (too many lines passed, or a line it could not account for). */
-  readonly complete: boolean;
-  /** Lines stored by the writer (to check that the log finalize dropped none). */
-  readonly lines: number;
-  /** id, source_id, seq of each line that passed, in insert order. */
-  readonly ids: readonly number[];
-  readonly sources: readonly number[];
-  readonly seqs: readonly number[];
 }
