@@ -54,12 +54,26 @@ export function heldRows(db: Db, w: WatchedLines, columns: string, safeIntegers 
   if (!w.complete) return null;
   const count = Number((db.prepare('SELECT count(*) AS n FROM log_lines').get() as { n: number }).n);
   if (count !== w.lines) return null;
-  const get = db.prepare(`SELECT source_id, seq, id, ${columns} FROM log_lines WHERE id = ?`).safeIntegers(safeIntegers).raw(true);
+  // ids in batches through json_each (one statement per batch, the lookups inside SQLite: ~5x fewer calls than one
+  // `WHERE id = ?` per line); ids come back in id order, checked against what the writer saw for each
+  const get = db
+    .prepare(`SELECT id, source_id, seq, ${columns} FROM log_lines WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
+    .safeIntegers(safeIntegers)
+    .raw(true);
+  const order = w.ids.map((_, i) => i).sort((x, y) => w.ids[x]! - w.ids[y]!);
   const out: unknown[][] = [];
-  for (let i = 0; i < w.ids.length; i++) {
-    const r = get.get(w.ids[i]) as unknown[] | undefined;
-    if (!r || r[0] === null || Number(r[0]) !== w.sources[i] || Number(r[1]) !== w.seqs[i]) return null;
-    out.push(r.slice(2));
+  for (let from = 0; from < order.length; from += HELD_BATCH) {
+    const part = order.slice(from, from + HELD_BATCH);
+    const rows = get.all(JSON.stringify(part.map((i) => w.ids[i]))) as unknown[][];
+    if (rows.length !== part.length) return null; // a line gone
+    for (let k = 0; k < rows.length; k++) {
+      const r = rows[k]!;
+      const i = part[k]!;
+      if (Number(r[0]) !== w.ids[i] || r[1] === null || Number(r[1]) !== w.sources[i] || Number(r[2]) !== w.seqs[i]) return null;
+      out.push([r[0], ...r.slice(3)]);
+    }
   }
-  return out.sort((a, b) => Number(a[0]) - Number(b[0]));
+  return out;
 }
+
+const HELD_BATCH = 2000;
