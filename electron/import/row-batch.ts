@@ -59,10 +59,26 @@ export class RowBatch<C = unknown> {
   add(values: readonly unknown[], ctx: C, onFail: RowFailure<C>, onStored?: RowStored): void {
     const w = this.width;
     if (values.length !== w) throw new Error(`RowBatch: ${values.length} values for ${w} columns`);
-    const i = this.n;
-    const at = i * w;
+    const at = this.next;
     const vals = this.vals;
     for (let k = 0; k < w; k++) vals[at + k] = values[k];
+    this.push(ctx, onFail, onStored);
+  }
+
+  /**
+   * The hot path without an array per row: write the row's `width` values into `buffer` from index `next`, then
+   * `push` it. Nothing else may use the batch in between (a row never pushed is simply overwritten).
+   */
+  get buffer(): unknown[] {
+    return this.vals;
+  }
+
+  get next(): number {
+    return this.n * this.width;
+  }
+
+  push(ctx: C, onFail: RowFailure<C>, onStored?: RowStored): void {
+    const i = this.n;
     this.ctxs[i] = ctx;
     this.fails[i] = onFail;
     this.stored[i] = onStored;
