@@ -29,7 +29,6 @@ import type { FileAccounting, LineAccount } from './accounting';
 
 // (the sinks below write each row's values by position in these orders)
 const LOG_COLUMNS = ['job', 'step_number', 'seq', 'ts', 'raw', 'text', 'marker', 'file_kind', 'source_id', 'line', 'line_end', 'step_id', 'depth'];
-const PROCESS_EVENT_COLUMNS = ['ts', 'event', 'pid', 'ppid', 'exe', 'args', 'cwd', 'uid', 'exit_code', 'key', 'parent_key', 'origin', 'source_id', 'line', 'raw'];
 const NETWORK_COLUMNS = [
   'ts', 'pid', 'process_name', 'domain', 'domain_origin', 'ip', 'port', 'protocol', 'status', 'http_method', 'http_host',
   'http_path', 'http_status', 'policy_matched', 'policy_reason', 'tool_name', 'tool_sha256', 'command_line', 'exe',
@@ -84,7 +83,6 @@ export class CaseWriter {
   /** The two big tables are written by multi-row INSERTs (row-batch.ts); flushed before every COMMIT. */
   private readonly logs: RowBatch<LogLineRecord>;
   private readonly calls: RowBatch<NetworkRecord>;
-  private readonly procEvents: RowBatch<ProcessEventRecord>;
 
   constructor(
     readonly db: Db,
@@ -94,7 +92,6 @@ export class CaseWriter {
     this.logPre = new LogPrecompute(db);
     this.logs = new RowBatch(db, 'log_lines', LOG_COLUMNS);
     this.calls = new RowBatch(db, 'network', NETWORK_COLUMNS);
-    this.procEvents = new RowBatch(db, 'process_events', PROCESS_EVENT_COLUMNS);
     this.st = {
       source: p('INSERT INTO sources (parent_id, path, member, format, sha256, bytes, offset_ns) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       sourceHash: p('UPDATE sources SET sha256 = ?, bytes = ? WHERE id = ?'),
@@ -103,6 +100,9 @@ export class CaseWriter {
       meta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       step: p(
         'INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      proc: p(
+        'INSERT INTO process_events (ts, event, pid, ppid, exe, args, cwd, uid, exit_code, key, parent_key, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       dns: p('INSERT INTO dns (ts, domain, type, answers, pid, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       dnsAnswer: p('INSERT INTO dns_answers (dns_id, ip, ts, domain) VALUES (?, ?, ?, ?)'),
@@ -127,7 +127,6 @@ export class CaseWriter {
   private liveNetwork(): NetworkLive | null {
     if (!this.netStarted) {
       this.netStarted = true;
-      this.flush(); // the analysis starts from what the case holds: every event written so far
       this.netLive = this.startNetwork?.() ?? null;
     }
     return this.netLive;
@@ -161,7 +160,6 @@ export class CaseWriter {
   flush(): void {
     this.logs.flush();
     this.calls.flush();
-    this.procEvents.flush();
   }
 
   /** Called after each COMMIT of the writer's rows (runImport: the first screen is readable after the first). */
@@ -178,7 +176,6 @@ export class CaseWriter {
   rollback(): void {
     this.logs.clear();
     this.calls.clear();
-    this.procEvents.clear();
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.pending = 0;
   }
@@ -254,7 +251,6 @@ export class CaseWriter {
     };
     const logs = this.logs;
     const calls = this.calls;
-    const procEvents = this.procEvents;
     const watch = this.logWatch;
     const watched = this.watched;
     const mentioning = pre.mentionIds;
@@ -262,10 +258,6 @@ export class CaseWriter {
     const logFailed = (r: LogLineRecord, e: Error) => {
       counts.log_lines--;
       pre.lost();
-      skipped(r.line, e);
-    };
-    const eventFailed = (r: ProcessEventRecord, e: Error) => {
-      counts.process_events--;
       skipped(r.line, e);
     };
     const callFailed = (r: NetworkRecord, e: Error) => {
@@ -330,26 +322,24 @@ export class CaseWriter {
       }),
       processEvent: guard((r: ProcessEventRecord) => {
         row();
-        // batched like the calls (row-batch.ts), in PROCESS_EVENT_COLUMNS order
-        const v = procEvents.buffer;
-        const at = procEvents.next;
-        v[at] = off === 0n ? r.ts : r.ts + off;
-        v[at + 1] = r.event;
-        v[at + 2] = r.pid;
-        v[at + 3] = r.ppid ?? null;
-        v[at + 4] = r.exe ?? null;
-        v[at + 5] = j(r.args);
-        v[at + 6] = r.cwd ?? null;
-        v[at + 7] = r.uid ?? null;
-        v[at + 8] = r.exit_code ?? null;
-        v[at + 9] = r.key ?? null;
-        v[at + 10] = r.parent_key ?? null;
-        v[at + 11] = r.origin;
-        v[at + 12] = sourceId;
-        v[at + 13] = r.line;
-        v[at + 14] = r.raw;
+        st.proc!.run(
+          r.ts + off,
+          r.event,
+          r.pid,
+          r.ppid ?? null,
+          r.exe ?? null,
+          j(r.args),
+          r.cwd ?? null,
+          r.uid ?? null,
+          r.exit_code ?? null,
+          r.key ?? null,
+          r.parent_key ?? null,
+          r.origin,
+          sourceId,
+          r.line,
+          r.raw,
+        );
         counts.process_events++;
-        procEvents.push(r, eventFailed);
       }),
       network: guard((r: NetworkRecord) => {
         row();
@@ -416,7 +406,6 @@ export class CaseWriter {
       finish() {
         logs.flush();
         calls.flush();
-        procEvents.flush();
         const acc: FileAccounting | null = account && account.counted ? account.result() : null;
         if (acc) accounted.push([sourceId, acc]);
         if (warnings > MAX_WARNINGS_PER_SOURCE) {

@@ -229,13 +229,11 @@ describe('multi-row inserts (row-batch.ts)', () => {
       const text = `line ${i}`;
       sink.logLine({ job: 'j', step_number: null, seq: i, ts: i === 70 ? tooLate : BigInt(i), text, plain: text, marker: null, line: i + 1, line_end: i + 1, raw: text, file_kind: 'single' });
       sink.network({ line: i + 1, raw: '{}', ts: i === 10 ? tooLate : BigInt(i), pid: 1, process: null, domain: 'a.example', ip: null, port: 443, protocol: 'tcp', status: 'allowed', http: null, policy: null, tool: null });
-      sink.processEvent({ line: i + 1, raw: '{}', ts: i === 30 ? tooLate : BigInt(i), event: 'exec', pid: 100 + i, origin: 'events' });
     }
     sink.finish();
     w.commit();
     const lines = db.prepare('SELECT line FROM log_lines ORDER BY id').pluck().all() as number[];
     const calls = db.prepare('SELECT line FROM network ORDER BY id').pluck().all() as number[];
-    const events = db.prepare('SELECT line FROM process_events ORDER BY id').pluck().all() as number[];
     const warnings = db.prepare('SELECT file, line FROM warnings ORDER BY line').raw(true).all();
     db.close();
     expect(lines).toHaveLength(149);
@@ -245,12 +243,8 @@ describe('multi-row inserts (row-batch.ts)', () => {
     expect(calls).not.toContain(11);
     expect(sink.counts.log_lines).toBe(149);
     expect(sink.counts.network).toBe(149);
-    expect(events).toHaveLength(149);
-    expect(events).not.toContain(31);
-    expect(sink.counts.process_events).toBe(149);
     expect(warnings).toEqual([
       ['x.log', 11],
-      ['x.log', 31],
       ['x.log', 71],
     ]);
     expect(w.logHints.assigned).toBe(false);
