@@ -57,7 +57,7 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: L
     postStepsTakeMainAction(db);
     // (migration 3's columns and table: absent when a caller finalizes a case not yet migrated)
     if (hasColumn(db, 'steps', 'action_sha')) resolveActionShas(db);
-    if (hasColumn(db, 'log_mentions', 'host')) indexLogMentions(db);
+    if (hasColumn(db, 'log_mentions', 'host')) indexLogMentions(db, hints?.mentionLines);
     rebuildFts(db);
   })();
 }
