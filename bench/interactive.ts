@@ -60,9 +60,10 @@ function plan(db: Db, sql: string, args: unknown[]): string {
   return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join('; ');
 }
 
-export function interactiveBench(casePath: string, sizes: BigSizes, runs: number): { results: BenchResult[]; genMs: number } {
+/** `reuse`: the case at `casePath` is already there (`--big-case`, made with the same sizes): not generated again. */
+export function interactiveBench(casePath: string, sizes: BigSizes, runs: number, reuse = false): { results: BenchResult[]; genMs: number } {
   const t0 = nowMs();
-  const big = makeBigCase(casePath, sizes);
+  const big = reuse ? { calls: sizes.calls, processes: sizes.processes } : makeBigCase(casePath, sizes);
   const genMs = nowMs() - t0;
   const db = openCaseReadOnly(casePath);
   const rand = rng(7);
