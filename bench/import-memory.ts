@@ -9,6 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import type { BundleInfo } from './gen-data';
 import type { BenchResult } from './report';
 
 /** The bundle sizes of `--huge`, times the full bundle's (500k calls, 50k processes, 1M lines: 187 MiB): 1.2 GB. */
@@ -20,6 +21,8 @@ export interface ChildOut {
   ms: number;
   /** [phase, peak RSS (bytes) reached by the end of that phase, ms in it], in order. */
   phases?: [string, number, number][];
+  /** What the import stored (ImportSummary.counts). */
+  counts?: Record<string, number>;
 }
 
 function child(args: string[]): ChildOut {
@@ -31,10 +34,16 @@ function child(args: string[]): ChildOut {
 
 const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
 
-export function importMemoryBench(bundleDir: string, bundleBytes: number, dir: string, label?: string): BenchResult {
+export function importMemoryBench(bundle: BundleInfo, dir: string, label?: string): BenchResult {
+  const bundleBytes = bundle.bytes;
   const base = child(['--child-baseline']);
-  const imp = child(['--child-import', bundleDir, path.join(dir, 'memory.runlens')]);
-  const notes = [`a process that only loads the code peaks at ${mib(base.maxRssBytes)}; the import took ${(imp.ms / 1000).toFixed(1)} s in the child`];
+  const imp = child(['--child-import', bundle.dir, path.join(dir, 'memory.runlens')]);
+  // The memory counts only for an import that stored everything.
+  for (const k of ['network', 'process_events', 'processes', 'log_lines', 'steps'] as const)
+    if (imp.counts?.[k] !== bundle.expected[k]) throw new Error(`the import stored ${imp.counts?.[k]} ${k}, the bundle holds ${bundle.expected[k]}`);
+  const notes = [
+    `a process that only loads the code peaks at ${mib(base.maxRssBytes)}; the import took ${(imp.ms / 1000).toFixed(1)} s in the child and stored every row (${imp.counts!.network} calls, ${imp.counts!.processes} processes, ${imp.counts!.log_lines} log lines)`,
+  ];
   if (imp.phases?.length) {
     notes.push('peak RSS by the end of each import phase (a rise names the phase that raised it):');
     const w = Math.max(...imp.phases.map(([k]) => k.length));

@@ -98,7 +98,7 @@ async function childMode(argv: string[]): Promise<number | null> {
       since = now;
       if (key !== null) phases.push([key, 0, 0]);
     };
-    await runImport({
+    const summary = await runImport({
       inputs: [argv[1]!],
       casePath: argv[2]!,
       force: true,
@@ -106,7 +106,7 @@ async function childMode(argv: string[]): Promise<number | null> {
         mark(p.phase === 'reading' ? `read ${path.basename(p.file ?? '')}` : p.phase === 'finalizing' ? `finalize ${p.file ?? 'start'}` : p.phase),
     });
     mark(null);
-    console.log(JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, ms: nowMs() - t, phases }));
+    console.log(JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, ms: nowMs() - t, phases, counts: summary.counts }));
     fs.rmSync(argv[2]!, { force: true });
     return 0;
   }
@@ -206,7 +206,7 @@ async function main(): Promise<number> {
         const log = bundle.files.find((x) => x.startsWith('logs/'))!;
         await attempt('7', async () => report(await firstScreenBench(path.join(bundle.dir, log), dir, sizes.logLines)));
       }
-      if (want('9') && !opts.huge) await attempt('9', () => report(importMemoryBench(bundle.dir, bundle.bytes, dir)));
+      if (want('9') && !opts.huge) await attempt('9', () => report(importMemoryBench(bundle, dir)));
     }
     if (want('9') && opts.huge) {
       await attempt('9', () => {
@@ -219,7 +219,7 @@ async function main(): Promise<number> {
         console.log(`\ngenerated the bundle of 9 (${hl}, ${(bundle.bytes / 1048576).toFixed(0)} MiB) in ${fmtMs(nowMs() - t)}`);
         try {
           if (!opts.scale && bundle.bytes < HUGE_MIN_BYTES) throw new Error(`--huge bundle is ${bundle.bytes} bytes, under ${HUGE_MIN_BYTES}`);
-          report(importMemoryBench(bundle.dir, bundle.bytes, dir, hl));
+          report(importMemoryBench(bundle, dir, hl));
         } finally {
           if (!opts.keep) fs.rmSync(hugeDir, { recursive: true, force: true });
         }
