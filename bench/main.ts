@@ -20,7 +20,7 @@ import { writeBundle, DOMAINS } from './gen-data';
 import { makeBigCase } from '../scripts/make-big-case';
 import { firstScreenBench } from './first-screen';
 import { framesBench } from './frames';
-import { HUGE_FACTOR, HUGE_MIN_BYTES, importMemoryBench } from './import-memory';
+import { HUGE_FACTOR, HUGE_MIN_BYTES, importMemoryBench, peakRssBytes } from './import-memory';
 import { importThroughput } from './import-throughput';
 import { FULL_BIG, interactiveBench } from './interactive';
 import { logMentionsBench } from './log-mentions';
@@ -79,12 +79,12 @@ function parseArgs(argv: string[]): Options {
 /** Child modes of benchmark 8 (import-memory.ts): one import, or nothing, then the peak RSS as JSON. */
 async function childMode(argv: string[]): Promise<number | null> {
   if (argv[0] === '--child-baseline') {
-    console.log(JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, ms: 0 }));
+    console.log(JSON.stringify({ maxRssBytes: peakRssBytes(), ms: 0 }));
     return 0;
   }
   if (argv[0] === '--child-import') {
     const t = nowMs();
-    // The peak reached by the end of each phase (maxRSS only grows: the phase where it rises raised it).
+    // The peak reached by the end of each phase (the peak only grows: the phase where it rises raised it).
     const phases: [string, number, number][] = [];
     let since = t;
     const mark = (key: string | null) => {
@@ -92,7 +92,7 @@ async function childMode(argv: string[]): Promise<number | null> {
       if (prev && prev[0] === key) return;
       const now = nowMs();
       if (prev) {
-        prev[1] = process.resourceUsage().maxRSS * 1024;
+        prev[1] = peakRssBytes();
         prev[2] = now - since;
       }
       since = now;
@@ -106,7 +106,7 @@ async function childMode(argv: string[]): Promise<number | null> {
         mark(p.phase === 'reading' ? `read ${path.basename(p.file ?? '')}` : p.phase === 'finalizing' ? `finalize ${p.file ?? 'start'}` : p.phase),
     });
     mark(null);
-    console.log(JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, ms: nowMs() - t, phases, counts: summary.counts }));
+    console.log(JSON.stringify({ maxRssBytes: peakRssBytes(), ms: nowMs() - t, phases, counts: summary.counts }));
     fs.rmSync(argv[2]!, { force: true });
     return 0;
   }
