@@ -129,14 +129,20 @@ export async function framesBench(root: string, casePath: string, dir: string, l
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(srv.url);
     await page.waitForFunction(() => document.body.dataset.appState === 'ready', undefined, { timeout: 120_000 });
     const chart = page.getByRole('region', { name: 'Timeline' }).locator('.tl-chart');
     const logScroller = page.getByRole('region', { name: 'Build log' }).locator('.log-scroller');
     const treeView = page.getByRole('region', { name: 'Process tree' }).locator('.pt-viewport');
     await chart.locator('canvas[role="img"]').waitFor({ timeout: 60_000 });
+    await treeView.waitFor({ timeout: 60_000 }); // the tree's first request reads the forest's shape (1-2 s at 200k)
     await page.waitForTimeout(1000); // let the first fetches settle (the idle reference must be idle)
     const heap0 = await heapBytes(page);
     const rss0 = process.platform === 'linux' ? renderers() : [];
@@ -226,6 +232,12 @@ export async function framesBench(root: string, casePath: string, dir: string, l
       });
     }
     return results;
+  } catch (e) {
+    // what the page showed when a gesture could not find its pane
+    const shot = path.join(root, 'test-results', 'screenshots', 'bench-10-error.png');
+    fs.mkdirSync(path.dirname(shot), { recursive: true });
+    await page.screenshot({ path: shot }).catch(() => {});
+    throw new Error(`${(e as Error).message.split('\n')[0]} (screenshot: ${shot}${pageErrors.length ? `; page errors: ${pageErrors.slice(0, 3).join(' | ')}` : ''})`, { cause: e });
   } finally {
     await browser.close();
     srv.child.kill('SIGTERM');

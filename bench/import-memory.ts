@@ -20,8 +20,8 @@ export const HUGE_MIN_BYTES = 1.2e9;
 export interface ChildOut {
   maxRssBytes: number;
   ms: number;
-  /** [phase, peak RSS (bytes) reached by the end of that phase, ms in it], in order. */
-  phases?: [string, number, number][];
+  /** [phase, peak RSS (bytes) reached by the end of that phase, ms in it, V8 heap (heapTotal) at its end], in order. */
+  phases?: [string, number, number, number][];
   /** What the import stored (ImportSummary.counts). */
   counts?: Record<string, number>;
 }
@@ -60,9 +60,11 @@ export function importMemoryBench(bundle: BundleInfo, dir: string, label?: strin
     `a process that only loads the code peaks at ${mib(base.maxRssBytes)}; the import took ${(imp.ms / 1000).toFixed(1)} s in the child and stored every row (${imp.counts!.network} calls, ${imp.counts!.processes} processes, ${imp.counts!.log_lines} log lines)`,
   ];
   if (imp.phases?.length) {
-    notes.push('peak RSS by the end of each import phase (a rise names the phase that raised it):');
+    // the JS heap beside the peak: what the peak holds beyond it is native (SQLite's page cache and sorter, buffers)
+    notes.push('peak RSS by the end of each import phase (a rise names the phase that raised it), time, V8 heap at its end:');
     const w = Math.max(...imp.phases.map(([k]) => k.length));
-    for (const [k, rss, ms] of imp.phases) notes.push(`  ${k.padEnd(w)}  ${mib(rss).padStart(9)}  ${(ms / 1000).toFixed(1).padStart(6)} s`);
+    for (const [k, rss, ms, heap] of imp.phases)
+      notes.push(`  ${k.padEnd(w)}  ${mib(rss).padStart(9)}  ${(ms / 1000).toFixed(1).padStart(6)} s  heap ${mib(heap).padStart(8)}`);
   }
   return {
     id: '9',

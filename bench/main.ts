@@ -85,7 +85,7 @@ async function childMode(argv: string[]): Promise<number | null> {
   if (argv[0] === '--child-import') {
     const t = nowMs();
     // The peak reached by the end of each phase (the peak only grows: the phase where it rises raised it).
-    const phases: [string, number, number][] = [];
+    const phases: [string, number, number, number][] = [];
     let since = t;
     const mark = (key: string | null) => {
       const prev = phases[phases.length - 1];
@@ -94,9 +94,10 @@ async function childMode(argv: string[]): Promise<number | null> {
       if (prev) {
         prev[1] = peakRssBytes();
         prev[2] = now - since;
+        prev[3] = process.memoryUsage().heapTotal;
       }
       since = now;
-      if (key !== null) phases.push([key, 0, 0]);
+      if (key !== null) phases.push([key, 0, 0, 0]);
     };
     const summary = await runImport({
       inputs: [argv[1]!],

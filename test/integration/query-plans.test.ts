@@ -18,6 +18,7 @@ import { ORDER_TS_AT_SQL } from '../../electron/queries/network-order';
 import { CALL_COLUMNS, CALL_JOINS } from '../../electron/queries/network-rows';
 import { PROCESS_CALLS_SQL, PROCESS_FILES_SQL } from '../../electron/queries/process-details';
 import { STEP_LOG_LINES_SQL } from '../../electron/queries/steps';
+import { TREE_CALLS_SQL, TREE_FINDINGS_SQL } from '../../electron/queries/process-tree';
 import { buildCase } from '../unit/queries-fixture';
 
 const BIG = ['network', 'network_order', 'log_lines', 'processes', 'process_events', 'file_events', 'dns', 'dns_answers'];
@@ -87,6 +88,8 @@ const cases: { name: string; sql: string; params: unknown[] | Record<string, unk
     index: /USING INDEX network_finding/,
     ordered: true,
   },
+  { name: 'process tree: calls per process off the covering index', sql: TREE_CALLS_SQL, params: [], index: /USING COVERING INDEX network_process/ },
+  { name: "process tree: findings' calls per process (only those calls)", sql: TREE_FINDINGS_SQL, params: [], index: /USING INDEX network_finding \(finding_id>\?\)/ },
   { name: 'log lines per step', sql: STEP_LOG_LINES_SQL, params: [3], index: /USING COVERING INDEX log_lines_step/ },
 ];
 
