@@ -18,6 +18,7 @@ import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
 import { Ev } from '../evidence/Evidence';
+import { PaneMessage, PartialTag } from './NotReady';
 
 export const LOG_ROW_HEIGHT = 18;
 
@@ -50,6 +51,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     let live = true;
     setOutline(null);
     setFolded(new Set());
+    setError(null); // the case is read again (an import advanced): an earlier "not ready" no longer holds
     api['log.outline']({}).then(
       (o) => live && setOutline(o),
       (e: Error) => live && setError(e.message),
@@ -158,6 +160,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
         r = await api['log.match']({ expr: q, from: direction === 'next' ? -1 : (outline?.total ?? 0), direction }); // wrap
       }
       setMatch({ index: r.index, total: r.total_matches });
+      setError(null);
       if (r.index >= 0) {
         reveal(r.index);
         setTimeout(() => scrollToLine(r.index), 0);
@@ -262,6 +265,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     <section aria-label="Build log" className="pane log-pane">
       <div className="pane-bar">
         <h2>Build log</h2>
+        <PartialTag pane="log" />
         <input
           type="search"
           aria-label="Filter log"
@@ -333,11 +337,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
         <span className="count">{outline ? `${outline.total.toLocaleString()} lines` : 'loading…'}</span>
         <PaneControls id="log" title="Build log" />
       </div>
-      {(error || cache.error) && (
-        <div className="error-line" role="alert">
-          {error ?? cache.error}
-        </div>
-      )}
+      {(error || cache.error) && <PaneMessage text={(error ?? cache.error)!} />}
       {runningStep && (
         <div className="running-bar" aria-label="Running step" data-step-id={runningStep.id}>
           <span className="badge run">running</span> step {runningStep.number} · <Ev text={runningStep.name} />

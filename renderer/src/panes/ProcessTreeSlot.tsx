@@ -6,9 +6,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api';
 import { appStore, select, useApp } from '../state/selection';
+import { useCaseClient } from '../state/case-import';
 import { ProcessTreePane } from './process-tree/ProcessTreePane';
 
 export function ProcessTreeSlot() {
+  const caseClient = useCaseClient(); // a new one when the case must be read again (its import advanced)
   const selection = useApp((s) => s.selection);
   const [callProcess, setCallProcess] = useState<{ call: number; process: number | null } | null>(null);
   const callId = selection?.kind === 'call' ? selection.id : null;
@@ -29,7 +31,7 @@ export function ProcessTreeSlot() {
   const onHoverProcess = useCallback((id: number | null) => appStore.set({ hoveredProcess: id }), []);
   return (
     <section aria-label="Process tree" className="pane tree-pane" aria-busy={callId !== null && callProcess?.call !== callId}>
-      <ProcessTreePane client={api} selectedProcess={selectedProcess} onSelectProcess={onSelectProcess} onHoverProcess={onHoverProcess} />
+      <ProcessTreePane client={caseClient} selectedProcess={selectedProcess} onSelectProcess={onSelectProcess} onHoverProcess={onHoverProcess} />
     </section>
   );
 }

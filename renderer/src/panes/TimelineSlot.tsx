@@ -3,11 +3,12 @@
  * Clicking a moment moves the cursor (`focus.ts`, which the log follows); a finding marker selects its first call.
  */
 import { useCallback } from 'react';
-import { api } from '../api';
 import { appStore, select, setFilter, stepAt, useApp } from '../state/selection';
+import { useCaseClient } from '../state/case-import';
 import { TimelinePane } from './timeline/TimelinePane';
 
 export function TimelineSlot() {
+  const caseClient = useCaseClient(); // a new one when the case must be read again (its import advanced)
   const cursor = useApp((s) => s.focus.ts);
   const selection = useApp((s) => s.selection);
   const hoveredProcess = useApp((s) => s.hoveredProcess);
@@ -25,7 +26,7 @@ export function TimelineSlot() {
   return (
     <section aria-label="Timeline" className="pane timeline-pane">
       <TimelinePane
-        client={api}
+        client={caseClient}
         cursor={cursor}
         onCursor={onCursor}
         selectedCall={selectedCall}

@@ -19,6 +19,7 @@ import { clockLabel, formatSpan } from './time-ticks';
 import { boundsOf, clampView, fetchWindowFor, panBy, span, tOf, xOf, zoomAt, type FetchWindow, type TimeView } from './time-view';
 import './timeline.css';
 import { Ev, visibleText } from '../../evidence/Evidence';
+import { PartialTag } from '../NotReady';
 
 export interface TimelineProps {
   client: Client;
@@ -409,6 +410,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
     <div className="tl-root">
       <div className="pane-bar tl-bar">
         <h2>Timeline</h2>
+        <PartialTag pane="timeline" />
         <span className="tl-span">
           {label(view.start)} – {label(view.end)} · {formatSpan(span(view))}
         </span>
