@@ -306,6 +306,31 @@ export interface FileEventRow {
   sha256: string | null;
 }
 
+// ---------- mentioned in the log (log_mentions: what the log SAYS, never an observed call) ----------
+/** A step whose log lines mention a host: how many lines, and the first of them (reading order). */
+export interface MentionStep {
+  /** Null: lines outside any step (the runner's own, preparation). */
+  step_id: number | null;
+  step_number: number | null;
+  step_name: string | null;
+  lines: number;
+  first_line_id: number;
+}
+/** One host or IP address written in log lines (URLs counted under their host). */
+export interface MentionRow {
+  host: string;
+  /** How it was written: 'host', 'url', 'ip' (distinct, sorted). */
+  kinds: string[];
+  /** Mentions (one line may mention a host twice, e.g. two URLs) and distinct lines. */
+  mentions: number;
+  lines: number;
+  first_line_id: number;
+  first_ts: string | null;
+  /** The steps whose lines mention it, in reading order (at most 50; `step_count` says how many in all). */
+  steps: MentionStep[];
+  step_count: number;
+}
+
 // ---------- timeline and process tree (added by the timeline/process-tree task) ----------
 /** Event kinds the timeline counts per time bucket. */
 export const timelineSeries = ['network', 'findings', 'exec', 'exit', 'files', 'logs', 'dns'] as const;
@@ -514,6 +539,21 @@ export const methods = {
   },
   /** One read-only SQL statement over the case, at most `limit` rows. */
   'sql.query': { params: z.object({ sql: z.string().min(1).max(20_000), limit: z.number().int().positive().max(5000).default(500) }).strict() },
+  /**
+   * Hosts and IP addresses written in log lines (`log_mentions`), one row per host: mentions, lines, steps, first
+   * line. What the log says, never observed calls. `host`: exactly this host (any case); `search`: a substring.
+   */
+  'mentions.list': {
+    params: z
+      .object({
+        search: z.string().max(200).optional(),
+        host: z.string().max(300).optional(),
+        sort: z.enum(['first', 'host', 'count']).default('first'),
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().positive().max(1000).default(200),
+      })
+      .strict(),
+  },
   /** Index (time order) of the first call of the filtered list at or after `ts`; the last one before it when none. */
   'network.indexAt': { params: z.object({ ts: time, filter: networkFilter.default({}) }).strict() },
   /** Step spans and `##[group]` ranges of the build log, for step headers and folding. */
@@ -665,6 +705,7 @@ export interface Results {
   'process.list': { total: number; rows: ProcessListRow[] };
   'dns.list': { total: number; rows: DnsRow[] };
   'files.list': { total: number; rows: FileEventRow[] };
+  'mentions.list': { total: number; rows: MentionRow[] };
   'sql.query': { columns: string[]; rows: (string | number | null)[][]; truncated: boolean };
   'log.match': { index: number; total_matches: number };
   'case.reoffset': { job: string };

@@ -22,6 +22,7 @@ import { logFilter, logMatch } from '../queries/log-filter';
 import { dnsList, filesList, processList, sqlQuery } from '../queries/evidence-lists';
 import { processCalls, timelineDensity, timelineSteps } from '../queries/timeline';
 import { processTree } from '../queries/process-tree';
+import { mentionsList } from '../queries/log-mentions';
 import { addNote, deleteNote, listActions, listNotes, recordAction, updateNote } from '../notes/notes';
 import { secretsRevealed, setSecretsRevealed, syncRevealed } from '../notes/reveal';
 import { REPORT_MIME, renderReport } from '../report/index';
@@ -65,6 +66,7 @@ const CASE_METHODS: CaseHandlers = {
   'process.list': processList,
   'dns.list': dnsList,
   'files.list': filesList,
+  'mentions.list': mentionsList,
   'sql.query': sqlQuery,
   'process.get': (db, p) => processDetails(db, p.id),
   'raw.get': (db, p) => rawRecord(db, p.table, p.id),
@@ -94,7 +96,7 @@ export const isQueryMethod = (m: string): m is QueryMethod => m !== 'case.reoffs
  * them for this case (`secrets.reveal`). Findings, notes and reports mask on their own.
  */
 const MASKED: ReadonlySet<MethodName> = new Set<MethodName>([
-  'network.query', 'network.explain', 'log.window', 'process.get', 'process.tree', 'raw.get', 'timeline.steps', 'case.info',
+  'network.query', 'network.explain', 'log.window', 'process.get', 'process.tree', 'raw.get', 'timeline.steps', 'case.info', 'mentions.list',
 ]);
 
 /**

@@ -5,6 +5,8 @@
  * FTS5 (log_fts, tokenchars `.-_:`) finds candidate lines with a prefix query; `mentions` verifies in JS.
  */
 import type { Db } from '../db/open';
+import type { ParsedParams, Result } from '../../shared/api';
+import { num, numOr0, str, time, type Row } from './values';
 const WORD = /[\p{L}\p{N}_-]/u;
 
 function isWordChar(c: string | undefined): boolean {
@@ -55,4 +57,72 @@ export function stepsMentioning(db: Db, host: string): StepMention[] {
        WHERE m.host = ? OR m.host LIKE ? GROUP BY l.job, l.step_id ORDER BY min(l.id)`,
     )
     .all(host.toLowerCase(), `%.${host.toLowerCase()}`) as StepMention[];
+}
+
+// ---------- the "Mentioned in log" list (mentions.list) ----------
+
+const likeAnywhere = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+
+/**
+ * One row per host, from `log_mentions` alone (its host index gives the groups in host order, so the `host` sort
+ * stops after the page; `first` and `count` aggregate the mention index — never the log — then sort the hosts).
+ */
+export const MENTION_HOSTS_SQL = (where: string, order: string) =>
+  `SELECT m.host AS host, count(*) AS mentions, count(DISTINCT m.log_line_id) AS lines, min(m.log_line_id) AS first_line,
+     group_concat(DISTINCT m.kind) AS kinds
+   FROM log_mentions m ${where} GROUP BY m.host ORDER BY ${order} LIMIT ? OFFSET ?`;
+const MENTION_ORDER: Record<ParsedParams<'mentions.list'>['sort'], string> = {
+  first: 'first_line, m.host',
+  host: 'm.host',
+  count: 'mentions DESC, m.host',
+};
+/** The steps whose lines mention one host, in reading order. Param: the host (lower-case). */
+export const MENTION_STEPS_SQL = `SELECT l.step_id AS step_id, s.number AS step_number, s.name AS step_name,
+     count(DISTINCT l.id) AS lines, min(l.id) AS first_line
+   FROM log_mentions m JOIN log_lines l ON l.id = m.log_line_id LEFT JOIN steps s ON s.id = l.step_id
+   WHERE m.host = ? GROUP BY l.step_id ORDER BY min(l.id)`;
+export const MENTION_LINE_SQL = `SELECT ts FROM log_lines WHERE id = ?`;
+const STEPS_SHOWN = 50;
+
+export function mentionsList(db: Db, p: ParsedParams<'mentions.list'>): Result<'mentions.list'> {
+  const where: string[] = [];
+  const args: string[] = [];
+  if (p.host !== undefined) {
+    where.push('m.host = ?');
+    args.push(p.host.trim().toLowerCase());
+  }
+  const q = p.search?.trim();
+  if (q) {
+    where.push("m.host LIKE ? ESCAPE '\\'");
+    args.push(likeAnywhere(q));
+  }
+  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = numOr0((db.prepare(`SELECT count(DISTINCT m.host) AS n FROM log_mentions m ${w}`).safeIntegers(true).get(...args) as Row).n);
+  const hosts = db.prepare(MENTION_HOSTS_SQL(w, MENTION_ORDER[p.sort])).safeIntegers(true).all(...args, p.limit, p.offset) as Row[];
+  const stepsOf = db.prepare(MENTION_STEPS_SQL).safeIntegers(true);
+  const lineTs = db.prepare(MENTION_LINE_SQL).safeIntegers(true);
+  return {
+    total,
+    rows: hosts.map((h) => {
+      const host = str(h.host) ?? '';
+      const first = numOr0(h.first_line);
+      const steps = (stepsOf.all(host) as Row[]).map((s) => ({
+        step_id: num(s.step_id),
+        step_number: num(s.step_number),
+        step_name: str(s.step_name),
+        lines: numOr0(s.lines),
+        first_line_id: numOr0(s.first_line),
+      }));
+      return {
+        host,
+        kinds: (str(h.kinds) ?? '').split(',').filter(Boolean).sort(),
+        mentions: numOr0(h.mentions),
+        lines: numOr0(h.lines),
+        first_line_id: first,
+        first_ts: time((lineTs.get(first) as Row | undefined)?.ts),
+        steps: steps.slice(0, STEPS_SHOWN),
+        step_count: steps.length,
+      };
+    }),
+  };
 }

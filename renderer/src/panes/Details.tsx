@@ -13,6 +13,7 @@ import { copyText } from './ContextMenu';
 import { isDerived, policyText, recordedText, verdictBadge } from './evidence-words';
 import { select, useApp, type Selection } from '../state/selection';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
+import { MentionedInLog } from './mentions/MentionedInLog';
 
 type RawTable = 'network' | 'processes' | 'log_lines';
 
@@ -241,6 +242,7 @@ function CallView({ id, version }: { id: number; version: number }) {
           <h3>
             Log lines that mention {e.domain !== null ? <Host name={e.domain} /> : e.ip} <span className="dim">({e.log_mentions.length})</span>
           </h3>
+          {(e.domain ?? e.ip) && <MentionedInLog host={(e.domain ?? e.ip)!} />}
           {e.log_mentions.length === 0 ? (
             <p className="dim">No log line names this domain or IP.</p>
           ) : (
