@@ -192,6 +192,18 @@ export interface NoteOut {
   created_at: string;
   updated_at: string;
 }
+/** A note with the moment of its target (resolved in the query layer), for the timeline's note markers. */
+export interface NoteMark {
+  id: number;
+  target: NoteTarget;
+  verdict: NoteVerdict | null;
+  label: string | null;
+  text: string;
+  /** The target's time: a call's, a process's start, a log line's, a step's start, a finding's first call, a range's start. */
+  ts: string | null;
+  /** What clicking the marker selects (a finding: its first call); null for a step or a range (their moment). */
+  select: SelectionRef | null;
+}
 export const recordableActions = ['select-finding', 'reveal-secrets', 'hide-secrets', 'export-report'] as const;
 export interface ActionOut {
   id: number;
@@ -554,6 +566,20 @@ export const methods = {
       })
       .strict(),
   },
+  /**
+   * Where in time the calls matching a filter are: counts per bucket (2^bucket_log2 ns wide) from `start`, grouped in
+   * SQL (no row leaves the database). The timeline's and the calls table's filter-hit marks.
+   */
+  'network.density': {
+    params: z
+      .object({
+        filter: networkFilter.default({}),
+        start: time,
+        bucket_log2: z.number().int().min(0).max(56),
+        buckets: z.number().int().positive().max(20000),
+      })
+      .strict(),
+  },
   /** Index (time order) of the first call of the filtered list at or after `ts`; the last one before it when none. */
   'network.indexAt': { params: z.object({ ts: time, filter: networkFilter.default({}) }).strict() },
   /** Step spans and `##[group]` ranges of the build log, for step headers and folding. */
@@ -595,6 +621,8 @@ export const methods = {
     params: z.object({ id, verdict: z.enum(noteVerdicts).nullable().optional(), text: z.string().max(20000).optional() }).strict(),
   },
   'notes.delete': { params: z.object({ id }).strict() },
+  /** Every note with the moment of its target (the timeline's note markers). */
+  'notes.marks': { params: z.object({}).strict() },
   /** Reveal (or mask again) secrets in every answer about this case; recorded in the action log. */
   'secrets.reveal': { params: z.object({ reveal: z.boolean() }).strict() },
   /** The case's report (md, html or json; see electron/report/) as text, for the app's Export; recorded. */
@@ -706,6 +734,7 @@ export interface Results {
   'dns.list': { total: number; rows: DnsRow[] };
   'files.list': { total: number; rows: FileEventRow[] };
   'mentions.list': { total: number; rows: MentionRow[] };
+  'network.density': { start: string; bucket_log2: number; buckets: number; hits: DensitySeries };
   'sql.query': { columns: string[]; rows: (string | number | null)[][]; truncated: boolean };
   'log.match': { index: number; total_matches: number };
   'case.reoffset': { job: string };
@@ -714,6 +743,7 @@ export interface Results {
   'notes.add': NoteOut;
   'notes.update': NoteOut;
   'notes.delete': { deleted: boolean };
+  'notes.marks': { marks: NoteMark[] };
   'actions.list': { actions: ActionOut[] };
   'actions.record': { id: number };
   'secrets.reveal': { revealed: boolean };

@@ -16,13 +16,14 @@ import {
   rawRecord,
   QueryError,
 } from '../queries/index';
-import { networkIndexAt, networkIndexOf, queryNetwork } from '../queries/network-list';
+import { networkDensity, networkIndexAt, networkIndexOf, queryNetwork } from '../queries/network-list';
 import { logIndexAt, logIndexOfId, logOutline, logSearch, logWindow } from '../queries/log-window';
 import { logFilter, logMatch } from '../queries/log-filter';
 import { dnsList, filesList, processList, sqlQuery } from '../queries/evidence-lists';
 import { processCalls, timelineDensity, timelineSteps } from '../queries/timeline';
 import { processTree } from '../queries/process-tree';
 import { mentionsList } from '../queries/log-mentions';
+import { noteMarks } from '../queries/note-times';
 import { addNote, deleteNote, listActions, listNotes, recordAction, updateNote } from '../notes/notes';
 import { secretsRevealed, setSecretsRevealed, syncRevealed } from '../notes/reveal';
 import { REPORT_MIME, renderReport } from '../report/index';
@@ -55,6 +56,7 @@ const CASE_METHODS: CaseHandlers = {
   'network.query': queryNetwork,
   'network.indexOf': networkIndexOf,
   'network.indexAt': networkIndexAt,
+  'network.density': networkDensity,
   'network.explain': (db, p) => explainCall(db, p.id, { window: p.window_seconds, limit: p.limit }),
   'log.window': logWindow,
   'log.indexAt': logIndexAt,
@@ -79,6 +81,7 @@ const CASE_METHODS: CaseHandlers = {
   'notes.add': (db, p) => addNote(db, db.name, p),
   'notes.update': (db, p) => updateNote(db.name, p),
   'notes.delete': (db, p) => deleteNote(db.name, p.id),
+  'notes.marks': (db) => noteMarks(db),
   'actions.list': (db, p) => ({ actions: listActions(db.name, p.limit) }),
   'actions.record': (db, p) => recordAction(db.name, p.action, p.detail),
   'secrets.reveal': (db, p) => setSecretsRevealed(db.name, p.reveal, 'app'),

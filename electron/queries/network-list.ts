@@ -198,6 +198,22 @@ class NetworkList {
     return { index: Math.min(before, total - 1) };
   }
 
+  /** Filtered calls per time bucket (`network.density`): one row per non-empty bucket, read off the ts range. */
+  density(p: ParsedParams<'network.density'>): Result<'network.density'> {
+    const w = where(p.filter, this.hasPolicy);
+    const start = timeParam('start', p.start);
+    const shift = BigInt(p.bucket_log2);
+    const end = start + (BigInt(p.buckets) << shift);
+    const cond = w.sql ? `${w.sql} AND` : 'WHERE';
+    const hits = { b: [] as number[], n: [] as number[] };
+    const sql = `SELECT (n.ts - ?) >> ? AS b, count(*) AS c ${fromFor(p.filter, null)} ${cond} n.ts >= ? AND n.ts < ? GROUP BY b ORDER BY b`;
+    for (const r of this.stmt(sql).iterate(start, shift, ...w.args, start, end) as IterableIterator<Row>) {
+      hits.b.push(numOr0(r.b));
+      hits.n.push(numOr0(r.c));
+    }
+    return { start: p.start, bucket_log2: p.bucket_log2, buckets: p.buckets, hits };
+  }
+
   private row(r: Row): NetworkRow {
     const row = networkRow(r, this.hasPolicy);
     if (row.process_name === null) row.process_name = str(r.proc_label);
@@ -222,4 +238,8 @@ export function networkIndexOf(db: Db, p: ParsedParams<'network.indexOf'>): Resu
 
 export function networkIndexAt(db: Db, p: ParsedParams<'network.indexAt'>): Result<'network.indexAt'> {
   return listFor(db).indexAt(p);
+}
+
+export function networkDensity(db: Db, p: ParsedParams<'network.density'>): Result<'network.density'> {
+  return listFor(db).density(p);
 }

@@ -18,6 +18,7 @@ import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
+import { HitGutter } from './HitGutter';
 
 export const NET_ROW_HEIGHT = 22;
 
@@ -161,6 +162,38 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
   }, [searchText]);
   useEffect(() => setSearchText((t) => (t.trim() === search.trim() ? t : search)), [search]);
 
+  // The hit gutter: the calls' time span (first and last call, two index probes), the rows in view, jumps.
+  const [callSpan, setCallSpan] = useState<{ start: string; end: string } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void Promise.all([
+      api['network.query']({ sort: 'ts', dir: 'asc', offset: 0, limit: 1 }),
+      api['network.query']({ sort: 'ts', dir: 'desc', offset: 0, limit: 1 }),
+    ]).then(
+      ([a, b]) => live && setCallSpan(a.rows[0] && b.rows[0] ? { start: a.rows[0].ts, end: b.rows[0].ts } : null),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [caseVersion]);
+  const firstIn = Math.floor(vp.scrollTop / NET_ROW_HEIGHT);
+  const lastIn = Math.min(total - 1, Math.floor((vp.scrollTop + Math.max(0, vp.height - 1)) / NET_ROW_HEIGHT));
+  const rowA = sort === 'ts' && total > 0 ? cache.get(firstIn) : undefined;
+  const rowB = sort === 'ts' && total > 0 ? cache.get(lastIn) : undefined;
+  const inView = rowA && rowB ? (rowA.ts <= rowB.ts ? { from: rowA.ts, to: rowB.ts } : { from: rowB.ts, to: rowA.ts }) : null;
+  const jumpTo = (ts: string) => {
+    void api['network.indexAt']({ ts, filter }).then(
+      (r) => {
+        if (r.index < 0) return;
+        // network.indexAt counts in time order; the table may be sorted another way
+        if (sort === 'ts') scrollTo(dir === 'asc' ? r.index : (cache.total ?? 0) - 1 - r.index);
+        else appStore.set({ focus: { ts, runningStepId: null } });
+      },
+      () => {},
+    );
+  };
+
   const scrollTo = (index: number) => {
     const el = scroller.current;
     if (!el || index < 0) return;
@@ -271,6 +304,7 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
           {cache.error}
         </div>
       )}
+      <div className="net-body">
       <div role="grid" aria-label="Network calls table" aria-rowcount={total + 1} className="net-grid">
         <div role="row" aria-rowindex={1} className="net-row net-head">
           {COLUMNS.map((c) => (
@@ -302,6 +336,8 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
             </div>
           )}
         </div>
+      </div>
+      <HitGutter filter={filter} span={callSpan} view={inView} filtered={!!(filter.expr || filter.findingsOnly)} onJump={jumpTo} />
       </div>
     </section>
   );

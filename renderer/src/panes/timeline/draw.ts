@@ -148,6 +148,8 @@ export interface OverlayScene {
   cursor: number | null;
   selected: number | null;
   processCalls: number[];
+  /** Calls matching the table's filter, as pixel runs [x, width, count] of the plot (null: no filter). */
+  hits?: [number, number, number][] | null;
 }
 
 function vline(ctx: CanvasRenderingContext2D, x: number, top: number, bottom: number, color: string, dash: number[] = []): void {
@@ -193,6 +195,12 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, s: OverlayScene): voi
       lastX = x;
       ctx.fillRect(x - 1, net.top + 2, 3, net.height - 4);
     }
+  }
+  if (s.hits?.length) {
+    // filter hits: a strip along the top of the Network lane, like a search-hit gutter in time
+    const net = lane('network');
+    ctx.fillStyle = pal.hits;
+    for (const [x, w] of s.hits) ctx.fillRect(GUTTER + x, net.top, Math.max(2, w), 5);
   }
   if (inView(s.selected)) {
     const x = X(s.selected);
