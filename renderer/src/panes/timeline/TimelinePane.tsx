@@ -524,7 +524,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
             x={X}
             left={GUTTER}
             right={width}
-            top={2}
+            top={1}
             at={label}
             onPick={props.onNote}
           />

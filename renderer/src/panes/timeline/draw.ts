@@ -200,7 +200,7 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, s: OverlayScene): voi
     // filter hits: a strip along the top of the Network lane, like a search-hit gutter in time
     const net = lane('network');
     ctx.fillStyle = pal.hits;
-    for (const [x, w] of s.hits) ctx.fillRect(GUTTER + x, net.top, Math.max(2, w), 5);
+    for (const [x, w] of s.hits) ctx.fillRect(GUTTER + x - 1, net.top, Math.max(3, w + 1), 6);
   }
   if (inView(s.selected)) {
     const x = X(s.selected);
