@@ -112,6 +112,10 @@ function fromFor(filter: Filter, sort: Sort | null): string {
   return 'FROM network n';
 }
 
+/** Filtered calls per time bucket; params: start, shift, the filter's args, start, end (exported for the plan test). */
+export const CALL_DENSITY_SQL = (from: string, cond: string) =>
+  `SELECT (n.ts - ?) >> ? AS b, count(*) AS c ${from} ${cond} n.ts >= ? AND n.ts < ? GROUP BY b ORDER BY b`;
+
 /** Prepared statements are cached per SQL text: the table asks for many windows of the same order. */
 class NetworkList {
   private readonly stmts = new Map<string, Database.Statement<unknown[]>>();
@@ -206,7 +210,7 @@ class NetworkList {
     const end = start + (BigInt(p.buckets) << shift);
     const cond = w.sql ? `${w.sql} AND` : 'WHERE';
     const hits = { b: [] as number[], n: [] as number[] };
-    const sql = `SELECT (n.ts - ?) >> ? AS b, count(*) AS c ${fromFor(p.filter, null)} ${cond} n.ts >= ? AND n.ts < ? GROUP BY b ORDER BY b`;
+    const sql = CALL_DENSITY_SQL(fromFor(p.filter, null), cond);
     for (const r of this.stmt(sql).iterate(start, shift, ...w.args, start, end) as IterableIterator<Row>) {
       hits.b.push(numOr0(r.b));
       hits.n.push(numOr0(r.c));

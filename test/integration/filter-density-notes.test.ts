@@ -11,6 +11,7 @@ import { answerQuery } from '../../electron/api/dispatch';
 import { openCaseReadOnly, type Db } from '../../electron/db/open';
 import { runImport } from '../../electron/import/run-import';
 import { addNote } from '../../electron/notes/notes';
+import { CALL_DENSITY_SQL } from '../../electron/queries/network-list';
 import type { Result } from '../../shared/api';
 import { parseRfc3339 } from '../../shared/time';
 import { tempDir } from './import-helpers';
@@ -53,13 +54,15 @@ describe('network.density', () => {
   });
 
   it('reads the network ts index (no scan, no sort of calls)', () => {
-    // the statement network-list.ts prepares for an unfiltered density (its SQL shape, checked through the planner)
-    const d = (
-      db
-        .prepare('EXPLAIN QUERY PLAN SELECT (n.ts - ?) >> ? AS b, count(*) AS c FROM network n WHERE n.ts >= ? AND n.ts < ? GROUP BY b ORDER BY b')
-        .all(0, 20, 0, 1e18) as { detail: string }[]
-    ).map((r) => r.detail);
-    expect(d.some((x) => /SEARCH n USING (COVERING )?INDEX network_ts/.test(x)), d.join(' | ')).toBe(true);
+    // the statement network-list.ts prepares: unfiltered (read off the index alone), and with Findings only
+    for (const [from, cond, args] of [
+      ['FROM network n', 'WHERE', []],
+      ['FROM network n', 'WHERE n.finding_id IS NOT NULL AND', []],
+    ] as const) {
+      const d = (db.prepare(`EXPLAIN QUERY PLAN ${CALL_DENSITY_SQL(from, cond)}`).all(0, 20, ...args, 0, 1e18) as { detail: string }[]).map((r) => r.detail);
+      expect(d.some((x) => /SEARCH n USING (COVERING )?INDEX network_(ts|finding)/.test(x)), d.join(' | ')).toBe(true);
+      expect(d.filter((x) => /^SCAN n\b/.test(x)), d.join(' | ')).toEqual([]);
+    }
   });
 });
 
