@@ -11,6 +11,9 @@ export const NODE_ENTRIES = {
   main: 'electron/main/main.ts',
   preload: 'electron/main/preload.ts',
 };
+/** Modules left out of the bundles. Electron provides its own; the others load native code (.node) from their own
+ *  package folder, so a packaged app must keep them outside app.asar (electron-builder.yml asarUnpack; a test checks). */
+export const NODE_EXTERNALS = ['better-sqlite3', 'electron', '@duckdb/*'];
 
 /** Build the given entries (default: all) into dist/electron/<name>.cjs. */
 export async function buildNode(names = Object.keys(NODE_ENTRIES), logLevel = 'warning') {
@@ -23,8 +26,7 @@ export async function buildNode(names = Object.keys(NODE_ENTRIES), logLevel = 'w
     format: 'cjs',
     target: 'node20',
     sourcemap: true,
-    // DuckDB's binding loads its native library (.node) from its own package folder: never bundled.
-    external: ['better-sqlite3', 'electron', '@duckdb/*'],
+    external: NODE_EXTERNALS,
     logLevel,
   });
 }

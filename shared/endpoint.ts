@@ -90,9 +90,18 @@ export function canonicalIpv6(s: string): string | null {
   return text + zone.toLowerCase();
 }
 
+/**
+ * Only ASCII white space is trimmed: String.prototype.trim also removes U+FEFF, NBSP and other Unicode spaces,
+ * which in a host name are evidence (a spoofed or smuggled name must stay visible as written, never be silently
+ * equated with the clean one).
+ */
+function trimAscii(s: string): string {
+  return s.replace(/^[ \t\r\n\f\v]+|[ \t\r\n\f\v]+$/g, '');
+}
+
 /** Lower-case, no brackets, no trailing dot; IPv6 in canonical form. */
 export function normalizeHost(host: string): string {
-  let h = host.trim();
+  let h = trimAscii(host);
   if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
   h = h.toLowerCase();
   while (h.endsWith('.') && h.length > 1) h = h.slice(0, -1);
@@ -111,8 +120,8 @@ export function normalizeEndpoint(host: string, port: number): string {
  * a missing port is `defaultPort`. Null when the text is not an endpoint.
  */
 export function parseHostPort(text: string, defaultPort: number = DEFAULT_PORT): HostPort | null {
-  const s = text.trim();
-  if (s === '' || /[\s/]/.test(s)) return null;
+  const s = trimAscii(text);
+  if (s === '' || /[ \t\r\n\f\v/]/.test(s)) return null;
   let host: string;
   let portText: string | null = null;
   if (s.startsWith('[')) {
@@ -156,7 +165,7 @@ export function normalizeEndpointText(text: string, defaultPort: number = DEFAUL
 /** Parse one allow-list entry `host[:port]` / `*.domain[:port]`; null when it cannot be read. */
 export function parseAllowed(entry: string): AllowedRule | null {
   const raw = entry;
-  let s = entry.trim();
+  let s = trimAscii(entry);
   let wildcard = false;
   if (s.startsWith('*.')) {
     wildcard = true;

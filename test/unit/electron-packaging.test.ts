@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { NODE_ENTRIES } from '../../scripts/build-node.mjs';
+import { NODE_ENTRIES, NODE_EXTERNALS } from '../../scripts/build-node.mjs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const require_ = createRequire(import.meta.url);
@@ -58,6 +58,11 @@ describe('packaging', () => {
     expect(cfg.win.target).toEqual(['nsis']);
     expect(cfg.files[0].filter).toEqual(expect.arrayContaining(['package.json', 'dist/**/*', 'resources/icons/**/*']));
     expect(cfg.asarUnpack).toEqual(expect.arrayContaining(['node_modules/better-sqlite3/**/*']));
+    // every module the build leaves external (native code loaded from its own folder) is unpacked from app.asar
+    for (const ext of NODE_EXTERNALS.filter((m) => m !== 'electron')) {
+      const dir = ext.endsWith('/*') ? ext.slice(0, -2) : ext;
+      expect(cfg.asarUnpack, ext).toContain(`node_modules/${dir}/**/*`);
+    }
     expect(cfg.extraResources).toEqual([{ from: 'resources/sample-bundle', to: 'sample-bundle' }]);
     for (const p of [cfg.icon, cfg.linux.icon, cfg.mac.icon, cfg.win.icon]) expect(fs.existsSync(path.join(ROOT, p)), p).toBe(true);
   });

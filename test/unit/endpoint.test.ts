@@ -102,3 +102,15 @@ describe('matchesPolicy', () => {
     expect(matchesPolicy('x.test:443', [])).toBe(false);
   });
 });
+
+describe('invisible characters at the ends of a host name are evidence, not white space', () => {
+  it('keeps U+FEFF and NBSP (String.prototype.trim would drop them) and trims ASCII space only', () => {
+    expect(normalizeHost('\uFEFFevil.example')).toBe('\uFEFFevil.example');
+    expect(normalizeHost('evil.example\u00A0')).toBe('evil.example\u00A0');
+    expect(normalizeHost(' \tEvil.Example.\r\n')).toBe('evil.example');
+    expect(normalizeEndpointText('\uFEFFevil.example:443')).toBe('\uFEFFevil.example:443');
+    // a smuggled name is never equated with the clean one an allow-list names
+    expect(matchesPolicy('\uFEFFallowed.example:443', ['allowed.example:443'])).toBe(false);
+    expect(matchesPolicy('allowed.example:443', ['allowed.example:443'])).toBe(true);
+  });
+});
