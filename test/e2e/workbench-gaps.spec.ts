@@ -7,12 +7,19 @@
  * - notes drawn on the timeline at their target's moment; clicking a marker selects the target.
  */
 import { expect, test } from './support/fixtures';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { NetworkRow, Result } from '../../shared/api';
 import { parseRfc3339 } from '../../shared/time';
 import { apiFromPage, openApp, settled, shot } from './support/app';
 
 const GUTTER = 84; // the timeline's label column (renderer/src/panes/timeline/lanes.ts)
+
+async function noSeriousAxe(page: Page, what: string): Promise<void> {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), `axe on ${what}`).toEqual([]);
+}
 
 async function filterCalls(page: Page, expr: string): Promise<void> {
   const box = page.getByRole('searchbox', { name: 'Filter calls' });
@@ -65,6 +72,7 @@ test('filter hits: marked on the timeline and in the calls table gutter where th
     expect(ys.some((m) => Math.abs(m - y) <= 2), `a gutter mark near y=${y.toFixed(1)} for ${h.ts}; marks ${ys}`).toBe(true);
   }
   await shot(page, 'gaps-1280x720-filter-hits');
+  await noSeriousAxe(page, 'filter hits');
 
   // no filter: the gutter maps every call; a click near its bottom brings the last calls into view
   await filterCalls(page, '');
@@ -119,6 +127,7 @@ test('context menus from the keyboard: Shift+F10 / ContextMenu on a row, a tree 
   await expect(menu.getByRole('menuitem').first()).toHaveText('Select line 237');
   await expect(menu.getByRole('menuitem', { name: "Show only step 4's lines" })).toBeVisible();
   await shot(page, 'gaps-1280x720-log-line-menu');
+  await noSeriousAxe(page, 'a log line menu opened from the keyboard');
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
@@ -145,6 +154,7 @@ test('notes on the timeline: a marker at the target\'s moment; clicking it selec
   const group = page.locator('.tl-note[aria-haspopup="menu"]');
   await expect(group).toHaveText('2');
   await shot(page, 'gaps-1280x720-notes');
+  await noSeriousAxe(page, 'notes on the timeline');
   await group.click();
   await page.getByRole('menuitem', { name: /^Note \(suspicious\) on log/ }).click();
   await expect(page).toHaveURL(/#log=237$/);
