@@ -68,7 +68,7 @@ const CASE_METHODS: CaseHandlers = {
   'process.list': processList,
   'dns.list': dnsList,
   'files.list': filesList,
-  'mentions.list': mentionsList,
+  'mentions.list': (db, p) => mentionsList(db, p),
   'sql.query': sqlQuery,
   'process.get': (db, p) => processDetails(db, p.id),
   'raw.get': (db, p) => rawRecord(db, p.table, p.id),

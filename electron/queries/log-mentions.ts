@@ -84,29 +84,74 @@ export const MENTION_STEPS_SQL = `SELECT l.step_id AS step_id, s.number AS step_
 export const MENTION_LINE_SQL = `SELECT ts FROM log_lines WHERE id = ?`;
 const STEPS_SHOWN = 50;
 
-export function mentionsList(db: Db, p: ParsedParams<'mentions.list'>): Result<'mentions.list'> {
+/** One host's aggregate over `log_mentions`. */
+interface HostAgg {
+  host: string;
+  mentions: number;
+  lines: number;
+  first: number;
+  kinds: string;
+}
+/**
+ * The per-host aggregates of a case, computed once per connection: a case is never written after import, so the
+ * list's pages, sorts and filters are then answered from memory (a page of a million mentions would otherwise
+ * aggregate the whole mention index again). Cases with more distinct hosts than this are paged in SQL each time.
+ */
+const AGG_CAP = 200_000;
+const aggregates = new WeakMap<Db, HostAgg[] | null>();
+
+function toAgg(h: Row): HostAgg {
+  return { host: str(h.host) ?? '', mentions: numOr0(h.mentions), lines: numOr0(h.lines), first: numOr0(h.first_line), kinds: str(h.kinds) ?? '' };
+}
+
+function hostAggregates(db: Db): HostAgg[] | null {
+  if (aggregates.has(db)) return aggregates.get(db)!;
+  const n = numOr0((db.prepare('SELECT count(DISTINCT host) AS n FROM log_mentions').safeIntegers(true).get() as Row).n);
+  const all = n > AGG_CAP ? null : (db.prepare(MENTION_HOSTS_SQL('', 'm.host')).safeIntegers(true).all(-1, 0) as Row[]).map(toAgg);
+  aggregates.set(db, all);
+  return all;
+}
+
+const AGG_ORDER: Record<ParsedParams<'mentions.list'>['sort'], (a: HostAgg, b: HostAgg) => number> = {
+  first: (a, b) => a.first - b.first || cmp(a.host, b.host),
+  host: (a, b) => cmp(a.host, b.host),
+  count: (a, b) => b.mentions - a.mentions || cmp(a.host, b.host),
+};
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The page of hosts: from memory when the case's aggregates are held, else in SQL (`inSql` forces that). */
+function hostPage(db: Db, p: ParsedParams<'mentions.list'>, inSql: boolean): { total: number; hosts: HostAgg[] } {
+  const q = p.search?.trim().toLowerCase();
+  const all = inSql || p.host !== undefined ? null : hostAggregates(db);
+  if (all) {
+    const hit = q ? all.filter((h) => h.host.includes(q)) : [...all];
+    hit.sort(AGG_ORDER[p.sort]);
+    return { total: hit.length, hosts: hit.slice(p.offset, p.offset + p.limit) };
+  }
   const where: string[] = [];
   const args: string[] = [];
   if (p.host !== undefined) {
     where.push('m.host = ?');
     args.push(p.host.trim().toLowerCase());
   }
-  const q = p.search?.trim();
   if (q) {
     where.push("m.host LIKE ? ESCAPE '\\'");
     args.push(likeAnywhere(q));
   }
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = numOr0((db.prepare(`SELECT count(DISTINCT m.host) AS n FROM log_mentions m ${w}`).safeIntegers(true).get(...args) as Row).n);
-  const hosts = db.prepare(MENTION_HOSTS_SQL(w, MENTION_ORDER[p.sort])).safeIntegers(true).all(...args, p.limit, p.offset) as Row[];
+  const hosts = (db.prepare(MENTION_HOSTS_SQL(w, MENTION_ORDER[p.sort])).safeIntegers(true).all(...args, p.limit, p.offset) as Row[]).map(toAgg);
+  return { total, hosts };
+}
+
+export function mentionsList(db: Db, p: ParsedParams<'mentions.list'>, opts: { inSql?: boolean } = {}): Result<'mentions.list'> {
+  const { total, hosts } = hostPage(db, p, opts.inSql ?? false);
   const stepsOf = db.prepare(MENTION_STEPS_SQL).safeIntegers(true);
   const lineTs = db.prepare(MENTION_LINE_SQL).safeIntegers(true);
   return {
     total,
     rows: hosts.map((h) => {
-      const host = str(h.host) ?? '';
-      const first = numOr0(h.first_line);
-      const steps = (stepsOf.all(host) as Row[]).map((s) => ({
+      const steps = (stepsOf.all(h.host) as Row[]).map((s) => ({
         step_id: num(s.step_id),
         step_number: num(s.step_number),
         step_name: str(s.step_name),
@@ -114,12 +159,12 @@ export function mentionsList(db: Db, p: ParsedParams<'mentions.list'>): Result<'
         first_line_id: numOr0(s.first_line),
       }));
       return {
-        host,
-        kinds: (str(h.kinds) ?? '').split(',').filter(Boolean).sort(),
-        mentions: numOr0(h.mentions),
-        lines: numOr0(h.lines),
-        first_line_id: first,
-        first_ts: time((lineTs.get(first) as Row | undefined)?.ts),
+        host: h.host,
+        kinds: h.kinds.split(',').filter(Boolean).sort(),
+        mentions: h.mentions,
+        lines: h.lines,
+        first_line_id: h.first,
+        first_ts: time((lineTs.get(h.first) as Row | undefined)?.ts),
         steps: steps.slice(0, STEPS_SHOWN),
         step_count: steps.length,
       };

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerQuery } from '../../electron/api/dispatch';
 import { openCaseReadOnly, type Db } from '../../electron/db/open';
 import { runImport } from '../../electron/import/run-import';
-import { MENTION_HOSTS_SQL, MENTION_LINE_SQL, MENTION_STEPS_SQL } from '../../electron/queries/log-mentions';
+import { MENTION_HOSTS_SQL, MENTION_LINE_SQL, MENTION_STEPS_SQL, mentionsList } from '../../electron/queries/log-mentions';
 import type { MentionRow, Result } from '../../shared/api';
 import { tempDir } from './import-helpers';
 
@@ -74,6 +74,17 @@ describe('mentions.list on a real archive', () => {
     const byCount = list({ sort: 'count' }).rows;
     expect(byCount[0]!.host).toBe('github.com');
     for (let i = 1; i < byCount.length; i++) expect(byCount[i - 1]!.mentions).toBeGreaterThanOrEqual(byCount[i]!.mentions);
+  });
+});
+
+describe('mentions.list from memory equals mentions.list in SQL', () => {
+  it('every sort, search and window', () => {
+    for (const sort of ['first', 'host', 'count'] as const)
+      for (const search of [undefined, 'o', 'JEST', 'nothing-like-this'])
+        for (const [offset, limit] of [[0, 200], [1, 2], [4, 10]] as const) {
+          const p = { sort, search, offset, limit };
+          expect(mentionsList(db, p), JSON.stringify(p)).toEqual(mentionsList(db, p, { inSql: true }));
+        }
   });
 });
 
