@@ -553,13 +553,16 @@ export const methods = {
   'sql.query': { params: z.object({ sql: z.string().min(1).max(20_000), limit: z.number().int().positive().max(5000).default(500) }).strict() },
   /**
    * Hosts and IP addresses written in log lines (`log_mentions`), one row per host: mentions, lines, steps, first
-   * line. What the log says, never observed calls. `host`: exactly this host (any case); `search`: a substring.
+   * line. What the log says, never observed calls. `host`: exactly this host (any case); `search`: a substring;
+   * `line`: the hosts one log line mentions.
    */
   'mentions.list': {
     params: z
       .object({
         search: z.string().max(200).optional(),
         host: z.string().max(300).optional(),
+        /** Only the hosts this log line mentions. */
+        line: id.optional(),
         sort: z.enum(['first', 'host', 'count']).default('first'),
         offset: z.number().int().nonnegative().default(0),
         limit: z.number().int().positive().max(1000).default(200),

@@ -122,14 +122,18 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** The page of hosts: from memory when the case's aggregates are held, else in SQL (`inSql` forces that). */
 function hostPage(db: Db, p: ParsedParams<'mentions.list'>, inSql: boolean): { total: number; hosts: HostAgg[] } {
   const q = p.search?.trim().toLowerCase();
-  const all = inSql || p.host !== undefined ? null : hostAggregates(db);
+  const all = inSql || p.host !== undefined || p.line !== undefined ? null : hostAggregates(db);
   if (all) {
     const hit = q ? all.filter((h) => h.host.includes(q)) : [...all];
     hit.sort(AGG_ORDER[p.sort]);
     return { total: hit.length, hosts: hit.slice(p.offset, p.offset + p.limit) };
   }
   const where: string[] = [];
-  const args: string[] = [];
+  const args: (string | number)[] = [];
+  if (p.line !== undefined) {
+    where.push('m.host IN (SELECT host FROM log_mentions WHERE log_line_id = ?)');
+    args.push(p.line);
+  }
   if (p.host !== undefined) {
     where.push('m.host = ?');
     args.push(p.host.trim().toLowerCase());

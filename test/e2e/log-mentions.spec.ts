@@ -69,6 +69,10 @@ test('a logs-only case opens on the hosts its log mentions; a mention selects it
   await expect(log.getByLabel('Running step')).toContainText('step 24 · Post Run actions/checkout@v4');
   await expect(github).toHaveAttribute('aria-selected', 'true');
   await expect(jest).toHaveAttribute('aria-selected', 'false');
+  // the selected line's Details: the hosts it mentions, labelled, with where else the log names them
+  const here = page.getByRole('region', { name: 'Details' }).getByRole('region', { name: 'Hosts this line mentions' });
+  await expect(here).toContainText('mentioned in log');
+  await expect(here).toContainText('github.com9 lines in 3 steps:');
   await settled(page);
   await shot(page, 'mentions-1280x720-step-24');
 

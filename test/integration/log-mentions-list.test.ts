@@ -68,6 +68,11 @@ describe('mentions.list on a real archive', () => {
     expect(lineText(j.first_line_id)).toContain('https://jestjs.io/docs/ecmascript-modules');
     expect(list({ host: 'GitHub.com' }).rows.map((r) => r.host)).toEqual(['github.com']);
     expect(list({ host: 'hub.com' }).total).toBe(0); // exact: not a suffix
+    // the hosts one line mentions: "Included Software: https://github.com/…" names github.com alone
+    const gh = list({ host: 'github.com' }).rows[0]!;
+    expect(list({ line: gh.first_line_id }).rows.map((r) => [r.host, r.lines])).toEqual([['github.com', 9]]);
+    const plain = (db.prepare("SELECT id FROM log_lines WHERE text = 'Ubuntu'").get() as { id: number }).id;
+    expect(list({ line: plain }).total).toBe(0);
     expect(list({ search: '%' }).total).toBe(0); // LIKE wildcards are literal
     const byHost = list({ sort: 'host' }).rows.map((r) => r.host);
     expect(byHost).toEqual([...byHost].sort());

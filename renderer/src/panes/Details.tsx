@@ -13,7 +13,7 @@ import { copyText } from './ContextMenu';
 import { isDerived, policyText, recordedText, verdictBadge } from './evidence-words';
 import { select, useApp, type Selection } from '../state/selection';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
-import { MentionedInLog } from './mentions/MentionedInLog';
+import { LineMentions, MentionedInLog } from './mentions/MentionedInLog';
 
 type RawTable = 'network' | 'processes' | 'log_lines';
 
@@ -434,6 +434,7 @@ function LogView({ id, version }: { id: number; version: number }) {
         <Field label="Marker">{l.marker}</Field>
       </dl>
       <RawRecord table="log_lines" id={l.id} version={version} />
+      <LineMentions id={l.id} />
     </>
   );
 }
