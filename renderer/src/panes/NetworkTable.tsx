@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { NetworkRow } from '../../../shared/api';
 import { api } from '../api';
 import { clock } from '../format';
-import { appStore, networkFilter, select, setFilter, useApp, type SortKey } from '../state/selection';
+import { appStore, networkFilter, select, setFilter, stepAt, useApp, type SortKey } from '../state/selection';
 import { PaneControls } from '../layout/PaneControls';
 import { tryParseFilter } from '../../../shared/filter';
 import { commandLine } from '../format';
@@ -188,7 +188,7 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
         if (r.index < 0) return;
         // network.indexAt counts in time order; the table may be sorted another way
         if (sort === 'ts') scrollTo(dir === 'asc' ? r.index : (cache.total ?? 0) - 1 - r.index);
-        else appStore.set({ focus: { ts, runningStepId: null } });
+        else appStore.set((st) => ({ focus: { ts, runningStepId: stepAt(st.steps, ts)?.id ?? null } })); // the log follows
       },
       () => {},
     );
