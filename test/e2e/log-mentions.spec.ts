@@ -76,6 +76,19 @@ test('a logs-only case opens on the hosts its log mentions; a mention selects it
   await settled(page);
   await shot(page, 'mentions-1280x720-step-24');
 
+  // by keyboard alone: the list's rows move with the arrows, Enter picks, Shift+F10 opens the row's menu
+  const rows = grid.getByRole('rowgroup');
+  await rows.focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown'); // the second host in first-mention order: tsx.is (step 4)
+  await page.keyboard.press('Enter');
+  await expect(log.locator('.log-line.selected')).toContainText('Merged into tsx: https://tsx.is');
+  await page.keyboard.press('Shift+F10');
+  await expect(page.getByRole('menu', { name: 'Actions' }).getByRole('menuitem').first()).toHaveText('Go to the first mention in the log');
+  await expect(page.getByRole('menuitem', { name: 'First mention in step 4 · Install dependencies' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(rows).toBeFocused();
+
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   expect(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' ' + n.failureSummary).join(' | ')}`)).toEqual([]);
   w.check();
