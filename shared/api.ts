@@ -583,6 +583,8 @@ export const methods = {
       })
       .strict(),
   },
+  /** The log lines that mention one host (reading order, at most `limit`): their times for the timeline. */
+  'mentions.lines': { params: z.object({ host: z.string().min(1).max(300), limit: z.number().int().positive().max(20000).default(5000) }).strict() },
   /** Index (time order) of the first call of the filtered list at or after `ts`; the last one before it when none. */
   'network.indexAt': { params: z.object({ ts: time, filter: networkFilter.default({}) }).strict() },
   /** Step spans and `##[group]` ranges of the build log, for step headers and folding. */
@@ -737,6 +739,7 @@ export interface Results {
   'dns.list': { total: number; rows: DnsRow[] };
   'files.list': { total: number; rows: FileEventRow[] };
   'mentions.list': { total: number; rows: MentionRow[] };
+  'mentions.lines': { total: number; lines: { id: number; ts: string | null; step_id: number | null }[] };
   'network.density': { start: string; bucket_log2: number; buckets: number; hits: DensitySeries };
   'sql.query': { columns: string[]; rows: (string | number | null)[][]; truncated: boolean };
   'log.match': { index: number; total_matches: number };

@@ -22,7 +22,7 @@ import { logFilter, logMatch } from '../queries/log-filter';
 import { dnsList, filesList, processList, sqlQuery } from '../queries/evidence-lists';
 import { processCalls, timelineDensity, timelineSteps } from '../queries/timeline';
 import { processTree } from '../queries/process-tree';
-import { mentionsList } from '../queries/log-mentions';
+import { mentionLines, mentionsList } from '../queries/log-mentions';
 import { noteMarks } from '../queries/note-times';
 import { addNote, deleteNote, listActions, listNotes, recordAction, updateNote } from '../notes/notes';
 import { secretsRevealed, setSecretsRevealed, syncRevealed } from '../notes/reveal';
@@ -69,6 +69,7 @@ const CASE_METHODS: CaseHandlers = {
   'dns.list': dnsList,
   'files.list': filesList,
   'mentions.list': (db, p) => mentionsList(db, p),
+  'mentions.lines': mentionLines,
   'sql.query': sqlQuery,
   'process.get': (db, p) => processDetails(db, p.id),
   'raw.get': (db, p) => rawRecord(db, p.table, p.id),

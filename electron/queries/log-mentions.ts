@@ -175,3 +175,18 @@ export function mentionsList(db: Db, p: ParsedParams<'mentions.list'>, opts: { i
     }),
   };
 }
+
+/** The lines mentioning one host, reading order (param: host, limit); the count is a covering probe of the index. */
+export const MENTION_LINES_SQL = `SELECT DISTINCT l.id AS id, l.ts AS ts, l.step_id AS step_id
+   FROM log_mentions m JOIN log_lines l ON l.id = m.log_line_id WHERE m.host = ? ORDER BY l.id LIMIT ?`;
+
+export function mentionLines(db: Db, p: ParsedParams<'mentions.lines'>): Result<'mentions.lines'> {
+  const host = p.host.trim().toLowerCase();
+  const total = numOr0((db.prepare('SELECT count(DISTINCT log_line_id) AS n FROM log_mentions WHERE host = ?').safeIntegers(true).get(host) as Row).n);
+  const lines = (db.prepare(MENTION_LINES_SQL).safeIntegers(true).all(host, p.limit) as Row[]).map((r) => ({
+    id: numOr0(r.id),
+    ts: time(r.ts),
+    step_id: num(r.step_id),
+  }));
+  return { total, lines };
+}

@@ -60,6 +60,9 @@ test('a logs-only case opens on the hosts its log mentions; a mention selects it
   await expect(log.getByLabel('Running step')).toContainText('step 6 · Run Jest tests');
   await expect(page).toHaveURL(/#log=\d+/);
   await expect(jest).toHaveAttribute('aria-selected', 'true');
+  // the timeline marks the 4 lines that name it
+  await expect(page.locator('.tl-chart')).toHaveAttribute('data-mention-lines', '4');
+  await expect(page.locator('.tl-key-mentions')).toHaveText('lines naming jestjs.io');
 
   // The context menu goes to the first mention in another step
   await pane.getByRole('searchbox', { name: 'Filter hosts mentioned in the log' }).fill('');
@@ -69,6 +72,7 @@ test('a logs-only case opens on the hosts its log mentions; a mention selects it
   await expect(log.getByLabel('Running step')).toContainText('step 24 · Post Run actions/checkout@v4');
   await expect(github).toHaveAttribute('aria-selected', 'true');
   await expect(jest).toHaveAttribute('aria-selected', 'false');
+  await expect(page.locator('.tl-chart')).toHaveAttribute('data-mention-lines', '9');
   // the selected line's Details: the hosts it mentions, labelled, with where else the log names them
   const here = page.getByRole('region', { name: 'Details' }).getByRole('region', { name: 'Hosts this line mentions' });
   await expect(here).toContainText('mentioned in log');

@@ -82,6 +82,18 @@ describe('mentions.list on a real archive', () => {
   });
 });
 
+describe('mentions.lines', () => {
+  it("one host's lines in reading order, with their times and steps", () => {
+    const r = answerQuery(db, 'mentions.lines', { host: 'JESTJS.IO' }) as Result<'mentions.lines'>;
+    expect(r.total).toBe(4);
+    expect(r.lines.map((l) => l.id)).toEqual([...r.lines.map((l) => l.id)].sort((a, b) => a - b));
+    expect(lineText(r.lines[0]!.id)).toContain('https://jestjs.io/docs/ecmascript-modules');
+    expect(new Set(r.lines.map((l) => l.step_id)).size).toBe(1);
+    const two = answerQuery(db, 'mentions.lines', { host: 'github.com', limit: 2 }) as Result<'mentions.lines'>;
+    expect([two.total, two.lines.length]).toEqual([9, 2]);
+  });
+});
+
 describe('mentions.list from memory equals mentions.list in SQL', () => {
   it('every sort, search and window', () => {
     for (const sort of ['first', 'host', 'count'] as const)

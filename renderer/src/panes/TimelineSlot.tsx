@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { NoteMark } from '../../../shared/api';
 import { useAnalyst } from './analyst-state';
+import { usePickedHost } from './mentions/mention-state';
 import { api } from '../api';
 import { appStore, networkFilter, select, setFilter, stepAt, useApp } from '../state/selection';
 import { TimelinePane } from './timeline/TimelinePane';
@@ -56,6 +57,21 @@ export function TimelineSlot() {
     },
     [onCursor],
   );
+  // the host picked in the Log hosts list: its mentioning lines' times (while a log line is selected)
+  const pickedHost = usePickedHost();
+  const host = selection?.kind === 'log' ? pickedHost : null;
+  const [mentions, setMentions] = useState<{ host: string; times: string[] } | null>(null);
+  useEffect(() => {
+    if (host === null) return;
+    let live = true;
+    api['mentions.lines']({ host, limit: 5000 }).then(
+      (r) => live && setMentions({ host, times: r.lines.flatMap((l) => (l.ts ? [l.ts] : [])) }),
+      () => live && setMentions(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [host, caseVersion]);
   return (
     <section aria-label="Timeline" className="pane timeline-pane">
       <TimelinePane
@@ -71,6 +87,7 @@ export function TimelineSlot() {
         hitFilter={hitFilter}
         notes={notes}
         onNote={onNote}
+        mentions={host !== null && mentions?.host === host ? mentions : null}
       />
     </section>
   );

@@ -5,7 +5,8 @@
  * selects its first mentioning line (the one selection: the log scrolls there, its step is marked running); the
  * context menu goes to the first mention in each step. Rows are fetched in pages (ListTable).
  */
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { mentionStore, usePickedHost } from './mention-state';
 import type { MentionRow, MentionStep } from '../../../../shared/api';
 import { api } from '../../api';
 import { clock } from '../../format';
@@ -73,11 +74,13 @@ export function MentionsPane() {
   const [search, setSearch] = useState('');
   const [sort, setSort] = useState<Sort>('first');
   const [total, setTotal] = useState<number | null>(null);
-  const [picked, setPicked] = useState<string | null>(null);
+  const picked = usePickedHost();
   const go = (r: MentionRow, line: number) => {
-    setPicked(r.host);
+    mentionStore.set({ host: r.host });
     goToLine(line);
   };
+  // the timeline marks the picked host's lines while the list is open and a log line is selected
+  useEffect(() => () => mentionStore.set({ host: null }), [version]);
   const fetch = useCallback(
     (offset: number, limit: number) => api['mentions.list']({ search: search.trim() || undefined, sort, offset, limit }),
     [search, sort],

@@ -42,6 +42,8 @@ export interface TimelineProps {
   /** The analyst's notes with their moments: a marker each; clicking one calls `onNote`. */
   notes?: NoteMark[];
   onNote?(m: NoteMark): void;
+  /** A host picked in the Log hosts list: the times of the log lines that mention it (marked in the Log lines lane). */
+  mentions?: { host: string; times: string[] } | null;
 }
 
 type Hit = { kind: 'call' | 'process'; id: number; t: number; text: string };
@@ -203,6 +205,10 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
     };
   }, [props.hoveredProcess, client, origin]);
 
+  const mentionTimes = useMemo(
+    () => (props.mentions ? props.mentions.times.flatMap((ts) => (offsetOf(origin, ts) === null ? [] : [offsetOf(origin, ts)!])) : []),
+    [props.mentions, origin],
+  );
   const cursor = offsetOf(origin, props.cursor);
   const selected = offsetOf(origin, props.selectedCall?.ts);
 
@@ -232,10 +238,10 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
     if (!c || width < 2) return;
     const id = requestAnimationFrame(() => {
       const ctx = prepareCanvas(c, width, HEIGHT);
-      if (ctx) drawOverlay(ctx, { colors: readPalette(c), width, height: HEIGHT, view, origin, hover, cursor, selected, processCalls, hits });
+      if (ctx) drawOverlay(ctx, { colors: readPalette(c), width, height: HEIGHT, view, origin, hover, cursor, selected, processCalls, hits, mentionTimes });
     });
     return () => cancelAnimationFrame(id);
-  }, [width, view, origin, hover, cursor, selected, processCalls, scheme, hits]);
+  }, [width, view, origin, hover, cursor, selected, processCalls, scheme, hits, mentionTimes]);
 
   // ---- mouse: drag pans, click moves the cursor, wheel zooms (shift/horizontal: pans) ----
   const drag = useRef<{ x: number; view: TimeView; moved: boolean; id: number } | null>(null);
@@ -454,6 +460,11 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
           <span className="tl-key tl-key-logs">log lines</span>
           <span className="tl-key tl-key-cursor">cursor</span>
           {hitKey !== null && <span className="tl-key tl-key-hits">filter hits</span>}
+          {props.mentions && (
+            <span className="tl-key tl-key-mentions">
+              lines naming <Ev text={props.mentions.host} />
+            </span>
+          )}
         </span>
         <GoToTime
           origin={origin}
@@ -482,6 +493,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
         data-filter-hits={hits ? hits.map(([x]) => x).join(' ') : undefined}
         data-cursor={props.cursor ?? undefined}
         data-process-calls={processCalls.length}
+        data-mention-lines={mentionTimes.length}
         onKeyDown={onKeyDown}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
