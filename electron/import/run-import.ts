@@ -25,11 +25,14 @@ import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
 import { IMPORT_STATE, testPause } from './partial-case';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
+import type { WatchedLines } from './watched-lines';
 import { countLines, LineAccount, withAccount } from './accounting';
 import { fileAccounting } from '../queries/case-info';
 import { finished } from 'node:stream/promises';
 import type { CaseInfo } from '../../shared/api';
 import type { StoredRules } from '../analysis/detections/rules-file';
+import { BUILTIN_LOG_SCANS } from '../analysis/detections/index';
+import type { LogCandidates } from '../analysis/detections/log-scan';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -121,6 +124,8 @@ function offsetSeconds(offsets: Record<string, number> | undefined, keys: string
   return 0;
 }
 
+const ANALYSIS_MMAP_BYTES = 1024 * 1024 * 1024;
+
 const secondsToNs = (s: number): bigint => BigInt(Math.round(s * 1e9));
 
 export async function runImport(opts: RunImportOptions): Promise<ImportSummary> {
@@ -185,6 +190,8 @@ async function load(
   swept: { removed: string[]; bytes: number },
 ): Promise<ImportSummary> {
   const writer = new CaseWriter(db);
+  // the lines the detection rules read, found while the log is written (no scan of the log after the load)
+  writer.logWatch = BUILTIN_LOG_SCANS;
   // The partial file says what it is from its first commit (partial-case.ts); 'complete' only at the very end.
   writer.setMeta(IMPORT_STATE, 'loading');
   writer.commit();
@@ -394,15 +401,21 @@ async function load(
   progress('finalizing', bytesTotal, undefined, true);
   testPause('analysing'); // tests only (RUNLENS_TEST_PAUSE_DIR)
   const late: ImportWarning[] = [];
+  // The passes after the load read whole tables (15 index builds, the FTS rebuild): through a memory map SQLite reads
+  // the pages in place instead of copying each into its cache (measured ~8 % less CPU for them on 1M lines). Only
+  // for this private partial file, only while it is analysed.
+  db.pragma(`mmap_size = ${ANALYSIS_MMAP_BYTES}`);
   migrate(db); // the accounting columns (migration 3) before the log finalizer moves duplicates to skipped
   writer.storeAccounting();
   finalizeCase(db, {
     contextSeconds: opts.contextSeconds,
     logHints: writer.logHints,
     networkLive: writer.networkLive,
+    logCandidates: candidatesOf(writer.watchedLines),
     warn: (w) => late.push(w),
     onProgress: (phase) => progress('finalizing', bytesTotal, phase, true),
   });
+  db.pragma('mmap_size = 0');
   if (signal.aborted) throw new ImportCancelledError();
   const idOf = db.prepare('SELECT id FROM sources WHERE path = ? ORDER BY id LIMIT 1');
   for (const w of late) {
@@ -423,6 +436,10 @@ async function load(
     files: count('file_events'),
   };
   return { case: casePath, inputs, counts, warnings, files: fileAccounting(db), ...(notes.length ? { notes } : {}) };
+}
+
+function candidatesOf(w: WatchedLines | null): LogCandidates | null {
+  return w ? { set: BUILTIN_LOG_SCANS, ...w } : null;
 }
 
 /** Why a file gave nothing: its first warning, else its main skip reason. */
