@@ -77,8 +77,11 @@ const NOT_READY: Partial<Record<MethodName, string>> = {
   'process.calls': 'processes are resolved after every event is loaded',
   'report.export': 'a report needs the complete case',
   'sql.query': 'SQL runs on the complete case',
+  'mentions.list': 'the hosts written in the log are listed when the log is indexed',
+  'mentions.lines': 'the hosts written in the log are listed when the log is indexed',
   // Notes and the action log live beside the case file (notes/sidecar.ts), which exists once the case is complete.
   'notes.list': 'notes are kept with the complete case',
+  'notes.marks': 'notes are kept with the complete case',
   'notes.add': 'notes can be written when the case is complete',
   'notes.update': 'notes can be written when the case is complete',
   'notes.delete': 'notes can be written when the case is complete',
