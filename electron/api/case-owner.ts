@@ -59,12 +59,32 @@ interface OpenEntry {
 }
 
 /**
- * What a case being imported cannot answer yet, and why: the page shows these as "still importing", never as an
+ * Every case method, typed complete (a new method does not compile until it says): null when a case being
+ * imported answers it from what is there so far, else what it cannot answer yet, and why: the page shows these as "still importing", never as an
  * empty result. While loading, the file has no indexes, no full-text index, no process instances, attribution or
  * findings (they are built after the last row, import/run-import.ts); while analysing, they are being built in the
  * importer's transactions, invisible to readers until the end.
  */
-const NOT_READY: Partial<Record<MethodName, string>> = {
+const NOT_READY: { [M in MethodName]: string | null } = {
+  // Read from what is there so far (the first screen): null.
+  'case.info': null,
+  'case.status': null,
+  'steps.list': null,
+  'network.query': null,
+  'network.indexOf': null,
+  'network.indexAt': null,
+  'network.density': null,
+  'log.window': null,
+  'log.indexAt': null,
+  'log.indexOfId': null,
+  'log.outline': null,
+  'dns.list': null,
+  'files.list': null,
+  'raw.get': null,
+  'timeline.density': null,
+  'timeline.steps': null,
+  'case.reoffset': 'clock offsets can be applied to the complete case',
+  // Built after the load: "still importing".
   'findings.list': 'findings are listed when the analysis is done',
   'compare.run': 'the comparison with baselines runs when the analysis is done',
   'network.explain': 'explaining a call needs the analysis (process chains, attribution)',
@@ -97,7 +117,7 @@ const NOT_READY: Partial<Record<MethodName, string>> = {
  */
 const PARTIAL_BUSY = /database is locked|SQLITE_BUSY|attempt to write a readonly database/i;
 
-/** The prefix of every "not ready yet" answer (the renderer shows it as such: renderer/src/state/import-state.ts). */
+/** The prefix of every "not ready yet" answer (the renderer shows it as such: renderer/src/state/case-import.ts). */
 export const STILL_IMPORTING = 'still importing';
 
 function interruptedNote(why: 'cancelled' | 'failed', error: string | null): string {
@@ -453,7 +473,7 @@ export class CaseOwner {
   private async answerPartial(entry: OpenEntry, state: 'loading' | 'analysing', method: MethodName, params: unknown): Promise<unknown> {
     // Without baselines there is nothing to compare, complete or not (the panel stays hidden).
     if (method === 'compare.run' && (this.opts.baselines?.() ?? []).length === 0) return { comparison: null, findings: [] };
-    const why = method === 'case.reoffset' ? 'clock offsets can be applied to the complete case' : NOT_READY[method];
+    const why = NOT_READY[method];
     if (why) throw new ApiError(`${STILL_IMPORTING} (${state}): ${why}`);
     try {
       const value = await this.queries.run(entry.path, method, params, this.context(entry.path));
