@@ -237,7 +237,10 @@ export class CaseOwner {
     const id = caseIdOf(casePath);
     const known = this.cases.get(id);
     if (known?.importing && known.path === p.path) {
-      known.importing.state = p.state;
+      if (known.importing.state !== p.state) {
+        known.importing.state = p.state;
+        known.summary = this.readSummary(known); // every row is in now: the run and inputs are known
+      }
       return id;
     }
     if (known && !known.importing && !known.interrupted) return id; // a complete case stays what it is
