@@ -23,7 +23,7 @@ import { partialPathFor, sweepStalePartials } from './partial-sweep';
 import { notRecognisedMessage, pickImporter } from './registry';
 import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
-import { IMPORT_STATE } from './partial-case';
+import { IMPORT_STATE, testPause } from './partial-case';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
 import type { WatchedLines } from './watched-lines';
 import { countLines, LineAccount, withAccount } from './accounting';
@@ -232,6 +232,7 @@ async function load(
     if (readable || writer.logHints.lines === 0) return;
     readable = true;
     progress('reading', lastDone, undefined, true);
+    testPause('first-screen'); // tests only (RUNLENS_TEST_PAUSE_DIR): hold the import at its first screen
   };
 
   // Warnings from the container and the registry (unknown files, skipped members), capped per input; importers'
@@ -344,7 +345,12 @@ async function load(
         if (acc && acc.lines > 0 && acc.records === 0) emptyFiles.push(`${entry.file.name}: ${firstReason(acc.skipped, warnings, entry.file.name)}`);
       }
       recognised++;
-      if (format === 'bundle-manifest') manifestSeen = true;
+      if (format === 'bundle-manifest') {
+        manifestSeen = true;
+        // First screen first: the run (repository, job…) and policy are known now; say them in the partial case.
+        writer.setMeta('run', run);
+        writer.setMeta('policy', policy);
+      }
     }
     if (signal.aborted) {
       await container.return(undefined);
@@ -391,6 +397,7 @@ async function load(
   writer.commit();
   readable = true; // a case without log lines: its first screen is the finished load
   progress('finalizing', bytesTotal, undefined, true);
+  testPause('analysing'); // tests only (RUNLENS_TEST_PAUSE_DIR)
   const late: ImportWarning[] = [];
   migrate(db); // the accounting columns (migration 3) before the log finalizer moves duplicates to skipped
   writer.storeAccounting();

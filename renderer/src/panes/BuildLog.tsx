@@ -18,6 +18,9 @@ import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
 import { Ev } from '../evidence/Evidence';
+import { PaneMessage, PartialTag } from './NotReady';
+import { copyText, openMenu, type MenuItem } from './ContextMenu';
+import { stripAnsi } from '../../../shared/ansi';
 
 export const LOG_ROW_HEIGHT = 18;
 
@@ -50,6 +53,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     let live = true;
     setOutline(null);
     setFolded(new Set());
+    setError(null); // the case is read again (an import advanced): an earlier "not ready" no longer holds
     api['log.outline']({}).then(
       (o) => live && setOutline(o),
       (e: Error) => live && setError(e.message),
@@ -158,6 +162,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
         r = await api['log.match']({ expr: q, from: direction === 'next' ? -1 : (outline?.total ?? 0), direction }); // wrap
       }
       setMatch({ index: r.index, total: r.total_matches });
+      setError(null);
       if (r.index >= 0) {
         reveal(r.index);
         setTimeout(() => scrollToLine(r.index), 0);
@@ -172,6 +177,24 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     if (next.has(start)) next.delete(start);
     else next.add(start);
     setFolded(next);
+  };
+
+  /** A log line's context menu (right-click, or the context-menu key with the log focused). */
+  const lineMenu = (line: LogRow, index: number): MenuItem[] => {
+    const items: MenuItem[] = [
+      { label: `Select line ${index + 1}`, run: () => select({ kind: 'log', id: line.id }, { ts: line.ts, runningStepId: line.step_id }) },
+      { label: 'Copy the line', run: () => copyText(stripAnsi(line.raw)) },
+      { label: 'Copy the line with its number and time', run: () => copyText(`${index + 1}\t${line.ts ?? ''}\t${stripAnsi(line.raw)}`) },
+    ];
+    if (line.step_number !== null)
+      items.push({
+        label: `Show only step ${line.step_number}'s lines`,
+        run: () => {
+          setQuery(`step:${line.step_number}`);
+          setOnlyMatching(true);
+        },
+      });
+    return items;
   };
 
   const highlight = filterWords(parsed.tree)[0] ?? '';
@@ -222,6 +245,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
           data-index={d.index}
           data-line-id={line.id}
           onClick={() => select({ kind: 'log', id: line.id }, { ts: line.ts, runningStepId: line.step_id })}
+          onContextMenu={(e) => openMenu(e, lineMenu(line, d.index))}
         >
           <span className="ln">{d.index + 1}</span>
           <span className="ts">{clock(line.ts)}</span>
@@ -262,6 +286,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     <section aria-label="Build log" className="pane log-pane">
       <div className="pane-bar">
         <h2>Build log</h2>
+        <PartialTag pane="log" />
         <input
           type="search"
           aria-label="Filter log"
@@ -333,11 +358,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
         <span className="count">{outline ? `${outline.total.toLocaleString()} lines` : 'loading…'}</span>
         <PaneControls id="log" title="Build log" />
       </div>
-      {(error || cache.error) && (
-        <div className="error-line" role="alert">
-          {error ?? cache.error}
-        </div>
-      )}
+      {(error || cache.error) && <PaneMessage text={(error ?? cache.error)!} />}
       {runningStep && (
         <div className="running-bar" aria-label="Running step" data-step-id={runningStep.id}>
           <span className="badge run">running</span> step {runningStep.number} · <Ev text={runningStep.name} />

@@ -13,6 +13,8 @@ import { copyText } from './ContextMenu';
 import { isDerived, policyText, recordedText, verdictBadge } from './evidence-words';
 import { select, useApp, type Selection } from '../state/selection';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
+import { PaneMessage } from './NotReady';
+import { LineMentions, MentionedInLog } from './mentions/MentionedInLog';
 
 type RawTable = 'network' | 'processes' | 'log_lines';
 
@@ -174,12 +176,7 @@ function CallView({ id, version }: { id: number; version: number }) {
   const r = useLoad<CallExplanation>(`${version}:call:${id}`, () =>
     api['network.explain']({ id, window_seconds: 5, limit: 50 }),
   );
-  if (r.error)
-    return (
-      <p className="error-line" role="alert">
-        {r.error}
-      </p>
-    );
+  if (r.error) return <PaneMessage text={r.error} />;
   const e = r.value;
   if (!e) return <p className="dim">loading…</p>;
   const chain = e.process ? [e.process, ...e.ancestors] : e.ancestors;
@@ -241,6 +238,7 @@ function CallView({ id, version }: { id: number; version: number }) {
           <h3>
             Log lines that mention {e.domain !== null ? <Host name={e.domain} /> : e.ip} <span className="dim">({e.log_mentions.length})</span>
           </h3>
+          {(e.domain ?? e.ip) && <MentionedInLog host={(e.domain ?? e.ip)!} />}
           {e.log_mentions.length === 0 ? (
             <p className="dim">No log line names this domain or IP.</p>
           ) : (
@@ -326,12 +324,7 @@ function CallView({ id, version }: { id: number; version: number }) {
 
 function ProcessView({ id, version }: { id: number; version: number }) {
   const r = useLoad<ProcessDetails>(`${version}:proc:${id}`, () => api['process.get']({ id }));
-  if (r.error)
-    return (
-      <p className="error-line" role="alert">
-        {r.error}
-      </p>
-    );
+  if (r.error) return <PaneMessage text={r.error} />;
   const p = r.value;
   if (!p) return <p className="dim">loading…</p>;
   const parent = p.ancestors[0];
@@ -413,12 +406,7 @@ function LogView({ id, version }: { id: number; version: number }) {
     return (await api['log.window']({ offset: index, limit: 1 })).rows[0] ?? null;
   });
   const steps = useApp((s) => s.steps);
-  if (r.error)
-    return (
-      <p className="error-line" role="alert">
-        {r.error}
-      </p>
-    );
+  if (r.error) return <PaneMessage text={r.error} />;
   const l = r.value;
   if (!l) return <p className="dim">loading…</p>;
   const step = steps.find((s) => s.id === l.step_id);
@@ -432,6 +420,7 @@ function LogView({ id, version }: { id: number; version: number }) {
         <Field label="Marker">{l.marker}</Field>
       </dl>
       <RawRecord table="log_lines" id={l.id} version={version} />
+      <LineMentions id={l.id} />
     </>
   );
 }

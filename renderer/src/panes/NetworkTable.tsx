@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { NetworkRow } from '../../../shared/api';
 import { api } from '../api';
 import { clock } from '../format';
-import { appStore, networkFilter, select, setFilter, useApp, type SortKey } from '../state/selection';
+import { appStore, networkFilter, select, setFilter, stepAt, useApp, type SortKey } from '../state/selection';
 import { PaneControls } from '../layout/PaneControls';
 import { tryParseFilter } from '../../../shared/filter';
 import { commandLine } from '../format';
@@ -18,6 +18,9 @@ import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
+import { PaneMessage, PartialTag } from './NotReady';
+import { useCaseImport } from '../state/case-import';
+import { HitGutter } from './HitGutter';
 
 export const NET_ROW_HEIGHT = 22;
 
@@ -127,6 +130,8 @@ function Row({ r, index, selected, cursor }: { r: NetworkRow; index: number; sel
 
 export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => void }) {
   const { findingsOnly, search, sort, dir, caseVersion, selection, focus, range } = useApp((s) => s);
+  const stillLoading = useCaseImport((s) => s.state === 'loading'); // first screen first: not "no calls"
+
   const parsed = tryParseFilter(search);
   // an expression that does not parse filters nothing (the box says why); the last good one would mislead
   const filter = networkFilter({ findingsOnly, search: parsed.error ? '' : search, range });
@@ -160,6 +165,38 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
     return () => clearTimeout(t);
   }, [searchText]);
   useEffect(() => setSearchText((t) => (t.trim() === search.trim() ? t : search)), [search]);
+
+  // The hit gutter: the calls' time span (first and last call, two index probes), the rows in view, jumps.
+  const [callSpan, setCallSpan] = useState<{ start: string; end: string } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void Promise.all([
+      api['network.query']({ sort: 'ts', dir: 'asc', offset: 0, limit: 1 }),
+      api['network.query']({ sort: 'ts', dir: 'desc', offset: 0, limit: 1 }),
+    ]).then(
+      ([a, b]) => live && setCallSpan(a.rows[0] && b.rows[0] ? { start: a.rows[0].ts, end: b.rows[0].ts } : null),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [caseVersion]);
+  const firstIn = Math.floor(vp.scrollTop / NET_ROW_HEIGHT);
+  const lastIn = Math.min(total - 1, Math.floor((vp.scrollTop + Math.max(0, vp.height - 1)) / NET_ROW_HEIGHT));
+  const rowA = sort === 'ts' && total > 0 ? cache.get(firstIn) : undefined;
+  const rowB = sort === 'ts' && total > 0 ? cache.get(lastIn) : undefined;
+  const inView = rowA && rowB ? (rowA.ts <= rowB.ts ? { from: rowA.ts, to: rowB.ts } : { from: rowB.ts, to: rowA.ts }) : null;
+  const jumpTo = (ts: string) => {
+    void api['network.indexAt']({ ts, filter }).then(
+      (r) => {
+        if (r.index < 0) return;
+        // network.indexAt counts in time order; the table may be sorted another way
+        if (sort === 'ts') scrollTo(dir === 'asc' ? r.index : (cache.total ?? 0) - 1 - r.index);
+        else appStore.set((st) => ({ focus: { ts, runningStepId: stepAt(st.steps, ts)?.id ?? null } })); // the log follows
+      },
+      () => {},
+    );
+  };
 
   const scrollTo = (index: number) => {
     const el = scroller.current;
@@ -218,6 +255,7 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
     <section aria-label="Network calls" className="pane net-pane">
       <div className="pane-bar">
         <h2>Network calls</h2>
+        <PartialTag pane="calls" />
         <input
           id="net-search"
           type="search"
@@ -266,11 +304,8 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
         <span className="spacer-flex" />
         <PaneControls id="calls" title="Network calls" />
       </div>
-      {cache.error && (
-        <div className="error-line" role="alert">
-          {cache.error}
-        </div>
-      )}
+      {cache.error && <PaneMessage text={cache.error} />}
+      <div className="net-body">
       <div role="grid" aria-label="Network calls table" aria-rowcount={total + 1} className="net-grid">
         <div role="row" aria-rowindex={1} className="net-row net-head">
           {COLUMNS.map((c) => (
@@ -298,10 +333,14 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
             <div className="empty" role="row">
               <span role="gridcell">{findingsOnly || search || range
                 ? 'No call matches the filter. Clear the filter box, the time range or Findings only.'
-                : 'This case holds no network calls: open a bundle with network events (network.jsonl, Harden-Runner, Tetragon…).'}</span>
+                : stillLoading
+                  ? 'No calls loaded yet: the import is still reading (a bundle\'s calls are read after its log).'
+                  : 'This case holds no network calls: open a bundle with network events (network.jsonl, Harden-Runner, Tetragon…).'}</span>
             </div>
           )}
         </div>
+      </div>
+      <HitGutter filter={filter} span={callSpan} view={inView} filtered={!!(filter.expr || filter.findingsOnly)} onJump={jumpTo} />
       </div>
     </section>
   );
