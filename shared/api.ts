@@ -192,6 +192,18 @@ export interface NoteOut {
   created_at: string;
   updated_at: string;
 }
+/** A note with the moment of its target (resolved in the query layer), for the timeline's note markers. */
+export interface NoteMark {
+  id: number;
+  target: NoteTarget;
+  verdict: NoteVerdict | null;
+  label: string | null;
+  text: string;
+  /** The target's time: a call's, a process's start, a log line's, a step's start, a finding's first call, a range's start. */
+  ts: string | null;
+  /** What clicking the marker selects (a finding: its first call); null for a step or a range (their moment). */
+  select: SelectionRef | null;
+}
 export const recordableActions = ['select-finding', 'reveal-secrets', 'hide-secrets', 'export-report'] as const;
 export interface ActionOut {
   id: number;
@@ -326,6 +338,31 @@ export interface FileEventRow {
   path: string;
   op: string;
   sha256: string | null;
+}
+
+// ---------- mentioned in the log (log_mentions: what the log SAYS, never an observed call) ----------
+/** A step whose log lines mention a host: how many lines, and the first of them (reading order). */
+export interface MentionStep {
+  /** Null: lines outside any step (the runner's own, preparation). */
+  step_id: number | null;
+  step_number: number | null;
+  step_name: string | null;
+  lines: number;
+  first_line_id: number;
+}
+/** One host or IP address written in log lines (URLs counted under their host). */
+export interface MentionRow {
+  host: string;
+  /** How it was written: 'host', 'url', 'ip' (distinct, sorted). */
+  kinds: string[];
+  /** Mentions (one line may mention a host twice, e.g. two URLs) and distinct lines. */
+  mentions: number;
+  lines: number;
+  first_line_id: number;
+  first_ts: string | null;
+  /** The steps whose lines mention it, in reading order (at most 50; `step_count` says how many in all). */
+  steps: MentionStep[];
+  step_count: number;
 }
 
 // ---------- timeline and process tree (added by the timeline/process-tree task) ----------
@@ -544,6 +581,40 @@ export const methods = {
   },
   /** One read-only SQL statement over the case, at most `limit` rows. */
   'sql.query': { params: z.object({ sql: z.string().min(1).max(20_000), limit: z.number().int().positive().max(5000).default(500) }).strict() },
+  /**
+   * Hosts and IP addresses written in log lines (`log_mentions`), one row per host: mentions, lines, steps, first
+   * line. What the log says, never observed calls. `host`: exactly this host (any case); `search`: a substring;
+   * `line`: the hosts one log line mentions.
+   */
+  'mentions.list': {
+    params: z
+      .object({
+        search: z.string().max(200).optional(),
+        host: z.string().max(300).optional(),
+        /** Only the hosts this log line mentions. */
+        line: id.optional(),
+        sort: z.enum(['first', 'host', 'count']).default('first'),
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().positive().max(1000).default(200),
+      })
+      .strict(),
+  },
+  /**
+   * Where in time the calls matching a filter are: counts per bucket (2^bucket_log2 ns wide) from `start`, grouped in
+   * SQL (no row leaves the database). The timeline's and the calls table's filter-hit marks.
+   */
+  'network.density': {
+    params: z
+      .object({
+        filter: networkFilter.default({}),
+        start: time,
+        bucket_log2: z.number().int().min(0).max(56),
+        buckets: z.number().int().positive().max(20000),
+      })
+      .strict(),
+  },
+  /** The log lines that mention one host (reading order, at most `limit`): their times for the timeline. */
+  'mentions.lines': { params: z.object({ host: z.string().min(1).max(300), limit: z.number().int().positive().max(20000).default(5000) }).strict() },
   /** Index (time order) of the first call of the filtered list at or after `ts`; the last one before it when none. */
   'network.indexAt': { params: z.object({ ts: time, filter: networkFilter.default({}) }).strict() },
   /** Step spans and `##[group]` ranges of the build log, for step headers and folding. */
@@ -585,6 +656,8 @@ export const methods = {
     params: z.object({ id, verdict: z.enum(noteVerdicts).nullable().optional(), text: z.string().max(20000).optional() }).strict(),
   },
   'notes.delete': { params: z.object({ id }).strict() },
+  /** Every note with the moment of its target (the timeline's note markers). */
+  'notes.marks': { params: z.object({}).strict() },
   /** Reveal (or mask again) secrets in every answer about this case; recorded in the action log. */
   'secrets.reveal': { params: z.object({ reveal: z.boolean() }).strict() },
   /** The case's report (md, html or json; see electron/report/) as text, for the app's Export; recorded. */
@@ -696,6 +769,9 @@ export interface Results {
   'process.list': { total: number; rows: ProcessListRow[] };
   'dns.list': { total: number; rows: DnsRow[] };
   'files.list': { total: number; rows: FileEventRow[] };
+  'mentions.list': { total: number; rows: MentionRow[] };
+  'mentions.lines': { total: number; lines: { id: number; ts: string | null; step_id: number | null }[] };
+  'network.density': { start: string; bucket_log2: number; buckets: number; hits: DensitySeries };
   'sql.query': { columns: string[]; rows: (string | number | null)[][]; truncated: boolean };
   'log.match': { index: number; total_matches: number };
   'case.reoffset': { job: string };
@@ -704,6 +780,7 @@ export interface Results {
   'notes.add': NoteOut;
   'notes.update': NoteOut;
   'notes.delete': { deleted: boolean };
+  'notes.marks': { marks: NoteMark[] };
   'actions.list': { actions: ActionOut[] };
   'actions.record': { id: number };
   'secrets.reveal': { revealed: boolean };

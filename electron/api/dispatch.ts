@@ -17,12 +17,14 @@ import {
   QueryError,
 } from '../queries/index';
 import { caseStatus } from '../queries/case-status';
-import { networkIndexAt, networkIndexOf, queryNetwork } from '../queries/network-list';
+import { networkDensity, networkIndexAt, networkIndexOf, queryNetwork } from '../queries/network-list';
 import { logIndexAt, logIndexOfId, logOutline, logSearch, logWindow } from '../queries/log-window';
 import { logFilter, logMatch } from '../queries/log-filter';
 import { dnsList, filesList, processList, sqlQuery } from '../queries/evidence-lists';
 import { processCalls, timelineDensity, timelineSteps } from '../queries/timeline';
 import { processTree } from '../queries/process-tree';
+import { mentionLines, mentionsList } from '../queries/log-mentions';
+import { noteMarks } from '../queries/note-times';
 import { addNote, deleteNote, listActions, listNotes, recordAction, updateNote } from '../notes/notes';
 import { secretsRevealed, setSecretsRevealed, syncRevealed } from '../notes/reveal';
 import { REPORT_MIME, renderReport } from '../report/index';
@@ -56,6 +58,7 @@ const CASE_METHODS: CaseHandlers = {
   'network.query': queryNetwork,
   'network.indexOf': networkIndexOf,
   'network.indexAt': networkIndexAt,
+  'network.density': networkDensity,
   'network.explain': (db, p) => explainCall(db, p.id, { window: p.window_seconds, limit: p.limit }),
   'log.window': logWindow,
   'log.indexAt': logIndexAt,
@@ -67,6 +70,8 @@ const CASE_METHODS: CaseHandlers = {
   'process.list': processList,
   'dns.list': dnsList,
   'files.list': filesList,
+  'mentions.list': (db, p) => mentionsList(db, p),
+  'mentions.lines': mentionLines,
   'sql.query': sqlQuery,
   'process.get': (db, p) => processDetails(db, p.id),
   'raw.get': (db, p) => rawRecord(db, p.table, p.id),
@@ -79,6 +84,7 @@ const CASE_METHODS: CaseHandlers = {
   'notes.add': (db, p) => addNote(db, db.name, p),
   'notes.update': (db, p) => updateNote(db.name, p),
   'notes.delete': (db, p) => deleteNote(db.name, p.id),
+  'notes.marks': (db) => noteMarks(db),
   'actions.list': (db, p) => ({ actions: listActions(db.name, p.limit) }),
   'actions.record': (db, p) => recordAction(db.name, p.action, p.detail),
   'secrets.reveal': (db, p) => setSecretsRevealed(db.name, p.reveal, 'app'),
@@ -96,7 +102,7 @@ export const isQueryMethod = (m: string): m is QueryMethod => m !== 'case.reoffs
  * them for this case (`secrets.reveal`). Findings, notes and reports mask on their own.
  */
 const MASKED: ReadonlySet<MethodName> = new Set<MethodName>([
-  'network.query', 'network.explain', 'log.window', 'process.get', 'process.tree', 'raw.get', 'timeline.steps', 'case.info',
+  'network.query', 'network.explain', 'log.window', 'process.get', 'process.tree', 'raw.get', 'timeline.steps', 'case.info', 'mentions.list',
 ]);
 
 /**

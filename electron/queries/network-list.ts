@@ -119,6 +119,10 @@ function fromFor(filter: Filter, sort: Sort | null): string {
   return 'FROM network n';
 }
 
+/** Filtered calls per time bucket; params: start, shift, the filter's args, start, end (exported for the plan test). */
+export const CALL_DENSITY_SQL = (from: string, cond: string) =>
+  `SELECT (n.ts - ?) >> ? AS b, count(*) AS c ${from} ${cond} n.ts >= ? AND n.ts < ? GROUP BY b ORDER BY b`;
+
 /** Prepared statements are cached per SQL text: the table asks for many windows of the same order. */
 class NetworkList {
   private readonly stmts = new Map<string, Database.Statement<unknown[]>>();
@@ -220,6 +224,22 @@ class NetworkList {
     if (total === 0) return { index: -1 };
     return { index: Math.min(before, total - 1) };
   }
+
+  /** Filtered calls per time bucket (`network.density`): one row per non-empty bucket, read off the ts range. */
+  density(p: ParsedParams<'network.density'>): Result<'network.density'> {
+    const w = where(p.filter, this.hasPolicy);
+    const start = timeParam('start', p.start);
+    const shift = BigInt(p.bucket_log2);
+    const end = start + (BigInt(p.buckets) << shift);
+    const cond = w.sql ? `${w.sql} AND` : 'WHERE';
+    const hits = { b: [] as number[], n: [] as number[] };
+    const sql = CALL_DENSITY_SQL(fromFor(p.filter, null), cond);
+    for (const r of this.stmt(sql).iterate(start, shift, ...w.args, start, end) as IterableIterator<Row>) {
+      hits.b.push(numOr0(r.b));
+      hits.n.push(numOr0(r.c));
+    }
+    return { start: p.start, bucket_log2: p.bucket_log2, buckets: p.buckets, hits };
+  }
 }
 
 const lists = new WeakMap<Db, NetworkList>();
@@ -239,4 +259,8 @@ export function networkIndexOf(db: Db, p: ParsedParams<'network.indexOf'>): Resu
 
 export function networkIndexAt(db: Db, p: ParsedParams<'network.indexAt'>): Result<'network.indexAt'> {
   return listFor(db).indexAt(p);
+}
+
+export function networkDensity(db: Db, p: ParsedParams<'network.density'>): Result<'network.density'> {
+  return listFor(db).density(p);
 }

@@ -79,6 +79,9 @@ function onKey(e: KeyboardEvent): void {
   } else return;
 }
 
+/** The side tab was switched to "Log hosts" for a logs-only case (not by the user): switched back for other cases. */
+let autoMentionsTab = false;
+
 /** One case's investigation (the page's URL names the case). */
 function CaseView() {
   const version = useApp((s) => s.caseVersion);
@@ -170,12 +173,21 @@ function CaseView() {
   const maximised = usePanes((s) => s.maximised);
   const auto = usePanes((s) => s.auto);
   const isC = (id: PaneId) => (collapsed.includes(id) || auto.includes(id)) && maximised !== id;
-  // A case with logs only (no calls, no processes): the log gets the room.
+  // A case with logs only (no calls, no processes): the log gets the room, and the side area shows the hosts the
+  // log mentions (the process tabs would be empty) instead of an empty calls table that reads as "no network".
   // Not while the import runs: its calls and processes may still be on their way (first screen first).
   const logsOnly = !!info && info.import_state === 'complete' && info.counts.network === 0 && info.counts.processes === 0;
   useEffect(() => {
-    paneStore.set({ auto: logsOnly ? ['calls', 'side'] : [] });
-  }, [logsOnly, version]);
+    paneStore.set({ auto: logsOnly ? ['calls'] : [] });
+    const tab = paneStore.get().sideTab;
+    if (logsOnly && (tab === 'tree' || tab === 'processes')) {
+      paneStore.set({ sideTab: 'mentions' });
+      autoMentionsTab = true;
+    } else if (!!info && !logsOnly && autoMentionsTab && tab === 'mentions') {
+      paneStore.set({ sideTab: 'tree' });
+      autoMentionsTab = false;
+    }
+  }, [logsOnly, version, info]);
   const callsHidden = isC('calls');
   const logHidden = isC('log');
   useEffect(() => {
@@ -223,7 +235,15 @@ function CaseView() {
             )}
           </div>
           <div className="slot-center">
-            {isC('calls') ? <CollapsedPane id="calls" title="Network calls" /> : <NetworkTable onLoaded={onNet} />}
+            {isC('calls') ? (
+              <CollapsedPane
+                id="calls"
+                title="Network calls"
+                note={logsOnly ? 'none recorded: this case holds logs only (hosts the log names: Log hosts tab)' : undefined}
+              />
+            ) : (
+              <NetworkTable onLoaded={onNet} />
+            )}
             {isC('log') ? <CollapsedPane id="log" title="Build log" /> : <BuildLog origin={origin} onLoaded={onLog} />}
           </div>
           <div className="slot-details">

@@ -220,6 +220,13 @@ const PANES: { name: string; open(page: Page): Promise<void> }[] = [
   { name: 'dns', open: async (p) => p.getByRole('tab', { name: 'DNS' }).click() },
   { name: 'files', open: async (p) => p.getByRole('tab', { name: 'Files' }).click() },
   {
+    name: 'log-hosts',
+    open: async (p) => {
+      await p.getByRole('tab', { name: 'Log hosts' }).click();
+      await expect(p.getByRole('region', { name: 'Mentioned in log' }).locator('[role="row"][data-row-id="github.com"]')).toBeVisible();
+    },
+  },
+  {
     name: 'sql',
     open: async (p) => {
       await p.getByRole('tab', { name: 'SQL' }).click();

@@ -24,6 +24,7 @@ const SHORTCUTS: [string, string][] = [
   ['Arrows, + / −, 0 (timeline)', 'pan, zoom, the whole job'],
   ['Arrows, Enter (tree)', 'move, expand / collapse, select'],
   ['Right-click a row', 'filter by this value, this process’s calls, copy…'],
+  ['Shift+F10 or the Menu key', 'the same menu on the focused row, tree item or log line'],
 ];
 
 const FILTERS: [string, string][] = [

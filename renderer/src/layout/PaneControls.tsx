@@ -34,12 +34,13 @@ export function PaneControls({ id, title }: { id: PaneId; title: string }) {
 }
 
 /** What a collapsed pane leaves in the layout: its title, a button that opens it again. */
-export function CollapsedPane({ id, title, vertical }: { id: PaneId; title: string; vertical?: boolean }) {
+export function CollapsedPane({ id, title, vertical, note }: { id: PaneId; title: string; vertical?: boolean; note?: string }) {
   return (
     <section aria-label={title} className={`pane collapsed-pane${vertical ? ' vertical' : ''}`}>
       <button type="button" className="collapsed-title" aria-expanded={false} aria-label={`Expand ${title}`} onClick={() => toggleCollapsed(id)}>
         <span aria-hidden="true">▸</span> {title}
       </button>
+      {note && <span className="collapsed-note">{note}</span>}
     </section>
   );
 }

@@ -11,6 +11,8 @@ import { extraPanes } from './extra-panes';
 export interface SideTab {
   id: string;
   label: string;
+  /** Tooltip of the tab (what the pane holds). */
+  title?: string;
   render(): ReactNode;
   /** Kept mounted while hidden. */
   keep?: boolean;
@@ -42,6 +44,7 @@ export function SideArea({ tabs }: { tabs: readonly SideTab[] }) {
               aria-selected={t === current}
               aria-controls={`side-panel-${t.id}`}
               tabIndex={t === current ? 0 : -1}
+              title={t.title}
               onClick={() => setSideTab(t.id)}
             >
               {t.label}

@@ -19,6 +19,8 @@ import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
 import { Ev } from '../evidence/Evidence';
 import { PaneMessage, PartialTag } from './NotReady';
+import { copyText, openMenu, type MenuItem } from './ContextMenu';
+import { stripAnsi } from '../../../shared/ansi';
 
 export const LOG_ROW_HEIGHT = 18;
 
@@ -177,6 +179,24 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     setFolded(next);
   };
 
+  /** A log line's context menu (right-click, or the context-menu key with the log focused). */
+  const lineMenu = (line: LogRow, index: number): MenuItem[] => {
+    const items: MenuItem[] = [
+      { label: `Select line ${index + 1}`, run: () => select({ kind: 'log', id: line.id }, { ts: line.ts, runningStepId: line.step_id }) },
+      { label: 'Copy the line', run: () => copyText(stripAnsi(line.raw)) },
+      { label: 'Copy the line with its number and time', run: () => copyText(`${index + 1}\t${line.ts ?? ''}\t${stripAnsi(line.raw)}`) },
+    ];
+    if (line.step_number !== null)
+      items.push({
+        label: `Show only step ${line.step_number}'s lines`,
+        run: () => {
+          setQuery(`step:${line.step_number}`);
+          setOnlyMatching(true);
+        },
+      });
+    return items;
+  };
+
   const highlight = filterWords(parsed.tree)[0] ?? '';
   const rows = [];
   if (model && !filtering) {
@@ -225,6 +245,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
           data-index={d.index}
           data-line-id={line.id}
           onClick={() => select({ kind: 'log', id: line.id }, { ts: line.ts, runningStepId: line.step_id })}
+          onContextMenu={(e) => openMenu(e, lineMenu(line, d.index))}
         >
           <span className="ln">{d.index + 1}</span>
           <span className="ts">{clock(line.ts)}</span>

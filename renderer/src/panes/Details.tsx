@@ -14,6 +14,7 @@ import { isDerived, policyText, recordedText, verdictBadge } from './evidence-wo
 import { select, useApp, type Selection } from '../state/selection';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
 import { PaneMessage } from './NotReady';
+import { LineMentions, MentionedInLog } from './mentions/MentionedInLog';
 
 type RawTable = 'network' | 'processes' | 'log_lines';
 
@@ -237,6 +238,7 @@ function CallView({ id, version }: { id: number; version: number }) {
           <h3>
             Log lines that mention {e.domain !== null ? <Host name={e.domain} /> : e.ip} <span className="dim">({e.log_mentions.length})</span>
           </h3>
+          {(e.domain ?? e.ip) && <MentionedInLog host={(e.domain ?? e.ip)!} />}
           {e.log_mentions.length === 0 ? (
             <p className="dim">No log line names this domain or IP.</p>
           ) : (
@@ -418,6 +420,7 @@ function LogView({ id, version }: { id: number; version: number }) {
         <Field label="Marker">{l.marker}</Field>
       </dl>
       <RawRecord table="log_lines" id={l.id} version={version} />
+      <LineMentions id={l.id} />
     </>
   );
 }

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { NetworkRow } from '../../../shared/api';
 import { api } from '../api';
 import { clock } from '../format';
-import { appStore, networkFilter, select, setFilter, useApp, type SortKey } from '../state/selection';
+import { appStore, networkFilter, select, setFilter, stepAt, useApp, type SortKey } from '../state/selection';
 import { PaneControls } from '../layout/PaneControls';
 import { tryParseFilter } from '../../../shared/filter';
 import { commandLine } from '../format';
@@ -20,6 +20,7 @@ import { scrollTopFor, virtualWindow } from '../virtual/window';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
 import { PaneMessage, PartialTag } from './NotReady';
 import { useCaseImport } from '../state/case-import';
+import { HitGutter } from './HitGutter';
 
 export const NET_ROW_HEIGHT = 22;
 
@@ -165,6 +166,38 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
   }, [searchText]);
   useEffect(() => setSearchText((t) => (t.trim() === search.trim() ? t : search)), [search]);
 
+  // The hit gutter: the calls' time span (first and last call, two index probes), the rows in view, jumps.
+  const [callSpan, setCallSpan] = useState<{ start: string; end: string } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void Promise.all([
+      api['network.query']({ sort: 'ts', dir: 'asc', offset: 0, limit: 1 }),
+      api['network.query']({ sort: 'ts', dir: 'desc', offset: 0, limit: 1 }),
+    ]).then(
+      ([a, b]) => live && setCallSpan(a.rows[0] && b.rows[0] ? { start: a.rows[0].ts, end: b.rows[0].ts } : null),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [caseVersion]);
+  const firstIn = Math.floor(vp.scrollTop / NET_ROW_HEIGHT);
+  const lastIn = Math.min(total - 1, Math.floor((vp.scrollTop + Math.max(0, vp.height - 1)) / NET_ROW_HEIGHT));
+  const rowA = sort === 'ts' && total > 0 ? cache.get(firstIn) : undefined;
+  const rowB = sort === 'ts' && total > 0 ? cache.get(lastIn) : undefined;
+  const inView = rowA && rowB ? (rowA.ts <= rowB.ts ? { from: rowA.ts, to: rowB.ts } : { from: rowB.ts, to: rowA.ts }) : null;
+  const jumpTo = (ts: string) => {
+    void api['network.indexAt']({ ts, filter }).then(
+      (r) => {
+        if (r.index < 0) return;
+        // network.indexAt counts in time order; the table may be sorted another way
+        if (sort === 'ts') scrollTo(dir === 'asc' ? r.index : (cache.total ?? 0) - 1 - r.index);
+        else appStore.set((st) => ({ focus: { ts, runningStepId: stepAt(st.steps, ts)?.id ?? null } })); // the log follows
+      },
+      () => {},
+    );
+  };
+
   const scrollTo = (index: number) => {
     const el = scroller.current;
     if (!el || index < 0) return;
@@ -272,6 +305,7 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
         <PaneControls id="calls" title="Network calls" />
       </div>
       {cache.error && <PaneMessage text={cache.error} />}
+      <div className="net-body">
       <div role="grid" aria-label="Network calls table" aria-rowcount={total + 1} className="net-grid">
         <div role="row" aria-rowindex={1} className="net-row net-head">
           {COLUMNS.map((c) => (
@@ -305,6 +339,8 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
             </div>
           )}
         </div>
+      </div>
+      <HitGutter filter={filter} span={callSpan} view={inView} filtered={!!(filter.expr || filter.findingsOnly)} onJump={jumpTo} />
       </div>
     </section>
   );

@@ -8,6 +8,8 @@ import { api } from '../api';
 import { appStore, select, useApp } from '../state/selection';
 import { useCaseClient } from '../state/case-import';
 import { ProcessTreePane } from './process-tree/ProcessTreePane';
+import { processMenu } from './process-menu';
+import { openMenu } from './ContextMenu';
 
 export function ProcessTreeSlot() {
   const caseClient = useCaseClient(); // a new one when the case must be read again (its import advanced)
@@ -29,9 +31,10 @@ export function ProcessTreeSlot() {
     selection?.kind === 'process' ? selection.id : callId !== null && callProcess?.call === callId ? callProcess.process : null;
   const onSelectProcess = useCallback((id: number) => select({ kind: 'process', id }), []);
   const onHoverProcess = useCallback((id: number | null) => appStore.set({ hoveredProcess: id }), []);
+  const onMenu = useCallback((e: React.MouseEvent, p: { id: number; pid: number; name: string }) => openMenu(e, processMenu(p)), []);
   return (
     <section aria-label="Process tree" className="pane tree-pane" aria-busy={callId !== null && callProcess?.call !== callId}>
-      <ProcessTreePane client={caseClient} selectedProcess={selectedProcess} onSelectProcess={onSelectProcess} onHoverProcess={onHoverProcess} />
+      <ProcessTreePane client={caseClient} selectedProcess={selectedProcess} onSelectProcess={onSelectProcess} onHoverProcess={onHoverProcess} onMenu={onMenu} />
     </section>
   );
 }

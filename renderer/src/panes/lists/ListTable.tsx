@@ -25,8 +25,8 @@ export function ListTable<T>(p: {
   cacheKey: string;
   columns: Column<T>[];
   fetch(offset: number, limit: number): Promise<Page<T>>;
-  rowId(r: T): number;
-  selectedId?: number | null;
+  rowId(r: T): number | string;
+  selectedId?: number | string | null;
   onPick?(r: T): void;
   onMenu?(e: React.MouseEvent, r: T): void;
   sort?: { key: string; dir: 'asc' | 'desc' };

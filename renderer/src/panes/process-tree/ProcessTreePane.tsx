@@ -36,12 +36,14 @@ export interface ProcessTreeProps {
   selectedProcess: number | null;
   onSelectProcess(id: number): void;
   onHoverProcess(id: number | null): void;
+  /** The context menu of a process (right-click, or the context-menu key on a focused item). */
+  onMenu?(e: React.MouseEvent, p: { id: number; pid: number; name: string }): void;
 }
 
 /** Most DOM tree items at once (the viewport's nodes). */
 export const MAX_DOM_ITEMS = 160;
 
-export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHoverProcess }: ProcessTreeProps) {
+export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHoverProcess, onMenu }: ProcessTreeProps) {
   const [data, setData] = useState<ProcessTree | null>(null);
   const [error, setError] = useState<string | null>(null);
   const expanded = useRef<Set<number>>(new Set());
@@ -359,6 +361,7 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
                 }}
                 onToggle={() => toggle(n)}
                 onKeyDown={(e) => onKeyDown(e, n)}
+                onMenu={onMenu}
                 onFocus={() => {
                   // focusing an item off screen (Tab) must pan the tree, never scroll the clipped viewport
                   const el = box.current;
@@ -410,6 +413,7 @@ function TreeItem(p: {
   onKeyDown(e: React.KeyboardEvent): void;
   onFocus(): void;
   onHover(id: number | null): void;
+  onMenu?(e: React.MouseEvent, p: { id: number; pid: number; name: string }): void;
 }) {
   const node = p.n.node!;
   const open = node.children !== null;
@@ -442,6 +446,7 @@ function TreeItem(p: {
       }}
       onKeyDown={p.onKeyDown}
       onFocus={p.onFocus}
+      onContextMenu={p.onMenu ? (e) => p.onMenu!(e, { id: node.id, pid: node.pid, name: node.name }) : undefined}
       onMouseEnter={() => p.onHover(node.id)}
       onMouseLeave={() => p.onHover(null)}
     >

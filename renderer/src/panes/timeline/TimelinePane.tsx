@@ -5,11 +5,12 @@
  * the shared time cursor; the selected call and the hovered process's calls are marked.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { Client, TimelineOverview } from '../../../../shared/api';
+import type { Client, NetworkFilter, NoteMark, TimelineOverview } from '../../../../shared/api';
+import { NoteMarkers } from './NoteMarkers';
 import { formatNanos, parseRfc3339 } from '../../../../shared/time';
 import { useColorScheme } from '../../use-color-scheme';
 import { DensityCache, type DensityData } from './density-cache';
-import { drawOverlay, drawStatic, prepareCanvas } from './draw';
+import { drawOverlay, drawStatic, pixelBars, prepareCanvas } from './draw';
 import { GUTTER, lane, LANES, LANES_HEIGHT, MAIN_SERIES, OVERVIEW_SERIES, readPalette } from './lanes';
 import { clock } from '../../format';
 import { openMenu } from '../ContextMenu';
@@ -18,6 +19,7 @@ import { PaneControls } from '../../layout/PaneControls';
 import { clockLabel, formatSpan } from './time-ticks';
 import { boundsOf, clampView, fetchWindowFor, panBy, span, tOf, xOf, zoomAt, type FetchWindow, type TimeView } from './time-view';
 import './timeline.css';
+import '../filter-hits.css';
 import { Ev, visibleText } from '../../evidence/Evidence';
 import { PartialTag } from '../NotReady';
 
@@ -36,6 +38,13 @@ export interface TimelineProps {
   /** The time range picked with Shift+drag (filters calls and log), and setting / clearing it. */
   timeRange?: { from: string; to: string } | null;
   onRange?(r: { from: string; to: string } | null): void;
+  /** The calls table's filter (without its time range), when one is set: its hits are marked in the Network lane. */
+  hitFilter?: NetworkFilter | null;
+  /** The analyst's notes with their moments: a marker each; clicking one calls `onNote`. */
+  notes?: NoteMark[];
+  onNote?(m: NoteMark): void;
+  /** A host picked in the Log hosts list: the times of the log lines that mention it (marked in the Log lines lane). */
+  mentions?: { host: string; times: string[] } | null;
 }
 
 type Hit = { kind: 'call' | 'process'; id: number; t: number; text: string };
@@ -152,6 +161,32 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
     };
   }, [bounds, plotW, fetchSeries]);
   const data = plotW > 1 ? main.best(view, plotW) : null;
+  // filter hits: counts of the matching calls per bucket (`network.density`), windowed like the densities
+  const hitKey = props.hitFilter ? JSON.stringify(props.hitFilter) : null;
+  const hitCache = useMemo(
+    () =>
+      hitKey === null
+        ? null
+        : new DensityCache(
+            async (w) => ({
+              network: (
+                await client['network.density']({
+                  filter: JSON.parse(hitKey) as NetworkFilter,
+                  start: formatNanos(origin + BigInt(w.start)),
+                  bucket_log2: w.bucketLog2,
+                  buckets: w.buckets,
+                })
+              ).hits,
+            }),
+            bump,
+          ),
+    [hitKey, client, origin, bump],
+  );
+  const hitData = hitCache && plotW > 1 ? hitCache.best(view, plotW) : null;
+  const hits = useMemo(
+    () => (hitData?.series.network ? pixelBars(hitData.series.network, hitData, view, plotW) : null),
+    [hitData, view, plotW],
+  );
   void tick;
 
   // hovered process: its call times (few), fetched on hover
@@ -171,6 +206,10 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
     };
   }, [props.hoveredProcess, client, origin]);
 
+  const mentionTimes = useMemo(
+    () => (props.mentions ? props.mentions.times.flatMap((ts) => (offsetOf(origin, ts) === null ? [] : [offsetOf(origin, ts)!])) : []),
+    [props.mentions, origin],
+  );
   const cursor = offsetOf(origin, props.cursor);
   const selected = offsetOf(origin, props.selectedCall?.ts);
 
@@ -200,10 +239,10 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
     if (!c || width < 2) return;
     const id = requestAnimationFrame(() => {
       const ctx = prepareCanvas(c, width, HEIGHT);
-      if (ctx) drawOverlay(ctx, { colors: readPalette(c), width, height: HEIGHT, view, origin, hover, cursor, selected, processCalls });
+      if (ctx) drawOverlay(ctx, { colors: readPalette(c), width, height: HEIGHT, view, origin, hover, cursor, selected, processCalls, hits, mentionTimes });
     });
     return () => cancelAnimationFrame(id);
-  }, [width, view, origin, hover, cursor, selected, processCalls, scheme]);
+  }, [width, view, origin, hover, cursor, selected, processCalls, scheme, hits, mentionTimes]);
 
   // ---- mouse: drag pans, click moves the cursor, wheel zooms (shift/horizontal: pans) ----
   const drag = useRef<{ x: number; view: TimeView; moved: boolean; id: number } | null>(null);
@@ -422,6 +461,12 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
           <span className="tl-key tl-key-files">files</span>
           <span className="tl-key tl-key-logs">log lines</span>
           <span className="tl-key tl-key-cursor">cursor</span>
+          {hitKey !== null && <span className="tl-key tl-key-hits">filter hits</span>}
+          {props.mentions && (
+            <span className="tl-key tl-key-mentions">
+              lines naming <Ev text={props.mentions.host} />
+            </span>
+          )}
         </span>
         <GoToTime
           origin={origin}
@@ -446,9 +491,11 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
         aria-label="Timeline chart: arrow keys pan, + and - zoom, 0 shows the whole job, Enter moves the time cursor to the middle"
         data-view-start={formatNanos(origin + BigInt(Math.round(view.start)))}
         data-view-end={formatNanos(origin + BigInt(Math.round(view.end)))}
-        data-pending={main.pending}
+        data-pending={main.pending + (hitCache?.pending ?? 0)}
+        data-filter-hits={hits ? hits.map(([x]) => x).join(' ') : undefined}
         data-cursor={props.cursor ?? undefined}
         data-process-calls={processCalls.length}
+        data-mention-lines={mentionTimes.length}
         onKeyDown={onKeyDown}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
@@ -482,6 +529,20 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
               </button>
             );
           })}
+        {width > 0 && props.notes && props.onNote && (
+          <NoteMarkers
+            marks={props.notes.flatMap((m) => {
+              const t = offsetOf(origin, m.ts);
+              return t === null ? [] : [{ m, t }];
+            })}
+            x={X}
+            left={GUTTER}
+            right={width}
+            top={1}
+            at={label}
+            onPick={props.onNote}
+          />
+        )}
         {width > 0 &&
           groups.map(({ t, items }) => {
             const left = X(t) - 6;

@@ -148,6 +148,10 @@ export interface OverlayScene {
   cursor: number | null;
   selected: number | null;
   processCalls: number[];
+  /** Calls matching the table's filter, as pixel runs [x, width, count] of the plot (null: no filter). */
+  hits?: [number, number, number][] | null;
+  /** Times (ns from the origin) of the log lines that mention the host picked in the Log hosts list. */
+  mentionTimes?: number[];
 }
 
 function vline(ctx: CanvasRenderingContext2D, x: number, top: number, bottom: number, color: string, dash: number[] = []): void {
@@ -193,6 +197,24 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, s: OverlayScene): voi
       lastX = x;
       ctx.fillRect(x - 1, net.top + 2, 3, net.height - 4);
     }
+  }
+  if (s.mentionTimes?.length) {
+    const logs = lane('logs');
+    ctx.fillStyle = pal.processCalls;
+    let lastX = -1;
+    for (const t of s.mentionTimes) {
+      if (!inView(t)) continue;
+      const x = Math.round(X(t));
+      if (x === lastX) continue;
+      lastX = x;
+      ctx.fillRect(x - 1, logs.top + 1, 3, logs.height - 2);
+    }
+  }
+  if (s.hits?.length) {
+    // filter hits: a strip along the top of the Network lane, like a search-hit gutter in time
+    const net = lane('network');
+    ctx.fillStyle = pal.hits;
+    for (const [x, w] of s.hits) ctx.fillRect(GUTTER + x - 1, net.top, Math.max(3, w + 1), 6);
   }
   if (inView(s.selected)) {
     const x = X(s.selected);

@@ -62,6 +62,8 @@ export interface Palette {
   hover: string;
   processCalls: string;
   tagText: string;
+  /** Calls matching the table's filter (marks along the Network lane). */
+  hits: string;
 }
 
 const FALLBACK: Palette = {
@@ -81,6 +83,7 @@ const FALLBACK: Palette = {
   hover: '#6a727d',
   processCalls: '#6f42c1',
   tagText: '#ffffff',
+  hits: '#c2255c',
 };
 
 const VARS: Partial<Record<keyof Palette, string>> = {
@@ -100,6 +103,7 @@ const VARS: Partial<Record<keyof Palette, string>> = {
   hover: '--dim',
   processCalls: '--run',
   tagText: '--pane',
+  hits: '--hit',
 };
 
 export function readPalette(el: Element): Palette {
