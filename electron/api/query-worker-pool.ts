@@ -62,6 +62,22 @@ export interface PoolOptions {
   timeLimitMs?: number;
   workerPath?: string;
   spawn?: QueryProcessSpawner;
+  /** Start the query processes now, not at the first query (serve: they load while the import's first screen is
+   *  built, so the page's first requests do not wait for a process to start). */
+  prestart?: boolean;
+}
+
+/**
+ * What the first screen of a case needs (the log's window, the steps, the case's state): these go ahead of the
+ * heavier queries waiting in line (timeline density, calls…), so the log is drawn first even when the page asks for
+ * everything at once. Order within each lane is kept.
+ */
+export const FIRST_SCREEN_METHODS: ReadonlySet<string> = new Set(['log.window', 'steps.list', 'case.info', 'case.status']);
+
+/** The next job to run: the first light one in line, else the first. */
+function nextIndex(queue: readonly { method: string }[]): number {
+  const i = queue.findIndex((j) => FIRST_SCREEN_METHODS.has(j.method));
+  return i < 0 ? 0 : i;
 }
 
 export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
@@ -121,7 +137,7 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
         continue;
       }
       if (!slot.ready || slot.busy) continue;
-      const job = queue.shift()!;
+      const job = queue.splice(nextIndex(queue), 1)[0]!;
       if (!open.has(job.casePath)) {
         job.reject(new ApiError('the case was closed'));
         continue;
@@ -147,11 +163,26 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
     }
   };
 
+  /** Start every slot's process that is not running (best effort: a failure shows at the next query). */
+  const warm = (): void => {
+    if (disposed) return;
+    for (const slot of slots) {
+      if (slot.proc) continue;
+      try {
+        start(slot);
+      } catch {
+        /* pump() starts it again on demand and reports why it cannot */
+      }
+    }
+  };
+  if (opts.prestart) warm();
+
   return {
     open(casePath, o = {}) {
       // Checked here, at once: a file that is not a case is a one-line error to whoever opens it.
       (o.partial ? openCaseReadOnly(casePath, { partial: true, busyTimeoutMs: PARTIAL_BUSY_MS }) : openCaseReadOnly(casePath)).close();
       open.set(casePath, !!o.partial);
+      if (opts.prestart) warm(); // queries follow an open: a process killed at a time limit is back before them
     },
     run(casePath, method, params, ctx) {
       if (disposed) return Promise.reject(new ApiError('the server is closing'));
