@@ -1,0 +1,82 @@
+/**
+ * The query pool's first-screen order (benchmark 7): with `prestart` its processes start with the pool, before any
+ * query; the first screen's queries (log.window, steps.list, case.info, case.status) go ahead of heavier ones that
+ * were asked before them, and each lane keeps its order. Driven through a scripted query process (the pool's
+ * `spawn` hook) over a real case file.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryWorkerPool, type QueryProcess } from '../../electron/api/query-worker-pool';
+import type { QueryAnswer, QueryRequest } from '../../electron/api/query-worker';
+import { makeStoryCase } from '../e2e/support/story-case';
+
+let dir: string;
+let casePath: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-pool-lanes-'));
+  casePath = path.join(dir, 'story.runlens');
+  makeStoryCase(casePath);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+interface Scripted extends QueryProcess {
+  sent: QueryRequest[];
+  answer(m: QueryAnswer): void;
+}
+
+function scripted(): { procs: Scripted[]; spawn: () => QueryProcess } {
+  const procs: Scripted[] = [];
+  return {
+    procs,
+    spawn: () => {
+      let onMsg: (m: QueryAnswer) => void = () => {};
+      const p: Scripted = {
+        sent: [],
+        send: (m) => void p.sent.push(m),
+        onMessage: (cb) => void (onMsg = cb),
+        onExit: () => {},
+        kill: () => {},
+        answer: (m) => onMsg(m),
+      };
+      procs.push(p);
+      return p;
+    },
+  };
+}
+
+const runs = (p: Scripted) => p.sent.filter((m): m is Extract<QueryRequest, { op: 'run' }> => m.op === 'run');
+
+describe('query pool: first screen first', () => {
+  it('starts its processes with the pool when asked to, not at the first query', () => {
+    const s = scripted();
+    const pool = queryWorkerPool({ size: 2, workerPath: 'unused', spawn: s.spawn, prestart: true });
+    expect(s.procs).toHaveLength(2);
+    pool.dispose();
+    const lazy = scripted();
+    const pool2 = queryWorkerPool({ size: 2, workerPath: 'unused', spawn: lazy.spawn });
+    expect(lazy.procs).toHaveLength(0);
+    pool2.dispose();
+  });
+
+  it('runs the log window, steps and case state ahead of heavier queries asked earlier, each lane in order', async () => {
+    const s = scripted();
+    const pool = queryWorkerPool({ size: 1, workerPath: 'unused', spawn: s.spawn, prestart: true });
+    pool.open(casePath);
+    const asked = ['timeline.density', 'network.query', 'log.window', 'log.outline', 'steps.list', 'case.info'];
+    const answers = asked.map((m) => pool.run(casePath, m, {}));
+    const proc = s.procs[0]!;
+    expect(runs(proc)).toHaveLength(0); // not ready yet: all wait in line
+    proc.answer({ id: 0, ready: true });
+    const order: string[] = [];
+    for (let i = 0; i < asked.length; i++) {
+      const m = runs(proc)[i]!;
+      order.push(m.method);
+      proc.answer({ id: m.id, ok: true, value: m.method });
+    }
+    expect(order).toEqual(['log.window', 'steps.list', 'case.info', 'timeline.density', 'network.query', 'log.outline']);
+    expect(await Promise.all(answers)).toEqual(asked);
+    pool.dispose();
+  });
+});
