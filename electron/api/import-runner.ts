@@ -9,7 +9,7 @@ import path from 'node:path';
 import { defaultCasePath, hashInputs } from '../import/case-location';
 import { partialPathFor } from '../import/partial-sweep';
 import { runImport, type ImportProgress as RunProgress, type ImportSummary } from '../import/run-import';
-import { defaultWorkerPath, runInWorker, type WorkerImportOptions } from '../import/worker-client';
+import { defaultWorkerPath, runInWorker, startWorkerEarly, type WorkerImportOptions } from '../import/worker-client';
 import { isCaseFile } from '../db/case-file';
 import type { ImportProgress, ImportRunner } from './imports';
 
@@ -25,19 +25,31 @@ export function mapProgress(p: RunProgress, casePath?: string): ImportProgress {
 
 export const runImportInWorker: ImportRunner = async ({ inputs, caseDir, signal, onProgress }) => {
   onProgress({ phase: 'hashing', fraction: null });
-  const def = defaultCasePath(await hashInputs(inputs));
-  const casePath = caseDir ? path.join(caseDir, path.basename(def)) : def;
-  if (fs.existsSync(casePath) && isCaseFile(casePath)) return { casePath, warnings: 0 };
-  if (signal.aborted) throw new Error('import cancelled');
-  fs.mkdirSync(path.dirname(casePath), { recursive: true });
+  // The worker starts while the inputs are hashed (the case's name needs the hashes; its start-up does not).
+  const early = fs.existsSync(defaultWorkerPath()) ? startWorkerEarly() : null;
+  let casePath: string;
+  try {
+    const def = defaultCasePath(await hashInputs(inputs));
+    casePath = caseDir ? path.join(caseDir, path.basename(def)) : def;
+    if (fs.existsSync(casePath) && isCaseFile(casePath)) {
+      early?.discard();
+      return { casePath, warnings: 0 };
+    }
+    if (signal.aborted) throw new Error('import cancelled');
+    fs.mkdirSync(path.dirname(casePath), { recursive: true });
+  } catch (e) {
+    early?.discard();
+    throw e;
+  }
   const onRun = (p: RunProgress) => onProgress(mapProgress(p, casePath));
   let summary;
-  if (fs.existsSync(defaultWorkerPath())) {
+  if (early) {
     const partialPath = partialPathFor(casePath);
     summary = await runInWorker<RunProgress, ImportSummary>({ inputs, casePath, partialPath } satisfies WorkerImportOptions, {
       signal,
       onProgress: onRun,
       partialPath,
+      started: early,
     });
   } else {
     summary = await runImport({ inputs, casePath, signal, onProgress: onRun });

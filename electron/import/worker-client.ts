@@ -16,7 +16,7 @@ import { partialPathFor } from './partial-sweep';
 import { ImportCancelledError } from './errors';
 import type { ImportProgress, ImportSummary } from './run-import';
 import { ImportError } from './types';
-import type { WorkerImportOptions } from './worker-protocol';
+import { DEFERRED_START, type WorkerImportOptions } from './worker-protocol';
 
 export type { WorkerImportOptions };
 
@@ -44,7 +44,26 @@ export interface RunInWorkerOptions<P> {
   graceMs?: number;
 }
 
-export function runInWorker<P, S>(data: object, opts: RunInWorkerOptions<P> = {}): Promise<S> {
+/** A worker started before its job's options are known (the inputs still being hashed): its start-up overlaps. */
+export interface EarlyWorker {
+  /** Hand it to runInWorker (`started`); it then receives its options. */
+  readonly worker: Worker;
+  /** Why it stopped before it was given its job, if it did. */
+  readonly failed: () => string | null;
+  /** Not needed after all (an identical case exists, the hash failed): stop it. */
+  discard(): void;
+}
+
+export function startWorkerEarly(workerPath = defaultWorkerPath()): EarlyWorker {
+  const worker = new Worker(workerPath, { workerData: DEFERRED_START });
+  let failed: string | null = null;
+  // Listened to from the start: an error before runInWorker takes it over must not be an unhandled 'error' event.
+  worker.on('error', (e) => (failed ??= `the worker failed: ${e.message}`));
+  worker.once('exit', (code) => (failed ??= `the worker stopped unexpectedly (exit code ${code})`));
+  return { worker, failed: () => failed, discard: () => void worker.terminate() };
+}
+
+export function runInWorker<P, S>(data: object, opts: RunInWorkerOptions<P> & { started?: EarlyWorker } = {}): Promise<S> {
   const { signal, onProgress, partialPath } = opts;
   const grace = opts.graceMs ?? CANCEL_GRACE_MS;
   return new Promise<S>((resolve, reject) => {
@@ -73,7 +92,15 @@ export function runInWorker<P, S>(data: object, opts: RunInWorkerOptions<P> = {}
       killTimer.unref();
     }
     try {
-      worker = new Worker(opts.workerPath ?? defaultWorkerPath(), { workerData: data });
+      if (opts.started) {
+        const early = opts.started.failed();
+        if (early) {
+          reject(new Error(early));
+          return;
+        }
+        worker = opts.started.worker;
+        worker.postMessage({ type: 'start', data });
+      } else worker = new Worker(opts.workerPath ?? defaultWorkerPath(), { workerData: data });
     } catch (e) {
       reject(new Error(`cannot start the worker: ${e instanceof Error ? e.message : String(e)}`));
       return;

@@ -4,6 +4,10 @@ import type { ImportProgress, ImportSummary, RunImportOptions } from './run-impo
 /** What the worker receives as `workerData`: runImport's options without the callbacks and the signal. */
 export type WorkerImportOptions = Omit<RunImportOptions, 'signal' | 'onProgress'>;
 
+/** workerData of an import worker started before its options are known (worker-client.ts startWorkerEarly): it
+ *  waits for `{ type: 'start', data }` (or a cancel). */
+export const DEFERRED_START = { deferred: 'import' } as const;
+
 export type WorkerMessage =
   | { type: 'progress'; progress: ImportProgress }
   | { type: 'done'; summary: ImportSummary }

@@ -8,7 +8,24 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ImportCancelledError } from './errors';
 import { runImport, type RunImportOptions } from './run-import';
 import { ImportError } from './types';
-import type { WorkerMessage, WorkerImportOptions } from './worker-protocol';
+import { DEFERRED_START, type WorkerMessage, type WorkerImportOptions } from './worker-protocol';
+
+const isDeferred = (d: unknown): boolean =>
+  typeof d === 'object' && d !== null && (d as { deferred?: unknown }).deferred === DEFERRED_START.deferred;
+
+/** The options of a worker started early, or null if it was cancelled first. */
+function startMessage(port: NonNullable<typeof parentPort>): Promise<WorkerImportOptions | null> {
+  return new Promise((resolve) => {
+    const on = (m: unknown) => {
+      const t = typeof m === 'object' && m !== null ? (m as { type?: unknown }).type : m;
+      if (t === 'start') resolve((m as { data: WorkerImportOptions }).data);
+      else if (t === 'cancel') resolve(null);
+      else return;
+      port.off('message', on);
+    };
+    port.on('message', on);
+  });
+}
 
 function post(m: WorkerMessage): void {
   parentPort?.postMessage(m);
@@ -20,7 +37,13 @@ export async function importWorkerMain(): Promise<void> {
   parentPort.on('message', (m: unknown) => {
     if (m === 'cancel' || (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'cancel')) controller.abort();
   });
-  const opts = workerData as WorkerImportOptions;
+  // Started early (while the inputs are hashed): the options come in the first 'start' message.
+  const opts = isDeferred(workerData) ? await startMessage(parentPort) : (workerData as WorkerImportOptions);
+  if (opts === null) {
+    post({ type: 'error', error: { kind: 'cancelled', message: 'import cancelled' } });
+    parentPort.close();
+    return;
+  }
   const run: RunImportOptions = {
     ...opts,
     signal: controller.signal,

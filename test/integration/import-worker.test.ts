@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportCancelledError } from '../../electron/import/errors';
 import type { ImportProgress } from '../../electron/import/run-import';
 import { ImportError } from '../../electron/import/types';
-import { startImportWorker } from '../../electron/import/worker-client';
+import { runInWorker, startImportWorker, startWorkerEarly } from '../../electron/import/worker-client';
+import type { ImportSummary } from '../../electron/import/run-import';
 import { buildNode } from '../../scripts/build-node.mjs';
 import { bundleEntries, FIXTURE_BUNDLE, makeTar, tempDir } from './import-helpers';
 
@@ -65,5 +66,26 @@ describe('import worker (built)', () => {
     expect(asked).toBe(true);
     expect(err).toBeInstanceOf(ImportCancelledError);
     expect(fs.readdirSync(work).filter((f) => f.startsWith('cancelled.runlens'))).toEqual([]);
+  });
+
+  it('started early (before its options are known: serve hashes the inputs meanwhile), imports once given them', async () => {
+    const early = startWorkerEarly(WORKER);
+    const casePath = path.join(work, 'early.runlens');
+    const events: ImportProgress[] = [];
+    const s = await runInWorker<ImportProgress, ImportSummary>({ inputs: [FIXTURE_BUNDLE], casePath }, { started: early, onProgress: (p) => events.push(p) });
+    expect(s.counts.log_lines).toBe(15);
+    expect(fs.existsSync(casePath)).toBe(true);
+    expect(events.at(-1)?.phase).toBe('done');
+  });
+
+  it('an early worker not needed after all is stopped, and one that stopped is refused with why', async () => {
+    const early = startWorkerEarly(WORKER);
+    const exited = new Promise<number>((resolve) => early.worker.once('exit', resolve));
+    early.discard();
+    await exited;
+    expect(early.failed()).toMatch(/stopped/);
+    const err = await runInWorker({ inputs: [FIXTURE_BUNDLE], casePath: path.join(work, 'never.runlens') }, { started: early }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/stopped/);
+    expect(fs.existsSync(path.join(work, 'never.runlens'))).toBe(false);
   });
 });
