@@ -55,6 +55,8 @@ interface Slot {
   proc: QueryProcess | null;
   ready: boolean;
   busy: (Pending & { id: number; timer: NodeJS.Timeout }) | null;
+  /** Runs only the first screen's queries (FIRST_SCREEN_METHODS): never stuck behind heavier ones. */
+  light?: boolean;
 }
 
 export interface PoolOptions {
@@ -65,6 +67,9 @@ export interface PoolOptions {
   /** Start the query processes now, not at the first query (serve: they load while the import's first screen is
    *  built, so the page's first requests do not wait for a process to start). */
   prestart?: boolean;
+  /** One more process, for the first screen's queries only (serve: the log is drawn while the page's heavier
+   *  queries, asked at the same moment, still run in the others). */
+  firstScreenLane?: boolean;
 }
 
 /**
@@ -74,9 +79,11 @@ export interface PoolOptions {
  */
 export const FIRST_SCREEN_METHODS: ReadonlySet<string> = new Set(['log.window', 'steps.list', 'case.info', 'case.status']);
 
+const lightIndex = (queue: readonly { method: string }[]): number => queue.findIndex((j) => FIRST_SCREEN_METHODS.has(j.method));
+
 /** The next job to run: the first light one in line, else the first. */
 function nextIndex(queue: readonly { method: string }[]): number {
-  const i = queue.findIndex((j) => FIRST_SCREEN_METHODS.has(j.method));
+  const i = lightIndex(queue);
   return i < 0 ? 0 : i;
 }
 
@@ -85,6 +92,7 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
   const workerPath = opts.workerPath ?? defaultWorkerPath();
   const spawnProcess = opts.spawn ?? nodeQueryProcess;
   const slots: Slot[] = Array.from({ length: Math.max(1, opts.size ?? 2) }, () => ({ proc: null, ready: false, busy: null }));
+  if (opts.firstScreenLane) slots.unshift({ proc: null, ready: false, busy: null, light: true });
   const queue: Pending[] = [];
   /** Open cases, and whether each is a partial case (its import still running). */
   const open = new Map<string, boolean>();
@@ -127,6 +135,7 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
     if (disposed) return;
     for (const slot of slots) {
       if (queue.length === 0) return;
+      if (slot.light && lightIndex(queue) < 0) continue;
       if (!slot.proc) {
         try {
           start(slot);
@@ -137,7 +146,7 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
         continue;
       }
       if (!slot.ready || slot.busy) continue;
-      const job = queue.splice(nextIndex(queue), 1)[0]!;
+      const job = queue.splice(slot.light ? lightIndex(queue) : nextIndex(queue), 1)[0]!;
       if (!open.has(job.casePath)) {
         job.reject(new ApiError('the case was closed'));
         continue;

@@ -158,7 +158,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       }
     },
     // Queries off this thread, each with a time limit: a crafted case cannot stop the server answering.
-    queries: defaultQueryEngine({ timeLimitMs: opts.queryTimeLimitMs, workerPath: opts.workerPath, prestart: true }),
+    queries: defaultQueryEngine({ timeLimitMs: opts.queryTimeLimitMs, workerPath: opts.workerPath, prestart: true, firstScreenLane: true }),
     baselines: () => opts.baselines ?? [],
   });
   let first: { id: string; case_file: string; summary: Promise<CaseSummary> };

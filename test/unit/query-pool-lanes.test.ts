@@ -79,4 +79,27 @@ describe('query pool: first screen first', () => {
     expect(await Promise.all(answers)).toEqual(asked);
     pool.dispose();
   });
+
+  it('with a first-screen lane, the log window runs while heavier queries hold the other process; heavy ones never take the lane', async () => {
+    const s = scripted();
+    const pool = queryWorkerPool({ size: 1, workerPath: 'unused', spawn: s.spawn, prestart: true, firstScreenLane: true });
+    expect(s.procs).toHaveLength(2);
+    pool.open(casePath);
+    const [lane, other] = s.procs as [Scripted, Scripted];
+    lane.answer({ id: 0, ready: true });
+    other.answer({ id: 0, ready: true });
+    const heavy = [pool.run(casePath, 'timeline.density', {}), pool.run(casePath, 'network.query', {})];
+    const win = pool.run(casePath, 'log.window', {});
+    expect(runs(other).map((m) => m.method)).toEqual(['timeline.density']);
+    expect(runs(lane).map((m) => m.method)).toEqual(['log.window']); // not behind the density scan
+    lane.answer({ id: runs(lane)[0]!.id, ok: true, value: 'rows' });
+    expect(await win).toBe('rows');
+    expect(runs(lane)).toHaveLength(1); // network.query waits for the other process, not the idle lane
+    other.answer({ id: runs(other)[0]!.id, ok: true, value: 1 });
+    await Promise.resolve();
+    expect(runs(other).map((m) => m.method)).toEqual(['timeline.density', 'network.query']);
+    other.answer({ id: runs(other)[1]!.id, ok: true, value: 2 });
+    expect(await Promise.all(heavy)).toEqual([1, 2]);
+    pool.dispose();
+  });
 });
