@@ -73,11 +73,11 @@ export interface PoolOptions {
 }
 
 /**
- * What the first screen of a case needs (the log's window, the steps, the case's state): these go ahead of the
- * heavier queries waiting in line (timeline density, calls…), so the log is drawn first even when the page asks for
- * everything at once. Order within each lane is kept.
+ * What the first screen of a case needs (the log's outline and window — the log pane draws rows once it has both —,
+ * the steps, the case's state): these go ahead of the heavier queries waiting in line (timeline density, calls…),
+ * so the log is drawn first even when the page asks for everything at once. Order within each lane is kept.
  */
-export const FIRST_SCREEN_METHODS: ReadonlySet<string> = new Set(['log.window', 'steps.list', 'case.info', 'case.status']);
+export const FIRST_SCREEN_METHODS: ReadonlySet<string> = new Set(['log.outline', 'log.window', 'steps.list', 'case.info', 'case.status']);
 
 const lightIndex = (queue: readonly { method: string }[]): number => queue.findIndex((j) => FIRST_SCREEN_METHODS.has(j.method));
 

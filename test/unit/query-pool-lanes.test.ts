@@ -64,7 +64,7 @@ describe('query pool: first screen first', () => {
     const s = scripted();
     const pool = queryWorkerPool({ size: 1, workerPath: 'unused', spawn: s.spawn, prestart: true });
     pool.open(casePath);
-    const asked = ['timeline.density', 'network.query', 'log.window', 'log.outline', 'steps.list', 'case.info'];
+    const asked = ['timeline.density', 'network.query', 'log.window', 'process.tree', 'steps.list', 'case.info'];
     const answers = asked.map((m) => pool.run(casePath, m, {}));
     const proc = s.procs[0]!;
     expect(runs(proc)).toHaveLength(0); // not ready yet: all wait in line
@@ -75,7 +75,7 @@ describe('query pool: first screen first', () => {
       order.push(m.method);
       proc.answer({ id: m.id, ok: true, value: m.method });
     }
-    expect(order).toEqual(['log.window', 'steps.list', 'case.info', 'timeline.density', 'network.query', 'log.outline']);
+    expect(order).toEqual(['log.window', 'steps.list', 'case.info', 'timeline.density', 'network.query', 'process.tree']);
     expect(await Promise.all(answers)).toEqual(asked);
     pool.dispose();
   });
