@@ -5,7 +5,9 @@
  * log (wheel) and zooms the process tree (wheel); the reference is the same page's frames while idle, recorded just
  * before. 10a-10c: p95 of each gesture's frames (goal: one frame at 60 Hz, 16.7 ms, plus 0.5 ms of timestamp jitter;
  * the ratio to the idle p95 beside it). 10d: the page's JS heap (Chrome DevTools Protocol `Performance.getMetrics`) after all of it, goal ≤ 300 MB,
- * against the heap right after the page opened.
+ * against the heap right after the page opened. 10e: the whole page — the peak resident set (VmHWM) of the Chromium
+ * renderer process drawing it (JS heap, DOM, layout, canvas bitmaps, SQLite-free: the data stays in `runlens serve`),
+ * goal ≤ 300 MB, against the same process's resident set right after the page opened. Linux only (/proc).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -69,6 +71,47 @@ async function frames(page: Page, act: () => Promise<void>): Promise<number[]> {
   });
 }
 
+/** Pids of this process's descendants (Playwright starts Chromium as our child; renderers hang below it). */
+function descendants(root: number): number[] {
+  const kids = new Map<number, number[]>();
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      // the field after the parenthesised command name (which may hold spaces) is the state, then the ppid
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(e)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length) {
+    for (const k of kids.get(stack.pop()!) ?? []) {
+      out.push(k);
+      stack.push(k);
+    }
+  }
+  return out;
+}
+
+/** The renderer processes below us: resident set now and at its peak (bytes), biggest peak first. */
+function renderers(): { pid: number; rss: number; hwm: number }[] {
+  const out: { pid: number; rss: number; hwm: number }[] = [];
+  for (const pid of descendants(process.pid)) {
+    try {
+      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+      out.push({ pid, rss: kb('VmRSS'), hwm: kb('VmHWM') });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out.sort((a, b) => b.hwm - a.hwm);
+}
+
 async function heapBytes(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -86,16 +129,23 @@ export async function framesBench(root: string, casePath: string, dir: string, l
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(srv.url);
     await page.waitForFunction(() => document.body.dataset.appState === 'ready', undefined, { timeout: 120_000 });
     const chart = page.getByRole('region', { name: 'Timeline' }).locator('.tl-chart');
     const logScroller = page.getByRole('region', { name: 'Build log' }).locator('.log-scroller');
     const treeView = page.getByRole('region', { name: 'Process tree' }).locator('.pt-viewport');
     await chart.locator('canvas[role="img"]').waitFor({ timeout: 60_000 });
+    await treeView.waitFor({ timeout: 60_000 }); // the tree's first request reads the forest's shape (1-2 s at 200k)
     await page.waitForTimeout(1000); // let the first fetches settle (the idle reference must be idle)
     const heap0 = await heapBytes(page);
+    const rss0 = process.platform === 'linux' ? renderers() : [];
 
     const idle = await frames(page, () => page.waitForTimeout(1500));
     const gestures: { id: string; name: string; act: () => Promise<void> }[] = [
@@ -163,7 +213,31 @@ export async function framesBench(root: string, casePath: string, dir: string, l
       unit: 'bytes',
       notes: [`DOM nodes now: ${await page.evaluate(() => document.querySelectorAll('*').length)}`],
     });
+    if (process.platform === 'linux') {
+      const rss1 = renderers();
+      if (!rss1.length) throw new Error('no Chromium renderer process found below the benchmark (10e)');
+      const page1 = rss1[0]!;
+      const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
+      results.push({
+        id: '10e',
+        name: `the page's renderer process, peak resident set (${label})`,
+        measured: "VmHWM of the Chromium renderer process with the biggest peak (the page's)",
+        measuredMs: page1.hwm,
+        reference: 'its resident set right after the page opened',
+        referenceMs: rss0.find((r) => r.pid === page1.pid)?.rss ?? NaN,
+        maxRatio: Infinity,
+        absoluteGoalMs: 300e6,
+        unit: 'bytes',
+        notes: [`renderer processes (pid: now / peak): ${rss1.map((r) => `${r.pid}: ${mib(r.rss)} / ${mib(r.hwm)}`).join(', ')}`],
+      });
+    }
     return results;
+  } catch (e) {
+    // what the page showed when a gesture could not find its pane
+    const shot = path.join(root, 'test-results', 'screenshots', 'bench-10-error.png');
+    fs.mkdirSync(path.dirname(shot), { recursive: true });
+    await page.screenshot({ path: shot }).catch(() => {});
+    throw new Error(`${(e as Error).message.split('\n')[0]} (screenshot: ${shot}${pageErrors.length ? `; page errors: ${pageErrors.slice(0, 3).join(' | ')}` : ''})`, { cause: e });
   } finally {
     await browser.close();
     srv.child.kill('SIGTERM');

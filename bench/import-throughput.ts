@@ -52,6 +52,9 @@ class PhaseClock {
   private since = 0;
   readonly spans = new Map<string, number>();
   mark(p: ImportProgress): void {
+    // a report without a file while reading (the first-screen notice once log lines are committed) is still the
+    // file being read: it keeps its phase
+    if (p.phase === 'reading' && !p.file && this.current?.startsWith('read ')) return;
     const key =
       p.phase === 'reading'
         ? `read ${path.basename(p.file ?? '')}`

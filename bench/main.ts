@@ -2,12 +2,15 @@
  * `npm run bench` (scripts/bench.mjs bundles and runs this): the performance goals, each a ratio against a reference
  * measured in the same run. Exit code 1 when a goal is missed (or a benchmark cannot run), else 0.
  *
- *   npm run bench [-- --quick] [--only 1,2,5] [--keep] [--scale F] [--big F]
+ *   npm run bench [-- --quick] [--only 1,2,5] [--keep] [--scale F] [--big F] [--big-case FILE] [--huge]
  *
  * --quick: a tenth of the sizes (benchmark 8/10's case: a fiftieth). 10 drives Chromium against dist/ (build first). --only: run those benchmarks (2-4, 7 and 9 need the bundle of 1; 2-4 its import,
  * which then runs unjudged when 1 is not asked for). --keep: leave the temp dir (bundle, cases) in place and print
  * its path. --scale F: the bundle's sizes times F (1: 500k calls, 50k processes, 1M log lines). --big F: the
- * interactive case of benchmark 8 times F (1: 5M log lines, 2M calls, 200k processes).
+ * interactive case of benchmark 8 times F (1: 5M log lines, 2M calls, 200k processes). --huge: benchmark 9 imports
+ * a bundle of its own of ≥ 1.2 GB (HUGE_FACTOR times the full sizes; the issue's memory goal) instead of 1's.
+ * --big-case FILE: 8 and 10 use that case file, made (at --big's size) only when missing, and keep it: repeated runs
+ * skip the minutes of its generation (the file must have been made at the same --big).
  * All data is generated in a temp dir, removed at the end; documentation domains and addresses only.
  */
 import * as fs from 'node:fs';
@@ -17,7 +20,7 @@ import { writeBundle, DOMAINS } from './gen-data';
 import { makeBigCase } from '../scripts/make-big-case';
 import { firstScreenBench } from './first-screen';
 import { framesBench } from './frames';
-import { importMemoryBench } from './import-memory';
+import { HUGE_FACTOR, HUGE_MIN_BYTES, importMemoryBench, peakRssBytes } from './import-memory';
 import { importThroughput } from './import-throughput';
 import { FULL_BIG, interactiveBench } from './interactive';
 import { logMentionsBench } from './log-mentions';
@@ -35,6 +38,8 @@ interface Options {
   only: Set<string> | null;
   scale: number | null;
   big: number | null;
+  huge: boolean;
+  bigCase: string | null;
 }
 
 function factor(name: string, v: string | undefined): number {
@@ -44,11 +49,17 @@ function factor(name: string, v: string | undefined): number {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { quick: false, keep: false, only: null, scale: null, big: null };
+  const o: Options = { quick: false, keep: false, only: null, scale: null, big: null, huge: false, bigCase: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') o.quick = true;
     else if (a === '--keep') o.keep = true;
+    else if (a === '--huge') o.huge = true;
+    else if (a === '--big-case') {
+      const v = argv[++i];
+      if (!v) throw new Error('--big-case takes a file name (made if missing, kept)');
+      o.bigCase = path.resolve(v);
+    }
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       if (!v || !/^\d{1,2}(,\d{1,2})*$/.test(v) || v.split(',').some((x) => Number(x) < 1 || Number(x) > 10))
@@ -58,7 +69,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--big') {
       o.big = factor(a, argv[++i]);
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench [-- --quick] [--only 1,2,5] [--keep] [--scale F] [--big F]');
+      console.log('usage: npm run bench [-- --quick] [--only 1,2,5] [--keep] [--scale F] [--big F] [--big-case FILE] [--huge]');
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
   }
@@ -68,13 +79,35 @@ function parseArgs(argv: string[]): Options {
 /** Child modes of benchmark 8 (import-memory.ts): one import, or nothing, then the peak RSS as JSON. */
 async function childMode(argv: string[]): Promise<number | null> {
   if (argv[0] === '--child-baseline') {
-    console.log(JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, ms: 0 }));
+    console.log(JSON.stringify({ maxRssBytes: peakRssBytes(), ms: 0 }));
     return 0;
   }
   if (argv[0] === '--child-import') {
     const t = nowMs();
-    await runImport({ inputs: [argv[1]!], casePath: argv[2]!, force: true });
-    console.log(JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, ms: nowMs() - t }));
+    // The peak reached by the end of each phase (the peak only grows: the phase where it rises raised it).
+    const phases: [string, number, number, number][] = [];
+    let since = t;
+    const mark = (key: string | null) => {
+      const prev = phases[phases.length - 1];
+      if (prev && prev[0] === key) return;
+      const now = nowMs();
+      if (prev) {
+        prev[1] = peakRssBytes();
+        prev[2] = now - since;
+        prev[3] = process.memoryUsage().heapTotal;
+      }
+      since = now;
+      if (key !== null) phases.push([key, 0, 0, 0]);
+    };
+    const summary = await runImport({
+      inputs: [argv[1]!],
+      casePath: argv[2]!,
+      force: true,
+      onProgress: (p) =>
+        mark(p.phase === 'reading' ? `read ${path.basename(p.file ?? '')}` : p.phase === 'finalizing' ? `finalize ${p.file ?? 'start'}` : p.phase),
+    });
+    mark(null);
+    console.log(JSON.stringify({ maxRssBytes: peakRssBytes(), ms: nowMs() - t, phases, counts: summary.counts }));
     fs.rmSync(argv[2]!, { force: true });
     return 0;
   }
@@ -135,7 +168,7 @@ async function main(): Promise<number> {
   console.log(`temp dir ${dir}`);
   try {
     const needCase = want('1') || want('2') || want('3') || want('4');
-    const needBundle = needCase || want('7') || want('9');
+    const needBundle = needCase || want('7') || (want('9') && !opts.huge);
     let casePath: string | null = null;
     if (needBundle) {
       let t = nowMs();
@@ -174,21 +207,41 @@ async function main(): Promise<number> {
         const log = bundle.files.find((x) => x.startsWith('logs/'))!;
         await attempt('7', async () => report(await firstScreenBench(path.join(bundle.dir, log), dir, sizes.logLines)));
       }
-      if (want('9')) await attempt('9', () => report(importMemoryBench(bundle.dir, bundle.bytes, dir)));
+      if (want('9') && !opts.huge) await attempt('9', () => report(importMemoryBench(bundle, dir)));
+    }
+    if (want('9') && opts.huge) {
+      await attempt('9', () => {
+        const t = nowMs();
+        const hf = HUGE_FACTOR * (opts.scale ?? 1);
+        const hugeSizes = { calls: Math.round(500_000 * hf), processes: Math.round(50_000 * hf), logLines: Math.round(1_000_000 * hf) };
+        const hugeDir = path.join(dir, 'huge-bundle');
+        const bundle = writeBundle(hugeDir, hugeSizes);
+        const hl = `${hugeSizes.calls / 1e6}M calls, ${hugeSizes.processes / 1000}k processes, ${hugeSizes.logLines / 1e6}M log lines`;
+        console.log(`\ngenerated the bundle of 9 (${hl}, ${(bundle.bytes / 1048576).toFixed(0)} MiB) in ${fmtMs(nowMs() - t)}`);
+        try {
+          if (!opts.scale && bundle.bytes < HUGE_MIN_BYTES) throw new Error(`--huge bundle is ${bundle.bytes} bytes, under ${HUGE_MIN_BYTES}`);
+          report(importMemoryBench(bundle, dir, hl));
+        } finally {
+          if (!opts.keep) fs.rmSync(hugeDir, { recursive: true, force: true });
+        }
+      });
     }
     if (want('5')) await attempt('5', () => report(processIdentityBench(dir, sizes.identity, 2)));
     if (want('8')) {
       await attempt('8', () => {
         const t = nowMs();
-        const { results, genMs } = interactiveBench(path.join(dir, 'big.runlens'), bigSizes, opts.quick ? 20 : 60);
-        console.log(`\ngenerated the interactive case (${bigSizes.logLines} lines, ${bigSizes.calls} calls, ${bigSizes.processes} processes) in ${fmtMs(genMs)}`);
+        const big = opts.bigCase ?? path.join(dir, 'big.runlens');
+        const reuse = fs.existsSync(big);
+        const { results, genMs } = interactiveBench(big, bigSizes, opts.quick ? 20 : 60, reuse);
+        if (reuse) console.log(`\nreused the interactive case ${big}`);
+        else console.log(`\ngenerated the interactive case (${bigSizes.logLines} lines, ${bigSizes.calls} calls, ${bigSizes.processes} processes) in ${fmtMs(genMs)}`);
         results.forEach(report);
         console.log(`benchmark 8 took ${fmtMs(nowMs() - t)}`);
       });
     }
     if (want('10')) {
       await attempt('10', async () => {
-        const big = path.join(dir, 'big.runlens');
+        const big = opts.bigCase ?? path.join(dir, 'big.runlens');
         if (!fs.existsSync(big)) makeBigCase(big, bigSizes);
         const n = (x: number) => (x >= 1e6 ? `${+(x / 1e6).toFixed(1)}M` : `${+(x / 1e3).toFixed(1)}k`);
         const label = `${n(bigSizes.logLines)} lines, ${n(bigSizes.calls)} calls, ${n(bigSizes.processes)} processes`;

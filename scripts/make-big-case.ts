@@ -3,7 +3,7 @@
  * 2 500 children, deep npm/node chains, PID reuse) and 100 000 network calls, plus process events, file events,
  * DNS and log lines, with the analysis columns filled as `finalize` leaves them. Deterministic (seeded PRNG).
  *
- *   npx tsx scripts/make-big-case.ts [out.runlens] [--processes N] [--calls N]
+ *   npx tsx scripts/make-big-case.ts [out.runlens] [--processes N] [--calls N] [--log-lines N]
  *
  * Default output: .cache/big-case.runlens (never committed). The file is replaced if it exists.
  */
@@ -286,14 +286,15 @@ function main(argv: string[]): void {
   let file = path.resolve('.cache/big-case.runlens');
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--processes' || a === '--calls') {
+    if (a === '--processes' || a === '--calls' || a === '--log-lines') {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 100) {
         console.error(`make-big-case: ${a} needs a whole number >= 100`);
         process.exit(2);
       }
       if (a === '--processes') out.processes = n;
-      else out.calls = n;
+      else if (a === '--calls') out.calls = n;
+      else out.logLines = n;
     } else if (a.startsWith('--')) {
       console.error(`make-big-case: unknown option ${a}`);
       process.exit(2);

@@ -238,6 +238,28 @@ export interface CaseInfo {
   /** Earliest and latest time of any event, log line or step. */
   time_range: { start: string; end: string } | null;
   jobs: string[];
+  /** How far the import that builds this case is (`case.status` says more): 'complete' for every finished case. */
+  import_state: CaseImportState;
+}
+
+/**
+ * First screen first: a case is readable while its import goes on. 'loading': rows still arriving (no indexes,
+ * full-text search or analysis yet); 'analysing': every row loaded, indexes, search, attribution and findings being
+ * built; 'complete'; 'interrupted': the import stopped (cancelled, failed, killed) before the case was complete —
+ * nothing of it is kept and its calls are refused.
+ */
+export type CaseImportState = 'loading' | 'analysing' | 'complete' | 'interrupted';
+
+/** `case.status`: cheap enough to poll while an import runs. */
+export interface CaseStatus {
+  import_state: CaseImportState;
+  /** Rows so far (for a complete case: all of them). */
+  log_lines: number;
+  calls: number;
+  /** The job building the case, while it runs here. */
+  job: { id: string; phase: string | null; fraction: number | null } | null;
+  /** Why an interrupted case is incomplete; what is not ready yet while importing. */
+  message: string | null;
 }
 
 /** A source of the case: an input, or a file read inside one (`parent_id` -> the input or archive holding it). */
@@ -464,7 +486,13 @@ export interface ImportStatus {
   message: string | null;
   /** The new case, when done (its file, and its id for calls and the page URL). No open page changes by itself. */
   case_file: string | null;
+  /**
+   * The new case's id: set as soon as the case being built is readable (first screen first: `case_state`
+   * 'loading' or 'analysing'; calls on it answer from the partial case, `case.status` says how far it is), and the
+   * same id names the complete case when done.
+   */
   case_id: string | null;
+  case_state: CaseImportState | null;
   warnings: number;
   error: string | null;
 }
@@ -488,6 +516,8 @@ export const networkSort = z.enum(['ts', 'process', 'domain', 'endpoint', 'http'
 
 export const methods = {
   'case.info': { params: z.object({}).strict() },
+  /** How far the case's import is (CaseStatus); cheap: poll it while the case is not complete. */
+  'case.status': { params: z.object({}).strict() },
   'steps.list': { params: z.object({}).strict() },
   'findings.list': { params: z.object({}).strict() },
   'network.query': {
@@ -723,6 +753,7 @@ export interface ProcessDetails extends ProcessOut {
 
 export interface Results {
   'case.info': CaseInfo;
+  'case.status': CaseStatus;
   'steps.list': { steps: StepOut[] };
   'findings.list': { findings: FindingOut[]; policy: CaseInfo['policy'] };
   'network.query': { total: number; rows: NetworkRow[] };
@@ -784,6 +815,13 @@ export interface CaseSummary {
   /** Whether the host has it open now (else: a recent case, opened again on demand). */
   open: boolean;
   opened_at: string;
+  /**
+   * 'importing': its import runs now (the case opens as it is so far); 'incomplete': its import was interrupted
+   * (cancelled, failed, or the app stopped) — there is no complete case, and opening it says so.
+   */
+  state: 'complete' | 'importing' | 'incomplete';
+  /** Why it is incomplete (one line), else null. */
+  state_note: string | null;
 }
 
 export interface AppResults {

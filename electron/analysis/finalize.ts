@@ -22,6 +22,7 @@ import { withIndexesSuspended } from '../db/index-suspend';
 import type { LogHints } from '../import/log-precompute';
 import type { NetworkLive } from './network-live';
 import { buildNetworkOrder } from './network-order';
+import type { LogCandidates } from './detections/log-scan';
 
 export interface FinalizeOptions {
   /**
@@ -35,6 +36,8 @@ export interface FinalizeOptions {
   logHints?: LogHints;
   /** From the import's writer: the calls' derived columns written with them (network-live.ts), when they hold. */
   networkLive?: NetworkLive | null;
+  /** From the import's writer: the log lines the detection rules read, found as they were written (log-scan.ts). */
+  logCandidates?: LogCandidates | null;
 }
 
 /** The step-window slack of `contextSeconds`, in ns (0: strict windows). */
@@ -100,7 +103,7 @@ export function finalizeCase(db: Db, opts: FinalizeOptions): void {
     writeViewerFindings(db, ctx, stats);
     writeProducerFindings(db, model.index, stats);
     progress('detections');
-    writeDetections(db, ctx);
+    writeDetections(db, ctx, undefined, opts.logCandidates ?? null);
     progress('order');
     buildNetworkOrder(db); // the calls' time order by rank, for deep pages (queries/network-order.ts)
   })();

@@ -8,16 +8,17 @@
  *   - keeps the recent cases (api/recent-cases.ts) for the start page.
  * Hosts add only what is theirs: serve the HTTP routes and uploads, the desktop windows, menus and file dialogs.
  */
+import fs from 'node:fs';
 import path from 'node:path';
-import type { CaseInfo, CaseSummary, Envelope, ImportStatus } from '../../shared/api';
+import type { CaseInfo, CaseStatus, CaseSummary, Envelope, ImportStatus, MethodName } from '../../shared/api';
 import { ApiError, isCaseMethod, parseAppParams, parseCall, parseParams } from '../../shared/api';
 import { caseIdOf } from './case-id';
 import { CaseUpgradeNeeded } from '../db/open';
 import { upgradeCaseCopy } from '../db/upgrade';
 import { failure, type QueryContext } from './dispatch';
-import { ImportJobs, type ImportRunner, type ImportSources } from './imports';
+import { ImportJobs, type ImportRunner, type ImportSources, type PartialCase } from './imports';
 import { inThreadQueries, type QueryEngine } from './query-engine';
-import { addRecent, readRecent, type CaseAbout } from './recent-cases';
+import { addRecent, incompleteNote, markRecent, readRecent, type CaseAbout, type RecentImportMark } from './recent-cases';
 import { prepareReoffset } from './reoffset';
 
 /** Where staged files (serve's uploads, the desktop's picked or dropped files) become an import's inputs. */
@@ -45,9 +46,58 @@ export interface OwnerOptions {
 
 interface OpenEntry {
   id: string;
+  /** The file queries read: the case, or while its import runs the partial file being built (first screen first). */
   path: string;
+  /** The case's own path (what its id is of); the same as `path` once complete. */
+  casePath: string;
   summary: Promise<CaseSummary>;
   openedAt: string;
+  /** Its import runs now: the job, and how far the case is. */
+  importing: { job: string; state: 'loading' | 'analysing' } | null;
+  /** Its import stopped before the case was complete: why (one line). Every call but `case.status` is refused. */
+  interrupted: string | null;
+}
+
+/**
+ * What a case being imported cannot answer yet, and why: the page shows these as "still importing", never as an
+ * empty result. While loading, the file has no indexes, no full-text index, no process instances, attribution or
+ * findings (they are built after the last row, import/run-import.ts); while analysing, they are being built in the
+ * importer's transactions, invisible to readers until the end.
+ */
+const NOT_READY: Partial<Record<MethodName, string>> = {
+  'findings.list': 'findings are listed when the analysis is done',
+  'compare.run': 'the comparison with baselines runs when the analysis is done',
+  'network.explain': 'explaining a call needs the analysis (process chains, attribution)',
+  'log.search': 'search in the log is ready when the log is indexed',
+  'log.filter': 'filtering the log is ready when the log is indexed',
+  'log.match': 'search in the log is ready when the log is indexed',
+  'process.tree': 'processes are resolved after every event is loaded',
+  'process.list': 'processes are resolved after every event is loaded',
+  'process.get': 'processes are resolved after every event is loaded',
+  'process.calls': 'processes are resolved after every event is loaded',
+  'report.export': 'a report needs the complete case',
+  'sql.query': 'SQL runs on the complete case',
+  // Notes and the action log live beside the case file (notes/sidecar.ts), which exists once the case is complete.
+  'notes.list': 'notes are kept with the complete case',
+  'notes.add': 'notes can be written when the case is complete',
+  'notes.update': 'notes can be written when the case is complete',
+  'notes.delete': 'notes can be written when the case is complete',
+  'actions.list': 'the action log is kept with the complete case',
+  'actions.record': 'the action log is kept with the complete case',
+  'secrets.reveal': 'secrets can be revealed when the case is complete',
+  'notes.marks': 'notes are kept with the complete case',
+  // Hosts written in log lines are indexed with the log, after its last line (import/gha/finalize-logs.ts).
+  'mentions.list': 'hosts named in the log are listed when the log is indexed',
+  'mentions.lines': 'hosts named in the log are listed when the log is indexed',
+};
+
+/** The prefix of every "not ready yet" answer (the renderer shows it as such: renderer/src/state/import-state.ts). */
+export const STILL_IMPORTING = 'still importing';
+
+function interruptedNote(why: 'cancelled' | 'failed', error: string | null): string {
+  return why === 'cancelled'
+    ? 'its import was cancelled before the case was complete; nothing of it was kept (import the bundle again to see it)'
+    : `its import failed before the case was complete${error ? ` (${error})` : ''}; nothing of it was kept`;
 }
 
 function aboutOf(info: CaseInfo): CaseAbout {
@@ -75,8 +125,10 @@ export class CaseOwner {
     this.jobs = new ImportJobs({
       caseDir: opts.caseDir,
       runner: opts.runner,
-      onDone: (casePath) => this.open(casePath).id,
+      onDone: (casePath) => this.jobDone(casePath),
       onChange: opts.onJobChange,
+      onPartial: (p, job) => this.openPartial(p, job),
+      onInterrupted: (p, why, error) => this.interrupted(p, why, error),
     });
   }
 
@@ -97,6 +149,7 @@ export class CaseOwner {
     if (this.disposed) throw new ApiError('the server is closing');
     let abs = path.resolve(casePath);
     const known = this.cases.get(caseIdOf(abs));
+    if (known?.interrupted && fs.existsSync(abs)) this.complete(known, abs); // imported again meanwhile
     if (known) return { id: known.id, case_file: abs, summary: known.summary };
     try {
       this.queries.open(abs);
@@ -109,16 +162,128 @@ export class CaseOwner {
       this.queries.open(abs);
     }
     const id = caseIdOf(abs);
-    const openedAt = new Date();
-    const summary = (this.queries.run(abs, 'case.info', {}, this.context(abs)) as Promise<CaseInfo>).then((info) => {
+    const entry: OpenEntry = { id, path: abs, casePath: abs, summary: Promise.resolve(null as never), openedAt: new Date().toISOString(), importing: null, interrupted: null };
+    entry.summary = this.readSummary(entry);
+    this.cases.set(id, entry);
+    return { id, case_file: abs, summary: entry.summary };
+  }
+
+  /** Read an entry's summary (its case.info) and list it among the recent cases, marked while it is importing. */
+  private readSummary(entry: OpenEntry): Promise<CaseSummary> {
+    const openedAt = new Date(entry.openedAt);
+    const importing = entry.importing !== null;
+    const summary = (this.queries.run(entry.path, 'case.info', {}, this.context(entry.path)) as Promise<CaseInfo>).then((raw) => {
+      const info = this.asCase(entry, raw);
       const about = aboutOf(info);
-      if (this.opts.recentFile) addRecent(this.opts.recentFile, abs, info.title, openedAt, about);
-      return { id, title: info.title, case_file: abs, ...about, open: true, opened_at: openedAt.toISOString() };
+      const mark: RecentImportMark | undefined = importing ? { state: 'importing' } : undefined;
+      if (this.opts.recentFile) addRecent(this.opts.recentFile, entry.casePath, info.title, openedAt, about, mark);
+      return {
+        id: entry.id,
+        title: info.title,
+        case_file: entry.casePath,
+        ...about,
+        open: true,
+        opened_at: entry.openedAt,
+        state: importing ? ('importing' as const) : ('complete' as const),
+        state_note: null,
+      };
     });
     // A case whose summary cannot be read is still open; its calls will say what is wrong.
     summary.catch(() => {});
-    this.cases.set(id, { id, path: abs, summary, openedAt: openedAt.toISOString() });
-    return { id, case_file: abs, summary };
+    return summary;
+  }
+
+  /** case.info of a partial file, said of the case it becomes (its path, and its name when it has no title). */
+  private asCase(entry: OpenEntry, info: CaseInfo): CaseInfo {
+    if (entry.path === entry.casePath) return info;
+    const title = info.title === path.basename(entry.path) ? path.basename(entry.casePath) : info.title;
+    return { ...info, title, case_file: entry.casePath };
+  }
+
+  /**
+   * First screen first: the case a job builds is readable (or advanced to analysing). It is opened from the partial
+   * file under the id of the case it becomes, read-only like every case (the importer writes it in its worker; each
+   * query is one short read, and its connection is renewed after each commit: query-engine.ts).
+   */
+  private openPartial(p: PartialCase, job: string): string | null {
+    if (this.disposed) return null;
+    const casePath = path.resolve(p.casePath);
+    const id = caseIdOf(casePath);
+    const known = this.cases.get(id);
+    if (known?.importing && known.path === p.path) {
+      known.importing.state = p.state;
+      return id;
+    }
+    if (known && !known.importing && !known.interrupted) return id; // a complete case stays what it is
+    this.queries.open(p.path, { partial: true });
+    if (known) this.queries.close(known.path);
+    const entry: OpenEntry = {
+      id,
+      path: p.path,
+      casePath,
+      summary: Promise.resolve(null as never),
+      openedAt: new Date().toISOString(),
+      importing: { job, state: p.state },
+      interrupted: null,
+    };
+    entry.summary = this.readSummary(entry);
+    this.cases.set(id, entry);
+    return id;
+  }
+
+  /** A job built its case: the entry that showed it from its first screen now names the complete file. */
+  private jobDone(casePath: string): string {
+    const abs = path.resolve(casePath);
+    const known = this.cases.get(caseIdOf(abs));
+    if (known && (known.importing || known.interrupted)) {
+      // The same id now answers from the complete file (pages keep their place).
+      this.complete(known, abs);
+      return known.id;
+    }
+    return this.open(abs).id;
+  }
+
+  /** The import completed: switch the entry to the complete case file. */
+  private complete(entry: OpenEntry, casePath: string): void {
+    const partial = entry.path;
+    this.queries.open(casePath);
+    Object.assign(entry, { path: casePath, casePath, importing: null, interrupted: null });
+    entry.summary = this.readSummary(entry);
+    if (partial !== casePath) {
+      // Queries already sent keep their connection to the renamed file; close it when they are surely done.
+      setTimeout(() => {
+        if (!this.disposed && this.cases.get(entry.id)?.path !== partial) this.queries.close(partial);
+      }, 10_000).unref();
+    }
+  }
+
+  /** The job building a case stopped before it was complete: the case says so until it is imported again. */
+  private interrupted(p: PartialCase, why: 'cancelled' | 'failed', error: string | null): void {
+    const entry = this.cases.get(caseIdOf(path.resolve(p.casePath)));
+    const note = interruptedNote(why, error);
+    if (this.opts.recentFile) markRecent(this.opts.recentFile, p.casePath, { state: why, note });
+    if (!entry || entry.path !== p.path) return;
+    entry.importing = null;
+    entry.interrupted = note;
+    this.queries.close(p.path);
+  }
+
+  /** How far a case is: its `case.status`, with the job that builds it while one runs here. */
+  private async caseStatus(entry: OpenEntry): Promise<CaseStatus> {
+    if (entry.interrupted) return { import_state: 'interrupted', log_lines: 0, calls: 0, job: null, message: entry.interrupted };
+    const importing = entry.importing;
+    const st = (await this.queries.run(entry.path, 'case.status', {}, this.context(entry.path))) as CaseStatus;
+    if (!importing) return st;
+    let job: CaseStatus['job'] = null;
+    try {
+      const j = this.jobs.status(importing.job);
+      job = { id: j.job, phase: j.phase, fraction: j.fraction };
+    } catch {
+      /* pruned */
+    }
+    // The owner's view of the state never runs ahead of the file's (it follows the import's reports).
+    const state = st.import_state === 'complete' ? importing.state : st.import_state;
+    return { ...st, import_state: state, job, message: 'the log, steps and timeline are shown as they load; search, findings and analysis fill in when the import is done' };
   }
 
   private context(casePath: string): QueryContext {
@@ -131,6 +296,16 @@ export class CaseOwner {
     if (!c) return;
     this.cases.delete(id);
     this.queries.close(c.path);
+  }
+
+  /** The case file an open case is (or, while its import runs, will be), or undefined. */
+  casePathOf(id: string): string | undefined {
+    return this.cases.get(id)?.casePath;
+  }
+
+  /** The start-page summary of an open case, or undefined. */
+  summaryOf(id: string): Promise<CaseSummary> | undefined {
+    return this.cases.get(id)?.summary;
   }
 
   /** The path of an open case, or undefined. */
@@ -154,8 +329,14 @@ export class CaseOwner {
             inputs: [],
             open: true,
             opened_at: c.openedAt,
+            state: 'complete',
+            state_note: null,
           }),
-        ),
+        ).then((s) => ({
+          ...s,
+          state: c.importing ? ('importing' as const) : c.interrupted ? ('incomplete' as const) : s.state,
+          state_note: c.interrupted,
+        })),
       ),
     );
     const out = [...open];
@@ -174,6 +355,8 @@ export class CaseOwner {
           inputs: r.about?.inputs ?? [],
           open: false,
           opened_at: r.opened_at,
+          state: incompleteNote(r) ? 'incomplete' : 'complete',
+          state_note: incompleteNote(r),
         });
       }
     }
@@ -186,6 +369,8 @@ export class CaseOwner {
     if (c) return c;
     const recent = this.opts.recentFile ? readRecent(this.opts.recentFile).find((r) => caseIdOf(r.path) === id) : undefined;
     if (!recent) throw new ApiError(`no such case: ${id} (it is not open here; pick one on the start page)`);
+    const note = incompleteNote(recent);
+    if (note) throw new ApiError(`${recent.title}: incomplete case: ${note}`);
     this.open(recent.path);
     return this.cases.get(id)!;
   }
@@ -219,6 +404,9 @@ export class CaseOwner {
     const c = parseCall(call);
     if (c.kind === 'case') {
       const entry = this.ensureOpen(c.case);
+      if (c.method === 'case.status') return this.caseStatus(entry);
+      if (entry.interrupted) throw new ApiError(`incomplete case: ${entry.interrupted}`);
+      if (entry.importing) return this.answerPartial(entry, entry.importing.state, c.method, c.params);
       if (c.method === 'case.reoffset') {
         const p = parseParams<'case.reoffset'>(c.method, c.params).params;
         if (this.jobs.busy) throw new ApiError('an import is already running; cancel it or wait for it to finish');
@@ -251,6 +439,24 @@ export class CaseOwner {
         return this.jobs.status(parseAppParams<'import.status'>(c.method, c.params).params.job);
       case 'import.cancel':
         return this.jobs.cancel(parseAppParams<'import.cancel'>(c.method, c.params).params.job);
+    }
+  }
+
+  /** A call about a case its import is still building: what is not there yet says so, in words. */
+  private async answerPartial(entry: OpenEntry, state: 'loading' | 'analysing', method: MethodName, params: unknown): Promise<unknown> {
+    // Without baselines there is nothing to compare, complete or not (the panel stays hidden).
+    if (method === 'compare.run' && (this.opts.baselines?.() ?? []).length === 0) return { comparison: null, findings: [] };
+    const why = method === 'case.reoffset' ? 'clock offsets can be applied to the complete case' : NOT_READY[method];
+    if (why) throw new ApiError(`${STILL_IMPORTING} (${state}): ${why}`);
+    try {
+      const value = await this.queries.run(entry.path, method, params, this.context(entry.path));
+      return method === 'case.info' ? this.asCase(entry, value as CaseInfo) : value;
+    } catch (e) {
+      // The importer holds the file while it commits or builds its indexes: not an error of the case.
+      if (e instanceof Error && /database is locked|SQLITE_BUSY/i.test(e.message)) {
+        throw new ApiError(`${STILL_IMPORTING} (${state}): the importer is writing this part of the case; it fills in as the import goes on`);
+      }
+      throw e;
     }
   }
 

@@ -16,6 +16,7 @@ import {
   rawRecord,
   QueryError,
 } from '../queries/index';
+import { caseStatus } from '../queries/case-status';
 import { networkDensity, networkIndexAt, networkIndexOf, queryNetwork } from '../queries/network-list';
 import { logIndexAt, logIndexOfId, logOutline, logSearch, logWindow } from '../queries/log-window';
 import { logFilter, logMatch } from '../queries/log-filter';
@@ -46,6 +47,7 @@ const baseline = new BaselineSession(() => contextBaselines);
 /** Methods answered from the case a call names. */
 const CASE_METHODS: CaseHandlers = {
   'case.info': (db) => caseInfo(db),
+  'case.status': (db) => caseStatus(db),
   'steps.list': (db) => listSteps(db),
   'findings.list': (db) => {
     const { findings, policy } = listFindings(db, { mask: !secretsRevealed(db.name) });

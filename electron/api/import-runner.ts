@@ -13,9 +13,14 @@ import { defaultWorkerPath, runInWorker, type WorkerImportOptions } from '../imp
 import { isCaseFile } from '../db/case-file';
 import type { ImportProgress, ImportRunner } from './imports';
 
-export function mapProgress(p: RunProgress): ImportProgress {
+/** The import's progress as a job reports it; once the case is readable, where it is (first screen first). */
+export function mapProgress(p: RunProgress, casePath?: string): ImportProgress {
   const fraction = p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : null;
-  return { phase: p.phase, fraction, message: p.file ?? null };
+  const partial =
+    p.partial && casePath && p.phase !== 'done'
+      ? { partial: { path: p.partial, casePath, state: p.phase === 'finalizing' ? ('analysing' as const) : ('loading' as const) } }
+      : {};
+  return { phase: p.phase, fraction, message: p.file ?? null, ...partial };
 }
 
 export const runImportInWorker: ImportRunner = async ({ inputs, caseDir, signal, onProgress }) => {
@@ -25,7 +30,7 @@ export const runImportInWorker: ImportRunner = async ({ inputs, caseDir, signal,
   if (fs.existsSync(casePath) && isCaseFile(casePath)) return { casePath, warnings: 0 };
   if (signal.aborted) throw new Error('import cancelled');
   fs.mkdirSync(path.dirname(casePath), { recursive: true });
-  const onRun = (p: RunProgress) => onProgress(mapProgress(p));
+  const onRun = (p: RunProgress) => onProgress(mapProgress(p, casePath));
   let summary;
   if (fs.existsSync(defaultWorkerPath())) {
     const partialPath = partialPathFor(casePath);

@@ -21,6 +21,17 @@ export interface ImportProgress {
   phase?: string | null;
   fraction?: number | null;
   message?: string | null;
+  /** First screen first: the case being built is readable (import/partial-case.ts). */
+  partial?: PartialCase;
+}
+
+/** A case an import is building, readable before it is complete. */
+export interface PartialCase {
+  /** The partial file (read it read-only; renamed to `casePath` when complete, removed when interrupted). */
+  path: string;
+  /** Where the complete case will be: its id names the case from the first screen on. */
+  casePath: string;
+  state: 'loading' | 'analysing';
 }
 
 export interface ImportRequest {
@@ -56,6 +67,10 @@ export class ImportJobs {
       onDone: (casePath: string) => unknown;
       /** Every status change of every job, the final one included. */
       onChange?: (status: ImportStatus) => void;
+      /** The case a job builds became readable, or advanced (loading -> analysing): opens it; returns its id. */
+      onPartial?: (p: PartialCase, job: string) => string | null;
+      /** A job whose partial case was readable ended without completing it (cancelled or failed). */
+      onInterrupted?: (p: PartialCase, why: 'cancelled' | 'failed', error: string | null) => void;
       runner?: ImportRunner;
     },
   ) {
@@ -94,9 +109,11 @@ export class ImportJobs {
       message: null,
       case_file: null,
       case_id: null,
+      case_state: null,
       warnings: 0,
       error: null,
     };
+    let partial: PartialCase | null = null;
     this.jobs.set(id, { status, abort });
     this.prune();
     let released = false;
@@ -110,6 +127,16 @@ export class ImportJobs {
       }
     };
     const changed = () => this.opts.onChange?.({ ...status });
+    // The case the page may already show was never completed: say so wherever it is listed or open.
+    const interrupted = (why: 'cancelled' | 'failed', error: string | null) => {
+      if (!partial) return;
+      status.case_state = 'interrupted';
+      try {
+        this.opts.onInterrupted?.(partial, why, error);
+      } catch {
+        /* best effort: the case file was never written */
+      }
+    };
     void (async () => {
       try {
         const r = await task({
@@ -120,11 +147,21 @@ export class ImportJobs {
             if (p.fraction !== undefined)
               status.fraction = p.fraction === null ? null : Math.max(0, Math.min(1, p.fraction));
             if (p.message !== undefined) status.message = p.message;
+            if (p.partial && (partial?.path !== p.partial.path || partial.state !== p.partial.state)) {
+              partial = p.partial;
+              try {
+                const caseId = this.opts.onPartial?.(p.partial, id) ?? null;
+                if (caseId) Object.assign(status, { case_id: caseId, case_state: p.partial.state });
+              } catch {
+                /* a partial case that cannot be opened yet: the page sees it when the import is done */
+              }
+            }
             changed();
           },
         });
         if (abort.signal.aborted) {
           Object.assign(status, { state: 'cancelled', phase: 'cancelled' });
+          interrupted('cancelled', null);
           return;
         }
         const caseId = this.opts.onDone(r.casePath);
@@ -134,11 +171,13 @@ export class ImportJobs {
           fraction: 1,
           case_file: r.casePath,
           case_id: typeof caseId === 'string' ? caseId : null,
+          case_state: 'complete',
           warnings: r.warnings,
         });
       } catch (e) {
         if (abort.signal.aborted) Object.assign(status, { state: 'cancelled', phase: 'cancelled' });
         else Object.assign(status, { state: 'failed', phase: 'failed', error: oneLine(e) });
+        interrupted(abort.signal.aborted ? 'cancelled' : 'failed', status.error);
       } finally {
         release();
         changed();

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import { ApiError } from '../../shared/api';
 import { openCaseReadOnly } from '../db/open';
 import { defaultWorkerPath } from '../import/worker-client';
+import { PARTIAL_BUSY_MS } from '../import/partial-case';
 import { inThreadQueries, type QueryEngine } from './query-engine';
 import type { QueryContext } from './dispatch';
 import type { QueryAnswer, QueryRequest } from './query-worker';
@@ -69,7 +70,8 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
   const spawnProcess = opts.spawn ?? nodeQueryProcess;
   const slots: Slot[] = Array.from({ length: Math.max(1, opts.size ?? 2) }, () => ({ proc: null, ready: false, busy: null }));
   const queue: Pending[] = [];
-  const open = new Set<string>();
+  /** Open cases, and whether each is a partial case (its import still running). */
+  const open = new Map<string, boolean>();
   let nextId = 1;
   let disposed = false;
 
@@ -141,15 +143,15 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
       }, limit);
       timer.unref();
       slot.busy = { ...job, id, timer };
-      p.send({ id, op: 'run', casePath: job.casePath, method: job.method, params: job.params, ctx: job.ctx });
+      p.send({ id, op: 'run', casePath: job.casePath, partial: open.get(job.casePath), method: job.method, params: job.params, ctx: job.ctx });
     }
   };
 
   return {
-    open(casePath) {
+    open(casePath, o = {}) {
       // Checked here, at once: a file that is not a case is a one-line error to whoever opens it.
-      openCaseReadOnly(casePath).close();
-      open.add(casePath);
+      (o.partial ? openCaseReadOnly(casePath, { partial: true, busyTimeoutMs: PARTIAL_BUSY_MS }) : openCaseReadOnly(casePath)).close();
+      open.set(casePath, !!o.partial);
     },
     run(casePath, method, params, ctx) {
       if (disposed) return Promise.reject(new ApiError('the server is closing'));

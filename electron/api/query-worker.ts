@@ -7,11 +7,11 @@
  * thread: a SQLite statement running in native code cannot be stopped in a thread (Worker.terminate waits for it
  * to return, which an endless recursive query never does); a process can always be killed.
  */
-import { openCaseReadOnly, type Db } from '../db/open';
 import { answerQuery, failure, type QueryContext } from './dispatch';
+import { CaseConnections } from './query-engine';
 
 export type QueryRequest =
-  | { id: number; op: 'run'; casePath: string; method: string; params: unknown; ctx?: QueryContext }
+  | { id: number; op: 'run'; casePath: string; partial?: boolean; method: string; params: unknown; ctx?: QueryContext }
   | { id: number; op: 'close'; casePath: string };
 export type QueryAnswer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string } | { id: 0; ready: true };
 
@@ -36,20 +36,15 @@ export function queryProcessMain(): void {
   } else {
     throw new Error('the query process must be started by Runlens (a child process with IPC)');
   }
-  const dbs = new Map<string, Db>();
+  const dbs = new CaseConnections();
   listen((m) => {
     if (m.op === 'close') {
-      dbs.get(m.casePath)?.close();
-      dbs.delete(m.casePath);
+      dbs.close(m.casePath);
       return;
     }
     let answer: QueryAnswer;
     try {
-      let db = dbs.get(m.casePath);
-      if (!db) {
-        db = openCaseReadOnly(m.casePath);
-        dbs.set(m.casePath, db);
-      }
+      const db = dbs.get(m.casePath, !!m.partial);
       answer = { id: m.id, ok: true, value: answerQuery(db, m.method, m.params, m.ctx) };
     } catch (e) {
       answer = { id: m.id, ok: false, error: (failure(m.method, e) as { error: string }).error };

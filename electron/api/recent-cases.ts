@@ -18,6 +18,18 @@ export interface RecentCase {
   opened_at: string;
   /** What the start page shows besides the title (absent in lists written before it existed). */
   about?: CaseAbout;
+  /**
+   * Set while the case's import runs ('importing': listed from its first screen on) and when it was interrupted
+   * ('cancelled', 'failed'); absent once the case is complete. An 'importing' mark left behind means the app
+   * stopped during the import: the case was never completed.
+   */
+  import?: RecentImportMark;
+}
+
+export interface RecentImportMark {
+  state: 'importing' | 'cancelled' | 'failed';
+  /** One line: why it is incomplete. */
+  note?: string;
 }
 
 export interface CaseAbout {
@@ -57,9 +69,22 @@ export function writeRecent(file: string, cases: RecentCase[]): void {
 }
 
 /** Put `casePath` first (once), keep at most RECENT_LIMIT, save, and return the new list. */
-export function addRecent(file: string, casePath: string, title: string, now: Date = new Date(), about?: CaseAbout): RecentCase[] {
+export function addRecent(
+  file: string,
+  casePath: string,
+  title: string,
+  now: Date = new Date(),
+  about?: CaseAbout,
+  mark?: RecentImportMark,
+): RecentCase[] {
   const abs = path.resolve(casePath);
-  const entry: RecentCase = { path: abs, title: title || path.basename(abs), opened_at: now.toISOString(), ...(about ? { about } : {}) };
+  const entry: RecentCase = {
+    path: abs,
+    title: title || path.basename(abs),
+    opened_at: now.toISOString(),
+    ...(about ? { about } : {}),
+    ...(mark ? { import: mark } : {}),
+  };
   const cases = [entry, ...readRecent(file).filter((c) => c.path !== abs)];
   writeRecent(file, cases);
   return cases.slice(0, RECENT_LIMIT);
@@ -74,4 +99,22 @@ export function removeRecent(file: string, casePath: string): RecentCase[] {
 
 export function clearRecent(file: string): void {
   writeRecent(file, []);
+}
+
+/** Set (or, with null, clear) the import mark of a listed case, keeping its place and what it says about it. */
+export function markRecent(file: string, casePath: string, mark: RecentImportMark | null): void {
+  const abs = path.resolve(casePath);
+  const cases = readRecent(file);
+  const c = cases.find((x) => x.path === abs);
+  if (!c) return;
+  if (mark) c.import = mark;
+  else delete c.import;
+  writeRecent(file, cases);
+}
+
+/** Whether a listed case is incomplete (its import was interrupted and there is no complete case at its path). */
+export function incompleteNote(r: RecentCase): string | null {
+  if (!r.import || fs.existsSync(r.path)) return null;
+  if (r.import.state === 'importing') return 'its import did not finish (Runlens stopped while importing): the case was never completed';
+  return r.import.note ?? `its import was ${r.import.state === 'cancelled' ? 'cancelled' : 'stopped by an error'} before the case was complete`;
 }

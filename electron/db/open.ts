@@ -166,7 +166,30 @@ function checkVersion(path: string, v: number): void {
  * - the schema is exactly the migrations' (schema-trust.ts) and `trusted_schema` is off, so no view, trigger or
  *   altered definition can run the file's own SQL when a query reads it; `query_only` as a second lock.
  */
-export function openCaseReadOnly(path: string): Db {
+export interface ReadOpenOptions {
+  /**
+   * A case still being built by an import (first screen first, import/partial-case.ts): its `meta.import_state` is
+   * 'loading' or 'analysing' and its schema may be an earlier migration's (the importer migrates it when the rows
+   * are in); both are allowed, the same schema check applies at its version, and a busy writer is waited for only
+   * briefly (`busyTimeoutMs`). Without it such a file is refused as incomplete.
+   */
+  partial?: boolean;
+  busyTimeoutMs?: number;
+}
+
+/** `meta.import_state` of a case ('complete' when absent: cases before first screen first). */
+export function readImportState(db: Db): 'loading' | 'analysing' | 'complete' {
+  const r = db.prepare(`SELECT value FROM meta WHERE key = 'import_state'`).get() as { value: string } | undefined;
+  if (!r) return 'complete';
+  try {
+    const v = JSON.parse(r.value) as unknown;
+    return v === 'loading' || v === 'analysing' ? v : 'complete';
+  } catch {
+    return 'complete';
+  }
+}
+
+export function openCaseReadOnly(path: string, opts: ReadOpenOptions = {}): Db {
   const head = readHeader(path);
   // Bytes 18/19: file format write/read version; 2 = WAL. A Runlens case is in rollback-journal mode.
   if (head[18] === 2 || head[19] === 2) {
@@ -177,7 +200,7 @@ export function openCaseReadOnly(path: string): Db {
   if (head[18] !== 1 || head[19] !== 1) throw new CaseFileError(`${path}: not a Runlens case file (unknown SQLite file format)`);
   let db: Db | null = null;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true, nativeBinding: nativeBinding() });
+    db = new Database(path, { readonly: true, fileMustExist: true, nativeBinding: nativeBinding(), ...(opts.busyTimeoutMs !== undefined ? { timeout: opts.busyTimeoutMs } : {}) });
     db.pragma('trusted_schema = OFF');
     db.pragma('query_only = ON');
     const v = db.pragma('user_version', { simple: true }) as number;
@@ -186,7 +209,14 @@ export function openCaseReadOnly(path: string): Db {
     if (problems.length) {
       throw new CaseFileError(`${path}: refused: not a Runlens case schema (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; ${problems.length - 3} more` : ''})`);
     }
-    if (v < LATEST_VERSION) throw new CaseUpgradeNeeded(path, `case schema ${v} is older than this Runlens's (${LATEST_VERSION})`);
+    // An import that stopped half-way (killed, or a partial file copied away) never passes for a complete case.
+    const state = readImportState(db);
+    if (!opts.partial && state !== 'complete') {
+      throw new CaseFileError(
+        `${path}: incomplete case: its import stopped before it was complete (state '${state}'); nothing in it can be trusted to be whole — import the inputs again`,
+      );
+    }
+    if (!opts.partial && v < LATEST_VERSION) throw new CaseUpgradeNeeded(path, `case schema ${v} is older than this Runlens's (${LATEST_VERSION})`);
     return db;
   } catch (e) {
     db?.close();

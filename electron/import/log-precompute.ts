@@ -12,6 +12,7 @@
 import type { Db } from '../db/open';
 import { loadJobSteps, stepHead, StepAssigner, type JobSteps } from './gha/step-assigner';
 import type { LogLineRecord } from '../../shared/model';
+import { WatchedIds, type WatchedLines } from './watched-lines';
 
 export interface LogHints {
   /** Every line got its step and depth at insert time (false: finalizeLogs must assign them). */
@@ -27,9 +28,9 @@ export interface LogHints {
   /** The steps (ids in number order) each job's lines were assigned against. */
   readonly stepsUsed: ReadonlyMap<string, readonly number[]>;
   readonly unmatched: StepAssigner['unmatched'];
+  /** The lines that may mention a host (gha/mentions.ts mayMention), found as they were written; null: unknown. */
+  readonly mentionLines: WatchedLines | null;
 }
-
-type Key = [ts: bigint, step: number, source: number, seq: number];
 
 export class LogPrecompute implements LogHints {
   assigned = true;
@@ -41,7 +42,19 @@ export class LogPrecompute implements LogHints {
   readonly stepsUsed = new Map<string, number[]>();
   private readonly steps = new Map<string, JobSteps>();
   private readonly assigner = new StepAssigner(this.steps);
-  private prev: Key | null = null;
+  // the line before (reading order check), and its job and kind
+  private prevTs: bigint | null = null;
+  private prevStep = 0;
+  private prevSource = 0;
+  private prevSeq = 0;
+  private lastJob: string | null = null;
+  private lastBit = 0;
+  /** Filled by the writer: ids of the lines `mayMention` passed. */
+  readonly mentionIds = new WatchedIds();
+
+  get mentionLines(): WatchedLines {
+    return this.mentionIds.result(this.lines);
+  }
 
   constructor(private readonly db: Db) {}
 
@@ -53,25 +66,35 @@ export class LogPrecompute implements LogHints {
   feed(r: LogLineRecord, ts: bigint | null, sourceId: number): { stepId: number | null; depth: number } | null {
     this.lines++;
     const bit = r.file_kind === 'step' ? 1 : 2;
-    const had = this.kinds.get(r.job) ?? 0;
-    if ((had & bit) === 0) {
-      this.kinds.set(r.job, had | bit);
-      if ((had | bit) === 3) this.mixedJobs.add(r.job);
-    }
-    if (!this.jobs.has(r.job)) {
-      this.jobs.add(r.job);
-      if (this.jobs.size > 1) this.inOrder = false;
-      if (this.assigned) this.loadJob(r.job);
+    // (the job and kind of the line before are nearly always this line's: the Map and Set are asked only on a change)
+    if (r.job !== this.lastJob || bit !== this.lastBit) {
+      this.lastJob = r.job;
+      this.lastBit = bit;
+      const had = this.kinds.get(r.job) ?? 0;
+      if ((had & bit) === 0) {
+        this.kinds.set(r.job, had | bit);
+        if ((had | bit) === 3) this.mixedJobs.add(r.job);
+      }
+      if (!this.jobs.has(r.job)) {
+        this.jobs.add(r.job);
+        if (this.jobs.size > 1) this.inOrder = false;
+        if (this.assigned) this.loadJob(r.job);
+      }
     }
     if (this.inOrder) {
       // finalize-logs.ts alreadyInReadingOrder: times never go back; equal times in (step, source, seq) order
-      const k: Key = [ts ?? 0n, r.step_number ?? -1, sourceId, r.seq];
-      const p = this.prev;
+      const step = r.step_number ?? -1;
       if (ts === null) this.inOrder = false;
-      else if (p && (k[0] < p[0] || (k[0] === p[0] && (k[1] < p[1] || (k[1] === p[1] && (k[2] < p[2] || (k[2] === p[2] && k[3] < p[3]))))))) {
-        this.inOrder = false;
+      else if (this.prevTs !== null) {
+        const p = this.prevTs;
+        if (ts < p || (ts === p && (step < this.prevStep || (step === this.prevStep && (sourceId < this.prevSource || (sourceId === this.prevSource && r.seq < this.prevSeq)))))) {
+          this.inOrder = false;
+        }
       }
-      this.prev = k;
+      this.prevTs = ts ?? 0n;
+      this.prevStep = step;
+      this.prevSource = sourceId;
+      this.prevSeq = r.seq;
     }
     if (!this.assigned) return null;
     return this.assigner.feed({

@@ -12,25 +12,42 @@
  * reader (up to a minute: keep reads to a window), and the file may vanish (renamed or removed) at any time: open
  * the case path once the import is done.
  */
-import Database from 'better-sqlite3';
-import type { Db } from '../db/open';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { openCaseReadOnly, readImportState, type Db } from '../db/open';
 
 export const IMPORT_STATE = 'import_state';
 export type ImportState = 'loading' | 'analysing' | 'complete';
 
 export function importState(db: Db): ImportState {
-  const r = db.prepare(`SELECT value FROM meta WHERE key = ?`).get(IMPORT_STATE) as { value: string } | undefined;
-  if (!r) return 'complete';
-  try {
-    const v = JSON.parse(r.value) as unknown;
-    return v === 'loading' || v === 'analysing' ? v : 'complete';
-  } catch {
-    return 'complete';
-  }
+  return readImportState(db);
 }
 
-/** Open a partial case (ImportProgress.partial) for reading while the import goes on. */
-export function openPartialCase(path: string, busyTimeoutMs = 5000): Db {
-  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs, nativeBinding: process.env.RUNLENS_SQLITE_BINDING || undefined });
-  return db;
+/** How long a query on a partial case waits for the importer's commit before it says the case is busy. */
+export const PARTIAL_BUSY_MS = 2000;
+
+/**
+ * Open a partial case (ImportProgress.partial) for reading while the import goes on: read-only, `query_only`, the
+ * same schema check as every case at the file's own version (openCaseReadOnly with `partial`).
+ */
+export function openPartialCase(file: string, busyTimeoutMs = PARTIAL_BUSY_MS): Db {
+  return openCaseReadOnly(file, { partial: true, busyTimeoutMs });
+}
+
+/**
+ * A test-only pause (documented in docs/architecture.md): with `RUNLENS_TEST_PAUSE_DIR` set in the importing
+ * process and that folder present (a test creates it when the import it means starts), the import stops at the named point — 'first-screen' (the first log lines committed and reported) and
+ * 'analysing' (every row loaded, before the analysis) — writes `<dir>/<point>.reached` and waits until
+ * `<dir>/<point>.go` exists. So a test can look at the partial case in a known state instead of racing the import.
+ * It blocks the importing thread (a worker thread: the app and serve stay responsive); nothing happens without the
+ * variable.
+ */
+export function testPause(point: 'first-screen' | 'analysing'): void {
+  const dir = process.env.RUNLENS_TEST_PAUSE_DIR;
+  if (!dir || !fs.existsSync(dir)) return; // armed only while the folder exists
+  fs.writeFileSync(path.join(dir, `${point}.reached`), String(process.pid));
+  const go = path.join(dir, `${point}.go`);
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  const until = Date.now() + 10 * 60_000; // a forgotten test cannot hold an import for ever
+  while (!fs.existsSync(go) && Date.now() < until) Atomics.wait(cell, 0, 0, 20);
 }

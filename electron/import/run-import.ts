@@ -23,13 +23,16 @@ import { partialPathFor, sweepStalePartials } from './partial-sweep';
 import { notRecognisedMessage, pickImporter } from './registry';
 import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
-import { IMPORT_STATE } from './partial-case';
+import { IMPORT_STATE, testPause } from './partial-case';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
+import type { WatchedLines } from './watched-lines';
 import { countLines, LineAccount, withAccount } from './accounting';
 import { fileAccounting } from '../queries/case-info';
 import { finished } from 'node:stream/promises';
 import type { CaseInfo } from '../../shared/api';
 import type { StoredRules } from '../analysis/detections/rules-file';
+import { BUILTIN_LOG_SCANS } from '../analysis/detections/index';
+import type { LogCandidates } from '../analysis/detections/log-scan';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -121,6 +124,8 @@ function offsetSeconds(offsets: Record<string, number> | undefined, keys: string
   return 0;
 }
 
+const ANALYSIS_MMAP_BYTES = 1024 * 1024 * 1024;
+
 const secondsToNs = (s: number): bigint => BigInt(Math.round(s * 1e9));
 
 export async function runImport(opts: RunImportOptions): Promise<ImportSummary> {
@@ -185,6 +190,8 @@ async function load(
   swept: { removed: string[]; bytes: number },
 ): Promise<ImportSummary> {
   const writer = new CaseWriter(db);
+  // the lines the detection rules read, found while the log is written (no scan of the log after the load)
+  writer.logWatch = BUILTIN_LOG_SCANS;
   // The partial file says what it is from its first commit (partial-case.ts); 'complete' only at the very end.
   writer.setMeta(IMPORT_STATE, 'loading');
   writer.commit();
@@ -227,6 +234,7 @@ async function load(
     if (readable || writer.logHints.lines === 0) return;
     readable = true;
     progress('reading', lastDone, undefined, true);
+    testPause('first-screen'); // tests only (RUNLENS_TEST_PAUSE_DIR): hold the import at its first screen
   };
 
   // Warnings from the container and the registry (unknown files, skipped members), capped per input; importers'
@@ -339,7 +347,12 @@ async function load(
         if (acc && acc.lines > 0 && acc.records === 0) emptyFiles.push(`${entry.file.name}: ${firstReason(acc.skipped, warnings, entry.file.name)}`);
       }
       recognised++;
-      if (format === 'bundle-manifest') manifestSeen = true;
+      if (format === 'bundle-manifest') {
+        manifestSeen = true;
+        // First screen first: the run (repository, job…) and policy are known now; say them in the partial case.
+        writer.setMeta('run', run);
+        writer.setMeta('policy', policy);
+      }
     }
     if (signal.aborted) {
       await container.return(undefined);
@@ -386,16 +399,23 @@ async function load(
   writer.commit();
   readable = true; // a case without log lines: its first screen is the finished load
   progress('finalizing', bytesTotal, undefined, true);
+  testPause('analysing'); // tests only (RUNLENS_TEST_PAUSE_DIR)
   const late: ImportWarning[] = [];
+  // The passes after the load read whole tables (15 index builds, the FTS rebuild): through a memory map SQLite reads
+  // the pages in place instead of copying each into its cache (measured ~8 % less CPU for them on 1M lines). Only
+  // for this private partial file, only while it is analysed.
+  db.pragma(`mmap_size = ${ANALYSIS_MMAP_BYTES}`);
   migrate(db); // the accounting columns (migration 3) before the log finalizer moves duplicates to skipped
   writer.storeAccounting();
   finalizeCase(db, {
     contextSeconds: opts.contextSeconds,
     logHints: writer.logHints,
     networkLive: writer.networkLive,
+    logCandidates: candidatesOf(writer.watchedLines),
     warn: (w) => late.push(w),
     onProgress: (phase) => progress('finalizing', bytesTotal, phase, true),
   });
+  db.pragma('mmap_size = 0');
   if (signal.aborted) throw new ImportCancelledError();
   const idOf = db.prepare('SELECT id FROM sources WHERE path = ? ORDER BY id LIMIT 1');
   for (const w of late) {
@@ -416,6 +436,10 @@ async function load(
     files: count('file_events'),
   };
   return { case: casePath, inputs, counts, warnings, files: fileAccounting(db), ...(notes.length ? { notes } : {}) };
+}
+
+function candidatesOf(w: WatchedLines | null): LogCandidates | null {
+  return w ? { set: BUILTIN_LOG_SCANS, ...w } : null;
 }
 
 /** Why a file gave nothing: its first warning, else its main skip reason. */

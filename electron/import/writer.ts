@@ -22,9 +22,12 @@ import type { Db } from '../db/open';
 import type { NetworkLive } from '../analysis/network-live';
 import { LogPrecompute, type LogHints } from './log-precompute';
 import { RowBatch } from './row-batch';
+import { mayMention } from './gha/mentions';
+import { WatchedIds, type WatchedLines } from './watched-lines';
 import type { RecordSink } from './types';
 import type { FileAccounting, LineAccount } from './accounting';
 
+// (the sinks below write each row's values by position in these orders)
 const LOG_COLUMNS = ['job', 'step_number', 'seq', 'ts', 'raw', 'text', 'marker', 'file_kind', 'source_id', 'line', 'line_end', 'step_id', 'depth'];
 const NETWORK_COLUMNS = [
   'ts', 'pid', 'process_name', 'domain', 'domain_origin', 'ip', 'port', 'protocol', 'status', 'http_method', 'http_host',
@@ -68,7 +71,7 @@ export interface FileSink extends RecordSink {
 }
 
 const j = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
-const shift = (t: Nanos | null | undefined, off: bigint): Nanos | null => (t === null || t === undefined ? null : t + off);
+const shift = (t: Nanos | null | undefined, off: bigint): Nanos | null => (t === null || t === undefined ? null : off === 0n ? t : t + off);
 
 export class CaseWriter {
   private pending = 0;
@@ -78,8 +81,8 @@ export class CaseWriter {
   /** Log lines' step and depth worked out as they are written (finalizeLogs then skips its pass). */
   private readonly logPre: LogPrecompute;
   /** The two big tables are written by multi-row INSERTs (row-batch.ts); flushed before every COMMIT. */
-  private readonly logs: RowBatch;
-  private readonly calls: RowBatch;
+  private readonly logs: RowBatch<LogLineRecord>;
+  private readonly calls: RowBatch<NetworkRecord>;
 
   constructor(
     readonly db: Db,
@@ -127,6 +130,19 @@ export class CaseWriter {
       this.netLive = this.startNetwork?.() ?? null;
     }
     return this.netLive;
+  }
+
+  /**
+   * A test each log line's plain text goes through as it is written (run-import.ts: the lines the detection rules
+   * read, analysis/detections/log-scan.ts); the lines that pass are collected (`watchedLines`) so the analysis does
+   * not scan the log for them again. Set before the first line is written, or not at all.
+   */
+  logWatch: { test(text: string): boolean } | null = null;
+  private readonly watched = new WatchedIds();
+
+  /** The lines `logWatch` passed (null without a watch). */
+  get watchedLines(): WatchedLines | null {
+    return this.logWatch ? this.watched.result(this.logPre.lines) : null;
   }
 
   /** What the writer learnt about the log lines it wrote, for finalizeLogs. */
@@ -235,6 +251,20 @@ export class CaseWriter {
     };
     const logs = this.logs;
     const calls = this.calls;
+    const watch = this.logWatch;
+    const watched = this.watched;
+    const mentioning = pre.mentionIds;
+    // a row refused when its batch is written is taken back (one handler per file, the record as its context)
+    const logFailed = (r: LogLineRecord, e: Error) => {
+      counts.log_lines--;
+      pre.lost();
+      skipped(r.line, e);
+    };
+    const callFailed = (r: NetworkRecord, e: Error) => {
+      counts.network--;
+      this.netLive?.lost();
+      skipped(r.line, e);
+    };
     const sink: FileSink = {
       counts,
       get warnings() {
@@ -258,13 +288,37 @@ export class CaseWriter {
         row();
         const ts = shift(r.ts, off);
         const a = pre.feed(r, ts, sourceId);
-        const values = [r.job, r.step_number, r.seq, ts, r.text, r.plain, r.marker, r.file_kind, sourceId, r.line, r.line_end, a?.stepId ?? null, a?.depth ?? 0];
+        // the row's values straight into the batch's parameter array, in LOG_COLUMNS order (no array per line)
+        const v = logs.buffer;
+        const at = logs.next;
+        v[at] = r.job;
+        v[at + 1] = r.step_number;
+        v[at + 2] = r.seq;
+        v[at + 3] = ts;
+        v[at + 4] = r.text;
+        v[at + 5] = r.plain;
+        v[at + 6] = r.marker;
+        v[at + 7] = r.file_kind;
+        v[at + 8] = sourceId;
+        v[at + 9] = r.line;
+        v[at + 10] = r.line_end;
+        v[at + 11] = a?.stepId ?? null;
+        v[at + 12] = a?.depth ?? 0;
         counts.log_lines++;
-        logs.add(values, (e) => {
-          counts.log_lines--;
-          pre.lost();
-          skipped(r.line, e);
-        });
+        // lines a pass after the load wants (watched-lines.ts): their ids, learnt when their batch is written
+        const forRules = watch !== null && watch.test(r.plain);
+        const mentions = mayMention(r.plain);
+        const seq = r.seq;
+        logs.push(
+          r,
+          logFailed,
+          forRules || mentions
+            ? (id) => {
+                if (forRules) watched.note(id, sourceId, seq);
+                if (mentions) mentioning.note(id, sourceId, seq);
+              }
+            : undefined,
+        );
       }),
       processEvent: guard((r: ProcessEventRecord) => {
         row();
@@ -289,47 +343,44 @@ export class CaseWriter {
       }),
       network: guard((r: NetworkRecord) => {
         row();
-        const ts = r.ts + off;
+        const ts = off === 0n ? r.ts : r.ts + off;
         const recOrigin = r.domain ? 'record' : null;
         const status = r.status || 'allowed';
         const httpHost = r.http?.host ?? null;
         const live = this.liveNetwork();
         const d = live ? live.derive(ts, r.pid, r.domain, recOrigin, r.ip, r.port, status, httpHost) : null;
-        const values = [
-          ts,
-          r.pid,
-          r.process,
-          d ? d[1] : r.domain,
-          d ? d[2] : recOrigin,
-          r.ip,
-          r.port,
-          r.protocol ?? 'tcp' /* '' = the source did not say: never asserted */,
-          status,
-          r.http?.method ?? null,
-          httpHost,
-          r.http?.path ?? null,
-          r.http?.status_code ?? null,
-          r.policy?.matched ?? null,
-          r.policy?.reason ?? null,
-          r.tool?.name ?? null,
-          r.tool?.sha256 ?? null,
-          r.command_line ?? null,
-          r.exe ?? null,
-          sourceId,
-          r.line,
-          r.raw,
-          d ? d[0] : null,
-          d ? d[3] : null,
-          d ? d[4] : null,
-          d ? d[5] : null,
-          d ? d[6] : null,
-        ];
+        // the row's values straight into the batch's parameter array, in NETWORK_COLUMNS order (no array per call)
+        const v = calls.buffer;
+        const at = calls.next;
+        v[at] = ts;
+        v[at + 1] = r.pid;
+        v[at + 2] = r.process;
+        v[at + 3] = d ? d[1] : r.domain;
+        v[at + 4] = d ? d[2] : recOrigin;
+        v[at + 5] = r.ip;
+        v[at + 6] = r.port;
+        v[at + 7] = r.protocol ?? 'tcp' /* '' = the source did not say: never asserted */;
+        v[at + 8] = status;
+        v[at + 9] = r.http?.method ?? null;
+        v[at + 10] = httpHost;
+        v[at + 11] = r.http?.path ?? null;
+        v[at + 12] = r.http?.status_code ?? null;
+        v[at + 13] = r.policy?.matched ?? null;
+        v[at + 14] = r.policy?.reason ?? null;
+        v[at + 15] = r.tool?.name ?? null;
+        v[at + 16] = r.tool?.sha256 ?? null;
+        v[at + 17] = r.command_line ?? null;
+        v[at + 18] = r.exe ?? null;
+        v[at + 19] = sourceId;
+        v[at + 20] = r.line;
+        v[at + 21] = r.raw;
+        v[at + 22] = d ? d[0] : null;
+        v[at + 23] = d ? d[3] : null;
+        v[at + 24] = d ? d[4] : null;
+        v[at + 25] = d ? d[5] : null;
+        v[at + 26] = d ? d[6] : null;
         counts.network++;
-        calls.add(values, (e) => {
-          counts.network--;
-          live?.lost();
-          skipped(r.line, e);
-        });
+        calls.push(r, callFailed);
       }),
       dns: guard((r: DnsRecord) => {
         row();

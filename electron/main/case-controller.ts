@@ -62,7 +62,12 @@ export class CaseController {
   private jobChanged(s: ImportStatus): void {
     this.running = s.state === 'running' ? s.job : this.running === s.job ? null : this.running;
     this.deps.events.jobChanged(s);
-    if (s.state === 'done' && s.case_id) {
+    if (s.state === 'running' && s.case_id && (s.case_state === 'loading' || s.case_state === 'analysing') && this.hostJobs.has(s.job)) {
+      // First screen first: the case opens in its window while the import goes on (the page fills in as it lands).
+      // Taken off the host jobs, so it is not shown again when done.
+      this.hostJobs.delete(s.job);
+      this.deps.events.caseReady(s.case_id, s.job);
+    } else if (s.state === 'done' && s.case_id) {
       void this.announce(s.case_id);
       if (this.hostJobs.delete(s.job)) this.deps.events.caseReady(s.case_id, s.job);
     } else if (s.state !== 'running') this.hostJobs.delete(s.job);

@@ -1,6 +1,6 @@
 /** `case.info`: what the case holds — run, policy, counts, inputs (with hashes), warnings, time range, jobs. */
 import path from 'node:path';
-import type { Db } from '../db/open';
+import { readImportState, type Db } from '../db/open';
 import type { CaseInfo, CaseSource, SourceAccounting } from '../../shared/api';
 import { readMeta, readPolicy, readRun } from './policy';
 import { nanos, num, numOr0, str, time, type Row } from './values';
@@ -160,5 +160,6 @@ export function caseInfo(db: Db): CaseInfo {
     warnings,
     time_range: lo !== null && hi !== null ? { start: time(lo)!, end: time(hi)! } : null,
     jobs: [...jobs],
+    import_state: readImportState(db),
   };
 }

@@ -114,6 +114,11 @@ export class CallExplainer {
   }
 }
 
+/** One explainer per open case: its statements are prepared once, not for every click on a call. */
+const explainers = new WeakMap<Db, CallExplainer>();
+
 export function explainCall(db: Db, id: number, opts: ExplainOptions = {}): CallExplanation {
-  return new CallExplainer(db).explain(id, opts);
+  let e = explainers.get(db);
+  if (!e) explainers.set(db, (e = new CallExplainer(db)));
+  return e.explain(id, opts);
 }

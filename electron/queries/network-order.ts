@@ -3,19 +3,21 @@
  * range, the total is the last rank, and the first call at or after a time is a binary search over ranks. Used by
  * network-list.ts when no filter applies and the order is time; `available` is false for a case whose table is
  * empty while it holds calls (made before the migration), and the list then pages with OFFSET as before.
+ * A window is one statement (`orderRowsSql`): the rank range of network_order drives the loop (CROSS JOIN keeps
+ * it outermost, so no sort), each call and its joins read by primary key.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 
-export const ORDER_PAGE_SQL = 'SELECT id FROM network_order WHERE rank > ? ORDER BY rank LIMIT ?';
-export const ORDER_PAGE_DESC_SQL = 'SELECT id FROM network_order WHERE rank <= ? ORDER BY rank DESC LIMIT ?';
+/** The window's rows: `cols` and `joins` over `network n`. Params: rank bound (see `bound`), limit. */
+export const orderRowsSql = (cols: string, joins: string, desc: boolean): string =>
+  `SELECT ${cols} FROM network_order o CROSS JOIN network n ON n.id = o.id ${joins}
+  WHERE o.rank ${desc ? '<=' : '>'} ? ORDER BY o.rank ${desc ? 'DESC' : 'ASC'} LIMIT ?`;
 export const ORDER_TS_AT_SQL = 'SELECT ts FROM network_order WHERE rank = ?';
 
 export class NetworkOrder {
   readonly total: number;
   readonly available: boolean;
-  private readonly page: Statement | null;
-  private readonly pageDesc: Statement | null;
   private readonly tsAt: Statement | null;
 
   constructor(db: Db) {
@@ -26,15 +28,12 @@ export class NetworkOrder {
     // (no table or an empty one while calls exist: a case from before migration 4, or one still being imported)
     this.available = this.total > 0 && any;
     const prep = (sql: string) => (has ? db.prepare(sql).pluck().safeIntegers(true) : null);
-    this.page = prep(ORDER_PAGE_SQL);
-    this.pageDesc = prep(ORDER_PAGE_DESC_SQL);
     this.tsAt = prep(ORDER_TS_AT_SQL);
   }
 
-  /** Ids of the window [offset, offset + limit) in time order (asc) or reversed (desc). */
-  window(offset: number, limit: number, desc: boolean): bigint[] {
-    if (!desc) return this.page!.all(offset, limit) as bigint[];
-    return this.pageDesc!.all(this.total - offset, limit) as bigint[];
+  /** The rank bound of `orderRowsSql` for the window [offset, offset + limit) in time order (asc) or reversed. */
+  bound(offset: number, desc: boolean): number {
+    return desc ? this.total - offset : offset;
   }
 
   /** How many calls come before `ts` (the index of the first call at or after it). */

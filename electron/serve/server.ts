@@ -20,7 +20,7 @@ import { CaseOwner } from '../api/case-owner';
 import { errorLine } from '../api/dispatch';
 import { defaultQueryEngine } from '../api/query-worker-pool';
 import type { ImportRunner } from '../api/imports';
-import { runImportInWorker } from '../api/import-runner';
+import type { CaseSummary, ImportStatus } from '../../shared/api';
 import { isCaseFile } from '../db/case-file';
 import { defaultStaticDir, mimeFor, resolveStatic, SECURITY_HEADERS } from './static-files';
 import { UploadError, UploadStore } from './uploads';
@@ -134,30 +134,25 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   const token = randomBytes(32).toString('hex');
   const staticDir = opts.staticDir ?? defaultStaticDir();
   if (!fs.existsSync(staticDir)) throw new Error(`the app is not built (no ${staticDir}); run \`npm run build\``);
-  let casePath = opts.target;
-  if (!isCaseFile(opts.target)) {
-    if (!fs.existsSync(opts.target)) throw new Error(`no such file or folder: ${opts.target}`);
-    const progress = opts.onImportProgress ?? ((l: string) => process.stderr.write(l + '\n'));
-    let last = '';
-    const r = await runImportInWorker({
-      inputs: [opts.target],
-      caseDir: opts.caseDir,
-      signal: new AbortController().signal,
-      onProgress: (p) => {
-        const line = `importing ${opts.target}: ${p.phase ?? ''}${p.fraction != null ? ` ${Math.round(p.fraction * 100)}%` : ''}`;
-        if (line !== last) progress(line);
-        last = line;
-      },
-    });
-    casePath = r.casePath;
-  }
   const uploads = new UploadStore({ maxBytes: opts.maxUploadBytes, tmpRoot: opts.uploadDir });
+  /** The job importing a bundle target (its progress goes to the terminal, not to onCaseOpened). */
+  let targetJob: string | null = null;
+  const targetListeners = new Set<(s: ImportStatus) => void>();
+  const progress = opts.onImportProgress ?? ((l: string) => process.stderr.write(l + '\n'));
+  let lastLine = '';
   const owner = new CaseOwner({
     staged: uploads,
     runner: opts.runner,
     caseDir: opts.caseDir,
     recentFile: opts.recentFile,
     onJobChange: (s) => {
+      if (s.job === targetJob) {
+        const line = `importing ${opts.target}: ${s.phase ?? ''}${s.fraction != null && s.state === 'running' ? ` ${Math.round(s.fraction * 100)}%` : ''}${s.error ? ` (${s.error})` : ''}`;
+        if (line !== lastLine) progress(line);
+        lastLine = line;
+        targetListeners.forEach((f) => f(s));
+        return;
+      }
       if (s.state === 'done' && s.case_file && s.case_id) {
         opts.onCaseOpened?.(`opened ${s.case_file} (case ${s.case_id}), imported from a page; listed on the start page`);
       }
@@ -166,14 +161,30 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     queries: defaultQueryEngine({ timeLimitMs: opts.queryTimeLimitMs, workerPath: opts.workerPath }),
     baselines: () => opts.baselines ?? [],
   });
-  let first: ReturnType<CaseOwner['open']>;
+  let first: { id: string; case_file: string; summary: Promise<CaseSummary> };
   let title: string;
   try {
-    first = owner.open(casePath);
+    if (isCaseFile(opts.target)) first = owner.open(opts.target);
+    else {
+      if (!fs.existsSync(opts.target)) throw new Error(`no such file or folder: ${opts.target}`);
+      // First screen first: served as soon as the case being built is readable (the page shows its log, steps and
+      // timeline and fills in as the import goes on); an identical bundle reuses its case (done at once).
+      const id = await new Promise<string>((resolve, reject) => {
+        targetListeners.add((s) => {
+          if (s.case_id && (s.state === 'done' || s.case_state === 'loading' || s.case_state === 'analysing')) resolve(s.case_id);
+          else if (s.state === 'failed' || s.state === 'cancelled') reject(new Error(s.error ?? `the import of ${opts.target} was ${s.state}`));
+        });
+        targetJob = owner.startImport({ paths: [path.resolve(opts.target)], release: () => {} }).job;
+        const now = owner.status(targetJob);
+        if (now.state !== 'running') targetListeners.forEach((f) => f(now));
+      });
+      first = { id, case_file: owner.casePathOf(id)!, summary: owner.summaryOf(id)! };
+    }
     // A case whose summary cannot be read is still served (its calls say what is wrong); it is named by its file.
+    const named = first.case_file;
     title = await first.summary.then(
       (c) => c.title,
-      () => path.basename(casePath),
+      () => path.basename(named),
     );
   } catch (e) {
     owner.dispose();

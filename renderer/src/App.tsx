@@ -1,9 +1,11 @@
 /**
  * The investigation layout: header; Timeline across the top; Process tree at the side; Network calls over the
  * Build log in the middle; Details on the right. The tree's column can be widened (TreeWidthHandle, remembered). One shared selection drives them all (state/selection.ts).
- * Announces `document.body.dataset.appState`: 'ready' after the first data load, 'import-done' after an import.
+ * Announces `document.body.dataset.appState`: 'ready' after the first data load, 'import-done' after an import, and
+ * 'partial' when the panes have loaded a case whose import still runs (first screen first: state/case-import.ts;
+ * `document.body.dataset.importState` says how far it is); 'incomplete' for a case whose import was interrupted.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseInfo } from '../../shared/api';
 import { formatNanos, tryParseRfc3339 } from '../../shared/time';
 import { setTimeDisplay } from './format';
@@ -18,7 +20,8 @@ import { ProcessTreeSlot } from './panes/ProcessTreeSlot';
 import { treeColumn, TreeWidthHandle, useTreeWidth } from './panes/process-tree/TreeWidthHandle';
 import { TimelineSlot } from './panes/TimelineSlot';
 import { StartPage } from './StartPage';
-import { useCaseId } from './state/case';
+import { showCase, useCaseId } from './state/case';
+import { caseImportStore, isPartialState, useCaseImport, watchCaseImport } from './state/case-import';
 import { CollapsedPane } from './layout/PaneControls';
 import { paneStore, setSideTab, toggleMaximised, usePanes, type PaneId } from './layout/pane-state';
 import { Dialogs, openDialog } from './layout/HelpSheet';
@@ -82,9 +85,19 @@ let autoMentionsTab = false;
 /** One case's investigation (the page's URL names the case). */
 function CaseView() {
   const version = useApp((s) => s.caseVersion);
+  const mount = useApp((s) => s.caseMount);
+  const caseId = useCaseId();
   const [info, setInfo] = useState<CaseInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
   const loaded = useRef({ version: -1, net: false, log: false });
+  // The caseVersion at which this page started showing its case (the layout's mount).
+  const base = useRef({ mount: -1, version: 0 });
+  if (base.current.mount !== mount) base.current = { mount, version };
+  const importState = useCaseImport((s) => (s.caseId === caseId ? s.state : null));
+  const interrupted = useCaseImport((s) => (s.caseId === caseId && s.state === 'interrupted' ? s.message : null));
+
+  // How far the case's import is, followed until it is complete (the panes fill in as it goes).
+  useEffect(() => (caseId ? watchCaseImport(caseId) : undefined), [caseId]);
 
   useEffect(() => {
     let live = true;
@@ -114,18 +127,30 @@ function CaseView() {
     };
   }, []);
 
+  // The page's state, once both the panes have loaded this version and the case's import state is known.
+  const announce = useCallback(() => {
+    const l = loaded.current;
+    const st = caseImportStore.get();
+    if (!l.net || !l.log || st.state === null || st.caseId !== caseId) return;
+    if (l.version !== appStore.get().caseVersion) return;
+    // 'ready' for the case the page was opened with (also once its import, seen from its first screen, is done);
+    // 'import-done' for a case this page switched to (an import or re-offset started here, a case from the list).
+    document.body.dataset.appState =
+      st.state === 'interrupted' ? 'incomplete' : isPartialState(st.state) ? 'partial' : base.current.version === 0 ? 'ready' : 'import-done';
+  }, [caseId]);
+  useEffect(() => announce(), [announce, importState]);
   const paneLoaded = useCallback(
     (which: 'net' | 'log') => (v: number) => {
       const l = loaded.current;
       if (l.version !== v) loaded.current = { version: v, net: false, log: false };
       loaded.current[which] = true;
-      if (loaded.current.net && loaded.current.log) document.body.dataset.appState = v === 0 ? 'ready' : 'import-done';
+      announce();
     },
-    [],
+    [announce],
   );
-  // Stable callbacks: the panes call them from effects.
-  const [onNet] = useState(() => paneLoaded('net'));
-  const [onLog] = useState(() => paneLoaded('log'));
+  // Stable callbacks (per case): the panes call them from effects.
+  const onNet = useMemo(() => paneLoaded('net'), [paneLoaded]);
+  const onLog = useMemo(() => paneLoaded('log'), [paneLoaded]);
 
   const [treeWidth, setTreeWidth] = useTreeWidth();
   const treeCol = treeColumn(treeWidth);
@@ -150,7 +175,8 @@ function CaseView() {
   const isC = (id: PaneId) => (collapsed.includes(id) || auto.includes(id)) && maximised !== id;
   // A case with logs only (no calls, no processes): the log gets the room, and the side area shows the hosts the
   // log mentions (the process tabs would be empty) instead of an empty calls table that reads as "no network".
-  const logsOnly = !!info && info.counts.network === 0 && info.counts.processes === 0;
+  // Not while the import runs: its calls and processes may still be on their way (first screen first).
+  const logsOnly = !!info && info.import_state === 'complete' && info.counts.network === 0 && info.counts.processes === 0;
   useEffect(() => {
     paneStore.set({ auto: logsOnly ? ['calls'] : [] });
     const tab = paneStore.get().sideTab;
@@ -187,44 +213,65 @@ function CaseView() {
         </div>
       )}
       <ImportErrorPanel />
-      <main
-        className={layoutClass}
-        key={version}
-        data-maximised={maximised ?? undefined}
-        style={treeCol ? ({ '--tree-col': treeCol } as React.CSSProperties) : undefined}
-      >
-        <div className="slot-timeline">
-          {isC('timeline') ? <CollapsedPane id="timeline" title="Timeline" /> : <TimelineSlot />}
-        </div>
-        <div className="slot-tree">
-          {isC('side') ? (
-            <CollapsedPane id="side" title="Processes" vertical />
-          ) : (
-            <>
-              <SideArea tabs={sideTabs} />
-              <TreeWidthHandle onWidth={setTreeWidth} />
-            </>
-          )}
-        </div>
-        <div className="slot-center">
-          {isC('calls') ? (
-            <CollapsedPane
-              id="calls"
-              title="Network calls"
-              note={logsOnly ? 'none recorded: this case holds logs only (hosts the log names: Log hosts tab)' : undefined}
-            />
-          ) : <NetworkTable onLoaded={onNet} />}
-          {isC('log') ? <CollapsedPane id="log" title="Build log" /> : <BuildLog origin={origin} onLoaded={onLog} />}
-        </div>
-        <div className="slot-details">
-          {isC('details') ? <CollapsedPane id="details" title="Details" vertical /> : <Details />}
-          <ComparePanel />
-        </div>
-      </main>
+      {interrupted !== null && <IncompleteCase why={interrupted} />}
+      {interrupted === null && (
+        <main
+          className={layoutClass}
+          key={mount}
+          data-maximised={maximised ?? undefined}
+          style={treeCol ? ({ '--tree-col': treeCol } as React.CSSProperties) : undefined}
+        >
+          <div className="slot-timeline">
+            {isC('timeline') ? <CollapsedPane id="timeline" title="Timeline" /> : <TimelineSlot />}
+          </div>
+          <div className="slot-tree">
+            {isC('side') ? (
+              <CollapsedPane id="side" title="Processes" vertical />
+            ) : (
+              <>
+                <SideArea tabs={sideTabs} />
+                <TreeWidthHandle onWidth={setTreeWidth} />
+              </>
+            )}
+          </div>
+          <div className="slot-center">
+            {isC('calls') ? (
+              <CollapsedPane
+                id="calls"
+                title="Network calls"
+                note={logsOnly ? 'none recorded: this case holds logs only (hosts the log names: Log hosts tab)' : undefined}
+              />
+            ) : (
+              <NetworkTable onLoaded={onNet} />
+            )}
+            {isC('log') ? <CollapsedPane id="log" title="Build log" /> : <BuildLog origin={origin} onLoaded={onLog} />}
+          </div>
+          <div className="slot-details">
+            {isC('details') ? <CollapsedPane id="details" title="Details" vertical /> : <Details />}
+            <ComparePanel />
+          </div>
+        </main>
+      )}
       <DropZone />
       <ContextMenuHost />
       <Dialogs />
     </div>
+  );
+}
+
+/** A case whose import stopped before it was complete: nothing of it is shown as if it were a case. */
+function IncompleteCase({ why }: { why: string }) {
+  useEffect(() => {
+    document.body.dataset.appState = 'incomplete';
+  }, []);
+  return (
+    <section className="incomplete-case" role="alert" aria-label="Incomplete case">
+      <h2>This case is incomplete</h2>
+      <p>{why.charAt(0).toUpperCase() + why.slice(1)}.</p>
+      <button type="button" onClick={() => showCase(null)}>
+        Back to the cases
+      </button>
+    </section>
   );
 }
 

@@ -72,7 +72,7 @@ export function StartPage() {
             </thead>
             <tbody>
               {cases.map((c) => (
-                <tr key={c.id} data-case-id={c.id}>
+                <tr key={c.id} data-case-id={c.id} data-state={c.state}>
                   <td>
                     <a href={`?case=${c.id}`} onClick={open(c)} title={c.case_file}>
                       {c.title}
@@ -91,7 +91,20 @@ export function StartPage() {
                           </div>
                         ))}
                   </td>
-                  <td>{c.open ? 'open' : 'recent'}</td>
+                  <td>
+                    {c.state === 'incomplete' ? (
+                      <span className="badge bad" title={c.state_note ?? undefined}>
+                        incomplete
+                      </span>
+                    ) : c.state === 'importing' ? (
+                      <span className="badge run">importing…</span>
+                    ) : c.open ? (
+                      'open'
+                    ) : (
+                      'recent'
+                    )}
+                    {c.state === 'incomplete' && c.state_note && <div className="dim start-note">{c.state_note}</div>}
+                  </td>
                 </tr>
               ))}
             </tbody>

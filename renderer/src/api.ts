@@ -32,3 +32,14 @@ export function bindCase(id: string | null): void {
 export const api: Client = new Proxy({} as Client, {
   get: (_t, method) => (client as unknown as Record<string | symbol, unknown>)[method],
 });
+
+/**
+ * Another object that is the client of this page's case: panes that refetch when their client changes (the
+ * timeline, the process tree) get a new one each time the case must be read again (state/case-import.ts: one per
+ * `version` of the case's data).
+ */
+export function freshClient(_version: number): Client {
+  return new Proxy({} as Client, {
+    get: (_t, method) => (client as unknown as Record<string | symbol, unknown>)[method],
+  });
+}

@@ -13,10 +13,12 @@ import { CALL_BY_ID_SQL } from '../../electron/queries/explain-call';
 import { endpointCallsSql } from '../../electron/queries/explain-endpoint';
 import { FINDING_PROCESSES_SQL, FINDING_STEPS_SQL } from '../../electron/queries/findings';
 import { LOG_AFTER_SQL, LOG_BEFORE_SQL, LOG_FTS_SQL } from '../../electron/queries/log-refs';
-import { ORDER_PAGE_DESC_SQL, ORDER_PAGE_SQL, ORDER_TS_AT_SQL } from '../../electron/queries/network-order';
+import { ORDER_ROWS_DESC_SQL, ORDER_ROWS_SQL, ROWS_BY_IDS_SQL } from '../../electron/queries/network-list';
+import { ORDER_TS_AT_SQL } from '../../electron/queries/network-order';
 import { CALL_COLUMNS, CALL_JOINS } from '../../electron/queries/network-rows';
 import { PROCESS_CALLS_SQL, PROCESS_FILES_SQL } from '../../electron/queries/process-details';
 import { STEP_LOG_LINES_SQL } from '../../electron/queries/steps';
+import { TREE_CALLS_SQL, TREE_FINDINGS_SQL } from '../../electron/queries/process-tree';
 import { buildCase } from '../unit/queries-fixture';
 
 const BIG = ['network', 'network_order', 'log_lines', 'processes', 'process_events', 'file_events', 'dns', 'dns_answers'];
@@ -51,7 +53,8 @@ function fullScans(details: string[], aliases: Record<string, string>): string[]
 const ALIASES = { n: 'network', l: 'log_lines', p: 'processes', f: 'log_fts', s: 'steps', rs: 'steps', t: 'network' };
 
 const T = 1_791_969_135_100_000_000n;
-const cases: { name: string; sql: string; params: unknown[] | Record<string, unknown>; index: RegExp; ordered?: boolean }[] = [
+/** keyed: every table the statement reads after the first is read by its primary key (one seek per row). */
+const cases: { name: string; sql: string; params: unknown[] | Record<string, unknown>; index: RegExp; ordered?: boolean; keyed?: boolean }[] = [
   {
     name: 'calls by time window',
     sql: `SELECT ${CALL_COLUMNS} FROM network n ${CALL_JOINS} WHERE n.ts >= ? AND n.ts < ? ORDER BY n.ts, n.id LIMIT ?`,
@@ -62,8 +65,9 @@ const cases: { name: string; sql: string; params: unknown[] | Record<string, unk
   { name: 'calls by process (process panel)', sql: PROCESS_CALLS_SQL, params: [3, 2000], index: /USING INDEX network_process/, ordered: true },
   { name: 'file events by process', sql: PROCESS_FILES_SQL, params: [3, 2000], index: /file_events_process/, ordered: true },
   { name: 'call by id (explain)', sql: CALL_BY_ID_SQL, params: [1], index: /USING INTEGER PRIMARY KEY/ },
-  { name: 'calls page at any depth, time order (network_order)', sql: ORDER_PAGE_SQL, params: [2500, 200], index: /USING INTEGER PRIMARY KEY \(rowid>\?\)/, ordered: true },
-  { name: 'calls page at any depth, newest first (network_order)', sql: ORDER_PAGE_DESC_SQL, params: [2500, 200], index: /USING INTEGER PRIMARY KEY \(rowid<\?\)/, ordered: true },
+  { name: 'calls page at any depth, time order (network_order)', sql: ORDER_ROWS_SQL, params: [2500, 200], index: /^SEARCH o USING INTEGER PRIMARY KEY \(rowid>\?\)/, ordered: true, keyed: true },
+  { name: 'calls page at any depth, newest first (network_order)', sql: ORDER_ROWS_DESC_SQL, params: [2500, 200], index: /^SEARCH o USING INTEGER PRIMARY KEY \(rowid<\?\)/, ordered: true, keyed: true },
+  { name: 'rows of a sorted or filtered window, by id', sql: ROWS_BY_IDS_SQL, params: ['[3, 1, 2]'], index: /^SEARCH n USING INTEGER PRIMARY KEY \(rowid=\?\)/, keyed: true },
   { name: 'jump to a time in the calls: a rank probe (network_order)', sql: ORDER_TS_AT_SQL, params: [1500], index: /USING INTEGER PRIMARY KEY \(rowid=\?\)/ },
   {
     name: 'log window by id',
@@ -84,6 +88,8 @@ const cases: { name: string; sql: string; params: unknown[] | Record<string, unk
     index: /USING INDEX network_finding/,
     ordered: true,
   },
+  { name: 'process tree: calls per process off the covering index', sql: TREE_CALLS_SQL, params: [], index: /USING COVERING INDEX network_process/ },
+  { name: "process tree: findings' calls per process (only those calls)", sql: TREE_FINDINGS_SQL, params: [], index: /USING INDEX network_finding \(finding_id>\?\)/ },
   { name: 'log lines per step', sql: STEP_LOG_LINES_SQL, params: [3], index: /USING COVERING INDEX log_lines_step/ },
 ];
 
@@ -96,6 +102,11 @@ describe('hot queries use indexes (EXPLAIN QUERY PLAN)', () => {
       if (c.ordered) expect(d.filter((x) => /TEMP B-TREE/.test(x)), d.join(' | ')).toEqual([]);
       // The joins to steps and findings go through their primary keys.
       for (const x of d) if (/^SEARCH (s|rs|f)\b/.test(x)) expect(x).toMatch(/INTEGER PRIMARY KEY/);
+      if (c.keyed) {
+        // the range (or the id list) is the outer loop, so the plan's first line; every other table by its key
+        expect(c.index.test(d[0]!), d.join(' | ')).toBe(true);
+        for (const x of d.slice(1).filter((x) => /^(SEARCH|SCAN) (n|o|p|f|s|rs)\b/.test(x))) expect(x, d.join(' | ')).toMatch(/INTEGER PRIMARY KEY \(rowid=\?\)/);
+      }
       // And the query really runs.
       const stmt = db.prepare(c.sql);
       expect(() => (Array.isArray(c.params) ? stmt.all(...c.params) : stmt.all(c.params))).not.toThrow();

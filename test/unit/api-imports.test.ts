@@ -79,4 +79,52 @@ describe('import jobs', () => {
     expect(switched).toEqual([]);
     expect(() => jobs.status('nope')).toThrow(/no import job/);
   });
+
+  it('names the case from its first screen, advances its state, and says when it was interrupted', async () => {
+    const partial = { path: '/cases/new.runlens.partial-1-abcdefabcdef', casePath: '/cases/new.runlens' };
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const runner: ImportRunner = async ({ signal, onProgress }) => {
+      onProgress({ phase: 'reading', partial: { ...partial, state: 'loading' } });
+      onProgress({ phase: 'reading', partial: { ...partial, state: 'loading' } }); // the same: not opened again
+      onProgress({ phase: 'finalizing', partial: { ...partial, state: 'analysing' } });
+      await Promise.race([
+        gate,
+        new Promise((_, rej) => signal.addEventListener('abort', () => rej(new Error('cancelled')))),
+      ]);
+      return { casePath: partial.casePath, warnings: 0 };
+    };
+    const opened: string[] = [];
+    const interrupted: string[] = [];
+    const jobs = new ImportJobs({
+      onDone: () => 'case-id',
+      onPartial: (p) => (opened.push(p.state), 'case-id'),
+      onInterrupted: (p, why) => void interrupted.push(`${p.casePath} ${why}`),
+      runner,
+    });
+    const { job } = jobs.start({ paths: ['/tmp/x'], release: () => {} });
+    await until(() => jobs.status(job).case_state === 'analysing');
+    expect(jobs.status(job)).toMatchObject({ state: 'running', case_id: 'case-id', case_state: 'analysing' });
+    expect(opened).toEqual(['loading', 'analysing']);
+    jobs.cancel(job);
+    await until(() => jobs.status(job).state !== 'running');
+    expect(jobs.status(job)).toMatchObject({ state: 'cancelled', case_id: 'case-id', case_state: 'interrupted' });
+    expect(interrupted).toEqual(['/cases/new.runlens cancelled']);
+    release();
+
+    // A job that completes: 'complete', and no interruption said.
+    const done = new ImportJobs({
+      onDone: () => 'case-id',
+      onPartial: () => 'case-id',
+      onInterrupted: () => interrupted.push('no'),
+      runner: async ({ onProgress }) => {
+        onProgress({ phase: 'reading', partial: { ...partial, state: 'loading' } });
+        return { casePath: partial.casePath, warnings: 0 };
+      },
+    });
+    const j2 = done.start({ paths: ['/tmp/x'], release: () => {} }).job;
+    await until(() => done.status(j2).state !== 'running');
+    expect(done.status(j2)).toMatchObject({ state: 'done', case_id: 'case-id', case_state: 'complete' });
+    expect(interrupted).toEqual(['/cases/new.runlens cancelled']);
+  });
 });

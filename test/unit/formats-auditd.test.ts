@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditdImporter, decodeSockaddr } from '../../electron/import/formats/auditd';
 import { formatNanos } from '../../shared/time';
+import { runImport } from '../../electron/import/run-import';
 import { fixture, inputFromBytes, inputFromPath, runImporter, type Collected } from './formats-harness';
 
 const strip = (o: Collected) =>
@@ -93,5 +96,31 @@ describe('auditd fork/clone records', () => {
       ['exec', 2460, 2300, '/usr/bin/bash'],
       ['exec', 2462, 2300, '/usr/bin/bash'],
     ]);
+  });
+
+  it('clone3 (flags in a struct the record does not show): a child only when a record names it as a process', async () => {
+    const rec = (serial: number, sc: string, pid = 2300, ppid = 1) =>
+      `type=SYSCALL msg=audit(1781685600.${String(serial).padStart(3, '0')}:${serial}): arch=c000003e ${sc} ppid=${ppid} pid=${pid} auid=1001 uid=1001 comm="node" exe="/usr/bin/node"\ntype=EOE msg=audit(1781685600.${String(serial).padStart(3, '0')}:${serial}):`;
+    const data = [
+      rec(1, 'syscall=435 success=yes exit=2470 a0=7ffd5c1b2a40 a1=58'), // clone3: pthread_create (a thread)
+      rec(2, 'syscall=435 success=yes exit=2471 a0=7ffd5c1b2a40 a1=58'), // clone3: posix_spawn (a process)
+      // the thread's own calls are recorded under the thread group's pid (2300); the process's under its own
+      rec(3, 'syscall=42 success=yes exit=0 a0=3', 2300),
+      rec(4, 'syscall=42 success=no exit=-2 a0=3', 2471, 2300),
+    ].join('\n') + '\n';
+    const out = await runImporter(auditdImporter, { name: 'audit.log', data });
+    expect(out.proc.map((p) => [p.event, p.pid, p.ppid, p.exe, p.line])).toEqual([['exec', 2471, 2300, '/usr/bin/node', 3]]);
+    // no silent loss: the thread's clone3 (its SYSCALL and EOE lines) is skipped with the reason; the rest stored
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-auditd-clone3-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'audit.log'), data);
+      const summary = await runImport({ inputs: [path.join(dir, 'audit.log')], casePath: path.join(dir, 'c.runlens') });
+      const f = summary.files![0]!;
+      // stored: the process's clone3 (SYSCALL + EOE); the two connects without a SOCKADDR are not used
+      expect([f.lines, f.lines_stored, f.lines_skipped]).toEqual([8, 2, 6]);
+      expect(f.skipped['clone3 child never seen as a process (a thread, or no audited call of its own)']).toBe(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

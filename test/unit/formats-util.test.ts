@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asInt } from '../../electron/import/formats/util';
+import { asInt } from '../../electron/import/kit';
 
 describe('integers from telemetry fields', () => {
   it('takes exact integers, from numbers or digit strings', () => {

@@ -260,7 +260,47 @@ describe('synthetic edge cases', () => {
     expect(w).toContain('4: line longer than 1024 bytes: skipped');
   });
 
-  it('a runaway continuation is split (bounded memory) with one warning', async () => {
+  it('a composite action whose inner step failed without the exit-code line: the runner’s end-action says so', async () => {
+    const log = [
+      `${T('00.1000000')} Current runner version: '2.336.0'`,
+      `${T('01.0000000')} ##[group]Run ./.github/actions/deploy`,
+      `${T('01.1000000')} ##[endgroup]`,
+      `${T('01.2000000')} ##[start-action display=Upload;id=__self.__upload]`,
+      `${T('01.3000000')} ##[group]Run some/uploader@v1`,
+      `${T('01.4000000')} ##[endgroup]`,
+      `${T('02.0000000')} ##[error]Upload refused: 403`,
+      `${T('02.1000000')} ##[end-action id=__self.__upload;outcome=failure;conclusion=failure;duration_ms=900]`,
+      `${T('03.0000000')} Cleaning up orphan processes`,
+    ].join('\n');
+    const s = await importText(log, 'job.txt');
+    expect(s.steps.map((x) => [x.number, x.name, x.conclusion])).toEqual([
+      [1, 'Set up job', null],
+      [2, 'Run ./.github/actions/deploy', 'failure'],
+      [3, 'Complete job', null],
+    ]);
+  });
+
+  it('a nested composite’s failed inner step does not fail the step when the nested one continued on error', async () => {
+    const log = [
+      `${T('01.0000000')} ##[group]Run ./.github/actions/outer`,
+      `${T('01.1000000')} ##[endgroup]`,
+      `${T('01.2000000')} ##[start-action display=Nested;id=__self.__nested]`,
+      `${T('01.3000000')} ##[start-action display=Flaky;id=__self.__nested.__flaky]`,
+      `${T('01.4000000')} ##[group]Run ./flaky.sh`,
+      `${T('01.5000000')} ##[endgroup]`,
+      `${T('02.0000000')} ##[error]flaky`,
+      `${T('02.1000000')} ##[end-action id=__self.__nested.__flaky;outcome=failure;conclusion=failure;duration_ms=800]`,
+      `${T('02.2000000')} ##[end-action id=__self.__nested;outcome=failure;conclusion=success;duration_ms=900]`,
+      `${T('03.0000000')} Cleaning up orphan processes`,
+    ].join('\n');
+    const s = await importText(log, 'job.txt');
+    expect(s.steps.map((x) => [x.number, x.name, x.conclusion])).toEqual([
+      [1, 'Run ./.github/actions/outer', null],
+      [2, 'Complete job', null],
+    ]);
+  });
+
+  it('a runaway continuation is split (bounded memory), one warning per split (the one warning policy)', async () => {
     const n = MAX_JOINED_LINES * 2 + 5;
     const log = `${T('00.0000000')} start\n` + 'cont\n'.repeat(n);
     const s = await importText(log, 'x.txt');
@@ -268,8 +308,8 @@ describe('synthetic edge cases', () => {
     expect(s.lines.every((l) => l.ts === parseRfc3339(T('00.0000000')))).toBe(true);
     expect(s.lines.reduce((a, l) => a + l.text.split('\n').length, 0)).toBe(n + 1);
     expect(s.lines[2]!.line_end).toBe(n + 1);
-    expect(s.warnings).toHaveLength(1);
-    expect(s.warnings[0]!.message).toMatch(/split/);
+    expect(s.warnings).toHaveLength(2);
+    expect(s.warnings.every((w) => /continuation of line \d+ too long.*split/.test(w.message))).toBe(true);
   });
 
   it('passes every log line to the embedded Harden-Runner scanner (network records appear)', async () => {

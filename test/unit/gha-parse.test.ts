@@ -161,4 +161,36 @@ describe('steps from ##[group]Run lines', () => {
     expect(feed('##[group]Post Run actions/cache@v4')).toBe('5:Post Run actions/cache@v4:actions/cache@v4*');
     expect(feed('Cleaning up orphan processes')).toBe('6:Complete job:-*');
   });
+
+  it('a composite action’s inner steps (between the runner’s start-action and end-action lines) open no step', () => {
+    const t = new GroupStepTracker();
+    const feed = (plain: string) => {
+      const m = parseMarker(plain);
+      const r = t.feed(plain, m?.marker ?? null, m?.rest ?? null);
+      return `${r.step.number}:${r.step.name}${r.opened ? '*' : ''}`;
+    };
+    expect(feed('##[group]Run ./.github/actions/setup')).toBe('1:Run ./.github/actions/setup*');
+    expect(feed('##[endgroup]')).toBe('1:Run ./.github/actions/setup');
+    expect(feed('##[start-action display=Cache;id=__self.__actions_cache]')).toBe('1:Run ./.github/actions/setup');
+    expect(feed('##[group]Run actions/cache@v4')).toBe('1:Run ./.github/actions/setup');
+    // a nested composite: two levels open, both closed before the next step of the job
+    expect(feed('##[start-action display=Inner;id=__self.__inner]')).toBe('1:Run ./.github/actions/setup');
+    expect(feed('##[group]Run npm ci')).toBe('1:Run ./.github/actions/setup');
+    expect(feed('##[end-action id=__self.__inner;outcome=success;conclusion=success;duration_ms=3]')).toBe(
+      '1:Run ./.github/actions/setup',
+    );
+    expect(feed('##[group]Run npm run build')).toBe('1:Run ./.github/actions/setup');
+    expect(feed('##[end-action id=__self.__actions_cache;outcome=success;conclusion=success;duration_ms=9]')).toBe(
+      '1:Run ./.github/actions/setup',
+    );
+    expect(feed('##[group]Run npm test')).toBe('2:Run npm test*');
+    // user output that merely mentions the marker (the runner escapes it as `##[\start-action`) changes nothing
+    expect(feed('##[\\start-action display=x;id=y]')).toBe('2:Run npm test');
+    expect(feed('##[group]Run make')).toBe('3:Run make*');
+    // a start-action without its end cannot swallow the rest of the job: the post and Complete job steps still open
+    expect(feed('##[start-action display=Lost;id=__self.__lost]')).toBe('3:Run make');
+    expect(feed('##[group]Run inner')).toBe('3:Run make');
+    expect(feed('Post job cleanup.')).toBe('4:Post job cleanup.*');
+    expect(feed('##[group]Post Run actions/cache@v4')).toBe('5:Post Run actions/cache@v4*');
+  });
 });

@@ -9,6 +9,7 @@ import type { CaseContext } from '../case-context';
 import { downloadAndRun } from './download-and-run';
 import { httpsExfiltration } from './https-exfiltration';
 import { loadDetectionInput } from './input';
+import { LogScanSet, scansOf, type LogCandidates } from './log-scan';
 import { privilegedContainer } from './privileged-container';
 import { reverseShell } from './reverse-shell';
 import { rulesFileSchema, type RulesSpec, type StoredRules } from './rules-file';
@@ -30,6 +31,13 @@ export const BUILTIN_RULES: readonly DetectionRule[] = [
   secretsInLogs,
 ];
 
+/**
+ * The log lines the built-in rules read, as one test per line: the import's writer applies it to every line it
+ * stores (run-import.ts), so the analysis does not read the log again for them. One instance: `runRules` uses the
+ * writer's ids only when they were collected with this very set.
+ */
+export const BUILTIN_LOG_SCANS = new LogScanSet(BUILTIN_RULES.flatMap(scansOf));
+
 /** The rules file stored at import, or null (none given, or unreadable: then a warning). */
 export function storedRules(db: Db, warn: CaseContext['warn']): StoredRules | null {
   const row = db.prepare("SELECT value FROM meta WHERE key = 'rules'").get() as { value: string } | undefined;
@@ -49,9 +57,17 @@ export interface RuleHits {
   hits: Hit[];
 }
 
-/** Run the rules on the analysed case (read only); used by writeDetections and by the rule tests. */
-export function runRules(db: Db, ctx: CaseContext, rules: readonly DetectionRule[]): RuleHits[] {
-  const input = loadDetectionInput(db, ctx.policy, rules.flatMap((r) => r.logNeedles ?? []));
+/**
+ * Run the rules on the analysed case (read only); used by writeDetections and by the rule tests. `candidates`: the
+ * lines of `BUILTIN_LOG_SCANS` the import's writer found (log-scan.ts), used when they still hold.
+ */
+export function runRules(db: Db, ctx: CaseContext, rules: readonly DetectionRule[], candidates: LogCandidates | null = null): RuleHits[] {
+  // the same rules read the log as the built-in set (user rules read it through '' = every line, not a scan)
+  const reading = new Set(rules.filter((r) => scansOf(r).length > 0));
+  const builtinReading = BUILTIN_RULES.filter((r) => scansOf(r).length > 0);
+  const same = reading.size === builtinReading.length && builtinReading.every((r) => reading.has(r));
+  const scans = same ? BUILTIN_LOG_SCANS : new LogScanSet(rules.flatMap(scansOf));
+  const input = loadDetectionInput(db, ctx.policy, scans, candidates);
   const out: RuleHits[] = [];
   for (const rule of rules) {
     try {
@@ -63,8 +79,13 @@ export function runRules(db: Db, ctx: CaseContext, rules: readonly DetectionRule
   return out;
 }
 
-export function writeDetections(db: Db, ctx: CaseContext, spec: RulesSpec | null = storedRules(db, ctx.warn)?.spec ?? null): number {
-  const results = runRules(db, ctx, [...BUILTIN_RULES, ...userRules(spec)]);
+export function writeDetections(
+  db: Db,
+  ctx: CaseContext,
+  spec: RulesSpec | null = storedRules(db, ctx.warn)?.spec ?? null,
+  candidates: LogCandidates | null = null,
+): number {
+  const results = runRules(db, ctx, [...BUILTIN_RULES, ...userRules(spec)], candidates);
   const ins = db.prepare(
     `INSERT INTO findings (kind, kinds, severity, origin, endpoint, title, calls, first_seen, last_seen, detection_id, rule, process_id, step_id)
      VALUES (?, ?, ?, 'viewer', ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,

@@ -2,6 +2,8 @@
 import type { Db } from '../../db/open';
 import type { CasePolicy } from '../case-context';
 import { isRunnerWorker } from '../process-model';
+import type { LogCandidates, LogScanSet } from './log-scan';
+import { heldRows } from '../../import/watched-lines';
 import type { CallView, DetectionInput, FileView, LogView, ProcessView, StepView } from './types';
 
 type R = Record<string, unknown>;
@@ -31,11 +33,17 @@ function lazy<T>(load: () => T): () => T {
 }
 
 /**
- * `prefetchNeedles`: every built-in rule's log needles. The log is read once for all of them (one `instr()` pass
- * in SQL: a plain substring search, far cheaper per line than a regular expression), and each rule's
+ * `scans`: the log lines the rules declared they read (log-scan.ts). They are read once for all rules — from the
+ * ids the import's writer collected (`candidates`, checked to still name the same lines), else by one SQL pass
+ * (`instr()` per needle: a plain substring search, far cheaper per line than a call into JS) — and each rule's
  * `logLinesWith` then filters those few lines in memory.
  */
-export function loadDetectionInput(db: Db, policy: CasePolicy | null, prefetchNeedles: readonly string[] = []): DetectionInput {
+export function loadDetectionInput(
+  db: Db,
+  policy: CasePolicy | null,
+  scans: LogScanSet | null = null,
+  candidates: LogCandidates | null = null,
+): DetectionInput {
   const all = (sql: string, ...params: unknown[]) => db.prepare(sql).safeIntegers(true).all(...params) as R[];
   const scan = (needles: readonly string[], keep: (t: string) => boolean): LogView[] => {
     const any = needles.includes('');
@@ -68,8 +76,14 @@ export function loadDetectionInput(db: Db, policy: CasePolicy | null, prefetchNe
     if (!sorted) out.sort((x, y) => (x.ts < y.ts ? -1 : x.ts > y.ts ? 1 : x.id - y.id));
     return out;
   };
-  const uniqueNeedles = [...new Set(prefetchNeedles)].filter((x) => x !== '');
-  const prefetched = lazy(() => (uniqueNeedles.length ? { needles: new Set(uniqueNeedles), lines: scan(uniqueNeedles, () => true) } : null));
+  const prefetched = lazy((): LogView[] | null => {
+    if (!scans || scans.empty) return null;
+    if (candidates && candidates.set === scans) {
+      const lines = linesByCandidates(db, candidates);
+      if (lines) return lines;
+    }
+    return scan(scans.needles, (t) => scans.test(t));
+  });
   const steps: StepView[] = all('SELECT id, number, name, uses, started_at, completed_at FROM steps ORDER BY job, number').map((r) => ({
     id: n(r.id)!, number: n(r.number)!, name: s(r.name) ?? '', uses: s(r.uses), start: b(r.started_at), end: b(r.completed_at),
   }));
@@ -99,9 +113,9 @@ export function loadDetectionInput(db: Db, policy: CasePolicy | null, prefetchNe
     logLinesWith(needles, keep) {
       if (needles.length === 0) return [];
       const pass = (t: string) => (keep ? keep(t) : true);
-      const pre = prefetched();
-      if (pre && needles.every((x) => pre.needles.has(x))) {
-        return pre.lines.filter((l) => needles.some((x) => l.text.includes(x)) && pass(l.text));
+      if (scans && scans.covers(needles, keep)) {
+        const pre = prefetched();
+        if (pre) return pre.filter((l) => needles.some((x) => l.text.includes(x)) && pass(l.text));
       }
       return scan(needles, pass);
     },
@@ -112,4 +126,21 @@ export function loadDetectionInput(db: Db, policy: CasePolicy | null, prefetchNe
     ),
     stepOf: (id) => (id === null ? null : (stepById().get(id) ?? null)),
   };
+}
+
+/**
+ * The lines the import's writer found (`candidates`), read by id — or null when the ids may no longer name those
+ * lines (the log finalize renumbered or dropped lines): then the caller scans the log.
+ */
+export function linesByCandidates(db: Db, c: LogCandidates): LogView[] | null {
+  const rows = heldRows(db, c, 'ts, step_id, text', true);
+  if (!rows) return null;
+  const out: LogView[] = [];
+  for (const r of rows) {
+    const text = s(r[3]) ?? '';
+    // the writer tested the same text (the ids only spare the scan; a line that no longer passes is not the same)
+    if (!c.set.test(text)) return null;
+    out.push({ id: n(r[0])!, ts: b(r[1]), stepId: n(r[2]), text });
+  }
+  return out;
 }

@@ -15,6 +15,7 @@ export const secretsInLogs: DetectionRule = {
   severity: 'high',
   describe: 'secrets printed in logs (common token formats, Authorization headers, passwords in URLs)',
   logNeedles: NEEDLES,
+  logScans: [{ needles: ['://'], keep: maySecret }],
   run(input) {
     const groups = new Map<string, { name: string; stepId: number | null; lines: { id: number; ts: bigint | null }[] }>();
     // URLs are on many lines: those are scanned on their own and only lines with `user:password@` are kept.

@@ -106,6 +106,13 @@ export interface DetectionInput {
   stepOf(processId: number | null): number | null;
 }
 
+/** One `logLinesWith(needles, keep)` call a rule makes (see `DetectionRule.logScans`). */
+export interface LogScan {
+  needles: readonly string[];
+  /** The very function the rule passes as `keep` (the import tests it on lines holding a needle). */
+  keep?: (text: string) => boolean;
+}
+
 export interface DetectionRule {
   id: string;
   kind: string;
@@ -117,5 +124,10 @@ export interface DetectionRule {
    * the log once for every rule's needles together instead of once per rule.
    */
   logNeedles?: readonly string[];
+  /**
+   * Further `logLinesWith` calls of the rule that pass a `keep` the import may apply too (e.g. `://` lines only when
+   * they may hold a password): declared, the lines they select are found while the log is written, not by a scan.
+   */
+  logScans?: readonly LogScan[];
   run(input: DetectionInput): Hit[];
 }

@@ -3,7 +3,7 @@
  * or a single detection object). Read whole, capped at 64 MiB. Required per detection: kind.
  */
 import type { Importer } from '../types';
-import { baseName, Fields, headText, isPlainObject, readSmallText, SNIFF_CONTENT, SNIFF_NAME_BONUS, SNIFF_NAME_ONLY, typeName } from './common';
+import { baseName, Fields, headText, isObj, readSmallText, SNIFF_CONTENT, SNIFF_NAME_BONUS, SNIFF_NAME_ONLY, typeName } from '../kit';
 import { arrayElementSpans, linesOf, topLevelValueStart } from './json-positions';
 import { jsonErrorLine } from './manifest';
 
@@ -35,12 +35,12 @@ export const bundleDetectionsImporter: Importer = {
       const spans = arrayElementSpans(text, 0);
       const lines = linesOf(text, spans.map((s) => s[0]));
       items = doc.map((value, i) => ({ value, line: lines[i] ?? null, raw: spans[i] ? text.slice(spans[i]![0], spans[i]![1]) : JSON.stringify(value) }));
-    } else if (isPlainObject(doc) && Array.isArray(doc.detections)) {
+    } else if (isObj(doc) && Array.isArray(doc.detections)) {
       const at = topLevelValueStart(text, 'detections');
       const spans = at < 0 ? [] : arrayElementSpans(text, at);
       const lines = linesOf(text, spans.map((s) => s[0]));
       items = (doc.detections as unknown[]).map((value, i) => ({ value, line: lines[i] ?? null, raw: spans[i] ? text.slice(spans[i]![0], spans[i]![1]) : JSON.stringify(value) }));
-    } else if (isPlainObject(doc)) {
+    } else if (isObj(doc)) {
       items = [{ value: doc, line: 1, raw: text.trim() }];
     } else {
       sink.warn(1, `expected a JSON array of detections, got ${typeName(doc)}; not read`);
@@ -48,7 +48,7 @@ export const bundleDetectionsImporter: Importer = {
     }
     for (const { value, line, raw } of items) {
       if (ctx.signal.aborted) return;
-      if (!isPlainObject(value)) {
+      if (!isObj(value)) {
         sink.warn(line, `expected a detection object, got ${typeName(value)}; record skipped`);
         continue;
       }

@@ -1,6 +1,6 @@
 /** `dns.jsonl` (bundle v1): one DNS resolution per line. Required: ts, domain. `answers` defaults to []. */
 import type { Importer } from '../types';
-import { Fields, readJsonl, sniffJsonl } from './common';
+import { Fields, readJsonl, sniffJsonl } from '../kit';
 
 export const bundleDnsImporter: Importer = {
   format: 'bundle-dns',

@@ -1,6 +1,6 @@
 /** `files.jsonl` (bundle v1): file events. Required: ts, path, op (write|overwrite|delete|chmod|read; others kept). */
 import type { Importer } from '../types';
-import { Fields, readJsonl, sniffJsonl } from './common';
+import { Fields, readJsonl, sniffJsonl } from '../kit';
 
 export const bundleFilesImporter: Importer = {
   format: 'bundle-files',

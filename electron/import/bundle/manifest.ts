@@ -4,7 +4,7 @@
  */
 import type { RunInfo, StepRecord } from '../../../shared/model';
 import type { Importer, RecordSink } from '../types';
-import { baseName, Fields, headText, isPlainObject, readSmallText, SNIFF_CONTENT, SNIFF_NAME_BONUS, SNIFF_NAME_ONLY, typeName } from './common';
+import { baseName, Fields, headText, isObj, readSmallText, SNIFF_CONTENT, SNIFF_NAME_BONUS, SNIFF_NAME_ONLY, typeName } from '../kit';
 import { arrayElementSpans, jsonErrorOffset, linesOf, topLevelValueStart } from './json-positions';
 
 export const MANIFEST_MAX_BYTES = 16 * 1024 * 1024;
@@ -32,7 +32,7 @@ function flat(o: Record<string, unknown>): RunInfo {
 }
 
 function storableProducer(p: unknown, sink: RecordSink, line: number | null): RunInfo['producer'] | undefined {
-  if (!isPlainObject(p)) return undefined;
+  if (!isObj(p)) return undefined;
   if (storable(p)) return p as RunInfo['producer'];
   sink.warn(line, 'producer: a value is nested too deeply to store; only its plain fields are kept');
   return flat(p) as RunInfo['producer'];
@@ -57,7 +57,7 @@ export const bundleManifestImporter: Importer = {
       sink.warn(jsonErrorLine(text, e as Error), `malformed JSON: ${(e as Error).message}; manifest not read`);
       return;
     }
-    if (!isPlainObject(doc)) {
+    if (!isObj(doc)) {
       sink.warn(1, `manifest must be a JSON object, got ${typeName(doc)}; not read`);
       return;
     }
@@ -75,7 +75,7 @@ export const bundleManifestImporter: Importer = {
     // run
     let job = 'job';
     if (doc.run !== undefined) {
-      if (!isPlainObject(doc.run)) {
+      if (!isObj(doc.run)) {
         sink.warn(lineOfKey('run'), `field "run" must be an object, got ${typeName(doc.run)}; run info skipped`);
       } else {
         const run = doc.run as RunInfo;
@@ -97,7 +97,7 @@ export const bundleManifestImporter: Importer = {
 
     // policy
     if (doc.policy !== undefined && doc.policy !== null) {
-      const f = isPlainObject(doc.policy) ? new Fields(doc.policy) : null;
+      const f = isObj(doc.policy) ? new Fields(doc.policy) : null;
       const mode = f?.str('egress_policy');
       const allowed = f?.strArray('allowed_endpoints');
       if (!f) sink.warn(lineOfKey('policy'), `field "policy" must be an object, got ${typeName(doc.policy)}; policy skipped`);
@@ -122,7 +122,7 @@ export const bundleManifestImporter: Importer = {
       (doc.steps as unknown[]).forEach((s, i) => {
         const line = lines[i] ?? null;
         const raw = spans[i] ? text.slice(spans[i]![0], spans[i]![1]) : JSON.stringify(s);
-        if (!isPlainObject(s)) {
+        if (!isObj(s)) {
           sink.warn(line, `step ${i + 1}: expected an object, got ${typeName(s)}; step skipped`);
           return;
         }

@@ -1,7 +1,7 @@
 /** `network.jsonl` (bundle v1): one outbound network call per line. Required: ts, ip or domain, port. */
 import type { HttpInfo, NetworkRecord } from '../../../shared/model';
 import type { Importer } from '../types';
-import { Fields, readJsonl, sniffJsonl } from './common';
+import { Fields, readJsonl, sniffJsonl } from '../kit';
 
 export const bundleNetworkImporter: Importer = {
   format: 'bundle-network',

@@ -6,7 +6,7 @@
 import { splitShellWordsLenient } from '../../../shared/shellwords';
 import { parseRfc3339, TimeError, type Nanos } from '../../../shared/time';
 import type { Importer } from '../types';
-import { baseName, headText, SNIFF_CONTENT, SNIFF_NAME_BONUS, SNIFF_NAME_ONLY } from './common';
+import { baseName, headText, SNIFF_CONTENT, SNIFF_NAME_BONUS, SNIFF_NAME_ONLY } from '../kit';
 import { csvFields, readCsv } from './csv';
 import { noteLines } from '../accounting';
 

@@ -1,6 +1,6 @@
 /** `processes.jsonl` (bundle v1): process exec and exit events. Required: ts, event (exec|exit), pid. */
 import type { Importer } from '../types';
-import { Fields, readJsonl, sniffJsonl } from './common';
+import { Fields, readJsonl, sniffJsonl } from '../kit';
 
 export const bundleProcessesImporter: Importer = {
   format: 'bundle-processes',

@@ -13,11 +13,16 @@
  *   SYSCALL clone/clone3/fork/vfork (success, exit = the child's pid; a clone with CLONE_THREAD in a0 is a thread)
  *                                  -> ProcessEventRecord exec of the CHILD (ppid = the caller, the caller's exe): the
  *                                  child linked to its parent even when it never execs itself
+ *   clone3 passes its flags in a struct (a0 is its address): the record cannot say whether the child is a thread
+ *   (glibc 2.34+ creates every pthread with clone3). Audit records carry the thread group's id as `pid=`, so a
+ *   thread's id never appears as one: a clone3 child is taken as a process only when some record of the file has it
+ *   as `pid=` or `ppid=`; the others are skipped at the end, with that reason.
  * Other events are read (and checked) but not stored.
  */
+import type { ProcessEventRecord } from '../../../shared/model';
 import type { Importer, InputFile, RecordSink } from '../types';
 import { readLines } from '../lines';
-import { headText, Warner } from './util';
+import { headText, Warner } from '../kit';
 import { noteLines, noteStored, recordsSoFar } from '../accounting';
 
 const HEAD = /^(?:node=(\S+) )?type=([A-Za-z0-9_]+) msg=audit\((\d+)\.(\d{1,9}):(\d+)\):\s?(.*)$/;
@@ -176,10 +181,21 @@ function execArgs(ev: Event): string[] | null {
 const FORKS = new Set(['clone', 'clone3', 'fork', 'vfork']);
 const CLONE_THREAD = 0x10000;
 
-function emitEvent(ev: Event, sink: RecordSink, w: Warner): void {
+/** clone3 children waiting for the end of the file (see the header), and every pid/ppid the file's records name. */
+interface Clone3State {
+  seen: Set<number>;
+  pending: { rec: ProcessEventRecord; lines: number[] }[];
+}
+
+/** Emits the event's record; 'deferred' for a clone3, whose child is decided after the file's last event. */
+function emitEvent(ev: Event, sink: RecordSink, w: Warner, c3: Clone3State): 'deferred' | void {
   ev.recs.sort((a, b) => a.line - b.line);
   const sc = ev.recs.find((r) => r.type === 'SYSCALL');
   if (!sc) return;
+  for (const f of ['pid', 'ppid']) {
+    const v = sc.fields.get(f);
+    if (v !== undefined && /^\d{1,10}$/.test(v)) c3.seen.add(Number(v));
+  }
   const name = syscallName(sc);
   if (name !== 'execve' && name !== 'execveat' && name !== 'connect' && !FORKS.has(name ?? '')) return;
   const ts = BigInt(ev.sec) * 1_000_000_000n + BigInt(ev.frac.padEnd(9, '0'));
@@ -208,7 +224,12 @@ function emitEvent(ev: Event, sink: RecordSink, w: Warner): void {
     if (success === 'no' || !Number.isInteger(child) || child <= 0) return;
     const flags = name === 'clone' ? Number.parseInt(sc.fields.get('a0') ?? '0', 16) : 0;
     if (Number.isFinite(flags) && (flags & CLONE_THREAD) !== 0) return;
-    sink.processEvent({ ts, event: 'exec', pid: child, ppid: pid, exe, args: null, cwd, uid, origin: 'events', line, raw });
+    const rec: ProcessEventRecord = { ts, event: 'exec', pid: child, ppid: pid, exe, args: null, cwd, uid, origin: 'events', line, raw };
+    if (name === 'clone3') {
+      c3.pending.push({ rec, lines: ev.recs.map((r) => r.line) });
+      return 'deferred';
+    }
+    sink.processEvent(rec);
     return;
   }
   const sa = ev.recs.find((r) => r.type === 'SOCKADDR');
@@ -251,12 +272,13 @@ export const auditdImporter: Importer = {
     let bad = 0;
     let good = 0;
 
+    const c3: Clone3State = { seen: new Set(), pending: [] };
     const flush = (events: Event[]) => {
       events.sort((a, b) => (a.sec === b.sec ? a.serial - b.serial : Number(a.sec) - Number(b.sec)));
       for (const e of events) {
         open.delete(e.key);
         const before = recordsSoFar();
-        emitEvent(e, sink, w);
+        if (emitEvent(e, sink, w, c3) === 'deferred') continue; // accounted at the end
         // the event's other records went into the stored record's raw text: stored; an event not used: skipped
         if (recordsSoFar() > before) noteStored(e.recs.map((r) => r.line));
         else for (const r of e.recs) noteLines(r.line, r.line, `audit event not used (${[...new Set(e.recs.map((x) => x.type))].join(', ')})`);
@@ -291,8 +313,10 @@ export const auditdImporter: Importer = {
         const ev = open.get(key);
         if (ev) {
           const before = recordsSoFar();
+          const deferred = c3.pending.length;
           flush([ev]);
-          if (recordsSoFar() > before) noteStored([l.no]);
+          if (c3.pending.length > deferred) c3.pending[c3.pending.length - 1]!.lines.push(l.no); // decided at the end
+          else if (recordsSoFar() > before) noteStored([l.no]);
           else noteLines(l.no, l.no, 'end of an audit event not used');
         } else noteLines(l.no, l.no, 'end of an audit event already closed');
         continue;
@@ -324,6 +348,14 @@ export const auditdImporter: Importer = {
       }
     }
     flush([...open.values()]);
+    for (const p of c3.pending) {
+      if (c3.seen.has(p.rec.pid)) {
+        sink.processEvent(p.rec);
+        noteStored(p.lines);
+      } else {
+        for (const l of p.lines) noteLines(l, l, 'clone3 child never seen as a process (a thread, or no audited call of its own)');
+      }
+    }
     if (good === 0 && bad > 0) throw new Error(`no audit records found in ${lineNo} lines`);
     w.flush();
   },

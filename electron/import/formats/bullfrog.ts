@@ -11,7 +11,7 @@
  */
 import type { Importer, InputFile } from '../types';
 import { forEachJsonObject } from './json-docs';
-import { anyTime, asInt, asStr, headLines, isObj, normDomain, Warner } from './util';
+import { anyTime, asInt, asStr, headLines, isObj, normDomain, Warner } from '../kit';
 
 function known(v: unknown): string | null {
   const s = asStr(v);

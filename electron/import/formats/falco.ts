@@ -12,7 +12,7 @@
 import type { Importer, InputFile } from '../types';
 import type { Nanos } from '../../../shared/time';
 import { forEachJsonObject } from './json-docs';
-import { anyTime, asInt, asStr, basename, exactIntField, headLines, headText, isObj, severityFrom, splitCommandLine, Warner } from './util';
+import { anyTime, asInt, asStr, basename, exactIntField, headLines, headText, isObj, severityFrom, splitCommandLine, Warner } from '../kit';
 
 type Obj = Record<string, unknown>;
 

@@ -12,7 +12,7 @@ import type { Importer, InputFile } from '../types';
 import type { RunInfo } from '../../../shared/model';
 import { readLines } from '../lines';
 import { parseAgentPrefix, scanLogLine } from './log-embedded';
-import { headLines, headText, isObj, Warner } from './util';
+import { headLines, headText, isObj, Warner } from '../kit';
 
 const AGENT_MSG = /^(domain resolved:|endpoint called ip address:port|ip address dropped:|\[Source code overwritten\]|sudo process started:)/;
 

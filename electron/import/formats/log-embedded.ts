@@ -17,7 +17,7 @@
  */
 import type { RecordSink } from '../types';
 import type { Nanos } from '../../../shared/time';
-import { basename, normDomain, splitCommandLine } from './util';
+import { basename, normDomain, splitCommandLine } from '../kit';
 
 export type EmbeddedSink = Pick<RecordSink, 'network' | 'dns' | 'fileEvent' | 'processEvent' | 'detection'>;
 

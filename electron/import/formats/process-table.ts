@@ -12,7 +12,7 @@
 import type { Importer, InputFile, RecordSink } from '../types';
 import { formatNanos, type Nanos } from '../../../shared/time';
 import { readLines } from '../lines';
-import { anyTime, asInt, asStr, exactIntField, headLines, isObj, splitCommandLine, Warner } from './util';
+import { anyTime, asInt, asStr, exactIntField, headLines, isObj, splitCommandLine, Warner } from '../kit';
 import { csvFields } from '../bundle/csv';
 import { noteLines } from '../accounting';
 

@@ -17,7 +17,7 @@ import type { Importer, InputFile } from '../types';
 import type { ProcessEventRecord } from '../../../shared/model';
 import type { Nanos } from '../../../shared/time';
 import { readLines } from '../lines';
-import { headLines, Warner } from './util';
+import { headLines, Warner } from '../kit';
 
 const PREFIX = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+(?=\S))?(?:(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s+|(\d{9,})(?:\.(\d{1,9}))?\s+|(\d{1,8}\.\d{1,9})\s+)?(.*)$/;
 const CALL = /^([a-z_][a-z0-9_]*)\((.*)$/;

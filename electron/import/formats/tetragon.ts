@@ -16,7 +16,7 @@ import type { ProcessEventRecord } from '../../../shared/model';
 import type { Nanos } from '../../../shared/time';
 import { tryParseRfc3339 } from '../../../shared/time';
 import { forEachJsonObject } from './json-docs';
-import { asInt, asStr, basename, headText, isObj, splitCommandLine, Warner } from './util';
+import { asInt, asStr, basename, headText, isObj, splitCommandLine, Warner } from '../kit';
 
 const EVENT_KEYS = [
   'process_exec', 'process_exit', 'process_kprobe', 'process_tracepoint', 'process_uprobe', 'process_lsm',

@@ -16,7 +16,7 @@
 import type { Importer, InputFile } from '../types';
 import type { Nanos } from '../../../shared/time';
 import { forEachJsonObject } from './json-docs';
-import { anyTime, asInt, asStr, basename, exactIntField, headText, isObj, normDomain, severityFrom, Warner } from './util';
+import { anyTime, asInt, asStr, basename, exactIntField, headText, isObj, normDomain, severityFrom, Warner } from '../kit';
 
 type Obj = Record<string, unknown>;
 

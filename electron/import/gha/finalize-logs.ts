@@ -21,7 +21,7 @@ import { withIndexesSuspended } from '../../db/index-suspend';
 import type { Db } from '../../db/open';
 import type { ImportWarning, LogMarker } from '../../../shared/model';
 import { stillValid, type LogHints } from '../log-precompute';
-import { HEAD_CHARS, loadJobSteps, ORPHANS, POST_JOB, StepAssigner } from './step-assigner';
+import { END_ACTION, HEAD_CHARS, loadJobSteps, ORPHANS, POST_JOB, START_ACTION, StepAssigner } from './step-assigner';
 import { parseMarker } from './markers';
 import { stepNameFromLog } from './read-log';
 import { indexLogMentions } from './mentions';
@@ -54,11 +54,29 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: L
     }
     fillStepTimes(db);
     nameStepsAsLogged(db);
+    postStepsTakeMainAction(db);
     // (migration 3's columns and table: absent when a caller finalizes a case not yet migrated)
     if (hasColumn(db, 'steps', 'action_sha')) resolveActionShas(db);
-    if (hasColumn(db, 'log_mentions', 'host')) indexLogMentions(db);
+    if (hasColumn(db, 'log_mentions', 'host')) indexLogMentions(db, hints?.mentionLines);
     rebuildFts(db);
   })();
+}
+
+/**
+ * GitHub names an action's post step `Post <the main step's name>` (`Post Set up Node.js` after `Set up Node.js`,
+ * which ran `actions/setup-node@v3`): a post step without an action of its own takes its main step's, the latest
+ * earlier step of the job with exactly that name. A job log read alone names its post steps `Post job cleanup.`
+ * only: nothing there says whose post step it is (docs/formats.md, "What is lost").
+ */
+function postStepsTakeMainAction(db: Db): void {
+  db.prepare(
+    `UPDATE steps SET uses = (
+       SELECT m.uses FROM steps m WHERE m.job = steps.job AND m.number < steps.number AND m.name = substr(steps.name, 6)
+         AND m.uses IS NOT NULL ORDER BY m.number DESC LIMIT 1)
+     WHERE uses IS NULL AND name LIKE 'Post %' AND EXISTS (
+       SELECT 1 FROM steps m WHERE m.job = steps.job AND m.number < steps.number AND m.name = substr(steps.name, 6)
+         AND m.uses IS NOT NULL)`,
+  ).run();
 }
 
 /** Step names of GitHub's step files with the `/` they lost (`Post Run actionscheckout@v3` -> the step's own name). */
@@ -80,7 +98,8 @@ function usesOf(x: string): string | null {
 }
 
 const DOWNLOAD_ACTION = /^Download action repository '([^']+)' \(SHA:([0-9a-fA-F]{7,64})\)/;
-const IMMUTABLE_PACKAGE = /^Download immutable action package '([^']+)'/;
+/** The runner writes it as a group heading (`##[group]Download immutable action package '…'`); older notes did not. */
+const IMMUTABLE_PACKAGE = /^(?:##\[group\])?Download immutable action package '([^']+)'/;
 const SOURCE_SHA = /^Source commit SHA: ([0-9a-fA-F]{7,64})/;
 
 /**
@@ -91,7 +110,7 @@ function resolveActionShas(db: Db): void {
   const lines = db
     .prepare(
       `SELECT job, text FROM log_lines WHERE text LIKE 'Download action repository %' OR text LIKE 'Download immutable action package %'
-         OR text LIKE 'Source commit SHA: %' ORDER BY id`,
+         OR text LIKE '##[group]Download immutable action package %' OR text LIKE 'Source commit SHA: %' ORDER BY id`,
     )
     .all() as { job: string; text: string }[];
   const shas = new Map<string, string>();
@@ -180,11 +199,15 @@ function relayoutSingleJobArchives(db: Db): boolean {
     let ok = true;
     let setUp = false;
     let system = false;
+    // an archive's files moved into one folder: its job log `0_<job>.txt` beside the step files (seen in the field:
+    // illurukarthik8688/CICDFlask `build/`, SOURCES.md)
+    let jobLog: string | null = null;
     for (const b of bases) {
       if (/^system\.txt$/i.test(b)) system = true;
       else {
         const m = STEP_FILE.exec(b);
-        if (!m || Number(m[1]) < 1) ok = false;
+        if (m && Number(m[1]) === 0 && jobLog === null) jobLog = m[2]!;
+        else if (!m || Number(m[1]) < 1) ok = false;
         else if (Number(m[1]) === 1 && /^set up job$/i.test(m[2]!)) setUp = true;
       }
     }
@@ -194,7 +217,7 @@ function relayoutSingleJobArchives(db: Db): boolean {
       .prepare(`SELECT count(*) AS n FROM sources WHERE parent_id = ? AND member LIKE '%/%/%'`)
       .get(parentId) as { n: number };
     if (others.n > 0) continue;
-    const job = dir || jobNameOf(db, list) || parentName(db, parentId);
+    const job = jobLog ?? (dir || jobNameOf(db, list) || parentName(db, parentId));
     relayoutAsSteps(db, list, bases, job);
     relaid = true;
   }
@@ -223,16 +246,24 @@ function relayoutAsSteps(db: Db, list: GhaSource[], bases: string[], job: string
   const title = db.prepare(
     `SELECT text FROM log_lines WHERE source_id = ? AND marker = 'group' AND (text LIKE '##[group]Run %' OR text LIKE '##[group]Post Run %') ORDER BY seq LIMIT 1`,
   );
-  const failed = db.prepare(
-    `SELECT 1 FROM log_lines WHERE source_id = ? AND marker = 'error' AND text LIKE '##[error]Process completed with exit code %' LIMIT 1`,
-  );
+  // the file was read as a job log: its steps from its groups say whether it failed (read-log.ts, the same rules as
+  // a step file's: the exit-code lines, a direct inner step's end-action conclusion)
+  const failed = db.prepare(`SELECT 1 FROM steps WHERE source_id = ? AND conclusion = 'failure' LIMIT 1`);
   const ins = db.prepare(
     `INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'files', ?, NULL, ?)`,
   );
+  const stepsToJob = db.prepare(`UPDATE steps SET job = ? WHERE source_id = ?`);
   list.forEach((s, i) => {
-    delSteps.run(s.id);
     const m = STEP_FILE.exec(bases[i]!);
+    if (m && Number(m[1]) === 0) {
+      // the job log itself (its group steps are already the job's; the step files' steps take precedence)
+      updLines.run(job, 'job', null, s.id);
+      stepsToJob.run(job, s.id);
+      return;
+    }
+    const fail = failed.get(s.id) !== undefined;
+    delSteps.run(s.id);
     if (!m) {
       updLines.run(job, 'system', null, s.id);
       return;
@@ -244,7 +275,7 @@ function relayoutAsSteps(db: Db, list: GhaSource[], bases: string[], job: string
     const groupTitle = tl ? (parseMarker(tl.text.split('\n')[0]!)?.rest.trim() ?? null) : null;
     const name = stepNameFromLog(m[2]!, groupTitle);
     const uses = groupTitle?.startsWith('Run ') ? usesOf(groupTitle.slice(4)) : name.startsWith('Run ') ? usesOf(name.slice(4)) : null;
-    ins.run(job, n, name, uses, t.a, t.b, failed.get(s.id) ? 'failure' : null, s.id, s.member);
+    ins.run(job, n, name, uses, t.a, t.b, fail ? 'failure' : null, s.id, s.member);
   });
 }
 
@@ -554,7 +585,9 @@ function assignStepsAndDepth(db: Db, warn: (w: ImportWarning) => void, bounds: M
     .prepare(
       `SELECT id, job, step_number, CAST(ts AS TEXT), marker, file_kind, source_id,
               CASE WHEN marker = 'group' OR (marker IS NULL AND (substr(text, 1, ${POST_JOB.length}) = '${POST_JOB}'
-                     OR substr(text, 1, ${ORPHANS.length}) = '${ORPHANS}'))
+                     OR substr(text, 1, ${ORPHANS.length}) = '${ORPHANS}'
+                     OR substr(text, 1, ${START_ACTION.length}) = '${START_ACTION}'
+                     OR substr(text, 1, ${END_ACTION.length}) = '${END_ACTION}'))
                    THEN substr(text, 1, ${HEAD_CHARS + 1}) END
        FROM log_lines ORDER BY id`,
     )

@@ -7,6 +7,13 @@
  * - a `##[group]Post Run X` line opens a step `Post Run X` (same `uses` rule);
  * - a `Post job cleanup.` line (how every post step of an action begins) opens a step of that name;
  * - a `Cleaning up orphan processes` line (how GitHub's `Complete job` step begins) opens `Complete job`.
+ * Composite actions: runners from 2.335 (seen in July 2026 logs) write `##[start-action display=…;id=…]` before
+ * each inner step of a composite action and `##[end-action id=…;outcome=…;conclusion=…;duration_ms=…]` after it (actions/runner
+ * CompositeActionHandler; it escapes the same text in user output as `##[\start-action`, so these lines are the
+ * runner's own). Between the two, a `##[group]Run …` is an inner step of the composite step that is open, never a
+ * step of its own; the count of open actions is reset when a step opens (a marker without its end cannot swallow
+ * the rest of the job past the next post or `Complete job` step). Older logs carry no such marker: there an inner
+ * `##[group]Run …` still opens a step (docs/formats.md, "What is lost").
  * The importer and finalizeLogs both run this tracker over a file's lines, so they number steps identically.
  */
 import type { LogMarker } from '../../../shared/model';
@@ -44,12 +51,34 @@ export function stepOpenedBy(
   return null;
 }
 
+export const START_ACTION = '##[start-action ';
+export const END_ACTION = '##[end-action ';
+
+/** +1 for the runner's `##[start-action …]` line, -1 for its `##[end-action …]` line, else 0. */
+export function actionMark(plain: string, marker: LogMarker | null): 1 | -1 | 0 {
+  if (marker !== null || !plain.startsWith('##[')) return 0;
+  if (plain.startsWith(START_ACTION)) return 1;
+  if (plain.startsWith(END_ACTION)) return -1;
+  return 0;
+}
+
 export class GroupStepTracker {
   private current: StepStart | null = null;
+  /** Composite actions' inner steps open now (`##[start-action` minus `##[end-action` since the step opened). */
+  private inner = 0;
+
+  /** Composite actions' inner steps open after the last line fed (0: the step's own level). */
+  get innerDepth(): number {
+    return this.inner;
+  }
 
   /** Feed the next line of the file; returns the step it belongs to and whether it opened that step. */
   feed(plain: string, marker: LogMarker | null, rest: string | null): { step: StepStart; opened: boolean } {
-    const open = stepOpenedBy(plain, marker, rest);
+    const mark = actionMark(plain, marker);
+    if (mark !== 0) this.inner = Math.max(0, this.inner + mark);
+    // inside an inner step of a composite action, its `##[group]Run …` belongs to the composite's step
+    const open = this.inner > 0 && marker === 'group' ? null : stepOpenedBy(plain, marker, rest);
+    if (open) this.inner = 0;
     if (open && this.current) {
       this.current = { number: this.current.number + 1, ...open };
       return { step: this.current, opened: true };

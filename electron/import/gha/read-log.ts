@@ -8,6 +8,8 @@
  *   (origin 'groups', see group-steps.ts).
  * - Every log line (each physical line of a continued one) is shown to the embedded-agent scanner.
  * Memory: one pending log line, capped (a runaway continuation is split with a warning).
+ * Warnings: every problem, where it happens (the one policy: the writer stores the first ones per file and counts
+ * the rest; importers never cap their own).
  */
 import type { Readable } from 'node:stream';
 import type { LogLineRecord, LogMarker, StepRecord } from '../../../shared/model';
@@ -16,10 +18,9 @@ import { TimeError, type Nanos } from '../../../shared/time';
 import { readLines, DEFAULT_MAX_LINE_BYTES } from '../lines';
 import type { ImportContext, InputFile, RecordSink } from '../types';
 import { scanLogLine } from '../formats/log-embedded';
-import { noteLines } from '../accounting';
 import { parseMarker } from './markers';
 import { placeLogFile } from './paths';
-import { GroupStepTracker, usesFromTitle, type StepStart } from './group-steps';
+import { actionMark, GroupStepTracker, usesFromTitle, type StepStart } from './group-steps';
 import { StampParser } from './timestamp';
 
 /** A continued log line is split into a new record beyond this many characters or physical lines. */
@@ -45,6 +46,17 @@ interface OpenStep extends StepStart {
 
 /** `##[error]Process completed with exit code N.`: the runner's verdict on the step that just ran. */
 const EXIT_CODE = /^Process completed with exit code (-?\d+)\.?$/;
+/**
+ * `##[error]The process '/usr/bin/cargo' failed with exit code 101`: the error @actions/exec throws when a tool
+ * fails, which a JavaScript action reports with core.setFailed (that prints it as `##[error]` and fails the step).
+ */
+const EXEC_FAILED = /^The process '[^']*' failed with exit code (-?\d+)$/;
+/**
+ * `gh run view --log` (GitHub CLI) prints every line of a run's logs as `<job name>\t<step name>\t<line>` (`UNKNOWN
+ * STEP` when it reads the job-level log), jobs one after the other.
+ */
+const GH_PREFIX = /^([^\t]{1,256})\t([^\t]{0,512})\t/;
+export const GH_LOG_LINE = /^[^\t]{1,256}\t[^\t]{0,512}\t\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z /;
 /** `Job defined at: owner/repo/.github/workflows/ci.yml@refs/heads/main` (system.txt, or the head of older job logs). */
 const JOB_DEFINED_AT = /^Job defined at: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)\/(\.github\/workflows\/[^@\s]+)@(\S+)$/;
 
@@ -66,9 +78,21 @@ export function runInfoFromLine(plain: string): Record<string, string> | null {
 
 const RUN_LINK = /(?:\bgithub\.com|\bapp\.stepsecurity\.io\/github)\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/actions\/runs\/(\d{1,20})\b/;
 
-/** True for the runner's failure line of a step (`##[error]Process completed with exit code 1.`). */
+/** True for a step's failure line: the runner's (`##[error]Process completed with exit code 1.`) or an action's
+ * failed tool (`##[error]The process '…' failed with exit code 101`). */
 export function isStepFailure(marker: LogMarker | null, rest: string | null): boolean {
-  return marker === 'error' && rest !== null && EXIT_CODE.test(rest.trim());
+  if (marker !== 'error' || rest === null) return false;
+  const t = rest.trim();
+  return EXIT_CODE.test(t) || EXEC_FAILED.test(t);
+}
+
+/**
+ * A composite action's inner step that failed: the runner's `##[end-action id=…;outcome=failure;conclusion=failure;…]`
+ * (`conclusion` is after continue-on-error: `outcome=failure;conclusion=success` did not fail). A composite stops at
+ * its first failed inner step and fails with it.
+ */
+export function isInnerStepFailure(marker: LogMarker | null, plain: string): boolean {
+  return marker === null && plain.startsWith('##[end-action ') && /;conclusion=failure(?:;|\])/.test(plain);
 }
 
 /**
@@ -94,12 +118,16 @@ export async function readGhaLog(
   ctx: ImportContext,
   opts: ReadGhaOptions = {},
 ): Promise<void> {
-  const place = placeLogFile(file.relPath);
+  let place = placeLogFile(file.relPath);
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const parser = new StampParser();
-  const tracker = place.kind === 'job' || place.kind === 'single' ? new GroupStepTracker() : null;
+  let tracker = place.kind === 'job' || place.kind === 'single' ? new GroupStepTracker() : null;
+  /** `gh run view --log` output (each line `<job>\t<step>\t<log line>`): decided on the first line; the job now read. */
+  let ghMode: boolean | null = null;
+  let ghJob: string | null = null;
   let fileGroupTitle: string | null = null;
   let fileFailed = false;
+  let fileInner = 0;
 
   let pending: Pending | null = null;
   let seq = 0;
@@ -108,10 +136,6 @@ export async function readGhaLog(
   let untimedBeforeFirst = 0;
   let firstTs: Nanos | null = null;
   let lastTs: Nanos | null = null;
-  let badUtf8 = 0;
-  let tooLong = 0;
-  let badStamps = 0;
-  let splitWarned = false;
   let open: OpenStep | null = null;
 
   const closeStep = () => {
@@ -154,9 +178,14 @@ export async function readGhaLog(
     const info = runInfoFromLine(firstPlain);
     if (info) sink.run(info);
     const failure = isStepFailure(marker, parsed ? parsed.rest : null);
+    // an inner step's failure counts when it ends a direct inner step of the step (a nested composite's own
+    // continue-on-error is then already in its conclusion)
+    const innerFailure = isInnerStepFailure(marker, firstPlain);
+    const mark = actionMark(firstPlain, marker);
     if (place.kind === 'step') {
       if (fileGroupTitle === null && marker === 'group' && parsed && /^(Post )?Run /.test(parsed.rest)) fileGroupTitle = parsed.rest.trim();
-      if (failure) fileFailed = true;
+      if (mark !== 0) fileInner = Math.max(0, fileInner + mark);
+      if (failure || (innerFailure && fileInner === 0)) fileFailed = true;
     }
     if (tracker) {
       const r = tracker.feed(firstPlain, marker, parsed ? parsed.rest : null);
@@ -164,7 +193,7 @@ export async function readGhaLog(
         closeStep();
         open = { ...r.step, line: p.line, raw: text, first: null, last: null, failed: false };
       }
-      if (failure && open) open.failed = true;
+      if ((failure || (innerFailure && tracker.innerDepth === 0)) && open) open.failed = true;
       if (p.ts !== null && open) {
         if (open.first === null || p.ts < open.first) open.first = p.ts;
         if (open.last === null || p.ts > open.last) open.last = p.ts;
@@ -179,21 +208,38 @@ export async function readGhaLog(
     physical = ln.no;
     if ((ln.no & 0x3ff) === 0 && ctx.signal.aborted) break;
     if (ln.tooLong) {
-      if (tooLong++ === 0) sink.warn(ln.no, `line longer than ${maxLineBytes} bytes: skipped`);
-      else noteLines(ln.no, ln.no, `line longer than ${maxLineBytes} bytes: skipped`);
+      sink.warn(ln.no, `line longer than ${maxLineBytes} bytes: skipped`);
       continue;
     }
-    if (ln.badUtf8 && badUtf8++ === 0) sink.warn(ln.no, 'invalid UTF-8: bad bytes replaced with U+FFFD');
+    if (ln.badUtf8) sink.warn(ln.no, 'invalid UTF-8: bad bytes replaced with U+FFFD');
+    let lineText = ln.text;
+    if (ghMode === null && lineText.trim() !== '') ghMode = place.kind === 'single' && GH_LOG_LINE.test(lineText);
+    if (ghMode) {
+      const g = GH_PREFIX.exec(lineText);
+      if (g) {
+        lineText = lineText.slice(g[0].length);
+        if (lineText.charCodeAt(0) === 0xfeff) lineText = lineText.slice(1); // each of GitHub's log files starts with one
+        if (g[1] !== ghJob) {
+          // the next job of the run: the previous one ends here (gh prints the jobs one after the other)
+          if (pending) emit(pending);
+          pending = null;
+          closeStep();
+          ghJob = g[1]!;
+          place = { kind: 'single', job: ghJob, stepNumber: null, stepName: null };
+          tracker = new GroupStepTracker();
+        }
+      }
+    }
     let stamp = null;
     try {
-      stamp = parser.parse(ln.text);
+      stamp = parser.parse(lineText);
     } catch (e) {
       if (!(e instanceof TimeError)) throw e;
-      if (badStamps++ === 0) sink.warn(ln.no, `${e.message}: line read as a continuation`);
+      sink.warn(ln.no, `${e.message}: line read as a continuation`);
     }
     if (stamp) {
       if (pending) emit(pending);
-      const body = ln.text.slice(stamp.prefixLength);
+      const body = lineText.slice(stamp.prefixLength);
       pending = {
         ts: stamp.ns,
         texts: [body],
@@ -208,49 +254,43 @@ export async function readGhaLog(
       continue;
     }
     if (pending) {
-      if (pending.chars + ln.text.length > MAX_JOINED_CHARS || pending.texts.length >= MAX_JOINED_LINES) {
-        if (!splitWarned) {
-          splitWarned = true;
-          sink.warn(
-            ln.no,
-            `continuation of line ${pending.line} too long (over ${MAX_JOINED_LINES} lines or ${MAX_JOINED_CHARS} characters): split into several log lines`,
-          );
-        }
+      if (pending.chars + lineText.length > MAX_JOINED_CHARS || pending.texts.length >= MAX_JOINED_LINES) {
+        sink.warn(
+          ln.no,
+          `continuation of line ${pending.line} too long (over ${MAX_JOINED_LINES} lines or ${MAX_JOINED_CHARS} characters): split into several log lines`,
+        );
         const ts: Nanos | null = pending.ts;
         emit(pending);
         pending = {
           ts,
-          texts: [ln.text],
-          plains: [stripAnsi(ln.text)],
+          texts: [lineText],
+          plains: [stripAnsi(lineText)],
           line: ln.no,
           lineEnd: ln.no,
-          chars: ln.text.length,
+          chars: lineText.length,
         };
         continue;
       }
-      pending.texts.push(ln.text);
-      pending.plains.push(stripAnsi(ln.text));
+      pending.texts.push(lineText);
+      pending.plains.push(stripAnsi(lineText));
       pending.lineEnd = ln.no;
-      pending.chars += ln.text.length + 1;
+      pending.chars += lineText.length + 1;
       continue;
     }
     // No timestamp seen yet: an untimed line of its own.
     untimedBeforeFirst++;
     emit({
       ts: null,
-      texts: [ln.text],
-      plains: [stripAnsi(ln.text)],
+      texts: [lineText],
+      plains: [stripAnsi(lineText)],
       line: ln.no,
       lineEnd: ln.no,
-      chars: ln.text.length,
+      chars: lineText.length,
     });
   }
   if (pending) emit(pending);
   closeStep();
 
-  if (tooLong > 1) sink.warn(null, `${tooLong} lines longer than ${maxLineBytes} bytes were skipped`);
-  if (badUtf8 > 1) sink.warn(null, `${badUtf8} lines had invalid UTF-8`);
-  if (badStamps > 1) sink.warn(null, `${badStamps} lines had an invalid timestamp and were read as continuations`);
   if (!sawStamp && untimedBeforeFirst > 0) {
     sink.warn(
       null,

@@ -7,6 +7,8 @@
 import type { InputFile } from '../types';
 import { isJunkPath, looksLikeLogArchivePath } from './paths';
 import { stampLength } from './timestamp';
+import { headText } from '../kit';
+import { GH_LOG_LINE } from './read-log';
 
 /** Scores on the registry's 0..1 scale (formats/index.ts). */
 export const SNIFF_STAMPED_IN_LAYOUT = 0.95;
@@ -22,7 +24,7 @@ export function sniffGhaLog(file: InputFile): number {
   if (isJunkPath(file.relPath)) return 0;
   const head = file.head.subarray(0, MAX_LOOK);
   if (head.includes(0)) return 0; // binary
-  const text = head.toString('utf8').replace(/\uFEFF/g, '');
+  const text = headText({ head });
   const layout = looksLikeLogArchivePath(file.relPath);
   // First non-empty line, and how many of the first lines carry a stamp.
   const lines = text.split('\n', 50).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
@@ -32,6 +34,8 @@ export function sniffGhaLog(file: InputFile): number {
     if (layout) return SNIFF_STAMPED_IN_LAYOUT;
     return len === 28 ? SNIFF_STAMPED : SNIFF_OTHER_STAMP; // `YYYY-MM-DDTHH:MM:SS.fffffffZ` is 28 characters
   }
+  // `gh run view --log` output: `<job>\t<step>\t<stamped line>` (read-log.ts)
+  if (first !== undefined && !layout && GH_LOG_LINE.test(first)) return SNIFF_STAMPED;
   if (layout && (file.bytes === 0 || isMostlyText(text))) return SNIFF_LAYOUT_ONLY;
   return 0;
 }

@@ -9,7 +9,7 @@
 import type { Db } from '../../db/open';
 import type { LogMarker } from '../../../shared/model';
 import { parseMarker } from './markers';
-import { GroupStepTracker } from './group-steps';
+import { actionMark, END_ACTION, GroupStepTracker, START_ACTION } from './group-steps';
 
 interface StepRow {
   id: bigint;
@@ -87,9 +87,11 @@ function stepAt(js: JobSteps, ts: bigint, current: number | null): number | null
 
 /** Enough of a line's plain text to recognise step boundaries (all of its first line when that is short). */
 export const HEAD_CHARS = 96;
-/** The unmarked lines that open a step (group-steps.ts, stepOpenedBy). */
+/** The unmarked lines that open a step (group-steps.ts, stepOpenedBy), and those that open and close a composite
+ * action's inner step (`##[start-action …]`, `##[end-action …]`). */
 export const POST_JOB = 'Post job cleanup.';
 export const ORPHANS = 'Cleaning up orphan processes';
+export { START_ACTION, END_ACTION };
 
 /** The first `n` characters (code points, as SQLite's substr counts them) of `s`. */
 function codePointHead(s: string, n: number): string {
@@ -104,7 +106,11 @@ function codePointHead(s: string, n: number): string {
  * HEAD_CHARS + 1 characters: one more than HEAD_CHARS says the text goes on. finalizeLogs reads the same in SQL.
  */
 export function stepHead(marker: LogMarker | null, plain: string): string | null {
-  if (marker === 'group' || (marker === null && (plain.startsWith(POST_JOB) || plain.startsWith(ORPHANS)))) {
+  if (
+    marker === 'group' ||
+    (marker === null &&
+      (plain.startsWith(POST_JOB) || plain.startsWith(ORPHANS) || plain.startsWith(START_ACTION) || plain.startsWith(END_ACTION)))
+  ) {
     return codePointHead(plain, HEAD_CHARS + 1);
   }
   return null;
@@ -119,6 +125,8 @@ function firstLineOf(head: string, truncated: boolean): string {
 
 interface FileState {
   depth: number;
+  /** Composite actions' inner steps open in this file: their lines are drawn one level deeper per open action. */
+  inner: number;
   tracker: GroupStepTracker | null;
   stepId: number | null;
 }
@@ -157,7 +165,7 @@ export class StepAssigner {
     if (!st) {
       // only whole-job logs open steps with their `##[group]Run` lines; step files, system.txt and the
       // preparation log do not
-      st = { depth: 0, tracker: l.fileKind === 'job' || l.fileKind === 'single' ? new GroupStepTracker() : null, stepId: null };
+      st = { depth: 0, inner: 0, tracker: l.fileKind === 'job' || l.fileKind === 'single' ? new GroupStepTracker() : null, stepId: null };
       this.files.set(key, st);
     }
     let fed: ReturnType<GroupStepTracker['feed']> | null = null;
@@ -170,12 +178,17 @@ export class StepAssigner {
       }
       const parsed = l.marker !== null ? parseMarker(firstPlain) : null;
       fed = st.tracker.feed(firstPlain, l.marker, parsed ? parsed.rest : null);
-      if (fed.opened) st.depth = 0;
+      if (fed.opened) st.depth = st.inner = 0;
     }
 
-    let depth = st.depth;
+    // a composite action's inner step (between the runner's start-action and end-action lines) is drawn one level
+    // deeper than the step that runs it; the marker lines themselves at the step's level
+    const mark = l.head !== null ? actionMark(firstLineOf(l.head, false), l.marker) : 0;
+    if (mark === -1) st.inner = Math.max(0, st.inner - 1);
+    let depth = st.depth + st.inner;
+    if (mark === 1) st.inner = Math.min(st.inner + 1, 100);
     if (l.marker === 'group') st.depth = Math.min(st.depth + 1, 1000);
-    else if (l.marker === 'endgroup') depth = st.depth = Math.max(0, st.depth - 1);
+    else if (l.marker === 'endgroup') depth = (st.depth = Math.max(0, st.depth - 1)) + st.inner;
 
     const js = this.jobs.get(l.job);
     let stepId: number | null = null;

@@ -12,6 +12,7 @@ import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
 import { LineText } from './line-text';
+import { PaneMessage } from '../panes/NotReady';
 
 const H = 18;
 
@@ -71,17 +72,13 @@ export function MatchingLines(p: {
   }
   return (
     <div className={`scroller log-scroller${p.wrap ? ' wrap' : ''}`} ref={scroller} tabIndex={0} aria-label="Matching log lines">
-      {cache.error && (
-        <div className="error-line" role="alert">
-          {cache.error}
-        </div>
-      )}
+      {cache.error && <PaneMessage text={cache.error} />}
       <div className="spacer" style={{ height: win.height }}>
         <div className="window" style={{ transform: `translateY(${win.top}px)` }}>
           {rows}
         </div>
       </div>
-      {cache.total === 0 && <div className="empty">No log line matches. Change the filter or clear the time range.</div>}
+      {cache.total === 0 && !cache.error && <div className="empty">No log line matches. Change the filter or clear the time range.</div>}
     </div>
   );
 }

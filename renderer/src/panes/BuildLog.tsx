@@ -20,6 +20,7 @@ import { scrollTopFor, virtualWindow } from '../virtual/window';
 import { Ev } from '../evidence/Evidence';
 import { copyText, openMenu, type MenuItem } from './ContextMenu';
 import { stripAnsi } from '../../../shared/ansi';
+import { PaneMessage, PartialTag } from './NotReady';
 
 export const LOG_ROW_HEIGHT = 18;
 
@@ -52,6 +53,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     let live = true;
     setOutline(null);
     setFolded(new Set());
+    setError(null); // the case is read again (an import advanced): an earlier "not ready" no longer holds
     api['log.outline']({}).then(
       (o) => live && setOutline(o),
       (e: Error) => live && setError(e.message),
@@ -160,6 +162,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
         r = await api['log.match']({ expr: q, from: direction === 'next' ? -1 : (outline?.total ?? 0), direction }); // wrap
       }
       setMatch({ index: r.index, total: r.total_matches });
+      setError(null);
       if (r.index >= 0) {
         reveal(r.index);
         setTimeout(() => scrollToLine(r.index), 0);
@@ -283,6 +286,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     <section aria-label="Build log" className="pane log-pane">
       <div className="pane-bar">
         <h2>Build log</h2>
+        <PartialTag pane="log" />
         <input
           type="search"
           aria-label="Filter log"
@@ -354,11 +358,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
         <span className="count">{outline ? `${outline.total.toLocaleString()} lines` : 'loading…'}</span>
         <PaneControls id="log" title="Build log" />
       </div>
-      {(error || cache.error) && (
-        <div className="error-line" role="alert">
-          {error ?? cache.error}
-        </div>
-      )}
+      {(error || cache.error) && <PaneMessage text={(error ?? cache.error)!} />}
       {runningStep && (
         <div className="running-bar" aria-label="Running step" data-step-id={runningStep.id}>
           <span className="badge run">running</span> step {runningStep.number} · <Ev text={runningStep.name} />

@@ -14,6 +14,7 @@ import { isDerived, policyText, recordedText, verdictBadge } from './evidence-wo
 import { select, useApp, type Selection } from '../state/selection';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
 import { LineMentions, MentionedInLog } from './mentions/MentionedInLog';
+import { PaneMessage } from './NotReady';
 
 type RawTable = 'network' | 'processes' | 'log_lines';
 
@@ -175,12 +176,7 @@ function CallView({ id, version }: { id: number; version: number }) {
   const r = useLoad<CallExplanation>(`${version}:call:${id}`, () =>
     api['network.explain']({ id, window_seconds: 5, limit: 50 }),
   );
-  if (r.error)
-    return (
-      <p className="error-line" role="alert">
-        {r.error}
-      </p>
-    );
+  if (r.error) return <PaneMessage text={r.error} />;
   const e = r.value;
   if (!e) return <p className="dim">loading…</p>;
   const chain = e.process ? [e.process, ...e.ancestors] : e.ancestors;
@@ -328,12 +324,7 @@ function CallView({ id, version }: { id: number; version: number }) {
 
 function ProcessView({ id, version }: { id: number; version: number }) {
   const r = useLoad<ProcessDetails>(`${version}:proc:${id}`, () => api['process.get']({ id }));
-  if (r.error)
-    return (
-      <p className="error-line" role="alert">
-        {r.error}
-      </p>
-    );
+  if (r.error) return <PaneMessage text={r.error} />;
   const p = r.value;
   if (!p) return <p className="dim">loading…</p>;
   const parent = p.ancestors[0];
@@ -415,12 +406,7 @@ function LogView({ id, version }: { id: number; version: number }) {
     return (await api['log.window']({ offset: index, limit: 1 })).rows[0] ?? null;
   });
   const steps = useApp((s) => s.steps);
-  if (r.error)
-    return (
-      <p className="error-line" role="alert">
-        {r.error}
-      </p>
-    );
+  if (r.error) return <PaneMessage text={r.error} />;
   const l = r.value;
   if (!l) return <p className="dim">loading…</p>;
   const step = steps.find((s) => s.id === l.step_id);

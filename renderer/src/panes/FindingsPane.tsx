@@ -14,6 +14,7 @@ import { AnalystActions } from './AnalystActions';
 import { analystStore } from './analyst-state';
 import './findings.css';
 import { Ev, evTitle } from '../evidence/Evidence';
+import { PaneMessage } from './NotReady';
 
 function about(f: FindingOut): string {
   if (f.endpoint) return f.endpoint;
@@ -60,11 +61,7 @@ export function FindingsPane() {
         <AnalystActions />
       </div>
       <div className="scroller">
-        {error && (
-          <p className="error-line" role="alert">
-            {error}
-          </p>
-        )}
+        {error && <PaneMessage text={error} />}
         {rows && rows.length === 0 && <p className="empty">No findings.</p>}
         {rows && rows.length > 0 && (
           <ul

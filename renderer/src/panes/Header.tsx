@@ -78,7 +78,7 @@ export function Header({ info }: { info: CaseInfo | null }) {
       </dl>
       <span className="spacer-flex" />
       <ImportProgress />
-      {info && info.policy === null && (
+      {info && info.policy === null && info.import_state === 'complete' && (
         <span className="badge warn" title="No egress policy was given: no allow-list findings">
           no policy
         </span>

@@ -3,6 +3,9 @@
  * zone over the whole window, and the progress bar with Cancel while it uploads and imports.
  */
 import { useEffect, useRef, useState } from 'react';
+import { appApi } from '../api';
+import { useCaseId } from '../state/case';
+import { isPartialState, useCaseImport } from '../state/case-import';
 import { cancelImport, dismissImport, startImport, useImport } from '../state/import';
 
 export function OpenBundleButtons() {
@@ -88,8 +91,60 @@ export function DropZone() {
   ) : null;
 }
 
+const PHASE_WORDS: Record<'loading' | 'analysing', string> = {
+  loading: 'loading',
+  analysing: 'analysing',
+};
+
+/**
+ * First screen first: the strip in the header while the page's case is still being imported — what the import is
+ * doing, the log lines so far, the progress, Cancel — whether this page started the import or not.
+ */
+function CaseImportStrip() {
+  const c = useCaseImport((x) => x);
+  const files = useImport((x) => x.files);
+  const ownJob = useImport((x) => (x.state === 'importing' ? x.job : null));
+  if (!isPartialState(c.state)) return null;
+  const pct = c.job?.fraction != null && c.state === 'loading' ? Math.round(c.job.fraction * 100) : null;
+  const cancel = () => {
+    if (ownJob) void cancelImport();
+    else if (c.job) void appApi['import.cancel']({ job: c.job.id }).catch(() => {});
+  };
+  return (
+    <div
+      className="import-panel importing case-import-strip"
+      role="status"
+      aria-label="Import"
+      data-import-state={c.state}
+      data-lines={c.lines}
+      title={[files.length ? `Importing ${files.join(', ')}` : '', c.message ?? ''].filter(Boolean).join('\n') || undefined}
+    >
+      <span className="import-title">Importing</span>
+      <progress aria-label="Import progress" max={100} value={pct ?? undefined}>
+        {pct ?? ''}
+      </progress>
+      <span className="import-phase">
+        <strong>{PHASE_WORDS[c.state]}</strong>
+        <span className="dim">
+          {' '}
+          · {c.lines.toLocaleString()} lines{c.calls > 0 ? `, ${c.calls.toLocaleString()} calls` : ''} so far
+          {pct !== null ? ` · ${pct}%` : ''}
+        </span>
+      </span>
+      {c.job && (
+        <button type="button" onClick={cancel}>
+          Cancel
+        </button>
+      )}
+    </div>
+  );
+}
+
 export function ImportProgress() {
   const s = useImport((x) => x);
+  const caseId = useCaseId();
+  const partial = useCaseImport((x) => x.caseId === caseId && isPartialState(x.state));
+  if (partial) return <CaseImportStrip />;
   if (s.state === 'idle') return null;
   const busy = s.state === 'uploading' || s.state === 'importing';
   const pct = s.fraction !== null ? Math.round(s.fraction * 100) : null;

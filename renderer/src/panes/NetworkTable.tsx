@@ -19,6 +19,8 @@ import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
 import { HitGutter } from './HitGutter';
+import { PaneMessage, PartialTag } from './NotReady';
+import { useCaseImport } from '../state/case-import';
 
 export const NET_ROW_HEIGHT = 22;
 
@@ -128,6 +130,8 @@ function Row({ r, index, selected, cursor }: { r: NetworkRow; index: number; sel
 
 export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => void }) {
   const { findingsOnly, search, sort, dir, caseVersion, selection, focus, range } = useApp((s) => s);
+  const stillLoading = useCaseImport((s) => s.state === 'loading'); // first screen first: not "no calls"
+
   const parsed = tryParseFilter(search);
   // an expression that does not parse filters nothing (the box says why); the last good one would mislead
   const filter = networkFilter({ findingsOnly, search: parsed.error ? '' : search, range });
@@ -251,6 +255,7 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
     <section aria-label="Network calls" className="pane net-pane">
       <div className="pane-bar">
         <h2>Network calls</h2>
+        <PartialTag pane="calls" />
         <input
           id="net-search"
           type="search"
@@ -299,11 +304,7 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
         <span className="spacer-flex" />
         <PaneControls id="calls" title="Network calls" />
       </div>
-      {cache.error && (
-        <div className="error-line" role="alert">
-          {cache.error}
-        </div>
-      )}
+      {cache.error && <PaneMessage text={cache.error} />}
       <div className="net-body">
       <div role="grid" aria-label="Network calls table" aria-rowcount={total + 1} className="net-grid">
         <div role="row" aria-rowindex={1} className="net-row net-head">
@@ -332,7 +333,9 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
             <div className="empty" role="row">
               <span role="gridcell">{findingsOnly || search || range
                 ? 'No call matches the filter. Clear the filter box, the time range or Findings only.'
-                : 'This case holds no network calls: open a bundle with network events (network.jsonl, Harden-Runner, Tetragon…).'}</span>
+                : stillLoading
+                  ? 'No calls loaded yet: the import is still reading (a bundle\'s calls are read after its log).'
+                  : 'This case holds no network calls: open a bundle with network events (network.jsonl, Harden-Runner, Tetragon…).'}</span>
             </div>
           )}
         </div>

@@ -13,6 +13,7 @@ import { select, useApp } from '../state/selection';
 import { AnalystActions } from './AnalystActions';
 import { analystStore, useAnalyst } from './analyst-state';
 import './findings.css';
+import { PaneMessage } from './NotReady';
 
 const VERDICT_TEXT: Record<NoteVerdict, string> = {
   malicious: 'malicious',
@@ -186,11 +187,7 @@ export function NotesPane() {
             Add note
           </button>
         </form>
-        {error && (
-          <p className="error-line" role="alert">
-            {error}
-          </p>
-        )}
+        {error && <PaneMessage text={error} />}
         {notes && notes.length === 0 && <p className="empty">No notes yet.</p>}
         <ul className="notes-list" aria-label="Notes list">
           {notes?.map((n) => <NoteItem key={`${n.id}:${n.updated_at}`} n={n} onChanged={changed} />)}

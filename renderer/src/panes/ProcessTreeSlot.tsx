@@ -6,11 +6,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api';
 import { appStore, select, useApp } from '../state/selection';
+import { useCaseClient } from '../state/case-import';
 import { ProcessTreePane } from './process-tree/ProcessTreePane';
 import { processMenu } from './process-menu';
 import { openMenu } from './ContextMenu';
 
 export function ProcessTreeSlot() {
+  const caseClient = useCaseClient(); // a new one when the case must be read again (its import advanced)
   const selection = useApp((s) => s.selection);
   const [callProcess, setCallProcess] = useState<{ call: number; process: number | null } | null>(null);
   const callId = selection?.kind === 'call' ? selection.id : null;
@@ -32,7 +34,7 @@ export function ProcessTreeSlot() {
   const onMenu = useCallback((e: React.MouseEvent, p: { id: number; pid: number; name: string }) => openMenu(e, processMenu(p)), []);
   return (
     <section aria-label="Process tree" className="pane tree-pane" aria-busy={callId !== null && callProcess?.call !== callId}>
-      <ProcessTreePane client={api} selectedProcess={selectedProcess} onSelectProcess={onSelectProcess} onHoverProcess={onHoverProcess} onMenu={onMenu} />
+      <ProcessTreePane client={caseClient} selectedProcess={selectedProcess} onSelectProcess={onSelectProcess} onHoverProcess={onHoverProcess} onMenu={onMenu} />
     </section>
   );
 }

@@ -14,6 +14,11 @@ function switchTo(id: string | null): void {
   bindCase(id);
   clearSelection();
   caseStore.set({ caseId: id });
+  appStore.set((a) => ({ caseVersion: a.caseVersion + 1, caseMount: a.caseMount + 1 }));
+}
+
+/** The page's case again, further on (its import advanced): every pane loads again, the selection and layout stay. */
+export function refreshCase(): void {
   appStore.set((a) => ({ caseVersion: a.caseVersion + 1 }));
 }
 
@@ -21,7 +26,7 @@ function switchTo(id: string | null): void {
 export function showCase(id: string | null): void {
   if (id === caseStore.get().caseId) {
     clearSelection();
-    appStore.set((a) => ({ caseVersion: a.caseVersion + 1 }));
+    appStore.set((a) => ({ caseVersion: a.caseVersion + 1, caseMount: a.caseMount + 1 }));
     return;
   }
   history.pushState(null, '', id ? `${location.pathname}?case=${id}` : location.pathname);

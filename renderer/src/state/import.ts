@@ -5,7 +5,7 @@
  */
 import type { ImportStatus } from '../../../shared/api';
 import { appApi, transport } from '../api';
-import { showCase } from './case';
+import { caseStore, showCase } from './case';
 import { createStore, useStore } from './store';
 
 export interface ImportUi {
@@ -36,7 +36,7 @@ export const importStore = createStore<ImportUi>(IDLE);
 export const useImport = <T>(f: (s: ImportUi) => T) => useStore(importStore, f);
 
 let abort: AbortController | null = null;
-const POLL_MS = 200;
+const POLL_MS = 100;
 
 export async function startImport(files: File[]): Promise<void> {
   if (files.length === 0) return;
@@ -103,12 +103,22 @@ export async function followImportJob(job: string): Promise<void> {
     phase: importStore.get().kind === 'reoffset' ? 'starting' : 'importing',
     fraction: null,
   });
+  let shownPartial = false;
   for await (const s of jobStatuses(job)) {
     importStore.set({ phase: s.message ? `${s.phase ?? ''}: ${s.message}` : (s.phase ?? ''), fraction: s.fraction });
-    if (s.state === 'running') continue;
+    if (s.state === 'running') {
+      // First screen first: the case is readable before it is complete; this page opens it now (once: a user who
+      // went elsewhere meanwhile is not pulled back), and it fills in as the import goes on (state/case-import.ts).
+      if (s.case_id && (s.case_state === 'loading' || s.case_state === 'analysing') && !shownPartial) {
+        shownPartial = true;
+        if (caseStore.get().caseId !== s.case_id) showCase(s.case_id);
+      }
+      continue;
+    }
     if (s.state === 'done') {
       importStore.set({ state: 'done', fraction: 1, phase: 'done', caseFile: s.case_file, warnings: s.warnings });
-      if (s.case_id) showCase(s.case_id);
+      // Already showing it (from its first screen): it completes in place (case-import.ts reloads the panes).
+      if (s.case_id && (!shownPartial || caseStore.get().caseId !== s.case_id)) showCase(s.case_id);
     } else if (s.state === 'cancelled') importStore.set({ state: 'cancelled', phase: 'cancelled' });
     else importStore.set({ state: 'failed', error: s.error ?? 'the import failed' });
     return;

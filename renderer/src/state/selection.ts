@@ -28,8 +28,13 @@ export interface AppState {
   search: string;
   sort: SortKey;
   dir: 'asc' | 'desc';
-  /** Bumped when the API switched to another case (after an import): every pane reloads. */
+  /**
+   * Bumped when every pane must load again: another case (after an import), or the same case further on (its import
+   * advanced: first screen first, state/case-import.ts). Panes refetch; the selection stays unless the case changed.
+   */
   caseVersion: number;
+  /** Bumped only when the page shows another case: the layout is built anew (scroll positions reset). */
+  caseMount: number;
   steps: StepOut[];
   /** How times are shown everywhere: UTC, local time, or relative to the job's start (Settings). */
   logTimes: 'absolute' | 'local' | 'relative';
@@ -47,6 +52,7 @@ export const appStore = createStore<AppState>({
   sort: 'ts',
   dir: 'asc',
   caseVersion: 0,
+  caseMount: 0,
   steps: [],
   logTimes: 'absolute',
   hoveredProcess: null,

@@ -11,6 +11,8 @@ import type { Comparison } from '../../../../shared/compare';
 import { api } from '../../api';
 import { select, useApp } from '../../state/selection';
 import './compare.css';
+import { PaneMessage } from '../NotReady';
+import { isNotReady } from '../../state/case-import';
 
 type Kind = 'new' | 'gone' | 'changed';
 
@@ -120,7 +122,7 @@ export function ComparePanel() {
     };
   }, [version]);
 
-  if (error) return <div className="pane compare-pane" role="alert">Compare: {error}</div>;
+  if (error) return isNotReady(error) ? <div className="pane compare-pane"><PaneMessage text={error} /></div> : <div className="pane compare-pane" role="alert">Compare: {error}</div>;
   const c = res?.comparison;
   if (!c) return null;
   const gs = groups(c);

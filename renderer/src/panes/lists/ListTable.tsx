@@ -6,6 +6,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { usePageCache, type Page } from '../../virtual/pages';
 import { useViewport } from '../../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../../virtual/window';
+import { paneMessageText } from '../NotReady';
 
 export interface Column<T> {
   key: string;
@@ -125,7 +126,7 @@ export function ListTable<T>(p: {
       </div>
       {cache.error && (
         <div className="error-line" role="row">
-          <span role="gridcell">{cache.error}</span>
+          <span role="gridcell">{paneMessageText(cache.error)}</span>
         </div>
       )}
       <div className="scroller" ref={scroller} role="rowgroup" tabIndex={0} onKeyDown={onKey}>

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import type { Result } from '../../../../shared/api';
 import { api } from '../../api';
 import { Ev, evTitle } from '../../evidence/Evidence';
+import { PaneMessage } from '../NotReady';
 
 const BUILT_IN: { name: string; sql: string }[] = [
   { name: 'Calls outside the policy', sql: "SELECT id, domain, ip, port, process_name, pid FROM network WHERE verdict = 'outside-policy' ORDER BY ts" },
@@ -85,11 +86,7 @@ export function SqlPane() {
         </button>
         <span className="count dim">{result ? `${result.rows.length}${result.truncated ? '+ (first 500)' : ''} rows` : 'read-only'}</span>
       </div>
-      {error && (
-        <p className="error-line" role="alert">
-          {error}
-        </p>
-      )}
+      {error && <PaneMessage text={error} />}
       <div className="sql-result" tabIndex={0} aria-label="Query result">
         {result && (
           <table>

@@ -27,6 +27,8 @@ import {
 } from './tree-layout';
 import './process-tree.css';
 import { Ev, visibleText } from '../../evidence/Evidence';
+import { PaneMessage } from '../NotReady';
+import { isNotReady } from '../../state/case-import';
 
 export interface ProcessTreeProps {
   client: Client;
@@ -288,7 +290,7 @@ export function ProcessTreePane({ client, selectedProcess, onSelectProcess, onHo
     else toggle(n);
   };
 
-  if (error && !data) return <div className="pt-empty" role="alert">Process tree unavailable: {error}</div>;
+  if (error && !data) return isNotReady(error) ? <PaneMessage text={error} className="pt-empty" /> : <div className="pt-empty" role="alert">Process tree unavailable: {error}</div>;
   if (!data) return <div className="pt-empty" aria-busy="true">Loading process tree…</div>;
   if (data.total === 0) return <div className="pt-empty">This case holds no process events.</div>;
 

@@ -21,6 +21,7 @@ import { boundsOf, clampView, fetchWindowFor, panBy, span, tOf, xOf, zoomAt, typ
 import './timeline.css';
 import '../filter-hits.css';
 import { Ev, visibleText } from '../../evidence/Evidence';
+import { PartialTag } from '../NotReady';
 
 export interface TimelineProps {
   client: Client;
@@ -448,6 +449,7 @@ function TimelineChart(props: TimelineProps & { overview: TimelineOverview; rang
     <div className="tl-root">
       <div className="pane-bar tl-bar">
         <h2>Timeline</h2>
+        <PartialTag pane="timeline" />
         <span className="tl-span">
           {label(view.start)} – {label(view.end)} · {formatSpan(span(view))}
         </span>

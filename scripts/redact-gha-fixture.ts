@@ -1,0 +1,137 @@
+/**
+ * Reproduces the redacted real GitHub logs in test/fixtures/gha/ from their originals (test/fixtures/SOURCES.md,
+ * "Real GitHub Actions log archives"); the original is recognised by its SHA-256:
+ *
+ *   git -C <clone of morgaesis/wishapp> show ebe9fb05d277291109593148e1ed1aaedcf7665f:run_log.zip > run_log.zip
+ *   npx tsx scripts/redact-gha-fixture.ts run_log.zip test/fixtures/gha/wishapp_run_log_redacted.zip
+ *
+ *   npx tsx scripts/redact-gha-fixture.ts menugreen-log-tail.txt test/fixtures/gha/menugreen_composite_job_log.txt
+ *   (the tail of EXE201-MenuGreen/MenuGreenSystem log.txt as SOURCES.md describes it)
+ *
+ *   git -C <clone of lksay3d/testci-common-email> show "9eb6e34638f614df6b99c3b7032fc230b2ef3df5:build/4_Build with Maven.txt" > maven.txt
+ *   npx tsx scripts/redact-gha-fixture.ts maven.txt "test/fixtures/gha/lksay3d_build/4_Build with Maven.txt"
+ *
+ * Why: the project never names package registries' hosts (TEAM rules); this run's cargo output names the Rust
+ * crate registry's host 350 times (`Updating <host> index`, `~/.cargo/registry/src/index.<host>-…/`). The recipe
+ * replaces that host, byte for byte, with a documentation name of the same length (REPLACE below), in every member;
+ * nothing else changes: same members in the same order, same line count, same byte length per member (asserted), so
+ * every line number, count and timestamp read off the original holds for the fixture. The members are re-deflated
+ * with yazl (a fixed date, TZ pinned to UTC): the script prints each member's SHA-256, which SOURCES.md records
+ * (those do not depend on the deflate implementation; the zip's own hash does).
+ */
+process.env.TZ = 'UTC';
+import fs from 'node:fs';
+import crypto from 'node:crypto';
+import { createRequire } from 'node:module';
+import * as yauzl from 'yauzl';
+
+/** yazl ships no types (as in test/integration/import-helpers.ts): the part of it used here. */
+interface YazlZip {
+  addBuffer(buf: Buffer, name: string, opts?: { mode?: number; compress?: boolean; mtime?: Date }): void;
+  end(): void;
+  outputStream: NodeJS.ReadableStream;
+}
+const yazl = createRequire(import.meta.url)('yazl') as { ZipFile: new () => YazlZip };
+
+/** Per original (by SHA-256): a zip or a text file, and the registry hosts (built from parts so this file does not
+ * spell them) with their same-length documentation-domain replacements. */
+const ORIGINALS: Record<string, { kind: 'zip' | 'text'; replace: [string, string][] }> = {
+  // morgaesis/wishapp run_log.zip: the Rust crate registry's host
+  '6cec093646293a875791f700c231bd7d24491144091dc6829918bff412024485': {
+    kind: 'zip',
+    replace: [[['crates', 'io'].join('.'), 'pkgs.test']],
+  },
+  // EXE201-MenuGreen/MenuGreenSystem log.txt, its tail: the container image registry's host
+  '1848c3c0ffff52d14373eda51980bc6de59833cab2fbb9c25a0d3a67a8243bfa': {
+    kind: 'text',
+    replace: [[['docker', 'io'].join('.'), 'dock.test']],
+  },
+  // lksay3d/testci-common-email build/4_Build with Maven.txt: the Java package registry's host
+  '43ec4571fc1bad76b1f93db0fdb5ac3eaedca2747fafb4d581bed1f7a96deffb': {
+    kind: 'text',
+    replace: [[['repo', 'maven', 'apache', 'org'].join('.'), 'repo.example-mvn.test']],
+  },
+};
+
+function replaceAll(buf: Buffer, pairs: [string, string][]): { out: Buffer; count: number } {
+  const out = Buffer.from(buf);
+  let count = 0;
+  for (const [a, b] of pairs) {
+    const from = Buffer.from(a);
+    const to = Buffer.from(b);
+    if (from.length !== to.length) throw new Error('the replacement must keep the byte length');
+    for (let i = out.indexOf(from); i !== -1; i = out.indexOf(from, i + to.length)) {
+      to.copy(out, i);
+      count++;
+    }
+  }
+  return { out, count };
+}
+
+async function readMembers(file: string): Promise<{ name: string; data: Buffer }[]> {
+  const zip = await new Promise<yauzl.ZipFile>((res, rej) =>
+    yauzl.open(file, { lazyEntries: true }, (e, z) => (e ? rej(e) : res(z!))),
+  );
+  const out: { name: string; data: Buffer }[] = [];
+  await new Promise<void>((res, rej) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (entry.fileName.endsWith('/')) return zip.readEntry();
+      zip.openReadStream(entry, (e, s) => {
+        if (e) return rej(e);
+        const parts: Buffer[] = [];
+        s!.on('data', (c: Buffer) => parts.push(c));
+        s!.on('error', rej);
+        s!.on('end', () => {
+          out.push({ name: entry.fileName, data: Buffer.concat(parts) });
+          zip.readEntry();
+        });
+      });
+    });
+    zip.on('end', () => res());
+    zip.on('error', rej);
+    zip.readEntry();
+  });
+  return out;
+}
+
+async function main(): Promise<void> {
+  const [input, output] = process.argv.slice(2);
+  if (!input || !output) throw new Error('usage: redact-gha-fixture.ts ORIGINAL.zip OUTPUT.zip');
+  const sha = crypto.createHash('sha256').update(fs.readFileSync(input)).digest('hex');
+  const original = ORIGINALS[sha];
+  if (!original) throw new Error(`${input}: sha256 ${sha} is none of the originals this script knows`);
+  if (original.kind === 'text') {
+    const { out, count } = replaceAll(fs.readFileSync(input), original.replace);
+    fs.writeFileSync(output, out);
+    console.log(
+      `${crypto.createHash('sha256').update(out).digest('hex')}  ${output}  (${count} replaced, ${out.length} bytes)`,
+    );
+    return;
+  }
+  const members = await readMembers(input);
+  const z = new yazl.ZipFile();
+  let total = 0;
+  for (const m of members) {
+    const { out, count } = replaceAll(m.data, original.replace);
+    if (out.length !== m.data.length) throw new Error(`${m.name}: length changed`);
+    total += count;
+    z.addBuffer(out, m.name, { mtime: new Date(Date.UTC(1980, 0, 1)), mode: 0o100644, compress: true });
+    console.log(
+      `${crypto.createHash('sha256').update(out).digest('hex')}  ${m.name}  (${count} replaced, ${out.length} bytes)`,
+    );
+  }
+  z.end();
+  await new Promise<void>((resolve, reject) => {
+    const w = fs.createWriteStream(output);
+    w.on('close', () => resolve());
+    w.on('error', reject);
+    z.outputStream.pipe(w);
+  });
+  const outSha = crypto.createHash('sha256').update(fs.readFileSync(output)).digest('hex');
+  console.log(`${outSha}  ${output}  (${total} replacements in all)`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});
