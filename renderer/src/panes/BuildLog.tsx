@@ -18,9 +18,9 @@ import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
 import { Ev } from '../evidence/Evidence';
+import { PaneMessage, PartialTag } from './NotReady';
 import { copyText, openMenu, type MenuItem } from './ContextMenu';
 import { stripAnsi } from '../../../shared/ansi';
-import { PaneMessage, PartialTag } from './NotReady';
 
 export const LOG_ROW_HEIGHT = 18;
 

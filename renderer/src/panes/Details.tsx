@@ -13,8 +13,8 @@ import { copyText } from './ContextMenu';
 import { isDerived, policyText, recordedText, verdictBadge } from './evidence-words';
 import { select, useApp, type Selection } from '../state/selection';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
-import { LineMentions, MentionedInLog } from './mentions/MentionedInLog';
 import { PaneMessage } from './NotReady';
+import { LineMentions, MentionedInLog } from './mentions/MentionedInLog';
 
 type RawTable = 'network' | 'processes' | 'log_lines';
 

@@ -18,9 +18,9 @@ import { usePageCache } from '../virtual/pages';
 import { useViewport } from '../virtual/useViewport';
 import { scrollTopFor, virtualWindow } from '../virtual/window';
 import { Ev, evTitle, Host } from '../evidence/Evidence';
-import { HitGutter } from './HitGutter';
 import { PaneMessage, PartialTag } from './NotReady';
 import { useCaseImport } from '../state/case-import';
+import { HitGutter } from './HitGutter';
 
 export const NET_ROW_HEIGHT = 22;
 
