@@ -56,6 +56,8 @@ interface OpenEntry {
   importing: { job: string; state: 'loading' | 'analysing' } | null;
   /** Its import stopped before the case was complete: why (one line). Every call but `case.status` is refused. */
   interrupted: string | null;
+  /** While its import runs: the partial file's last `case.status` (answered while the file is being renamed). */
+  lastStatus?: CaseStatus;
 }
 
 /**
@@ -272,8 +274,20 @@ export class CaseOwner {
   private async caseStatus(entry: OpenEntry): Promise<CaseStatus> {
     if (entry.interrupted) return { import_state: 'interrupted', log_lines: 0, calls: 0, job: null, message: entry.interrupted };
     const importing = entry.importing;
-    const st = (await this.queries.run(entry.path, 'case.status', {}, this.context(entry.path))) as CaseStatus;
+    const queried = entry.path;
+    let st: CaseStatus;
+    try {
+      st = (await this.queries.run(queried, 'case.status', {}, this.context(queried))) as CaseStatus;
+    } catch (e) {
+      // The import completed while this ran: ask the case. Or the partial file was just renamed into the case and the
+      // job has not said so yet: the counts last read stand (they never go backwards), the state stays the import's.
+      if (entry.path !== queried) return this.caseStatus(entry);
+      const gone = e instanceof Error && /ENOENT|no such file/i.test(e.message) && !fs.existsSync(queried);
+      if (!importing || !gone) throw e;
+      st = entry.lastStatus ?? { import_state: importing.state, log_lines: 0, calls: 0, job: null, message: null };
+    }
     if (!importing) return st;
+    entry.lastStatus = st;
     let job: CaseStatus['job'] = null;
     try {
       const j = this.jobs.status(importing.job);
@@ -448,13 +462,23 @@ export class CaseOwner {
     if (method === 'compare.run' && (this.opts.baselines?.() ?? []).length === 0) return { comparison: null, findings: [] };
     const why = method === 'case.reoffset' ? 'clock offsets can be applied to the complete case' : NOT_READY[method];
     if (why) throw new ApiError(`${STILL_IMPORTING} (${state}): ${why}`);
+    const partial = entry.path;
     try {
-      const value = await this.queries.run(entry.path, method, params, this.context(entry.path));
+      const value = await this.queries.run(partial, method, params, this.context(partial));
       return method === 'case.info' ? this.asCase(entry, value as CaseInfo) : value;
     } catch (e) {
+      // The import completed while this call ran (the partial file was renamed into the case): ask the case.
+      if (entry.path !== partial && !entry.importing && !entry.interrupted) {
+        return this.queries.run(entry.path, method, params, this.context(entry.path));
+      }
       // The importer holds the file while it commits or builds its indexes: not an error of the case.
       if (e instanceof Error && /database is locked|SQLITE_BUSY/i.test(e.message)) {
         throw new ApiError(`${STILL_IMPORTING} (${state}): the importer is writing this part of the case; it fills in as the import goes on`);
+      }
+      // The partial file was just renamed into the complete case, and the job has not said so yet: a moment's gap,
+      // answered as not ready (the page asks again when case.status says complete).
+      if (e instanceof Error && /ENOENT|no such file/i.test(e.message) && !fs.existsSync(partial)) {
+        throw new ApiError(`${STILL_IMPORTING} (${state}): the import is completing the case; it is shown in a moment`);
       }
       throw e;
     }

@@ -124,8 +124,6 @@ function offsetSeconds(offsets: Record<string, number> | undefined, keys: string
   return 0;
 }
 
-const ANALYSIS_MMAP_BYTES = 1024 * 1024 * 1024;
-
 const secondsToNs = (s: number): bigint => BigInt(Math.round(s * 1e9));
 
 export async function runImport(opts: RunImportOptions): Promise<ImportSummary> {
@@ -401,10 +399,6 @@ async function load(
   progress('finalizing', bytesTotal, undefined, true);
   testPause('analysing'); // tests only (RUNLENS_TEST_PAUSE_DIR)
   const late: ImportWarning[] = [];
-  // The passes after the load read whole tables (15 index builds, the FTS rebuild): through a memory map SQLite reads
-  // the pages in place instead of copying each into its cache (measured ~8 % less CPU for them on 1M lines). Only
-  // for this private partial file, only while it is analysed.
-  db.pragma(`mmap_size = ${ANALYSIS_MMAP_BYTES}`);
   migrate(db); // the accounting columns (migration 3) before the log finalizer moves duplicates to skipped
   writer.storeAccounting();
   finalizeCase(db, {
@@ -415,7 +409,6 @@ async function load(
     warn: (w) => late.push(w),
     onProgress: (phase) => progress('finalizing', bytesTotal, phase, true),
   });
-  db.pragma('mmap_size = 0');
   if (signal.aborted) throw new ImportCancelledError();
   const idOf = db.prepare('SELECT id FROM sources WHERE path = ? ORDER BY id LIMIT 1');
   for (const w of late) {

@@ -58,6 +58,21 @@ const runner: ImportRunner = async ({ inputs, caseDir, signal, onProgress }) => 
   return { casePath: s.case, warnings: s.warnings.length };
 };
 
+/** The app's runner, held after the worker has renamed the partial file into the case, until released. */
+const held = (() => {
+  let signal!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((r) => (signal = r));
+  const released = new Promise<void>((r) => (release = r));
+  return { reached, released, signal: () => signal(), release: () => release() };
+})();
+const heldRunner: ImportRunner = async (args) => {
+  const r = await runner(args);
+  held.signal();
+  await held.released;
+  return r;
+};
+
 /** A ready signal from the worker: the pause point's marker file (then the point's `.go` lets it on). */
 async function reached(point: string): Promise<void> {
   const f = path.join(pauseDir, `${point}.reached`);
@@ -258,4 +273,31 @@ describe('first screen first in the case owner', () => {
       owner.dispose();
     }
   });
+  it('between the rename into the complete case and the job saying so, a read is "still importing" or right, never a missing file', async () => {
+    resetPause();
+    go('first-screen');
+    go('analysing');
+    const caseDir = path.join(work, 'cases4');
+    const owner = new CaseOwner({ caseDir, recentFile: path.join(work, 'recent4.json'), runner: heldRunner });
+    try {
+      const casePath = path.join(caseDir, 'bundle.runlens');
+      const { job } = owner.startImport({ paths: [bundle.dir], release: () => {} });
+      const id = (await until(owner, job, (s) => s.case_id !== null)).case_id!;
+      await held.reached; // the worker renamed the partial file into the case; the job has not reported done
+      expect(fs.existsSync(casePath)).toBe(true);
+      expect(owner.status(job).state).toBe('running');
+      // the owner still reads the partial path it opened, which is gone: the answer must not be that error
+      for (const m of ['log.window', 'timeline.steps', 'network.query']) {
+        const e = await call<unknown>(owner, id, m, m === 'timeline.steps' ? {} : { offset: 0, limit: 20 });
+        if (!e.ok) expect((e as { error: string }).error, m).toMatch(/^still importing \((loading|analysing)\): /);
+      }
+      expect((await value<CaseStatus>(owner, id, 'case.status')).import_state).not.toBe('complete');
+      held.release();
+      await until(owner, job, (s) => s.state === 'done');
+      expect((await value<{ total: number }>(owner, id, 'log.window', { offset: 0, limit: 10 })).total).toBe(bundle.expected.log_lines);
+      expect((await value<CaseStatus>(owner, id, 'case.status')).import_state).toBe('complete');
+    } finally {
+      owner.dispose();
+    }
+  }, 180_000);
 });

@@ -6,6 +6,7 @@
 import type { ImportStatus } from '../../../shared/api';
 import { appApi, transport } from '../api';
 import { caseStore, showCase } from './case';
+import { noteOpenedPartial } from './case-import';
 import { createStore, useStore } from './store';
 
 export interface ImportUi {
@@ -111,7 +112,10 @@ export async function followImportJob(job: string): Promise<void> {
       // went elsewhere meanwhile is not pulled back), and it fills in as the import goes on (state/case-import.ts).
       if (s.case_id && (s.case_state === 'loading' || s.case_state === 'analysing') && !shownPartial) {
         shownPartial = true;
-        if (caseStore.get().caseId !== s.case_id) showCase(s.case_id);
+        if (caseStore.get().caseId !== s.case_id) {
+          noteOpenedPartial(s.case_id);
+          showCase(s.case_id);
+        }
       }
       continue;
     }

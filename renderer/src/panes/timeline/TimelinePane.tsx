@@ -21,7 +21,8 @@ import { boundsOf, clampView, fetchWindowFor, panBy, span, tOf, xOf, zoomAt, typ
 import './timeline.css';
 import '../filter-hits.css';
 import { Ev, visibleText } from '../../evidence/Evidence';
-import { PartialTag } from '../NotReady';
+import { PaneMessage, PartialTag } from '../NotReady';
+import { isNotReady } from '../../state/case-import';
 
 export interface TimelineProps {
   client: Client;
@@ -81,7 +82,7 @@ export function TimelinePane(props: TimelineProps) {
     };
   }, [client]);
 
-  if (error) return <div className="tl-empty" role="alert">Timeline unavailable: {error}</div>;
+  if (error) return isNotReady(error) ? <PaneMessage text={error} className="tl-empty" /> : <div className="tl-empty" role="alert">Timeline unavailable: {error}</div>;
   if (!overview) return <div className="tl-empty" aria-busy="true">Loading timeline…</div>;
   if (!overview.range) return <div className="tl-empty">This case holds no timed events.</div>;
   return <TimelineChart {...props} overview={overview} range={overview.range} />;
