@@ -110,6 +110,10 @@ const NOT_READY: { [M in MethodName]: string | null } = {
   'actions.list': 'the action log is kept with the complete case',
   'actions.record': 'the action log is kept with the complete case',
   'secrets.reveal': 'secrets can be revealed when the case is complete',
+  'notes.marks': 'notes are kept with the complete case',
+  // Hosts written in log lines are indexed with the log, after its last line (import/gha/finalize-logs.ts).
+  'mentions.list': 'hosts named in the log are listed when the log is indexed',
+  'mentions.lines': 'hosts named in the log are listed when the log is indexed',
 };
 
 /**
