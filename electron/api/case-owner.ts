@@ -99,6 +99,7 @@ const NOT_READY: { [M in MethodName]: string | null } = {
   'process.calls': 'processes are resolved after every event is loaded',
   'report.export': 'a report needs the complete case',
   'sql.query': 'SQL runs on the complete case',
+  // Hosts written in log lines are indexed with the log, after its last line (import/gha/finalize-logs.ts).
   'mentions.list': 'the hosts written in the log are listed when the log is indexed',
   'mentions.lines': 'the hosts written in the log are listed when the log is indexed',
   // Notes and the action log live beside the case file (notes/sidecar.ts), which exists once the case is complete.
