@@ -14,6 +14,9 @@
  *   git -C <clone of Eay5/OPENWRT-HOME> show 9d5cfcdb0a505902beaed50ad2e2891339e2259d:0_build.txt > eay5_0_build.txt
  *   npx tsx scripts/redact-gha-fixture.ts eay5_0_build.txt test/fixtures/gha/openwrt-home_0_build_redacted.txt
  *
+ *   git -C <clone of boozegar/anthroshim> show 40bc8239c28794172dd1e02b7fafa91ec9171702:0_build.txt > anthroshim_0_build.txt
+ *   npx tsx scripts/redact-gha-fixture.ts anthroshim_0_build.txt test/fixtures/gha/anthroshim_0_build_redacted.txt
+ *
  * Why: the project never names package registries' hosts (TEAM rules); this run's cargo output names the Rust
  * crate registry's host 350 times (`Updating <host> index`, `~/.cargo/registry/src/index.<host>-…/`). The recipe
  * replaces that host, byte for byte, with a documentation name of the same length (REPLACE below), in every member;
@@ -56,6 +59,15 @@ const ORIGINALS: Record<string, { kind: 'zip' | 'text'; replace: [string, string
     replace: [
       [['azure', 'archive', 'ubuntu', 'com'].join('.'), 'azure.apt-mirror.example'],
       [['docker', 'io'].join('.'), 'dock.test'],
+    ],
+  },
+  // boozegar/anthroshim 0_build.txt: the container registries' hosts (Docker's, GitHub's) and pip's documentation host
+  'a309cc60c2ada918fbecb0610f4bc8ec77ea5f472fa1d4faeaaeedfd51c0e49e': {
+    kind: 'text',
+    replace: [
+      [['docker', 'io'].join('.'), 'dock.test'],
+      [['ghcr', 'io'].join('.'), 'cr.test'],
+      [['pip', 'pypa', 'io'].join('.'), 'pipdoc.test'],
     ],
   },
   // lksay3d/testci-common-email build/4_Build with Maven.txt: the Java package registry's host
