@@ -17,6 +17,9 @@
  *   git -C <clone of boozegar/anthroshim> show 40bc8239c28794172dd1e02b7fafa91ec9171702:0_build.txt > anthroshim_0_build.txt
  *   npx tsx scripts/redact-gha-fixture.ts anthroshim_0_build.txt test/fixtures/gha/anthroshim_0_build_redacted.txt
  *
+ *   git -C <clone of mirzadham/MIMOS> show 231ffce76a5e84851250dbfb2af6a98797c09c2d:logs_1.zip > mimos_logs_1.zip
+ *   npx tsx scripts/redact-gha-fixture.ts mimos_logs_1.zip test/fixtures/gha/mimos_logs_1_redacted.zip
+ *
  * Why: the project never names package registries' hosts (TEAM rules); this run's cargo output names the Rust
  * crate registry's host 350 times (`Updating <host> index`, `~/.cargo/registry/src/index.<host>-…/`). The recipe
  * replaces that host, byte for byte, with a documentation name of the same length (REPLACE below), in every member;
@@ -68,6 +71,14 @@ const ORIGINALS: Record<string, { kind: 'zip' | 'text'; replace: [string, string
       [['docker', 'io'].join('.'), 'dock.test'],
       [['ghcr', 'io'].join('.'), 'cr.test'],
       [['pip', 'pypa', 'io'].join('.'), 'pipdoc.test'],
+    ],
+  },
+  // mirzadham/MIMOS logs_1.zip: the container registries' hosts (Docker's, GitHub's) in a Docker action's image build
+  '04f220e2321bc269504ba95a5a1ecbdf216f4e958e7f5471d98cc640e26c36d5': {
+    kind: 'zip',
+    replace: [
+      [['docker', 'io'].join('.'), 'dock.test'],
+      [['ghcr', 'io'].join('.'), 'cr.test'],
     ],
   },
   // lksay3d/testci-common-email build/4_Build with Maven.txt: the Java package registry's host
