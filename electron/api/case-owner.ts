@@ -61,12 +61,32 @@ interface OpenEntry {
 }
 
 /**
- * What a case being imported cannot answer yet, and why: the page shows these as "still importing", never as an
+ * Every case method, typed complete (a new method does not compile until it says): null when a case being
+ * imported answers it from what is there so far, else what it cannot answer yet, and why: the page shows these as "still importing", never as an
  * empty result. While loading, the file has no indexes, no full-text index, no process instances, attribution or
  * findings (they are built after the last row, import/run-import.ts); while analysing, they are being built in the
  * importer's transactions, invisible to readers until the end.
  */
-const NOT_READY: Partial<Record<MethodName, string>> = {
+const NOT_READY: { [M in MethodName]: string | null } = {
+  // Read from what is there so far (the first screen): null.
+  'case.info': null,
+  'case.status': null,
+  'steps.list': null,
+  'network.query': null,
+  'network.indexOf': null,
+  'network.indexAt': null,
+  'network.density': null,
+  'log.window': null,
+  'log.indexAt': null,
+  'log.indexOfId': null,
+  'log.outline': null,
+  'dns.list': null,
+  'files.list': null,
+  'raw.get': null,
+  'timeline.density': null,
+  'timeline.steps': null,
+  'case.reoffset': 'clock offsets can be applied to the complete case',
+  // Built after the load: "still importing".
   'findings.list': 'findings are listed when the analysis is done',
   'compare.run': 'the comparison with baselines runs when the analysis is done',
   'network.explain': 'explaining a call needs the analysis (process chains, attribution)',
@@ -79,8 +99,12 @@ const NOT_READY: Partial<Record<MethodName, string>> = {
   'process.calls': 'processes are resolved after every event is loaded',
   'report.export': 'a report needs the complete case',
   'sql.query': 'SQL runs on the complete case',
+  // Hosts written in log lines are indexed with the log, after its last line (import/gha/finalize-logs.ts).
+  'mentions.list': 'the hosts written in the log are listed when the log is indexed',
+  'mentions.lines': 'the hosts written in the log are listed when the log is indexed',
   // Notes and the action log live beside the case file (notes/sidecar.ts), which exists once the case is complete.
   'notes.list': 'notes are kept with the complete case',
+  'notes.marks': 'notes are kept with the complete case',
   'notes.add': 'notes can be written when the case is complete',
   'notes.update': 'notes can be written when the case is complete',
   'notes.delete': 'notes can be written when the case is complete',
@@ -89,7 +113,14 @@ const NOT_READY: Partial<Record<MethodName, string>> = {
   'secrets.reveal': 'secrets can be revealed when the case is complete',
 };
 
-/** The prefix of every "not ready yet" answer (the renderer shows it as such: renderer/src/state/import-state.ts). */
+/**
+ * What a read of a partial case may meet while the importer holds the file: busy past the wait, and (seen rarely
+ * under heavy load, cause not found) SQLite refusing a read-only open of the file being written. Both pass: the
+ * next read, or the page's next refresh, reads it.
+ */
+const PARTIAL_BUSY = /database is locked|SQLITE_BUSY|attempt to write a readonly database/i;
+
+/** The prefix of every "not ready yet" answer (the renderer shows it as such: renderer/src/state/case-import.ts). */
 export const STILL_IMPORTING = 'still importing';
 
 function interruptedNote(why: 'cancelled' | 'failed', error: string | null): string {
@@ -209,7 +240,10 @@ export class CaseOwner {
     const id = caseIdOf(casePath);
     const known = this.cases.get(id);
     if (known?.importing && known.path === p.path) {
-      known.importing.state = p.state;
+      if (known.importing.state !== p.state) {
+        known.importing.state = p.state;
+        known.summary = this.readSummary(known); // every row is in now: the run and inputs are known
+      }
       return id;
     }
     if (known && !known.importing && !known.interrupted) return id; // a complete case stays what it is
@@ -456,7 +490,7 @@ export class CaseOwner {
   private async answerPartial(entry: OpenEntry, state: 'loading' | 'analysing', method: MethodName, params: unknown): Promise<unknown> {
     // Without baselines there is nothing to compare, complete or not (the panel stays hidden).
     if (method === 'compare.run' && (this.opts.baselines?.() ?? []).length === 0) return { comparison: null, findings: [] };
-    const why = method === 'case.reoffset' ? 'clock offsets can be applied to the complete case' : NOT_READY[method];
+    const why = NOT_READY[method];
     if (why) throw new ApiError(`${STILL_IMPORTING} (${state}): ${why}`);
     const partial = entry.path;
     try {
@@ -468,7 +502,7 @@ export class CaseOwner {
         return this.queries.run(entry.path, method, params, this.context(entry.path));
       }
       // The importer holds the file while it commits or builds its indexes: not an error of the case.
-      if (e instanceof Error && /database is locked|SQLITE_BUSY/i.test(e.message)) {
+      if (e instanceof Error && PARTIAL_BUSY.test(e.message)) {
         throw new ApiError(`${STILL_IMPORTING} (${state}): the importer is writing this part of the case; it fills in as the import goes on`);
       }
       // The partial file was just renamed into the complete case, and the job has not said so yet: a moment's gap,

@@ -135,7 +135,8 @@ function readHeader(path: string): Buffer {
   try {
     st = statSync(path);
   } catch (e) {
-    throw new CaseFileError(`${path}: cannot open case file: ${(e as Error).message}`);
+    const code = (e as { code?: unknown }).code;
+    throw new CaseFileError(`${path}: cannot open case file: ${(e as Error).message}${typeof code === 'string' && code.startsWith('SQLITE_') ? ` (${code})` : ''}`);
   }
   if (!st.isFile()) throw new CaseFileError(`${path}: not a Runlens case file (not a regular file)`);
   const fd = openSync(path, 'r');
@@ -221,6 +222,7 @@ export function openCaseReadOnly(path: string, opts: ReadOpenOptions = {}): Db {
   } catch (e) {
     db?.close();
     if (e instanceof CaseFileError) throw e;
-    throw new CaseFileError(`${path}: cannot open case file: ${(e as Error).message}`);
+    const code = (e as { code?: unknown }).code;
+    throw new CaseFileError(`${path}: cannot open case file: ${(e as Error).message}${typeof code === 'string' && code.startsWith('SQLITE_') ? ` (${code})` : ''}`);
   }
 }

@@ -4,7 +4,7 @@
  * `https://example.net/x`, `example.net:443` and `example.net.` at the end of a sentence.
  * FTS5 (log_fts, tokenchars `.-_:`) finds candidate lines with a prefix query; `mentions` verifies in JS.
  */
-import type { Db } from '../db/open';
+import { readImportState, type Db } from '../db/open';
 import type { ParsedParams, Result } from '../../shared/api';
 import { num, numOr0, str, time, type Row } from './values';
 const WORD = /[\p{L}\p{N}_-]/u;
@@ -106,6 +106,8 @@ function toAgg(h: Row): HostAgg {
 
 function hostAggregates(db: Db): HostAgg[] | null {
   if (aggregates.has(db)) return aggregates.get(db)!;
+  // a case still being imported (first screen first) changes under its reader: paged in SQL, never held
+  if (readImportState(db) !== 'complete') return null;
   const n = numOr0((db.prepare('SELECT count(DISTINCT host) AS n FROM log_mentions').safeIntegers(true).get() as Row).n);
   const all = n > AGG_CAP ? null : (db.prepare(MENTION_HOSTS_SQL('', 'm.host')).safeIntegers(true).all(-1, 0) as Row[]).map(toAgg);
   aggregates.set(db, all);

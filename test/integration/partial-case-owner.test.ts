@@ -156,8 +156,13 @@ describe('first screen first in the case owner', () => {
       const density = await call(owner, id, 'timeline.density', { start: '2026-10-14T09:12:03Z', bucket_log2: 34, buckets: 100 });
       expect(density).toEqual({ ok: true, value: expect.anything() });
       // Not built yet: a clear "still importing", never an empty list.
-      for (const m of ['findings.list', 'log.search', 'process.tree', 'notes.add']) {
-        const e = await call(owner, id, m, m === 'log.search' ? { query: 'npm', from: 0, direction: 'next' } : m === 'notes.add' ? { text: 'x', target: { kind: 'call', id: 1 } } : {});
+      const asked: Record<string, unknown> = {
+        'log.search': { query: 'npm', from: 0, direction: 'next' },
+        'notes.add': { text: 'x', target: { kind: 'call', id: 1 } },
+        'mentions.list': {},
+      };
+      for (const m of ['findings.list', 'log.search', 'process.tree', 'notes.add', 'mentions.list']) {
+        const e = await call(owner, id, m, asked[m] ?? {});
         expect(e.ok, m).toBe(false);
         expect((e as { error: string }).error, m).toMatch(/^still importing \(loading\): /);
       }

@@ -15,4 +15,10 @@ describe('mentionsIn', () => {
     expect(hosts('node v20.19.6, version 1.2.3.4.5, 300.1.1.1, 10.0.0.256')).toEqual([]);
     expect(hosts('Included Software: https://github.com/actions/runner-images/blob/ubuntu24/x.md.')).toEqual(['url:github.com']);
   });
+  it('file URLs and shell or template expressions are not hosts; names in any script and bracketed IPv6 are', () => {
+    // seen in a real log (lewis-dimun): `file://${process.argv[1]}` was listed as a host "$"
+    expect(hosts('if (import.meta.url === `file://${process.argv[1]}`) main();')).toEqual([]);
+    expect(hosts('curl http://$HOST/x; wget https://%s/y; file:///etc/passwd')).toEqual([]);
+    expect(hosts('fetch https://g\u0456thub.com/a and http://[2001:db8::1]:8080/b')).toEqual(['url:g\u0456thub.com', 'url:2001:db8::1']);
+  });
 });

@@ -11,6 +11,8 @@
 import type { Db } from '../../db/open';
 import { heldRows, type WatchedLines } from '../watched-lines';
 
+/** A URL's host as a name or address: starts with a letter or digit (any script), then letters, digits, marks, `.-_:`. */
+const HOSTLIKE_RE = /^[\p{L}\p{N}][\p{L}\p{N}\p{M}._:-]*$/u;
 const URL_RE = /\b([a-z][a-z0-9+.-]{1,15}):\/\/([^\s/'"<>()[\]{}\\?#@]+@)?(\[[0-9a-f:.]+\]|[^\s/'"<>()[\]{}\\?#:@]+)(:\d{1,5})?[^\s'"<>)\]}]*/gi;
 const IPV4_RE = /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)/g;
 const HOST_RE = /(?<![\w.@/-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24}))(?![\w-]|\.[a-z0-9])/gi;
@@ -55,7 +57,9 @@ export function mentionsIn(text: string): Mention[] {
   const inUrl: [number, number][] = [];
   for (const m of text.matchAll(URL_RE)) {
     const host = m[3]!.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
-    if (!host) continue;
+    // A file URL names no network host; a "host" that is a shell or template expression (`file://${x}`, `http://$HOST`)
+    // is not one either. Names in any script are kept (a homoglyph host is evidence), IPv6 in brackets too.
+    if (!host || m[1]!.toLowerCase() === 'file' || !(m[3]!.startsWith('[') || HOSTLIKE_RE.test(host))) continue;
     add({ kind: 'url', value: m[0].replace(/[.,;:]+$/, ''), host });
     inUrl.push([m.index!, m.index! + m[0].length]);
   }

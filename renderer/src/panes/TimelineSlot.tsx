@@ -6,7 +6,6 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { NoteMark } from '../../../shared/api';
 import { useAnalyst } from './analyst-state';
 import { usePickedHost } from './mentions/mention-state';
-import { api } from '../api';
 import { appStore, networkFilter, select, setFilter, stepAt, useApp } from '../state/selection';
 import { useCaseClient } from '../state/case-import';
 import { TimelinePane } from './timeline/TimelinePane';
@@ -41,14 +40,14 @@ export function TimelineSlot() {
   const [notes, setNotes] = useState<NoteMark[]>([]);
   useEffect(() => {
     let live = true;
-    api['notes.marks']({}).then(
+    caseClient['notes.marks']({}).then(
       (r) => live && setNotes(r.marks),
       () => live && setNotes([]),
     );
     return () => {
       live = false;
     };
-  }, [notesVersion, caseVersion]);
+  }, [notesVersion, caseVersion, caseClient]);
   const onNote = useCallback(
     (m: NoteMark) => {
       if (m.select) select(m.select);
@@ -66,14 +65,14 @@ export function TimelineSlot() {
   useEffect(() => {
     if (host === null) return;
     let live = true;
-    api['mentions.lines']({ host, limit: 5000 }).then(
+    caseClient['mentions.lines']({ host, limit: 5000 }).then(
       (r) => live && setMentions({ host, times: r.lines.flatMap((l) => (l.ts ? [l.ts] : [])) }),
       () => live && setMentions(null),
     );
     return () => {
       live = false;
     };
-  }, [host, caseVersion]);
+  }, [host, caseVersion, caseClient]);
   return (
     <section aria-label="Timeline" className="pane timeline-pane">
       <TimelinePane

@@ -54,16 +54,21 @@ export function watchCaseImport(caseId: string): () => void {
   if (openedPartial === caseId) openedPartial = null;
   caseImportStore.set({ ...UNKNOWN, caseId });
   delete document.body.dataset.importState;
+  let failed = false;
   const tick = async () => {
     let st: CaseStatus;
     try {
       st = await api['case.status']({});
     } catch {
-      if (live) timer = setTimeout(() => void tick(), POLL_MS * 5);
+      failed = true;
+      if (live) timer = setTimeout(() => void tick(), POLL_MS * 2);
       return;
     }
     if (!live) return;
     const prev = caseImportStore.get();
+    // The panes loaded while the case could not be read: load them again now that it can.
+    if (failed && isPartialState(st.import_state)) refreshCase();
+    failed = false;
     caseImportStore.set({ caseId, state: st.import_state, lines: st.log_lines, calls: st.calls, job: st.job, message: st.message });
     document.body.dataset.importState = st.import_state;
     // The panes reload when a phase lands, not as rows arrive: before the indexes exist some of their reads scan
