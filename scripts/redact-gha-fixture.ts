@@ -11,6 +11,15 @@
  *   git -C <clone of lksay3d/testci-common-email> show "9eb6e34638f614df6b99c3b7032fc230b2ef3df5:build/4_Build with Maven.txt" > maven.txt
  *   npx tsx scripts/redact-gha-fixture.ts maven.txt "test/fixtures/gha/lksay3d_build/4_Build with Maven.txt"
  *
+ *   git -C <clone of Eay5/OPENWRT-HOME> show 9d5cfcdb0a505902beaed50ad2e2891339e2259d:0_build.txt > eay5_0_build.txt
+ *   npx tsx scripts/redact-gha-fixture.ts eay5_0_build.txt test/fixtures/gha/openwrt-home_0_build_redacted.txt
+ *
+ *   git -C <clone of boozegar/anthroshim> show 40bc8239c28794172dd1e02b7fafa91ec9171702:0_build.txt > anthroshim_0_build.txt
+ *   npx tsx scripts/redact-gha-fixture.ts anthroshim_0_build.txt test/fixtures/gha/anthroshim_0_build_redacted.txt
+ *
+ *   git -C <clone of mirzadham/MIMOS> show 231ffce76a5e84851250dbfb2af6a98797c09c2d:logs_1.zip > mimos_logs_1.zip
+ *   npx tsx scripts/redact-gha-fixture.ts mimos_logs_1.zip test/fixtures/gha/mimos_logs_1_redacted.zip
+ *
  * Why: the project never names package registries' hosts (TEAM rules); this run's cargo output names the Rust
  * crate registry's host 350 times (`Updating <host> index`, `~/.cargo/registry/src/index.<host>-…/`). The recipe
  * replaces that host, byte for byte, with a documentation name of the same length (REPLACE below), in every member;
@@ -45,6 +54,32 @@ const ORIGINALS: Record<string, { kind: 'zip' | 'text'; replace: [string, string
   '1848c3c0ffff52d14373eda51980bc6de59833cab2fbb9c25a0d3a67a8243bfa': {
     kind: 'text',
     replace: [[['docker', 'io'].join('.'), 'dock.test']],
+  },
+  // Eay5/OPENWRT-HOME 0_build.txt: the Ubuntu package mirror's host and the container registry's host (apt's
+  // `docker.io` package name spells it)
+  'a9a6fc0cb4f93c01a7d3eb6d7bd15d70598f3f8f0727d7319ac3fa9da125d977': {
+    kind: 'text',
+    replace: [
+      [['azure', 'archive', 'ubuntu', 'com'].join('.'), 'azure.apt-mirror.example'],
+      [['docker', 'io'].join('.'), 'dock.test'],
+    ],
+  },
+  // boozegar/anthroshim 0_build.txt: the container registries' hosts (Docker's, GitHub's) and pip's documentation host
+  'a309cc60c2ada918fbecb0610f4bc8ec77ea5f472fa1d4faeaaeedfd51c0e49e': {
+    kind: 'text',
+    replace: [
+      [['docker', 'io'].join('.'), 'dock.test'],
+      [['ghcr', 'io'].join('.'), 'cr.test'],
+      [['pip', 'pypa', 'io'].join('.'), 'pipdoc.test'],
+    ],
+  },
+  // mirzadham/MIMOS logs_1.zip: the container registries' hosts (Docker's, GitHub's) in a Docker action's image build
+  '04f220e2321bc269504ba95a5a1ecbdf216f4e958e7f5471d98cc640e26c36d5': {
+    kind: 'zip',
+    replace: [
+      [['docker', 'io'].join('.'), 'dock.test'],
+      [['ghcr', 'io'].join('.'), 'cr.test'],
+    ],
   },
   // lksay3d/testci-common-email build/4_Build with Maven.txt: the Java package registry's host
   '43ec4571fc1bad76b1f93db0fdb5ac3eaedca2747fafb4d581bed1f7a96deffb': {

@@ -21,4 +21,12 @@ describe('mentionsIn', () => {
     expect(hosts('curl http://$HOST/x; wget https://%s/y; file:///etc/passwd')).toEqual([]);
     expect(hosts('fetch https://g\u0456thub.com/a and http://[2001:db8::1]:8080/b')).toEqual(['url:g\u0456thub.com', 'url:2001:db8::1']);
   });
+  it('package versions in apt output are not addresses; an address standing alone still is (lines of a real log, SOURCES.md openwrt-home)', () => {
+    expect(hosts('Removing libmono-2.0-1 (6.12.0.200-0xamarin2+ubuntu2004b1) ...')).toEqual([]);
+    expect(hosts('Removing xul-ext-ubufox (3.4-0ubuntu1.17.10.1) ...')).toEqual([]);
+    expect(hosts('Purging configuration files for php8.1-memcache (8.0+4.0.5.2+3.0.9~20170802.e702b5f9+-7) ...')).toEqual([]);
+    expect(hosts('Setting up imagemagick (8:6.9.12.98+dfsg1-5.2build2) ...')).toEqual([]);
+    expect(hosts('  IP     : 192.168.0.133')).toEqual(['ip:192.168.0.133']);
+    expect(hosts('allow 192.0.2.1-192.0.2.9, deny 198.51.100.7:22')).toEqual(['ip:192.0.2.1', 'ip:192.0.2.9', 'ip:198.51.100.7']);
+  });
 });

@@ -6,6 +6,12 @@
  *   process_exit            -> ProcessEventRecord exit (exit_code = status; omitted = 0, Tetragon omits zero values)
  *   process_kprobe tcp_connect / tcp_sendmsg… with sock_arg -> NetworkRecord (only tcp_connect / connect functions)
  *   process_kprobe with file_arg (e.g. __x64_sys_read) -> FileEventRecord (op from the function name: read, write, …)
+ *   process_kprobe of a generic syscall policy (`__x64_sys_connect` / `__x64_sys_openat`, …) whose arguments are typed
+ *   only `sockaddr_arg` {family, addr, port} / `string_arg` + `int_arg` (a real export: SOURCES.md, nexus-cyber):
+ *   a connect with an AF_INET/AF_INET6 sockaddr -> NetworkRecord (protocol not said: ''), AF_UNIX -> FileEventRecord
+ *   `connect-unix`; an open* with an absolute `string_arg` path -> FileEventRecord, op from the open flags (the
+ *   `int_arg` after the path: O_WRONLY/O_RDWR/O_CREAT/O_TRUNC -> write, else read). A relative path (to a directory
+ *   fd the event does not resolve) is not stored: counted in the summary warning.
  *   process_connect (legacy) -> NetworkRecord;  process_close (legacy) -> nothing (the connect was already counted)
  *
  * `exec_id` / `parent_exec_id` become `key` / `parent_key`. A process (or its parent) seen only inside other events
@@ -41,6 +47,12 @@ function fileOp(fn: string): string {
   if (f.includes('write') || f.includes('truncate')) return 'write';
   if (f.includes('read') || f.includes('open') || f.includes('mmap')) return 'read';
   return fn;
+}
+
+/** open(2) flags -> the file op: any write access, creation or truncation writes; the rest reads. */
+function openFlagsOp(flags: number | null): string {
+  if (flags === null) return 'read';
+  return (flags & 3) !== 0 || (flags & 0o100) !== 0 || (flags & 0o1000) !== 0 ? 'write' : 'read';
 }
 
 function protoName(p: unknown): string {
@@ -124,6 +136,38 @@ export const tetragonImporter: Importer = {
           const args = Array.isArray(ev.args) ? ev.args.filter(isObj) : [];
           const sock = args.map((a) => a.sock_arg).find(isObj);
           const file = args.map((a) => a.file_arg ?? a.path_arg).find(isObj);
+          const sockaddr = args.map((a) => a.sockaddr_arg).find(isObj);
+          const strAt = args.findIndex((a) => typeof a.string_arg === 'string');
+          const policy = asStr(ev.policy_name) ? { matched: asStr(ev.policy_name)! } : null;
+          const blocked = ev.action === 'KPROBE_ACTION_OVERRIDE' || ev.action === 'KPROBE_ACTION_SIGKILL';
+          if (sockaddr && /connect/.test(fn) && !sock) {
+            const family = asStr(sockaddr.family) ?? '';
+            const addr = asStr(sockaddr.addr);
+            if (family === 'AF_UNIX') {
+              if (!addr) return w.warn(line, `${fn} AF_UNIX without a path: skipped`);
+              sink.fileEvent({ ts: time, pid, exe, path: addr, op: 'connect-unix', sha256: null, ...common });
+              return;
+            }
+            if (!addr || (family !== 'AF_INET' && family !== 'AF_INET6')) {
+              return w.warn(line, `${fn} sockaddr ${family || '(no family)'} without an IP address: skipped`);
+            }
+            sink.network({
+              ts: time, pid, process: basename(exe), domain: null, ip: addr, port: asInt(sockaddr.port) ?? 0, protocol: '',
+              status: blocked ? 'blocked' : 'allowed', http: null, policy, tool: null, exe, ...common,
+            });
+            return;
+          }
+          if (!file && !sock && strAt >= 0 && /open/.test(fn)) {
+            const path = args[strAt]!.string_arg as string;
+            if (path.startsWith('/')) {
+              const flags = args.slice(strAt + 1).find((a) => typeof a.int_arg === 'number');
+              sink.fileEvent({ ts: time, pid, exe, path, op: openFlagsOp(flags ? asInt(flags.int_arg) : null), sha256: null, ...common });
+            } else {
+              const k = `process_kprobe ${fn} with a relative path`;
+              skipped.set(k, (skipped.get(k) ?? 0) + 1);
+            }
+            return;
+          }
           if (sock && /connect/.test(fn)) {
             const ip = asStr(sock.daddr);
             const port = asInt(sock.dport) ?? 0;

@@ -248,7 +248,9 @@ function relayoutAsSteps(db: Db, list: GhaSource[], bases: string[], job: string
   );
   // the file was read as a job log: its steps from its groups say whether it failed (read-log.ts, the same rules as
   // a step file's: the exit-code lines, a direct inner step's end-action conclusion)
-  const failed = db.prepare(`SELECT 1 FROM steps WHERE source_id = ? AND conclusion = 'failure' LIMIT 1`);
+  const failed = db.prepare(
+    `SELECT conclusion FROM steps WHERE source_id = ? AND conclusion IN ('failure', 'cancelled') ORDER BY conclusion = 'failure' DESC LIMIT 1`,
+  );
   const ins = db.prepare(
     `INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'files', ?, NULL, ?)`,
@@ -262,7 +264,7 @@ function relayoutAsSteps(db: Db, list: GhaSource[], bases: string[], job: string
       stepsToJob.run(job, s.id);
       return;
     }
-    const fail = failed.get(s.id) !== undefined;
+    const fail = (failed.get(s.id) as { conclusion: string } | undefined)?.conclusion ?? null;
     delSteps.run(s.id);
     if (!m) {
       updLines.run(job, 'system', null, s.id);
@@ -275,7 +277,7 @@ function relayoutAsSteps(db: Db, list: GhaSource[], bases: string[], job: string
     const groupTitle = tl ? (parseMarker(tl.text.split('\n')[0]!)?.rest.trim() ?? null) : null;
     const name = stepNameFromLog(m[2]!, groupTitle);
     const uses = groupTitle?.startsWith('Run ') ? usesOf(groupTitle.slice(4)) : name.startsWith('Run ') ? usesOf(name.slice(4)) : null;
-    ins.run(job, n, name, uses, t.a, t.b, fail ? 'failure' : null, s.id, s.member);
+    ins.run(job, n, name, uses, t.a, t.b, fail, s.id, s.member);
   });
 }
 

@@ -6,7 +6,9 @@
  * beyond the spec, following what GitHub writes at the end of a job:
  * - a `##[group]Post Run X` line opens a step `Post Run X` (same `uses` rule);
  * - a `Post job cleanup.` line (how every post step of an action begins) opens a step of that name;
- * - a `Cleaning up orphan processes` line (how GitHub's `Complete job` step begins) opens `Complete job`.
+ * - a `Cleaning up orphan processes` line (how GitHub's `Complete job` step begins) opens `Complete job`;
+ * - a `##[group]Build container for action use: '…/_actions/owner/repo/ref/Dockerfile'.` line opens `Build
+ *   owner/repo@ref` (a Docker action's image build, a step of its own in GitHub's archive: containerBuildStep).
  * Composite actions: runners from 2.335 (seen in July 2026 logs) write `##[start-action display=…;id=…]` before
  * each inner step of a composite action and `##[end-action id=…;outcome=…;conclusion=…;duration_ms=…]` after it (actions/runner
  * CompositeActionHandler; it escapes the same text in user output as `##[\start-action`, so these lines are the
@@ -27,6 +29,22 @@ export function usesFromTitle(x: string): string | null {
   return ACTION_REF.test(t) || DOCKER_REF.test(t) ? t : null;
 }
 
+/**
+ * `##[group]Build container for action use: '/home/runner/work/_actions/appleboy/scp-action/v0.1.7/Dockerfile'.`: the
+ * runner building a Docker container action's image before the job's first step. GitHub shows (and an archive
+ * files) it as a step of its own, `Build appleboy/scp-action@v0.1.7` (real example: SOURCES.md, mimos), so a job
+ * log read alone opens that step too. The action is `owner/repo[/path]@ref` from the path under `_actions/` (a ref
+ * holding `/` is read as ref + path: the path does not say which). Else null.
+ */
+const CONTAINER_BUILD_TITLE = "Build container for action use: '";
+const CONTAINER_BUILD = /^Build container for action use: '[^']*\/_actions\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/([^/']+)\/(?:([^']*)\/)?Dockerfile'\.?$/;
+export function containerBuildStep(rest: string): { name: string; uses: string } | null {
+  const m = CONTAINER_BUILD.exec(rest.trim());
+  if (!m) return null;
+  const uses = `${m[1]}/${m[2]}${m[4] ? `/${m[4]}` : ''}@${m[3]}`;
+  return { name: `Build ${uses}`, uses };
+}
+
 export interface StepStart {
   number: number;
   name: string;
@@ -42,6 +60,8 @@ export function stepOpenedBy(
   if (marker === 'group' && rest !== null) {
     if (rest.startsWith('Run ')) return { name: rest, uses: usesFromTitle(rest.slice(4)) };
     if (rest.startsWith('Post Run ')) return { name: rest, uses: usesFromTitle(rest.slice(9)) };
+    // opened on the title's start alone: finalize's step assigner sees only a line's first 96 characters
+    if (rest.startsWith(CONTAINER_BUILD_TITLE)) return containerBuildStep(rest) ?? { name: rest.trim(), uses: null };
     return null;
   }
   if (marker === null) {

@@ -3,7 +3,7 @@
  * MENTIONS: a case with logs only can still answer "which step talked about this host". Never mixed with the
  * network table (what the run was seen to call). Recognised, per line:
  * - URLs `scheme://host[:port]/…` (kind 'url', host taken from it);
- * - IPv4 addresses with four octets 0-255, not part of a longer dotted number (kind 'ip');
+ * - IPv4 addresses with four octets 0-255, not part of a longer dotted number nor of a package version (kind 'ip');
  * - host names with a letter-led last label from a list of common top-level domains (kind 'host'), so that file
  *   names (`package.json`, `index.js`) are not taken for hosts. A name inside a URL is not listed twice.
  * What is lost: hosts under other top-level domains unless written in a URL; IPv6 addresses outside URLs.
@@ -14,7 +14,14 @@ import { heldRows, type WatchedLines } from '../watched-lines';
 /** A URL's host as a name or address: starts with a letter or digit (any script), then letters, digits, marks, `.-_:`. */
 const HOSTLIKE_RE = /^[\p{L}\p{N}][\p{L}\p{N}\p{M}._:-]*$/u;
 const URL_RE = /\b([a-z][a-z0-9+.-]{1,15}):\/\/([^\s/'"<>()[\]{}\\?#@]+@)?(\[[0-9a-f:.]+\]|[^\s/'"<>()[\]{}\\?#:@]+)(:\d{1,5})?[^\s'"<>)\]}]*/gi;
-const IPV4_RE = /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)/g;
+/**
+ * Four dotted octets are an address only when they stand alone: not glued to a word (`0ubuntu1.17.10.1`), not a
+ * package version's middle or start (Debian/RPM versions in apt and dnf output: an epoch `8:6.9.12.98`, `+`/`~`
+ * separators `8.0+4.0.5.2+3.0.9~…`, a revision `6.12.0.200-0xamarin2`, `0.60.8.1-1build1`). A real log (SOURCES.md,
+ * openwrt-home) printed 103 lines of mono's `6.12.0.200-0xamarin2+ubuntu2004b1`, which read as an IP before.
+ * Lost: an address written glued to letters or followed by `-word`.
+ */
+const IPV4_RE = /(?<![\w.+~]|\d:)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w]|\.\d|[-+~][\w.]*[A-Za-z])/g;
 const HOST_RE = /(?<![\w.@/-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24}))(?![\w-]|\.[a-z0-9])/gi;
 const TLDS = new Set(
   'com org net io dev app cloud ai co edu gov mil int info biz me xyz site online tech run so sh example test invalid localhost internal local arpa us uk de fr nl eu ca au jp cn ru in br ch se no fi dk pl it es be at cz'.split(

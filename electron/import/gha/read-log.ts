@@ -20,7 +20,7 @@ import type { ImportContext, InputFile, RecordSink } from '../types';
 import { scanLogLine } from '../formats/log-embedded';
 import { parseMarker } from './markers';
 import { placeLogFile } from './paths';
-import { actionMark, GroupStepTracker, usesFromTitle, type StepStart } from './group-steps';
+import { actionMark, containerBuildStep, GroupStepTracker, usesFromTitle, type StepStart } from './group-steps';
 import { StampParser } from './timestamp';
 
 /** A continued log line is split into a new record beyond this many characters or physical lines. */
@@ -42,6 +42,9 @@ interface OpenStep extends StepStart {
   first: Nanos | null;
   last: Nanos | null;
   failed: boolean;
+  cancelled: boolean;
+  /** Its last line so far is an `##[error]` that is neither the runner's exit-code line nor a cancel. */
+  endsInError: boolean;
 }
 
 /** `##[error]Process completed with exit code N.`: the runner's verdict on the step that just ran. */
@@ -56,6 +59,15 @@ const EXEC_FAILED = /^The process '[^']*' failed with exit code (-?\d+)$/;
  * STEP` when it reads the job-level log), jobs one after the other.
  */
 const GH_PREFIX = /^([^\t]{1,256})\t([^\t]{0,512})\t/;
+/**
+ * The runner's first line of a job-preparation log. GitHub has named those files two ways: `-2147483648_<job>.txt`
+ * (a negative index, paths.ts) and, in 2020-2023 archives, like the job log itself: `1_<job> (1).txt` beside
+ * `1_<job>.txt` (the archive's second file of that name), or `1_<job>.txt` for a matrix whose jobs are
+ * `1_<job> (<value>).txt` (real examples: SOURCES.md, kristina157, sesion5, calculatr). So a root log that opens
+ * with this line is a preparation log whatever its name; its job is the name without GitHub's ` (1)`.
+ */
+const PREPARE_JOB = /^##\[section\]Starting: Prepare job\b/;
+const PREP_COPY_SUFFIX = / \(\d{1,3}\)$/;
 export const GH_LOG_LINE = /^[^\t]{1,256}\t[^\t]{0,512}\t\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z /;
 /** `Job defined at: owner/repo/.github/workflows/ci.yml@refs/heads/main` (system.txt, or the head of older job logs). */
 const JOB_DEFINED_AT = /^Job defined at: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)\/(\.github\/workflows\/[^@\s]+)@(\S+)$/;
@@ -84,6 +96,23 @@ export function isStepFailure(marker: LogMarker | null, rest: string | null): bo
   if (marker !== 'error' || rest === null) return false;
   const t = rest.trim();
   return EXIT_CODE.test(t) || EXEC_FAILED.test(t);
+}
+
+/**
+ * An action's failure that names no exit code: a JavaScript action that fails calls core.setFailed, which prints
+ * `##[error]<message>` and ends the step; the runner adds nothing (`##[error]buildx failed with: ERROR: …` in a real
+ * job log, SOURCES.md anthroshim, and then `Post job cleanup.`). So a step running an action (`uses`) whose LAST line
+ * is an `##[error]` failed. Not when the action printed anything after its error (it carried on: core.error), and
+ * never for a `run:` step (its shell's exit code says it, above).
+ */
+
+/**
+ * `##[error]The operation was canceled.`: the runner stopped the step (the run was cancelled, or a matrix job's
+ * sibling failed under fail-fast: real example SOURCES.md, calculatr `build (Release)`). The step did not fail on
+ * its own and did not succeed: its conclusion is `cancelled`.
+ */
+export function isStepCancelled(marker: LogMarker | null, rest: string | null): boolean {
+  return marker === 'error' && rest !== null && rest.trim() === 'The operation was canceled.';
 }
 
 /**
@@ -127,6 +156,8 @@ export async function readGhaLog(
   let ghJob: string | null = null;
   let fileGroupTitle: string | null = null;
   let fileFailed = false;
+  let fileCancelled = false;
+  let fileEndsInError = false;
   let fileInner = 0;
 
   let pending: Pending | null = null;
@@ -140,6 +171,7 @@ export async function readGhaLog(
 
   const closeStep = () => {
     if (!open) return;
+    if (open.uses && open.endsInError) open.failed = true; // an action's core.setFailed (actionFailedLast)
     const rec: StepRecord = {
       job: place.job,
       number: open.number,
@@ -147,7 +179,7 @@ export async function readGhaLog(
       uses: open.uses,
       started_at: open.first,
       completed_at: open.last,
-      conclusion: open.failed ? 'failure' : null,
+      conclusion: open.failed ? 'failure' : open.cancelled ? 'cancelled' : null,
       origin: 'groups',
       line: open.line,
       raw: open.raw,
@@ -178,22 +210,30 @@ export async function readGhaLog(
     const info = runInfoFromLine(firstPlain);
     if (info) sink.run(info);
     const failure = isStepFailure(marker, parsed ? parsed.rest : null);
+    const cancelled = isStepCancelled(marker, parsed ? parsed.rest : null);
     // an inner step's failure counts when it ends a direct inner step of the step (a nested composite's own
     // continue-on-error is then already in its conclusion)
     const innerFailure = isInnerStepFailure(marker, firstPlain);
     const mark = actionMark(firstPlain, marker);
     if (place.kind === 'step') {
-      if (fileGroupTitle === null && marker === 'group' && parsed && /^(Post )?Run /.test(parsed.rest)) fileGroupTitle = parsed.rest.trim();
+      if (fileGroupTitle === null && marker === 'group' && parsed) {
+        if (/^(Post )?Run /.test(parsed.rest)) fileGroupTitle = parsed.rest.trim();
+        else fileGroupTitle = containerBuildStep(parsed.rest)?.name ?? null;
+      }
       if (mark !== 0) fileInner = Math.max(0, fileInner + mark);
       if (failure || (innerFailure && fileInner === 0)) fileFailed = true;
+      if (cancelled) fileCancelled = true;
+      fileEndsInError = marker === 'error' && !failure && !cancelled;
     }
     if (tracker) {
       const r = tracker.feed(firstPlain, marker, parsed ? parsed.rest : null);
       if (r.opened) {
         closeStep();
-        open = { ...r.step, line: p.line, raw: text, first: null, last: null, failed: false };
+        open = { ...r.step, line: p.line, raw: text, first: null, last: null, failed: false, cancelled: false, endsInError: false };
       }
+      if (open) open.endsInError = marker === 'error' && !failure && !cancelled;
       if ((failure || (innerFailure && tracker.innerDepth === 0)) && open) open.failed = true;
+      if (cancelled && open) open.cancelled = true;
       if (p.ts !== null && open) {
         if (open.first === null || p.ts < open.first) open.first = p.ts;
         if (open.last === null || p.ts > open.last) open.last = p.ts;
@@ -240,6 +280,10 @@ export async function readGhaLog(
     if (stamp) {
       if (pending) emit(pending);
       const body = lineText.slice(stamp.prefixLength);
+      if (!sawStamp && seq === 0 && place.kind === 'job' && PREPARE_JOB.test(stripAnsi(body))) {
+        place = { kind: 'prep', job: place.job.replace(PREP_COPY_SUFFIX, ''), stepNumber: null, stepName: null };
+        tracker = null;
+      }
       pending = {
         ts: stamp.ns,
         texts: [body],
@@ -306,14 +350,15 @@ export async function readGhaLog(
 
   if (place.kind === 'step' && place.stepNumber !== null) {
     const name = stepNameFromLog(place.stepName ?? `Step ${place.stepNumber}`, fileGroupTitle);
+    const uses = stepFileUses(fileGroupTitle) ?? stepFileUses(name);
     sink.step({
       job: place.job,
       number: place.stepNumber,
       name,
-      uses: stepFileUses(fileGroupTitle) ?? stepFileUses(name),
+      uses,
       started_at: firstTs,
       completed_at: lastTs,
-      conclusion: fileFailed ? 'failure' : null,
+      conclusion: fileFailed || (fileEndsInError && uses !== null) ? 'failure' : fileCancelled ? 'cancelled' : null,
       origin: 'files',
       line: null,
       raw: file.relPath,
@@ -328,5 +373,6 @@ function stepFileUses(name: string | null): string | null {
   if (!name) return null;
   if (name.startsWith('Run ')) return usesFromTitle(name.slice(4));
   if (name.startsWith('Post Run ')) return usesFromTitle(name.slice(9));
+  if (name.startsWith('Build ')) return usesFromTitle(name.slice(6)); // a Docker action's image build (group-steps.ts)
   return null;
 }
