@@ -10,13 +10,14 @@
  * `runImport` to 200 lines read from the partial case: this benchmark's figure before it drove the page), the whole
  * import, and the import state the first rows were drawn in.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openPartialCase, importState } from '../electron/import/partial-case';
 import { runImport } from '../electron/import/run-import';
 import { logWindow } from '../electron/queries/log-window';
 import { parseParams } from '../shared/api';
+import { CHROMIUM, serve } from './serve-cli';
 import { chromium } from 'playwright';
 import { fmtMs, gc, nowMs } from './measure';
 import type { BenchResult } from './report';
@@ -70,30 +71,6 @@ async function engineFirstScreen(logFile: string, dir: string, lines: number): P
   return { firstMs, totalMs, state: firstState, loaded: firstLoaded };
 }
 
-const CHROMIUM = process.env.RUNLENS_CHROMIUM || '/usr/bin/chromium';
-
-/** `runlens serve <target>`: resolves with the URL it prints first (a bundle or log: at its first screen). */
-function serve(root: string, target: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const cli = path.join(root, 'dist', 'electron', 'cli.cjs');
-  if (!fs.existsSync(cli)) throw new Error(`${cli} missing: run node scripts/build.mjs first`);
-  const child = spawn(process.execPath, [cli, 'serve', target, '--port', '0'], {
-    cwd: root,
-    env: { ...process.env, RUNLENS_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('runlens serve printed no URL within 120 s')), 120_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      resolve({ url: out.slice(0, nl).trim(), child });
-    });
-    child.once('exit', (code) => reject(new Error(`runlens serve exited (${code})`)));
-  });
-}
 
 interface PageFirstScreen {
   firstMs: number;

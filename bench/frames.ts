@@ -9,37 +9,14 @@
  * renderer process drawing it (JS heap, DOM, layout, canvas bitmaps, SQLite-free: the data stays in `runlens serve`),
  * goal ≤ 300 MB, against the same process's resident set right after the page opened. Linux only (/proc).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CHROMIUM, serve } from './serve-cli';
 import { chromium, type Page } from 'playwright';
 import { fmtMs } from './measure';
 import type { BenchResult } from './report';
 
-const CHROMIUM = process.env.RUNLENS_CHROMIUM || '/usr/bin/chromium';
 const FRAME_MS = 1000 / 60;
-
-function serve(root: string, casePath: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const cli = path.join(root, 'dist', 'electron', 'cli.cjs');
-  if (!fs.existsSync(cli)) throw new Error(`${cli} missing: run node scripts/build.mjs first`);
-  const child = spawn(process.execPath, [cli, 'serve', casePath, '--port', '0'], {
-    cwd: root,
-    env: { ...process.env, RUNLENS_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('runlens serve printed no URL within 120 s')), 120_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      resolve({ url: out.slice(0, nl).trim(), child });
-    });
-    child.once('exit', (code) => reject(new Error(`runlens serve exited (${code})`)));
-  });
-}
 
 const p95 = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

@@ -32,7 +32,7 @@ process.env.TZ = 'UTC';
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
-import * as yauzl from 'yauzl';
+import { zipMembers } from './zip-members';
 
 /** yazl ships no types (as in test/integration/import-helpers.ts): the part of it used here. */
 interface YazlZip {
@@ -103,32 +103,6 @@ function replaceAll(buf: Buffer, pairs: [string, string][]): { out: Buffer; coun
   return { out, count };
 }
 
-async function readMembers(file: string): Promise<{ name: string; data: Buffer }[]> {
-  const zip = await new Promise<yauzl.ZipFile>((res, rej) =>
-    yauzl.open(file, { lazyEntries: true }, (e, z) => (e ? rej(e) : res(z!))),
-  );
-  const out: { name: string; data: Buffer }[] = [];
-  await new Promise<void>((res, rej) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      if (entry.fileName.endsWith('/')) return zip.readEntry();
-      zip.openReadStream(entry, (e, s) => {
-        if (e) return rej(e);
-        const parts: Buffer[] = [];
-        s!.on('data', (c: Buffer) => parts.push(c));
-        s!.on('error', rej);
-        s!.on('end', () => {
-          out.push({ name: entry.fileName, data: Buffer.concat(parts) });
-          zip.readEntry();
-        });
-      });
-    });
-    zip.on('end', () => res());
-    zip.on('error', rej);
-    zip.readEntry();
-  });
-  return out;
-}
-
 async function main(): Promise<void> {
   const [input, output] = process.argv.slice(2);
   if (!input || !output) throw new Error('usage: redact-gha-fixture.ts ORIGINAL.zip OUTPUT.zip');
@@ -143,7 +117,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const members = await readMembers(input);
+  const members = await zipMembers(input);
   const z = new yazl.ZipFile();
   let total = 0;
   for (const m of members) {

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as yauzl from 'yauzl';
+import { zipMembers } from '../../scripts/zip-members';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCase } from '../../electron/cli/case-arg';
 import { runImport, type ImportSummary } from '../../electron/import/run-import';
@@ -37,26 +37,7 @@ function work(): string {
 
 /** The members of a zip, as stored. */
 async function unzip(file: string): Promise<Map<string, Buffer>> {
-  const zip = await new Promise<yauzl.ZipFile>((res, rej) => yauzl.open(file, { lazyEntries: true }, (e, z) => (e ? rej(e) : res(z!))));
-  const out = new Map<string, Buffer>();
-  await new Promise<void>((res, rej) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      if (entry.fileName.endsWith('/')) return zip.readEntry();
-      zip.openReadStream(entry, (e, s) => {
-        if (e) return rej(e);
-        const parts: Buffer[] = [];
-        s!.on('data', (c: Buffer) => parts.push(c));
-        s!.on('end', () => {
-          out.set(entry.fileName, Buffer.concat(parts));
-          zip.readEntry();
-        });
-      });
-    });
-    zip.on('end', () => res());
-    zip.on('error', rej);
-    zip.readEntry();
-  });
-  return out;
+  return new Map((await zipMembers(file)).map((m) => [m.name, m.data]));
 }
 
 interface Facts {
