@@ -9,7 +9,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseInfo } from '../../shared/api';
 import { formatNanos, tryParseRfc3339 } from '../../shared/time';
 import { setTimeDisplay } from './format';
-import { api } from './api';
+import { api, currentCaseId } from './api';
 import { BuildLog } from './panes/BuildLog';
 import { ComparePanel } from './panes/compare/ComparePanel';
 import { Details } from './panes/Details';
@@ -21,7 +21,7 @@ import { treeColumn, TreeWidthHandle, useTreeWidth } from './panes/process-tree/
 import { TimelineSlot } from './panes/TimelineSlot';
 import { StartPage } from './StartPage';
 import { showCase, useCaseId } from './state/case';
-import { caseImportStore, isPartialState, useCaseImport, watchCaseImport } from './state/case-import';
+import { caseImportStore, isPartialState, noteOpenedPartial, useCaseImport, watchCaseImport } from './state/case-import';
 import { CollapsedPane } from './layout/PaneControls';
 import { paneStore, setSideTab, toggleMaximised, usePanes, type PaneId } from './layout/pane-state';
 import { Dialogs, openDialog } from './layout/HelpSheet';
@@ -104,6 +104,8 @@ function CaseView() {
     Promise.all([api['case.info']({}), api['steps.list']({})]).then(
       ([i, s]) => {
         if (!live) return;
+        const shown = currentCaseId();
+        if (shown && i.import_state !== 'complete') noteOpenedPartial(shown);
         setInfo(i);
         setError(null);
         appStore.set({ steps: s.steps });

@@ -17,7 +17,18 @@ export function caseFromSearch(search: string): string | null {
 }
 
 let boundCase: string | null = caseFromSearch(location.search);
-let client: Client = createClient(transport.call, boundCase ?? '');
+
+/**
+ * Cases this page read while their import was still running (an answer "still importing …", or a partial
+ * `case.info`): when such a case's import completes, its panes are read again (state/case-import.ts).
+ */
+export const readWhilePartial = new Set<string>();
+const caseCall: typeof transport.call = async (call) => {
+  const env = await transport.call(call);
+  if (!env.ok && call.case && env.error.startsWith('still importing')) readWhilePartial.add(call.case);
+  return env;
+};
+let client: Client = createClient(caseCall, boundCase ?? '');
 
 /** The case this page shows (null: the start page). */
 export const currentCaseId = (): string | null => boundCase;
@@ -25,7 +36,7 @@ export const currentCaseId = (): string | null => boundCase;
 /** Point `api` at `id` (only state/case.ts calls this, together with the URL). */
 export function bindCase(id: string | null): void {
   boundCase = id;
-  client = createClient(transport.call, id ?? '');
+  client = createClient(caseCall, id ?? '');
 }
 
 /** The client of this page's case. */

@@ -7,7 +7,7 @@
  */
 import { useMemo } from 'react';
 import type { CaseImportState, CaseStatus, Client } from '../../../shared/api';
-import { api, freshClient } from '../api';
+import { api, freshClient, readWhilePartial } from '../api';
 import { refreshCase } from './case';
 import { useApp } from './selection';
 import { createStore, useStore } from './store';
@@ -37,21 +37,15 @@ export const notReadyReason = (message: string): string => message.replace(/^sti
 /** How often the page asks while its case is being imported (`case.status` is one rowid probe per table). */
 const POLL_MS = 400;
 
-/** The case this page opened at its first screen (its panes' first reads may be of the partial case). */
-let openedPartial: string | null = null;
-/** Called before the page shows a case whose import is still running (state/import.ts). */
+/** Called before the page shows a case whose import is still running (state/import.ts, CaseView's case.info). */
 export function noteOpenedPartial(caseId: string): void {
-  openedPartial = caseId;
+  readWhilePartial.add(caseId);
 }
 
 /** Follow the import state of case `caseId` until it is complete (or interrupted); returns a stop function. */
 export function watchCaseImport(caseId: string): () => void {
   let live = true;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  // Opened at its first screen: the panes may have read the partial case even when the first answer here is
-  // already 'complete' (a short import can end between the switch and this poll), so count that as a phase landing.
-  const assumed: CaseImportState | null = openedPartial === caseId ? 'loading' : null;
-  if (openedPartial === caseId) openedPartial = null;
   caseImportStore.set({ ...UNKNOWN, caseId });
   delete document.body.dataset.importState;
   let failed = false;
@@ -73,6 +67,11 @@ export function watchCaseImport(caseId: string): () => void {
     document.body.dataset.importState = st.import_state;
     // The panes reload when a phase lands, not as rows arrive: before the indexes exist some of their reads scan
     // the table, and every read delays the importer's next commit (the strip counts the rows meanwhile).
+    // Read at its first screen (opened from an import, a URL printed then, or an answer "still importing"): the panes
+    // may hold the partial case even when the first answer here is already 'complete' (a short import can end
+    // between their reads and this poll), so count that as a phase landing.
+    const assumed: CaseImportState | null = readWhilePartial.has(caseId) ? 'loading' : null;
+    if (!isPartialState(st.import_state)) readWhilePartial.delete(caseId);
     const before = prev.state ?? assumed;
     const advanced = before !== null && before !== st.import_state;
     if (advanced && st.import_state !== 'interrupted') refreshCase();
