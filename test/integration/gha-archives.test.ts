@@ -11,7 +11,7 @@ import { zipMembers } from '../../scripts/zip-members';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCase } from '../../electron/cli/case-arg';
 import { runImport, type ImportSummary } from '../../electron/import/run-import';
-import { makeZip, sha256File, tempDir } from './import-helpers';
+import { expectAccounted, makeZip, sha256File, tempDir } from './import-helpers';
 import { stepsMentioning } from '../../electron/queries/log-mentions';
 
 const GHA = fileURLToPath(new URL('../fixtures/gha/', import.meta.url));
@@ -78,15 +78,6 @@ async function importFacts(inputs: string[]): Promise<Facts> {
     return { summary, jobs, kinds, steps, errors, warnings, run, title: caseTitle(run, casePath), githubSteps, observedCalls };
   } finally {
     db.close();
-  }
-}
-
-/** Every file read: lines = stored + skipped, and nothing skipped without a reason. */
-function expectAccounted(s: ImportSummary): void {
-  expect(s.files!.length).toBeGreaterThan(0);
-  for (const f of s.files!) {
-    expect(f.lines_stored + f.lines_skipped, f.path).toBe(f.lines);
-    expect(Object.values(f.skipped).reduce((a, b) => a + b, 0), f.path).toBe(f.lines_skipped);
   }
 }
 

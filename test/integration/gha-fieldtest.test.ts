@@ -10,7 +10,7 @@ import * as yauzl from 'yauzl';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCase } from '../../electron/cli/case-arg';
 import { runImport, type ImportSummary } from '../../electron/import/run-import';
-import { sha256File, tempDir } from './import-helpers';
+import { expectAccounted, sha256File, tempDir } from './import-helpers';
 
 const GHA = fileURLToPath(new URL('../fixtures/gha/', import.meta.url));
 const KRISTINA = path.join(GHA, 'kristina157_logs_1.zip');
@@ -99,15 +99,6 @@ async function importFacts(input: string): Promise<Facts> {
     };
   } finally {
     db.close();
-  }
-}
-
-/** Every file read: lines = stored + skipped, and nothing skipped without a reason. */
-function expectAccounted(s: ImportSummary): void {
-  expect(s.files!.length).toBeGreaterThan(0);
-  for (const f of s.files!) {
-    expect(f.lines_stored + f.lines_skipped, f.path).toBe(f.lines);
-    expect(Object.values(f.skipped).reduce((a, b) => a + b, 0), f.path).toBe(f.lines_skipped);
   }
 }
 

@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 import * as tar from 'tar-stream';
 import type { ImportContext, Importer, InputFile } from '../../electron/import/types';
+import type { ImportSummary } from '../../electron/import/run-import';
+import { expect } from 'vitest';
 
 interface YazlZip {
   addBuffer(buf: Buffer, name: string, opts?: { mode?: number; compress?: boolean; mtime?: Date }): void;
@@ -141,3 +143,12 @@ export async function runImporter(importer: Importer, relPath: string, data: Buf
 }
 
 export { Readable };
+
+/** Every file read: lines = stored + skipped, and nothing skipped without a reason. */
+export function expectAccounted(s: ImportSummary): void {
+  expect(s.files!.length).toBeGreaterThan(0);
+  for (const f of s.files!) {
+    expect(f.lines_stored + f.lines_skipped, f.path).toBe(f.lines);
+    expect(Object.values(f.skipped).reduce((a, b) => a + b, 0), f.path).toBe(f.lines_skipped);
+  }
+}
