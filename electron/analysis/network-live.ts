@@ -10,6 +10,7 @@
  * pass depends on changed since (`holds`): no process event, DNS answer or step added, the same step windows after
  * finalizeLogs, the same run job and policy, no call lost; otherwise it runs the pass as before, over every call.
  */
+import { createHash } from 'node:crypto';
 import type { Db } from '../db/open';
 import type { ImportWarning } from '../../shared/model';
 import { attributeProcesses } from './attribution';
@@ -38,15 +39,38 @@ function counters(db: Db): { events: number; dns: number; answers: number } {
     .get() as { events: number; dns: number; answers: number };
 }
 
+/**
+ * What the calls' derived columns depend on, content included (not only how many rows): every stored value of the
+ * process events, DNS records and answers (a digest; their source ids aside), with the steps, run job and policy. Two cases with the same basis derive the same columns for the same calls
+ * (calls-side.ts compares the case's with the private database's of the calls worker before it takes its calls).
+ */
+function contentOf(db: Db): string {
+  const h = createHash('sha256');
+  const big = (_k: string, v: unknown) => (typeof v === 'bigint' ? String(v) : v);
+  for (const sql of [
+    'SELECT id, ts, event, pid, ppid, exe, args, cwd, uid, exit_code, key, parent_key, origin, line FROM process_events ORDER BY id',
+    'SELECT id, ts, domain, type, answers, pid, line FROM dns ORDER BY id',
+    'SELECT rowid, dns_id, ip, ts, domain FROM dns_answers ORDER BY rowid',
+  ]) {
+    for (const row of db.prepare(sql).raw().iterate()) h.update(JSON.stringify(row, big));
+    h.update('|');
+  }
+  return h.digest('hex');
+}
+
 export class NetworkLive {
   /** False once a call was derived but not stored: the statistics no longer match the table. */
   private ok = true;
+  /** The statistics of calls derived elsewhere (the calls worker, calls-side.ts) on the same basis. */
+  private taken: NetworkAnalyser['stats'] | null = null;
   private constructor(
     readonly model: ProcessModel,
     /** Warnings of the process model, given again by finalizeCase where it would have built the model. */
     readonly warnings: readonly ImportWarning[],
     private readonly analyser: NetworkAnalyser,
     private readonly snap: Snapshot,
+    /** What the derived columns depend on (`contentOf` and the snapshot): equal bases, equal derived columns. */
+    readonly basis: string,
   ) {}
 
   /** Build the process model and indexes from what the case holds now (the writer's open transaction). */
@@ -59,7 +83,22 @@ export class NetworkLive {
     attributeProcesses(model.procs, steps);
     const analyser = new NetworkAnalyser(ctx, model.index, steps, new DnsIndex(db));
     const snap: Snapshot = { ...counters(db), steps: steps.signature(), job: ctx.job, policy: JSON.stringify(ctx.policy) };
-    return new NetworkLive(model, warnings, analyser, snap);
+    const basis = `${JSON.stringify(snap)}|${contentOf(db)}|${slackNs}`;
+    return new NetworkLive(model, warnings, analyser, snap, basis);
+  }
+
+  /** Every call derived so far was stored. */
+  get intact(): boolean {
+    return this.ok;
+  }
+
+  /**
+   * The calls were derived and stored by another analyser on the same basis (the calls worker's, calls-side.ts):
+   * its statistics stand for them, and `ok` says whether all it derived was stored.
+   */
+  take(stats: NetworkAnalyser['stats'], ok: boolean): void {
+    this.taken = stats;
+    if (!ok) this.ok = false;
   }
 
   derive(...args: Parameters<NetworkAnalyser['derive']>): CallDerived {
@@ -72,7 +111,7 @@ export class NetworkLive {
   }
 
   get stats(): NetworkAnalyser['stats'] {
-    return this.analyser.stats;
+    return this.taken ?? this.analyser.stats;
   }
 
   /** Whether the calls as written equal what the pass would write now (finalizeCase's context and steps). */

@@ -33,6 +33,8 @@ import type { CaseInfo } from '../../shared/api';
 import type { StoredRules } from '../analysis/detections/rules-file';
 import { BUILTIN_LOG_SCANS } from '../analysis/detections/index';
 import type { LogCandidates } from '../analysis/detections/log-scan';
+import { CallsSide, defaultCallsMode, type CallsWorkerMode } from './calls-side';
+import { CALLS_FILE, CALLS_FORMAT, offsetSeconds, runCallsJob, secondsToNs } from './calls-worker';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -82,6 +84,14 @@ export interface RunImportOptions {
   /** Where the case is built before it is renamed into place (default: a fresh `<casePath>.partial-*`). The
    *  worker's client names it, so it can remove it after stopping a worker that did not stop by itself. */
   partialPath?: string;
+  /**
+   * A bundle folder's calls (`network.jsonl`) parsed, analysed and written on a worker thread while the log is
+   * stored (calls-side.ts). Default: 'thread' when the worker is built beside the code, else 'inline' (the same
+   * job on this thread); 'off': read by the writer like every other file. The case is the same every way.
+   */
+  callsWorker?: CallsWorkerMode;
+  /** The built job worker for 'thread' (default: import-worker.cjs beside this code). */
+  callsWorkerPath?: string;
   /** Container safety limits (tests lower them). */
   limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth' | 'maxEntries'>;
 }
@@ -115,17 +125,6 @@ async function inputSize(p: string): Promise<number> {
   }
 }
 
-function offsetSeconds(offsets: Record<string, number> | undefined, keys: string[]): number {
-  if (!offsets) return 0;
-  for (const k of keys) {
-    const v = offsets[k];
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
-  }
-  return 0;
-}
-
-const secondsToNs = (s: number): bigint => BigInt(Math.round(s * 1e9));
-
 export async function runImport(opts: RunImportOptions): Promise<ImportSummary> {
   if (!opts.inputs.length) throw new ImportError('no input given');
   const casePath = path.resolve(opts.casePath);
@@ -146,11 +145,13 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
   const swept = sweepStalePartials(path.dirname(casePath)); // leftovers of killed imports (partial-sweep.ts)
   const partial = opts.partialPath ?? partialPathFor(casePath);
   let db: Db | null = null;
+  const sides: CallsSide[] = []; // the calls workers started (calls-side.ts): stopped and removed whatever happens
   try {
     // A private partial file, deleted on any failure: loaded without journal or syncs (see createCase).
     db = createCase(partial, { bulkLoad: true });
     const progressTotal = { bytes: 0 };
-    const summary = await load(db, opts, casePath, partial, signal, progressTotal, swept);
+    const summary = await load(db, opts, casePath, partial, signal, progressTotal, swept, sides);
+    for (const side of sides) await side.close();
     finishBulkLoad(db); // one self-contained file with a normal journal, readable read-only
     db.close();
     db = null;
@@ -172,6 +173,7 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
         /* closing a broken db is best effort */
       }
     }
+    for (const side of sides) await side.close().catch(() => undefined);
     removeCaseFiles(partial);
     if (signal.aborted && !(e instanceof ImportCancelledError)) throw new ImportCancelledError();
     throw e;
@@ -186,6 +188,7 @@ async function load(
   signal: AbortSignal,
   total: { bytes: number },
   swept: { removed: string[]; bytes: number },
+  sides: CallsSide[],
 ): Promise<ImportSummary> {
   const writer = new CaseWriter(db);
   // the lines the detection rules read, found while the log is written (no scan of the log after the load)
@@ -252,9 +255,25 @@ async function load(
     });
   }
 
+  const callsMode = opts.callsWorker ?? defaultCallsMode(opts.callsWorkerPath);
   for (const input of opts.inputs) {
     if (signal.aborted) throw new ImportCancelledError();
     const keyToSource = new Map<number, number>();
+    // A bundle folder's calls on a worker thread while this one stores the rest (calls-side.ts), taken below at
+    // the place of `network.jsonl`; only while no call is in the case yet (the analysis starts at the first call).
+    let side: CallsSide | null = null;
+    if (callsMode !== 'off' && !writer.networkStarted && fs.statSync(input, { throwIfNoEntry: false })?.isDirectory()) {
+      side = CallsSide.start(
+        { input, dbPath: partialPathFor(casePath), offsets: opts.offsets, date: ctx.date, contextSeconds: opts.contextSeconds },
+        callsMode,
+        runCallsJob,
+        opts.callsWorkerPath,
+      );
+      sides.push(side);
+    }
+    // the container's hash of the file whose calls were taken: checked against the worker's when it is known
+    let taken: { key: number; sha256: string; file: string } | null = null;
+    const hashOf = new Map<number, string>();
     // One archive, one run: the first manifest read is the run's; a later one is refused (not mixed into it).
     let inputManifest: string | null = null;
     let topKey: number | null = null;
@@ -271,6 +290,7 @@ async function load(
         if (node.parentKey === null) topKey = node.key;
       },
       onHashed: (key, sha256, bytes) => {
+        hashOf.set(key, sha256);
         const id = keyToSource.get(key);
         if (id !== undefined) writer.setSourceHash(id, sha256, bytes);
         if (key === topKey) inputs.push({ path: input, sha256, bytes });
@@ -305,6 +325,29 @@ async function load(
       const offSec = offsetSeconds(opts.offsets, [input, path.resolve(input), entry.file.name, entry.file.relPath, format]);
       const offNs = secondsToNs(offSec);
       if (sourceId !== null) writer.setSourceFormat(sourceId, format, offNs);
+      if (side && sourceId !== null && format === CALLS_FORMAT && entry.file.relPath === CALLS_FILE) {
+        const s = side;
+        side = null;
+        const r = await s.result;
+        // the worker's calls, if it read this file on the basis the case has now (else: read below, as before)
+        const live = r && r.file === entry.file.name && !writer.networkStarted && r.live ? writer.liveNetwork() : null;
+        if (r && r.file === entry.file.name && (r.live === null ? !writer.networkStarted : live?.basis === r.live.basis)) {
+          entry.stream.resume(); // read to its end for the container's hash (compared with the worker's below)
+          await finished(entry.stream).catch(() => undefined);
+          if (signal.aborted) break;
+          writer.commit();
+          for (const w of s.copyInto(db, r, sourceId)) warnings.push(w);
+          if (live && r.live) live.take(r.live.stats, r.live.ok);
+          await s.close();
+          if (r.acc) writer.addAccounting(sourceId, r.acc);
+          records += r.records;
+          if (r.acc && r.acc.lines > 0 && r.acc.records === 0) emptyFiles.push(`${entry.file.name}: ${firstReason(r.acc.skipped, warnings, entry.file.name)}`);
+          taken = { key: entry.key, sha256: r.sha256, file: entry.file.name };
+          recognised++;
+          continue;
+        }
+        await s.close();
+      }
       const account = new LineAccount();
       const stream = countLines(entry.stream, account);
       const sink = flagInvisibleHosts(writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
@@ -355,6 +398,11 @@ async function load(
     if (signal.aborted) {
       await container.return(undefined);
       throw new ImportCancelledError();
+    }
+    if (side) await side.close(); // not used: the input had no calls file it could take
+    if (taken && hashOf.get(taken.key) !== taken.sha256) {
+      // read twice (here for its hash, by the calls worker for its rows): the evidence changed in between
+      throw new ImportError(`${taken.file}: its content changed while it was being imported (two reads gave different SHA-256); import it again from a copy that does not change`);
     }
     if (inputWarnings > MAX_WARNINGS_PER_SOURCE) {
       addWarning(null, { file: input, line: null, message: `${inputWarnings - MAX_WARNINGS_PER_SOURCE} further warning(s) about files in this input not shown (${inputWarnings} in all)` });

@@ -29,7 +29,7 @@ import type { FileAccounting, LineAccount } from './accounting';
 
 // (the sinks below write each row's values by position in these orders)
 const LOG_COLUMNS = ['job', 'step_number', 'seq', 'ts', 'raw', 'text', 'marker', 'file_kind', 'source_id', 'line', 'line_end', 'step_id', 'depth'];
-const NETWORK_COLUMNS = [
+export const NETWORK_COLUMNS = [
   'ts', 'pid', 'process_name', 'domain', 'domain_origin', 'ip', 'port', 'protocol', 'status', 'http_method', 'http_host',
   'http_path', 'http_status', 'policy_matched', 'policy_reason', 'tool_name', 'tool_sha256', 'command_line', 'exe',
   'source_id', 'line', 'raw', 'process_id', 'endpoint', 'verdict', 'step_id', 'running_step_id',
@@ -124,7 +124,16 @@ export class CaseWriter {
     return this.netLive;
   }
 
-  private liveNetwork(): NetworkLive | null {
+  /** Whether the network analysis was started (at the first call written, or by `liveNetwork`). */
+  get networkStarted(): boolean {
+    return this.netStarted;
+  }
+
+  /**
+   * Start the network analysis now, as the first call would (run-import: before taking the calls of the calls
+   * worker, calls-side.ts, whose first call this is in the case).
+   */
+  liveNetwork(): NetworkLive | null {
     if (!this.netStarted) {
       this.netStarted = true;
       this.netLive = this.startNetwork?.() ?? null;
@@ -216,6 +225,11 @@ export class CaseWriter {
       for (const [id, a] of this.accounted) upd.run(a.bytes, a.lines, a.records, a.lines_stored, a.lines_skipped, JSON.stringify(a.skipped), id);
     })();
     this.accounted.length = 0;
+  }
+
+  /** A file read elsewhere (the calls worker, calls-side.ts): its accounting, stored with the others'. */
+  addAccounting(sourceId: number, acc: FileAccounting): void {
+    this.accounted.push([sourceId, acc]);
   }
 
   sinkFor(sourceId: number, displayName: string, offsetNs: bigint, hooks: SinkHooks = {}, account: LineAccount | null = null): FileSink {

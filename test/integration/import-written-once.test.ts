@@ -179,7 +179,9 @@ describe('calls analysed as they are written equal the network pass', () => {
     } finally {
       Object.defineProperty(CaseWriter.prototype, 'networkLive', desc);
     }
-    expect(live).toEqual([true]);
+    // the import's writer (and, its calls taken from it, the calls worker's writer when it runs on this thread)
+    expect(live.length).toBeGreaterThan(0);
+    expect(live.every(Boolean)).toBe(true);
     const got = derived(casePath);
     expect(got.network!.length).toBe(3000);
     expect(got.network!.every((r) => (r as unknown[])[1] !== null && (r as unknown[])[7] !== null)).toBe(true);

@@ -1,0 +1,105 @@
+/**
+ * run-import's side of the calls worker (calls-worker.ts): start it when a folder input begins, and take its calls
+ * where the import reaches the folder's `network.jsonl`, or fall back to reading the file as before.
+ *
+ * - Modes: 'thread' (a worker thread of the job entry point, import-worker.cjs, when it is built beside this code:
+ *   the app, the CLI, the benchmark), 'inline' (the same job on this thread, interleaved with the import: the tests,
+ *   which run the sources unbuilt), 'off' (the file is read by the import's writer, as before).
+ * - Taking the calls: `ATTACH` the private database, `INSERT … SELECT` its calls and the file's warnings in id
+ *   order (the ids the writer would have given them), `DETACH`. The case's own network analysis is started as at
+ *   the first call and must have the worker's basis (network-live.ts), else the file is read here as before.
+ * - The private database is removed when the calls are taken, when they are not, and on failure or cancel
+ *   (`close`); a killed process leaves it under the partial-sweep pattern (`<case>.partial-<pid>-<random>`).
+ */
+import * as fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { ImportWarning } from '../../shared/model';
+import { removeCaseFiles } from '../db/case-files';
+import type { Db } from '../db/open';
+import { CALLS_JOB, type CallsJob, type CallsResult } from './calls-worker';
+import { defaultWorkerPath } from './worker-client';
+import { NETWORK_COLUMNS } from './writer';
+
+export type CallsWorkerMode = 'thread' | 'inline' | 'off';
+
+/** The mode when the caller does not say: a thread when the worker is built beside this code, else inline. */
+export function defaultCallsMode(workerPath = defaultWorkerPath()): CallsWorkerMode {
+  return fs.existsSync(workerPath) ? 'thread' : 'inline';
+}
+
+type InlineJob = (job: CallsJob, signal: AbortSignal) => Promise<CallsResult | null>;
+
+export class CallsSide {
+  /** The worker's result; null when it has none (not a bundle it applies to, failed, or stopped). */
+  readonly result: Promise<CallsResult | null>;
+  /** Why it has no result, when it failed (a note for tests; the import then reads the file itself). */
+  failure: string | null = null;
+  private worker: Worker | null = null;
+  private readonly controller = new AbortController();
+  private closed = false;
+
+  private constructor(
+    readonly job: CallsJob,
+    mode: 'thread' | 'inline',
+    workerPath: string,
+    inline: InlineJob,
+  ) {
+    if (mode === 'thread') {
+      const w = new Worker(workerPath, { workerData: job });
+      this.worker = w;
+      this.result = new Promise((resolve) => {
+        w.on('message', (m: { type: string; result?: CallsResult | null; message?: string }) => {
+          if (m.type === 'done') resolve(m.result ?? null);
+          else {
+            this.failure = m.message ?? 'failed';
+            resolve(null);
+          }
+        });
+        w.on('error', (e) => {
+          this.failure = e.message;
+          resolve(null);
+        });
+        w.on('exit', () => resolve(null));
+      });
+    } else {
+      this.result = inline(job, this.controller.signal).catch((e: unknown) => {
+        this.failure = e instanceof Error ? e.message : String(e);
+        return null;
+      });
+    }
+  }
+
+  static start(job: Omit<CallsJob, 'mode'>, mode: 'thread' | 'inline', inline: InlineJob, workerPath = defaultWorkerPath()): CallsSide {
+    return new CallsSide({ ...job, mode: CALLS_JOB }, mode, workerPath, inline);
+  }
+
+  /** Stop the worker (if still running) and remove its private database. Safe to call more than once. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.controller.abort();
+    if (this.worker) await this.worker.terminate();
+    await this.result;
+    removeCaseFiles(this.job.dbPath);
+  }
+
+  /**
+   * Copy the worker's calls (source id `sourceId` in the case) and the file's warnings into the case, in id order.
+   * The writer's transaction must be committed (ATTACH is refused inside one). Returns the file's stored warnings.
+   */
+  copyInto(db: Db, r: CallsResult, sourceId: number): ImportWarning[] {
+    db.prepare('ATTACH DATABASE ? AS calls_side').run(this.job.dbPath);
+    try {
+      const cols = NETWORK_COLUMNS.join(', ');
+      const values = NETWORK_COLUMNS.map((c) => (c === 'source_id' ? '?' : c)).join(', ');
+      const warningsOf = 'FROM calls_side.warnings WHERE source_id = ? ORDER BY id';
+      db.transaction(() => {
+        db.prepare(`INSERT INTO main.network (${cols}) SELECT ${values} FROM calls_side.network ORDER BY id`).run(sourceId);
+        db.prepare(`INSERT INTO main.warnings (source_id, file, line, message) SELECT ?, file, line, message ${warningsOf}`).run(sourceId, r.sourceId);
+      })();
+      return db.prepare(`SELECT file, line, message ${warningsOf}`).all(r.sourceId) as ImportWarning[];
+    } finally {
+      db.exec('DETACH DATABASE calls_side');
+    }
+  }
+}
