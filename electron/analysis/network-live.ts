@@ -10,7 +10,6 @@
  * pass depends on changed since (`holds`): no process event, DNS answer or step added, the same step windows after
  * finalizeLogs, the same run job and policy, no call lost; otherwise it runs the pass as before, over every call.
  */
-import { createHash } from 'node:crypto';
 import type { Db } from '../db/open';
 import type { ImportWarning } from '../../shared/model';
 import { attributeProcesses } from './attribution';
@@ -40,22 +39,27 @@ function counters(db: Db): { events: number; dns: number; answers: number } {
 }
 
 /**
- * What the calls' derived columns depend on, content included (not only how many rows): every stored value of the
- * process events, DNS records and answers (a digest; their source ids aside), with the steps, run job and policy. Two cases with the same basis derive the same columns for the same calls
- * (calls-side.ts compares the case's with the private database's of the calls worker before it takes its calls).
+ * What the calls' derived columns depend on besides the steps, run job and policy (in the snapshot): the process
+ * events, DNS records and answers. Per table and source file: the file (path, SHA-256 of its bytes, format, clock
+ * offset) and its rows' count and sums of ids, times and pids. The same files read by the same importers give the
+ * same records, and the sums pin their ids; so two cases with the same basis derive the same columns for the same
+ * calls (calls-side.ts compares the case's with the calls worker's private database's before taking its calls).
+ * One aggregate scan per table, no row read into JS.
  */
 function contentOf(db: Db): string {
-  const h = createHash('sha256');
-  const big = (_k: string, v: unknown) => (typeof v === 'bigint' ? String(v) : v);
-  for (const sql of [
-    'SELECT id, ts, event, pid, ppid, exe, args, cwd, uid, exit_code, key, parent_key, origin, line FROM process_events ORDER BY id',
-    'SELECT id, ts, domain, type, answers, pid, line FROM dns ORDER BY id',
-    'SELECT rowid, dns_id, ip, ts, domain FROM dns_answers ORDER BY rowid',
-  ]) {
-    for (const row of db.prepare(sql).raw().iterate()) h.update(JSON.stringify(row, big));
-    h.update('|');
-  }
-  return h.digest('hex');
+  const perSource = (table: string, sums: string) =>
+    `(SELECT json_group_array(f) FROM
+        (SELECT json_array(s.path, s.member, s.sha256, s.bytes, s.format, s.offset_ns, t.n, t.sums) AS f
+           FROM (SELECT source_id, count(*) AS n, json_array(${sums}) AS sums FROM ${table} GROUP BY source_id) t
+           LEFT JOIN sources s ON s.id = t.source_id ORDER BY t.source_id))`;
+  const r = db
+    .prepare(
+      `SELECT ${perSource('process_events', 'total(id), total(ts), total(pid), total(ppid)')} AS events,
+              ${perSource('dns', 'total(id), total(ts), total(pid)')} AS dns,
+              (SELECT json_array(count(*), total(dns_id), total(ts)) FROM dns_answers) AS answers`,
+    )
+    .get() as { events: string; dns: string; answers: string };
+  return `${r.events}|${r.dns}|${r.answers}`;
 }
 
 export class NetworkLive {
@@ -83,7 +87,9 @@ export class NetworkLive {
     attributeProcesses(model.procs, steps);
     const analyser = new NetworkAnalyser(ctx, model.index, steps, new DnsIndex(db));
     const snap: Snapshot = { ...counters(db), steps: steps.signature(), job: ctx.job, policy: JSON.stringify(ctx.policy) };
+    const tb = performance.now();
     const basis = `${JSON.stringify(snap)}|${contentOf(db)}|${slackNs}`;
+    if (process.env.RL_DEBUG_CALLS) console.error(`basis ${(performance.now() - tb).toFixed(0)} ms`);
     return new NetworkLive(model, warnings, analyser, snap, basis);
   }
 

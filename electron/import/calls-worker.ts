@@ -193,6 +193,8 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal): Promise<C
       }
       const acc = sink.finish();
       if (signal.aborted) throw new ImportCancelledError();
+      // the file's SHA-256 as the container gives it to the case (the basis names each file by it: network-live.ts)
+      writer.setSourceHash(sourceId, digest.sha256, digest.bytes);
       if (format === 'bundle-manifest') {
         writer.setMeta('run', run);
         writer.setMeta('policy', policy);

@@ -328,17 +328,23 @@ async function load(
       if (side && sourceId !== null && format === CALLS_FORMAT && entry.file.relPath === CALLS_FILE) {
         const s = side;
         side = null;
+        const t0 = performance.now();
         const r = await s.result;
+        const t1 = performance.now();
         // the worker's calls, if it read this file on the basis the case has now (else: read below, as before)
         const live = r && r.file === entry.file.name && !writer.networkStarted && r.live ? writer.liveNetwork() : null;
         if (r && r.file === entry.file.name && (r.live === null ? !writer.networkStarted : live?.basis === r.live.basis)) {
+          const t1b = performance.now();
           entry.stream.resume(); // read to its end for the container's hash (compared with the worker's below)
           await finished(entry.stream).catch(() => undefined);
           if (signal.aborted) break;
           writer.commit();
+          const t2 = performance.now();
           for (const w of s.copyInto(db, r, sourceId)) warnings.push(w);
+          const t3 = performance.now();
           if (live && r.live) live.take(r.live.stats, r.live.ok);
           await s.close();
+          if (process.env.RL_DEBUG_CALLS) console.error(`calls side: wait ${(t1 - t0).toFixed(0)} ms, live ${(t1b - t1).toFixed(0)} ms, drain ${(t2 - t1b).toFixed(0)} ms, copy ${(t3 - t2).toFixed(0)} ms, close ${(performance.now() - t3).toFixed(0)} ms`);
           if (r.acc) writer.addAccounting(sourceId, r.acc);
           records += r.records;
           if (r.acc && r.acc.lines > 0 && r.acc.records === 0) emptyFiles.push(`${entry.file.name}: ${firstReason(r.acc.skipped, warnings, entry.file.name)}`);

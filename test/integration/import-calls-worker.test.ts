@@ -142,8 +142,9 @@ describe('calls worker: the same case as the single-thread import', () => {
   it('process events the worker does not read (another format in the folder): read here, the same case', async () => {
     const dir = path.join(work, 'mixed');
     copyDir(FIXTURE_BUNDLE, dir);
-    const strace = path.join(__dirname, '../fixtures/formats/strace/ci-f-ttt.log');
-    fs.copyFileSync(strace, path.join(dir, 'a-strace.log'));
+    // read after processes.jsonl, before network.jsonl (read last): a process exec from Tetragon, no call
+    const exec = path.join(__dirname, '../fixtures/formats/tetragon/book_nc_process_exec.json');
+    fs.copyFileSync(exec, path.join(dir, 'z-exec.json'));
     const r = await importBoth('mixed-cases', [dir]);
     expect(r.off.rows.process_events!.length).toBeGreaterThan(15);
     expect(r.inline.copied).toBe(0); // the bases differ: the import read network.jsonl itself
