@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import type { ImportWarning } from '../../shared/model';
 import { removeCaseFiles } from '../db/case-files';
 import type { Db } from '../db/open';
-import { CALLS_JOB, type CallsJob, type CallsResult } from './calls-worker';
+import { CALLS_JOB, renumberCalls, type CallsJob, type CallsResult } from './calls-worker';
 import { defaultWorkerPath } from './worker-client';
 import { NETWORK_COLUMNS } from './writer';
 
@@ -37,6 +37,8 @@ export class CallsSide {
   private worker: Worker | null = null;
   private readonly controller = new AbortController();
   private closed = false;
+  /** Settled when the worker thread renumbered its calls (true) or stopped first (false). */
+  private renumbered: ((ok: boolean) => void) | null = null;
 
   private constructor(
     readonly job: CallsJob,
@@ -50,16 +52,22 @@ export class CallsSide {
       this.result = new Promise((resolve) => {
         w.on('message', (m: { type: string; result?: CallsResult | null; message?: string }) => {
           if (m.type === 'done') resolve(m.result ?? null);
+          else if (m.type === 'renumbered') this.renumbered?.(true);
           else {
             this.failure = m.message ?? 'failed';
             resolve(null);
+            this.renumbered?.(false);
           }
         });
         w.on('error', (e) => {
           this.failure = e.message;
           resolve(null);
+          this.renumbered?.(false);
         });
-        w.on('exit', () => resolve(null));
+        w.on('exit', () => {
+          resolve(null);
+          this.renumbered?.(false);
+        });
       });
     } else {
       this.result = inline(job, this.controller.signal).catch((e: unknown) => {
@@ -84,20 +92,37 @@ export class CallsSide {
   }
 
   /**
-   * Copy the worker's calls (source id `sourceId` in the case) and the file's warnings into the case, in id order.
-   * The writer's transaction must be committed (ATTACH is refused inside one). Returns the file's stored warnings.
+   * Give the worker's calls and the file's warnings the file's source id in the case (calls-worker.ts
+   * `renumberCalls`: on the worker thread, while this one goes on). False if the worker stopped first.
    */
-  copyInto(db: Db, r: CallsResult, sourceId: number): ImportWarning[] {
+  renumber(r: CallsResult, sourceId: number): Promise<boolean> {
+    if (!this.worker) {
+      renumberCalls(this.job.dbPath, r.sourceId, sourceId);
+      return Promise.resolve(true);
+    }
+    const done = new Promise<boolean>((resolve) => (this.renumbered = resolve));
+    this.worker.postMessage({ type: 'source', from: r.sourceId, to: sourceId });
+    return done;
+  }
+
+  /**
+   * Copy the worker's calls (renumbered: `renumber`) and the file's warnings into the case, in id order. Into an
+   * empty calls table (the case's first calls) the table as it is, ids included (SQLite's transfer optimization:
+   * records copied whole); else renumbered by the case. The writer's transaction must be committed (ATTACH is
+   * refused inside one). Returns the file's stored warnings.
+   */
+  copyInto(db: Db, sourceId: number): ImportWarning[] {
     db.prepare('ATTACH DATABASE ? AS calls_side').run(this.job.dbPath);
     try {
       const cols = NETWORK_COLUMNS.join(', ');
-      const values = NETWORK_COLUMNS.map((c) => (c === 'source_id' ? '?' : c)).join(', ');
       const warningsOf = 'FROM calls_side.warnings WHERE source_id = ? ORDER BY id';
       db.transaction(() => {
-        db.prepare(`INSERT INTO main.network (${cols}) SELECT ${values} FROM calls_side.network ORDER BY id`).run(sourceId);
-        db.prepare(`INSERT INTO main.warnings (source_id, file, line, message) SELECT ?, file, line, message ${warningsOf}`).run(sourceId, r.sourceId);
+        const empty = db.prepare('SELECT 1 FROM main.network LIMIT 1').get() === undefined;
+        if (empty) db.exec('INSERT INTO main.network SELECT * FROM calls_side.network');
+        else db.exec(`INSERT INTO main.network (${cols}) SELECT ${cols} FROM calls_side.network ORDER BY id`);
+        db.prepare(`INSERT INTO main.warnings (source_id, file, line, message) SELECT ?, file, line, message ${warningsOf}`).run(sourceId, -sourceId);
       })();
-      return db.prepare(`SELECT file, line, message ${warningsOf}`).all(r.sourceId) as ImportWarning[];
+      return db.prepare(`SELECT file, line, message ${warningsOf}`).all(-sourceId) as ImportWarning[];
     } finally {
       db.exec('DETACH DATABASE calls_side');
     }

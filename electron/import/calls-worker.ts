@@ -25,7 +25,9 @@ import { NANOS_PER_SECOND, tryParseRfc3339 } from '../../shared/time';
 import { slackNsOf } from '../analysis/finalize';
 import { NetworkLive } from '../analysis/network-live';
 import type { EndpointStats } from '../analysis/network-pass';
+import Database from 'better-sqlite3';
 import { createCase } from '../db/open';
+import { nativeBinding } from '../db/native-binding';
 import { countLines, LineAccount, withAccount, type FileAccounting } from './accounting';
 import { HEAD_BYTES, listFolderFiles } from './container';
 import { manifestFirst, singleRoot } from './container/member-policy';
@@ -222,17 +224,60 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal): Promise<C
   }
 }
 
-/** The worker thread's side (electron/worker.ts dispatches here): run the job, post its result or its error. */
+/**
+ * The calls as the case numbers their file: its source id in the case (known only when the import reaches it) on
+ * every call and warning of the file, so that the import copies the calls table as it is (SQLite's transfer of
+ * whole records: no row decoded). Run by the worker while the import checks the basis and reads the file's hash.
+ */
+export function renumberCalls(dbPath: string, from: number, to: number): void {
+  const db = openBulk(dbPath);
+  try {
+    db.transaction(() => {
+      db.prepare('UPDATE network SET source_id = ?').run(to);
+      db.prepare('UPDATE warnings SET source_id = ? WHERE source_id = ?').run(-to, from); // negative: kept apart
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+/** The private database again (made by this job, just closed by it: no user's file, nothing to check). */
+function openBulk(dbPath: string): Database.Database {
+  const db = new Database(dbPath, { fileMustExist: true, nativeBinding: nativeBinding() });
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma('foreign_keys = OFF'); // as the case is loaded (createCase): the sources are the case's
+  return db;
+}
+
+/**
+ * The worker thread's side (electron/worker.ts dispatches here): run the job, post its result (or error), then
+ * renumber the calls when told their source id (`{type: 'source', from, to}`), post `{type: 'renumbered'}`.
+ */
 export async function callsWorkerMain(job: CallsJob): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('the calls worker must run as a worker thread');
   const controller = new AbortController();
-  port.on('message', (m: unknown) => {
-    if (m === 'cancel') controller.abort();
+  const renumber = new Promise<{ from: number; to: number } | null>((resolve) => {
+    port.on('message', (m: unknown) => {
+      if (m === 'cancel') {
+        controller.abort();
+        resolve(null);
+      } else if (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'source') {
+        resolve(m as { from: number; to: number });
+      }
+    });
   });
   try {
     const result = await runCallsJob(job, controller.signal);
     port.postMessage({ type: 'done', result });
+    if (result) {
+      const ask = await renumber;
+      if (ask) {
+        renumberCalls(job.dbPath, ask.from, ask.to);
+        port.postMessage({ type: 'renumbered' });
+      }
+    }
   } catch (e) {
     port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
   } finally {

@@ -335,12 +335,14 @@ async function load(
         const live = r && r.file === entry.file.name && !writer.networkStarted && r.live ? writer.liveNetwork() : null;
         if (r && r.file === entry.file.name && (r.live === null ? !writer.networkStarted : live?.basis === r.live.basis)) {
           const t1b = performance.now();
+          const renumbered = s.renumber(r, sourceId); // on the worker thread, while this one reads the file's hash
           entry.stream.resume(); // read to its end for the container's hash (compared with the worker's below)
           await finished(entry.stream).catch(() => undefined);
           if (signal.aborted) break;
+          if (!(await renumbered)) throw new ImportError(`${entry.file.name}: the calls worker stopped unexpectedly (${s.failure ?? 'no reason given'}); import again`);
           writer.commit();
           const t2 = performance.now();
-          for (const w of s.copyInto(db, r, sourceId)) warnings.push(w);
+          for (const w of s.copyInto(db, sourceId)) warnings.push(w);
           const t3 = performance.now();
           if (live && r.live) live.take(r.live.stats, r.live.ok);
           await s.close();
