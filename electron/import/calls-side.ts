@@ -16,9 +16,9 @@ import { Worker } from 'node:worker_threads';
 import type { ImportWarning } from '../../shared/model';
 import { removeCaseFiles } from '../db/case-files';
 import type { Db } from '../db/open';
-import { CALLS_JOB, renumberCalls, type CallsJob, type CallsResult } from './calls-worker';
+import { CALLS_JOB, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
 import { defaultWorkerPath } from './worker-client';
-import { NETWORK_COLUMNS } from './writer';
+import { NETWORK_COLUMNS, PROCESS_EVENT_COLUMNS } from './writer';
 
 export type CallsWorkerMode = 'thread' | 'inline' | 'off';
 
@@ -27,7 +27,7 @@ export function defaultCallsMode(workerPath = defaultWorkerPath()): CallsWorkerM
   return fs.existsSync(workerPath) ? 'thread' : 'inline';
 }
 
-type InlineJob = (job: CallsJob, signal: AbortSignal) => Promise<CallsResult | null>;
+type InlineJob = (job: CallsJob, signal: AbortSignal, onFile: (f: CallsFile) => void) => Promise<CallsResult | null>;
 
 export class CallsSide {
   /** The worker's result; null when it has none (not a bundle it applies to, failed, or stopped). */
@@ -39,6 +39,10 @@ export class CallsSide {
   private closed = false;
   /** Settled when the worker thread renumbered its calls (true) or stopped first (false). */
   private renumbered: ((ok: boolean) => void) | null = null;
+  /** Basis files the worker has read (calls-worker.ts TAKEN_BASIS_FORMATS), by display name; and who waits for one. */
+  private readonly files = new Map<string, CallsFile>();
+  private readonly waiting = new Map<string, (f: CallsFile | null) => void>();
+  private ended = false;
 
   private constructor(
     readonly job: CallsJob,
@@ -50,8 +54,9 @@ export class CallsSide {
       const w = new Worker(workerPath, { workerData: job });
       this.worker = w;
       this.result = new Promise((resolve) => {
-        w.on('message', (m: { type: string; result?: CallsResult | null; message?: string }) => {
-          if (m.type === 'done') resolve(m.result ?? null);
+        w.on('message', (m: { type: string; result?: CallsResult | null; file?: CallsFile; message?: string }) => {
+          if (m.type === 'file') this.fileRead(m.file!);
+          else if (m.type === 'done') resolve(m.result ?? null);
           else if (m.type === 'renumbered') this.renumbered?.(true);
           else {
             this.failure = m.message ?? 'failed';
@@ -70,10 +75,51 @@ export class CallsSide {
         });
       });
     } else {
-      this.result = inline(job, this.controller.signal).catch((e: unknown) => {
+      this.result = inline(job, this.controller.signal, (f) => this.fileRead(f)).catch((e: unknown) => {
         this.failure = e instanceof Error ? e.message : String(e);
         return null;
       });
+    }
+    // once the worker has its result (or none), no other file will come
+    void this.result.then(() => {
+      this.ended = true;
+      for (const w of this.waiting.values()) w(null);
+      this.waiting.clear();
+    });
+  }
+
+  private fileRead(f: CallsFile): void {
+    this.files.set(f.file, f);
+    this.waiting.get(f.file)?.(f);
+    this.waiting.delete(f.file);
+  }
+
+  /** The worker's reading of a basis file (by display name), once it is in its database; null if it has none. */
+  fileResult(name: string): Promise<CallsFile | null> {
+    const f = this.files.get(name);
+    if (f || this.ended) return Promise.resolve(f ?? null);
+    return new Promise((resolve) => this.waiting.set(name, resolve));
+  }
+
+  /**
+   * Copy a basis file's process events and warnings (source id `sourceId` in the case) into the case, in id order,
+   * numbered by the case. The worker may be writing its database meanwhile (its commits wait for this read).
+   */
+  copyFile(db: Db, f: CallsFile, sourceId: number): ImportWarning[] {
+    db.prepare('ATTACH DATABASE ? AS calls_side').run(this.job.dbPath);
+    try {
+      const cols = PROCESS_EVENT_COLUMNS.join(', ');
+      const values = PROCESS_EVENT_COLUMNS.map((c) => (c === 'source_id' ? '?' : c)).join(', ');
+      const warningsOf = 'FROM calls_side.warnings WHERE source_id = ? ORDER BY id';
+      let warned: ImportWarning[] = [];
+      db.transaction(() => {
+        db.prepare(`INSERT INTO main.process_events (${cols}) SELECT ${values} FROM calls_side.process_events WHERE source_id = ? ORDER BY id`).run(sourceId, f.sourceId);
+        db.prepare(`INSERT INTO main.warnings (source_id, file, line, message) SELECT ?, file, line, message ${warningsOf}`).run(sourceId, f.sourceId);
+        warned = db.prepare(`SELECT file, line, message ${warningsOf}`).all(f.sourceId) as ImportWarning[];
+      })();
+      return warned;
+    } finally {
+      db.exec('DETACH DATABASE calls_side');
     }
   }
 

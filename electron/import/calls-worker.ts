@@ -57,17 +57,24 @@ export interface CallsJob {
   contextSeconds?: number;
 }
 
-export interface CallsResult {
-  /** The file read: its display name (the container's) and path in the bundle. */
+/** A file the worker read into its database: the import may take its rows instead of reading it (calls-side.ts). */
+export interface CallsFile {
+  /** The file read: its display name (the container's). */
   file: string;
   /** Its source id in the private database (its rows and warnings carry it). */
   sourceId: number;
   acc: FileAccounting | null;
-  calls: number;
   records: number;
   /** The bytes read, hashed as read (compared with the container's hash of the same file). */
   sha256: string;
   bytes: number;
+}
+
+/** Basis files whose rows the import takes too (its own reading of them is then not needed): process events. */
+export const TAKEN_BASIS_FORMATS = new Set(['bundle-processes']);
+
+export interface CallsResult extends CallsFile {
+  calls: number;
   /** The network analysis: its basis (network-live.ts), statistics and whether every call derived was stored. */
   live: { basis: string; stats: Map<string, EndpointStats>; ok: boolean } | null;
 }
@@ -124,7 +131,7 @@ function hashing(src: Readable, out: { sha256: string; bytes: number }): Transfo
  * The job: the folder's basis files, then its `network.jsonl`, into a new database at `job.dbPath`. Null when the
  * folder is not a bundle this applies to (no manifest first, no `network.jsonl` of the bundle's format).
  */
-export async function runCallsJob(job: CallsJob, signal: AbortSignal): Promise<CallsResult | null> {
+export async function runCallsJob(job: CallsJob, signal: AbortSignal, onFile?: (f: CallsFile) => void): Promise<CallsResult | null> {
   const files = await listFolderFiles(job.input);
   const root = singleRoot(files.map((f) => f.rel));
   const relOf = (rel: string) => (root ? rel.slice(root.length + 1) : rel);
@@ -201,7 +208,13 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal): Promise<C
         writer.setMeta('run', run);
         writer.setMeta('policy', policy);
       }
-      if (!isCalls) continue;
+      if (!isCalls) {
+        if (TAKEN_BASIS_FORMATS.has(format!) && digest.bytes === f.size) {
+          writer.commit(); // readable by the import (its connection attaches this file) from now on
+          onFile?.({ file: f.abs, sourceId, acc, records: acc?.records ?? 0, sha256: digest.sha256, bytes: digest.bytes });
+        }
+        continue;
+      }
       writer.commit();
       // the whole file, as the container hashes it (a read error above leaves a digest that cannot match)
       if (digest.sha256 === '' || digest.bytes !== f.size) return null;
@@ -269,7 +282,7 @@ export async function callsWorkerMain(job: CallsJob): Promise<void> {
     });
   });
   try {
-    const result = await runCallsJob(job, controller.signal);
+    const result = await runCallsJob(job, controller.signal, (file) => port.postMessage({ type: 'file', file }));
     port.postMessage({ type: 'done', result });
     if (result) {
       const ask = await renumber;

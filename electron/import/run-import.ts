@@ -34,7 +34,7 @@ import type { StoredRules } from '../analysis/detections/rules-file';
 import { BUILTIN_LOG_SCANS } from '../analysis/detections/index';
 import type { LogCandidates } from '../analysis/detections/log-scan';
 import { CallsSide, defaultCallsMode, type CallsWorkerMode } from './calls-side';
-import { CALLS_FILE, CALLS_FORMAT, offsetSeconds, runCallsJob, secondsToNs } from './calls-worker';
+import { CALLS_FILE, CALLS_FORMAT, offsetSeconds, runCallsJob, secondsToNs, TAKEN_BASIS_FORMATS } from './calls-worker';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -271,8 +271,8 @@ async function load(
       );
       sides.push(side);
     }
-    // the container's hash of the file whose calls were taken: checked against the worker's when it is known
-    let taken: { key: number; sha256: string; file: string } | null = null;
+    // files whose rows were taken from the worker: the container's hash of each is checked against the worker's
+    const taken: { key: number; sha256: string; file: string }[] = [];
     const hashOf = new Map<number, string>();
     // One archive, one run: the first manifest read is the run's; a later one is refused (not mixed into it).
     let inputManifest: string | null = null;
@@ -325,6 +325,22 @@ async function load(
       const offSec = offsetSeconds(opts.offsets, [input, path.resolve(input), entry.file.name, entry.file.relPath, format]);
       const offNs = secondsToNs(offSec);
       if (sourceId !== null) writer.setSourceFormat(sourceId, format, offNs);
+      const basisFile = side && sourceId !== null && TAKEN_BASIS_FORMATS.has(format) ? await side.fileResult(entry.file.name) : null;
+      if (side && basisFile && sourceId !== null) {
+        // a file the calls worker read for its analysis (the process events): its rows, as this writer would write them
+        entry.stream.resume();
+        await finished(entry.stream).catch(() => undefined);
+        if (signal.aborted) break;
+        writer.commit();
+        for (const w of side.copyFile(db, basisFile, sourceId)) warnings.push(w);
+        const acc = basisFile.acc;
+        if (acc) writer.addAccounting(sourceId, acc);
+        records += basisFile.records;
+        if (acc && acc.lines > 0 && acc.records === 0) emptyFiles.push(`${entry.file.name}: ${firstReason(acc.skipped, warnings, entry.file.name)}`);
+        taken.push({ key: entry.key, sha256: basisFile.sha256, file: entry.file.name });
+        recognised++;
+        continue;
+      }
       if (side && sourceId !== null && format === CALLS_FORMAT && entry.file.relPath === CALLS_FILE) {
         const s = side;
         side = null;
@@ -350,7 +366,7 @@ async function load(
           if (r.acc) writer.addAccounting(sourceId, r.acc);
           records += r.records;
           if (r.acc && r.acc.lines > 0 && r.acc.records === 0) emptyFiles.push(`${entry.file.name}: ${firstReason(r.acc.skipped, warnings, entry.file.name)}`);
-          taken = { key: entry.key, sha256: r.sha256, file: entry.file.name };
+          taken.push({ key: entry.key, sha256: r.sha256, file: entry.file.name });
           recognised++;
           continue;
         }
@@ -408,9 +424,11 @@ async function load(
       throw new ImportCancelledError();
     }
     if (side) await side.close(); // not used: the input had no calls file it could take
-    if (taken && hashOf.get(taken.key) !== taken.sha256) {
+    for (const t of taken) {
       // read twice (here for its hash, by the calls worker for its rows): the evidence changed in between
-      throw new ImportError(`${taken.file}: its content changed while it was being imported (two reads gave different SHA-256); import it again from a copy that does not change`);
+      if (hashOf.get(t.key) !== t.sha256) {
+        throw new ImportError(`${t.file}: its content changed while it was being imported (two reads gave different SHA-256); import it again from a copy that does not change`);
+      }
     }
     if (inputWarnings > MAX_WARNINGS_PER_SOURCE) {
       addWarning(null, { file: input, line: null, message: `${inputWarnings - MAX_WARNINGS_PER_SOURCE} further warning(s) about files in this input not shown (${inputWarnings} in all)` });

@@ -35,6 +35,9 @@ export const NETWORK_COLUMNS = [
   'source_id', 'line', 'raw', 'process_id', 'endpoint', 'verdict', 'step_id', 'running_step_id',
 ];
 
+/** The process events' columns the writer fills (calls-side.ts copies them from the calls worker's database). */
+export const PROCESS_EVENT_COLUMNS = ['ts', 'event', 'pid', 'ppid', 'exe', 'args', 'cwd', 'uid', 'exit_code', 'key', 'parent_key', 'origin', 'source_id', 'line', 'raw'];
+
 export const DEFAULT_BATCH_SIZE = 5000;
 /** Warnings stored per source file; beyond it they are only counted (one summary warning at the end). */
 export const MAX_WARNINGS_PER_SOURCE = 1000;
@@ -101,9 +104,7 @@ export class CaseWriter {
       step: p(
         'INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      proc: p(
-        'INSERT INTO process_events (ts, event, pid, ppid, exe, args, cwd, uid, exit_code, key, parent_key, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
+      proc: p(`INSERT INTO process_events (${PROCESS_EVENT_COLUMNS.join(', ')}) VALUES (${PROCESS_EVENT_COLUMNS.map(() => '?').join(', ')})`),
       dns: p('INSERT INTO dns (ts, domain, type, answers, pid, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       dnsAnswer: p('INSERT INTO dns_answers (dns_id, ip, ts, domain) VALUES (?, ?, ?, ?)'),
       file: p('INSERT INTO file_events (ts, pid, exe, path, op, sha256, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),

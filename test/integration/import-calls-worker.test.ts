@@ -80,16 +80,19 @@ async function importBoth(name: string, inputs: string[], extra: Partial<RunImpo
   const dir = path.join(work, name);
   fs.mkdirSync(dir, { recursive: true });
   const copies = vi.spyOn(CallsSide.prototype, 'copyInto');
-  const results: { mode: string; summary: ImportSummary; rows: Record<string, unknown[]>; copied: number }[] = [];
+  const fileCopies = vi.spyOn(CallsSide.prototype, 'copyFile');
+  const results: { mode: string; summary: ImportSummary; rows: Record<string, unknown[]>; copied: number; filesCopied: number }[] = [];
   try {
     for (const mode of ['off', 'inline', 'thread'] as const) {
       copies.mockClear();
+      fileCopies.mockClear();
       const casePath = path.join(dir, `${mode}.runlens`);
       const summary = await runImport({ inputs, casePath, callsWorker: mode, callsWorkerPath: workerPath, ...extra });
-      results.push({ mode, summary, rows: dump(casePath), copied: copies.mock.calls.length });
+      results.push({ mode, summary, rows: dump(casePath), copied: copies.mock.calls.length, filesCopied: fileCopies.mock.calls.length });
     }
   } finally {
     copies.mockRestore();
+    fileCopies.mockRestore();
   }
   expect(leftovers(dir)).toEqual([]);
   const [off, ...others] = results;
@@ -107,6 +110,8 @@ describe('calls worker: the same case as the single-thread import', () => {
     expect(r.inline.copied).toBe(1);
     expect(r.thread.copied).toBe(1);
     expect(r.off.copied).toBe(0);
+    expect(r.thread.filesCopied).toBe(1); // processes.jsonl: its events taken from the worker too
+    expect(r.off.filesCopied).toBe(0);
     expect(r.off.rows.network!.length).toBe(6000);
     expect((r.off.rows.network as { process_id: number | null }[]).every((c) => c.process_id !== null)).toBe(true);
     expect(r.off.rows.findings!.length).toBeGreaterThan(0);
@@ -131,8 +136,13 @@ describe('calls worker: the same case as the single-thread import', () => {
       '{"ts":"2026-10-14T09:20:02Z","pid":2002,"ip":"203.0.113.10","port":70000}',
     ];
     fs.writeFileSync(path.join(dir, 'network.jsonl'), good + bad.join('\n') + '\n');
+    const procs = fs.readFileSync(path.join(FIXTURE_BUNDLE, 'processes.jsonl'), 'utf8');
+    fs.writeFileSync(path.join(dir, 'processes.jsonl'), procs + '{"ts":"2026-10-14T09:20:00Z","event":"exec"}\n[1,2]\n\n');
     const r = await importBoth('bad-cases', [dir]);
     expect(r.thread.copied).toBe(1);
+    expect(r.thread.filesCopied).toBe(1);
+    const procWarned = (r.off.rows.warnings as { file: string }[]).filter((w) => w.file.endsWith('processes.jsonl'));
+    expect(procWarned.length).toBeGreaterThanOrEqual(2);
     const warned = (r.off.rows.warnings as { file: string; line: number | null }[]).filter((w) => w.file.endsWith('network.jsonl'));
     expect(warned.length).toBeGreaterThanOrEqual(4);
     const net = r.off.summary.files!.find((f) => f.path.endsWith('network.jsonl'))!;
