@@ -8,8 +8,10 @@
  * - Taking the calls: `ATTACH` the private database, `INSERT … SELECT` its calls and the file's warnings in id
  *   order (the ids the writer would have given them), `DETACH`. The case's own network analysis is started as at
  *   the first call and must have the worker's basis (network-live.ts), else the file is read here as before.
- * - The private database is removed when the calls are taken, when they are not, and on failure or cancel
- *   (`close`); a killed process leaves it under the partial-sweep pattern (`<case>.partial-<pid>-<random>`).
+ * - The private database (`<partial case>-calls`, db/case-files.ts) is removed when the calls are taken, when they
+ *   are not, and on failure or cancel (`close`); with the partial case wherever that is removed (removeCaseFiles:
+ *   a worker-client that had to terminate the import); a killed process leaves it for partial-sweep.ts (a
+ *   companion of the partial case).
  */
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -124,6 +126,7 @@ export class CallsSide {
   }
 
   static start(job: Omit<CallsJob, 'mode'>, mode: 'thread' | 'inline', inline: InlineJob, workerPath = defaultWorkerPath()): CallsSide {
+    removeCaseFiles(job.dbPath); // an earlier input's, if its removal failed: the job creates a new database
     return new CallsSide({ ...job, mode: CALLS_JOB }, mode, workerPath, inline);
   }
 

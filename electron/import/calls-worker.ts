@@ -1,6 +1,6 @@
 /**
  * The calls worker (scale, benchmark 1): a bundle folder's `network.jsonl` parsed, analysed and inserted on a thread
- * of its own, into a private database beside the case (`<case>.partial-<pid>-<random>`, the case's schema), while the
+ * of its own, into a private database beside the partial case (`<partial>-calls`, the case's schema), while the
  * import's writer stores the job log. run-import takes the rows at the place in the import where it would have
  * read the file (calls-side.ts: `ATTACH` + `INSERT … SELECT`, no per-row JS), so ids and order are the
  * single-thread import's. No row crosses between threads: the worker is given paths and gives back counts.

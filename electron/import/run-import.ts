@@ -9,7 +9,7 @@
  * - Nothing recognised at all: ImportError. Unknown files: warnings. Every warning is stored in `warnings` and
  *   returned in the summary.
  */
-import { removeCaseFiles } from '../db/case-files';
+import { callsDbPath, removeCaseFiles } from '../db/case-files';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportWarning, Policy, RunInfo } from '../../shared/model';
@@ -255,7 +255,7 @@ async function load(
     });
   }
 
-  const callsMode = opts.callsWorker ?? defaultCallsMode(opts.callsWorkerPath);
+  const callsMode = opts.callsWorker ?? envCallsMode() ?? defaultCallsMode(opts.callsWorkerPath);
   for (const input of opts.inputs) {
     if (signal.aborted) throw new ImportCancelledError();
     const keyToSource = new Map<number, number>();
@@ -264,7 +264,7 @@ async function load(
     let side: CallsSide | null = null;
     if (callsMode !== 'off' && !writer.networkStarted && fs.statSync(input, { throwIfNoEntry: false })?.isDirectory()) {
       side = CallsSide.start(
-        { input, dbPath: partialPathFor(casePath), offsets: opts.offsets, date: ctx.date, contextSeconds: opts.contextSeconds },
+        { input, dbPath: callsDbPath(partialPath), offsets: opts.offsets, date: ctx.date, contextSeconds: opts.contextSeconds },
         callsMode,
         runCallsJob,
         opts.callsWorkerPath,
@@ -503,6 +503,12 @@ async function load(
     files: count('file_events'),
   };
   return { case: casePath, inputs, counts, warnings, files: fileAccounting(db), ...(notes.length ? { notes } : {}) };
+}
+
+/** `RUNLENS_CALLS_WORKER=off|inline|thread`: the calls worker's mode when the caller does not say (comparisons). */
+function envCallsMode(): CallsWorkerMode | null {
+  const v = process.env.RUNLENS_CALLS_WORKER;
+  return v === 'off' || v === 'inline' || v === 'thread' ? v : null;
 }
 
 function candidatesOf(w: WatchedLines | null): LogCandidates | null {
