@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
 import type { ImportWarning } from '../../shared/model';
 import { removeCaseFiles } from '../db/case-files';
 import type { Db } from '../db/open';
-import { CALLS_JOB, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
+import { CALLS_JOB, NETWORK_INDEXES, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
 import { defaultWorkerPath } from './worker-client';
 import { NETWORK_COLUMNS, PROCESS_EVENT_COLUMNS } from './writer';
 
@@ -161,6 +161,8 @@ export class CallsSide {
    * refused inside one). Returns the file's stored warnings.
    */
   copyInto(db: Db, sourceId: number): ImportWarning[] {
+    // the case's first calls: its calls' indexes (built by the worker) are copied with them, not built after the load
+    if (db.prepare('SELECT 1 FROM main.network LIMIT 1').get() === undefined) for (const q of NETWORK_INDEXES) db.exec(q);
     db.prepare('ATTACH DATABASE ? AS calls_side').run(this.job.dbPath);
     try {
       const cols = NETWORK_COLUMNS.join(', ');

@@ -27,6 +27,7 @@ import { NetworkLive } from '../analysis/network-live';
 import type { EndpointStats } from '../analysis/network-pass';
 import Database from 'better-sqlite3';
 import { createCase } from '../db/open';
+import { sql as indexesSql } from '../db/migrations/002_indexes';
 import { nativeBinding } from '../db/native-binding';
 import { countLines, LineAccount, withAccount, type FileAccounting } from './accounting';
 import { HEAD_BYTES, listFolderFiles } from './container';
@@ -249,6 +250,27 @@ export function renumberCalls(dbPath: string, from: number, to: number): void {
       db.prepare('UPDATE network SET source_id = ?').run(to);
       db.prepare('UPDATE warnings SET source_id = ? WHERE source_id = ?').run(-to, from); // negative: kept apart
     })();
+    for (const q of NETWORK_INDEXES) db.exec(q);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The case's indexes of the calls (migration 2's, as written there: `IF NOT EXISTS`). Built by the worker in its
+ * database once its calls are written; the import creates them on its empty calls table before the copy, which
+ * then copies them whole too (SQLite's transfer optimization: no sort on the import's thread).
+ */
+export const NETWORK_INDEXES: readonly string[] = indexesSql
+  .split(';')
+  .map((q) => q.trim())
+  .filter((q) => /^CREATE INDEX IF NOT EXISTS \w+ ON network\(/.test(q));
+
+/** Build the calls' indexes in the worker's database (before it is told the source id: while the import reads on). */
+export function indexCalls(dbPath: string): void {
+  const db = openBulk(dbPath);
+  try {
+    for (const q of NETWORK_INDEXES) db.exec(q);
   } finally {
     db.close();
   }
@@ -285,6 +307,7 @@ export async function callsWorkerMain(job: CallsJob): Promise<void> {
     const result = await runCallsJob(job, controller.signal, (file) => port.postMessage({ type: 'file', file }));
     port.postMessage({ type: 'done', result });
     if (result) {
+      indexCalls(job.dbPath);
       const ask = await renumber;
       if (ask) {
         renumberCalls(job.dbPath, ask.from, ask.to);

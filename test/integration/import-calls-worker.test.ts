@@ -63,6 +63,10 @@ function dump(casePath: string): Record<string, unknown[]> {
   const db = new Database(casePath, { readonly: true });
   try {
     const out: Record<string, unknown[]> = {};
+    // the same schema (the calls' indexes copied with them: the same statements), and sound indexes
+    out.schema = db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name').all();
+    out.integrity = db.pragma('integrity_check') as unknown[];
+    out.network_by_endpoint = db.prepare('SELECT id FROM network INDEXED BY network_endpoint ORDER BY endpoint, id').all();
     for (const [t, order] of TABLES) {
       let rows = db.prepare(`SELECT * FROM ${t} ORDER BY ${order}`).all() as Record<string, unknown>[];
       if (t === 'meta') rows = rows.filter((r) => r.key !== 'import');
@@ -97,7 +101,8 @@ async function importBoth(name: string, inputs: string[], extra: Partial<RunImpo
   expect(leftovers(dir)).toEqual([]);
   const [off, ...others] = results;
   for (const r of others) {
-    for (const [t] of TABLES) expect(r.rows[t], `${r.mode}: ${t}`).toEqual(off!.rows[t]);
+    for (const t of ['schema', 'integrity', 'network_by_endpoint', ...TABLES.map(([n]) => n)]) expect(r.rows[t], `${r.mode}: ${t}`).toEqual(off!.rows[t]);
+    expect(r.rows.integrity).toEqual([{ integrity_check: 'ok' }]);
     expect({ ...r.summary, case: '' }).toEqual({ ...off!.summary, case: '' });
   }
   return { off: off!, inline: results[1]!, thread: results[2]! };
