@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
 import type { ImportWarning } from '../../shared/model';
 import { removeCaseFiles } from '../db/case-files';
 import type { Db } from '../db/open';
-import { CALLS_JOB, NETWORK_INDEXES, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
+import { CALLS_JOB, indexCalls, NETWORK_INDEXES, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
 import { defaultWorkerPath } from './worker-client';
 import { NETWORK_COLUMNS, PROCESS_EVENT_COLUMNS } from './writer';
 
@@ -41,6 +41,9 @@ export class CallsSide {
   private closed = false;
   /** Settled when the worker thread renumbered its calls (true) or stopped first (false). */
   private renumbered: ((ok: boolean) => void) | null = null;
+  /** Settled when the worker thread has built its calls' indexes (true) or stopped first (false). */
+  private readonly indexed: Promise<boolean>;
+  private onIndexed: (ok: boolean) => void = () => {};
   /** Basis files the worker has read (calls-worker.ts TAKEN_BASIS_FORMATS), by display name; and who waits for one. */
   private readonly files = new Map<string, CallsFile>();
   private readonly waiting = new Map<string, (f: CallsFile | null) => void>();
@@ -52,6 +55,7 @@ export class CallsSide {
     workerPath: string,
     inline: InlineJob,
   ) {
+    this.indexed = new Promise((resolve) => (this.onIndexed = resolve));
     if (mode === 'thread') {
       const w = new Worker(workerPath, { workerData: job });
       this.worker = w;
@@ -59,21 +63,22 @@ export class CallsSide {
         w.on('message', (m: { type: string; result?: CallsResult | null; file?: CallsFile; message?: string }) => {
           if (m.type === 'file') this.fileRead(m.file!);
           else if (m.type === 'done') resolve(m.result ?? null);
+          else if (m.type === 'indexed') this.onIndexed(true);
           else if (m.type === 'renumbered') this.renumbered?.(true);
           else {
             this.failure = m.message ?? 'failed';
             resolve(null);
-            this.renumbered?.(false);
+            this.stopped();
           }
         });
         w.on('error', (e) => {
           this.failure = e.message;
           resolve(null);
-          this.renumbered?.(false);
+          this.stopped();
         });
         w.on('exit', () => {
           resolve(null);
-          this.renumbered?.(false);
+          this.stopped();
         });
       });
     } else {
@@ -88,6 +93,11 @@ export class CallsSide {
       for (const w of this.waiting.values()) w(null);
       this.waiting.clear();
     });
+  }
+
+  private stopped(): void {
+    this.onIndexed(false);
+    this.renumbered?.(false);
   }
 
   private fileRead(f: CallsFile): void {
@@ -141,14 +151,17 @@ export class CallsSide {
   }
 
   /**
-   * Give the worker's calls and the file's warnings the file's source id in the case (calls-worker.ts
-   * `renumberCalls`: on the worker thread, while this one goes on). False if the worker stopped first.
+   * The worker's calls ready to copy: their indexes built, and the calls and the file's warnings carrying the
+   * file's source id in the case (foreseen by the worker; else `renumberCalls`). On the worker thread, while this
+   * one goes on. False if the worker stopped first.
    */
-  renumber(r: CallsResult, sourceId: number): Promise<boolean> {
+  ready(r: CallsResult, sourceId: number): Promise<boolean> {
     if (!this.worker) {
-      renumberCalls(this.job.dbPath, r.sourceId, sourceId);
+      if (r.sourceId !== sourceId) renumberCalls(this.job.dbPath, r.sourceId, sourceId);
+      else indexCalls(this.job.dbPath);
       return Promise.resolve(true);
     }
+    if (r.sourceId === sourceId) return this.indexed;
     const done = new Promise<boolean>((resolve) => (this.renumbered = resolve));
     this.worker.postMessage({ type: 'source', from: r.sourceId, to: sourceId });
     return done;
@@ -171,9 +184,9 @@ export class CallsSide {
         const empty = db.prepare('SELECT 1 FROM main.network LIMIT 1').get() === undefined;
         if (empty) db.exec('INSERT INTO main.network SELECT * FROM calls_side.network');
         else db.exec(`INSERT INTO main.network (${cols}) SELECT ${cols} FROM calls_side.network ORDER BY id`);
-        db.prepare(`INSERT INTO main.warnings (source_id, file, line, message) SELECT ?, file, line, message ${warningsOf}`).run(sourceId, -sourceId);
+        db.prepare(`INSERT INTO main.warnings (source_id, file, line, message) SELECT source_id, file, line, message ${warningsOf}`).run(sourceId);
       })();
-      return db.prepare(`SELECT file, line, message ${warningsOf}`).all(-sourceId) as ImportWarning[];
+      return db.prepare(`SELECT file, line, message ${warningsOf}`).all(sourceId) as ImportWarning[];
     } finally {
       db.exec('DETACH DATABASE calls_side');
     }

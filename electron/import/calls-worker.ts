@@ -30,7 +30,7 @@ import { createCase } from '../db/open';
 import { sql as indexesSql } from '../db/migrations/002_indexes';
 import { nativeBinding } from '../db/native-binding';
 import { countLines, LineAccount, withAccount, type FileAccounting } from './accounting';
-import { HEAD_BYTES, listFolderFiles } from './container';
+import { HEAD_BYTES, isGzipMagic, isTarHeader, isZipMagic, listFolderFiles } from './container';
 import { manifestFirst, singleRoot } from './container/member-policy';
 import { ImportCancelledError } from './errors';
 import { flagInvisibleHosts } from './host-check';
@@ -56,7 +56,12 @@ export interface CallsJob {
   /** `--date` (UTC midnight, ns), or null: the manifest's run start, as run-import does. */
   date: bigint | null;
   contextSeconds?: number;
+  /** The case's sources before this input (its largest id): the worker numbers the calls' file as the case will. */
+  sourcesBefore: number;
 }
+
+/** Source ids of the worker's other files: apart from any id the case gives (the calls' file carries the case's). */
+const OWN_IDS = 1_000_000_000;
 
 /** A file the worker read into its database: the import may take its rows instead of reading it (calls-side.ts). */
 export interface CallsFile {
@@ -147,6 +152,9 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal, onFile?: (
     let run: RunInfo | null = null;
     let policy: Policy | null = null;
     let manifest = false;
+    // The calls' file's source id in the case: the folder is the input's first source, then every file in order
+    // (container/folder.ts), unless an archive among them adds its members (then known only later: renumberCalls).
+    let archives = false;
     writer.startNetwork = () => {
       writer.setMeta('run', run);
       writer.setMeta('policy', policy);
@@ -156,6 +164,7 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal, onFile?: (
       if (signal.aborted) throw new ImportCancelledError();
       const relPath = relOf(f.rel);
       const file: InputFile = { name: f.abs, relPath, bytes: f.size, head: readHead(f.abs) };
+      if (isZipMagic(file.head) || isGzipMagic(file.head) || isTarHeader(file.head)) archives = true;
       const pick = pickImporter(file);
       const format = pick?.importer.format ?? null;
       const isCalls = f === last;
@@ -165,7 +174,8 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal, onFile?: (
         if (manifest) continue; // run-import reads the first manifest of an input only
         manifest = true;
       }
-      const sourceId = writer.addSource({ parentId: null, path: f.abs, member: f.rel });
+      const caseId = archives ? 0 : job.sourcesBefore + 2 + ordered.indexOf(f);
+      const sourceId = writer.addSource({ id: isCalls ? caseId : OWN_IDS + ordered.indexOf(f), parentId: null, path: f.abs, member: f.rel });
       const offNs = secondsToNs(offsetSeconds(job.offsets, [job.input, path.resolve(job.input), f.abs, relPath, format!]));
       writer.setSourceFormat(sourceId, format!, offNs);
       const digest = { sha256: '', bytes: 0 };
@@ -248,7 +258,7 @@ export function renumberCalls(dbPath: string, from: number, to: number): void {
   try {
     db.transaction(() => {
       db.prepare('UPDATE network SET source_id = ?').run(to);
-      db.prepare('UPDATE warnings SET source_id = ? WHERE source_id = ?').run(-to, from); // negative: kept apart
+      db.prepare('UPDATE warnings SET source_id = ? WHERE source_id = ?').run(to, from);
     })();
     for (const q of NETWORK_INDEXES) db.exec(q);
   } finally {
@@ -286,8 +296,9 @@ function openBulk(dbPath: string): Database.Database {
 }
 
 /**
- * The worker thread's side (electron/worker.ts dispatches here): run the job, post its result (or error), then
- * renumber the calls when told their source id (`{type: 'source', from, to}`), post `{type: 'renumbered'}`.
+ * The worker thread's side (electron/worker.ts dispatches here): run the job, post its result (or error), build
+ * the calls' indexes (`{type: 'indexed'}`), then renumber the calls if told their source id differs from the one
+ * foreseen (`{type: 'source', from, to}` -> `{type: 'renumbered'}`), or stop (`'cancel'`).
  */
 export async function callsWorkerMain(job: CallsJob): Promise<void> {
   const port = parentPort;
@@ -308,6 +319,7 @@ export async function callsWorkerMain(job: CallsJob): Promise<void> {
     port.postMessage({ type: 'done', result });
     if (result) {
       indexCalls(job.dbPath);
+      port.postMessage({ type: 'indexed' });
       const ask = await renumber;
       if (ask) {
         renumberCalls(job.dbPath, ask.from, ask.to);

@@ -264,7 +264,7 @@ async function load(
     let side: CallsSide | null = null;
     if (callsMode !== 'off' && !writer.networkStarted && fs.statSync(input, { throwIfNoEntry: false })?.isDirectory()) {
       side = CallsSide.start(
-        { input, dbPath: callsDbPath(partialPath), offsets: opts.offsets, date: ctx.date, contextSeconds: opts.contextSeconds },
+        { input, dbPath: callsDbPath(partialPath), offsets: opts.offsets, date: ctx.date, contextSeconds: opts.contextSeconds, sourcesBefore: writer.lastSourceId() },
         callsMode,
         runCallsJob,
         opts.callsWorkerPath,
@@ -351,11 +351,11 @@ async function load(
         const live = r && r.file === entry.file.name && !writer.networkStarted && r.live ? writer.liveNetwork() : null;
         if (r && r.file === entry.file.name && (r.live === null ? !writer.networkStarted : live?.basis === r.live.basis)) {
           const t1b = performance.now();
-          const renumbered = s.renumber(r, sourceId); // on the worker thread, while this one reads the file's hash
+          const ready = s.ready(r, sourceId); // on the worker thread, while this one reads the file's hash
           entry.stream.resume(); // read to its end for the container's hash (compared with the worker's below)
           await finished(entry.stream).catch(() => undefined);
           if (signal.aborted) break;
-          if (!(await renumbered)) throw new ImportError(`${entry.file.name}: the calls worker stopped unexpectedly (${s.failure ?? 'no reason given'}); import again`);
+          if (!(await ready)) throw new ImportError(`${entry.file.name}: the calls worker stopped unexpectedly (${s.failure ?? 'no reason given'}); import again`);
           writer.commit();
           const t2 = performance.now();
           for (const w of s.copyInto(db, sourceId)) warnings.push(w);

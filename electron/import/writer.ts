@@ -96,7 +96,7 @@ export class CaseWriter {
     this.logs = new RowBatch(db, 'log_lines', LOG_COLUMNS);
     this.calls = new RowBatch(db, 'network', NETWORK_COLUMNS);
     this.st = {
-      source: p('INSERT INTO sources (parent_id, path, member, format, sha256, bytes, offset_ns) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      source: p('INSERT INTO sources (id, parent_id, path, member, format, sha256, bytes, offset_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       sourceHash: p('UPDATE sources SET sha256 = ?, bytes = ? WHERE id = ?'),
       sourceFormat: p('UPDATE sources SET format = ?, offset_ns = ? WHERE id = ?'),
       warning: p('INSERT INTO warnings (source_id, file, line, message) VALUES (?, ?, ?, ?)'),
@@ -190,10 +190,16 @@ export class CaseWriter {
     this.pending = 0;
   }
 
-  addSource(s: { parentId: number | null; path: string; member: string | null; format?: string | null; sha256?: string; bytes?: number; offsetNs?: bigint }): number {
+  /** A source row; `id` only for a private database that must number its files as the case will (calls-worker.ts). */
+  addSource(s: { id?: number; parentId: number | null; path: string; member: string | null; format?: string | null; sha256?: string; bytes?: number; offsetNs?: bigint }): number {
     this.row();
-    const r = this.st.source!.run(s.parentId, s.path, s.member, s.format ?? null, s.sha256 ?? '', s.bytes ?? 0, s.offsetNs ?? 0n);
+    const r = this.st.source!.run(s.id ?? null, s.parentId, s.path, s.member, s.format ?? null, s.sha256 ?? '', s.bytes ?? 0, s.offsetNs ?? 0n);
     return Number(r.lastInsertRowid);
+  }
+
+  /** The largest source id so far (0: none). */
+  lastSourceId(): number {
+    return Number((this.db.prepare('SELECT coalesce(max(id), 0) AS n FROM sources').get() as { n: number }).n);
   }
 
   setSourceHash(id: number, sha256: string, bytes: number): void {

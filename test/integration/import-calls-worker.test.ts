@@ -14,7 +14,7 @@ import { writeBundle } from '../../bench/gen-data';
 import { CallsSide } from '../../electron/import/calls-side';
 import { ImportCancelledError } from '../../electron/import/errors';
 import { runImport, type ImportSummary, type RunImportOptions } from '../../electron/import/run-import';
-import { copyDir, FIXTURE_BUNDLE, tempDir } from './import-helpers';
+import { copyDir, FIXTURE_BUNDLE, makeZip, tempDir } from './import-helpers';
 
 let work: string;
 let workerPath: string;
@@ -164,6 +164,18 @@ describe('calls worker: the same case as the single-thread import', () => {
     expect(r.off.rows.process_events!.length).toBeGreaterThan(15);
     expect(r.inline.copied).toBe(0); // the bases differ: the import read network.jsonl itself
     expect(r.thread.copied).toBe(0);
+  });
+
+  it('an archive in the folder before the calls (their source id known only then), another input first', async () => {
+    const dir = path.join(work, 'with-zip');
+    copyDir(FIXTURE_BUNDLE, dir);
+    await makeZip(path.join(dir, 'a-extra.zip'), [{ name: 'notes.txt', data: 'nothing to import\n' }]);
+    const notes = path.join(work, 'notes.md');
+    fs.writeFileSync(notes, 'an unknown file: a warning and a source before the bundle\n');
+    const r = await importBoth('with-zip-cases', [notes, dir]);
+    expect(r.thread.copied).toBe(1);
+    expect(r.inline.copied).toBe(1);
+    expect((r.off.rows.sources as { path: string }[]).some((s) => s.path.endsWith('notes.txt'))).toBe(true);
   });
 
   it('a cancel while the worker runs: no case, no private database left', async () => {
