@@ -17,6 +17,7 @@ import { loadCaseContext, type CaseContext } from './case-context';
 import { DnsIndex } from './dns-fill';
 import { NetworkAnalyser, type CallDerived } from './network-pass';
 import { buildProcessModel, type ProcessModel } from './process-identity';
+import { PidIndex, type Proc } from './process-model';
 import { loadStepIndex, type StepIndex } from './step-index';
 
 interface Snapshot {
@@ -62,6 +63,22 @@ function contentOf(db: Db): string {
   return `${r.events}|${r.dns}|${r.answers}`;
 }
 
+function basisOf(db: Db, ctx: CaseContext, steps: StepIndex, slackNs: bigint): { snap: Snapshot; basis: string } {
+  const snap: Snapshot = { ...counters(db), steps: steps.signature(), job: ctx.job, policy: JSON.stringify(ctx.policy) };
+  return { snap, basis: `${JSON.stringify(snap)}|${contentOf(db)}|${slackNs}` };
+}
+
+/** A NetworkLive as it crosses threads (structured clone keeps the model's references between its processes). */
+export interface AdoptableLive {
+  basis: string;
+  stats: NetworkAnalyser['stats'];
+  ok: boolean;
+  warnings: ImportWarning[];
+  procs: Proc[];
+  eventIds: number[];
+  eventProcs: Proc[];
+}
+
 export class NetworkLive {
   /** False once a call was derived but not stored: the statistics no longer match the table. */
   private ok = true;
@@ -71,7 +88,7 @@ export class NetworkLive {
     readonly model: ProcessModel,
     /** Warnings of the process model, given again by finalizeCase where it would have built the model. */
     readonly warnings: readonly ImportWarning[],
-    private readonly analyser: NetworkAnalyser,
+    private readonly analyser: NetworkAnalyser | null,
     private readonly snap: Snapshot,
     /** What the derived columns depend on (`contentOf` and the snapshot): equal bases, equal derived columns. */
     readonly basis: string,
@@ -86,11 +103,39 @@ export class NetworkLive {
     const model = buildProcessModel(db, ctx);
     attributeProcesses(model.procs, steps);
     const analyser = new NetworkAnalyser(ctx, model.index, steps, new DnsIndex(db));
-    const snap: Snapshot = { ...counters(db), steps: steps.signature(), job: ctx.job, policy: JSON.stringify(ctx.policy) };
-    const tb = performance.now();
-    const basis = `${JSON.stringify(snap)}|${contentOf(db)}|${slackNs}`;
-    if (process.env.RL_DEBUG_CALLS) console.error(`basis ${(performance.now() - tb).toFixed(0)} ms`);
+    const { snap, basis } = basisOf(db, ctx, steps, slackNs);
     return new NetworkLive(model, warnings, analyser, snap, basis);
+  }
+
+  /** What a transfer to another thread needs (`adopt`): the basis, the statistics, the model without its index. */
+  transferable(): AdoptableLive {
+    const { procs, eventIds, eventProcs } = this.model;
+    return { basis: this.basis, stats: this.stats, ok: this.ok, warnings: [...this.warnings], procs, eventIds, eventProcs };
+  }
+
+  /**
+   * The calls were derived and stored by another thread's analysis (the calls worker, calls-side.ts): its model
+   * and statistics stand for them if the case has the same basis now (else null: start one here). `sourceIds` maps
+   * the other database's source ids to the case's (the model names its events' sources); null if one is missing.
+   */
+  static adopt(db: Db, slackNs: bigint, other: AdoptableLive, sourceIds: ReadonlyMap<number, number>): NetworkLive | null {
+    const ctx = loadCaseContext(db, () => {});
+    const steps = loadStepIndex(db, ctx.job, slackNs, true);
+    const { snap, basis } = basisOf(db, ctx, steps, slackNs);
+    if (basis !== other.basis) return null;
+    const to = (id: number | null): number | null | undefined => (id === null ? null : sourceIds.get(id));
+    for (const p of other.procs) if (to(p.sourceId) === undefined) return null;
+    for (const p of other.procs) {
+      p.sourceId = to(p.sourceId)!;
+      p.seenFrom = new Set([...p.seenFrom].map((f) => {
+        const [src, origin] = f.split('|', 2) as [string, string];
+        return src === '-' ? f : `${to(Number(src)) ?? src}|${origin}`;
+      }));
+    }
+    const model: ProcessModel = { procs: other.procs, index: new PidIndex(other.procs), eventIds: other.eventIds, eventProcs: other.eventProcs };
+    const live = new NetworkLive(model, other.warnings, null, snap, basis);
+    live.take(other.stats, other.ok);
+    return live;
   }
 
   /** Every call derived so far was stored. */
@@ -108,6 +153,7 @@ export class NetworkLive {
   }
 
   derive(...args: Parameters<NetworkAnalyser['derive']>): CallDerived {
+    if (!this.analyser) throw new Error('calls derived elsewhere: no analyser here');
     return this.analyser.derive(...args);
   }
 
@@ -117,7 +163,7 @@ export class NetworkLive {
   }
 
   get stats(): NetworkAnalyser['stats'] {
-    return this.taken ?? this.analyser.stats;
+    return this.taken ?? this.analyser!.stats;
   }
 
   /** Whether the calls as written equal what the pass would write now (finalizeCase's context and steps). */

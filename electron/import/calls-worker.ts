@@ -23,8 +23,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Policy, RunInfo } from '../../shared/model';
 import { NANOS_PER_SECOND, tryParseRfc3339 } from '../../shared/time';
 import { slackNsOf } from '../analysis/finalize';
-import { NetworkLive } from '../analysis/network-live';
-import type { EndpointStats } from '../analysis/network-pass';
+import { NetworkLive, type AdoptableLive } from '../analysis/network-live';
 import Database from 'better-sqlite3';
 import { createCase } from '../db/open';
 import { sql as indexesSql } from '../db/migrations/002_indexes';
@@ -81,8 +80,10 @@ export const TAKEN_BASIS_FORMATS = new Set(['bundle-processes']);
 
 export interface CallsResult extends CallsFile {
   calls: number;
-  /** The network analysis: its basis (network-live.ts), statistics and whether every call derived was stored. */
-  live: { basis: string; stats: Map<string, EndpointStats>; ok: boolean } | null;
+  /** The network analysis: its basis (network-live.ts), statistics, model, and whether every call derived was stored. */
+  live: AdoptableLive | null;
+  /** The worker's source id of each file it read, by display name (its model names its events' sources by them). */
+  sources: Record<string, number>;
 }
 
 export function isCallsJob(d: unknown): d is CallsJob {
@@ -155,6 +156,7 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal, onFile?: (
     // The calls' file's source id in the case: the folder is the input's first source, then every file in order
     // (container/folder.ts), unless an archive among them adds its members (then known only later: renumberCalls).
     let archives = false;
+    const sources: Record<string, number> = {};
     writer.startNetwork = () => {
       writer.setMeta('run', run);
       writer.setMeta('policy', policy);
@@ -176,6 +178,7 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal, onFile?: (
       }
       const caseId = archives ? 0 : job.sourcesBefore + 2 + ordered.indexOf(f);
       const sourceId = writer.addSource({ id: isCalls ? caseId : OWN_IDS + ordered.indexOf(f), parentId: null, path: f.abs, member: f.rel });
+      sources[f.abs] = sourceId;
       const offNs = secondsToNs(offsetSeconds(job.offsets, [job.input, path.resolve(job.input), f.abs, relPath, format!]));
       writer.setSourceFormat(sourceId, format!, offNs);
       const digest = { sha256: '', bytes: 0 };
@@ -238,7 +241,8 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal, onFile?: (
         records: acc?.records ?? 0,
         sha256: digest.sha256,
         bytes: digest.bytes,
-        live: live ? { basis: live.basis, stats: live.stats, ok: live.intact } : null,
+        live: live ? live.transferable() : null,
+        sources,
       };
     }
     return null;

@@ -274,6 +274,7 @@ async function load(
     // files whose rows were taken from the worker: the container's hash of each is checked against the worker's
     const taken: { key: number; sha256: string; file: string }[] = [];
     const hashOf = new Map<number, string>();
+    const fileSources = new Map<string, number>(); // this input's files read so far: display name -> source id
     // One archive, one run: the first manifest read is the run's; a later one is refused (not mixed into it).
     let inputManifest: string | null = null;
     let topKey: number | null = null;
@@ -325,6 +326,7 @@ async function load(
       const offSec = offsetSeconds(opts.offsets, [input, path.resolve(input), entry.file.name, entry.file.relPath, format]);
       const offNs = secondsToNs(offSec);
       if (sourceId !== null) writer.setSourceFormat(sourceId, format, offNs);
+      if (sourceId !== null) fileSources.set(entry.file.name, sourceId);
       const basisFile = side && sourceId !== null && TAKEN_BASIS_FORMATS.has(format) ? await side.fileResult(entry.file.name) : null;
       if (side && basisFile && sourceId !== null) {
         // a file the calls worker read for its analysis (the process events): its rows, as this writer would write them
@@ -348,8 +350,24 @@ async function load(
         const r = await s.result;
         const t1 = performance.now();
         // the worker's calls, if it read this file on the basis the case has now (else: read below, as before)
-        const live = r && r.file === entry.file.name && !writer.networkStarted && r.live ? writer.liveNetwork() : null;
-        if (r && r.file === entry.file.name && (r.live === null ? !writer.networkStarted : live?.basis === r.live.basis)) {
+        const takeable = r !== null && r.file === entry.file.name && !writer.networkStarted;
+        let same = takeable && r.live === null; // no call derived there: none to start here either
+        if (takeable && r.live) {
+          // the network analysis as at the case's first call: the worker's (its model, no second build) if the case
+          // has its basis now (network-live.ts); else started here, and the calls taken only on the same basis
+          const mine = new Map<number, number>();
+          for (const [name, id] of Object.entries(r.sources)) {
+            const caseId = fileSources.get(name);
+            if (caseId !== undefined) mine.set(id, caseId);
+          }
+          writer.setMeta('run', run);
+          writer.setMeta('policy', policy);
+          const adopted = writer.adoptNetwork(() => NetworkLive.adopt(db, slackNsOf(opts.contextSeconds), r.live!, mine));
+          const live = adopted ?? writer.liveNetwork();
+          same = adopted !== null || live?.basis === r.live.basis;
+          if (same && !adopted) live!.take(r.live.stats, r.live.ok);
+        }
+        if (r && same) {
           const t1b = performance.now();
           const ready = s.ready(r, sourceId); // on the worker thread, while this one reads the file's hash
           entry.stream.resume(); // read to its end for the container's hash (compared with the worker's below)
@@ -360,7 +378,6 @@ async function load(
           const t2 = performance.now();
           for (const w of s.copyInto(db, sourceId)) warnings.push(w);
           const t3 = performance.now();
-          if (live && r.live) live.take(r.live.stats, r.live.ok);
           await s.close();
           if (process.env.RL_DEBUG_CALLS) console.error(`calls side: wait ${(t1 - t0).toFixed(0)} ms, live ${(t1b - t1).toFixed(0)} ms, drain ${(t2 - t1b).toFixed(0)} ms, copy ${(t3 - t2).toFixed(0)} ms, close ${(performance.now() - t3).toFixed(0)} ms`);
           if (r.acc) writer.addAccounting(sourceId, r.acc);

@@ -125,6 +125,20 @@ export class CaseWriter {
     return this.netLive;
   }
 
+  /**
+   * Use a network analysis made elsewhere (network-live.ts `adopt`: the calls worker's, for calls copied in whole)
+   * as the one started at the first call, if `make` gives one and none was started. Returns it, or null.
+   */
+  adoptNetwork(make: () => NetworkLive | null): NetworkLive | null {
+    if (this.netStarted) return null;
+    const live = make();
+    if (live) {
+      this.netStarted = true;
+      this.netLive = live;
+    }
+    return live;
+  }
+
   /** Whether the network analysis was started (at the first call written, or by `liveNetwork`). */
   get networkStarted(): boolean {
     return this.netStarted;

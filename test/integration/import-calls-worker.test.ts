@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeBundle } from '../../bench/gen-data';
+import { NetworkLive } from '../../electron/analysis/network-live';
 import { CallsSide } from '../../electron/import/calls-side';
 import { ImportCancelledError } from '../../electron/import/errors';
 import { runImport, type ImportSummary, type RunImportOptions } from '../../electron/import/run-import';
@@ -85,18 +86,22 @@ async function importBoth(name: string, inputs: string[], extra: Partial<RunImpo
   fs.mkdirSync(dir, { recursive: true });
   const copies = vi.spyOn(CallsSide.prototype, 'copyInto');
   const fileCopies = vi.spyOn(CallsSide.prototype, 'copyFile');
-  const results: { mode: string; summary: ImportSummary; rows: Record<string, unknown[]>; copied: number; filesCopied: number }[] = [];
+  const adopts = vi.spyOn(NetworkLive, 'adopt');
+  const results: { mode: string; summary: ImportSummary; rows: Record<string, unknown[]>; copied: number; filesCopied: number; adopted: number }[] = [];
   try {
     for (const mode of ['off', 'inline', 'thread'] as const) {
       copies.mockClear();
       fileCopies.mockClear();
+      adopts.mockClear();
       const casePath = path.join(dir, `${mode}.runlens`);
       const summary = await runImport({ inputs, casePath, callsWorker: mode, callsWorkerPath: workerPath, ...extra });
-      results.push({ mode, summary, rows: dump(casePath), copied: copies.mock.calls.length, filesCopied: fileCopies.mock.calls.length });
+      const adopted = adopts.mock.results.filter((x) => x.type === 'return' && x.value !== null).length;
+      results.push({ mode, summary, rows: dump(casePath), copied: copies.mock.calls.length, filesCopied: fileCopies.mock.calls.length, adopted });
     }
   } finally {
     copies.mockRestore();
     fileCopies.mockRestore();
+    adopts.mockRestore();
   }
   expect(leftovers(dir)).toEqual([]);
   const [off, ...others] = results;
@@ -116,6 +121,8 @@ describe('calls worker: the same case as the single-thread import', () => {
     expect(r.thread.copied).toBe(1);
     expect(r.off.copied).toBe(0);
     expect(r.thread.filesCopied).toBe(1); // processes.jsonl: its events taken from the worker too
+    expect(r.thread.adopted).toBe(1); // and its process model (not built again here)
+    expect(r.inline.adopted).toBe(1);
     expect(r.off.filesCopied).toBe(0);
     expect(r.off.rows.network!.length).toBe(6000);
     expect((r.off.rows.network as { process_id: number | null }[]).every((c) => c.process_id !== null)).toBe(true);
