@@ -346,9 +346,7 @@ async function load(
       if (side && sourceId !== null && format === CALLS_FORMAT && entry.file.relPath === CALLS_FILE) {
         const s = side;
         side = null;
-        const t0 = performance.now();
         const r = await s.result;
-        const t1 = performance.now();
         // the worker's calls, if it read this file on the basis the case has now (else: read below, as before)
         const takeable = r !== null && r.file === entry.file.name && !writer.networkStarted;
         let same = takeable && r.live === null; // no call derived there: none to start here either
@@ -368,18 +366,14 @@ async function load(
           if (same && !adopted) live!.take(r.live.stats, r.live.ok);
         }
         if (r && same) {
-          const t1b = performance.now();
           const ready = s.ready(r, sourceId); // on the worker thread, while this one reads the file's hash
           entry.stream.resume(); // read to its end for the container's hash (compared with the worker's below)
           await finished(entry.stream).catch(() => undefined);
           if (signal.aborted) break;
           if (!(await ready)) throw new ImportError(`${entry.file.name}: the calls worker stopped unexpectedly (${s.failure ?? 'no reason given'}); import again`);
           writer.commit();
-          const t2 = performance.now();
           for (const w of s.copyInto(db, sourceId)) warnings.push(w);
-          const t3 = performance.now();
           await s.close();
-          if (process.env.RL_DEBUG_CALLS) console.error(`calls side: wait ${(t1 - t0).toFixed(0)} ms, live ${(t1b - t1).toFixed(0)} ms, drain ${(t2 - t1b).toFixed(0)} ms, copy ${(t3 - t2).toFixed(0)} ms, close ${(performance.now() - t3).toFixed(0)} ms`);
           if (r.acc) writer.addAccounting(sourceId, r.acc);
           records += r.records;
           if (r.acc && r.acc.lines > 0 && r.acc.records === 0) emptyFiles.push(`${entry.file.name}: ${firstReason(r.acc.skipped, warnings, entry.file.name)}`);
