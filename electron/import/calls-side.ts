@@ -25,8 +25,12 @@ import { NETWORK_COLUMNS, PROCESS_EVENT_COLUMNS } from './writer';
 export type CallsWorkerMode = 'thread' | 'inline' | 'off';
 
 /** The mode when the caller does not say: a thread when the worker is built beside this code, else inline. */
-export function defaultCallsMode(workerPath = defaultWorkerPath()): CallsWorkerMode {
-  return fs.existsSync(workerPath) ? 'thread' : 'inline';
+export function defaultCallsMode(workerPath?: string): CallsWorkerMode {
+  try {
+    return fs.existsSync(workerPath ?? defaultWorkerPath()) ? 'thread' : 'inline';
+  } catch {
+    return 'inline'; // no __dirname (the sources run as ES modules, unbuilt): no built worker beside them
+  }
 }
 
 type InlineJob = (job: CallsJob, signal: AbortSignal, onFile: (f: CallsFile) => void) => Promise<CallsResult | null>;
@@ -52,12 +56,12 @@ export class CallsSide {
   private constructor(
     readonly job: CallsJob,
     mode: 'thread' | 'inline',
-    workerPath: string,
+    workerPath: string | undefined,
     inline: InlineJob,
   ) {
     this.indexed = new Promise((resolve) => (this.onIndexed = resolve));
     if (mode === 'thread') {
-      const w = new Worker(workerPath, { workerData: job });
+      const w = new Worker(workerPath ?? defaultWorkerPath(), { workerData: job });
       this.worker = w;
       this.result = new Promise((resolve) => {
         w.on('message', (m: { type: string; result?: CallsResult | null; file?: CallsFile; message?: string }) => {
@@ -135,7 +139,7 @@ export class CallsSide {
     }
   }
 
-  static start(job: Omit<CallsJob, 'mode'>, mode: 'thread' | 'inline', inline: InlineJob, workerPath = defaultWorkerPath()): CallsSide {
+  static start(job: Omit<CallsJob, 'mode'>, mode: 'thread' | 'inline', inline: InlineJob, workerPath?: string): CallsSide {
     removeCaseFiles(job.dbPath); // an earlier input's, if its removal failed: the job creates a new database
     return new CallsSide({ ...job, mode: CALLS_JOB }, mode, workerPath, inline);
   }
