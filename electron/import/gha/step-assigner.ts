@@ -146,6 +146,11 @@ export interface LineFacts {
 
 export class StepAssigner {
   private readonly files = new Map<string, FileState>();
+  private last: FileState | null = null;
+  private lastSource: number | null = null;
+  private lastJob = '';
+  private lastKind = '';
+  private lastNumber: number | null = null;
   /** Step files whose number has no step: one warning each (job + number). */
   readonly unmatched = new Map<string, { sourceId: number | null; job: string; number: number }>();
 
@@ -160,13 +165,22 @@ export class StepAssigner {
 
   /** The next line in reading order: its step id and depth. */
   feed(l: LineFacts): { stepId: number | null; depth: number } {
-    const key = `${l.sourceId ?? ''}|${l.job}|${l.fileKind}|${l.stepNumber ?? ''}`;
-    let st = this.files.get(key);
-    if (!st) {
-      // only whole-job logs open steps with their `##[group]Run` lines; step files, system.txt and the
-      // preparation log do not
-      st = { depth: 0, inner: 0, tracker: l.fileKind === 'job' || l.fileKind === 'single' ? new GroupStepTracker() : null, stepId: null };
-      this.files.set(key, st);
+    // (the file of the line before is nearly always this line's: the key string and the Map only on a change)
+    let st = this.last;
+    if (st === null || l.sourceId !== this.lastSource || l.job !== this.lastJob || l.fileKind !== this.lastKind || l.stepNumber !== this.lastNumber) {
+      const key = `${l.sourceId ?? ''}|${l.job}|${l.fileKind}|${l.stepNumber ?? ''}`;
+      st = this.files.get(key) ?? null;
+      if (!st) {
+        // only whole-job logs open steps with their `##[group]Run` lines; step files, system.txt and the
+        // preparation log do not
+        st = { depth: 0, inner: 0, tracker: l.fileKind === 'job' || l.fileKind === 'single' ? new GroupStepTracker() : null, stepId: null };
+        this.files.set(key, st);
+      }
+      this.last = st;
+      this.lastSource = l.sourceId;
+      this.lastJob = l.job;
+      this.lastKind = l.fileKind;
+      this.lastNumber = l.stepNumber;
     }
     let fed: ReturnType<GroupStepTracker['feed']> | null = null;
     if (st.tracker) {
