@@ -30,6 +30,44 @@ export interface LogHints {
   readonly unmatched: StepAssigner['unmatched'];
   /** The lines that may mention a host (gha/mentions.ts mayMention), found as they were written; null: unknown. */
   readonly mentionLines: WatchedLines | null;
+  /**
+   * Every line finalizeLogs' needle queries can match (`finalizeNeedle`: a superset; the queries still apply their
+   * own conditions to these rows), found as they were written; null: unknown. Their ids hold until lines move.
+   */
+  readonly needleLines: WatchedLines | null;
+  /** Sources with lines of a job-level or single log (file_kind job/single); null: unknown (a line was lost). */
+  readonly jobLogSources: ReadonlySet<number> | null;
+}
+
+/**
+ * The texts finalize-logs.ts looks for with `text LIKE '<prefix>%'` (resolveActionShas, nameSingleLogsByJob), lower
+ * case: LIKE folds ASCII letters only.
+ */
+const NEEDLES = [
+  'complete job name: ',
+  'download action repository ',
+  'download immutable action package ',
+  '##[group]download immutable action package ',
+  'source commit sha: ',
+];
+const NEEDLE_FIRST = new Set(NEEDLES.map((n) => n.charCodeAt(0)));
+
+/** `s` starts with `lower` (ASCII letters in either case, as SQLite's LIKE compares them; anything else exactly). */
+function startsWithAsciiCi(s: string, lower: string): boolean {
+  if (s.length < lower.length) return false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = s.charCodeAt(i);
+    const w = lower.charCodeAt(i);
+    if (c !== w && !(w >= 0x61 && w <= 0x7a && c === w - 0x20)) return false;
+  }
+  return true;
+}
+
+/** True for every line a finalize needle query (`text LIKE '<needle>%'`) can match. */
+export function finalizeNeedle(plain: string): boolean {
+  if (plain.length < 19 || !NEEDLE_FIRST.has(plain.charCodeAt(0) | 0x20)) return false;
+  for (const n of NEEDLES) if (startsWithAsciiCi(plain, n)) return true;
+  return false;
 }
 
 export class LogPrecompute implements LogHints {
@@ -50,10 +88,24 @@ export class LogPrecompute implements LogHints {
   private lastJob: string | null = null;
   private lastBit = 0;
   /** Filled by the writer: ids of the lines `mayMention` passed. */
-  readonly mentionIds = new WatchedIds();
+  readonly mentionIds = new WatchedIds(true);
+  /** Filled by the writer: ids of the lines `finalizeNeedle` passed. */
+  readonly needleIds = new WatchedIds();
+  private readonly jobLogs = new Set<number>();
+  private lossless = true;
+  private lastSource = -1;
+  private lastKind = '';
 
   get mentionLines(): WatchedLines {
     return this.mentionIds.result(this.lines);
+  }
+
+  get needleLines(): WatchedLines {
+    return this.needleIds.result(this.lines);
+  }
+
+  get jobLogSources(): ReadonlySet<number> | null {
+    return this.lossless ? this.jobLogs : null;
   }
 
   constructor(private readonly db: Db) {}
@@ -65,6 +117,11 @@ export class LogPrecompute implements LogHints {
   /** The next line (offset applied to `ts`), before it is inserted: its step and depth, or null when not known. */
   feed(r: LogLineRecord, ts: bigint | null, sourceId: number): { stepId: number | null; depth: number } | null {
     this.lines++;
+    if (sourceId !== this.lastSource || r.file_kind !== this.lastKind) {
+      this.lastSource = sourceId;
+      this.lastKind = r.file_kind;
+      if (r.file_kind === 'job' || r.file_kind === 'single') this.jobLogs.add(sourceId);
+    }
     const bit = r.file_kind === 'step' ? 1 : 2;
     // (the job and kind of the line before are nearly always this line's: the Map and Set are asked only on a change)
     if (r.job !== this.lastJob || bit !== this.lastBit) {
@@ -112,6 +169,7 @@ export class LogPrecompute implements LogHints {
   lost(): void {
     this.lines--;
     this.assigned = false;
+    this.lossless = false;
   }
 
   private loadJob(job: string): void {

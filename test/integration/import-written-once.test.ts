@@ -250,3 +250,85 @@ describe('multi-row inserts (row-batch.ts)', () => {
     expect(w.logHints.assigned).toBe(false);
   });
 });
+
+/** Everything finalizeLogs derives from the lines, as rows (ids included), for comparing two imports. */
+function logTables(p: string): Record<string, unknown[]> {
+  const db = new Database(p, { readonly: true });
+  try {
+    const q = (sql: string) => db.prepare(sql).raw(true).safeIntegers(true).all();
+    return {
+      lines: q('SELECT * FROM log_lines ORDER BY id'),
+      steps: q('SELECT * FROM steps ORDER BY id'),
+      mentions: q('SELECT * FROM log_mentions ORDER BY rowid'),
+      warnings: q('SELECT source_id, file, line, message FROM warnings ORDER BY id'),
+      accounting: q('SELECT id, lines, records, lines_stored, lines_skipped, skipped FROM sources ORDER BY id'),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * runImport with the writer's finds withheld from finalizeLogs (the needle lines, the job logs' sources, the mention
+ * lines' texts): its passes scan or read back the stored lines instead.
+ */
+async function importWithoutHints(input: string, casePath: string): Promise<void> {
+  const desc = Object.getOwnPropertyDescriptor(CaseWriter.prototype, 'logHints')!;
+  const withheld = (h: object) =>
+    new Proxy(h, {
+      get(t, k) {
+        if (k === 'needleLines' || k === 'jobLogSources') return null;
+        const v = Reflect.get(t, k, t) as unknown;
+        return k === 'mentionLines' && v ? { ...(v as object), texts: null } : v;
+      },
+    });
+  Object.defineProperty(CaseWriter.prototype, 'logHints', {
+    configurable: true,
+    get(this: CaseWriter) {
+      return withheld(desc.get!.call(this) as object);
+    },
+  });
+  try {
+    await runImport({ inputs: [input], casePath });
+  } finally {
+    Object.defineProperty(CaseWriter.prototype, 'logHints', desc);
+  }
+}
+
+describe("finalizeLogs' lines found by the writer equal its scans of every line", () => {
+  // real inputs: single logs with `Complete job name:` (renamed) and `Download action repository` (action SHAs), a
+  // one-job archive folder (re-laid out as steps), step files beside a job log, a whole-run zip, the fixture bundle
+  const fixtures = [
+    'gha/anthroshim_0_build_redacted.txt',
+    'gha/openwrt-home_0_build_redacted.txt',
+    'gha/lksay3d_build',
+    'gha/cicdflask_build',
+    'gha/kristina157_logs_1.zip',
+    'bundle/small-bundle',
+  ];
+  it.each(fixtures)('%s: identical lines, steps (names, action SHAs), mentions, warnings and accounting', async (f) => {
+    const input = path.join(__dirname, '../fixtures', f);
+    const a = path.join(work, `hints-${path.basename(f)}.runlens`);
+    const b = path.join(work, `scans-${path.basename(f)}.runlens`);
+    await runImport({ inputs: [input], casePath: a });
+    await importWithoutHints(input, b);
+    const got = logTables(a);
+    expect(got.lines!.length).toBeGreaterThan(0);
+    expect(got).toEqual(logTables(b));
+  });
+
+  it('the action SHAs and the job name come from the lines the writer found', async () => {
+    const input = path.join(__dirname, '../fixtures/gha/anthroshim_0_build_redacted.txt');
+    const casePath = path.join(work, 'anthroshim-needles.runlens');
+    await runImport({ inputs: [input], casePath });
+    const db = new Database(casePath, { readonly: true });
+    try {
+      expect((db.prepare(`SELECT count(*) FROM steps WHERE action_sha IS NOT NULL`).pluck().get() as number) > 0).toBe(true);
+      expect(db.prepare(`SELECT DISTINCT job FROM log_lines`).pluck().all()).toEqual([
+        (db.prepare(`SELECT substr(text, 20) FROM log_lines WHERE text LIKE 'Complete job name: %' LIMIT 1`).pluck().get() as string).trim(),
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});

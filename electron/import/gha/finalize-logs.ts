@@ -35,8 +35,10 @@ const ORIGIN_RANK = `CASE origin WHEN 'manifest' THEN 0 WHEN 'files' THEN 1 ELSE
  */
 export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: LogHints): void {
   db.transaction(() => {
-    const relaid = relayoutSingleJobArchives(db);
-    const named = nameSingleLogsByJob(db);
+    // (lines found by the writer, where it knows them: ids hold until lines move; else the scans as before)
+    const needles = hints?.needleLines?.complete ? hints.needleLines.ids : null;
+    const relaid = relayoutSingleJobArchives(db, hints?.jobLogSources ?? null);
+    const named = nameSingleLogsByJob(db, needles);
     const adopted = adoptManifestJobName(db, relaid || named ? undefined : hints);
     const renamed = relaid || named || adopted;
     applyStepPrecedence(db);
@@ -56,8 +58,8 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: L
     nameStepsAsLogged(db);
     postStepsTakeMainAction(db);
     // (migration 3's columns and table: absent when a caller finalizes a case not yet migrated)
-    if (hasColumn(db, 'steps', 'action_sha')) resolveActionShas(db);
-    if (hasColumn(db, 'log_mentions', 'host')) indexLogMentions(db, hints?.mentionLines);
+    if (hasColumn(db, 'steps', 'action_sha')) resolveActionShas(db, moved ? null : needles);
+    if (hasColumn(db, 'log_mentions', 'host')) indexLogMentions(db, hints?.mentionLines, !moved && !dropped);
     rebuildFts(db);
   })();
 }
@@ -106,13 +108,14 @@ const SOURCE_SHA = /^Source commit SHA: ([0-9a-fA-F]{7,64})/;
  * `steps.action_sha` from the job's own `Set up job` lines: `Download action repository 'owner/repo@ref' (SHA:…)`,
  * or `##[group]Download immutable action package 'owner/repo@ref'` followed by `Source commit SHA: …`.
  */
-function resolveActionShas(db: Db): void {
-  const lines = db
-    .prepare(
-      `SELECT job, text FROM log_lines WHERE text LIKE 'Download action repository %' OR text LIKE 'Download immutable action package %'
-         OR text LIKE '##[group]Download immutable action package %' OR text LIKE 'Source commit SHA: %' ORDER BY id`,
-    )
-    .all() as { job: string; text: string }[];
+function resolveActionShas(db: Db, ids: readonly number[] | null): void {
+  const match = `(text LIKE 'Download action repository %' OR text LIKE 'Download immutable action package %'
+         OR text LIKE '##[group]Download immutable action package %' OR text LIKE 'Source commit SHA: %')`;
+  const lines = (
+    ids
+      ? db.prepare(`SELECT job, text FROM log_lines WHERE id IN (SELECT value FROM json_each(?)) AND ${match} ORDER BY id`).all(JSON.stringify(ids))
+      : db.prepare(`SELECT job, text FROM log_lines WHERE ${match} ORDER BY id`).all()
+  ) as { job: string; text: string }[];
   const shas = new Map<string, string>();
   let pending: string | null = null;
   for (const l of lines) {
@@ -141,15 +144,19 @@ function resolveActionShas(db: Db): void {
   }
 }
 
-/** A lone job log (`job-log.txt`) takes the name its own `Complete job name:` line gives. */
-/** True when a job was renamed. */
-function nameSingleLogsByJob(db: Db): boolean {
-  const rows = db
-    .prepare(
-      `SELECT source_id, job, min(text) AS t FROM log_lines
-       WHERE file_kind = 'single' AND text LIKE 'Complete job name: %' GROUP BY source_id, job`,
-    )
-    .all() as { source_id: number | null; job: string; t: string }[];
+/**
+ * A lone job log (`job-log.txt`) takes the name its own `Complete job name:` line gives. True when a job was
+ * renamed. `ids`: every line the query can match (the writer's needle lines), else every line is scanned.
+ */
+function nameSingleLogsByJob(db: Db, ids: readonly number[] | null): boolean {
+  const where = `file_kind = 'single' AND text LIKE 'Complete job name: %'`;
+  const rows = (
+    ids
+      ? db
+          .prepare(`SELECT source_id, job, min(text) AS t FROM log_lines WHERE id IN (SELECT value FROM json_each(?)) AND ${where} GROUP BY source_id, job`)
+          .all(JSON.stringify(ids))
+      : db.prepare(`SELECT source_id, job, min(text) AS t FROM log_lines WHERE ${where} GROUP BY source_id, job`).all()
+  ) as { source_id: number | null; job: string; t: string }[];
   let renamed = false;
   for (const r of rows) {
     const name = r.t.slice('Complete job name: '.length).trim();
@@ -178,12 +185,19 @@ const STEP_FILE = /^(\d{1,9})_(.+)\.txt$/i;
  * `system.txt` among them. Their lines become the steps' lines of one job: the folder's name, else the job's
  * `Complete job name:`, else the input's name.
  */
-function relayoutSingleJobArchives(db: Db): boolean {
-  const srcs = db
-    .prepare(
-      `SELECT id, parent_id, path, member FROM sources WHERE id IN (SELECT DISTINCT source_id FROM log_lines WHERE file_kind IN ('job', 'single'))`,
-    )
-    .all() as GhaSource[];
+function relayoutSingleJobArchives(db: Db, jobLogSources: ReadonlySet<number> | null): boolean {
+  // the sources of job-level and single logs: as the writer saw them, else a scan of every line
+  const srcs = (
+    jobLogSources
+      ? db
+          .prepare(`SELECT id, parent_id, path, member FROM sources WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
+          .all(JSON.stringify([...jobLogSources]))
+      : db
+          .prepare(
+            `SELECT id, parent_id, path, member FROM sources WHERE id IN (SELECT DISTINCT source_id FROM log_lines WHERE file_kind IN ('job', 'single')) ORDER BY id`,
+          )
+          .all()
+  ) as GhaSource[];
   let relaid = false;
   const groups = new Map<number | null, GhaSource[]>();
   for (const s of srcs) (groups.get(s.parent_id) ?? groups.set(s.parent_id, []).get(s.parent_id)!).push(s);

@@ -106,10 +106,16 @@ function codePointHead(s: string, n: number): string {
  * HEAD_CHARS + 1 characters: one more than HEAD_CHARS says the text goes on. finalizeLogs reads the same in SQL.
  */
 export function stepHead(marker: LogMarker | null, plain: string): string | null {
+  if (marker !== 'group' && marker !== null) return null;
+  // (most lines: their first character is none of the boundary texts' `P`, `C`, `#`)
+  const c = plain.charCodeAt(0);
+  if (marker === null && c !== 0x50 && c !== 0x43 && c !== 0x23) return null;
   if (
     marker === 'group' ||
-    (marker === null &&
-      (plain.startsWith(POST_JOB) || plain.startsWith(ORPHANS) || plain.startsWith(START_ACTION) || plain.startsWith(END_ACTION)))
+    plain.startsWith(POST_JOB) ||
+    plain.startsWith(ORPHANS) ||
+    plain.startsWith(START_ACTION) ||
+    plain.startsWith(END_ACTION)
   ) {
     return codePointHead(plain, HEAD_CHARS + 1);
   }

