@@ -2,7 +2,11 @@
  * Each log line's step and depth, worked out by the writer while the line is inserted (written once), instead of
  * finalizeLogs reading every line back and rewriting it. Only where the outcome is already fixed at load time:
  * every log line's job has manifest steps written before its first line (a bundle: the container reads
- * manifest.json first), which beat any step a log file adds (finalize-logs.ts, step precedence). On the way it
+ * manifest.json first), which beat any step a log file adds (finalize-logs.ts, step precedence); or the job has no
+ * step yet and all its lines come from one job-level log, whose own `##[group]` steps then give every line its step
+ * by number whatever the times (a job log read alone: the ids those steps will get are predicted, checked against
+ * the steps written; 1M lines: the read-and-rewrite pass, ~4.5 s, skipped). While the load goes on, such a line's
+ * step_id may name a step row not written yet (written when the step ends). On the way it
  * tracks what finalizeLogs' own checks would read back: the log jobs, and whether insert order is reading order.
  *
  * finalizeLogs uses the result only when nothing after the load changed its assumptions (no job renamed, no line
@@ -27,6 +31,8 @@ export interface LogHints {
   readonly mixedJobs: ReadonlySet<string>;
   /** The steps (ids in number order) each job's lines were assigned against. */
   readonly stepsUsed: ReadonlyMap<string, readonly number[]>;
+  /** Jobs whose lines were assigned against the steps their own log's groups were to give (stillValid checks). */
+  readonly predicted: ReadonlyMap<string, PredictedJob>;
   readonly unmatched: StepAssigner['unmatched'];
   /** The lines that may mention a host (gha/mentions.ts mayMention), found as they were written; null: unknown. */
   readonly mentionLines: WatchedLines | null;
@@ -78,6 +84,7 @@ export class LogPrecompute implements LogHints {
   readonly mixedJobs = new Set<string>();
   private readonly kinds = new Map<string, number>(); // job -> bits: 1 step file, 2 job or single file
   readonly stepsUsed = new Map<string, number[]>();
+  readonly predicted = new Map<string, PredictedJob>();
   private readonly steps = new Map<string, JobSteps>();
   private readonly assigner = new StepAssigner(this.steps);
   // the line before (reading order check), and its job and kind
@@ -117,9 +124,11 @@ export class LogPrecompute implements LogHints {
   /** The next line (offset applied to `ts`), before it is inserted: its step and depth, or null when not known. */
   feed(r: LogLineRecord, ts: bigint | null, sourceId: number): { stepId: number | null; depth: number } | null {
     this.lines++;
+    let fileChanged = false;
     if (sourceId !== this.lastSource || r.file_kind !== this.lastKind) {
       this.lastSource = sourceId;
       this.lastKind = r.file_kind;
+      fileChanged = true;
       if (r.file_kind === 'job' || r.file_kind === 'single') this.jobLogs.add(sourceId);
     }
     const bit = r.file_kind === 'step' ? 1 : 2;
@@ -135,8 +144,13 @@ export class LogPrecompute implements LogHints {
       if (!this.jobs.has(r.job)) {
         this.jobs.add(r.job);
         if (this.jobs.size > 1) this.inOrder = false;
-        if (this.assigned) this.loadJob(r.job);
-      }
+        if (this.assigned) this.loadJob(r.job, r.file_kind, sourceId);
+      } else fileChanged = true;
+    }
+    // a job whose steps its own log's groups give: only while all its lines come from that one job-level log
+    if (fileChanged && this.assigned && this.predicted.size > 0) {
+      const g = this.predicted.get(r.job);
+      if (g && (g.source !== sourceId || (r.file_kind !== 'job' && r.file_kind !== 'single'))) this.assigned = false;
     }
     if (this.inOrder) {
       // finalize-logs.ts alreadyInReadingOrder: times never go back; equal times in (step, source, seq) order
@@ -172,11 +186,27 @@ export class LogPrecompute implements LogHints {
     this.lossless = false;
   }
 
-  private loadJob(job: string): void {
+  /**
+   * A job with no steps yet whose first line is a job-level log's: its steps will be that log's `##[group]` steps
+   * (origin 'groups'), every line's step the one its group tracker is in (step-assigner.ts), whatever the times. The
+   * ids are predicted; finalizeLogs uses the lines' step ids only if the steps written have them (`stillValid`).
+   */
+  private predictGroupSteps(job: string, sourceId: number): void {
+    const max = this.db.prepare(`SELECT coalesce(max(id), 0) FROM steps`).pluck().get() as number;
+    const ids = new PredictedIds(max);
+    this.predicted.set(job, { source: sourceId, base: max, ids });
+    this.steps.set(job, { origin: 'groups', byNumber: ids, ordered: [], windows: [], windowById: new Map() });
+  }
+
+  private loadJob(job: string, kind: string, sourceId: number): void {
     // Only manifest steps are final before the load ends (they beat every other origin); a job without them, or
     // with steps of another origin already, is left to finalizeLogs.
     const js = loadJobSteps(this.db, job).get(job);
     const others = this.db.prepare(`SELECT 1 FROM steps WHERE job = ? AND origin <> 'manifest' LIMIT 1`).get(job);
+    if (!js && (kind === 'job' || kind === 'single')) {
+      this.predictGroupSteps(job, sourceId);
+      return;
+    }
     if (!js || js.origin !== 'manifest' || others !== undefined) {
       this.assigned = false;
       return;
@@ -199,5 +229,45 @@ export function stillValid(db: Db, h: LogHints): boolean {
     const js = now.get(job);
     if (!js || js.ordered.length !== used.length || js.ordered.some((id, i) => id !== used[i])) return false;
   }
+  // jobs whose steps come from their own log's groups: the steps written are exactly the ones predicted
+  const rows = db.prepare(`SELECT id, number, origin, source_id FROM steps WHERE job = ? ORDER BY number, id`).raw(true);
+  for (const [job, g] of h.predicted) {
+    const js = now.get(job);
+    if (!js || js.origin !== 'groups') return false;
+    let expect = 1;
+    for (const [id, number, origin, source] of rows.all(job) as [number, number, string, number | null][]) {
+      if (origin !== 'groups' || source !== g.source) return false;
+      if (number === expect - 1) continue; // a later row of a number (byNumber keeps the first)
+      if (number !== expect || id !== g.base + number) return false;
+      expect++;
+    }
+    // every number a line was given has its step
+    if (g.ids.maxAsked >= expect) return false;
+  }
   return true;
+}
+
+/**
+ * The ids the steps of a job's own `##[group]` lines will get (readGhaLog writes them in number order as each
+ * ends, after the steps already there: `base` + number); `maxAsked`: the highest number a line was given.
+ * Checked against the rows written by `stillValid`.
+ */
+class PredictedIds extends Map<number, number> {
+  maxAsked = 0;
+  constructor(private readonly base: number) {
+    super();
+  }
+  override get(n: number): number {
+    if (n > this.maxAsked) this.maxAsked = n;
+    return this.base + n;
+  }
+  override has(): boolean {
+    return true;
+  }
+}
+
+export interface PredictedJob {
+  source: number;
+  base: number;
+  ids: PredictedIds;
 }
