@@ -222,7 +222,7 @@ export class LogPrecompute implements LogHints {
 }
 
 /** True when the lines' steps and depths assigned at load time are still those finalizeLogs would assign. */
-export function stillValid(db: Db, h: LogHints): boolean {
+export function stillValid(db: Db, h: LogHints, renamed?: ReadonlyMap<string, string>): boolean {
   if (!h.assigned) return false;
   const now = loadJobSteps(db);
   for (const [job, used] of h.stepsUsed) {
@@ -231,7 +231,8 @@ export function stillValid(db: Db, h: LogHints): boolean {
   }
   // jobs whose steps come from their own log's groups: the steps written are exactly the ones predicted
   const rows = db.prepare(`SELECT id, number, origin, source_id FROM steps WHERE job = ? ORDER BY number, id`).raw(true);
-  for (const [job, g] of h.predicted) {
+  for (const [written, g] of h.predicted) {
+    const job = renamed?.get(written) ?? written; // (a lone log renamed by its `Complete job name:`)
     const js = now.get(job);
     if (!js || js.origin !== 'groups') return false;
     let expect = 1;

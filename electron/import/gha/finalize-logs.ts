@@ -38,8 +38,12 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: L
     // (lines found by the writer, where it knows them: ids hold until lines move; else the scans as before)
     const needles = hints?.needleLines?.complete ? hints.needleLines.ids : null;
     const relaid = relayoutSingleJobArchives(db, hints?.jobLogSources ?? null);
-    const named = nameSingleLogsByJob(db, needles);
-    const adopted = adoptManifestJobName(db, relaid || named ? undefined : hints);
+    const renames = nameSingleLogsByJob(db, needles);
+    // a lone log renamed by its `Complete job name:` whose steps are its own groups (log-precompute.ts
+    // predictGroupSteps) keeps the steps the writer gave its lines: the same steps under the new name
+    const ownName = hints ? renamedOwnSteps(hints, renames) : null;
+    const named = renames.length > 0 && !ownName;
+    const adopted = adoptManifestJobName(db, relaid || named ? undefined : hints && logJobsAfter(hints, ownName));
     const renamed = relaid || named || adopted;
     applyStepPrecedence(db);
     // step files beside a job-level log (scans of every line, unless the writer saw no job with both kinds of file)
@@ -48,7 +52,7 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: L
     const dropped = mixed ? dropStepFileDuplicates(db, warn) : false;
     const moved = renumberLines(db, hints && !renamed && !dropped ? hints : undefined);
     const bounds = mixed ? stepBoundaries(db, heads) : new Map<string, { id: number; stepId: number }[]>();
-    if (hints && !renamed && !dropped && !moved && bounds.size === 0 && stillValid(db, hints)) {
+    if (hints && !renamed && !dropped && !moved && bounds.size === 0 && stillValid(db, hints, ownName ?? undefined)) {
       warnUnmatched(db, hints.unmatched, warn);
     } else {
       // every line's step_id is rewritten: rebuilding the step index afterwards beats updating it row by row
@@ -144,11 +148,36 @@ function resolveActionShas(db: Db, ids: readonly number[] | null): void {
   }
 }
 
+interface Rename {
+  source: number;
+  from: string;
+  to: string;
+}
+
 /**
- * A lone job log (`job-log.txt`) takes the name its own `Complete job name:` line gives. True when a job was
- * renamed. `ids`: every line the query can match (the writer's needle lines), else every line is scanned.
+ * The renames as old job -> new job when each renamed a job whose steps the writer predicted from its own log (one
+ * source, log-precompute.ts) into a name no other line had: its lines' steps still hold. Else null.
  */
-function nameSingleLogsByJob(db: Db, ids: readonly number[] | null): boolean {
+function renamedOwnSteps(hints: LogHints, renames: Rename[]): Map<string, string> | null {
+  if (renames.length === 0) return null;
+  const out = new Map<string, string>();
+  for (const r of renames) {
+    if (hints.predicted.get(r.from)?.source !== r.source || hints.jobs.has(r.to) || out.has(r.from)) return null;
+    out.set(r.from, r.to);
+  }
+  return out;
+}
+
+/** The writer's log jobs with the renames applied (what adoptManifestJobName would read from the lines). */
+function logJobsAfter(hints: LogHints, renames: Map<string, string> | null): ReadonlySet<string> {
+  return renames ? new Set([...hints.jobs].map((j) => renames.get(j) ?? j)) : hints.jobs;
+}
+
+/**
+ * A lone job log (`job-log.txt`) takes the name its own `Complete job name:` line gives. Returns the renames.
+ * `ids`: every line the query can match (the writer's needle lines), else every line is scanned.
+ */
+function nameSingleLogsByJob(db: Db, ids: readonly number[] | null): Rename[] {
   const where = `file_kind = 'single' AND text LIKE 'Complete job name: %'`;
   const rows = (
     ids
@@ -157,15 +186,15 @@ function nameSingleLogsByJob(db: Db, ids: readonly number[] | null): boolean {
           .all(JSON.stringify(ids))
       : db.prepare(`SELECT source_id, job, min(text) AS t FROM log_lines WHERE ${where} GROUP BY source_id, job`).all()
   ) as { source_id: number | null; job: string; t: string }[];
-  let renamed = false;
+  const renames: Rename[] = [];
   for (const r of rows) {
     const name = r.t.slice('Complete job name: '.length).trim();
     if (!name || name === r.job || r.source_id === null) continue;
     db.prepare(`UPDATE log_lines SET job = ? WHERE source_id = ? AND job = ?`).run(name, r.source_id, r.job);
     db.prepare(`UPDATE steps SET job = ? WHERE source_id = ? AND job = ?`).run(name, r.source_id, r.job);
-    renamed = true;
+    renames.push({ source: r.source_id, from: r.job, to: name });
   }
-  return renamed;
+  return renames;
 }
 
 interface GhaSource {
@@ -401,13 +430,13 @@ function manifestJobNames(db: Db): Set<string> {
   return names;
 }
 
-/** True when the log lines were renamed. */
-function adoptManifestJobName(db: Db, hints?: LogHints): boolean {
+/** True when the log lines were renamed. `jobs`: the log lines' jobs, when known without reading the lines. */
+function adoptManifestJobName(db: Db, jobs?: ReadonlySet<string>): boolean {
   const manifest = manifestJobNames(db);
   if (manifest.size !== 1) return false;
   // the log lines' jobs as the writer saw them, else read (a scan of every line)
-  const logJobs = hints
-    ? [...new Set([...hints.jobs, ...(db.prepare(`SELECT DISTINCT job FROM steps WHERE origin <> 'manifest'`).pluck().all() as string[])])]
+  const logJobs = jobs
+    ? [...new Set([...jobs, ...(db.prepare(`SELECT DISTINCT job FROM steps WHERE origin <> 'manifest'`).pluck().all() as string[])])]
     : (db.prepare(`SELECT job FROM log_lines UNION SELECT job FROM steps WHERE origin <> 'manifest'`).pluck().all() as string[]);
   if (logJobs.length !== 1) return false;
   const [target] = [...manifest] as [string];
