@@ -551,8 +551,11 @@ function sourcePath(db: Db, sourceId: number | null): string | null {
 function alreadyInReadingOrder(db: Db, hints?: LogHints): boolean {
   if (hints?.inOrder) {
     // the writer saw the lines in order; they are in order by id if their ids are contiguous (nothing deleted)
-    // (max and min of the rowid are two b-tree descents, not a scan)
-    const c = db.prepare(`SELECT coalesce(max(id) - min(id) + 1, 0) AS span FROM log_lines`).get() as { span: number };
+    // (max and min of the rowid each in its own subquery are two b-tree descents; `max(id) - min(id)` in one
+    // SELECT is a scan of every line: SQLite's min/max optimisation takes a lone min() or max() only)
+    const c = db
+      .prepare(`SELECT coalesce((SELECT max(id) FROM log_lines) - (SELECT min(id) FROM log_lines) + 1, 0) AS span`)
+      .get() as { span: number };
     if (c.span === hints.lines) return true;
   }
   const r = db
