@@ -11,8 +11,11 @@ import type { StepIndex } from './step-index';
 
 /** Sets entry, entryStepId and stepId on every instance. `procs` may be in any order. */
 export function attributeProcesses(procs: readonly Proc[], steps: StepIndex): void {
-  const byDepth = [...procs].sort((a, b) => a.depth - b.depth || a.id - b.id);
-  for (const p of byDepth) {
+  // parents before children: by depth (a parent is one level up), bucketed rather than sorted (no O(n log n) sort of
+  // 100k instances); the order within a depth does not matter, each instance reads only its parent
+  const byDepth: Proc[][] = [];
+  for (const p of procs) (byDepth[p.depth] ??= []).push(p);
+  for (const p of byDepth.flat()) {
     const parent = p.parent;
     if (p.isWorker || !parent) p.entry = null;
     else if (parent.isWorker) p.entry = p;

@@ -24,8 +24,9 @@ export interface Proc {
   primaryQuality: number;
   sourceId: number | null;
   line: number | null;
-  /** `source|origin` of every record merged into this instance. */
-  seenFrom: Set<string>;
+  /** `source|origin` of the first record of this instance, and of the others merged into it (null: none other). */
+  firstFrom: string;
+  moreFrom: Set<string> | null;
   /** The instance this one replaced by an exec of a live pid. */
   replaced: Proc | null;
   parent: Proc | null;
@@ -101,10 +102,8 @@ export class PidIndex {
 
 /** Whether an exe path or argv[0] names the GitHub runner's worker process. */
 export function isRunnerWorker(exe: string | null, args: string | null): boolean {
-  const base = (s: string) => {
-    const parts = s.split(/[\\/]/);
-    return (parts[parts.length - 1] ?? '').toLowerCase();
-  };
+  // the text after the last / or \ (what a split on /[\\/]/ leaves last, without an array per process)
+  const base = (s: string) => s.slice(Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\')) + 1).toLowerCase();
   const ok = (s: string) => {
     const b = base(s);
     return b === 'runner.worker' || b === 'runner.worker.exe' || b === 'runner.worker.dll';
