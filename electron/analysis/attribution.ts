@@ -20,8 +20,8 @@ export function attributeProcesses(procs: readonly Proc[], steps: StepIndex): vo
     if (p.isWorker || !parent) p.entry = null;
     else if (parent.isWorker) p.entry = p;
     else p.entry = parent.entry;
-    const entryStart = p.entry ? (p.entry.start ?? p.entry.end) : null;
-    p.entryStepId = p.entry ? steps.at(entryStart) : null;
+    // an entry's descendants share its step: looked up once per entry (the entry, an ancestor, came first)
+    p.entryStepId = p.entry === null ? null : p.entry === p ? steps.at(p.start ?? p.end) : p.entry.entryStepId;
     p.stepId = p.entry ? p.entryStepId : steps.at(p.start ?? p.end);
   }
 }
