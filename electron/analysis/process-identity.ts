@@ -264,9 +264,10 @@ function resolveParents(procs: Proc[], index: PidIndex, byKey: Map<string, Proc>
   // Cycles (possible through producer keys or equal times): walk up from each instance; a walk that meets its
   // own path breaks the cycle at the instance whose parent link closes it.
   const state = new Uint8Array(procs.length + 1); // 0 new, 1 on the current path, 2 done
+  const path: Proc[] = []; // one array for every walk (not one per instance)
   for (const p0 of procs) {
     if (state[p0.id] !== 0) continue;
-    const path: Proc[] = [];
+    path.length = 0;
     let p: Proc | null = p0;
     while (p && state[p.id] === 0) {
       state[p.id] = 1;
@@ -287,8 +288,9 @@ function resolveParents(procs: Proc[], index: PidIndex, byKey: Map<string, Proc>
 
   // Depth, parents first (walk up until a known depth).
   const known = new Uint8Array(procs.length + 1);
+  const chain: Proc[] = [];
   for (const p0 of procs) {
-    const chain: Proc[] = [];
+    chain.length = 0;
     let p: Proc | null = p0;
     while (p && !known[p.id]) {
       chain.push(p);

@@ -100,6 +100,13 @@ export class PidIndex {
   }
 }
 
+/**
+ * Any text whose base name lower-cases to runner.worker… holds this: each of its characters lower-cases to one
+ * ASCII letter of "runner.worker", and only the Kelvin sign (U+212A, to k) does so besides the ASCII letters
+ * themselves. A test that rules out nearly every exe before the base name is cut and lower-cased.
+ */
+const MAY_BE_WORKER = /runner\.wor[k\u212A]er/i;
+
 /** Whether an exe path or argv[0] names the GitHub runner's worker process. */
 export function isRunnerWorker(exe: string | null, args: string | null): boolean {
   // the text after the last / or \ (what a split on /[\\/]/ leaves last, without an array per process)
@@ -108,7 +115,7 @@ export function isRunnerWorker(exe: string | null, args: string | null): boolean
     const b = base(s);
     return b === 'runner.worker' || b === 'runner.worker.exe' || b === 'runner.worker.dll';
   };
-  if (exe && ok(exe)) return true;
+  if (exe && MAY_BE_WORKER.test(exe) && ok(exe)) return true;
   if (args && args.includes('Runner.Worker')) {
     try {
       const a = JSON.parse(args) as unknown;

@@ -10,6 +10,7 @@ import type { Db } from '../../electron/db/open';
 import { BUILTIN_RULES, runRules } from '../../electron/analysis/detections/index';
 import { loadDetectionInput, needleSegment } from '../../electron/analysis/detections/input';
 import { loadCaseContext } from '../../electron/analysis/case-context';
+import { isRunnerWorker } from '../../electron/analysis/process-model';
 import { at, meta, newCase, step, type TestCase } from './analysis-case';
 
 let c: TestCase;
@@ -102,5 +103,17 @@ describe('process pre-filter of the rules', () => {
     const norm = (xs: typeof rows) => xs.map((r) => ({ ...r, process_id: r.process_id === null ? null : Number(r.process_id), step_id: r.step_id === null ? null : Number(r.step_id) }));
     expect(norm(rows)).toEqual(fromTable);
     expect(new Set(rows.map((r) => r.rule))).toEqual(new Set(['reverse-shell', 'download-and-run', 'runner-memory', 'privileged-container', 'sudo']));
+  });
+
+  it("isRunnerWorker's quick test: only the Kelvin sign lower-cases to a letter of runner.worker besides ASCII", () => {
+    const letters = new Set('runer.wok');
+    const others: number[] = [];
+    for (let c = 128; c < 0x10000; c++) {
+      const l = String.fromCharCode(c).toLowerCase();
+      if ([...l].some((x) => letters.has(x))) others.push(c);
+    }
+    expect(others).toEqual([0x212a]);
+    for (const exe of ['/opt/Runner.Wor\u212Aer', 'RUNNER.WORKER.DLL', 'C:\\a\\runner.worker.exe', '/x/Runner.Worker']) expect(isRunnerWorker(exe, null), exe).toBe(true);
+    for (const exe of ['/x/Runner.Worker.sh', '/x/Runner.Workers', 'Runner.Worker/x', '/usr/bin/node']) expect(isRunnerWorker(exe, null), exe).toBe(false);
   });
 });
