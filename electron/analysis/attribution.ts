@@ -15,14 +15,17 @@ export function attributeProcesses(procs: readonly Proc[], steps: StepIndex): vo
   // 100k instances); the order within a depth does not matter, each instance reads only its parent
   const byDepth: Proc[][] = [];
   for (const p of procs) (byDepth[p.depth] ??= []).push(p);
-  for (const p of byDepth.flat()) {
-    const parent = p.parent;
-    if (p.isWorker || !parent) p.entry = null;
-    else if (parent.isWorker) p.entry = p;
-    else p.entry = parent.entry;
-    // an entry's descendants share its step: looked up once per entry (the entry, an ancestor, came first)
-    p.entryStepId = p.entry === null ? null : p.entry === p ? steps.at(p.start ?? p.end) : p.entry.entryStepId;
-    p.stepId = p.entry ? p.entryStepId : steps.at(p.start ?? p.end);
+  for (const level of byDepth) {
+    if (!level) continue;
+    for (const p of level) {
+      const parent = p.parent;
+      if (p.isWorker || !parent) p.entry = null;
+      else if (parent.isWorker) p.entry = p;
+      else p.entry = parent.entry;
+      // an entry's descendants share its step: looked up once per entry (the entry, an ancestor, came first)
+      p.entryStepId = p.entry === null ? null : p.entry === p ? steps.at(p.start ?? p.end) : p.entry.entryStepId;
+      p.stepId = p.entry ? p.entryStepId : steps.at(p.start ?? p.end);
+    }
   }
 }
 
