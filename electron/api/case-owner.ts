@@ -141,8 +141,19 @@ function aboutOf(info: CaseInfo): CaseAbout {
   };
 }
 
+/** A case a job is building, named (its id known) but not readable yet: calls about it wait for it. */
+interface NamedCase {
+  job: string;
+  casePath: string;
+  /** Settles when the case is readable, complete, or its import stopped (then the entry says why), or at dispose. */
+  ready: Promise<void>;
+  settle: () => void;
+}
+
 export class CaseOwner {
   private readonly cases = new Map<string, OpenEntry>();
+  /** First screen first: cases named by their job (the inputs hashed) before their first lines are readable. */
+  private readonly named = new Map<string, NamedCase>();
   /** Cases whose secrets the analyst revealed (`secrets.reveal`): passed with every query about them. */
   private readonly revealed = new Set<string>();
   private readonly jobs: ImportJobs;
@@ -156,6 +167,7 @@ export class CaseOwner {
       runner: opts.runner,
       onDone: (casePath) => this.jobDone(casePath),
       onChange: opts.onJobChange,
+      onNamed: (casePath, job) => this.caseNamed(casePath, job),
       onPartial: (p, job) => this.openPartial(p, job),
       onInterrupted: (p, why, error) => this.interrupted(p, why, error),
     });
@@ -230,6 +242,31 @@ export class CaseOwner {
   }
 
   /**
+   * First screen first: the case a job builds has its name (the inputs are hashed beside the import), so its id is
+   * known before its first lines are readable. Calls about it wait until it is readable (openPartial), complete
+   * (jobDone) or its import stopped (interrupted); `case.status` answers at once.
+   */
+  private caseNamed(casePath: string, job: string): string | null {
+    if (this.disposed) return null;
+    const abs = path.resolve(casePath);
+    const id = caseIdOf(abs);
+    const known = this.cases.get(id);
+    if ((known && !known.interrupted) || this.named.has(id)) return id;
+    let settle = () => {};
+    const ready = new Promise<void>((resolve) => (settle = resolve));
+    this.named.set(id, { job, casePath: abs, ready, settle });
+    return id;
+  }
+
+  /** The named case `id` is readable, complete or interrupted now: the calls that waited for it go on. */
+  private settleNamed(id: string): void {
+    const n = this.named.get(id);
+    if (!n) return;
+    this.named.delete(id);
+    n.settle();
+  }
+
+  /**
    * First screen first: the case a job builds is readable (or advanced to analysing). It is opened from the partial
    * file under the id of the case it becomes, read-only like every case (the importer writes it in its worker; each
    * query is one short read, and its connection is renewed after each commit: query-engine.ts).
@@ -248,7 +285,7 @@ export class CaseOwner {
     }
     if (known && !known.importing && !known.interrupted) return id; // a complete case stays what it is
     this.queries.open(p.path, { partial: true });
-    if (known) this.queries.close(known.path);
+    if (known?.path) this.queries.close(known.path);
     const entry: OpenEntry = {
       id,
       path: p.path,
@@ -260,6 +297,7 @@ export class CaseOwner {
     };
     entry.summary = this.readSummary(entry);
     this.cases.set(id, entry);
+    this.settleNamed(id);
     return id;
   }
 
@@ -272,7 +310,11 @@ export class CaseOwner {
       this.complete(known, abs);
       return known.id;
     }
-    return this.open(abs).id;
+    try {
+      return this.open(abs).id;
+    } finally {
+      this.settleNamed(caseIdOf(abs));
+    }
   }
 
   /** The import completed: switch the entry to the complete case file. */
@@ -281,7 +323,7 @@ export class CaseOwner {
     this.queries.open(casePath);
     Object.assign(entry, { path: casePath, casePath, importing: null, interrupted: null });
     entry.summary = this.readSummary(entry);
-    if (partial !== casePath) {
+    if (partial && partial !== casePath) {
       // Queries already sent keep their connection to the renamed file; close it when they are surely done.
       setTimeout(() => {
         if (!this.disposed && this.cases.get(entry.id)?.path !== partial) this.queries.close(partial);
@@ -291,9 +333,32 @@ export class CaseOwner {
 
   /** The job building a case stopped before it was complete: the case says so until it is imported again. */
   private interrupted(p: PartialCase, why: 'cancelled' | 'failed', error: string | null): void {
-    const entry = this.cases.get(caseIdOf(path.resolve(p.casePath)));
+    const id = caseIdOf(path.resolve(p.casePath));
+    const entry = this.cases.get(id);
     const note = interruptedNote(why, error);
     if (this.opts.recentFile) markRecent(this.opts.recentFile, p.casePath, { state: why, note });
+    if (!entry && this.named.has(id)) {
+      // Named but never readable: the calls that waited for it are told why (nothing of it was opened).
+      const casePath = path.resolve(p.casePath);
+      const openedAt = new Date().toISOString();
+      const summary: CaseSummary = {
+        id,
+        title: path.basename(casePath),
+        case_file: casePath,
+        repo: null,
+        job: null,
+        run_id: null,
+        run_time: null,
+        inputs: [],
+        open: true,
+        opened_at: openedAt,
+        state: 'incomplete',
+        state_note: note,
+      };
+      this.cases.set(id, { id, path: '', casePath, summary: Promise.resolve(summary), openedAt, importing: null, interrupted: note });
+      this.settleNamed(id);
+      return;
+    }
     if (!entry || entry.path !== p.path) return;
     entry.importing = null;
     entry.interrupted = note;
@@ -330,6 +395,17 @@ export class CaseOwner {
     return { ...st, import_state: state, job, message: 'the log, steps and timeline are shown as they load; search, findings and analysis fill in when the import is done' };
   }
 
+  private namedStatus(n: NamedCase): CaseStatus {
+    let job: CaseStatus['job'] = null;
+    try {
+      const j = this.jobs.status(n.job);
+      job = { id: j.job, phase: j.phase, fraction: j.fraction };
+    } catch {
+      /* pruned */
+    }
+    return { import_state: 'loading', log_lines: 0, calls: 0, job, message: 'the case is being read: its log, steps and timeline are shown as soon as its first lines are in' };
+  }
+
   private context(casePath: string): QueryContext {
     return { revealed: this.revealed.has(casePath), baselines: this.opts.baselines?.() ?? [] };
   }
@@ -339,16 +415,18 @@ export class CaseOwner {
     const c = this.cases.get(id);
     if (!c) return;
     this.cases.delete(id);
-    this.queries.close(c.path);
+    if (c.path) this.queries.close(c.path);
   }
 
   /** The case file an open case is (or, while its import runs, will be), or undefined. */
   casePathOf(id: string): string | undefined {
-    return this.cases.get(id)?.casePath;
+    return this.cases.get(id)?.casePath ?? this.named.get(id)?.casePath;
   }
 
-  /** The start-page summary of an open case, or undefined. */
+  /** The start-page summary of an open case (of a named one: once it is readable), or undefined. */
   summaryOf(id: string): Promise<CaseSummary> | undefined {
+    const n = this.named.get(id);
+    if (n) return n.ready.then(() => this.cases.get(id)?.summary ?? Promise.reject(new ApiError(`no such case: ${id}`)));
     return this.cases.get(id)?.summary;
   }
 
@@ -447,6 +525,13 @@ export class CaseOwner {
     if (this.disposed) throw new ApiError('the server is closing');
     const c = parseCall(call);
     if (c.kind === 'case') {
+      const named = this.named.get(c.case);
+      if (named) {
+        // Named, not readable yet (its first lines are on their way): how far it is now, anything else when it is.
+        if (c.method === 'case.status') return this.namedStatus(named);
+        await named.ready;
+        if (this.disposed) throw new ApiError('the server is closing');
+      }
       const entry = this.ensureOpen(c.case);
       if (c.method === 'case.status') return this.caseStatus(entry);
       if (entry.interrupted) throw new ApiError(`incomplete case: ${entry.interrupted}`);
@@ -518,8 +603,10 @@ export class CaseOwner {
     if (this.disposed) return;
     this.disposed = true;
     this.jobs.close();
-    for (const c of this.cases.values()) this.queries.close(c.path);
+    for (const c of this.cases.values()) if (c.path) this.queries.close(c.path);
     this.cases.clear();
+    for (const n of this.named.values()) n.settle();
+    this.named.clear();
     this.queries.dispose();
   }
 }

@@ -11,7 +11,6 @@ import fs from 'node:fs';
 import { ApiError } from '../../shared/api';
 import { openCaseReadOnly } from '../db/open';
 import { defaultWorkerPath } from '../import/worker-client';
-import { PARTIAL_BUSY_MS } from '../import/partial-case';
 import { inThreadQueries, type QueryEngine } from './query-engine';
 import type { QueryContext } from './dispatch';
 import type { QueryAnswer, QueryRequest } from './query-worker';
@@ -64,9 +63,11 @@ export interface PoolOptions {
   timeLimitMs?: number;
   workerPath?: string;
   spawn?: QueryProcessSpawner;
-  /** Start the query processes now, not at the first query (serve: they load while the import's first screen is
-   *  built, so the page's first requests do not wait for a process to start). */
-  prestart?: boolean;
+  /** Start the query processes before the first query: `true` with the pool; `'on-open'` (serve) when the first case
+   *  is opened — for an import, at its first screen, so they do not take the CPU the import's start needs — the
+   *  first-screen lane's process first and the others once it is ready (each start costs ~0.15 s of CPU: loading
+   *  them all at once would delay the page's first rows). Either way the page's first requests find them started. */
+  prestart?: boolean | 'on-open';
   /** One more process, for the first screen's queries only (serve: the log is drawn while the page's heavier
    *  queries, asked at the same moment, still run in the others). */
   firstScreenLane?: boolean;
@@ -107,6 +108,7 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
       if (slot.proc !== p) return;
       if ('ready' in a) {
         slot.ready = true;
+        if (slot.light && opts.prestart === 'on-open') warm(); // the others, now that the first screen's is up
         return pump();
       }
       const job = slot.busy;
@@ -172,11 +174,14 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
     }
   };
 
-  /** Start every slot's process that is not running (best effort: a failure shows at the next query). */
+  /** Start every slot's process that is not running (best effort: a failure shows at the next query); with
+   *  `'on-open'`, only the first-screen lane's until it is ready. */
   const warm = (): void => {
     if (disposed) return;
+    const lane = slots.find((s) => s.light);
+    const laneFirst = opts.prestart === 'on-open' && lane !== undefined && !lane.ready;
     for (const slot of slots) {
-      if (slot.proc) continue;
+      if (slot.proc || (laneFirst && slot !== lane)) continue;
       try {
         start(slot);
       } catch {
@@ -184,12 +189,14 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
       }
     }
   };
-  if (opts.prestart) warm();
+  if (opts.prestart === true) warm();
 
   return {
     open(casePath, o = {}) {
-      // Checked here, at once: a file that is not a case is a one-line error to whoever opens it.
-      (o.partial ? openCaseReadOnly(casePath, { partial: true, busyTimeoutMs: PARTIAL_BUSY_MS }) : openCaseReadOnly(casePath)).close();
+      // Checked here, at once: a file that is not a case is a one-line error to whoever opens it. Not a partial case:
+      // the file our own import is writing, checked by each query process as it opens it (checking it here would hold
+      // this thread — the one answering the page — for as long as the importer commits, up to its busy timeout).
+      if (!o.partial) openCaseReadOnly(casePath).close();
       open.set(casePath, !!o.partial);
       if (opts.prestart) warm(); // queries follow an open: a process killed at a time limit is back before them
     },

@@ -69,8 +69,8 @@ export interface ServeHandle {
   /** The case the server was started with (imports from a page open further cases beside it). */
   readonly casePath: string;
   readonly caseId: string;
-  /** Its title (what the terminal says is served). */
-  readonly title: string;
+  /** Its title (what the terminal says is served), once the case is readable (a bundle target: its first screen). */
+  readonly title: Promise<string>;
   readonly owner: CaseOwner;
 }
 
@@ -158,39 +158,9 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       }
     },
     // Queries off this thread, each with a time limit: a crafted case cannot stop the server answering.
-    queries: defaultQueryEngine({ timeLimitMs: opts.queryTimeLimitMs, workerPath: opts.workerPath, prestart: true, firstScreenLane: true }),
+    queries: defaultQueryEngine({ timeLimitMs: opts.queryTimeLimitMs, workerPath: opts.workerPath, prestart: 'on-open', firstScreenLane: true }),
     baselines: () => opts.baselines ?? [],
   });
-  let first: { id: string; case_file: string; summary: Promise<CaseSummary> };
-  let title: string;
-  try {
-    if (isCaseFile(opts.target)) first = owner.open(opts.target);
-    else {
-      if (!fs.existsSync(opts.target)) throw new Error(`no such file or folder: ${opts.target}`);
-      // First screen first: served as soon as the case being built is readable (the page shows its log, steps and
-      // timeline and fills in as the import goes on); an identical bundle reuses its case (done at once).
-      const id = await new Promise<string>((resolve, reject) => {
-        targetListeners.add((s) => {
-          if (s.case_id && (s.state === 'done' || s.case_state === 'loading' || s.case_state === 'analysing')) resolve(s.case_id);
-          else if (s.state === 'failed' || s.state === 'cancelled') reject(new Error(s.error ?? `the import of ${opts.target} was ${s.state}`));
-        });
-        targetJob = owner.startImport({ paths: [path.resolve(opts.target)], release: () => {} }).job;
-        const now = owner.status(targetJob);
-        if (now.state !== 'running') targetListeners.forEach((f) => f(now));
-      });
-      first = { id, case_file: owner.casePathOf(id)!, summary: owner.summaryOf(id)! };
-    }
-    // A case whose summary cannot be read is still served (its calls say what is wrong); it is named by its file.
-    const named = first.case_file;
-    title = await first.summary.then(
-      (c) => c.title,
-      () => path.basename(named),
-    );
-  } catch (e) {
-    owner.dispose();
-    uploads.close();
-    throw e;
-  }
   let port = 0;
   const hostOk = (h: string | undefined) => h === `127.0.0.1:${port}` || h === `localhost:${port}`;
 
@@ -266,13 +236,48 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  port = (server.address() as AddressInfo).port;
-  server.requestTimeout = 0; // uploads may be long; idle sockets still time out
-  server.headersTimeout = 60_000;
+  let first: { id: string; case_file: string; summary: Promise<CaseSummary> };
+  try {
+    // Listening first: the page can load while the case is opened or imported.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    port = (server.address() as AddressInfo).port;
+    server.requestTimeout = 0; // uploads may be long; idle sockets still time out
+    server.headersTimeout = 60_000;
+    if (isCaseFile(opts.target)) first = owner.open(opts.target);
+    else {
+      if (!fs.existsSync(opts.target)) throw new Error(`no such file or folder: ${opts.target}`);
+      // First screen first: served as soon as the case being built has its name (its inputs hashed, beside the
+      // import): the page's calls about it wait until its first lines are in, then it shows its log, steps and
+      // timeline and fills in as the import goes on; an identical bundle reuses its case (done at once).
+      const id = await new Promise<string>((resolve, reject) => {
+        targetListeners.add((s) => {
+          if (s.case_id && (s.state === 'done' || s.case_state === 'loading' || s.case_state === 'analysing')) resolve(s.case_id);
+          else if (s.state === 'failed' || s.state === 'cancelled') reject(new Error(s.error ?? `the import of ${opts.target} was ${s.state}`));
+        });
+        targetJob = owner.startImport({ paths: [path.resolve(opts.target)], release: () => {} }).job;
+        const now = owner.status(targetJob);
+        if (now.state !== 'running' || now.case_id) targetListeners.forEach((f) => f(now));
+      });
+      first = { id, case_file: owner.casePathOf(id)!, summary: owner.summaryOf(id)! };
+    }
+  } catch (e) {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    owner.dispose();
+    uploads.close();
+    throw e;
+  }
+  // A case whose summary cannot be read is still served (its calls say what is wrong); it is named by its file.
+  const named = first.case_file;
+  const title = first.summary.then(
+    (c) => c.title,
+    () => path.basename(named),
+  );
 
   return {
     url: `http://127.0.0.1:${port}/?token=${token}&case=${first.id}`,
