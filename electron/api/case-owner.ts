@@ -255,6 +255,7 @@ export class CaseOwner {
     let settle = () => {};
     const ready = new Promise<void>((resolve) => (settle = resolve));
     this.named.set(id, { job, casePath: abs, ready, settle });
+    this.queries.prepare?.(); // its first queries come soon: the query processes start now
     return id;
   }
 
