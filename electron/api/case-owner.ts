@@ -8,6 +8,7 @@
  *   - keeps the recent cases (api/recent-cases.ts) for the start page.
  * Hosts add only what is theirs: serve the HTTP routes and uploads, the desktop windows, menus and file dialogs.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CaseInfo, CaseStatus, CaseSummary, Envelope, ImportStatus, MethodName } from '../../shared/api';
@@ -150,8 +151,23 @@ interface NamedCase {
   settle: () => void;
 }
 
+/**
+ * An id given to a job's case before the case is named (`startImportAs`: `runlens serve <bundle>` prints its URL
+ * before the inputs are hashed): it stands for the case's own id once the job names it, for as long as the owner runs.
+ */
+interface CaseAlias {
+  job: string;
+  /** The case's own id, once the job named (or found) it. */
+  id: string | null;
+  /** The job ended without a case: why. */
+  failed: string | null;
+  ready: Promise<void>;
+  settle: () => void;
+}
+
 export class CaseOwner {
   private readonly cases = new Map<string, OpenEntry>();
+  private readonly aliases = new Map<string, CaseAlias>();
   /** First screen first: cases named by their job (the inputs hashed) before their first lines are readable. */
   private readonly named = new Map<string, NamedCase>();
   /** Cases whose secrets the analyst revealed (`secrets.reveal`): passed with every query about them. */
@@ -166,7 +182,10 @@ export class CaseOwner {
       caseDir: opts.caseDir,
       runner: opts.runner,
       onDone: (casePath) => this.jobDone(casePath),
-      onChange: opts.onJobChange,
+      onChange: (s) => {
+        this.jobChanged(s);
+        opts.onJobChange?.(s);
+      },
       onNamed: (casePath, job) => this.caseNamed(casePath, job),
       onPartial: (p, job) => this.openPartial(p, job),
       onInterrupted: (p, why, error) => this.interrupted(p, why, error),
@@ -396,7 +415,7 @@ export class CaseOwner {
     return { ...st, import_state: state, job, message: 'the log, steps and timeline are shown as they load; search, findings and analysis fill in when the import is done' };
   }
 
-  private namedStatus(n: NamedCase): CaseStatus {
+  private namedStatus(n: Pick<NamedCase, 'job'>): CaseStatus {
     let job: CaseStatus['job'] = null;
     try {
       const j = this.jobs.status(n.job);
@@ -421,11 +440,14 @@ export class CaseOwner {
 
   /** The case file an open case is (or, while its import runs, will be), or undefined. */
   casePathOf(id: string): string | undefined {
-    return this.cases.get(id)?.casePath ?? this.named.get(id)?.casePath;
+    const own = this.aliases.get(id)?.id ?? id;
+    return this.cases.get(own)?.casePath ?? this.named.get(own)?.casePath;
   }
 
   /** The start-page summary of an open case (of a named one: once it is readable), or undefined. */
   summaryOf(id: string): Promise<CaseSummary> | undefined {
+    const a = this.aliases.get(id);
+    if (a) return this.ownId(id).then((own) => this.summaryOf(own) ?? Promise.reject(new ApiError(`no such case: ${own}`)));
     const n = this.named.get(id);
     if (n) return n.ready.then(() => this.cases.get(id)?.summary ?? Promise.reject(new ApiError(`no such case: ${id}`)));
     return this.cases.get(id)?.summary;
@@ -498,6 +520,43 @@ export class CaseOwner {
     return this.cases.get(id)!;
   }
 
+  /** A job's status changed: an alias of its case learns the case's id (or that there is none). */
+  private jobChanged(s: ImportStatus): void {
+    for (const a of this.aliases.values()) {
+      if (a.job !== s.job || a.id || a.failed) continue;
+      if (s.case_id) a.id = s.case_id;
+      else if (s.state === 'failed' || s.state === 'cancelled') a.failed = interruptedNote(s.state, s.error);
+      else continue;
+      a.settle();
+    }
+  }
+
+  /**
+   * Import local files or folders as one bundle, its case known by an id from now on (`runlens serve <bundle>`: its
+   * URL names the case before the inputs are hashed): an alias of the case's own id, which every call may name.
+   */
+  startImportAs(sources: ImportSources): { job: string; id: string } {
+    const { job } = this.startImport(sources);
+    const id = randomBytes(12).toString('hex');
+    let settle = () => {};
+    const ready = new Promise<void>((resolve) => (settle = resolve));
+    const alias: CaseAlias = { job, id: null, failed: null, ready, settle };
+    this.aliases.set(id, alias);
+    this.jobChanged(this.jobs.status(job)); // it may have named its case already
+    if (!alias.id) this.queries.prepare?.(); // its first queries come soon: the query processes start now
+    return { job, id };
+  }
+
+  /** The case's own id for an id a call names (the same, or what an alias stands for); waits for a pending alias. */
+  private async ownId(id: string): Promise<string> {
+    const a = this.aliases.get(id);
+    if (!a) return id;
+    await a.ready;
+    if (this.disposed) throw new ApiError('the server is closing');
+    if (a.id) return a.id;
+    throw new ApiError(`incomplete case: ${a.failed ?? 'its import stopped before the case was complete'}`);
+  }
+
   /** Import local files or folders as one bundle (the host's own choice: a dialog, the command line). */
   startImport(sources: ImportSources): { job: string } {
     if (sources.paths.length === 0) throw new ApiError('nothing to import');
@@ -526,14 +585,21 @@ export class CaseOwner {
     if (this.disposed) throw new ApiError('the server is closing');
     const c = parseCall(call);
     if (c.kind === 'case') {
-      const named = this.named.get(c.case);
+      const alias = this.aliases.get(c.case);
+      if (alias && !alias.id && c.method === 'case.status') {
+        // Not even named yet (its inputs are being hashed), or its import failed first.
+        if (alias.failed) return { import_state: 'interrupted', log_lines: 0, calls: 0, job: null, message: alias.failed } satisfies CaseStatus;
+        return this.namedStatus({ job: alias.job });
+      }
+      const id = await this.ownId(c.case);
+      const named = this.named.get(id);
       if (named) {
         // Named, not readable yet (its first lines are on their way): how far it is now, anything else when it is.
         if (c.method === 'case.status') return this.namedStatus(named);
         await named.ready;
         if (this.disposed) throw new ApiError('the server is closing');
       }
-      const entry = this.ensureOpen(c.case);
+      const entry = this.ensureOpen(id);
       if (c.method === 'case.status') return this.caseStatus(entry);
       if (entry.interrupted) throw new ApiError(`incomplete case: ${entry.interrupted}`);
       if (entry.importing) return this.answerPartial(entry, entry.importing.state, c.method, c.params);
@@ -556,7 +622,7 @@ export class CaseOwner {
         return { cases: await this.list() };
       case 'cases.open': {
         const p = parseAppParams<'cases.open'>(c.method, c.params).params;
-        return this.ensureOpen(p.id).summary;
+        return this.ensureOpen(await this.ownId(p.id)).summary;
       }
       case 'import.start': {
         const p = parseAppParams<'import.start'>(c.method, c.params).params;
@@ -608,6 +674,7 @@ export class CaseOwner {
     this.cases.clear();
     for (const n of this.named.values()) n.settle();
     this.named.clear();
+    for (const a of this.aliases.values()) a.settle();
     this.queries.dispose();
   }
 }

@@ -146,4 +146,57 @@ describe('a named case in the owner', () => {
       owner.dispose();
     }
   });
+
+  it('an id given before the case is named (serve prints its URL at once) stands for the case once it is', async () => {
+    const casePath = path.join(work, 'cases-scripted', 'aliased.runlens');
+    const gates = { named: () => {}, readable: () => {}, end: () => {} };
+    const runner: ImportRunner = async ({ onProgress }) => {
+      await new Promise<void>((r) => (gates.named = r));
+      onProgress({ phase: 'hashing', named: casePath });
+      await new Promise<void>((r) => (gates.readable = r));
+      onProgress({ phase: 'reading', partial: { path: story, casePath, state: 'loading' } });
+      await new Promise<void>((r) => (gates.end = r));
+      fs.copyFileSync(story, casePath);
+      return { casePath, warnings: 0 };
+    };
+    const owner = new CaseOwner({ runner });
+    try {
+      const { job, id } = owner.startImportAs({ paths: [story], release: () => {} });
+      expect(id).toMatch(/^[0-9a-f]{24}$/);
+      expect(id).not.toBe(caseIdOf(casePath));
+      expect(await call<CaseStatus>(owner, id, 'case.status')).toMatchObject({ ok: true, value: { import_state: 'loading', job: { id: job } } });
+      let answered = false;
+      const info = call<{ case_file: string }>(owner, id, 'case.info').then((e) => ((answered = true), e));
+      gates.named();
+      await until(owner, job, (j) => j.case_id !== null);
+      expect(owner.casePathOf(id)).toBe(path.resolve(casePath));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(answered).toBe(false); // named, not readable yet
+      gates.readable();
+      expect(await info).toMatchObject({ ok: true, value: { case_file: path.resolve(casePath) } });
+      gates.end();
+      await until(owner, job, (j) => j.state === 'done');
+      expect(await call<CaseStatus>(owner, id, 'case.status')).toMatchObject({ ok: true, value: { import_state: 'complete' } });
+      const listed = (await owner.call({ case: null, method: 'cases.list', params: {} })) as Envelope<{ cases: { id: string }[] }>;
+      expect(listed.ok && listed.value.cases.map((c) => c.id)).toEqual([caseIdOf(casePath)]); // listed by its own id
+    } finally {
+      owner.dispose();
+    }
+  });
+
+  it('an id given before the case is named, whose import fails first: its calls say the case is incomplete', async () => {
+    const runner: ImportRunner = async () => {
+      throw new Error('nothing recognised in the input');
+    };
+    const owner = new CaseOwner({ runner });
+    try {
+      const { job, id } = owner.startImportAs({ paths: [story], release: () => {} });
+      await until(owner, job, (j) => j.state === 'failed');
+      const e = await call(owner, id, 'log.window', { offset: 0, limit: 10 });
+      expect(e).toMatchObject({ ok: false, error: expect.stringMatching(/incomplete case: its import failed .*nothing recognised/) });
+      expect(await call<CaseStatus>(owner, id, 'case.status')).toMatchObject({ ok: true, value: { import_state: 'interrupted' } });
+    } finally {
+      owner.dispose();
+    }
+  });
 });
