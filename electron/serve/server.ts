@@ -229,7 +229,9 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       ...SECURITY_HEADERS,
       'Content-Type': mimeFor(r.file),
       'Content-Length': String(st.size),
-      'Cache-Control': 'no-cache',
+      // The build names its scripts and styles by their content (assets/<name>-<hash>.js): a browser keeps them
+      // (the next page of any serve run loads at once); the page itself is asked for again each time.
+      'Cache-Control': /^\/assets\/[^/]+-[A-Za-z0-9_-]{8,}\.(js|css)$/.test(url.pathname) ? 'private, max-age=31536000, immutable' : 'no-cache',
     });
     if (req.method === 'HEAD') return void res.end();
     await new Promise<void>((resolve, reject) => {
