@@ -115,11 +115,12 @@ const NOT_READY: { [M in MethodName]: string | null } = {
 };
 
 /**
- * What a read of a partial case may meet while the importer holds the file: busy past the wait, and (seen rarely
- * under heavy load, cause not found) SQLite refusing a read-only open of the file being written. Both pass: the
- * next read, or the page's next refresh, reads it.
+ * What a read of a partial case may meet while the importer holds the file: busy past the wait, (seen rarely
+ * under heavy load, cause not found) SQLite refusing a read-only open of the file being written, and the schema
+ * check meeting the file between two steps of the importer's migration after the load (columns added at the start
+ * of the analysis). All pass: the next read, or the page's next refresh, reads it.
  */
-const PARTIAL_BUSY = /database is locked|SQLITE_BUSY|attempt to write a readonly database/i;
+const PARTIAL_BUSY = /database is locked|SQLITE_BUSY|attempt to write a readonly database|not a Runlens case schema/i;
 
 /** The prefix of every "not ready yet" answer (the renderer shows it as such: renderer/src/state/case-import.ts). */
 export const STILL_IMPORTING = 'still importing';

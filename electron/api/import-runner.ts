@@ -35,7 +35,8 @@ export function mapProgress(p: RunProgress, casePath?: string): ImportProgress {
 const existingCase = (casePath: string): boolean => fs.existsSync(casePath) && isCaseFile(casePath);
 
 /** The runner of the app and of serve, with its worker (default: the built one beside this code; none: in-process). */
-export const importRunner = (workerPath = defaultWorkerPath()): ImportRunner => async ({ inputs, caseDir, signal, onProgress }) => {
+export const importRunner = (worker?: string): ImportRunner => async ({ inputs, caseDir, signal, onProgress }) => {
+  const workerPath = worker ?? defaultWorkerPath();
   onProgress({ phase: 'hashing', fraction: null });
   checkInputs(inputs); // a FIFO or a device is refused before the import or the hashing opens it
   const dir = path.resolve(caseDir ?? casesDir());
