@@ -237,7 +237,8 @@ export class CaseOwner {
       const info = this.asCase(entry, raw);
       const about = aboutOf(info);
       const mark: RecentImportMark | undefined = importing ? { state: 'importing' } : undefined;
-      if (this.opts.recentFile) addRecent(this.opts.recentFile, entry.casePath, info.title, openedAt, about, mark);
+      const aliases = [...this.aliases].filter(([, a]) => a.id === entry.id).map(([alias]) => alias);
+      if (this.opts.recentFile) addRecent(this.opts.recentFile, entry.casePath, info.title, openedAt, about, mark, aliases);
       return {
         id: entry.id,
         title: info.title,
@@ -513,12 +514,18 @@ export class CaseOwner {
   private ensureOpen(id: string): OpenEntry {
     const c = this.cases.get(id);
     if (c) return c;
-    const recent = this.opts.recentFile ? readRecent(this.opts.recentFile).find((r) => caseIdOf(r.path) === id) : undefined;
+    const recent = this.opts.recentFile
+      ? readRecent(this.opts.recentFile).find((r) => caseIdOf(r.path) === id || r.aliases?.includes(id))
+      : undefined;
     if (!recent) throw new ApiError(`no such case: ${id} (it is not open here; pick one on the start page)`);
     const note = incompleteNote(recent);
     if (note) throw new ApiError(`${recent.title}: incomplete case: ${note}`);
-    this.open(recent.path);
-    return this.cases.get(id)!;
+    const own = this.open(recent.path).id;
+    if (own !== id) {
+      // A URL serve printed in an earlier run: the id stands for the case here too.
+      this.aliases.set(id, { job: '', id: own, failed: null, ready: Promise.resolve(), settle: () => {} });
+    }
+    return this.cases.get(own)!;
   }
 
   /** A job's status changed: an alias of its case learns the case's id (or that there is none). */

@@ -159,7 +159,8 @@ describe('a named case in the owner', () => {
       fs.copyFileSync(story, casePath);
       return { casePath, warnings: 0 };
     };
-    const owner = new CaseOwner({ runner });
+    const recentFile = path.join(work, 'recent-aliased.json');
+    const owner = new CaseOwner({ runner, recentFile });
     try {
       const { job, id } = owner.startImportAs({ paths: [story], release: () => {} });
       expect(id).toMatch(/^[0-9a-f]{24}$/);
@@ -179,6 +180,15 @@ describe('a named case in the owner', () => {
       expect(await call<CaseStatus>(owner, id, 'case.status')).toMatchObject({ ok: true, value: { import_state: 'complete' } });
       const listed = (await owner.call({ case: null, method: 'cases.list', params: {} })) as Envelope<{ cases: { id: string }[] }>;
       expect(listed.ok && listed.value.cases.map((c) => c.id)).toEqual([caseIdOf(casePath)]); // listed by its own id
+      // After a restart the printed URL still finds its case (through the recent list).
+      await owner.summaryOf(id);
+      const again = new CaseOwner({ recentFile });
+      try {
+        expect(await call<{ steps: unknown[] }>(again, id, 'steps.list')).toMatchObject({ ok: true });
+        expect(again.casePathOf(id)).toBe(path.resolve(casePath));
+      } finally {
+        again.dispose();
+      }
     } finally {
       owner.dispose();
     }
