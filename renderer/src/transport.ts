@@ -8,6 +8,7 @@
  * Job progress: pushed where the transport can (`onJobProgress`, IPC), polled where it cannot (HTTP).
  */
 import type { AppParams, Call, Envelope, ImportStatus, Transport } from '../../shared/api';
+import { firstScreenGate } from './first-screen-gate';
 
 /** The preload bridge (electron/main/bridge.ts) as the renderer uses it. */
 export interface RunlensBridge {
@@ -134,6 +135,11 @@ export function pickTransport(win: Window = window): AppTransport {
 function counted(t: AppTransport, win: Window): AppTransport {
   const root = win.document?.documentElement;
   if (!root) return t;
+  // A page opened on a case draws the log's first rows before its other panes ask (first-screen-gate.ts).
+  const gate =
+    typeof win.requestAnimationFrame === 'function' && new URLSearchParams(win.location?.search ?? '').get('case')
+      ? firstScreenGate(win)
+      : null;
   let pending = 0;
   const show = () => {
     root.dataset.apiPending = String(pending);
@@ -145,6 +151,12 @@ function counted(t: AppTransport, win: Window): AppTransport {
       pending++;
       show();
       try {
+        if (gate && !gate.open) {
+          await gate.wait(c);
+          const env = await t.call(c);
+          gate.answered(c, env);
+          return env;
+        }
         return await t.call(c);
       } finally {
         pending--;
