@@ -135,9 +135,12 @@ export function pickTransport(win: Window = window): AppTransport {
 function counted(t: AppTransport, win: Window): AppTransport {
   const root = win.document?.documentElement;
   if (!root) return t;
-  // A page opened on a case draws the log's first rows before its other panes ask (first-screen-gate.ts).
+  // A page opened on a case draws the log's first rows before its other panes ask (first-screen-gate.ts); not one
+  // opened on a selection (`#call=…`, `#log=…`): every pane takes its place around it as it loads.
   const gate =
-    typeof win.requestAnimationFrame === 'function' && new URLSearchParams(win.location?.search ?? '').get('case')
+    typeof win.requestAnimationFrame === 'function' &&
+    new URLSearchParams(win.location?.search ?? '').get('case') &&
+    (win.location.hash ?? '').replace(/^#/, '') === ''
       ? firstScreenGate(win)
       : null;
   let pending = 0;
