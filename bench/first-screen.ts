@@ -1,8 +1,8 @@
 /**
  * Benchmark 7: a big job log on screen. Measured, in Chromium (/usr/bin/chromium, 1280x720, headless, already
  * running) against the built app (dist/: run `node scripts/build.mjs` first): from the command `runlens serve <log>`
- * to the log's first rows in the DOM of the page at the URL it prints — serve prints it at the case's first screen
- * and the page fills in as the import goes on (first screen first: api/case-owner.ts, renderer/src/state/
+ * to the log's first rows in the DOM of the page at the URL it prints — serve prints it at once (the import starts
+ * beside it; the page's first calls wait for the case's first screen) and the page fills in as the import goes on (first screen first: api/case-owner.ts, renderer/src/state/
  * case-import.ts). Reference: lnav indexing the same file (`lnav -n -c ';SELECT count(*) FROM all_logs' <file>`: it
  * reads and indexes every line before it runs the query; HOME in a temp dir so its config and index stay out of the
  * user's), run before and after, mean taken. Notes: the same from the page (the file chosen on the start page of a

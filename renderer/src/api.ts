@@ -38,7 +38,8 @@ const EARLY: [string, unknown][] = [
 const EARLY_MS = 10_000;
 const earlyKey = (c: Call) => `${c.case}\u0000${c.method}\u0000${JSON.stringify(c.params ?? {})}`;
 const early = new Map<string, Promise<Envelope<unknown>>>();
-if (boundCase) {
+// Over HTTP, public/first-screen.js asked already (before this bundle was parsed); the transport answers from it.
+if (boundCase && !window.__runlensFirstScreen) {
   for (const [method, params] of EARLY) {
     const call: Call = { case: boundCase, method, params };
     early.set(earlyKey(call), transport.call(call));

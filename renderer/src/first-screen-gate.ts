@@ -6,7 +6,8 @@
  * calls about the case other than the first screen's (`FIRST_SCREEN`: the case, its state and steps, the log's
  * outline and window) wait here, and then go, in the order asked. The gate opens once, for the page's first case:
  * a few frames after the first log window arrives (when its rows are in the DOM), when the log has no lines or its
- * pane is not shown, or at the latest after `MAX_HOLD_MS`. Case-less calls (cases list, imports) never wait.
+ * pane is not shown, when the URL's hash changes (a selection to show), or at the latest after `MAX_HOLD_MS`. A page
+ * opened on a selection has no gate (transport.ts). Case-less calls (cases list, imports) never wait.
  */
 import type { Call, Envelope } from '../../shared/api';
 
@@ -45,6 +46,8 @@ export function firstScreenGate(win: Window): FirstScreenGate {
     if (timer) clearTimeout(timer);
     release();
   };
+  // The page is being taken somewhere (a selection in its URL): the panes load as they would without the gate.
+  win.addEventListener('hashchange', openNow, { once: true });
   const frame = () =>
     new Promise<void>((r) => {
       win.requestAnimationFrame(() => r());
