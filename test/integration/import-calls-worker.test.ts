@@ -173,6 +173,17 @@ describe('calls worker: the same case as the single-thread import', () => {
     expect(r.thread.copied).toBe(0);
   });
 
+  it('calls beyond what the worker indexes (memory): indexed after the load, the same case', async () => {
+    process.env.RUNLENS_CALLS_INDEX_MAX = '2';
+    try {
+      const r = await importBoth('unindexed-cases', [FIXTURE_BUNDLE]);
+      expect(r.thread.copied).toBe(1);
+      expect(r.inline.copied).toBe(1);
+    } finally {
+      delete process.env.RUNLENS_CALLS_INDEX_MAX;
+    }
+  });
+
   it('an archive in the folder before the calls (their source id known only then), another input first', async () => {
     const dir = path.join(work, 'with-zip');
     copyDir(FIXTURE_BUNDLE, dir);
