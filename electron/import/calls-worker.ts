@@ -59,6 +59,13 @@ export interface CallsJob {
   sourcesBefore: number;
 }
 
+/**
+ * Up to how many processes the worker's process model goes to the import with its result (structured clone; the
+ * import adopts it instead of building its own). Beyond, the two copies side by side would raise the import's peak
+ * memory (benchmark 9: 310k processes): the import builds its own once the worker is gone.
+ */
+const MODEL_TRANSFER_MAX_PROCS = 100_000;
+
 /** The private database's page cache (KiB). */
 const PRIVATE_CACHE_KIB = 16_384;
 
@@ -245,7 +252,7 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal, onFile?: (
         records: acc?.records ?? 0,
         sha256: digest.sha256,
         bytes: digest.bytes,
-        live: live ? live.transferable() : null,
+        live: live ? live.transferable(live.model.procs.length <= Math.min(MODEL_TRANSFER_MAX_PROCS, Number(process.env.RUNLENS_CALLS_MODEL_MAX ?? Infinity) || 0)) : null,
         sources,
       };
     }
