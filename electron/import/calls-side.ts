@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
 import type { ImportWarning } from '../../shared/model';
 import { removeCaseFiles } from '../db/case-files';
 import type { Db } from '../db/open';
-import { CALLS_JOB, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
+import { CALLS_JOB, indexCalls, indexesInWorker, NETWORK_INDEXES, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
 import { defaultWorkerPath } from './worker-client';
 import { NETWORK_COLUMNS, PROCESS_EVENT_COLUMNS } from './writer';
 
@@ -45,6 +45,9 @@ export class CallsSide {
   private closed = false;
   /** Settled when the worker thread renumbered its calls (true) or stopped first (false). */
   private renumbered: ((ok: boolean) => void) | null = null;
+  /** Settled when the worker thread has built its calls' indexes (true) or stopped first (false). */
+  private readonly indexed: Promise<boolean>;
+  private onIndexed: (ok: boolean) => void = () => {};
   /** Basis files the worker has read (calls-worker.ts TAKEN_BASIS_FORMATS), by display name; and who waits for one. */
   private readonly files = new Map<string, CallsFile>();
   private readonly waiting = new Map<string, (f: CallsFile | null) => void>();
@@ -56,6 +59,7 @@ export class CallsSide {
     workerPath: string | undefined,
     inline: InlineJob,
   ) {
+    this.indexed = new Promise((resolve) => (this.onIndexed = resolve));
     if (mode === 'thread') {
       const w = new Worker(workerPath ?? defaultWorkerPath(), { workerData: job });
       this.worker = w;
@@ -63,6 +67,7 @@ export class CallsSide {
         w.on('message', (m: { type: string; result?: CallsResult | null; file?: CallsFile; message?: string }) => {
           if (m.type === 'file') this.fileRead(m.file!);
           else if (m.type === 'done') resolve(m.result ?? null);
+          else if (m.type === 'indexed') this.onIndexed(true);
           else if (m.type === 'renumbered') this.renumbered?.(true);
           else {
             this.failure = m.message ?? 'failed';
@@ -95,6 +100,7 @@ export class CallsSide {
   }
 
   private stopped(): void {
+    this.onIndexed(false);
     this.renumbered?.(false);
   }
 
@@ -156,9 +162,10 @@ export class CallsSide {
   ready(r: CallsResult, sourceId: number): Promise<boolean> {
     if (!this.worker) {
       if (r.sourceId !== sourceId) renumberCalls(this.job.dbPath, r.sourceId, sourceId);
+      if (indexesInWorker(r.calls)) indexCalls(this.job.dbPath);
       return Promise.resolve(true);
     }
-    if (r.sourceId === sourceId) return Promise.resolve(true); // the worker closed its database before its result
+    if (r.sourceId === sourceId) return this.indexed;
     const done = new Promise<boolean>((resolve) => (this.renumbered = resolve));
     this.worker.postMessage({ type: 'source', from: r.sourceId, to: sourceId });
     return done;
@@ -170,8 +177,10 @@ export class CallsSide {
    * records copied whole); else renumbered by the case. The writer's transaction must be committed (ATTACH is
    * refused inside one). Returns the file's stored warnings.
    */
-  copyInto(db: Db, sourceId: number): ImportWarning[] {
+  copyInto(db: Db, r: CallsResult, sourceId: number): ImportWarning[] {
+    // the case's first calls: its calls' indexes (built by the worker) are copied with them, not built after the load
     const empty = db.prepare('SELECT 1 FROM main.network LIMIT 1').get() === undefined;
+    if (empty && indexesInWorker(r.calls)) for (const q of NETWORK_INDEXES) db.exec(q);
     db.prepare('ATTACH DATABASE ? AS calls_side').run(this.job.dbPath);
     try {
       const cols = NETWORK_COLUMNS.join(', ');

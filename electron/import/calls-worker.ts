@@ -26,6 +26,7 @@ import { slackNsOf } from '../analysis/finalize';
 import { NetworkLive, type AdoptableLive } from '../analysis/network-live';
 import Database from 'better-sqlite3';
 import { createCase } from '../db/open';
+import { sql as indexesSql } from '../db/migrations/002_indexes';
 import { nativeBinding } from '../db/native-binding';
 import { countLines, LineAccount, withAccount, type FileAccounting } from './accounting';
 import { HEAD_BYTES, isGzipMagic, isTarHeader, isZipMagic, listFolderFiles } from './container';
@@ -279,6 +280,37 @@ export function renumberCalls(dbPath: string, from: number, to: number): void {
   }
 }
 
+/**
+ * The case's indexes of the calls (migration 2's, as written there: `IF NOT EXISTS`). Built by the worker in its
+ * database once its calls are written; the import creates them on its empty calls table before the copy, which
+ * then copies them whole too (SQLite's transfer optimization: no sort on the import's thread).
+ */
+export const NETWORK_INDEXES: readonly string[] = indexesSql
+  .split(';')
+  .map((q) => q.trim())
+  .filter((q) => /^CREATE INDEX IF NOT EXISTS \w+ ON network\(/.test(q));
+
+/**
+ * Up to how many calls the worker builds their indexes (SQLite sorts each index's keys in memory, temp_store
+ * MEMORY: nothing written outside the case's folder). Beyond, the sort would add to the import's own memory at its
+ * peak (benchmark 9: 3.1M calls); the import then builds them after the load, when the worker is gone, as before.
+ */
+export const INDEX_IN_WORKER_MAX_CALLS = 1_000_000;
+
+/** (`RUNLENS_CALLS_INDEX_MAX` lowers it for tests; worker threads share the environment.) */
+export const indexesInWorker = (calls: number): boolean =>
+  calls <= Math.min(INDEX_IN_WORKER_MAX_CALLS, Number(process.env.RUNLENS_CALLS_INDEX_MAX ?? Infinity) || 0);
+
+/** Build the calls' indexes in the worker's database (before it is told the source id: while the import reads on). */
+export function indexCalls(dbPath: string): void {
+  const db = openBulk(dbPath);
+  try {
+    for (const q of NETWORK_INDEXES) db.exec(q);
+  } finally {
+    db.close();
+  }
+}
+
 /** The private database again (made by this job, just closed by it: no user's file, nothing to check). */
 function openBulk(dbPath: string): Database.Database {
   const db = new Database(dbPath, { fileMustExist: true, nativeBinding: nativeBinding() });
@@ -289,9 +321,9 @@ function openBulk(dbPath: string): Database.Database {
 }
 
 /**
- * The worker thread's side (electron/worker.ts dispatches here): run the job, post its result (or error), then
- * renumber the calls if told their source id differs from the one foreseen (`{type: 'source', from, to}` ->
- * `{type: 'renumbered'}`), or stop (`'cancel'`).
+ * The worker thread's side (electron/worker.ts dispatches here): run the job, post its result (or error), build
+ * the calls' indexes (`{type: 'indexed'}`), then renumber the calls if told their source id differs from the one
+ * foreseen (`{type: 'source', from, to}` -> `{type: 'renumbered'}`), or stop (`'cancel'`).
  */
 export async function callsWorkerMain(job: CallsJob): Promise<void> {
   const port = parentPort;
@@ -311,6 +343,8 @@ export async function callsWorkerMain(job: CallsJob): Promise<void> {
     const result = await runCallsJob(job, controller.signal, (file) => port.postMessage({ type: 'file', file }));
     port.postMessage({ type: 'done', result });
     if (result) {
+      if (indexesInWorker(result.calls)) indexCalls(job.dbPath);
+      port.postMessage({ type: 'indexed' });
       const ask = await renumber;
       if (ask) {
         renumberCalls(job.dbPath, ask.from, ask.to);

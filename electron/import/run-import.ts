@@ -378,7 +378,7 @@ async function load(
           if (signal.aborted) break;
           if (!(await ready)) throw new ImportError(`${entry.file.name}: the calls worker stopped unexpectedly (${s.failure ?? 'no reason given'}); import again`);
           writer.commit();
-          for (const w of s.copyInto(db, sourceId)) warnings.push(w);
+          for (const w of s.copyInto(db, r, sourceId)) warnings.push(w);
           await s.close();
           if (buildAfter) writer.liveNetwork()!.take(r.live!.stats, r.live!.ok); // the same basis: only calls added
           if (r.acc) writer.addAccounting(sourceId, r.acc);

@@ -64,7 +64,7 @@ function dump(casePath: string): Record<string, unknown[]> {
   const db = new Database(casePath, { readonly: true });
   try {
     const out: Record<string, unknown[]> = {};
-    // the same schema, and sound indexes
+    // the same schema (the calls' indexes copied with them: the same statements), and sound indexes
     out.schema = db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name').all();
     out.integrity = db.pragma('integrity_check') as unknown[];
     out.network_by_endpoint = db.prepare('SELECT id FROM network INDEXED BY network_endpoint ORDER BY endpoint, id').all();
@@ -173,7 +173,8 @@ describe('calls worker: the same case as the single-thread import', () => {
     expect(r.thread.copied).toBe(0);
   });
 
-  it('a process model beyond what the worker hands over (memory): built here once the worker is gone; the same case', async () => {
+  it('beyond what the worker indexes and hands over (memory): indexes after the load, model built here; the same case', async () => {
+    process.env.RUNLENS_CALLS_INDEX_MAX = '2';
     process.env.RUNLENS_CALLS_MODEL_MAX = '2';
     try {
       const b = writeBundle(path.join(work, 'gen-big'), { calls: 3000, processes: 300, logLines: 2000 });
@@ -182,6 +183,7 @@ describe('calls worker: the same case as the single-thread import', () => {
       expect(r.inline.copied).toBe(1);
       expect(r.thread.adopted).toBe(0);
     } finally {
+      delete process.env.RUNLENS_CALLS_INDEX_MAX;
       delete process.env.RUNLENS_CALLS_MODEL_MAX;
     }
   });
