@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 export const CHROMIUM = process.env.RUNLENS_CHROMIUM || '/usr/bin/chromium';
 
-/** `runlens serve <target>`: resolves with the URL it prints first (a bundle or log: at its first screen). */
+/** `runlens serve <target>`: resolves with the URL it prints first (at once; a bundle or log is imported beside it). */
 export function serve(root: string, target: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const cli = path.join(root, 'dist', 'electron', 'cli.cjs');
   if (!fs.existsSync(cli)) throw new Error(`${cli} missing: run node scripts/build.mjs first`);

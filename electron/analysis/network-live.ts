@@ -135,10 +135,12 @@ export class NetworkLive {
     for (const p of procs) if (to(p.sourceId) === undefined) return null;
     for (const p of procs) {
       p.sourceId = to(p.sourceId)!;
-      p.seenFrom = new Set([...p.seenFrom].map((f) => {
+      const remap = (f: string): string => {
         const [src, origin] = f.split('|', 2) as [string, string];
         return src === '-' ? f : `${to(Number(src)) ?? src}|${origin}`;
-      }));
+      };
+      p.firstFrom = remap(p.firstFrom);
+      if (p.moreFrom) p.moreFrom = new Set([...p.moreFrom].map(remap));
     }
     const model: ProcessModel = { procs, index: new PidIndex(procs), eventIds, eventProcs };
     const live = new NetworkLive(model, other.warnings, null, snap, basis);

@@ -8,6 +8,7 @@
  *   - keeps the recent cases (api/recent-cases.ts) for the start page.
  * Hosts add only what is theirs: serve the HTTP routes and uploads, the desktop windows, menus and file dialogs.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CaseInfo, CaseStatus, CaseSummary, Envelope, ImportStatus, MethodName } from '../../shared/api';
@@ -114,11 +115,12 @@ const NOT_READY: { [M in MethodName]: string | null } = {
 };
 
 /**
- * What a read of a partial case may meet while the importer holds the file: busy past the wait, and (seen rarely
- * under heavy load, cause not found) SQLite refusing a read-only open of the file being written. Both pass: the
- * next read, or the page's next refresh, reads it.
+ * What a read of a partial case may meet while the importer holds the file: busy past the wait, (seen rarely
+ * under heavy load, cause not found) SQLite refusing a read-only open of the file being written, and the schema
+ * check meeting the file between two steps of the importer's migration after the load (columns added at the start
+ * of the analysis). All pass: the next read, or the page's next refresh, reads it.
  */
-const PARTIAL_BUSY = /database is locked|SQLITE_BUSY|attempt to write a readonly database/i;
+const PARTIAL_BUSY = /database is locked|SQLITE_BUSY|attempt to write a readonly database|not a Runlens case schema/i;
 
 /** The prefix of every "not ready yet" answer (the renderer shows it as such: renderer/src/state/case-import.ts). */
 export const STILL_IMPORTING = 'still importing';
@@ -141,8 +143,34 @@ function aboutOf(info: CaseInfo): CaseAbout {
   };
 }
 
+/** A case a job is building, named (its id known) but not readable yet: calls about it wait for it. */
+interface NamedCase {
+  job: string;
+  casePath: string;
+  /** Settles when the case is readable, complete, or its import stopped (then the entry says why), or at dispose. */
+  ready: Promise<void>;
+  settle: () => void;
+}
+
+/**
+ * An id given to a job's case before the case is named (`startImportAs`: `runlens serve <bundle>` prints its URL
+ * before the inputs are hashed): it stands for the case's own id once the job names it, for as long as the owner runs.
+ */
+interface CaseAlias {
+  job: string;
+  /** The case's own id, once the job named (or found) it. */
+  id: string | null;
+  /** The job ended without a case: why. */
+  failed: string | null;
+  ready: Promise<void>;
+  settle: () => void;
+}
+
 export class CaseOwner {
   private readonly cases = new Map<string, OpenEntry>();
+  private readonly aliases = new Map<string, CaseAlias>();
+  /** First screen first: cases named by their job (the inputs hashed) before their first lines are readable. */
+  private readonly named = new Map<string, NamedCase>();
   /** Cases whose secrets the analyst revealed (`secrets.reveal`): passed with every query about them. */
   private readonly revealed = new Set<string>();
   private readonly jobs: ImportJobs;
@@ -155,7 +183,11 @@ export class CaseOwner {
       caseDir: opts.caseDir,
       runner: opts.runner,
       onDone: (casePath) => this.jobDone(casePath),
-      onChange: opts.onJobChange,
+      onChange: (s) => {
+        this.jobChanged(s);
+        opts.onJobChange?.(s);
+      },
+      onNamed: (casePath, job) => this.caseNamed(casePath, job),
       onPartial: (p, job) => this.openPartial(p, job),
       onInterrupted: (p, why, error) => this.interrupted(p, why, error),
     });
@@ -205,7 +237,8 @@ export class CaseOwner {
       const info = this.asCase(entry, raw);
       const about = aboutOf(info);
       const mark: RecentImportMark | undefined = importing ? { state: 'importing' } : undefined;
-      if (this.opts.recentFile) addRecent(this.opts.recentFile, entry.casePath, info.title, openedAt, about, mark);
+      const aliases = [...this.aliases].filter(([, a]) => a.id === entry.id).map(([alias]) => alias);
+      if (this.opts.recentFile) addRecent(this.opts.recentFile, entry.casePath, info.title, openedAt, about, mark, aliases);
       return {
         id: entry.id,
         title: info.title,
@@ -230,6 +263,32 @@ export class CaseOwner {
   }
 
   /**
+   * First screen first: the case a job builds has its name (the inputs are hashed beside the import), so its id is
+   * known before its first lines are readable. Calls about it wait until it is readable (openPartial), complete
+   * (jobDone) or its import stopped (interrupted); `case.status` answers at once.
+   */
+  private caseNamed(casePath: string, job: string): string | null {
+    if (this.disposed) return null;
+    const abs = path.resolve(casePath);
+    const id = caseIdOf(abs);
+    const known = this.cases.get(id);
+    if ((known && !known.interrupted) || this.named.has(id)) return id;
+    let settle = () => {};
+    const ready = new Promise<void>((resolve) => (settle = resolve));
+    this.named.set(id, { job, casePath: abs, ready, settle });
+    this.queries.prepare?.(); // its first queries come soon: the query processes start now
+    return id;
+  }
+
+  /** The named case `id` is readable, complete or interrupted now: the calls that waited for it go on. */
+  private settleNamed(id: string): void {
+    const n = this.named.get(id);
+    if (!n) return;
+    this.named.delete(id);
+    n.settle();
+  }
+
+  /**
    * First screen first: the case a job builds is readable (or advanced to analysing). It is opened from the partial
    * file under the id of the case it becomes, read-only like every case (the importer writes it in its worker; each
    * query is one short read, and its connection is renewed after each commit: query-engine.ts).
@@ -248,7 +307,7 @@ export class CaseOwner {
     }
     if (known && !known.importing && !known.interrupted) return id; // a complete case stays what it is
     this.queries.open(p.path, { partial: true });
-    if (known) this.queries.close(known.path);
+    if (known?.path) this.queries.close(known.path);
     const entry: OpenEntry = {
       id,
       path: p.path,
@@ -260,6 +319,7 @@ export class CaseOwner {
     };
     entry.summary = this.readSummary(entry);
     this.cases.set(id, entry);
+    this.settleNamed(id);
     return id;
   }
 
@@ -272,7 +332,11 @@ export class CaseOwner {
       this.complete(known, abs);
       return known.id;
     }
-    return this.open(abs).id;
+    try {
+      return this.open(abs).id;
+    } finally {
+      this.settleNamed(caseIdOf(abs));
+    }
   }
 
   /** The import completed: switch the entry to the complete case file. */
@@ -281,7 +345,7 @@ export class CaseOwner {
     this.queries.open(casePath);
     Object.assign(entry, { path: casePath, casePath, importing: null, interrupted: null });
     entry.summary = this.readSummary(entry);
-    if (partial !== casePath) {
+    if (partial && partial !== casePath) {
       // Queries already sent keep their connection to the renamed file; close it when they are surely done.
       setTimeout(() => {
         if (!this.disposed && this.cases.get(entry.id)?.path !== partial) this.queries.close(partial);
@@ -291,9 +355,32 @@ export class CaseOwner {
 
   /** The job building a case stopped before it was complete: the case says so until it is imported again. */
   private interrupted(p: PartialCase, why: 'cancelled' | 'failed', error: string | null): void {
-    const entry = this.cases.get(caseIdOf(path.resolve(p.casePath)));
+    const id = caseIdOf(path.resolve(p.casePath));
+    const entry = this.cases.get(id);
     const note = interruptedNote(why, error);
     if (this.opts.recentFile) markRecent(this.opts.recentFile, p.casePath, { state: why, note });
+    if (!entry && this.named.has(id)) {
+      // Named but never readable: the calls that waited for it are told why (nothing of it was opened).
+      const casePath = path.resolve(p.casePath);
+      const openedAt = new Date().toISOString();
+      const summary: CaseSummary = {
+        id,
+        title: path.basename(casePath),
+        case_file: casePath,
+        repo: null,
+        job: null,
+        run_id: null,
+        run_time: null,
+        inputs: [],
+        open: true,
+        opened_at: openedAt,
+        state: 'incomplete',
+        state_note: note,
+      };
+      this.cases.set(id, { id, path: '', casePath, summary: Promise.resolve(summary), openedAt, importing: null, interrupted: note });
+      this.settleNamed(id);
+      return;
+    }
     if (!entry || entry.path !== p.path) return;
     entry.importing = null;
     entry.interrupted = note;
@@ -330,6 +417,17 @@ export class CaseOwner {
     return { ...st, import_state: state, job, message: 'the log, steps and timeline are shown as they load; search, findings and analysis fill in when the import is done' };
   }
 
+  private namedStatus(n: Pick<NamedCase, 'job'>): CaseStatus {
+    let job: CaseStatus['job'] = null;
+    try {
+      const j = this.jobs.status(n.job);
+      job = { id: j.job, phase: j.phase, fraction: j.fraction };
+    } catch {
+      /* pruned */
+    }
+    return { import_state: 'loading', log_lines: 0, calls: 0, job, message: 'the case is being read: its log, steps and timeline are shown as soon as its first lines are in' };
+  }
+
   private context(casePath: string): QueryContext {
     return { revealed: this.revealed.has(casePath), baselines: this.opts.baselines?.() ?? [] };
   }
@@ -339,16 +437,21 @@ export class CaseOwner {
     const c = this.cases.get(id);
     if (!c) return;
     this.cases.delete(id);
-    this.queries.close(c.path);
+    if (c.path) this.queries.close(c.path);
   }
 
   /** The case file an open case is (or, while its import runs, will be), or undefined. */
   casePathOf(id: string): string | undefined {
-    return this.cases.get(id)?.casePath;
+    const own = this.aliases.get(id)?.id ?? id;
+    return this.cases.get(own)?.casePath ?? this.named.get(own)?.casePath;
   }
 
-  /** The start-page summary of an open case, or undefined. */
+  /** The start-page summary of an open case (of a named one: once it is readable), or undefined. */
   summaryOf(id: string): Promise<CaseSummary> | undefined {
+    const a = this.aliases.get(id);
+    if (a) return this.ownId(id).then((own) => this.summaryOf(own) ?? Promise.reject(new ApiError(`no such case: ${own}`)));
+    const n = this.named.get(id);
+    if (n) return n.ready.then(() => this.cases.get(id)?.summary ?? Promise.reject(new ApiError(`no such case: ${id}`)));
     return this.cases.get(id)?.summary;
   }
 
@@ -411,12 +514,55 @@ export class CaseOwner {
   private ensureOpen(id: string): OpenEntry {
     const c = this.cases.get(id);
     if (c) return c;
-    const recent = this.opts.recentFile ? readRecent(this.opts.recentFile).find((r) => caseIdOf(r.path) === id) : undefined;
+    const recent = this.opts.recentFile
+      ? readRecent(this.opts.recentFile).find((r) => caseIdOf(r.path) === id || r.aliases?.includes(id))
+      : undefined;
     if (!recent) throw new ApiError(`no such case: ${id} (it is not open here; pick one on the start page)`);
     const note = incompleteNote(recent);
     if (note) throw new ApiError(`${recent.title}: incomplete case: ${note}`);
-    this.open(recent.path);
-    return this.cases.get(id)!;
+    const own = this.open(recent.path).id;
+    if (own !== id) {
+      // A URL serve printed in an earlier run: the id stands for the case here too.
+      this.aliases.set(id, { job: '', id: own, failed: null, ready: Promise.resolve(), settle: () => {} });
+    }
+    return this.cases.get(own)!;
+  }
+
+  /** A job's status changed: an alias of its case learns the case's id (or that there is none). */
+  private jobChanged(s: ImportStatus): void {
+    for (const a of this.aliases.values()) {
+      if (a.job !== s.job || a.id || a.failed) continue;
+      if (s.case_id) a.id = s.case_id;
+      else if (s.state === 'failed' || s.state === 'cancelled') a.failed = interruptedNote(s.state, s.error);
+      else continue;
+      a.settle();
+    }
+  }
+
+  /**
+   * Import local files or folders as one bundle, its case known by an id from now on (`runlens serve <bundle>`: its
+   * URL names the case before the inputs are hashed): an alias of the case's own id, which every call may name.
+   */
+  startImportAs(sources: ImportSources): { job: string; id: string } {
+    const { job } = this.startImport(sources);
+    const id = randomBytes(12).toString('hex');
+    let settle = () => {};
+    const ready = new Promise<void>((resolve) => (settle = resolve));
+    const alias: CaseAlias = { job, id: null, failed: null, ready, settle };
+    this.aliases.set(id, alias);
+    this.jobChanged(this.jobs.status(job)); // it may have named its case already
+    if (!alias.id) this.queries.prepare?.(); // its first queries come soon: the query processes start now
+    return { job, id };
+  }
+
+  /** The case's own id for an id a call names (the same, or what an alias stands for); waits for a pending alias. */
+  private async ownId(id: string): Promise<string> {
+    const a = this.aliases.get(id);
+    if (!a) return id;
+    await a.ready;
+    if (this.disposed) throw new ApiError('the server is closing');
+    if (a.id) return a.id;
+    throw new ApiError(`incomplete case: ${a.failed ?? 'its import stopped before the case was complete'}`);
   }
 
   /** Import local files or folders as one bundle (the host's own choice: a dialog, the command line). */
@@ -447,7 +593,21 @@ export class CaseOwner {
     if (this.disposed) throw new ApiError('the server is closing');
     const c = parseCall(call);
     if (c.kind === 'case') {
-      const entry = this.ensureOpen(c.case);
+      const alias = this.aliases.get(c.case);
+      if (alias && !alias.id && c.method === 'case.status') {
+        // Not even named yet (its inputs are being hashed), or its import failed first.
+        if (alias.failed) return { import_state: 'interrupted', log_lines: 0, calls: 0, job: null, message: alias.failed } satisfies CaseStatus;
+        return this.namedStatus({ job: alias.job });
+      }
+      const id = await this.ownId(c.case);
+      const named = this.named.get(id);
+      if (named) {
+        // Named, not readable yet (its first lines are on their way): how far it is now, anything else when it is.
+        if (c.method === 'case.status') return this.namedStatus(named);
+        await named.ready;
+        if (this.disposed) throw new ApiError('the server is closing');
+      }
+      const entry = this.ensureOpen(id);
       if (c.method === 'case.status') return this.caseStatus(entry);
       if (entry.interrupted) throw new ApiError(`incomplete case: ${entry.interrupted}`);
       if (entry.importing) return this.answerPartial(entry, entry.importing.state, c.method, c.params);
@@ -470,7 +630,7 @@ export class CaseOwner {
         return { cases: await this.list() };
       case 'cases.open': {
         const p = parseAppParams<'cases.open'>(c.method, c.params).params;
-        return this.ensureOpen(p.id).summary;
+        return this.ensureOpen(await this.ownId(p.id)).summary;
       }
       case 'import.start': {
         const p = parseAppParams<'import.start'>(c.method, c.params).params;
@@ -518,8 +678,11 @@ export class CaseOwner {
     if (this.disposed) return;
     this.disposed = true;
     this.jobs.close();
-    for (const c of this.cases.values()) this.queries.close(c.path);
+    for (const c of this.cases.values()) if (c.path) this.queries.close(c.path);
     this.cases.clear();
+    for (const n of this.named.values()) n.settle();
+    this.named.clear();
+    for (const a of this.aliases.values()) a.settle();
     this.queries.dispose();
   }
 }

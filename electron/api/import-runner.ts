@@ -3,13 +3,21 @@
  * location named by the inputs' hashes (an identical bundle reuses its case, as the CLI does), and the import runs
  * off-thread in the job worker (import/worker-client.ts: cancel asks, then stops the worker after a grace period);
  * from source (tests), where no built worker exists, it runs in-process. Progress is mapped to phase + fraction; the abort signal cancels it.
+ *
+ * First screen first: the import starts at once and the inputs are hashed beside it (hashing a 100 MB log takes
+ * as long as the import's first screen). The import builds its partial file in the cases folder under a name of
+ * its own; once the hashes are known the case is named (`named`: its id from then on), the partial case is
+ * reported under that name, and the worker is told where the complete case goes (`finalCasePath`: recorded in
+ * `meta.import` and renamed into place only when the import is complete). An identical bundle's case found then
+ * stops the import (its partial file is removed) and is the job's case.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { defaultCasePath, hashInputs } from '../import/case-location';
+import { casesDir, checkInputs, defaultCasePath, hashInputs } from '../import/case-location';
 import { partialPathFor } from '../import/partial-sweep';
 import { runImport, type ImportProgress as RunProgress, type ImportSummary } from '../import/run-import';
-import { defaultWorkerPath, runInWorker, startWorkerEarly, type WorkerImportOptions } from '../import/worker-client';
+import { defaultWorkerPath, runInWorker, type WorkerImportOptions } from '../import/worker-client';
 import { isCaseFile } from '../db/case-file';
 import type { ImportProgress, ImportRunner } from './imports';
 
@@ -23,36 +31,72 @@ export function mapProgress(p: RunProgress, casePath?: string): ImportProgress {
   return { phase: p.phase, fraction, message: p.file ?? null, ...partial };
 }
 
-export const runImportInWorker: ImportRunner = async ({ inputs, caseDir, signal, onProgress }) => {
+/** The case file an identical bundle has, if it was imported before. */
+const existingCase = (casePath: string): boolean => fs.existsSync(casePath) && isCaseFile(casePath);
+
+/** The runner of the app and of serve, with its worker (default: the built one beside this code; none: in-process). */
+export const importRunner = (worker?: string): ImportRunner => async ({ inputs, caseDir, signal, onProgress }) => {
+  const workerPath = worker ?? defaultWorkerPath();
   onProgress({ phase: 'hashing', fraction: null });
-  // The worker starts while the inputs are hashed (the case's name needs the hashes; its start-up does not).
-  const early = fs.existsSync(defaultWorkerPath()) ? startWorkerEarly() : null;
-  let casePath: string;
-  try {
-    const def = defaultCasePath(await hashInputs(inputs));
-    casePath = caseDir ? path.join(caseDir, path.basename(def)) : def;
-    if (fs.existsSync(casePath) && isCaseFile(casePath)) {
-      early?.discard();
-      return { casePath, warnings: 0 };
+  checkInputs(inputs); // a FIFO or a device is refused before the import or the hashing opens it
+  const dir = path.resolve(caseDir ?? casesDir());
+  fs.mkdirSync(dir, { recursive: true });
+  // Stops the import (a cancel, an identical case found, the hashing failed) and the hashing (a cancel, the import ended).
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) stop.abort();
+
+  let casePath: string | null = null;
+  let lastPartial: RunProgress | null = null;
+  let duplicate = false;
+  let hashError: unknown = null;
+  const named = hashInputs(inputs, stop.signal).then((h) => {
+    const name = path.join(dir, path.basename(defaultCasePath(h)));
+    if (existingCase(name)) {
+      duplicate = true;
+      stop.abort();
+      return name;
     }
-    if (signal.aborted) throw new Error('import cancelled');
-    fs.mkdirSync(path.dirname(casePath), { recursive: true });
+    casePath = name;
+    onProgress({ named: name });
+    if (lastPartial) onProgress(mapProgress(lastPartial, name));
+    return name;
+  });
+  named.catch((e: unknown) => {
+    if (!stop.signal.aborted) {
+      hashError = e;
+      stop.abort();
+    }
+  });
+
+  const onRun = (p: RunProgress) => {
+    if (p.partial && p.phase !== 'done') lastPartial = p;
+    onProgress(mapProgress(p, casePath ?? undefined));
+  };
+  // Named by the import only for the partial file: `import-<random>.runlens.partial-<pid>-<random>` beside the case.
+  const provisional = path.join(dir, `import-${randomBytes(8).toString('hex')}.runlens`);
+  try {
+    let summary: ImportSummary;
+    if (fs.existsSync(workerPath)) {
+      const partialPath = partialPathFor(provisional);
+      summary = await runInWorker<RunProgress, ImportSummary>(
+        { inputs, casePath: provisional, partialPath, casePathFollows: true } satisfies WorkerImportOptions,
+        { signal: stop.signal, onProgress: onRun, partialPath, casePath: named, workerPath },
+      );
+    } else {
+      summary = await runImport({ inputs, casePath: provisional, finalCasePath: named, signal: stop.signal, onProgress: onRun });
+    }
+    return { casePath: summary.case, warnings: summary.warnings.length };
   } catch (e) {
-    early?.discard();
+    if (signal.aborted) throw e;
+    if (hashError) throw hashError;
+    if (duplicate) return { casePath: await named, warnings: 0 };
     throw e;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    stop.abort(); // the hashing, if the import ended first
   }
-  const onRun = (p: RunProgress) => onProgress(mapProgress(p, casePath));
-  let summary;
-  if (early) {
-    const partialPath = partialPathFor(casePath);
-    summary = await runInWorker<RunProgress, ImportSummary>({ inputs, casePath, partialPath } satisfies WorkerImportOptions, {
-      signal,
-      onProgress: onRun,
-      partialPath,
-      started: early,
-    });
-  } else {
-    summary = await runImport({ inputs, casePath, signal, onProgress: onRun });
-  }
-  return { casePath: summary.case || casePath, warnings: summary.warnings.length };
 };
+
+export const runImportInWorker: ImportRunner = importRunner();

@@ -23,6 +23,8 @@ export interface ImportProgress {
   message?: string | null;
   /** First screen first: the case being built is readable (import/partial-case.ts). */
   partial?: PartialCase;
+  /** The case the job builds has its name (its id from now on), before it is readable: calls about it wait for it. */
+  named?: string;
 }
 
 /** A case an import is building, readable before it is complete. */
@@ -67,6 +69,8 @@ export class ImportJobs {
       onDone: (casePath: string) => unknown;
       /** Every status change of every job, the final one included. */
       onChange?: (status: ImportStatus) => void;
+      /** The case a job builds has its name, before it is readable: its id (calls about it wait: case-owner.ts). */
+      onNamed?: (casePath: string, job: string) => string | null;
       /** The case a job builds became readable, or advanced (loading -> analysing): opens it; returns its id. */
       onPartial?: (p: PartialCase, job: string) => string | null;
       /** A job whose partial case was readable ended without completing it (cancelled or failed). */
@@ -114,6 +118,8 @@ export class ImportJobs {
       error: null,
     };
     let partial: PartialCase | null = null;
+    /** The case's path once named (before it is readable). */
+    let named: string | null = null;
     this.jobs.set(id, { status, abort });
     this.prune();
     let released = false;
@@ -129,10 +135,11 @@ export class ImportJobs {
     const changed = () => this.opts.onChange?.({ ...status });
     // The case the page may already show was never completed: say so wherever it is listed or open.
     const interrupted = (why: 'cancelled' | 'failed', error: string | null) => {
-      if (!partial) return;
+      const p = partial ?? (named ? { path: '', casePath: named, state: 'loading' as const } : null);
+      if (!p) return;
       status.case_state = 'interrupted';
       try {
-        this.opts.onInterrupted?.(partial, why, error);
+        this.opts.onInterrupted?.(p, why, error);
       } catch {
         /* best effort: the case file was never written */
       }
@@ -147,6 +154,15 @@ export class ImportJobs {
             if (p.fraction !== undefined)
               status.fraction = p.fraction === null ? null : Math.max(0, Math.min(1, p.fraction));
             if (p.message !== undefined) status.message = p.message;
+            if (p.named && !named && !partial) {
+              named = p.named;
+              try {
+                const caseId = this.opts.onNamed?.(p.named, id) ?? null;
+                if (caseId) Object.assign(status, { case_id: caseId, case_state: 'loading' });
+              } catch {
+                /* the page sees the case when it is readable */
+              }
+            }
             if (p.partial && (partial?.path !== p.partial.path || partial.state !== p.partial.state)) {
               partial = p.partial;
               try {

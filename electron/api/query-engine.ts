@@ -14,6 +14,8 @@ export interface OpenOptions {
 }
 
 export interface QueryEngine {
+  /** A case is about to be opened (an import's case was named): start what its queries will need. */
+  prepare?(): void;
   open(casePath: string, opts?: OpenOptions): void;
   run(casePath: string, method: string, params: unknown, ctx?: QueryContext): Promise<unknown>;
   close(casePath: string): void;

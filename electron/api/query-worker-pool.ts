@@ -11,7 +11,6 @@ import fs from 'node:fs';
 import { ApiError } from '../../shared/api';
 import { openCaseReadOnly } from '../db/open';
 import { defaultWorkerPath } from '../import/worker-client';
-import { PARTIAL_BUSY_MS } from '../import/partial-case';
 import { inThreadQueries, type QueryEngine } from './query-engine';
 import type { QueryContext } from './dispatch';
 import type { QueryAnswer, QueryRequest } from './query-worker';
@@ -64,9 +63,11 @@ export interface PoolOptions {
   timeLimitMs?: number;
   workerPath?: string;
   spawn?: QueryProcessSpawner;
-  /** Start the query processes now, not at the first query (serve: they load while the import's first screen is
-   *  built, so the page's first requests do not wait for a process to start). */
-  prestart?: boolean;
+  /** Start the query processes before the first query: `true` with the pool; `'on-open'` (serve) when a case is
+   *  about to be opened (`prepare`: an import's case has its name) or is opened, the first-screen lane's process
+   *  first and the others once it has answered a log window (or a heavier query waits for them): each start costs
+   *  ~0.15 s of CPU, which on two cores the import's start and the page's first rows need more. */
+  prestart?: boolean | 'on-open';
   /** One more process, for the first screen's queries only (serve: the log is drawn while the page's heavier
    *  queries, asked at the same moment, still run in the others). */
   firstScreenLane?: boolean;
@@ -94,6 +95,9 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
   const slots: Slot[] = Array.from({ length: Math.max(1, opts.size ?? 2) }, () => ({ proc: null, ready: false, busy: null }));
   if (opts.firstScreenLane) slots.unshift({ proc: null, ready: false, busy: null, light: true });
   const queue: Pending[] = [];
+  /** Staged start (`prestart: 'on-open'` with a lane): whether the lane has answered its first log window. */
+  let laneDone = false;
+  const lanesFirst = () => opts.prestart === 'on-open' && !!opts.firstScreenLane && !laneDone;
   /** Open cases, and whether each is a partial case (its import still running). */
   const open = new Map<string, boolean>();
   let nextId = 1;
@@ -115,6 +119,10 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
       slot.busy = null;
       if (a.ok) job.resolve(a.value);
       else job.reject(new ApiError(a.error));
+      if (!laneDone && slot.light && job.method === 'log.window') {
+        laneDone = true; // the first screen's log is on its way to the page: the other processes may start now
+        warm();
+      }
       pump();
     });
     p.onExit((why) => {
@@ -137,6 +145,8 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
       if (queue.length === 0) return;
       if (slot.light && lightIndex(queue) < 0) continue;
       if (!slot.proc) {
+        // Staged start: the first screen's queries wait for the lane, not for other processes to start beside it.
+        if (!slot.light && lanesFirst() && queue.every((j) => FIRST_SCREEN_METHODS.has(j.method))) continue;
         try {
           start(slot);
         } catch (e) {
@@ -172,11 +182,12 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
     }
   };
 
-  /** Start every slot's process that is not running (best effort: a failure shows at the next query). */
+  /** Start every slot's process that is not running (best effort: a failure shows at the next query); staged
+   *  (`'on-open'`): only the first-screen lane's until it has answered a log window. */
   const warm = (): void => {
     if (disposed) return;
     for (const slot of slots) {
-      if (slot.proc) continue;
+      if (slot.proc || (lanesFirst() && !slot.light)) continue;
       try {
         start(slot);
       } catch {
@@ -184,12 +195,17 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
       }
     }
   };
-  if (opts.prestart) warm();
+  if (opts.prestart === true) warm();
 
   return {
+    prepare() {
+      if (opts.prestart) warm();
+    },
     open(casePath, o = {}) {
-      // Checked here, at once: a file that is not a case is a one-line error to whoever opens it.
-      (o.partial ? openCaseReadOnly(casePath, { partial: true, busyTimeoutMs: PARTIAL_BUSY_MS }) : openCaseReadOnly(casePath)).close();
+      // Checked here, at once: a file that is not a case is a one-line error to whoever opens it. Not a partial case:
+      // the file our own import is writing, checked by each query process as it opens it (checking it here would hold
+      // this thread — the one answering the page — for as long as the importer commits, up to its busy timeout).
+      if (!o.partial) openCaseReadOnly(casePath).close();
       open.set(casePath, !!o.partial);
       if (opts.prestart) warm(); // queries follow an open: a process killed at a time limit is back before them
     },

@@ -24,7 +24,12 @@ export interface RecentCase {
    * stopped during the import: the case was never completed.
    */
   import?: RecentImportMark;
+  /** Other ids pages may name it by: the ids `runlens serve <bundle>` printed before the case was named (its URL is
+   *  printed before the inputs are hashed: case-owner.ts startImportAs), newest first, at most MAX_ALIASES. */
+  aliases?: string[];
 }
+
+const MAX_ALIASES = 5;
 
 export interface RecentImportMark {
   state: 'importing' | 'cancelled' | 'failed';
@@ -76,16 +81,20 @@ export function addRecent(
   now: Date = new Date(),
   about?: CaseAbout,
   mark?: RecentImportMark,
+  aliases: string[] = [],
 ): RecentCase[] {
   const abs = path.resolve(casePath);
+  const before = readRecent(file);
+  const kept = [...new Set([...aliases, ...(before.find((c) => c.path === abs)?.aliases ?? [])])].slice(0, MAX_ALIASES);
   const entry: RecentCase = {
     path: abs,
     title: title || path.basename(abs),
     opened_at: now.toISOString(),
     ...(about ? { about } : {}),
     ...(mark ? { import: mark } : {}),
+    ...(kept.length ? { aliases: kept } : {}),
   };
-  const cases = [entry, ...readRecent(file).filter((c) => c.path !== abs)];
+  const cases = [entry, ...before.filter((c) => c.path !== abs)];
   writeRecent(file, cases);
   return cases.slice(0, RECENT_LIMIT);
 }

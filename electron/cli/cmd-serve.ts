@@ -43,12 +43,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   // The first line is the URL alone: scripts and tests read it (the browser-pane task's contract).
   const origin = new URL(server.url).origin;
-  process.stdout.write(
-    `${server.url}\n` +
-      escapeText(`Runlens is serving ${server.title} (case file ${server.casePath}, from ${path.resolve(target)}).`) +
-      '\n' +
-      escapeText(`Cases imported from the page open beside it, each in its own tab; ${origin}/ lists every case open here.`) +
-      '\nPress Ctrl-C to stop.\n',
+  process.stdout.write(`${server.url}\n`);
+  // The case's title is known once it is readable (a bundle being imported: its first screen); the URL is not held for it.
+  void server.title.then((title) =>
+    process.stdout.write(
+      // No case file: its import failed before the case was named (said on stderr; the page says so too).
+      (server.casePath ? escapeText(`Runlens is serving ${title} (case file ${server.casePath}, from ${path.resolve(target)}).`) + '\n' : '') +
+        escapeText(`Cases imported from the page open beside it, each in its own tab; ${origin}/ lists every case open here.`) +
+        '\nPress Ctrl-C to stop.\n',
+    ),
   );
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -204,14 +204,19 @@ export function openCaseReadOnly(path: string, opts: ReadOpenOptions = {}): Db {
     db = new Database(path, { readonly: true, fileMustExist: true, nativeBinding: nativeBinding(), ...(opts.busyTimeoutMs !== undefined ? { timeout: opts.busyTimeoutMs } : {}) });
     db.pragma('trusted_schema = OFF');
     db.pragma('query_only = ON');
-    const v = db.pragma('user_version', { simple: true }) as number;
-    checkVersion(path, v);
-    const problems = schemaProblems(db, v);
+    // One read transaction for the version, the schema and the import state: a partial case's importer migrates it
+    // after the load (a transaction per migration, its version with it), and reads in between must not pair one
+    // migration's version with the next one's tables.
+    const c = db;
+    const { v, problems, state } = c.transaction(() => {
+      const v = c.pragma('user_version', { simple: true }) as number;
+      checkVersion(path, v);
+      return { v, problems: schemaProblems(c, v, opts.partial ? LATEST_VERSION : undefined), state: readImportState(c) };
+    })();
     if (problems.length) {
       throw new CaseFileError(`${path}: refused: not a Runlens case schema (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; ${problems.length - 3} more` : ''})`);
     }
     // An import that stopped half-way (killed, or a partial file copied away) never passes for a complete case.
-    const state = readImportState(db);
     if (!opts.partial && state !== 'complete') {
       throw new CaseFileError(
         `${path}: incomplete case: its import stopped before it was complete (state '${state}'); nothing in it can be trusted to be whole — import the inputs again`,

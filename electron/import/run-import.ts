@@ -92,6 +92,11 @@ export interface RunImportOptions {
   callsWorker?: CallsWorkerMode;
   /** The built job worker for 'thread' (default: import-worker.cjs beside this code). */
   callsWorkerPath?: string;
+  /** The case's own path when it is known only after the import started (`runlens serve` and the app name a case by
+   *  its inputs' hashes, computed beside the import: api/import-runner.ts). `casePath` then only says the folder and
+   *  the partial file's name; this is what `meta.import.case_file` records and where the case is renamed to.
+   *  Rejected: the import fails with its error. */
+  finalCasePath?: Promise<string>;
   /** Container safety limits (tests lower them). */
   limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth' | 'maxEntries'>;
 }
@@ -150,18 +155,19 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
     // A private partial file, deleted on any failure: loaded without journal or syncs (see createCase).
     db = createCase(partial, { bulkLoad: true });
     const progressTotal = { bytes: 0 };
-    const summary = await load(db, opts, casePath, partial, signal, progressTotal, swept, sides);
+    const summary = await load(db, opts, opts.finalCasePath ?? casePath, partial, signal, progressTotal, swept, sides);
     for (const side of sides) await side.close();
     finishBulkLoad(db); // one self-contained file with a normal journal, readable read-only
     db.close();
     db = null;
     syncFile(partial); // the load never synced: the case is on disk before it is renamed into place
     if (signal.aborted) throw new ImportCancelledError();
-    if (fs.existsSync(casePath)) {
-      if (!opts.force) throw new ImportError(`case file already exists: ${casePath} (use --force to replace it)`);
-      for (const f of [`${casePath}-wal`, `${casePath}-shm`]) fs.rmSync(f, { force: true });
+    const target = summary.case;
+    if (fs.existsSync(target)) {
+      if (!opts.force) throw new ImportError(`case file already exists: ${target} (use --force to replace it)`);
+      for (const f of [`${target}-wal`, `${target}-shm`]) fs.rmSync(f, { force: true });
     }
-    fs.renameSync(partial, casePath);
+    fs.renameSync(partial, target);
     opts.onProgress?.({ phase: 'done', bytesDone: progressTotal.bytes, bytesTotal: progressTotal.bytes });
     return summary;
   } catch (e) {
@@ -183,7 +189,8 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
 async function load(
   db: Db,
   opts: RunImportOptions,
-  casePath: string,
+  /** The case's path (a promise: known only after the load started, RunImportOptions.finalCasePath). */
+  caseFile: string | Promise<string>,
   partialPath: string,
   signal: AbortSignal,
   total: { bytes: number },
@@ -480,7 +487,7 @@ async function load(
     offsets: opts.offsets ?? {},
     imported_at: new Date().toISOString(),
     notes,
-    case_file: casePath,
+    case_file: await caseFile,
   });
   writer.commit();
 
@@ -520,7 +527,7 @@ async function load(
     steps: count('steps'),
     files: count('file_events'),
   };
-  return { case: casePath, inputs, counts, warnings, files: fileAccounting(db), ...(notes.length ? { notes } : {}) };
+  return { case: path.resolve(await caseFile), inputs, counts, warnings, files: fileAccounting(db), ...(notes.length ? { notes } : {}) };
 }
 
 /** `RUNLENS_CALLS_WORKER=off|inline|thread`: the calls worker's mode when the caller does not say (comparisons). */

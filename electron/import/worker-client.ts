@@ -41,6 +41,8 @@ export interface RunInWorkerOptions<P> {
   workerPath?: string;
   /** The partial case the job builds: removed if the worker has to be terminated. */
   partialPath?: string;
+  /** The case's own path, sent to the worker when known (an import started with `casePathFollows`). */
+  casePath?: Promise<string>;
   graceMs?: number;
 }
 
@@ -132,6 +134,12 @@ export function runInWorker<P, S>(data: object, opts: RunInWorkerOptions<P> & { 
     });
     signal?.addEventListener('abort', cancel, { once: true });
     if (signal?.aborted) cancel();
+    opts.casePath?.then(
+      (casePath) => {
+        if (!settled) worker.postMessage({ type: 'case-path', casePath });
+      },
+      () => {}, // the caller cancels the job when its case cannot be named
+    );
   });
 }
 

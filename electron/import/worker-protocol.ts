@@ -2,7 +2,10 @@
 import type { ImportProgress, ImportSummary, RunImportOptions } from './run-import';
 
 /** What the worker receives as `workerData`: runImport's options without the callbacks and the signal. */
-export type WorkerImportOptions = Omit<RunImportOptions, 'signal' | 'onProgress'>;
+export type WorkerImportOptions = Omit<RunImportOptions, 'signal' | 'onProgress' | 'finalCasePath'> & {
+  /** The case's own path follows in a `{ type: 'case-path', casePath }` message (RunImportOptions.finalCasePath). */
+  casePathFollows?: boolean;
+};
 
 /** workerData of an import worker started before its options are known (worker-client.ts startWorkerEarly): it
  *  waits for `{ type: 'start', data }` (or a cancel). */

@@ -34,8 +34,20 @@ function post(m: WorkerMessage): void {
 export async function importWorkerMain(): Promise<void> {
   if (!parentPort) throw new Error('import-worker must run as a worker thread');
   const controller = new AbortController();
+  // The case's own path, when the client names it after the start (worker-protocol.ts casePathFollows).
+  let nameCase: (p: string) => void = () => {};
+  let unnamed: (e: Error) => void = () => {};
+  const finalCasePath = new Promise<string>((resolve, reject) => {
+    nameCase = resolve;
+    unnamed = reject;
+  });
+  finalCasePath.catch(() => {}); // awaited only at the end of the load; a cancel before then is not an unhandled rejection
   parentPort.on('message', (m: unknown) => {
-    if (m === 'cancel' || (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'cancel')) controller.abort();
+    const t = typeof m === 'object' && m !== null ? (m as { type?: unknown }).type : m;
+    if (t === 'cancel') {
+      controller.abort();
+      unnamed(new ImportCancelledError());
+    } else if (t === 'case-path') nameCase(String((m as { casePath: unknown }).casePath));
   });
   // Started early (while the inputs are hashed): the options come in the first 'start' message.
   const opts = isDeferred(workerData) ? await startMessage(parentPort) : (workerData as WorkerImportOptions);
@@ -44,8 +56,10 @@ export async function importWorkerMain(): Promise<void> {
     parentPort.close();
     return;
   }
+  const { casePathFollows, ...rest } = opts;
   const run: RunImportOptions = {
-    ...opts,
+    ...rest,
+    ...(casePathFollows ? { finalCasePath } : {}),
     signal: controller.signal,
     onProgress: (progress) => post({ type: 'progress', progress }),
   };

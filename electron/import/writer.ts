@@ -20,7 +20,7 @@ import type {
 import type { Nanos } from '../../shared/time';
 import type { Db } from '../db/open';
 import type { NetworkLive } from '../analysis/network-live';
-import { LogPrecompute, type LogHints } from './log-precompute';
+import { finalizeNeedle, LogPrecompute, type LogHints } from './log-precompute';
 import { RowBatch } from './row-batch';
 import { mayMention } from './gha/mentions';
 import { WatchedIds, type WatchedLines } from './watched-lines';
@@ -289,6 +289,7 @@ export class CaseWriter {
     const watch = this.logWatch;
     const watched = this.watched;
     const mentioning = pre.mentionIds;
+    const needles = pre.needleIds;
     // a row refused when its batch is written is taken back (one handler per file, the record as its context)
     const logFailed = (r: LogLineRecord, e: Error) => {
       counts.log_lines--;
@@ -343,14 +344,17 @@ export class CaseWriter {
         // lines a pass after the load wants (watched-lines.ts): their ids, learnt when their batch is written
         const forRules = watch !== null && watch.test(r.plain);
         const mentions = mayMention(r.plain);
+        const needle = finalizeNeedle(r.plain);
         const seq = r.seq;
+        const plain = r.plain;
         logs.push(
           r,
           logFailed,
-          forRules || mentions
+          forRules || mentions || needle
             ? (id) => {
                 if (forRules) watched.note(id, sourceId, seq);
-                if (mentions) mentioning.note(id, sourceId, seq);
+                if (mentions) mentioning.note(id, sourceId, seq, plain);
+                if (needle) needles.note(id, sourceId, seq);
               }
             : undefined,
         );

@@ -20,8 +20,9 @@ import { CaseOwner } from '../api/case-owner';
 import { errorLine } from '../api/dispatch';
 import { defaultQueryEngine } from '../api/query-worker-pool';
 import type { ImportRunner } from '../api/imports';
-import type { CaseSummary, ImportStatus } from '../../shared/api';
+import type { CaseSummary } from '../../shared/api';
 import { isCaseFile } from '../db/case-file';
+import { checkInputs } from '../import/case-location';
 import { defaultStaticDir, mimeFor, resolveStatic, SECURITY_HEADERS } from './static-files';
 import { UploadError, UploadStore } from './uploads';
 
@@ -66,11 +67,13 @@ export interface ServeHandle {
   /** The start-up URL: token and the target's case (`/?token=…&case=<id>`). */
   url: string;
   close(): Promise<void>;
-  /** The case the server was started with (imports from a page open further cases beside it). */
+  /** The case the server was started with (imports from a page open further cases beside it); a bundle target's once
+   *  its import has named it (its inputs hashed), '' before. */
   readonly casePath: string;
+  /** Its id (a bundle target's: an alias of the case's own id, answered by the owner like it: case-owner.ts). */
   readonly caseId: string;
-  /** Its title (what the terminal says is served). */
-  readonly title: string;
+  /** Its title (what the terminal says is served), once the case is readable (a bundle target: its first screen). */
+  readonly title: Promise<string>;
   readonly owner: CaseOwner;
 }
 
@@ -137,7 +140,6 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   const uploads = new UploadStore({ maxBytes: opts.maxUploadBytes, tmpRoot: opts.uploadDir });
   /** The job importing a bundle target (its progress goes to the terminal, not to onCaseOpened). */
   let targetJob: string | null = null;
-  const targetListeners = new Set<(s: ImportStatus) => void>();
   const progress = opts.onImportProgress ?? ((l: string) => process.stderr.write(l + '\n'));
   let lastLine = '';
   const owner = new CaseOwner({
@@ -150,7 +152,6 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
         const line = `importing ${opts.target}: ${s.phase ?? ''}${s.fraction != null && s.state === 'running' ? ` ${Math.round(s.fraction * 100)}%` : ''}${s.error ? ` (${s.error})` : ''}`;
         if (line !== lastLine) progress(line);
         lastLine = line;
-        targetListeners.forEach((f) => f(s));
         return;
       }
       if (s.state === 'done' && s.case_file && s.case_id) {
@@ -158,39 +159,9 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       }
     },
     // Queries off this thread, each with a time limit: a crafted case cannot stop the server answering.
-    queries: defaultQueryEngine({ timeLimitMs: opts.queryTimeLimitMs, workerPath: opts.workerPath, prestart: true, firstScreenLane: true }),
+    queries: defaultQueryEngine({ timeLimitMs: opts.queryTimeLimitMs, workerPath: opts.workerPath, prestart: 'on-open', firstScreenLane: true }),
     baselines: () => opts.baselines ?? [],
   });
-  let first: { id: string; case_file: string; summary: Promise<CaseSummary> };
-  let title: string;
-  try {
-    if (isCaseFile(opts.target)) first = owner.open(opts.target);
-    else {
-      if (!fs.existsSync(opts.target)) throw new Error(`no such file or folder: ${opts.target}`);
-      // First screen first: served as soon as the case being built is readable (the page shows its log, steps and
-      // timeline and fills in as the import goes on); an identical bundle reuses its case (done at once).
-      const id = await new Promise<string>((resolve, reject) => {
-        targetListeners.add((s) => {
-          if (s.case_id && (s.state === 'done' || s.case_state === 'loading' || s.case_state === 'analysing')) resolve(s.case_id);
-          else if (s.state === 'failed' || s.state === 'cancelled') reject(new Error(s.error ?? `the import of ${opts.target} was ${s.state}`));
-        });
-        targetJob = owner.startImport({ paths: [path.resolve(opts.target)], release: () => {} }).job;
-        const now = owner.status(targetJob);
-        if (now.state !== 'running') targetListeners.forEach((f) => f(now));
-      });
-      first = { id, case_file: owner.casePathOf(id)!, summary: owner.summaryOf(id)! };
-    }
-    // A case whose summary cannot be read is still served (its calls say what is wrong); it is named by its file.
-    const named = first.case_file;
-    title = await first.summary.then(
-      (c) => c.title,
-      () => path.basename(named),
-    );
-  } catch (e) {
-    owner.dispose();
-    uploads.close();
-    throw e;
-  }
   let port = 0;
   const hostOk = (h: string | undefined) => h === `127.0.0.1:${port}` || h === `localhost:${port}`;
 
@@ -258,7 +229,9 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       ...SECURITY_HEADERS,
       'Content-Type': mimeFor(r.file),
       'Content-Length': String(st.size),
-      'Cache-Control': 'no-cache',
+      // The build names its scripts and styles by their content (assets/<name>-<hash>.js): a browser keeps them
+      // (the next page of any serve run loads at once); the page itself is asked for again each time.
+      'Cache-Control': /^\/assets\/[^/]+-[A-Za-z0-9_-]{8,}\.(js|css)$/.test(url.pathname) ? 'private, max-age=31536000, immutable' : 'no-cache',
     });
     if (req.method === 'HEAD') return void res.end();
     await new Promise<void>((resolve, reject) => {
@@ -266,17 +239,49 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  port = (server.address() as AddressInfo).port;
-  server.requestTimeout = 0; // uploads may be long; idle sockets still time out
-  server.headersTimeout = 60_000;
+  let first: { id: string; case_file: string; summary: Promise<CaseSummary> };
+  try {
+    // Listening first: the page can load while the case is opened or imported.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    port = (server.address() as AddressInfo).port;
+    server.requestTimeout = 0; // uploads may be long; idle sockets still time out
+    server.headersTimeout = 60_000;
+    if (isCaseFile(opts.target)) first = owner.open(opts.target);
+    else {
+      if (!fs.existsSync(opts.target)) throw new Error(`no such file or folder: ${opts.target}`);
+      checkInputs([opts.target]); // a FIFO or a device: refused here, not after the URL
+      // First screen first: served at once. The case is known by an id from the start (an alias of the case's own
+      // id, which comes from the inputs' hashes, computed beside the import: api/import-runner.ts); the page's calls
+      // about it wait until its first lines are in, then it shows its log, steps and timeline and fills in as the
+      // import goes on. An identical bundle reuses its case. An import that fails is said here (stderr) and in the page.
+      const started = owner.startImportAs({ paths: [path.resolve(opts.target)], release: () => {} });
+      targetJob = started.job;
+      first = { id: started.id, case_file: '', summary: owner.summaryOf(started.id)! };
+    }
+  } catch (e) {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    owner.dispose();
+    uploads.close();
+    throw e;
+  }
+  // A case whose summary cannot be read is still served (its calls say what is wrong); it is named by its file.
+  const firstId = first.id;
+  const title = first.summary.then(
+    (c) => c.title,
+    () => path.basename(owner.casePathOf(firstId) ?? opts.target),
+  );
 
   return {
     url: `http://127.0.0.1:${port}/?token=${token}&case=${first.id}`,
-    casePath: first.case_file,
+    get casePath() {
+      return owner.casePathOf(firstId) ?? '';
+    },
     caseId: first.id,
     title,
     owner,

@@ -4,7 +4,7 @@
  * names it; `appApi` holds the case-less methods (cases list, open, import jobs). `bindCase` (state/case.ts) points
  * `api` at another case when this page opens one; nothing else can change a page's case.
  */
-import { createAppClient, createClient, type Client } from '../../shared/api';
+import { createAppClient, createClient, type Call, type Client, type Envelope } from '../../shared/api';
 import { pickTransport } from './transport';
 
 export const transport = pickTransport();
@@ -23,8 +23,35 @@ let boundCase: string | null = caseFromSearch(location.search);
  * `case.info`): when such a case's import completes, its panes are read again (state/case-import.ts).
  */
 export const readWhilePartial = new Set<string>();
+
+/**
+ * First screen first: a page opened on a case asks for what its first screen shows (the log's outline and first
+ * page, the case, its steps) as soon as this module runs, before React has rendered the panes that ask for it; the
+ * first identical call of a pane takes that answer. Unclaimed answers are dropped after EARLY_MS.
+ */
+const EARLY: [string, unknown][] = [
+  ['log.outline', {}],
+  ['log.window', { offset: 0, limit: 500 }], // the log pane's first page (panes/BuildLog.tsx, page size 500)
+  ['case.info', {}],
+  ['steps.list', {}],
+];
+const EARLY_MS = 10_000;
+const earlyKey = (c: Call) => `${c.case}\u0000${c.method}\u0000${JSON.stringify(c.params ?? {})}`;
+const early = new Map<string, Promise<Envelope<unknown>>>();
+// Over HTTP, public/first-screen.js asked already (before this bundle was parsed); the transport answers from it.
+if (boundCase && !window.__runlensFirstScreen) {
+  for (const [method, params] of EARLY) {
+    const call: Call = { case: boundCase, method, params };
+    early.set(earlyKey(call), transport.call(call));
+  }
+  setTimeout(() => early.clear(), EARLY_MS);
+}
+
 const caseCall: typeof transport.call = async (call) => {
-  const env = await transport.call(call);
+  const k = early.size ? earlyKey(call) : '';
+  const asked = early.get(k);
+  early.delete(k);
+  const env = await (asked ?? transport.call(call));
   if (!env.ok && call.case && env.error.startsWith('still importing')) readWhilePartial.add(call.case);
   return env;
 };

@@ -8,6 +8,7 @@
  * Job progress: pushed where the transport can (`onJobProgress`, IPC), polled where it cannot (HTTP).
  */
 import type { AppParams, Call, Envelope, ImportStatus, Transport } from '../../shared/api';
+import { firstScreenGate } from './first-screen-gate';
 
 /** The preload bridge (electron/main/bridge.ts) as the renderer uses it. */
 export interface RunlensBridge {
@@ -44,7 +45,34 @@ export function callPath(call: Pick<Call, 'case' | 'method'>): string {
   return call.case === null ? `/api/${m}` : `/api/cases/${encodeURIComponent(call.case)}/${m}`;
 }
 
-async function httpCall({ case: caseId, method, params }: Call): Promise<Envelope<unknown>> {
+/** What public/first-screen.js asked for before the bundle was parsed, by `<case> <method> <JSON params>`. */
+type EarlyAnswer = { status: number; statusText: string; text: string };
+declare global {
+  interface Window {
+    __runlensFirstScreen?: Record<string, Promise<EarlyAnswer> | undefined>;
+  }
+}
+
+/** The first identical call takes the early answer (once); one that failed is asked again. */
+async function earlyAnswer({ case: caseId, method, params }: Call): Promise<Envelope<unknown> | null> {
+  const early = window.__runlensFirstScreen;
+  if (!early || caseId === null) return null;
+  const key = `${caseId} ${method} ${JSON.stringify(params ?? {})}`;
+  const asked = early[key];
+  if (!asked) return null;
+  delete early[key];
+  try {
+    const a = await asked;
+    return JSON.parse(a.text) as Envelope<unknown>;
+  } catch {
+    return null;
+  }
+}
+
+async function httpCall(call: Call): Promise<Envelope<unknown>> {
+  const early = await earlyAnswer(call);
+  if (early) return early;
+  const { case: caseId, method, params } = call;
   let res: Response;
   try {
     res = await fetch(callPath({ case: caseId, method }), {
@@ -134,6 +162,14 @@ export function pickTransport(win: Window = window): AppTransport {
 function counted(t: AppTransport, win: Window): AppTransport {
   const root = win.document?.documentElement;
   if (!root) return t;
+  // A page opened on a case draws the log's first rows before its other panes ask (first-screen-gate.ts); not one
+  // opened on a selection (`#call=…`, `#log=…`): every pane takes its place around it as it loads.
+  const gate =
+    typeof win.requestAnimationFrame === 'function' &&
+    new URLSearchParams(win.location?.search ?? '').get('case') &&
+    (win.location.hash ?? '').replace(/^#/, '') === ''
+      ? firstScreenGate(win)
+      : null;
   let pending = 0;
   const show = () => {
     root.dataset.apiPending = String(pending);
@@ -145,6 +181,12 @@ function counted(t: AppTransport, win: Window): AppTransport {
       pending++;
       show();
       try {
+        if (gate && !gate.open) {
+          await gate.wait(c);
+          const env = await t.call(c);
+          gate.answered(c, env);
+          return env;
+        }
         return await t.call(c);
       } finally {
         pending--;

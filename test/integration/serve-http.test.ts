@@ -66,6 +66,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Runlens test page</title>');
   fs.writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
   fs.writeFileSync(path.join(staticDir, 'assets', 'app.css'), 'body{}');
+  fs.writeFileSync(path.join(staticDir, 'assets', 'index-B5dUQqv7.js'), 'console.log(2)'); // named by its content
   fs.writeFileSync(path.join(dir, 'secret.txt'), 'TOP-SECRET-CONTENT');
   fs.symlinkSync(path.join(dir, 'secret.txt'), path.join(staticDir, 'assets', 'link.txt'));
   tmpRoot = path.join(dir, 'tmp');
@@ -126,6 +127,10 @@ describe('runlens serve', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toMatch(/https?:/);
     expect(js.headers['x-content-type-options']).toBe('nosniff');
+    // Kept by the browser only when named by its content (the build's assets); the page and anything else: asked again.
+    expect(js.headers['cache-control']).toBe('no-cache');
+    expect((await request('GET', '/assets/index-B5dUQqv7.js', { headers: authed() })).headers['cache-control']).toBe('private, max-age=31536000, immutable');
+    expect((await request('GET', '/', { headers: authed() })).headers['cache-control']).toBe('no-cache');
     expect((await request('GET', '/assets/app.css', { headers: authed() })).headers['content-type']).toBe(
       'text/css; charset=utf-8',
     );

@@ -60,6 +60,39 @@ describe('query pool: first screen first', () => {
     pool2.dispose();
   });
 
+  it("staged ('on-open', serve): nothing before a case is coming, then the first-screen lane alone, the others once it answered a log window", async () => {
+    const s = scripted();
+    const pool = queryWorkerPool({ size: 2, workerPath: 'unused', spawn: s.spawn, prestart: 'on-open', firstScreenLane: true });
+    expect(s.procs).toHaveLength(0); // the import's start has the CPU
+    pool.prepare!();
+    expect(s.procs).toHaveLength(1);
+    const lane = s.procs[0]!;
+    pool.open(casePath);
+    const first = [pool.run(casePath, 'log.outline', {}), pool.run(casePath, 'case.info', {})];
+    expect(s.procs).toHaveLength(1); // the first screen's queries wait for the lane, not for more processes
+    lane.answer({ id: 0, ready: true });
+    for (let i = 0; i < 2; i++) {
+      const m = runs(lane)[i]!;
+      lane.answer({ id: m.id, ok: true, value: m.method });
+    }
+    expect(await Promise.all(first)).toEqual(['log.outline', 'case.info']);
+    expect(s.procs).toHaveLength(1);
+    const win = pool.run(casePath, 'log.window', {});
+    lane.answer({ id: runs(lane)[2]!.id, ok: true, value: 'rows' });
+    expect(await win).toBe('rows');
+    expect(s.procs).toHaveLength(3); // now the others
+    pool.dispose();
+
+    // A heavier query asked before that starts its process at once.
+    const t = scripted();
+    const pool2 = queryWorkerPool({ size: 1, workerPath: 'unused', spawn: t.spawn, prestart: 'on-open', firstScreenLane: true });
+    pool2.open(casePath);
+    expect(t.procs).toHaveLength(1);
+    void pool2.run(casePath, 'network.query', {}).catch(() => {});
+    expect(t.procs).toHaveLength(2);
+    pool2.dispose();
+  });
+
   it('runs the log window, steps and case state ahead of heavier queries asked earlier, each lane in order', async () => {
     const s = scripted();
     const pool = queryWorkerPool({ size: 1, workerPath: 'unused', spawn: s.spawn, prestart: true });
