@@ -74,9 +74,7 @@ export interface AdoptableLive {
   stats: NetworkAnalyser['stats'];
   ok: boolean;
   warnings: ImportWarning[];
-  procs: Proc[];
-  eventIds: number[];
-  eventProcs: Proc[];
+  model: { procs: Proc[]; eventIds: number[]; eventProcs: Proc[] } | null;
 }
 
 export class NetworkLive {
@@ -107,10 +105,19 @@ export class NetworkLive {
     return new NetworkLive(model, warnings, analyser, snap, basis);
   }
 
-  /** What a transfer to another thread needs (`adopt`): the basis, the statistics, the model without its index. */
-  transferable(): AdoptableLive {
+  /**
+   * What a transfer to another thread needs (`adopt`): the basis, the statistics, and with `withModel` the model
+   * without its index (else the other thread builds its own: `basisNow` tells whether it may).
+   */
+  transferable(withModel: boolean): AdoptableLive {
     const { procs, eventIds, eventProcs } = this.model;
-    return { basis: this.basis, stats: this.stats, ok: this.ok, warnings: [...this.warnings], procs, eventIds, eventProcs };
+    return { basis: this.basis, stats: this.stats, ok: this.ok, warnings: [...this.warnings], model: withModel ? { procs, eventIds, eventProcs } : null };
+  }
+
+  /** The basis the case has now (what `start` would record), without building the model. */
+  static basisNow(db: Db, slackNs: bigint): string {
+    const ctx = loadCaseContext(db, () => {});
+    return basisOf(db, ctx, loadStepIndex(db, ctx.job, slackNs, true), slackNs).basis;
   }
 
   /**
@@ -122,10 +129,11 @@ export class NetworkLive {
     const ctx = loadCaseContext(db, () => {});
     const steps = loadStepIndex(db, ctx.job, slackNs, true);
     const { snap, basis } = basisOf(db, ctx, steps, slackNs);
-    if (basis !== other.basis) return null;
+    if (basis !== other.basis || !other.model) return null;
+    const { procs, eventIds, eventProcs } = other.model;
     const to = (id: number | null): number | null | undefined => (id === null ? null : sourceIds.get(id));
-    for (const p of other.procs) if (to(p.sourceId) === undefined) return null;
-    for (const p of other.procs) {
+    for (const p of procs) if (to(p.sourceId) === undefined) return null;
+    for (const p of procs) {
       p.sourceId = to(p.sourceId)!;
       const remap = (f: string): string => {
         const [src, origin] = f.split('|', 2) as [string, string];
@@ -134,7 +142,7 @@ export class NetworkLive {
       p.firstFrom = remap(p.firstFrom);
       if (p.moreFrom) p.moreFrom = new Set([...p.moreFrom].map(remap));
     }
-    const model: ProcessModel = { procs: other.procs, index: new PidIndex(other.procs), eventIds: other.eventIds, eventProcs: other.eventProcs };
+    const model: ProcessModel = { procs, index: new PidIndex(procs), eventIds, eventProcs };
     const live = new NetworkLive(model, other.warnings, null, snap, basis);
     live.take(other.stats, other.ok);
     return live;

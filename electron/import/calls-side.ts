@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
 import type { ImportWarning } from '../../shared/model';
 import { removeCaseFiles } from '../db/case-files';
 import type { Db } from '../db/open';
-import { CALLS_JOB, indexCalls, NETWORK_INDEXES, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
+import { CALLS_JOB, indexCalls, indexesInWorker, NETWORK_INDEXES, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
 import { defaultWorkerPath } from './worker-client';
 import { NETWORK_COLUMNS, PROCESS_EVENT_COLUMNS } from './writer';
 
@@ -162,7 +162,7 @@ export class CallsSide {
   ready(r: CallsResult, sourceId: number): Promise<boolean> {
     if (!this.worker) {
       if (r.sourceId !== sourceId) renumberCalls(this.job.dbPath, r.sourceId, sourceId);
-      else indexCalls(this.job.dbPath);
+      if (indexesInWorker(r.calls)) indexCalls(this.job.dbPath);
       return Promise.resolve(true);
     }
     if (r.sourceId === sourceId) return this.indexed;
@@ -177,15 +177,15 @@ export class CallsSide {
    * records copied whole); else renumbered by the case. The writer's transaction must be committed (ATTACH is
    * refused inside one). Returns the file's stored warnings.
    */
-  copyInto(db: Db, sourceId: number): ImportWarning[] {
+  copyInto(db: Db, r: CallsResult, sourceId: number): ImportWarning[] {
     // the case's first calls: its calls' indexes (built by the worker) are copied with them, not built after the load
-    if (db.prepare('SELECT 1 FROM main.network LIMIT 1').get() === undefined) for (const q of NETWORK_INDEXES) db.exec(q);
+    const empty = db.prepare('SELECT 1 FROM main.network LIMIT 1').get() === undefined;
+    if (empty && indexesInWorker(r.calls)) for (const q of NETWORK_INDEXES) db.exec(q);
     db.prepare('ATTACH DATABASE ? AS calls_side').run(this.job.dbPath);
     try {
       const cols = NETWORK_COLUMNS.join(', ');
       const warningsOf = 'FROM calls_side.warnings WHERE source_id = ? ORDER BY id';
       db.transaction(() => {
-        const empty = db.prepare('SELECT 1 FROM main.network LIMIT 1').get() === undefined;
         if (empty) db.exec('INSERT INTO main.network SELECT * FROM calls_side.network');
         else db.exec(`INSERT INTO main.network (${cols}) SELECT ${cols} FROM calls_side.network ORDER BY id`);
         db.prepare(`INSERT INTO main.warnings (source_id, file, line, message) SELECT source_id, file, line, message ${warningsOf}`).run(sourceId);

@@ -59,6 +59,16 @@ export interface CallsJob {
   sourcesBefore: number;
 }
 
+/**
+ * Up to how many processes the worker's process model goes to the import with its result (structured clone; the
+ * import adopts it instead of building its own). Beyond, the two copies side by side would raise the import's peak
+ * memory (benchmark 9: 310k processes): the import builds its own once the worker is gone.
+ */
+const MODEL_TRANSFER_MAX_PROCS = 100_000;
+
+/** The private database's page cache (KiB). */
+const PRIVATE_CACHE_KIB = 16_384;
+
 /** Source ids of the worker's other files: apart from any id the case gives (the calls' file carries the case's). */
 const OWN_IDS = 1_000_000_000;
 
@@ -146,6 +156,7 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal, onFile?: (
   const last = ordered[ordered.length - 1];
   if (!last || relOf(last.rel) !== CALLS_FILE) return null;
   const db = createCase(job.dbPath, { bulkLoad: true });
+  db.pragma(`cache_size = -${PRIVATE_CACHE_KIB}`); // appends only: a small cache, beside the import's own (memory)
   try {
     const writer = new CaseWriter(db);
     const ctx: ImportContext = { date: job.date, signal };
@@ -241,7 +252,7 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal, onFile?: (
         records: acc?.records ?? 0,
         sha256: digest.sha256,
         bytes: digest.bytes,
-        live: live ? live.transferable() : null,
+        live: live ? live.transferable(live.model.procs.length <= Math.min(MODEL_TRANSFER_MAX_PROCS, Number(process.env.RUNLENS_CALLS_MODEL_MAX ?? Infinity) || 0)) : null,
         sources,
       };
     }
@@ -264,7 +275,6 @@ export function renumberCalls(dbPath: string, from: number, to: number): void {
       db.prepare('UPDATE network SET source_id = ?').run(to);
       db.prepare('UPDATE warnings SET source_id = ? WHERE source_id = ?').run(to, from);
     })();
-    for (const q of NETWORK_INDEXES) db.exec(q);
   } finally {
     db.close();
   }
@@ -279,6 +289,17 @@ export const NETWORK_INDEXES: readonly string[] = indexesSql
   .split(';')
   .map((q) => q.trim())
   .filter((q) => /^CREATE INDEX IF NOT EXISTS \w+ ON network\(/.test(q));
+
+/**
+ * Up to how many calls the worker builds their indexes (SQLite sorts each index's keys in memory, temp_store
+ * MEMORY: nothing written outside the case's folder). Beyond, the sort would add to the import's own memory at its
+ * peak (benchmark 9: 3.1M calls); the import then builds them after the load, when the worker is gone, as before.
+ */
+export const INDEX_IN_WORKER_MAX_CALLS = 1_000_000;
+
+/** (`RUNLENS_CALLS_INDEX_MAX` lowers it for tests; worker threads share the environment.) */
+export const indexesInWorker = (calls: number): boolean =>
+  calls <= Math.min(INDEX_IN_WORKER_MAX_CALLS, Number(process.env.RUNLENS_CALLS_INDEX_MAX ?? Infinity) || 0);
 
 /** Build the calls' indexes in the worker's database (before it is told the source id: while the import reads on). */
 export function indexCalls(dbPath: string): void {
@@ -322,7 +343,7 @@ export async function callsWorkerMain(job: CallsJob): Promise<void> {
     const result = await runCallsJob(job, controller.signal, (file) => port.postMessage({ type: 'file', file }));
     port.postMessage({ type: 'done', result });
     if (result) {
-      indexCalls(job.dbPath);
+      if (indexesInWorker(result.calls)) indexCalls(job.dbPath);
       port.postMessage({ type: 'indexed' });
       const ask = await renumber;
       if (ask) {

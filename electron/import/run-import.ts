@@ -357,6 +357,7 @@ async function load(
         // the worker's calls, if it read this file on the basis the case has now (else: read below, as before)
         const takeable = r !== null && r.file === entry.file.name && !writer.networkStarted;
         let same = takeable && r.live === null; // no call derived there: none to start here either
+        let buildAfter = false; // the analysis started here once the worker is gone (its memory freed)
         if (takeable && r.live) {
           // the network analysis as at the case's first call: the worker's (its model, no second build) if the case
           // has its basis now (network-live.ts); else started here, and the calls taken only on the same basis
@@ -367,10 +368,15 @@ async function load(
           }
           writer.setMeta('run', run);
           writer.setMeta('policy', policy);
-          const adopted = writer.adoptNetwork(() => NetworkLive.adopt(db, slackNsOf(opts.contextSeconds), r.live!, mine));
-          const live = adopted ?? writer.liveNetwork();
-          same = adopted !== null || live?.basis === r.live.basis;
-          if (same && !adopted) live!.take(r.live.stats, r.live.ok);
+          const slackNs = slackNsOf(opts.contextSeconds);
+          const adopted = r.live.model ? writer.adoptNetwork(() => NetworkLive.adopt(db, slackNs, r.live!, mine)) : null;
+          if (adopted) same = true;
+          else if (!r.live.model) same = buildAfter = NetworkLive.basisNow(db, slackNs) === r.live.basis; // a big model
+          else {
+            const live = writer.liveNetwork();
+            same = live?.basis === r.live.basis;
+            if (same) live!.take(r.live.stats, r.live.ok);
+          }
         }
         if (r && same) {
           const ready = s.ready(r, sourceId); // on the worker thread, while this one reads the file's hash
@@ -379,8 +385,9 @@ async function load(
           if (signal.aborted) break;
           if (!(await ready)) throw new ImportError(`${entry.file.name}: the calls worker stopped unexpectedly (${s.failure ?? 'no reason given'}); import again`);
           writer.commit();
-          for (const w of s.copyInto(db, sourceId)) warnings.push(w);
+          for (const w of s.copyInto(db, r, sourceId)) warnings.push(w);
           await s.close();
+          if (buildAfter) writer.liveNetwork()!.take(r.live!.stats, r.live!.ok); // the same basis: only calls added
           if (r.acc) writer.addAccounting(sourceId, r.acc);
           records += r.records;
           if (r.acc && r.acc.lines > 0 && r.acc.records === 0) emptyFiles.push(`${entry.file.name}: ${firstReason(r.acc.skipped, warnings, entry.file.name)}`);

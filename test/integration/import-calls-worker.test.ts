@@ -173,6 +173,21 @@ describe('calls worker: the same case as the single-thread import', () => {
     expect(r.thread.copied).toBe(0);
   });
 
+  it('beyond what the worker indexes and hands over (memory): indexes after the load, model built here; the same case', async () => {
+    process.env.RUNLENS_CALLS_INDEX_MAX = '2';
+    process.env.RUNLENS_CALLS_MODEL_MAX = '2';
+    try {
+      const b = writeBundle(path.join(work, 'gen-big'), { calls: 3000, processes: 300, logLines: 2000 });
+      const r = await importBoth('unindexed-cases', [b.dir]);
+      expect(r.thread.copied).toBe(1);
+      expect(r.inline.copied).toBe(1);
+      expect(r.thread.adopted).toBe(0);
+    } finally {
+      delete process.env.RUNLENS_CALLS_INDEX_MAX;
+      delete process.env.RUNLENS_CALLS_MODEL_MAX;
+    }
+  });
+
   it('an archive in the folder before the calls (their source id known only then), another input first', async () => {
     const dir = path.join(work, 'with-zip');
     copyDir(FIXTURE_BUNDLE, dir);
