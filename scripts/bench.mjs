@@ -11,8 +11,10 @@ const out = path.join(root, '.cache/bench/bench.cjs');
 
 try {
   await build({
-    entryPoints: [path.join(root, 'bench/main.ts')],
-    outfile: out,
+    // the import's job worker too, beside the bench as beside the app (import-worker.cjs: the calls worker thread)
+    entryPoints: { bench: path.join(root, 'bench/main.ts'), 'import-worker': path.join(root, 'electron/worker.ts') },
+    outdir: path.dirname(out),
+    outExtension: { '.js': '.cjs' },
     bundle: true,
     platform: 'node',
     format: 'cjs',

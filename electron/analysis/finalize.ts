@@ -103,7 +103,7 @@ export function finalizeCase(db: Db, opts: FinalizeOptions): void {
     writeViewerFindings(db, ctx, stats);
     writeProducerFindings(db, model.index, stats);
     progress('detections');
-    writeDetections(db, ctx, undefined, opts.logCandidates ?? null);
+    writeDetections(db, ctx, undefined, opts.logCandidates ?? null, model.procs); // the instances just written: no re-read
     progress('order');
     buildNetworkOrder(db); // the calls' time order by rank, for deep pages (queries/network-order.ts)
   })();

@@ -24,8 +24,9 @@ export interface Proc {
   primaryQuality: number;
   sourceId: number | null;
   line: number | null;
-  /** `source|origin` of every record merged into this instance. */
-  seenFrom: Set<string>;
+  /** `source|origin` of the first record of this instance, and of the others merged into it (null: none other). */
+  firstFrom: string;
+  moreFrom: Set<string> | null;
   /** The instance this one replaced by an exec of a live pid. */
   replaced: Proc | null;
   parent: Proc | null;
@@ -99,17 +100,22 @@ export class PidIndex {
   }
 }
 
+/**
+ * Any text whose base name lower-cases to runner.worker… holds this: each of its characters lower-cases to one
+ * ASCII letter of "runner.worker", and only the Kelvin sign (U+212A, to k) does so besides the ASCII letters
+ * themselves. A test that rules out nearly every exe before the base name is cut and lower-cased.
+ */
+const MAY_BE_WORKER = /runner\.wor[k\u212A]er/i;
+
 /** Whether an exe path or argv[0] names the GitHub runner's worker process. */
 export function isRunnerWorker(exe: string | null, args: string | null): boolean {
-  const base = (s: string) => {
-    const parts = s.split(/[\\/]/);
-    return (parts[parts.length - 1] ?? '').toLowerCase();
-  };
+  // the text after the last / or \ (what a split on /[\\/]/ leaves last, without an array per process)
+  const base = (s: string) => s.slice(Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\')) + 1).toLowerCase();
   const ok = (s: string) => {
     const b = base(s);
     return b === 'runner.worker' || b === 'runner.worker.exe' || b === 'runner.worker.dll';
   };
-  if (exe && ok(exe)) return true;
+  if (exe && MAY_BE_WORKER.test(exe) && ok(exe)) return true;
   if (args && args.includes('Runner.Worker')) {
     try {
       const a = JSON.parse(args) as unknown;

@@ -4,9 +4,13 @@
  */
 import fs from 'node:fs';
 
-/** Remove `p` and its SQLite side files; best effort (a file already gone is fine). */
+/** The private database of an import's calls worker beside its partial case (import/calls-side.ts). */
+export const callsDbPath = (partial: string): string => `${partial}-calls`;
+
+/** Remove `p` and its SQLite side files, and a calls worker's database beside it; best effort (gone is fine). */
 export function removeCaseFiles(p: string): void {
-  for (const f of [p, `${p}-wal`, `${p}-shm`, `${p}-journal`]) {
+  const calls = callsDbPath(p);
+  for (const f of [p, `${p}-wal`, `${p}-shm`, `${p}-journal`, calls, `${calls}-wal`, `${calls}-shm`, `${calls}-journal`]) {
     try {
       fs.rmSync(f, { force: true });
     } catch {

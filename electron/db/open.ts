@@ -211,7 +211,7 @@ export function openCaseReadOnly(path: string, opts: ReadOpenOptions = {}): Db {
     const { v, problems, state } = c.transaction(() => {
       const v = c.pragma('user_version', { simple: true }) as number;
       checkVersion(path, v);
-      return { v, problems: schemaProblems(c, v), state: readImportState(c) };
+      return { v, problems: schemaProblems(c, v, opts.partial ? LATEST_VERSION : undefined), state: readImportState(c) };
     })();
     if (problems.length) {
       throw new CaseFileError(`${path}: refused: not a Runlens case schema (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; ${problems.length - 3} more` : ''})`);

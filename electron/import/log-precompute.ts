@@ -2,7 +2,11 @@
  * Each log line's step and depth, worked out by the writer while the line is inserted (written once), instead of
  * finalizeLogs reading every line back and rewriting it. Only where the outcome is already fixed at load time:
  * every log line's job has manifest steps written before its first line (a bundle: the container reads
- * manifest.json first), which beat any step a log file adds (finalize-logs.ts, step precedence). On the way it
+ * manifest.json first), which beat any step a log file adds (finalize-logs.ts, step precedence); or the job has no
+ * step yet and all its lines come from one job-level log, whose own `##[group]` steps then give every line its step
+ * by number whatever the times (a job log read alone: the ids those steps will get are predicted, checked against
+ * the steps written; 1M lines: the read-and-rewrite pass, ~4.5 s, skipped). While the load goes on, such a line's
+ * step_id may name a step row not written yet (written when the step ends). On the way it
  * tracks what finalizeLogs' own checks would read back: the log jobs, and whether insert order is reading order.
  *
  * finalizeLogs uses the result only when nothing after the load changed its assumptions (no job renamed, no line
@@ -27,9 +31,49 @@ export interface LogHints {
   readonly mixedJobs: ReadonlySet<string>;
   /** The steps (ids in number order) each job's lines were assigned against. */
   readonly stepsUsed: ReadonlyMap<string, readonly number[]>;
+  /** Jobs whose lines were assigned against the steps their own log's groups were to give (stillValid checks). */
+  readonly predicted: ReadonlyMap<string, PredictedJob>;
   readonly unmatched: StepAssigner['unmatched'];
   /** The lines that may mention a host (gha/mentions.ts mayMention), found as they were written; null: unknown. */
   readonly mentionLines: WatchedLines | null;
+  /**
+   * Every line finalizeLogs' needle queries can match (`finalizeNeedle`: a superset; the queries still apply their
+   * own conditions to these rows), found as they were written; null: unknown. Their ids hold until lines move.
+   */
+  readonly needleLines: WatchedLines | null;
+  /** Sources with lines of a job-level or single log (file_kind job/single); null: unknown (a line was lost). */
+  readonly jobLogSources: ReadonlySet<number> | null;
+}
+
+/**
+ * The texts finalize-logs.ts looks for with `text LIKE '<prefix>%'` (resolveActionShas, nameSingleLogsByJob), lower
+ * case: LIKE folds ASCII letters only.
+ */
+const NEEDLES = [
+  'complete job name: ',
+  'download action repository ',
+  'download immutable action package ',
+  '##[group]download immutable action package ',
+  'source commit sha: ',
+];
+const NEEDLE_FIRST = new Set(NEEDLES.map((n) => n.charCodeAt(0)));
+
+/** `s` starts with `lower` (ASCII letters in either case, as SQLite's LIKE compares them; anything else exactly). */
+function startsWithAsciiCi(s: string, lower: string): boolean {
+  if (s.length < lower.length) return false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = s.charCodeAt(i);
+    const w = lower.charCodeAt(i);
+    if (c !== w && !(w >= 0x61 && w <= 0x7a && c === w - 0x20)) return false;
+  }
+  return true;
+}
+
+/** True for every line a finalize needle query (`text LIKE '<needle>%'`) can match. */
+export function finalizeNeedle(plain: string): boolean {
+  if (plain.length < 19 || !NEEDLE_FIRST.has(plain.charCodeAt(0) | 0x20)) return false;
+  for (const n of NEEDLES) if (startsWithAsciiCi(plain, n)) return true;
+  return false;
 }
 
 export class LogPrecompute implements LogHints {
@@ -40,6 +84,7 @@ export class LogPrecompute implements LogHints {
   readonly mixedJobs = new Set<string>();
   private readonly kinds = new Map<string, number>(); // job -> bits: 1 step file, 2 job or single file
   readonly stepsUsed = new Map<string, number[]>();
+  readonly predicted = new Map<string, PredictedJob>();
   private readonly steps = new Map<string, JobSteps>();
   private readonly assigner = new StepAssigner(this.steps);
   // the line before (reading order check), and its job and kind
@@ -50,10 +95,24 @@ export class LogPrecompute implements LogHints {
   private lastJob: string | null = null;
   private lastBit = 0;
   /** Filled by the writer: ids of the lines `mayMention` passed. */
-  readonly mentionIds = new WatchedIds();
+  readonly mentionIds = new WatchedIds(true);
+  /** Filled by the writer: ids of the lines `finalizeNeedle` passed. */
+  readonly needleIds = new WatchedIds();
+  private readonly jobLogs = new Set<number>();
+  private lossless = true;
+  private lastSource = -1;
+  private lastKind = '';
 
   get mentionLines(): WatchedLines {
     return this.mentionIds.result(this.lines);
+  }
+
+  get needleLines(): WatchedLines {
+    return this.needleIds.result(this.lines);
+  }
+
+  get jobLogSources(): ReadonlySet<number> | null {
+    return this.lossless ? this.jobLogs : null;
   }
 
   constructor(private readonly db: Db) {}
@@ -65,6 +124,13 @@ export class LogPrecompute implements LogHints {
   /** The next line (offset applied to `ts`), before it is inserted: its step and depth, or null when not known. */
   feed(r: LogLineRecord, ts: bigint | null, sourceId: number): { stepId: number | null; depth: number } | null {
     this.lines++;
+    let fileChanged = false;
+    if (sourceId !== this.lastSource || r.file_kind !== this.lastKind) {
+      this.lastSource = sourceId;
+      this.lastKind = r.file_kind;
+      fileChanged = true;
+      if (r.file_kind === 'job' || r.file_kind === 'single') this.jobLogs.add(sourceId);
+    }
     const bit = r.file_kind === 'step' ? 1 : 2;
     // (the job and kind of the line before are nearly always this line's: the Map and Set are asked only on a change)
     if (r.job !== this.lastJob || bit !== this.lastBit) {
@@ -78,8 +144,13 @@ export class LogPrecompute implements LogHints {
       if (!this.jobs.has(r.job)) {
         this.jobs.add(r.job);
         if (this.jobs.size > 1) this.inOrder = false;
-        if (this.assigned) this.loadJob(r.job);
-      }
+        if (this.assigned) this.loadJob(r.job, r.file_kind, sourceId);
+      } else fileChanged = true;
+    }
+    // a job whose steps its own log's groups give: only while all its lines come from that one job-level log
+    if (fileChanged && this.assigned && this.predicted.size > 0) {
+      const g = this.predicted.get(r.job);
+      if (g && (g.source !== sourceId || (r.file_kind !== 'job' && r.file_kind !== 'single'))) this.assigned = false;
     }
     if (this.inOrder) {
       // finalize-logs.ts alreadyInReadingOrder: times never go back; equal times in (step, source, seq) order
@@ -112,13 +183,30 @@ export class LogPrecompute implements LogHints {
   lost(): void {
     this.lines--;
     this.assigned = false;
+    this.lossless = false;
   }
 
-  private loadJob(job: string): void {
+  /**
+   * A job with no steps yet whose first line is a job-level log's: its steps will be that log's `##[group]` steps
+   * (origin 'groups'), every line's step the one its group tracker is in (step-assigner.ts), whatever the times. The
+   * ids are predicted; finalizeLogs uses the lines' step ids only if the steps written have them (`stillValid`).
+   */
+  private predictGroupSteps(job: string, sourceId: number): void {
+    const max = this.db.prepare(`SELECT coalesce(max(id), 0) FROM steps`).pluck().get() as number;
+    const ids = new PredictedIds(max);
+    this.predicted.set(job, { source: sourceId, base: max, ids });
+    this.steps.set(job, { origin: 'groups', byNumber: ids, ordered: [], windows: [], windowById: new Map() });
+  }
+
+  private loadJob(job: string, kind: string, sourceId: number): void {
     // Only manifest steps are final before the load ends (they beat every other origin); a job without them, or
     // with steps of another origin already, is left to finalizeLogs.
     const js = loadJobSteps(this.db, job).get(job);
     const others = this.db.prepare(`SELECT 1 FROM steps WHERE job = ? AND origin <> 'manifest' LIMIT 1`).get(job);
+    if (!js && (kind === 'job' || kind === 'single')) {
+      this.predictGroupSteps(job, sourceId);
+      return;
+    }
     if (!js || js.origin !== 'manifest' || others !== undefined) {
       this.assigned = false;
       return;
@@ -134,12 +222,53 @@ export class LogPrecompute implements LogHints {
 }
 
 /** True when the lines' steps and depths assigned at load time are still those finalizeLogs would assign. */
-export function stillValid(db: Db, h: LogHints): boolean {
+export function stillValid(db: Db, h: LogHints, renamed?: ReadonlyMap<string, string>): boolean {
   if (!h.assigned) return false;
   const now = loadJobSteps(db);
   for (const [job, used] of h.stepsUsed) {
     const js = now.get(job);
     if (!js || js.ordered.length !== used.length || js.ordered.some((id, i) => id !== used[i])) return false;
   }
+  // jobs whose steps come from their own log's groups: the steps written are exactly the ones predicted
+  const rows = db.prepare(`SELECT id, number, origin, source_id FROM steps WHERE job = ? ORDER BY number, id`).raw(true);
+  for (const [written, g] of h.predicted) {
+    const job = renamed?.get(written) ?? written; // (a lone log renamed by its `Complete job name:`)
+    const js = now.get(job);
+    if (!js || js.origin !== 'groups') return false;
+    let expect = 1;
+    for (const [id, number, origin, source] of rows.all(job) as [number, number, string, number | null][]) {
+      if (origin !== 'groups' || source !== g.source) return false;
+      if (number === expect - 1) continue; // a later row of a number (byNumber keeps the first)
+      if (number !== expect || id !== g.base + number) return false;
+      expect++;
+    }
+    // every number a line was given has its step
+    if (g.ids.maxAsked >= expect) return false;
+  }
   return true;
+}
+
+/**
+ * The ids the steps of a job's own `##[group]` lines will get (readGhaLog writes them in number order as each
+ * ends, after the steps already there: `base` + number); `maxAsked`: the highest number a line was given.
+ * Checked against the rows written by `stillValid`.
+ */
+class PredictedIds extends Map<number, number> {
+  maxAsked = 0;
+  constructor(private readonly base: number) {
+    super();
+  }
+  override get(n: number): number {
+    if (n > this.maxAsked) this.maxAsked = n;
+    return this.base + n;
+  }
+  override has(): boolean {
+    return true;
+  }
+}
+
+export interface PredictedJob {
+  source: number;
+  base: number;
+  ids: PredictedIds;
 }

@@ -9,7 +9,7 @@
  * - Nothing recognised at all: ImportError. Unknown files: warnings. Every warning is stored in `warnings` and
  *   returned in the summary.
  */
-import { removeCaseFiles } from '../db/case-files';
+import { callsDbPath, removeCaseFiles } from '../db/case-files';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportWarning, Policy, RunInfo } from '../../shared/model';
@@ -33,6 +33,8 @@ import type { CaseInfo } from '../../shared/api';
 import type { StoredRules } from '../analysis/detections/rules-file';
 import { BUILTIN_LOG_SCANS } from '../analysis/detections/index';
 import type { LogCandidates } from '../analysis/detections/log-scan';
+import { CallsSide, defaultCallsMode, type CallsWorkerMode } from './calls-side';
+import { CALLS_FILE, CALLS_FORMAT, offsetSeconds, runCallsJob, secondsToNs, TAKEN_BASIS_FORMATS } from './calls-worker';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -82,6 +84,14 @@ export interface RunImportOptions {
   /** Where the case is built before it is renamed into place (default: a fresh `<casePath>.partial-*`). The
    *  worker's client names it, so it can remove it after stopping a worker that did not stop by itself. */
   partialPath?: string;
+  /**
+   * A bundle folder's calls (`network.jsonl`) parsed, analysed and written on a worker thread while the log is
+   * stored (calls-side.ts). Default: 'thread' when the worker is built beside the code, else 'inline' (the same
+   * job on this thread); 'off': read by the writer like every other file. The case is the same every way.
+   */
+  callsWorker?: CallsWorkerMode;
+  /** The built job worker for 'thread' (default: import-worker.cjs beside this code). */
+  callsWorkerPath?: string;
   /** The case's own path when it is known only after the import started (`runlens serve` and the app name a case by
    *  its inputs' hashes, computed beside the import: api/import-runner.ts). `casePath` then only says the folder and
    *  the partial file's name; this is what `meta.import.case_file` records and where the case is renamed to.
@@ -120,17 +130,6 @@ async function inputSize(p: string): Promise<number> {
   }
 }
 
-function offsetSeconds(offsets: Record<string, number> | undefined, keys: string[]): number {
-  if (!offsets) return 0;
-  for (const k of keys) {
-    const v = offsets[k];
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
-  }
-  return 0;
-}
-
-const secondsToNs = (s: number): bigint => BigInt(Math.round(s * 1e9));
-
 export async function runImport(opts: RunImportOptions): Promise<ImportSummary> {
   if (!opts.inputs.length) throw new ImportError('no input given');
   const casePath = path.resolve(opts.casePath);
@@ -151,11 +150,13 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
   const swept = sweepStalePartials(path.dirname(casePath)); // leftovers of killed imports (partial-sweep.ts)
   const partial = opts.partialPath ?? partialPathFor(casePath);
   let db: Db | null = null;
+  const sides: CallsSide[] = []; // the calls workers started (calls-side.ts): stopped and removed whatever happens
   try {
     // A private partial file, deleted on any failure: loaded without journal or syncs (see createCase).
     db = createCase(partial, { bulkLoad: true });
     const progressTotal = { bytes: 0 };
-    const summary = await load(db, opts, opts.finalCasePath ?? casePath, partial, signal, progressTotal, swept);
+    const summary = await load(db, opts, opts.finalCasePath ?? casePath, partial, signal, progressTotal, swept, sides);
+    for (const side of sides) await side.close();
     finishBulkLoad(db); // one self-contained file with a normal journal, readable read-only
     db.close();
     db = null;
@@ -178,6 +179,7 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
         /* closing a broken db is best effort */
       }
     }
+    for (const side of sides) await side.close().catch(() => undefined);
     removeCaseFiles(partial);
     if (signal.aborted && !(e instanceof ImportCancelledError)) throw new ImportCancelledError();
     throw e;
@@ -193,6 +195,7 @@ async function load(
   signal: AbortSignal,
   total: { bytes: number },
   swept: { removed: string[]; bytes: number },
+  sides: CallsSide[],
 ): Promise<ImportSummary> {
   const writer = new CaseWriter(db);
   // the lines the detection rules read, found while the log is written (no scan of the log after the load)
@@ -259,9 +262,26 @@ async function load(
     });
   }
 
+  const callsMode = opts.callsWorker ?? envCallsMode() ?? defaultCallsMode(opts.callsWorkerPath);
   for (const input of opts.inputs) {
     if (signal.aborted) throw new ImportCancelledError();
     const keyToSource = new Map<number, number>();
+    // A bundle folder's calls on a worker thread while this one stores the rest (calls-side.ts), taken below at
+    // the place of `network.jsonl`; only while no call is in the case yet (the analysis starts at the first call).
+    let side: CallsSide | null = null;
+    if (callsMode !== 'off' && !writer.networkStarted && fs.statSync(input, { throwIfNoEntry: false })?.isDirectory()) {
+      side = CallsSide.start(
+        { input, dbPath: callsDbPath(partialPath), offsets: opts.offsets, date: ctx.date, contextSeconds: opts.contextSeconds, sourcesBefore: writer.lastSourceId() },
+        callsMode,
+        runCallsJob,
+        opts.callsWorkerPath,
+      );
+      sides.push(side);
+    }
+    // files whose rows were taken from the worker: the container's hash of each is checked against the worker's
+    const taken: { key: number; sha256: string; file: string }[] = [];
+    const hashOf = new Map<number, string>();
+    const fileSources = new Map<string, number>(); // this input's files read so far: display name -> source id
     // One archive, one run: the first manifest read is the run's; a later one is refused (not mixed into it).
     let inputManifest: string | null = null;
     let topKey: number | null = null;
@@ -278,6 +298,7 @@ async function load(
         if (node.parentKey === null) topKey = node.key;
       },
       onHashed: (key, sha256, bytes) => {
+        hashOf.set(key, sha256);
         const id = keyToSource.get(key);
         if (id !== undefined) writer.setSourceHash(id, sha256, bytes);
         if (key === topKey) inputs.push({ path: input, sha256, bytes });
@@ -312,6 +333,63 @@ async function load(
       const offSec = offsetSeconds(opts.offsets, [input, path.resolve(input), entry.file.name, entry.file.relPath, format]);
       const offNs = secondsToNs(offSec);
       if (sourceId !== null) writer.setSourceFormat(sourceId, format, offNs);
+      if (sourceId !== null) fileSources.set(entry.file.name, sourceId);
+      const basisFile = side && sourceId !== null && TAKEN_BASIS_FORMATS.has(format) ? await side.fileResult(entry.file.name) : null;
+      if (side && basisFile && sourceId !== null) {
+        // a file the calls worker read for its analysis (the process events): its rows, as this writer would write them
+        entry.stream.resume();
+        await finished(entry.stream).catch(() => undefined);
+        if (signal.aborted) break;
+        writer.commit();
+        for (const w of side.copyFile(db, basisFile, sourceId)) warnings.push(w);
+        const acc = basisFile.acc;
+        if (acc) writer.addAccounting(sourceId, acc);
+        records += basisFile.records;
+        if (acc && acc.lines > 0 && acc.records === 0) emptyFiles.push(`${entry.file.name}: ${firstReason(acc.skipped, warnings, entry.file.name)}`);
+        taken.push({ key: entry.key, sha256: basisFile.sha256, file: entry.file.name });
+        recognised++;
+        continue;
+      }
+      if (side && sourceId !== null && format === CALLS_FORMAT && entry.file.relPath === CALLS_FILE) {
+        const s = side;
+        side = null;
+        const r = await s.result;
+        // the worker's calls, if it read this file on the basis the case has now (else: read below, as before)
+        const takeable = r !== null && r.file === entry.file.name && !writer.networkStarted;
+        let same = takeable && r.live === null; // no call derived there: none to start here either
+        if (takeable && r.live) {
+          // the network analysis as at the case's first call: the worker's (its model, no second build) if the case
+          // has its basis now (network-live.ts); else started here, and the calls taken only on the same basis
+          const mine = new Map<number, number>();
+          for (const [name, id] of Object.entries(r.sources)) {
+            const caseId = fileSources.get(name);
+            if (caseId !== undefined) mine.set(id, caseId);
+          }
+          writer.setMeta('run', run);
+          writer.setMeta('policy', policy);
+          const adopted = writer.adoptNetwork(() => NetworkLive.adopt(db, slackNsOf(opts.contextSeconds), r.live!, mine));
+          const live = adopted ?? writer.liveNetwork();
+          same = adopted !== null || live?.basis === r.live.basis;
+          if (same && !adopted) live!.take(r.live.stats, r.live.ok);
+        }
+        if (r && same) {
+          const ready = s.ready(r, sourceId); // on the worker thread, while this one reads the file's hash
+          entry.stream.resume(); // read to its end for the container's hash (compared with the worker's below)
+          await finished(entry.stream).catch(() => undefined);
+          if (signal.aborted) break;
+          if (!(await ready)) throw new ImportError(`${entry.file.name}: the calls worker stopped unexpectedly (${s.failure ?? 'no reason given'}); import again`);
+          writer.commit();
+          for (const w of s.copyInto(db, sourceId)) warnings.push(w);
+          await s.close();
+          if (r.acc) writer.addAccounting(sourceId, r.acc);
+          records += r.records;
+          if (r.acc && r.acc.lines > 0 && r.acc.records === 0) emptyFiles.push(`${entry.file.name}: ${firstReason(r.acc.skipped, warnings, entry.file.name)}`);
+          taken.push({ key: entry.key, sha256: r.sha256, file: entry.file.name });
+          recognised++;
+          continue;
+        }
+        await s.close();
+      }
       const account = new LineAccount();
       const stream = countLines(entry.stream, account);
       const sink = flagInvisibleHosts(writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
@@ -362,6 +440,13 @@ async function load(
     if (signal.aborted) {
       await container.return(undefined);
       throw new ImportCancelledError();
+    }
+    if (side) await side.close(); // not used: the input had no calls file it could take
+    for (const t of taken) {
+      // read twice (here for its hash, by the calls worker for its rows): the evidence changed in between
+      if (hashOf.get(t.key) !== t.sha256) {
+        throw new ImportError(`${t.file}: its content changed while it was being imported (two reads gave different SHA-256); import it again from a copy that does not change`);
+      }
     }
     if (inputWarnings > MAX_WARNINGS_PER_SOURCE) {
       addWarning(null, { file: input, line: null, message: `${inputWarnings - MAX_WARNINGS_PER_SOURCE} further warning(s) about files in this input not shown (${inputWarnings} in all)` });
@@ -436,6 +521,12 @@ async function load(
     files: count('file_events'),
   };
   return { case: path.resolve(await caseFile), inputs, counts, warnings, files: fileAccounting(db), ...(notes.length ? { notes } : {}) };
+}
+
+/** `RUNLENS_CALLS_WORKER=off|inline|thread`: the calls worker's mode when the caller does not say (comparisons). */
+function envCallsMode(): CallsWorkerMode | null {
+  const v = process.env.RUNLENS_CALLS_WORKER;
+  return v === 'off' || v === 'inline' || v === 'thread' ? v : null;
 }
 
 function candidatesOf(w: WatchedLines | null): LogCandidates | null {

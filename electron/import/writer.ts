@@ -20,7 +20,7 @@ import type {
 import type { Nanos } from '../../shared/time';
 import type { Db } from '../db/open';
 import type { NetworkLive } from '../analysis/network-live';
-import { LogPrecompute, type LogHints } from './log-precompute';
+import { finalizeNeedle, LogPrecompute, type LogHints } from './log-precompute';
 import { RowBatch } from './row-batch';
 import { mayMention } from './gha/mentions';
 import { WatchedIds, type WatchedLines } from './watched-lines';
@@ -29,11 +29,14 @@ import type { FileAccounting, LineAccount } from './accounting';
 
 // (the sinks below write each row's values by position in these orders)
 const LOG_COLUMNS = ['job', 'step_number', 'seq', 'ts', 'raw', 'text', 'marker', 'file_kind', 'source_id', 'line', 'line_end', 'step_id', 'depth'];
-const NETWORK_COLUMNS = [
+export const NETWORK_COLUMNS = [
   'ts', 'pid', 'process_name', 'domain', 'domain_origin', 'ip', 'port', 'protocol', 'status', 'http_method', 'http_host',
   'http_path', 'http_status', 'policy_matched', 'policy_reason', 'tool_name', 'tool_sha256', 'command_line', 'exe',
   'source_id', 'line', 'raw', 'process_id', 'endpoint', 'verdict', 'step_id', 'running_step_id',
 ];
+
+/** The process events' columns the writer fills (calls-side.ts copies them from the calls worker's database). */
+export const PROCESS_EVENT_COLUMNS = ['ts', 'event', 'pid', 'ppid', 'exe', 'args', 'cwd', 'uid', 'exit_code', 'key', 'parent_key', 'origin', 'source_id', 'line', 'raw'];
 
 export const DEFAULT_BATCH_SIZE = 5000;
 /** Warnings stored per source file; beyond it they are only counted (one summary warning at the end). */
@@ -93,7 +96,7 @@ export class CaseWriter {
     this.logs = new RowBatch(db, 'log_lines', LOG_COLUMNS);
     this.calls = new RowBatch(db, 'network', NETWORK_COLUMNS);
     this.st = {
-      source: p('INSERT INTO sources (parent_id, path, member, format, sha256, bytes, offset_ns) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      source: p('INSERT INTO sources (id, parent_id, path, member, format, sha256, bytes, offset_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       sourceHash: p('UPDATE sources SET sha256 = ?, bytes = ? WHERE id = ?'),
       sourceFormat: p('UPDATE sources SET format = ?, offset_ns = ? WHERE id = ?'),
       warning: p('INSERT INTO warnings (source_id, file, line, message) VALUES (?, ?, ?, ?)'),
@@ -101,9 +104,7 @@ export class CaseWriter {
       step: p(
         'INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      proc: p(
-        'INSERT INTO process_events (ts, event, pid, ppid, exe, args, cwd, uid, exit_code, key, parent_key, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
+      proc: p(`INSERT INTO process_events (${PROCESS_EVENT_COLUMNS.join(', ')}) VALUES (${PROCESS_EVENT_COLUMNS.map(() => '?').join(', ')})`),
       dns: p('INSERT INTO dns (ts, domain, type, answers, pid, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       dnsAnswer: p('INSERT INTO dns_answers (dns_id, ip, ts, domain) VALUES (?, ?, ?, ?)'),
       file: p('INSERT INTO file_events (ts, pid, exe, path, op, sha256, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -124,7 +125,30 @@ export class CaseWriter {
     return this.netLive;
   }
 
-  private liveNetwork(): NetworkLive | null {
+  /**
+   * Use a network analysis made elsewhere (network-live.ts `adopt`: the calls worker's, for calls copied in whole)
+   * as the one started at the first call, if `make` gives one and none was started. Returns it, or null.
+   */
+  adoptNetwork(make: () => NetworkLive | null): NetworkLive | null {
+    if (this.netStarted) return null;
+    const live = make();
+    if (live) {
+      this.netStarted = true;
+      this.netLive = live;
+    }
+    return live;
+  }
+
+  /** Whether the network analysis was started (at the first call written, or by `liveNetwork`). */
+  get networkStarted(): boolean {
+    return this.netStarted;
+  }
+
+  /**
+   * Start the network analysis now, as the first call would (run-import: before taking the calls of the calls
+   * worker, calls-side.ts, whose first call this is in the case).
+   */
+  liveNetwork(): NetworkLive | null {
     if (!this.netStarted) {
       this.netStarted = true;
       this.netLive = this.startNetwork?.() ?? null;
@@ -180,10 +204,16 @@ export class CaseWriter {
     this.pending = 0;
   }
 
-  addSource(s: { parentId: number | null; path: string; member: string | null; format?: string | null; sha256?: string; bytes?: number; offsetNs?: bigint }): number {
+  /** A source row; `id` only for a private database that must number its files as the case will (calls-worker.ts). */
+  addSource(s: { id?: number; parentId: number | null; path: string; member: string | null; format?: string | null; sha256?: string; bytes?: number; offsetNs?: bigint }): number {
     this.row();
-    const r = this.st.source!.run(s.parentId, s.path, s.member, s.format ?? null, s.sha256 ?? '', s.bytes ?? 0, s.offsetNs ?? 0n);
+    const r = this.st.source!.run(s.id ?? null, s.parentId, s.path, s.member, s.format ?? null, s.sha256 ?? '', s.bytes ?? 0, s.offsetNs ?? 0n);
     return Number(r.lastInsertRowid);
+  }
+
+  /** The largest source id so far (0: none). */
+  lastSourceId(): number {
+    return Number((this.db.prepare('SELECT coalesce(max(id), 0) AS n FROM sources').get() as { n: number }).n);
   }
 
   setSourceHash(id: number, sha256: string, bytes: number): void {
@@ -216,6 +246,11 @@ export class CaseWriter {
       for (const [id, a] of this.accounted) upd.run(a.bytes, a.lines, a.records, a.lines_stored, a.lines_skipped, JSON.stringify(a.skipped), id);
     })();
     this.accounted.length = 0;
+  }
+
+  /** A file read elsewhere (the calls worker, calls-side.ts): its accounting, stored with the others'. */
+  addAccounting(sourceId: number, acc: FileAccounting): void {
+    this.accounted.push([sourceId, acc]);
   }
 
   sinkFor(sourceId: number, displayName: string, offsetNs: bigint, hooks: SinkHooks = {}, account: LineAccount | null = null): FileSink {
@@ -254,6 +289,7 @@ export class CaseWriter {
     const watch = this.logWatch;
     const watched = this.watched;
     const mentioning = pre.mentionIds;
+    const needles = pre.needleIds;
     // a row refused when its batch is written is taken back (one handler per file, the record as its context)
     const logFailed = (r: LogLineRecord, e: Error) => {
       counts.log_lines--;
@@ -308,14 +344,17 @@ export class CaseWriter {
         // lines a pass after the load wants (watched-lines.ts): their ids, learnt when their batch is written
         const forRules = watch !== null && watch.test(r.plain);
         const mentions = mayMention(r.plain);
+        const needle = finalizeNeedle(r.plain);
         const seq = r.seq;
+        const plain = r.plain;
         logs.push(
           r,
           logFailed,
-          forRules || mentions
+          forRules || mentions || needle
             ? (id) => {
                 if (forRules) watched.note(id, sourceId, seq);
-                if (mentions) mentioning.note(id, sourceId, seq);
+                if (mentions) mentioning.note(id, sourceId, seq, plain);
+                if (needle) needles.note(id, sourceId, seq);
               }
             : undefined,
         );

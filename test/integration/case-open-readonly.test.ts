@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseFileError, CaseUpgradeNeeded, openCaseReadOnly } from '../../electron/db/open';
 import { normalizeSql, schemaProblems } from '../../electron/db/schema-trust';
 import { upgradeCaseCopy } from '../../electron/db/upgrade';
-import { LATEST_VERSION } from '../../electron/db/migrations/index';
+import { LATEST_VERSION, MIGRATIONS } from '../../electron/db/migrations/index';
 import { startServe } from '../../electron/serve/server';
 import { craftCase, olderCase, olderWalCase, RECURSIVE_STEPS_VIEW } from '../support/crafted-cases';
 import { folderState } from '../support/file-state';
@@ -172,6 +172,21 @@ describe('a crafted case never runs its SQL', () => {
     const d = fresh();
     const db = new Database(buildCase(d), { readonly: true });
     expect(schemaProblems(db, LATEST_VERSION)).toEqual([]);
+    db.close();
+  });
+
+  it('a partial case may hold a later migration\'s objects already, each exactly as defined; nothing else', () => {
+    // The importer of a case being built creates the calls' indexes (migration 2) before its load (version 1).
+    const db = new Database(':memory:');
+    db.exec(MIGRATIONS.find((m) => m.version === 1)!.sql);
+    db.exec('CREATE INDEX network_ts ON network(ts)');
+    expect(schemaProblems(db, 1)).toEqual(['unexpected index "network_ts"']);
+    expect(schemaProblems(db, 1, LATEST_VERSION)).toEqual([]);
+    // the same name over other columns, or an object no migration makes, is still refused
+    db.exec('DROP INDEX network_ts; CREATE INDEX network_ts ON network(endpoint)');
+    expect(schemaProblems(db, 1, LATEST_VERSION)).toEqual(['index "network_ts" is not defined as Runlens defines it']);
+    db.exec('DROP INDEX network_ts; CREATE INDEX sneaky ON network(ts)');
+    expect(schemaProblems(db, 1, LATEST_VERSION)).toEqual(['unexpected index "sneaky"']);
     db.close();
   });
 });

@@ -87,12 +87,57 @@ describe('log lines assigned at insert time equal the full finalize pass', () =>
     expect(got).toEqual(fullPassOf(casePath));
   });
 
-  it('a job log without manifest (steps from its own ##[group] lines): left to the full pass, identical rows', async () => {
-    const log = path.join(__dirname, '../fixtures/gha/blastradius_agno-agi__agno__job97433407085__log.txt');
-    const casePath = path.join(work, 'agno.runlens');
+  // job logs without manifest (steps from their own ##[group] lines, ids predicted at insert: log-precompute.ts
+  // predictGroupSteps), composite actions' inner steps, a failed action, a log renamed by its `Complete job name:`
+  it.each([
+    ['blastradius_agno-agi__agno__job97433407085__log.txt', true],
+    ['blastradius_Stirling-Tools__Stirling-PDF__077856960467.txt', true],
+    ['menugreen_composite_job_log.txt', true],
+    ['openwrt-home_0_build_redacted.txt', true],
+    ['anthroshim_0_build_redacted.txt', true],
+  ])('a job log without manifest (%s): assigned at insert from its own groups, identical rows', async (f, want) => {
+    const log = path.join(__dirname, '../fixtures/gha', f);
+    const casePath = path.join(work, `alone-${f}.runlens`);
     const { assigned } = await withHintsSpy(() => runImport({ inputs: [log], casePath }));
-    expect(assigned.at(-1)).toBe(false);
-    expect(lines(casePath)).toEqual(fullPassOf(casePath));
+    expect(assigned.at(-1)).toBe(want);
+    const got = lines(casePath);
+    expect(new Set(got.map((r) => r[1])).size).toBeGreaterThan(2);
+    expect(got.every((r) => r[1] !== null)).toBe(true);
+    expect(got).toEqual(fullPassOf(casePath));
+  });
+
+  it('the generated bench log alone (no manifest): assigned at insert, identical rows', async () => {
+    const b = writeBundle(path.join(work, 'gen-alone'), { calls: 200, processes: 300, logLines: 20_000 });
+    const casePath = path.join(work, 'gen-alone.runlens');
+    const { assigned } = await withHintsSpy(() => runImport({ inputs: [path.join(b.dir, 'logs/1_build.txt')], casePath }));
+    expect(assigned.at(-1)).toBe(true);
+    const got = lines(casePath);
+    expect(got.length).toBe(20_000);
+    expect(got).toEqual(fullPassOf(casePath));
+  });
+
+  it('predicted step ids that the steps written do not have are not used', () => {
+    const p = path.join(work, 'predicted.runlens');
+    const db = createCase(p, { bulkLoad: true });
+    const w = new CaseWriter(db);
+    const src = w.addSource({ parentId: null, path: 'x', member: null });
+    const sink = w.sinkFor(src, 'x', 0n);
+    const line = (seq: number, ts: bigint, plain: string, marker: 'group' | null) =>
+      sink.logLine({ job: 'j', step_number: null, seq, ts, text: plain, plain, marker, line: seq + 1, line_end: seq + 1, raw: plain, file_kind: 'single' });
+    const step = (n: number, name: string) =>
+      sink.step({ job: 'j', number: n, name, uses: null, started_at: null, completed_at: null, conclusion: null, origin: 'groups', line: null, raw: '' });
+    line(0, 10n, 'first', null);
+    line(1, 20n, '##[group]Run a', 'group');
+    line(2, 30n, 'inside', null);
+    step(2, 'Run a'); // written out of order: ids no longer base + number
+    step(1, 'Set up job');
+    w.commit();
+    expect(w.logHints.assigned).toBe(true);
+    finalizeLogs(db, () => {}, w.logHints);
+    const rows = db.prepare('SELECT s.number FROM log_lines l LEFT JOIN steps s ON s.id = l.step_id ORDER BY l.id').pluck().all();
+    finishBulkLoad(db);
+    db.close();
+    expect(rows).toEqual([1, 2, 2]);
   });
 
   it('writer hints that no longer hold (a step added after the lines) are not used', () => {
@@ -179,7 +224,9 @@ describe('calls analysed as they are written equal the network pass', () => {
     } finally {
       Object.defineProperty(CaseWriter.prototype, 'networkLive', desc);
     }
-    expect(live).toEqual([true]);
+    // the import's writer (and, its calls taken from it, the calls worker's writer when it runs on this thread)
+    expect(live.length).toBeGreaterThan(0);
+    expect(live.every(Boolean)).toBe(true);
     const got = derived(casePath);
     expect(got.network!.length).toBe(3000);
     expect(got.network!.every((r) => (r as unknown[])[1] !== null && (r as unknown[])[7] !== null)).toBe(true);
@@ -248,5 +295,87 @@ describe('multi-row inserts (row-batch.ts)', () => {
       ['x.log', 71],
     ]);
     expect(w.logHints.assigned).toBe(false);
+  });
+});
+
+/** Everything finalizeLogs derives from the lines, as rows (ids included), for comparing two imports. */
+function logTables(p: string): Record<string, unknown[]> {
+  const db = new Database(p, { readonly: true });
+  try {
+    const q = (sql: string) => db.prepare(sql).raw(true).safeIntegers(true).all();
+    return {
+      lines: q('SELECT * FROM log_lines ORDER BY id'),
+      steps: q('SELECT * FROM steps ORDER BY id'),
+      mentions: q('SELECT * FROM log_mentions ORDER BY rowid'),
+      warnings: q('SELECT source_id, file, line, message FROM warnings ORDER BY id'),
+      accounting: q('SELECT id, lines, records, lines_stored, lines_skipped, skipped FROM sources ORDER BY id'),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * runImport with the writer's finds withheld from finalizeLogs (the needle lines, the job logs' sources, the mention
+ * lines' texts): its passes scan or read back the stored lines instead.
+ */
+async function importWithoutHints(input: string, casePath: string): Promise<void> {
+  const desc = Object.getOwnPropertyDescriptor(CaseWriter.prototype, 'logHints')!;
+  const withheld = (h: object) =>
+    new Proxy(h, {
+      get(t, k) {
+        if (k === 'needleLines' || k === 'jobLogSources') return null;
+        const v = Reflect.get(t, k, t) as unknown;
+        return k === 'mentionLines' && v ? { ...(v as object), texts: null } : v;
+      },
+    });
+  Object.defineProperty(CaseWriter.prototype, 'logHints', {
+    configurable: true,
+    get(this: CaseWriter) {
+      return withheld(desc.get!.call(this) as object);
+    },
+  });
+  try {
+    await runImport({ inputs: [input], casePath });
+  } finally {
+    Object.defineProperty(CaseWriter.prototype, 'logHints', desc);
+  }
+}
+
+describe("finalizeLogs' lines found by the writer equal its scans of every line", () => {
+  // real inputs: single logs with `Complete job name:` (renamed) and `Download action repository` (action SHAs), a
+  // one-job archive folder (re-laid out as steps), step files beside a job log, a whole-run zip, the fixture bundle
+  const fixtures = [
+    'gha/anthroshim_0_build_redacted.txt',
+    'gha/openwrt-home_0_build_redacted.txt',
+    'gha/lksay3d_build',
+    'gha/cicdflask_build',
+    'gha/kristina157_logs_1.zip',
+    'bundle/small-bundle',
+  ];
+  it.each(fixtures)('%s: identical lines, steps (names, action SHAs), mentions, warnings and accounting', async (f) => {
+    const input = path.join(__dirname, '../fixtures', f);
+    const a = path.join(work, `hints-${path.basename(f)}.runlens`);
+    const b = path.join(work, `scans-${path.basename(f)}.runlens`);
+    await runImport({ inputs: [input], casePath: a });
+    await importWithoutHints(input, b);
+    const got = logTables(a);
+    expect(got.lines!.length).toBeGreaterThan(0);
+    expect(got).toEqual(logTables(b));
+  });
+
+  it('the action SHAs and the job name come from the lines the writer found', async () => {
+    const input = path.join(__dirname, '../fixtures/gha/anthroshim_0_build_redacted.txt');
+    const casePath = path.join(work, 'anthroshim-needles.runlens');
+    await runImport({ inputs: [input], casePath });
+    const db = new Database(casePath, { readonly: true });
+    try {
+      expect((db.prepare(`SELECT count(*) FROM steps WHERE action_sha IS NOT NULL`).pluck().get() as number) > 0).toBe(true);
+      expect(db.prepare(`SELECT DISTINCT job FROM log_lines`).pluck().all()).toEqual([
+        (db.prepare(`SELECT substr(text, 20) FROM log_lines WHERE text LIKE 'Complete job name: %' LIMIT 1`).pluck().get() as string).trim(),
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -167,8 +167,9 @@ describe('first screen first in the case owner', () => {
         expect((e as { error: string }).error, m).toMatch(/^still importing \(loading\): /);
       }
       await answersWhatIsThere(owner, id);
-      // Reading it wrote nothing beside it: no journal, WAL, shared memory or notes file, only the importer's file.
-      expect(fs.readdirSync(caseDir).filter((f) => f.startsWith('bundle.runlens'))).toEqual([expect.stringMatching(/^bundle\.runlens\.partial-\d+-[0-9a-f]{12}$/)]);
+      // Reading it wrote nothing beside it: no journal, WAL, shared memory or notes file, only the importer's file
+      // (and the importer's calls worker's database with its journal: `<partial>-calls`, import/calls-side.ts).
+      expect(fs.readdirSync(caseDir).filter((f) => f.startsWith('bundle.runlens') && !/-calls(-journal)?$/.test(f))).toEqual([expect.stringMatching(/^bundle\.runlens\.partial-\d+-[0-9a-f]{12}$/)]);
       const listed = (await value<{ cases: CaseSummary[] }>(owner, null, 'cases.list')).cases.find((c) => c.id === id)!;
       expect(listed.state).toBe('importing');
       expect(listed.case_file).toBe(casePath);
@@ -225,7 +226,7 @@ describe('first screen first in the case owner', () => {
       id = (await until(owner, job, (s) => s.case_id !== null)).case_id!;
       expect((await value<{ rows: unknown[] }>(owner, id, 'log.window', { offset: 0, limit: 5 })).rows).toHaveLength(5);
       // What a killed app leaves: the partial file. Copied away and named like a case, it is still refused.
-      const partial = fs.readdirSync(caseDir).find((f) => f.startsWith('other.runlens.partial-'))!;
+      const partial = fs.readdirSync(caseDir).find((f) => /^other\.runlens\.partial-\d+-[0-9a-f]{12}$/.test(f))!;
       copy = path.join(work, 'copied.runlens');
       fs.copyFileSync(path.join(caseDir, partial), copy);
       expect(owner.cancel(job)).toEqual({ cancelled: true });

@@ -45,6 +45,25 @@ describe('process identity', () => {
     expect(curl.parent_id).toBe(ps[0]!.id);
   });
 
+  it('links every event to its instance whether the event ids are dense (one UPDATE) or far apart (one per event)', () => {
+    for (const gap of [0, 5_000_000]) {
+      c = newCase();
+      const { db } = c;
+      exec(db, { ts: at(0), pid: 100, exe: '/usr/bin/bash' });
+      exec(db, { ts: at(1), pid: 500, ppid: 100, exe: '/usr/bin/git' });
+      exit(db, { ts: at(2), pid: 500 });
+      if (gap) db.prepare('UPDATE process_events SET id = id + ? WHERE id > 1').run(gap); // ids 1, gap+2, gap+3
+      exec(db, { ts: at(3), pid: 500, ppid: 100, exe: '/usr/bin/curl' }); // written last, id after the others
+      c.finalize();
+      const ps = processes(db);
+      const id = (exe: string) => ps.find((p) => p.exe === exe)!.id;
+      const links = db.prepare('SELECT id, process_id FROM process_events ORDER BY id').all() as { id: number; process_id: number }[];
+      expect(links.map((r) => r.id)).toEqual(gap ? [1, gap + 2, gap + 3, gap + 4] : [1, 2, 3, 4]);
+      expect(links.map((r) => r.process_id)).toEqual([id('/usr/bin/bash'), id('/usr/bin/git'), id('/usr/bin/git'), id('/usr/bin/curl')]);
+      c.close();
+    }
+  });
+
   it('an exec of a live pid starts a new instance whose parent is the one it replaced', () => {
     c = newCase();
     const { db } = c;

@@ -75,13 +75,16 @@ async function checkServesApp(url: string) {
   expect(js.status).toBe(200);
   expect(js.headers.get('content-type')).toMatch(/javascript/);
   expect((await js.text()).length).toBeGreaterThan(10_000);
-  // The sample case is open behind it.
-  const info = await fetch(`${u.origin}/api/cases/${u.searchParams.get('case')}/case.info`, {
-    method: 'POST',
-    headers: { 'X-Runlens-Token': token, 'Content-Type': 'application/json', Origin: u.origin },
-    body: '{}',
-  });
-  const env = (await info.json()) as { ok: boolean; value?: { counts: { network: number } } };
+  // The sample case is open behind it: serve prints its URL while the case is still being built, so wait for the
+  // import to say complete (case.status: the page's own ready signal), then read it.
+  const call = (method: string) =>
+    fetch(`${u.origin}/api/cases/${u.searchParams.get('case')}/${method}`, {
+      method: 'POST',
+      headers: { 'X-Runlens-Token': token, 'Content-Type': 'application/json', Origin: u.origin },
+      body: '{}',
+    }).then((r) => r.json() as Promise<{ ok: boolean; error?: string; value?: { import_state?: string; counts: { network: number } } }>);
+  await expect.poll(async () => (await call('case.status')).value?.import_state, { timeout: 120_000, intervals: [100] }).toBe('complete');
+  const env = await call('case.info');
   expect(env.ok).toBe(true);
   expect(env.value!.counts.network).toBeGreaterThan(0);
 }

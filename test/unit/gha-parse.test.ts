@@ -40,10 +40,34 @@ describe('GitHub line timestamps', () => {
     expect(p.parse('no stamp')).toBeNull();
   });
 
+  it('gives every stamp the value parseRfc3339 gives, whatever the line before (cached second and stamp)', () => {
+    const p = new StampParser();
+    const stamps = [
+      '2026-05-26T10:38:25.8366127Z',
+      '2026-05-26T10:38:25.8366127Z', // the same stamp again
+      '2026-05-26T10:38:25.83661270Z', // same value, other text: not the cached stamp
+      '2026-05-26T10:38:25.8Z',
+      '2026-05-26T10:38:25.000000001Z',
+      '2026-05-26T10:38:25.999999999Z',
+      '2026-05-26T10:38:25Z',
+      '2026-05-26T10:38:24.5Z', // back a second
+      '2026-05-26T10:38:25.8366127Z',
+    ];
+    for (const s of stamps) {
+      for (const line of [`${s} text`, s]) {
+        const got = p.parse(line)!;
+        expect(got.ns).toBe(parseRfc3339(s));
+        expect(got.prefixLength).toBe(line === s ? s.length : s.length + 1);
+      }
+    }
+  });
+
   it('throws TimeError for a well-shaped but impossible date, every time', () => {
     const p = new StampParser();
     expect(() => p.parse('2026-13-40T10:38:25.1Z x')).toThrow(TimeError);
     expect(() => p.parse('2026-13-40T10:38:25.2Z y')).toThrow(TimeError);
+    expect(() => p.parse('2026-13-40T10:38:25.2Z y')).toThrow(TimeError);
+    expect(p.parse('2026-05-26T10:38:25Z ok')!.ns).toBe(parseRfc3339('2026-05-26T10:38:25Z'));
   });
 });
 

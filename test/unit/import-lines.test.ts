@@ -97,3 +97,64 @@ describe('any chunking gives the same lines (fast-check)', () => {
     );
   });
 });
+
+/**
+ * The reference: every line decoded on its own (the reader's line-by-line path, as it was before chunks were
+ * decoded in bulk): split on LF, one trailing CR dropped, longer than `max` bytes -> tooLong, bad UTF-8 -> U+FFFD
+ * and badUtf8, the file's BOM dropped.
+ */
+function referenceLines(buf: Buffer, max: number): [number, string, boolean, boolean][] {
+  const out: [number, string, boolean, boolean][] = [];
+  let start = 0;
+  let no = 0;
+  while (start < buf.length) {
+    let nl = buf.indexOf(0x0a, start);
+    if (nl === -1) nl = buf.length;
+    const piece = buf.subarray(start, nl);
+    no++;
+    if (piece.length > max) out.push([no, '', false, true]);
+    else {
+      const b = piece.length && piece[piece.length - 1] === 0x0d ? piece.subarray(0, -1) : piece;
+      let text: string;
+      let bad = false;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(b);
+      } catch {
+        text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(b);
+        bad = true;
+      }
+      if (no === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      out.push([no, text, bad, false]);
+    }
+    start = nl + 1;
+  }
+  return out;
+}
+
+describe('chunks decoded in bulk give the lines decoded one by one (fast-check)', () => {
+  it('LF/CRLF files with bad UTF-8, split characters, over-long lines, any chunk size and cap', async () => {
+    const piece = fc.constantFrom('a', 'é', '€', '😀', '\uFEFF', ' ', '\r', '\t', 'xyzxyzxyz', '\xff', '\xc3', '\xed\xa0\x80');
+    const line = fc.array(piece, { maxLength: 20 }).map((ps) => ps.join(''));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { minLength: 1, maxLength: 40 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.integer({ min: 1, max: 300 }),
+        fc.constantFrom(8, 40, 1 << 20),
+        fc.boolean(),
+        async (ls, eol, chunk, max, lastEol) => {
+          // strings of code units below 0x100 stand for raw bytes ('\xff', '\xc3', a CESU surrogate): latin1 for
+          // those, UTF-8 for the rest
+          const parts = (ls.join(eol) + (lastEol ? eol : '')).split(/([\x80-\xff]+)/);
+          const buf = Buffer.concat(parts.map((p, i) => Buffer.from(p, i % 2 ? 'latin1' : 'utf8')));
+          // (a file whose first LF is not within its first min(64 KiB, cap) bytes may be read as CR-only)
+          const lf = buf.indexOf(0x0a);
+          if (lf === -1 || lf >= Math.min(CR_DECIDE_BYTES, max)) return;
+          const got = (await lines(buf, chunk, max)).map((l) => [l.no, l.text, l.badUtf8, l.tooLong]);
+          expect(got).toEqual(referenceLines(buf, max));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});

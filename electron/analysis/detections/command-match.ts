@@ -23,8 +23,7 @@ export const clip = (t: string, n = 120): string => (t.length > n ? t.slice(0, n
 export function commandHits(input: DetectionInput, t: CommandTest): Hit[] {
   const hits: Hit[] = [];
   if (t.processes !== false) {
-    for (const p of input.processes()) {
-      if (!t.needles.some((x) => p.cmd.includes(x))) continue;
+    for (const p of input.processesWith(t.needles)) {
       const why = t.test(p.cmd);
       if (!why) continue;
       hits.push({

@@ -26,6 +26,7 @@ export const downloadAndRun: DetectionRule = {
   severity: 'medium',
   describe: 'download-and-run: curl … | sh, wget … | bash, base64 -d | sh',
   logNeedles: NEEDLES,
+  processNeedles: NEEDLES,
   run: (input) =>
     commandHits(input, {
       needles: NEEDLES,

@@ -8,7 +8,7 @@ import type { Db } from '../../db/open';
 import type { CaseContext } from '../case-context';
 import { downloadAndRun } from './download-and-run';
 import { httpsExfiltration } from './https-exfiltration';
-import { loadDetectionInput } from './input';
+import { loadDetectionInput, type ProcessRecord } from './input';
 import { LogScanSet, scansOf, type LogCandidates } from './log-scan';
 import { privilegedContainer } from './privileged-container';
 import { reverseShell } from './reverse-shell';
@@ -61,13 +61,24 @@ export interface RuleHits {
  * Run the rules on the analysed case (read only); used by writeDetections and by the rule tests. `candidates`: the
  * lines of `BUILTIN_LOG_SCANS` the import's writer found (log-scan.ts), used when they still hold.
  */
-export function runRules(db: Db, ctx: CaseContext, rules: readonly DetectionRule[], candidates: LogCandidates | null = null): RuleHits[] {
+/**
+ * `processes`: the analysis's instances just written to `processes` (the same rows, read from memory instead of
+ * the table: finalizeCase passes its process model), or null to read the table.
+ */
+export function runRules(
+  db: Db,
+  ctx: CaseContext,
+  rules: readonly DetectionRule[],
+  candidates: LogCandidates | null = null,
+  processes: readonly ProcessRecord[] | null = null,
+): RuleHits[] {
   // the same rules read the log as the built-in set (user rules read it through '' = every line, not a scan)
   const reading = new Set(rules.filter((r) => scansOf(r).length > 0));
   const builtinReading = BUILTIN_RULES.filter((r) => scansOf(r).length > 0);
   const same = reading.size === builtinReading.length && builtinReading.every((r) => reading.has(r));
   const scans = same ? BUILTIN_LOG_SCANS : new LogScanSet(rules.flatMap(scansOf));
-  const input = loadDetectionInput(db, ctx.policy, scans, candidates);
+  const processNeedles = [...new Set(rules.flatMap((r) => r.processNeedles ?? []))];
+  const input = loadDetectionInput(db, ctx.policy, scans, candidates, processes, processNeedles);
   const out: RuleHits[] = [];
   for (const rule of rules) {
     try {
@@ -84,8 +95,9 @@ export function writeDetections(
   ctx: CaseContext,
   spec: RulesSpec | null = storedRules(db, ctx.warn)?.spec ?? null,
   candidates: LogCandidates | null = null,
+  processes: readonly ProcessRecord[] | null = null,
 ): number {
-  const results = runRules(db, ctx, [...BUILTIN_RULES, ...userRules(spec)], candidates);
+  const results = runRules(db, ctx, [...BUILTIN_RULES, ...userRules(spec)], candidates, processes);
   const ins = db.prepare(
     `INSERT INTO findings (kind, kinds, severity, origin, endpoint, title, calls, first_seen, last_seen, detection_id, rule, process_id, step_id)
      VALUES (?, ?, ?, 'viewer', ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,

@@ -21,6 +21,55 @@ function argsOf(v: unknown): string[] {
   }
 }
 
+/**
+ * One process as stored: `processes`' columns the rules read, args still JSON text. The analysis's own instances
+ * (process-model.ts `Proc`, written to `processes` just before) have these fields; `isWorker` as the model found it.
+ */
+export interface ProcessRecord {
+  id: number;
+  pid: number;
+  exe: string | null;
+  args: string | null;
+  start: bigint | null;
+  stepId: number | null;
+  isWorker?: boolean;
+}
+
+function processView(r: ProcessRecord): ProcessView {
+  const args = argsOf(r.args);
+  const exe = r.exe;
+  return {
+    id: r.id, pid: r.pid, exe, args, name: baseName(exe) || baseName(args[0] ?? null), cmd: args.length ? args.join(' ') : (exe ?? ''),
+    start: r.start, stepId: r.stepId, isWorker: r.isWorker ?? isRunnerWorker(exe, r.args),
+  };
+}
+
+/**
+ * The pre-filter of `processesWith` / `processesNamed`: a test on the stored text that every process whose command
+ * line (or name) holds a needle passes, so only those few processes' args are parsed. A needle's longest run without
+ * a space (`needleSegment`) cannot span two arguments (the command line joins them with spaces), so it lies in ONE
+ * argument, or in the exe — and an argument's text appears as such in the stored JSON unless the JSON escapes it
+ * (a backslash), or the element is not a string (an object or a nested array: `{`, `[`; a number's text may differ
+ * from its String(): such segments, made only of number characters, are not pre-filtered at all).
+ */
+export function needleSegment(needle: string): string | null {
+  let best = '';
+  for (const part of needle.split(' ')) if (part.length > best.length) best = part;
+  return best === '' || /^[-+.0-9eE]+$/.test(best) ? null : best;
+}
+
+/** Stored args whose text may not hold an argument's text as such (see `needleSegment`): a backslash, {, a [ after the first. */
+const OPAQUE_ARGS = String.raw`\\|\{|[\s\S]\[`;
+const opaqueArgs = (args: string): boolean => args.includes('\\') || args.includes('{') || args.indexOf('[', 1) >= 0;
+
+function mayHold(r: ProcessRecord, segs: readonly string[]): boolean {
+  const { exe, args } = r;
+  for (const x of segs) if ((exe !== null && exe.includes(x)) || (args !== null && args.includes(x))) return true;
+  return args !== null && opaqueArgs(args);
+}
+
+const escapeRe = (x: string) => x.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
 export function baseName(p: string | null): string {
   if (!p) return '';
   const parts = p.split(/[\\/]/);
@@ -43,6 +92,8 @@ export function loadDetectionInput(
   policy: CasePolicy | null,
   scans: LogScanSet | null = null,
   candidates: LogCandidates | null = null,
+  stored: readonly ProcessRecord[] | null = null,
+  processNeedles: readonly string[] = [],
 ): DetectionInput {
   const all = (sql: string, ...params: unknown[]) => db.prepare(sql).safeIntegers(true).all(...params) as R[];
   const scan = (needles: readonly string[], keep: (t: string) => boolean): LogView[] => {
@@ -87,21 +138,58 @@ export function loadDetectionInput(
   const steps: StepView[] = all('SELECT id, number, name, uses, started_at, completed_at FROM steps ORDER BY job, number').map((r) => ({
     id: n(r.id)!, number: n(r.number)!, name: s(r.name) ?? '', uses: s(r.uses), start: b(r.started_at), end: b(r.completed_at),
   }));
-  const processes = lazy((): ProcessView[] =>
-    all('SELECT id, pid, exe, args, start, step_id FROM processes ORDER BY id').map((r) => {
-      const args = argsOf(r.args);
-      const exe = s(r.exe);
-      return {
-        id: n(r.id)!, pid: n(r.pid)!, exe, args, name: baseName(exe) || baseName(args[0] ?? null), cmd: args.length ? args.join(' ') : (exe ?? ''),
-        start: b(r.start), stepId: n(r.step_id), isWorker: isRunnerWorker(exe, s(r.args)),
-      };
-    }),
+  // The processes as stored (args still JSON text): the analysis's own instances when given, else read raw.
+  const records = lazy((): readonly ProcessRecord[] => {
+    if (stored) return stored;
+    const rows = db.prepare('SELECT id, pid, exe, args, start, step_id FROM processes ORDER BY id').safeIntegers(true).raw(true).all() as unknown[][];
+    return rows.map((r) => ({ id: n(r[0])!, pid: n(r[1])!, exe: s(r[2]), args: s(r[3]), start: b(r[4]), stepId: n(r[5]) }));
+  });
+  // One view per process, made when a rule first needs it (parsing 100k processes' args is most of the rules' time).
+  const views = new Map<number, ProcessView>();
+  const viewOf = (r: ProcessRecord): ProcessView => {
+    let v = views.get(r.id);
+    if (!v) views.set(r.id, (v = processView(r)));
+    return v;
+  };
+  const processes = lazy((): ProcessView[] => records().map(viewOf));
+  // The rules' declared needles (`processNeedles`), as one alternation (one pass of V8's regexp per text instead of
+  // an includes() per needle): the processes that may hold any of them, found once for every rule.
+  const declared = new Set(processNeedles.map(needleSegment).filter((x): x is string => x !== null));
+  const alternation = [...declared].map(escapeRe).join('|');
+  const exeRe = new RegExp(alternation);
+  const argsRe = new RegExp(`${alternation}|${OPAQUE_ARGS}`); // or the text may not hold an argument as such
+  const likely = lazy((): readonly ProcessRecord[] =>
+    declared.size
+      ? records().filter((r) => (r.exe !== null && exeRe.test(r.exe)) || (r.args !== null && argsRe.test(r.args)))
+      : records(),
   );
-  const stepById = lazy(() => new Map(processes().map((p) => [p.id, p.stepId])));
+  const poolFor = (segs: readonly string[]) => (segs.every((x) => declared.has(x)) ? likely() : records());
+  const viewsWhere = (pool: readonly ProcessRecord[], candidate: (r: ProcessRecord) => boolean, exact: (p: ProcessView) => boolean): ProcessView[] => {
+    const out: ProcessView[] = [];
+    for (const r of pool) {
+      if (!candidate(r)) continue;
+      const v = viewOf(r);
+      if (exact(v)) out.push(v);
+    }
+    return out;
+  };
+  const stepById = lazy(() => new Map(records().map((p) => [p.id, p.stepId])));
   return {
     policy,
     steps,
     processes,
+    processesWith(needles) {
+      const exact = (p: ProcessView) => needles.some((x) => p.cmd.includes(x));
+      const segs = needles.map(needleSegment);
+      if (segs.some((x) => x === null)) return processes().filter(exact);
+      return viewsWhere(poolFor(segs as string[]), (r) => mayHold(r, segs as string[]), exact);
+    },
+    processesNamed(name) {
+      const seg = needleSegment(name);
+      if (seg === null) return processes().filter((p) => p.name === name);
+      return viewsWhere(poolFor([seg]), (r) => mayHold(r, [seg]), (p) => p.name === name);
+    },
+    workers: lazy(() => viewsWhere(records(), (r) => r.isWorker ?? isRunnerWorker(r.exe, r.args), () => true)),
     calls: lazy(() => callsWhere('')),
     outsideCalls: lazy(() => callsWhere("WHERE verdict = 'outside-policy'")),
     files: lazy((): FileView[] =>

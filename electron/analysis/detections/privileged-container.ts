@@ -28,5 +28,6 @@ export const privilegedContainer: DetectionRule = {
   severity: 'high',
   describe: 'docker run --privileged, or a mount of the host root into a container',
   logNeedles: NEEDLES,
+  processNeedles: NEEDLES,
   run: (input) => commandHits(input, { needles: NEEDLES, test: privilegedReason }),
 };

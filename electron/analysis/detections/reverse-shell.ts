@@ -25,5 +25,6 @@ export const reverseShell: DetectionRule = {
   severity: 'critical',
   describe: 'reverse shells: bash -i >& /dev/tcp/…, nc -e, python -c "import socket…"',
   logNeedles: NEEDLES,
+  processNeedles: NEEDLES,
   run: (input) => commandHits(input, { needles: NEEDLES, test: reverseShellReason }),
 };

@@ -18,8 +18,9 @@ export const runnerMemory: DetectionRule = {
   severity: 'critical',
   describe: "reads of the runner worker's memory: /proc/<pid>/mem or /proc/<pid>/maps of Runner.Worker",
   logNeedles: NEEDLES,
+  processNeedles: NEEDLES,
   run(input) {
-    const workerPids = new Set(input.processes().filter((p) => p.isWorker).map((p) => String(p.pid)));
+    const workerPids = new Set(input.workers().map((p) => String(p.pid)));
     const why = (text: string): string | null => {
       const namesWorker = /Runner\.Worker/.test(text);
       for (const m of text.matchAll(PROC_MEM)) {

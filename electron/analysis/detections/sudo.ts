@@ -12,10 +12,10 @@ export const sudo: DetectionRule = {
   kind: 'sudo',
   severity: 'low',
   describe: 'processes run through sudo',
+  processNeedles: ['sudo'],
   run(input) {
     const hits: Hit[] = [];
-    for (const p of input.processes()) {
-      if (p.name !== 'sudo') continue;
+    for (const p of input.processesNamed('sudo')) {
       hits.push({ title: clip(`sudo: ${p.cmd}`), processId: p.id, stepId: p.stepId, first: p.start, evidence: [{ table: 'processes', id: p.id }] });
     }
     return hits;

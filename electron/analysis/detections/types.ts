@@ -91,7 +91,17 @@ export interface StepView {
 export interface DetectionInput {
   policy: CasePolicy | null;
   steps: readonly StepView[];
+  /** Every process (each one's args parsed: on a big case, prefer the narrower reads below). */
   processes(): readonly ProcessView[];
+  /**
+   * The processes whose command line (`cmd`) contains at least one of `needles` (exact, case-sensitive substrings;
+   * '' = every process), in id order: `processes()` filtered so, with only the few candidates' args parsed.
+   */
+  processesWith(needles: readonly string[]): readonly ProcessView[];
+  /** The processes whose `name` is exactly `name`, in id order. */
+  processesNamed(name: string): readonly ProcessView[];
+  /** The runner's worker processes (`isWorker`), in id order. */
+  workers(): readonly ProcessView[];
   calls(): readonly CallView[];
   /** Only the calls outside the allow-list (a filter in SQL: most calls of a big case are allowed). */
   outsideCalls(): readonly CallView[];
@@ -129,5 +139,10 @@ export interface DetectionRule {
    * they may hold a password): declared, the lines they select are found while the log is written, not by a scan.
    */
   logScans?: readonly LogScan[];
+  /**
+   * The needles this rule passes to `processesWith` / `processesNamed`: the input finds the processes that may hold
+   * any rule's needle in one pass over the processes, and each rule's call then looks at those few only.
+   */
+  processNeedles?: readonly string[];
   run(input: DetectionInput): Hit[];
 }

@@ -35,9 +35,15 @@ const ORIGIN_RANK = `CASE origin WHEN 'manifest' THEN 0 WHEN 'files' THEN 1 ELSE
  */
 export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: LogHints): void {
   db.transaction(() => {
-    const relaid = relayoutSingleJobArchives(db);
-    const named = nameSingleLogsByJob(db);
-    const adopted = adoptManifestJobName(db, relaid || named ? undefined : hints);
+    // (lines found by the writer, where it knows them: ids hold until lines move; else the scans as before)
+    const needles = hints?.needleLines?.complete ? hints.needleLines.ids : null;
+    const relaid = relayoutSingleJobArchives(db, hints?.jobLogSources ?? null);
+    const renames = nameSingleLogsByJob(db, needles);
+    // a lone log renamed by its `Complete job name:` whose steps are its own groups (log-precompute.ts
+    // predictGroupSteps) keeps the steps the writer gave its lines: the same steps under the new name
+    const ownName = hints ? renamedOwnSteps(hints, renames) : null;
+    const named = renames.length > 0 && !ownName;
+    const adopted = adoptManifestJobName(db, relaid || named ? undefined : hints && logJobsAfter(hints, ownName));
     const renamed = relaid || named || adopted;
     applyStepPrecedence(db);
     // step files beside a job-level log (scans of every line, unless the writer saw no job with both kinds of file)
@@ -46,7 +52,7 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: L
     const dropped = mixed ? dropStepFileDuplicates(db, warn) : false;
     const moved = renumberLines(db, hints && !renamed && !dropped ? hints : undefined);
     const bounds = mixed ? stepBoundaries(db, heads) : new Map<string, { id: number; stepId: number }[]>();
-    if (hints && !renamed && !dropped && !moved && bounds.size === 0 && stillValid(db, hints)) {
+    if (hints && !renamed && !dropped && !moved && bounds.size === 0 && stillValid(db, hints, ownName ?? undefined)) {
       warnUnmatched(db, hints.unmatched, warn);
     } else {
       // every line's step_id is rewritten: rebuilding the step index afterwards beats updating it row by row
@@ -56,8 +62,8 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: L
     nameStepsAsLogged(db);
     postStepsTakeMainAction(db);
     // (migration 3's columns and table: absent when a caller finalizes a case not yet migrated)
-    if (hasColumn(db, 'steps', 'action_sha')) resolveActionShas(db);
-    if (hasColumn(db, 'log_mentions', 'host')) indexLogMentions(db, hints?.mentionLines);
+    if (hasColumn(db, 'steps', 'action_sha')) resolveActionShas(db, moved ? null : needles);
+    if (hasColumn(db, 'log_mentions', 'host')) indexLogMentions(db, hints?.mentionLines, !moved && !dropped);
     rebuildFts(db);
   })();
 }
@@ -106,13 +112,14 @@ const SOURCE_SHA = /^Source commit SHA: ([0-9a-fA-F]{7,64})/;
  * `steps.action_sha` from the job's own `Set up job` lines: `Download action repository 'owner/repo@ref' (SHA:…)`,
  * or `##[group]Download immutable action package 'owner/repo@ref'` followed by `Source commit SHA: …`.
  */
-function resolveActionShas(db: Db): void {
-  const lines = db
-    .prepare(
-      `SELECT job, text FROM log_lines WHERE text LIKE 'Download action repository %' OR text LIKE 'Download immutable action package %'
-         OR text LIKE '##[group]Download immutable action package %' OR text LIKE 'Source commit SHA: %' ORDER BY id`,
-    )
-    .all() as { job: string; text: string }[];
+function resolveActionShas(db: Db, ids: readonly number[] | null): void {
+  const match = `(text LIKE 'Download action repository %' OR text LIKE 'Download immutable action package %'
+         OR text LIKE '##[group]Download immutable action package %' OR text LIKE 'Source commit SHA: %')`;
+  const lines = (
+    ids
+      ? db.prepare(`SELECT job, text FROM log_lines WHERE id IN (SELECT value FROM json_each(?)) AND ${match} ORDER BY id`).all(JSON.stringify(ids))
+      : db.prepare(`SELECT job, text FROM log_lines WHERE ${match} ORDER BY id`).all()
+  ) as { job: string; text: string }[];
   const shas = new Map<string, string>();
   let pending: string | null = null;
   for (const l of lines) {
@@ -141,24 +148,53 @@ function resolveActionShas(db: Db): void {
   }
 }
 
-/** A lone job log (`job-log.txt`) takes the name its own `Complete job name:` line gives. */
-/** True when a job was renamed. */
-function nameSingleLogsByJob(db: Db): boolean {
-  const rows = db
-    .prepare(
-      `SELECT source_id, job, min(text) AS t FROM log_lines
-       WHERE file_kind = 'single' AND text LIKE 'Complete job name: %' GROUP BY source_id, job`,
-    )
-    .all() as { source_id: number | null; job: string; t: string }[];
-  let renamed = false;
+interface Rename {
+  source: number;
+  from: string;
+  to: string;
+}
+
+/**
+ * The renames as old job -> new job when each renamed a job whose steps the writer predicted from its own log (one
+ * source, log-precompute.ts) into a name no other line had: its lines' steps still hold. Else null.
+ */
+function renamedOwnSteps(hints: LogHints, renames: Rename[]): Map<string, string> | null {
+  if (renames.length === 0) return null;
+  const out = new Map<string, string>();
+  for (const r of renames) {
+    if (hints.predicted.get(r.from)?.source !== r.source || hints.jobs.has(r.to) || out.has(r.from)) return null;
+    out.set(r.from, r.to);
+  }
+  return out;
+}
+
+/** The writer's log jobs with the renames applied (what adoptManifestJobName would read from the lines). */
+function logJobsAfter(hints: LogHints, renames: Map<string, string> | null): ReadonlySet<string> {
+  return renames ? new Set([...hints.jobs].map((j) => renames.get(j) ?? j)) : hints.jobs;
+}
+
+/**
+ * A lone job log (`job-log.txt`) takes the name its own `Complete job name:` line gives. Returns the renames.
+ * `ids`: every line the query can match (the writer's needle lines), else every line is scanned.
+ */
+function nameSingleLogsByJob(db: Db, ids: readonly number[] | null): Rename[] {
+  const where = `file_kind = 'single' AND text LIKE 'Complete job name: %'`;
+  const rows = (
+    ids
+      ? db
+          .prepare(`SELECT source_id, job, min(text) AS t FROM log_lines WHERE id IN (SELECT value FROM json_each(?)) AND ${where} GROUP BY source_id, job`)
+          .all(JSON.stringify(ids))
+      : db.prepare(`SELECT source_id, job, min(text) AS t FROM log_lines WHERE ${where} GROUP BY source_id, job`).all()
+  ) as { source_id: number | null; job: string; t: string }[];
+  const renames: Rename[] = [];
   for (const r of rows) {
     const name = r.t.slice('Complete job name: '.length).trim();
     if (!name || name === r.job || r.source_id === null) continue;
     db.prepare(`UPDATE log_lines SET job = ? WHERE source_id = ? AND job = ?`).run(name, r.source_id, r.job);
     db.prepare(`UPDATE steps SET job = ? WHERE source_id = ? AND job = ?`).run(name, r.source_id, r.job);
-    renamed = true;
+    renames.push({ source: r.source_id, from: r.job, to: name });
   }
-  return renamed;
+  return renames;
 }
 
 interface GhaSource {
@@ -178,12 +214,19 @@ const STEP_FILE = /^(\d{1,9})_(.+)\.txt$/i;
  * `system.txt` among them. Their lines become the steps' lines of one job: the folder's name, else the job's
  * `Complete job name:`, else the input's name.
  */
-function relayoutSingleJobArchives(db: Db): boolean {
-  const srcs = db
-    .prepare(
-      `SELECT id, parent_id, path, member FROM sources WHERE id IN (SELECT DISTINCT source_id FROM log_lines WHERE file_kind IN ('job', 'single'))`,
-    )
-    .all() as GhaSource[];
+function relayoutSingleJobArchives(db: Db, jobLogSources: ReadonlySet<number> | null): boolean {
+  // the sources of job-level and single logs: as the writer saw them, else a scan of every line
+  const srcs = (
+    jobLogSources
+      ? db
+          .prepare(`SELECT id, parent_id, path, member FROM sources WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
+          .all(JSON.stringify([...jobLogSources]))
+      : db
+          .prepare(
+            `SELECT id, parent_id, path, member FROM sources WHERE id IN (SELECT DISTINCT source_id FROM log_lines WHERE file_kind IN ('job', 'single')) ORDER BY id`,
+          )
+          .all()
+  ) as GhaSource[];
   let relaid = false;
   const groups = new Map<number | null, GhaSource[]>();
   for (const s of srcs) (groups.get(s.parent_id) ?? groups.set(s.parent_id, []).get(s.parent_id)!).push(s);
@@ -387,13 +430,13 @@ function manifestJobNames(db: Db): Set<string> {
   return names;
 }
 
-/** True when the log lines were renamed. */
-function adoptManifestJobName(db: Db, hints?: LogHints): boolean {
+/** True when the log lines were renamed. `jobs`: the log lines' jobs, when known without reading the lines. */
+function adoptManifestJobName(db: Db, jobs?: ReadonlySet<string>): boolean {
   const manifest = manifestJobNames(db);
   if (manifest.size !== 1) return false;
   // the log lines' jobs as the writer saw them, else read (a scan of every line)
-  const logJobs = hints
-    ? [...new Set([...hints.jobs, ...(db.prepare(`SELECT DISTINCT job FROM steps WHERE origin <> 'manifest'`).pluck().all() as string[])])]
+  const logJobs = jobs
+    ? [...new Set([...jobs, ...(db.prepare(`SELECT DISTINCT job FROM steps WHERE origin <> 'manifest'`).pluck().all() as string[])])]
     : (db.prepare(`SELECT job FROM log_lines UNION SELECT job FROM steps WHERE origin <> 'manifest'`).pluck().all() as string[]);
   if (logJobs.length !== 1) return false;
   const [target] = [...manifest] as [string];
@@ -508,8 +551,11 @@ function sourcePath(db: Db, sourceId: number | null): string | null {
 function alreadyInReadingOrder(db: Db, hints?: LogHints): boolean {
   if (hints?.inOrder) {
     // the writer saw the lines in order; they are in order by id if their ids are contiguous (nothing deleted)
-    // (max and min of the rowid are two b-tree descents, not a scan)
-    const c = db.prepare(`SELECT coalesce(max(id) - min(id) + 1, 0) AS span FROM log_lines`).get() as { span: number };
+    // (max and min of the rowid each in its own subquery are two b-tree descents; `max(id) - min(id)` in one
+    // SELECT is a scan of every line: SQLite's min/max optimisation takes a lone min() or max() only)
+    const c = db
+      .prepare(`SELECT coalesce((SELECT max(id) FROM log_lines) - (SELECT min(id) FROM log_lines) + 1, 0) AS span`)
+      .get() as { span: number };
     if (c.span === hints.lines) return true;
   }
   const r = db

@@ -87,15 +87,36 @@ export function mentionsIn(text: string): Mention[] {
 }
 
 /**
+ * The watched lines' [id, text] in id order from the texts the writer kept, when it kept them all and every line it
+ * stored is still there under its id (`asWritten`: the caller moved and dropped none; the count says none was
+ * added). Else null.
+ */
+function keptRows(db: Db, held: WatchedLines): [number, string][] | null {
+  const texts = held.texts;
+  if (!held.complete || !texts || texts.length !== held.ids.length) return null;
+  const count = Number((db.prepare('SELECT count(*) AS n FROM log_lines').get() as { n: number }).n);
+  if (count !== held.lines) return null;
+  const rows: [number, string][] = held.ids.map((id, i) => [id, texts[i]!]);
+  for (let i = 1; i < rows.length; i++) {
+    if (rows[i]![0] <= rows[i - 1]![0]) {
+      rows.sort((a, b) => a[0] - b[0]);
+      break;
+    }
+  }
+  return rows;
+}
+
+/**
  * Fill `log_mentions` from every log line (after the lines have their final ids). `held`: the lines the import's
  * writer found may mention something (mayMention, import/watched-lines.ts): only those are read when their ids
- * still hold, else every line with a `.` or `://`.
+ * still hold, else every line with a `.` or `://`. `asWritten`: no line was moved or dropped since the writer stored
+ * them (then the texts it kept are used without reading the lines back).
  */
-export function indexLogMentions(db: Db, held?: WatchedLines | null): number {
+export function indexLogMentions(db: Db, held?: WatchedLines | null, asWritten = false): number {
   db.exec(`DELETE FROM log_mentions`);
   const ins = db.prepare(`INSERT INTO log_mentions (log_line_id, kind, value, host) VALUES (?, ?, ?, ?)`);
   let n = 0;
-  const rows = held ? heldRows(db, held, 'text') : null;
+  const rows = held ? (asWritten ? keptRows(db, held) : null) ?? heldRows(db, held, 'text') : null;
   if (rows) {
     for (const [id, text] of rows as [number, string][]) {
       for (const m of mentionsIn(text)) {

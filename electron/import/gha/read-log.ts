@@ -15,7 +15,7 @@ import type { Readable } from 'node:stream';
 import type { LogLineRecord, LogMarker, StepRecord } from '../../../shared/model';
 import { stripAnsi } from '../../../shared/ansi';
 import { TimeError, type Nanos } from '../../../shared/time';
-import { readLines, DEFAULT_MAX_LINE_BYTES } from '../lines';
+import { readLineBatches, DEFAULT_MAX_LINE_BYTES } from '../lines';
 import type { ImportContext, InputFile, RecordSink } from '../types';
 import { scanLogLine } from '../formats/log-embedded';
 import { parseMarker } from './markers';
@@ -244,93 +244,96 @@ export async function readGhaLog(
     else p.plains.forEach((pl, k) => scanLogLine(pl, p.line + k, p.ts, sink));
   };
 
-  for await (const ln of readLines(stream, { maxLineBytes, signal: ctx.signal })) {
-    physical = ln.no;
-    if ((ln.no & 0x3ff) === 0 && ctx.signal.aborted) break;
-    if (ln.tooLong) {
-      sink.warn(ln.no, `line longer than ${maxLineBytes} bytes: skipped`);
-      continue;
-    }
-    if (ln.badUtf8) sink.warn(ln.no, 'invalid UTF-8: bad bytes replaced with U+FFFD');
-    let lineText = ln.text;
-    if (ghMode === null && lineText.trim() !== '') ghMode = place.kind === 'single' && GH_LOG_LINE.test(lineText);
-    if (ghMode) {
-      const g = GH_PREFIX.exec(lineText);
-      if (g) {
-        lineText = lineText.slice(g[0].length);
-        if (lineText.charCodeAt(0) === 0xfeff) lineText = lineText.slice(1); // each of GitHub's log files starts with one
-        if (g[1] !== ghJob) {
-          // the next job of the run: the previous one ends here (gh prints the jobs one after the other)
-          if (pending) emit(pending);
-          pending = null;
-          closeStep();
-          ghJob = g[1]!;
-          place = { kind: 'single', job: ghJob, stepNumber: null, stepName: null };
-          tracker = new GroupStepTracker();
-        }
-      }
-    }
-    let stamp = null;
-    try {
-      stamp = parser.parse(lineText);
-    } catch (e) {
-      if (!(e instanceof TimeError)) throw e;
-      sink.warn(ln.no, `${e.message}: line read as a continuation`);
-    }
-    if (stamp) {
-      if (pending) emit(pending);
-      const body = lineText.slice(stamp.prefixLength);
-      if (!sawStamp && seq === 0 && place.kind === 'job' && PREPARE_JOB.test(stripAnsi(body))) {
-        place = { kind: 'prep', job: place.job.replace(PREP_COPY_SUFFIX, ''), stepNumber: null, stepName: null };
-        tracker = null;
-      }
-      pending = {
-        ts: stamp.ns,
-        texts: [body],
-        plains: [stripAnsi(body)],
-        line: ln.no,
-        lineEnd: ln.no,
-        chars: body.length,
-      };
-      sawStamp = true;
-      if (firstTs === null || stamp.ns < firstTs) firstTs = stamp.ns;
-      if (lastTs === null || stamp.ns > lastTs) lastTs = stamp.ns;
-      continue;
-    }
-    if (pending) {
-      if (pending.chars + lineText.length > MAX_JOINED_CHARS || pending.texts.length >= MAX_JOINED_LINES) {
-        sink.warn(
-          ln.no,
-          `continuation of line ${pending.line} too long (over ${MAX_JOINED_LINES} lines or ${MAX_JOINED_CHARS} characters): split into several log lines`,
-        );
-        const ts: Nanos | null = pending.ts;
-        emit(pending);
-        pending = {
-          ts,
-          texts: [lineText],
-          plains: [stripAnsi(lineText)],
-          line: ln.no,
-          lineEnd: ln.no,
-          chars: lineText.length,
-        };
+  // (one array of lines per chunk read: no promise per line)
+  outer: for await (const batch of readLineBatches(stream, { maxLineBytes, signal: ctx.signal })) {
+    for (const ln of batch) {
+      physical = ln.no;
+      if ((ln.no & 0x3ff) === 0 && ctx.signal.aborted) break outer;
+      if (ln.tooLong) {
+        sink.warn(ln.no, `line longer than ${maxLineBytes} bytes: skipped`);
         continue;
       }
-      pending.texts.push(lineText);
-      pending.plains.push(stripAnsi(lineText));
-      pending.lineEnd = ln.no;
-      pending.chars += lineText.length + 1;
-      continue;
+      if (ln.badUtf8) sink.warn(ln.no, 'invalid UTF-8: bad bytes replaced with U+FFFD');
+      let lineText = ln.text;
+      if (ghMode === null && lineText.trim() !== '') ghMode = place.kind === 'single' && GH_LOG_LINE.test(lineText);
+      if (ghMode) {
+        const g = GH_PREFIX.exec(lineText);
+        if (g) {
+          lineText = lineText.slice(g[0].length);
+          if (lineText.charCodeAt(0) === 0xfeff) lineText = lineText.slice(1); // each of GitHub's log files starts with one
+          if (g[1] !== ghJob) {
+            // the next job of the run: the previous one ends here (gh prints the jobs one after the other)
+            if (pending) emit(pending);
+            pending = null;
+            closeStep();
+            ghJob = g[1]!;
+            place = { kind: 'single', job: ghJob, stepNumber: null, stepName: null };
+            tracker = new GroupStepTracker();
+          }
+        }
+      }
+      let stamp = null;
+      try {
+        stamp = parser.parse(lineText);
+      } catch (e) {
+        if (!(e instanceof TimeError)) throw e;
+        sink.warn(ln.no, `${e.message}: line read as a continuation`);
+      }
+      if (stamp) {
+        if (pending) emit(pending);
+        const body = lineText.slice(stamp.prefixLength);
+        if (!sawStamp && seq === 0 && place.kind === 'job' && PREPARE_JOB.test(stripAnsi(body))) {
+          place = { kind: 'prep', job: place.job.replace(PREP_COPY_SUFFIX, ''), stepNumber: null, stepName: null };
+          tracker = null;
+        }
+        pending = {
+          ts: stamp.ns,
+          texts: [body],
+          plains: [stripAnsi(body)],
+          line: ln.no,
+          lineEnd: ln.no,
+          chars: body.length,
+        };
+        sawStamp = true;
+        if (firstTs === null || stamp.ns < firstTs) firstTs = stamp.ns;
+        if (lastTs === null || stamp.ns > lastTs) lastTs = stamp.ns;
+        continue;
+      }
+      if (pending) {
+        if (pending.chars + lineText.length > MAX_JOINED_CHARS || pending.texts.length >= MAX_JOINED_LINES) {
+          sink.warn(
+            ln.no,
+            `continuation of line ${pending.line} too long (over ${MAX_JOINED_LINES} lines or ${MAX_JOINED_CHARS} characters): split into several log lines`,
+          );
+          const ts: Nanos | null = pending.ts;
+          emit(pending);
+          pending = {
+            ts,
+            texts: [lineText],
+            plains: [stripAnsi(lineText)],
+            line: ln.no,
+            lineEnd: ln.no,
+            chars: lineText.length,
+          };
+          continue;
+        }
+        pending.texts.push(lineText);
+        pending.plains.push(stripAnsi(lineText));
+        pending.lineEnd = ln.no;
+        pending.chars += lineText.length + 1;
+        continue;
+      }
+      // No timestamp seen yet: an untimed line of its own.
+      untimedBeforeFirst++;
+      emit({
+        ts: null,
+        texts: [lineText],
+        plains: [stripAnsi(lineText)],
+        line: ln.no,
+        lineEnd: ln.no,
+        chars: lineText.length,
+      });
     }
-    // No timestamp seen yet: an untimed line of its own.
-    untimedBeforeFirst++;
-    emit({
-      ts: null,
-      texts: [lineText],
-      plains: [stripAnsi(lineText)],
-      line: ln.no,
-      lineEnd: ln.no,
-      chars: lineText.length,
-    });
   }
   if (pending) emit(pending);
   closeStep();

@@ -106,10 +106,16 @@ function codePointHead(s: string, n: number): string {
  * HEAD_CHARS + 1 characters: one more than HEAD_CHARS says the text goes on. finalizeLogs reads the same in SQL.
  */
 export function stepHead(marker: LogMarker | null, plain: string): string | null {
+  if (marker !== 'group' && marker !== null) return null;
+  // (most lines: their first character is none of the boundary texts' `P`, `C`, `#`)
+  const c = plain.charCodeAt(0);
+  if (marker === null && c !== 0x50 && c !== 0x43 && c !== 0x23) return null;
   if (
     marker === 'group' ||
-    (marker === null &&
-      (plain.startsWith(POST_JOB) || plain.startsWith(ORPHANS) || plain.startsWith(START_ACTION) || plain.startsWith(END_ACTION)))
+    plain.startsWith(POST_JOB) ||
+    plain.startsWith(ORPHANS) ||
+    plain.startsWith(START_ACTION) ||
+    plain.startsWith(END_ACTION)
   ) {
     return codePointHead(plain, HEAD_CHARS + 1);
   }
@@ -146,6 +152,11 @@ export interface LineFacts {
 
 export class StepAssigner {
   private readonly files = new Map<string, FileState>();
+  private last: FileState | null = null;
+  private lastSource: number | null = null;
+  private lastJob = '';
+  private lastKind = '';
+  private lastNumber: number | null = null;
   /** Step files whose number has no step: one warning each (job + number). */
   readonly unmatched = new Map<string, { sourceId: number | null; job: string; number: number }>();
 
@@ -160,13 +171,22 @@ export class StepAssigner {
 
   /** The next line in reading order: its step id and depth. */
   feed(l: LineFacts): { stepId: number | null; depth: number } {
-    const key = `${l.sourceId ?? ''}|${l.job}|${l.fileKind}|${l.stepNumber ?? ''}`;
-    let st = this.files.get(key);
-    if (!st) {
-      // only whole-job logs open steps with their `##[group]Run` lines; step files, system.txt and the
-      // preparation log do not
-      st = { depth: 0, inner: 0, tracker: l.fileKind === 'job' || l.fileKind === 'single' ? new GroupStepTracker() : null, stepId: null };
-      this.files.set(key, st);
+    // (the file of the line before is nearly always this line's: the key string and the Map only on a change)
+    let st = this.last;
+    if (st === null || l.sourceId !== this.lastSource || l.job !== this.lastJob || l.fileKind !== this.lastKind || l.stepNumber !== this.lastNumber) {
+      const key = `${l.sourceId ?? ''}|${l.job}|${l.fileKind}|${l.stepNumber ?? ''}`;
+      st = this.files.get(key) ?? null;
+      if (!st) {
+        // only whole-job logs open steps with their `##[group]Run` lines; step files, system.txt and the
+        // preparation log do not
+        st = { depth: 0, inner: 0, tracker: l.fileKind === 'job' || l.fileKind === 'single' ? new GroupStepTracker() : null, stepId: null };
+        this.files.set(key, st);
+      }
+      this.last = st;
+      this.lastSource = l.sourceId;
+      this.lastJob = l.job;
+      this.lastKind = l.fileKind;
+      this.lastNumber = l.stepNumber;
     }
     let fed: ReturnType<GroupStepTracker['feed']> | null = null;
     if (st.tracker) {

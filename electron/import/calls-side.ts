@@ -1,0 +1,198 @@
+/**
+ * run-import's side of the calls worker (calls-worker.ts): start it when a folder input begins, and take its calls
+ * where the import reaches the folder's `network.jsonl`, or fall back to reading the file as before.
+ *
+ * - Modes: 'thread' (a worker thread of the job entry point, import-worker.cjs, when it is built beside this code:
+ *   the app, the CLI, the benchmark), 'inline' (the same job on this thread, interleaved with the import: the tests,
+ *   which run the sources unbuilt), 'off' (the file is read by the import's writer, as before).
+ * - Taking the calls: `ATTACH` the private database, `INSERT … SELECT` its calls and the file's warnings in id
+ *   order (the ids the writer would have given them), `DETACH`. The case's own network analysis is started as at
+ *   the first call and must have the worker's basis (network-live.ts), else the file is read here as before.
+ * - The private database (`<partial case>-calls`, db/case-files.ts) is removed when the calls are taken, when they
+ *   are not, and on failure or cancel (`close`); with the partial case wherever that is removed (removeCaseFiles:
+ *   a worker-client that had to terminate the import); a killed process leaves it for partial-sweep.ts (a
+ *   companion of the partial case).
+ */
+import * as fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { ImportWarning } from '../../shared/model';
+import { removeCaseFiles } from '../db/case-files';
+import type { Db } from '../db/open';
+import { CALLS_JOB, indexCalls, NETWORK_INDEXES, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
+import { defaultWorkerPath } from './worker-client';
+import { NETWORK_COLUMNS, PROCESS_EVENT_COLUMNS } from './writer';
+
+export type CallsWorkerMode = 'thread' | 'inline' | 'off';
+
+/** The mode when the caller does not say: a thread when the worker is built beside this code, else inline. */
+export function defaultCallsMode(workerPath?: string): CallsWorkerMode {
+  try {
+    return fs.existsSync(workerPath ?? defaultWorkerPath()) ? 'thread' : 'inline';
+  } catch {
+    return 'inline'; // no __dirname (the sources run as ES modules, unbuilt): no built worker beside them
+  }
+}
+
+type InlineJob = (job: CallsJob, signal: AbortSignal, onFile: (f: CallsFile) => void) => Promise<CallsResult | null>;
+
+export class CallsSide {
+  /** The worker's result; null when it has none (not a bundle it applies to, failed, or stopped). */
+  readonly result: Promise<CallsResult | null>;
+  /** Why it has no result, when it failed (a note for tests; the import then reads the file itself). */
+  failure: string | null = null;
+  private worker: Worker | null = null;
+  private readonly controller = new AbortController();
+  private closed = false;
+  /** Settled when the worker thread renumbered its calls (true) or stopped first (false). */
+  private renumbered: ((ok: boolean) => void) | null = null;
+  /** Settled when the worker thread has built its calls' indexes (true) or stopped first (false). */
+  private readonly indexed: Promise<boolean>;
+  private onIndexed: (ok: boolean) => void = () => {};
+  /** Basis files the worker has read (calls-worker.ts TAKEN_BASIS_FORMATS), by display name; and who waits for one. */
+  private readonly files = new Map<string, CallsFile>();
+  private readonly waiting = new Map<string, (f: CallsFile | null) => void>();
+  private ended = false;
+
+  private constructor(
+    readonly job: CallsJob,
+    mode: 'thread' | 'inline',
+    workerPath: string | undefined,
+    inline: InlineJob,
+  ) {
+    this.indexed = new Promise((resolve) => (this.onIndexed = resolve));
+    if (mode === 'thread') {
+      const w = new Worker(workerPath ?? defaultWorkerPath(), { workerData: job });
+      this.worker = w;
+      this.result = new Promise((resolve) => {
+        w.on('message', (m: { type: string; result?: CallsResult | null; file?: CallsFile; message?: string }) => {
+          if (m.type === 'file') this.fileRead(m.file!);
+          else if (m.type === 'done') resolve(m.result ?? null);
+          else if (m.type === 'indexed') this.onIndexed(true);
+          else if (m.type === 'renumbered') this.renumbered?.(true);
+          else {
+            this.failure = m.message ?? 'failed';
+            resolve(null);
+            this.stopped();
+          }
+        });
+        w.on('error', (e) => {
+          this.failure = e.message;
+          resolve(null);
+          this.stopped();
+        });
+        w.on('exit', () => {
+          resolve(null);
+          this.stopped();
+        });
+      });
+    } else {
+      this.result = inline(job, this.controller.signal, (f) => this.fileRead(f)).catch((e: unknown) => {
+        this.failure = e instanceof Error ? e.message : String(e);
+        return null;
+      });
+    }
+    // once the worker has its result (or none), no other file will come
+    void this.result.then(() => {
+      this.ended = true;
+      for (const w of this.waiting.values()) w(null);
+      this.waiting.clear();
+    });
+  }
+
+  private stopped(): void {
+    this.onIndexed(false);
+    this.renumbered?.(false);
+  }
+
+  private fileRead(f: CallsFile): void {
+    this.files.set(f.file, f);
+    this.waiting.get(f.file)?.(f);
+    this.waiting.delete(f.file);
+  }
+
+  /** The worker's reading of a basis file (by display name), once it is in its database; null if it has none. */
+  fileResult(name: string): Promise<CallsFile | null> {
+    const f = this.files.get(name);
+    if (f || this.ended) return Promise.resolve(f ?? null);
+    return new Promise((resolve) => this.waiting.set(name, resolve));
+  }
+
+  /**
+   * Copy a basis file's process events and warnings (source id `sourceId` in the case) into the case, in id order,
+   * numbered by the case. The worker may be writing its database meanwhile (its commits wait for this read).
+   */
+  copyFile(db: Db, f: CallsFile, sourceId: number): ImportWarning[] {
+    db.prepare('ATTACH DATABASE ? AS calls_side').run(this.job.dbPath);
+    try {
+      const cols = PROCESS_EVENT_COLUMNS.join(', ');
+      const values = PROCESS_EVENT_COLUMNS.map((c) => (c === 'source_id' ? '?' : c)).join(', ');
+      const warningsOf = 'FROM calls_side.warnings WHERE source_id = ? ORDER BY id';
+      let warned: ImportWarning[] = [];
+      db.transaction(() => {
+        db.prepare(`INSERT INTO main.process_events (${cols}) SELECT ${values} FROM calls_side.process_events WHERE source_id = ? ORDER BY id`).run(sourceId, f.sourceId);
+        db.prepare(`INSERT INTO main.warnings (source_id, file, line, message) SELECT ?, file, line, message ${warningsOf}`).run(sourceId, f.sourceId);
+        warned = db.prepare(`SELECT file, line, message ${warningsOf}`).all(f.sourceId) as ImportWarning[];
+      })();
+      return warned;
+    } finally {
+      db.exec('DETACH DATABASE calls_side');
+    }
+  }
+
+  static start(job: Omit<CallsJob, 'mode'>, mode: 'thread' | 'inline', inline: InlineJob, workerPath?: string): CallsSide {
+    removeCaseFiles(job.dbPath); // an earlier input's, if its removal failed: the job creates a new database
+    return new CallsSide({ ...job, mode: CALLS_JOB }, mode, workerPath, inline);
+  }
+
+  /** Stop the worker (if still running) and remove its private database. Safe to call more than once. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.controller.abort();
+    if (this.worker) await this.worker.terminate();
+    await this.result;
+    removeCaseFiles(this.job.dbPath);
+  }
+
+  /**
+   * The worker's calls ready to copy: their indexes built, and the calls and the file's warnings carrying the
+   * file's source id in the case (foreseen by the worker; else `renumberCalls`). On the worker thread, while this
+   * one goes on. False if the worker stopped first.
+   */
+  ready(r: CallsResult, sourceId: number): Promise<boolean> {
+    if (!this.worker) {
+      if (r.sourceId !== sourceId) renumberCalls(this.job.dbPath, r.sourceId, sourceId);
+      else indexCalls(this.job.dbPath);
+      return Promise.resolve(true);
+    }
+    if (r.sourceId === sourceId) return this.indexed;
+    const done = new Promise<boolean>((resolve) => (this.renumbered = resolve));
+    this.worker.postMessage({ type: 'source', from: r.sourceId, to: sourceId });
+    return done;
+  }
+
+  /**
+   * Copy the worker's calls (renumbered: `renumber`) and the file's warnings into the case, in id order. Into an
+   * empty calls table (the case's first calls) the table as it is, ids included (SQLite's transfer optimization:
+   * records copied whole); else renumbered by the case. The writer's transaction must be committed (ATTACH is
+   * refused inside one). Returns the file's stored warnings.
+   */
+  copyInto(db: Db, sourceId: number): ImportWarning[] {
+    // the case's first calls: its calls' indexes (built by the worker) are copied with them, not built after the load
+    if (db.prepare('SELECT 1 FROM main.network LIMIT 1').get() === undefined) for (const q of NETWORK_INDEXES) db.exec(q);
+    db.prepare('ATTACH DATABASE ? AS calls_side').run(this.job.dbPath);
+    try {
+      const cols = NETWORK_COLUMNS.join(', ');
+      const warningsOf = 'FROM calls_side.warnings WHERE source_id = ? ORDER BY id';
+      db.transaction(() => {
+        const empty = db.prepare('SELECT 1 FROM main.network LIMIT 1').get() === undefined;
+        if (empty) db.exec('INSERT INTO main.network SELECT * FROM calls_side.network');
+        else db.exec(`INSERT INTO main.network (${cols}) SELECT ${cols} FROM calls_side.network ORDER BY id`);
+        db.prepare(`INSERT INTO main.warnings (source_id, file, line, message) SELECT source_id, file, line, message ${warningsOf}`).run(sourceId);
+      })();
+      return db.prepare(`SELECT file, line, message ${warningsOf}`).all(sourceId) as ImportWarning[];
+    } finally {
+      db.exec('DETACH DATABASE calls_side');
+    }
+  }
+}
