@@ -83,7 +83,7 @@ async function checkServesApp(url: string) {
       headers: { 'X-Runlens-Token': token, 'Content-Type': 'application/json', Origin: u.origin },
       body: '{}',
     }).then((r) => r.json() as Promise<{ ok: boolean; error?: string; value?: { import_state?: string; counts: { network: number } } }>);
-  await expect.poll(async () => (await call('case.status')).value?.import_state, { timeout: 120_000, intervals: [100] }).toBe('complete');
+  await expect.poll(async () => (await call('case.status')).value?.import_state, { timeout: 120_000, interval: 100 }).toBe('complete');
   const env = await call('case.info');
   expect(env.ok).toBe(true);
   expect(env.value!.counts.network).toBeGreaterThan(0);
