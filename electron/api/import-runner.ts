@@ -51,7 +51,7 @@ export const importRunner = (worker?: string): ImportRunner => async ({ inputs, 
   let lastPartial: RunProgress | null = null;
   let duplicate = false;
   let hashError: unknown = null;
-  const named = hashInputs(inputs, stop.signal).then((h) => {
+  const named = hashInputs(inputs, stop.signal, { offThread: true }).then((h) => {
     const name = path.join(dir, path.basename(defaultCasePath(h)));
     if (existingCase(name)) {
       duplicate = true;

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { folderDigest, listFolderFiles } from './container';
 
 export const CASE_EXTENSION = '.runlens';
@@ -54,10 +55,59 @@ export async function hashFile(p: string, signal?: AbortSignal): Promise<{ sha25
 }
 
 /**
+ * The same as hashFile, in a worker thread of its own (a few lines of code, no bundle to load): for a process whose
+ * main thread answers requests meanwhile (`runlens serve`: a 100 MB log's hash would hold the page's files and calls
+ * for a third of a second). Aborting stops it.
+ */
+export function hashFileOffThread(p: string, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const w = new Worker(HASH_WORKER, { eval: true, workerData: p });
+    const stop = () => void w.terminate();
+    signal?.addEventListener('abort', stop, { once: true });
+    let done = false;
+    const settle = (f: () => void) => {
+      if (done) return;
+      done = true;
+      signal?.removeEventListener('abort', stop);
+      f();
+    };
+    w.once('message', (m: { sha256?: string; bytes?: number; error?: string }) =>
+      settle(() => (m.error !== undefined ? reject(new Error(m.error)) : resolve({ sha256: m.sha256!, bytes: m.bytes! }))),
+    );
+    w.once('error', (e) => settle(() => reject(e)));
+    w.once('exit', () => settle(() => reject(signal?.aborted ? signal.reason : new Error(`${p}: the hashing stopped`))));
+  });
+}
+
+/** The hashing thread: 1 MiB reads (as hashFile), the digest and size posted back, or the error's message. */
+const HASH_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { createHash } = require('node:crypto');
+try {
+  const h = createHash('sha256');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = fs.openSync(workerData, 'r');
+  let bytes = 0;
+  try {
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; bytes += n) h.update(buf.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  parentPort.postMessage({ sha256: h.digest('hex'), bytes });
+} catch (e) {
+  parentPort.postMessage({ error: e && e.message ? e.message : String(e) });
+}
+`;
+
+/**
  * SHA-256 of each top-level input, the same digest the import records for it: a file's bytes; a folder's sorted
  * `relPath \t sha256 \t bytes` lines over its regular files (junk and symlinks left out, as the import does).
+ * `offThread`: each file hashed in a worker thread (hashFileOffThread).
  */
-export async function hashInputs(paths: string[], signal?: AbortSignal): Promise<string[]> {
+export async function hashInputs(paths: string[], signal?: AbortSignal, opts: { offThread?: boolean } = {}): Promise<string[]> {
+  const hash = opts.offThread ? hashFileOffThread : hashFile;
   const out: string[] = [];
   for (const p of paths) {
     const st = await fs.promises.stat(p);
@@ -66,9 +116,9 @@ export async function hashInputs(paths: string[], signal?: AbortSignal): Promise
     if (st.isDirectory()) {
       const files = await listFolderFiles(p);
       const hashed: { rel: string; sha256: string; bytes: number }[] = [];
-      for (const f of files) hashed.push({ rel: f.rel, ...(await hashFile(f.abs, signal)) });
+      for (const f of files) hashed.push({ rel: f.rel, ...(await hash(f.abs, signal)) });
       out.push(folderDigest(hashed).sha256);
-    } else out.push((await hashFile(p, signal)).sha256);
+    } else out.push((await hash(p, signal)).sha256);
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dataDir, defaultCasePath, hashInputs } from '../../electron/import/case-location';
+import { dataDir, defaultCasePath, hashFileOffThread, hashInputs } from '../../electron/import/case-location';
 import { copyDir, FIXTURE_BUNDLE, tempDir } from '../integration/import-helpers';
 
 const work = tempDir('rl-caseloc-');
@@ -44,5 +44,22 @@ describe('hashInputs', () => {
     expect((await hashInputs([a]))[0]).toBe(hf);
     fs.appendFileSync(path.join(a, 'dns.jsonl'), '\n');
     expect((await hashInputs([a]))[0]).not.toBe(hf);
+  });
+});
+
+describe('hashing off the thread (serve: the page is answered meanwhile)', () => {
+  it('gives the same digests as on the thread, says why it cannot read, and stops when aborted', async () => {
+    const f = path.join(work, 'three-mib.bin');
+    const data = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
+    fs.writeFileSync(f, data);
+    expect(await hashFileOffThread(f)).toEqual({ sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length });
+    const b = path.join(work, 'off-thread-bundle');
+    copyDir(FIXTURE_BUNDLE, b);
+    expect(await hashInputs([b, f], undefined, { offThread: true })).toEqual(await hashInputs([b, f]));
+    await expect(hashFileOffThread(path.join(work, 'missing.bin'))).rejects.toThrow(/ENOENT/);
+    const abort = new AbortController();
+    const stopped = hashFileOffThread(f, abort.signal);
+    abort.abort();
+    await expect(stopped).rejects.toThrow();
   });
 });
