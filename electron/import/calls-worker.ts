@@ -20,8 +20,6 @@ import * as path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { parentPort } from 'node:worker_threads';
-import type { Policy, RunInfo } from '../../shared/model';
-import { NANOS_PER_SECOND, tryParseRfc3339 } from '../../shared/time';
 import { slackNsOf } from '../analysis/finalize';
 import { NetworkLive, type AdoptableLive } from '../analysis/network-live';
 import Database from 'better-sqlite3';
@@ -35,6 +33,7 @@ import { ImportCancelledError } from './errors';
 import { flagInvisibleHosts } from './host-check';
 import { pickImporter } from './registry';
 import type { ImportContext, InputFile } from './types';
+import { RunFacts } from './run-facts';
 import { CaseWriter } from './writer';
 
 export const CALLS_JOB = 'runlens-calls-worker';
@@ -100,8 +99,6 @@ export function isCallsJob(d: unknown): d is CallsJob {
   return typeof d === 'object' && d !== null && (d as { mode?: unknown }).mode === CALLS_JOB;
 }
 
-const DAY_NS = 86_400n * NANOS_PER_SECOND;
-const utcMidnight = (ns: bigint): bigint => ns - (((ns % DAY_NS) + DAY_NS) % DAY_NS);
 
 /** A clock offset in seconds from `offsets` by the first key that has one (run-import's rule). */
 export function offsetSeconds(offsets: Record<string, number> | undefined, keys: string[]): number {
@@ -160,17 +157,15 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal, onFile?: (
   try {
     const writer = new CaseWriter(db);
     const ctx: ImportContext = { date: job.date, signal };
-    const dateGiven = job.date !== null;
-    let run: RunInfo | null = null;
-    let policy: Policy | null = null;
+    const facts = new RunFacts(ctx);
     let manifest = false;
     // The calls' file's source id in the case: the folder is the input's first source, then every file in order
     // (container/folder.ts), unless an archive among them adds its members (then known only later: renumberCalls).
     let archives = false;
     const sources: Record<string, number> = {};
     writer.startNetwork = () => {
-      writer.setMeta('run', run);
-      writer.setMeta('policy', policy);
+      writer.setMeta('run', facts.run);
+      writer.setMeta('policy', facts.policy);
       return NetworkLive.start(db, slackNsOf(job.contextSeconds));
     };
     for (const f of ordered) {
@@ -199,16 +194,8 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal, onFile?: (
       const stream = countLines(hashed, account);
       const sink = flagInvisibleHosts(
         writer.sinkFor(sourceId, f.abs, offNs, {
-          run: (info) => {
-            run = format === 'bundle-manifest' ? { ...run, ...info } : { ...info, ...run };
-            if (!dateGiven && ctx.date === null) {
-              const start = tryParseRfc3339(info.started_at);
-              if (start !== null) ctx.date = utcMidnight(start);
-            }
-          },
-          policy: (p) => {
-            if (!policy || (p.origin === 'manifest' && policy.origin !== 'manifest')) policy = p;
-          },
+          run: (info) => facts.takeRun(format, info),
+          policy: (p) => facts.takePolicy(p),
         }, account),
       );
       try {
@@ -230,8 +217,8 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal, onFile?: (
       // the file's SHA-256 as the container gives it to the case (the basis names each file by it: network-live.ts)
       writer.setSourceHash(sourceId, digest.sha256, digest.bytes);
       if (format === 'bundle-manifest') {
-        writer.setMeta('run', run);
-        writer.setMeta('policy', policy);
+        writer.setMeta('run', facts.run);
+        writer.setMeta('policy', facts.policy);
       }
       if (!isCalls) {
         if (TAKEN_BASIS_FORMATS.has(format!) && digest.bytes === f.size) {

@@ -12,8 +12,8 @@
 import { callsDbPath, removeCaseFiles } from '../db/case-files';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ImportWarning, Policy, RunInfo } from '../../shared/model';
-import { formatNanos, NANOS_PER_SECOND, tryParseRfc3339 } from '../../shared/time';
+import type { ImportWarning } from '../../shared/model';
+import { formatNanos } from '../../shared/time';
 import { finalizeCase, slackNsOf } from '../analysis/finalize';
 import { NetworkLive } from '../analysis/network-live';
 import { createCase, finishBulkLoad, migrate, type Db } from '../db/open';
@@ -23,6 +23,7 @@ import { partialPathFor, sweepStalePartials } from './partial-sweep';
 import { notRecognisedMessage, pickImporter } from './registry';
 import { ImportCancelledError } from './errors';
 import { ImportError, type ImportContext } from './types';
+import { RunFacts, utcMidnight } from './run-facts';
 import { IMPORT_STATE, testPause } from './partial-case';
 import { CaseWriter, MAX_WARNINGS_PER_SOURCE } from './writer';
 import type { WatchedLines } from './watched-lines';
@@ -103,8 +104,6 @@ export interface RunImportOptions {
 
 export { ImportCancelledError };
 
-const DAY_NS = 86_400n * NANOS_PER_SECOND;
-const utcMidnight = (ns: bigint): bigint => ns - (((ns % DAY_NS) + DAY_NS) % DAY_NS);
 
 function errMsg(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -206,9 +205,7 @@ async function load(
   let readable = false;
   const warnings: ImportWarning[] = [];
   const ctx: ImportContext = { date: opts.date == null ? null : utcMidnight(opts.date), signal };
-  const dateGiven = ctx.date !== null;
-  let run: RunInfo | null = null;
-  let policy: Policy | null = null;
+  const facts = new RunFacts(ctx);
   let recognised = 0;
   let records = 0;
   const emptyFiles: string[] = [];
@@ -218,8 +215,8 @@ async function load(
   // The network analysis while the calls are written, from what the case holds at the first call (network-live.ts;
   // finalizeCase checks it still holds, else runs its pass). It reads the run job and policy from meta.
   writer.startNetwork = () => {
-    writer.setMeta('run', run);
-    writer.setMeta('policy', policy);
+    writer.setMeta('run', facts.run);
+    writer.setMeta('policy', facts.policy);
     return NetworkLive.start(db, slackNsOf(opts.contextSeconds));
   };
 
@@ -366,8 +363,8 @@ async function load(
             const caseId = fileSources.get(name);
             if (caseId !== undefined) mine.set(id, caseId);
           }
-          writer.setMeta('run', run);
-          writer.setMeta('policy', policy);
+          writer.setMeta('run', facts.run);
+          writer.setMeta('policy', facts.policy);
           const slackNs = slackNsOf(opts.contextSeconds);
           const adopted = r.live.model ? writer.adoptNetwork(() => NetworkLive.adopt(db, slackNs, r.live!, mine)) : null;
           if (adopted) same = true;
@@ -400,17 +397,8 @@ async function load(
       const account = new LineAccount();
       const stream = countLines(entry.stream, account);
       const sink = flagInvisibleHosts(writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
-        run: (info) => {
-          // The manifest's run wins; other sources only fill in what it does not say.
-          run = format === 'bundle-manifest' ? { ...run, ...info } : { ...info, ...run };
-          if (!dateGiven && ctx.date === null) {
-            const start = tryParseRfc3339(info.started_at);
-            if (start !== null) ctx.date = utcMidnight(start);
-          }
-        },
-        policy: (p) => {
-          if (!policy || (p.origin === 'manifest' && policy.origin !== 'manifest')) policy = p;
-        },
+        run: (info) => facts.takeRun(format, info),
+        policy: (p) => facts.takePolicy(p),
         warning: (w, stored) => {
           if (stored) warnings.push(w);
         },
@@ -440,8 +428,8 @@ async function load(
       if (format === 'bundle-manifest') {
         manifestSeen = true;
         // First screen first: the run (repository, job…) and policy are known now; say them in the partial case.
-        writer.setMeta('run', run);
-        writer.setMeta('policy', policy);
+        writer.setMeta('run', facts.run);
+        writer.setMeta('policy', facts.policy);
       }
     }
     if (signal.aborted) {
@@ -470,20 +458,20 @@ async function load(
         (why.length ? `\n  ${why.join('\n  ')}` : ''),
     );
   }
-  if (records === 0 && run === null && policy === null) {
+  if (records === 0 && facts.run === null && facts.policy === null) {
     // Files were recognised but none gave a record: an empty case would look like a clean run. Say why, in one line.
     throw new ImportError(`nothing imported from ${opts.inputs.join(', ')}: ${emptyFiles[0] ?? 'no file gave a record'}`);
   }
   // Normal for logs or telemetry given on their own: information, said once, not a warning about the input.
   const notes = manifestSeen ? [] : ['no manifest.json (normal for logs or telemetry given alone): run info, steps and policy come only from the other files'];
 
-  writer.setMeta('run', run);
-  writer.setMeta('policy', policy);
+  writer.setMeta('run', facts.run);
+  writer.setMeta('policy', facts.policy);
   writer.setMeta('inputs', inputs);
   if (opts.rules) writer.setMeta('rules', opts.rules);
   writer.setMeta('import', {
     date: ctx.date === null ? null : formatNanos(ctx.date).slice(0, 10),
-    date_origin: dateGiven ? 'option' : ctx.date === null ? null : 'manifest',
+    date_origin: facts.dateGiven ? 'option' : ctx.date === null ? null : 'manifest',
     offsets: opts.offsets ?? {},
     imported_at: new Date().toISOString(),
     notes,
