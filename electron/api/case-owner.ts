@@ -166,6 +166,11 @@ interface CaseAlias {
   settle: () => void;
 }
 
+/** The summary of an open case whose own could not be read (unreadable, or never readable): what is known of it. */
+function bareSummary(id: string, title: string, caseFile: string, openedAt: string, state: CaseSummary['state'], note: string | null): CaseSummary {
+  return { id, title, case_file: caseFile, repo: null, job: null, run_id: null, run_time: null, inputs: [], open: true, opened_at: openedAt, state, state_note: note };
+}
+
 export class CaseOwner {
   private readonly cases = new Map<string, OpenEntry>();
   private readonly aliases = new Map<string, CaseAlias>();
@@ -363,20 +368,7 @@ export class CaseOwner {
       // Named but never readable: the calls that waited for it are told why (nothing of it was opened).
       const casePath = path.resolve(p.casePath);
       const openedAt = new Date().toISOString();
-      const summary: CaseSummary = {
-        id,
-        title: path.basename(casePath),
-        case_file: casePath,
-        repo: null,
-        job: null,
-        run_id: null,
-        run_time: null,
-        inputs: [],
-        open: true,
-        opened_at: openedAt,
-        state: 'incomplete',
-        state_note: note,
-      };
+      const summary = bareSummary(id, path.basename(casePath), casePath, openedAt, 'incomplete', note);
       this.cases.set(id, { id, path: '', casePath, summary: Promise.resolve(summary), openedAt, importing: null, interrupted: note });
       this.settleNamed(id);
       return;
@@ -465,20 +457,8 @@ export class CaseOwner {
     const open = await Promise.all(
       [...this.cases.values()].map((c) =>
         c.summary.catch(
-          (e: unknown): CaseSummary => ({
-            id: c.id,
-            title: `${path.basename(c.path)} (unreadable: ${e instanceof Error ? e.message : String(e)})`,
-            case_file: c.path,
-            repo: null,
-            job: null,
-            run_id: null,
-            run_time: null,
-            inputs: [],
-            open: true,
-            opened_at: c.openedAt,
-            state: 'complete',
-            state_note: null,
-          }),
+          (e: unknown): CaseSummary =>
+            bareSummary(c.id, `${path.basename(c.path)} (unreadable: ${e instanceof Error ? e.message : String(e)})`, c.path, c.openedAt, 'complete', null),
         ).then((s) => ({
           ...s,
           state: c.importing ? ('importing' as const) : c.interrupted ? ('incomplete' as const) : s.state,
