@@ -12,8 +12,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseStatus, Envelope, ImportStatus } from '../../shared/api';
+import type { CaseStatus, Envelope } from '../../shared/api';
 import { CaseOwner } from '../../electron/api/case-owner';
+import { call, until } from './owner-job';
 import { caseIdOf } from '../../electron/api/case-id';
 import { importRunner } from '../../electron/api/import-runner';
 import type { ImportProgress, ImportRunner } from '../../electron/api/imports';
@@ -35,18 +36,6 @@ beforeAll(async () => {
   makeStoryCase(story);
 }, 120_000);
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-async function until(owner: CaseOwner, job: string, ok: (s: ImportStatus) => boolean): Promise<ImportStatus> {
-  for (let i = 0; i < 6000; i++) {
-    const s = owner.status(job);
-    if (ok(s)) return s;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`job ${job} never got there: ${JSON.stringify(owner.status(job))}`);
-}
-
-const call = async <T>(owner: CaseOwner, id: string, method: string, params: unknown = {}) =>
-  (await owner.call({ case: id, method, params })) as Envelope<T>;
 
 describe('the import runner names the case beside the import', () => {
   it('names it by its inputs, records that name, leaves nothing else, and reuses it for an identical input', async () => {

@@ -13,8 +13,9 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBundle, type BundleInfo } from '../../bench/gen-data';
-import type { CaseStatus, CaseSummary, Envelope, ImportStatus } from '../../shared/api';
+import type { CaseStatus, CaseSummary } from '../../shared/api';
 import { CaseOwner } from '../../electron/api/case-owner';
+import { call, until } from './owner-job';
 import { mapProgress } from '../../electron/api/import-runner';
 import type { ImportRunner } from '../../electron/api/imports';
 import { addRecent } from '../../electron/api/recent-cases';
@@ -86,18 +87,6 @@ function resetPause(): void {
   for (const f of fs.readdirSync(pauseDir)) fs.rmSync(path.join(pauseDir, f));
 }
 
-async function until(owner: CaseOwner, job: string, ok: (s: ImportStatus) => boolean): Promise<ImportStatus> {
-  for (let i = 0; i < 6000; i++) {
-    const s = owner.status(job);
-    if (ok(s)) return s;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`job ${job} never got there: ${JSON.stringify(owner.status(job))}`);
-}
-
-async function call<T>(owner: CaseOwner, caseId: string | null, method: string, params: unknown = {}): Promise<Envelope<T>> {
-  return (await owner.call({ case: caseId, method, params })) as Envelope<T>;
-}
 async function value<T>(owner: CaseOwner, caseId: string | null, method: string, params: unknown = {}): Promise<T> {
   const e = await call<T>(owner, caseId, method, params);
   if (!e.ok) throw new Error(`${method}: ${e.error}`);
