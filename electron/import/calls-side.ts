@@ -14,11 +14,12 @@
  *   companion of the partial case).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ImportWarning } from '../../shared/model';
 import { removeCaseFiles } from '../db/case-files';
 import type { Db } from '../db/open';
-import { CALLS_JOB, indexCalls, indexesInWorker, NETWORK_INDEXES, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
+import { CALLS_FILE, CALLS_JOB, indexCalls, indexesInWorker, NETWORK_INDEXES, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
 import { defaultWorkerPath } from './worker-client';
 import { NETWORK_COLUMNS, PROCESS_EVENT_COLUMNS } from './writer';
 
@@ -31,6 +32,22 @@ export function defaultCallsMode(workerPath?: string): CallsWorkerMode {
   } catch {
     return 'inline'; // no __dirname (the sources run as ES modules, unbuilt): no built worker beside them
   }
+}
+
+/**
+ * Above this size of a bundle's `network.jsonl` the import reads its calls itself unless told otherwise: the worker
+ * then neither hands over its process model nor builds the calls' indexes (the limits in calls-worker.ts, ~1M
+ * calls), so the second core saves little, while its own model and parse garbage beside the import's raise the
+ * import's peak memory (benchmark 9 `--huge`, 3.1M calls: 1005 MiB with the worker, 917 MiB without, against a
+ * 1 GB goal). `RUNLENS_CALLS_WORKER_MAX_BYTES` lowers it (tests).
+ */
+export const CALLS_WORKER_MAX_BYTES = 256 * 1024 * 1024;
+
+/** Whether the default mode takes a worker for this bundle folder: its calls file is not above the limit. */
+export function callsWorkerSuits(folder: string): boolean {
+  const max = Math.min(CALLS_WORKER_MAX_BYTES, Number(process.env.RUNLENS_CALLS_WORKER_MAX_BYTES ?? Infinity) || 0);
+  const st = fs.statSync(path.join(folder, CALLS_FILE), { throwIfNoEntry: false });
+  return !st || st.size <= max;
 }
 
 type InlineJob = (job: CallsJob, signal: AbortSignal, onFile: (f: CallsFile) => void) => Promise<CallsResult | null>;

@@ -34,7 +34,7 @@ import type { CaseInfo } from '../../shared/api';
 import type { StoredRules } from '../analysis/detections/rules-file';
 import { BUILTIN_LOG_SCANS } from '../analysis/detections/index';
 import type { LogCandidates } from '../analysis/detections/log-scan';
-import { CallsSide, defaultCallsMode, type CallsWorkerMode } from './calls-side';
+import { CallsSide, callsWorkerSuits, defaultCallsMode, type CallsWorkerMode } from './calls-side';
 import { CALLS_FILE, CALLS_FORMAT, offsetSeconds, runCallsJob, secondsToNs, TAKEN_BASIS_FORMATS } from './calls-worker';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
@@ -259,14 +259,20 @@ async function load(
     });
   }
 
-  const callsMode = opts.callsWorker ?? envCallsMode() ?? defaultCallsMode(opts.callsWorkerPath);
+  const callsModeGiven = opts.callsWorker ?? envCallsMode();
+  const callsMode = callsModeGiven ?? defaultCallsMode(opts.callsWorkerPath);
   for (const input of opts.inputs) {
     if (signal.aborted) throw new ImportCancelledError();
     const keyToSource = new Map<number, number>();
     // A bundle folder's calls on a worker thread while this one stores the rest (calls-side.ts), taken below at
     // the place of `network.jsonl`; only while no call is in the case yet (the analysis starts at the first call).
     let side: CallsSide | null = null;
-    if (callsMode !== 'off' && !writer.networkStarted && fs.statSync(input, { throwIfNoEntry: false })?.isDirectory()) {
+    if (
+      callsMode !== 'off' &&
+      !writer.networkStarted &&
+      fs.statSync(input, { throwIfNoEntry: false })?.isDirectory() &&
+      (callsModeGiven !== null || callsWorkerSuits(input))
+    ) {
       side = CallsSide.start(
         { input, dbPath: callsDbPath(partialPath), offsets: opts.offsets, date: ctx.date, contextSeconds: opts.contextSeconds, sourcesBefore: writer.lastSourceId() },
         callsMode,
