@@ -56,7 +56,10 @@ export class WatchedIds {
     if (this.texts) {
       this.chars += text?.length ?? 0;
       if (text === undefined || this.chars > MAX_KEPT_CHARS) this.texts = null;
-      else this.texts.push(text);
+      // A line is a slice of the chunk it was decoded from (lines.ts splits a chunk's text): V8 keeps the whole chunk
+      // alive for as long as the slice lives. Kept lines come from all over the log, so their own copies are kept
+      // (the concatenation is flattened by the slice: a copy of the line only), not every chunk they came from.
+      else this.texts.push((' ' + text).slice(1));
     }
   }
 
