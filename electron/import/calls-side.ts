@@ -38,8 +38,8 @@ export function defaultCallsMode(workerPath?: string): CallsWorkerMode {
  * Above this size of a bundle's `network.jsonl` the import reads its calls itself unless told otherwise: the worker
  * then neither hands over its process model nor builds the calls' indexes (the limits in calls-worker.ts, ~1M
  * calls), so the second core saves little, while its own model and parse garbage beside the import's raise the
- * import's peak memory (benchmark 9 `--huge`, 3.1M calls: 1005 MiB with the worker, 917 MiB without, against a
- * 1 GB goal). `RUNLENS_CALLS_WORKER_MAX_BYTES` lowers it (tests).
+ * import's peak memory (benchmark 9 `--huge`, 3.1M calls, the same code either way: 1005 MiB with the worker,
+ * 917 MiB without, against a 1 GB goal). `RUNLENS_CALLS_WORKER_MAX_BYTES` lowers it (tests).
  */
 export const CALLS_WORKER_MAX_BYTES = 256 * 1024 * 1024;
 
