@@ -20,13 +20,18 @@ import { runImport, type ImportProgress as RunProgress, type ImportSummary } fro
 import { defaultWorkerPath, runInWorker, type WorkerImportOptions } from '../import/worker-client';
 import { isCaseFile } from '../db/case-file';
 import type { ImportProgress, ImportRunner } from './imports';
+import { trace } from './trace';
 
-/** The import's progress as a job reports it; once the case is readable, where it is (first screen first). */
+/** The import's progress as a job reports it; once the case is readable, where it is (first screen first): the
+ *  partial case once named, `readable` before (the owner may show it under an alias: case-owner.ts startImportAs). */
 export function mapProgress(p: RunProgress, casePath?: string): ImportProgress {
   const fraction = p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : null;
+  const state = p.phase === 'finalizing' ? ('analysing' as const) : ('loading' as const);
   const partial =
-    p.partial && casePath && p.phase !== 'done'
-      ? { partial: { path: p.partial, casePath, state: p.phase === 'finalizing' ? ('analysing' as const) : ('loading' as const) } }
+    p.partial && p.phase !== 'done'
+      ? casePath
+        ? { partial: { path: p.partial, casePath, state } }
+        : { readable: { path: p.partial, state } }
       : {};
   return { phase: p.phase, fraction, message: p.file ?? null, ...partial };
 }
@@ -35,12 +40,17 @@ export function mapProgress(p: RunProgress, casePath?: string): ImportProgress {
 const existingCase = (casePath: string): boolean => fs.existsSync(casePath) && isCaseFile(casePath);
 
 /** The runner of the app and of serve, with its worker (default: the built one beside this code; none: in-process). */
-export const importRunner = (worker?: string): ImportRunner => async ({ inputs, caseDir, signal, onProgress }) => {
+export const importRunner = (worker?: string): ImportRunner => async ({ inputs, caseDir, signal, onProgress, nameAfter, worker: early }) => {
   const workerPath = worker ?? defaultWorkerPath();
   onProgress({ phase: 'hashing', fraction: null });
-  checkInputs(inputs); // a FIFO or a device is refused before the import or the hashing opens it
   const dir = path.resolve(caseDir ?? casesDir());
-  fs.mkdirSync(dir, { recursive: true });
+  try {
+    checkInputs(inputs); // a FIFO or a device is refused before the import or the hashing opens it
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    early?.discard();
+    throw e;
+  }
   // Stops the import (a cancel, an identical case found, the hashing failed) and the hashing (a cancel, the import ended).
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -51,7 +61,13 @@ export const importRunner = (worker?: string): ImportRunner => async ({ inputs, 
   let lastPartial: RunProgress | null = null;
   let duplicate = false;
   let hashError: unknown = null;
-  const named = hashInputs(inputs, stop.signal, { offThread: true }).then((h) => {
+  // The hashing starts after the import's worker (it competes with its start for the CPU), and with `nameAfter`
+  // (serve's own target, shown under an alias until named) when that settles: after the first screen. The import
+  // waits for the name only at the end of its load, so it starts then at the latest.
+  let startHash: () => void = () => {};
+  const hashGo = new Promise<void>((resolve) => (startHash = resolve));
+  const named = hashGo.then(() => hashInputs(inputs, stop.signal, { offThread: true })).then((h) => {
+    trace('import: inputs hashed');
     const name = path.join(dir, path.basename(defaultCasePath(h)));
     if (existingCase(name)) {
       duplicate = true;
@@ -72,21 +88,26 @@ export const importRunner = (worker?: string): ImportRunner => async ({ inputs, 
 
   const onRun = (p: RunProgress) => {
     if (p.partial && p.phase !== 'done') lastPartial = p;
+    if (p.phase === 'finalizing' || p.phase === 'done') startHash();
     onProgress(mapProgress(p, casePath ?? undefined));
   };
   // Named by the import only for the partial file: `import-<random>.runlens.partial-<pid>-<random>` beside the case.
   const provisional = path.join(dir, `import-${randomBytes(8).toString('hex')}.runlens`);
   try {
-    let summary: ImportSummary;
-    if (fs.existsSync(workerPath)) {
+    let running: Promise<ImportSummary>;
+    if (early || fs.existsSync(workerPath)) {
+      trace(early ? 'import: handing the job to the worker started early' : 'import: starting the worker');
       const partialPath = partialPathFor(provisional);
-      summary = await runInWorker<RunProgress, ImportSummary>(
+      running = runInWorker<RunProgress, ImportSummary>(
         { inputs, casePath: provisional, partialPath, casePathFollows: true } satisfies WorkerImportOptions,
-        { signal: stop.signal, onProgress: onRun, partialPath, casePath: named, workerPath },
+        { signal: stop.signal, onProgress: onRun, partialPath, casePath: named, workerPath, ...(early ? { started: early } : {}) },
       );
     } else {
-      summary = await runImport({ inputs, casePath: provisional, finalCasePath: named, signal: stop.signal, onProgress: onRun });
+      running = runImport({ inputs, casePath: provisional, finalCasePath: named, signal: stop.signal, onProgress: onRun });
     }
+    if (nameAfter) nameAfter.then(startHash, startHash);
+    else startHash();
+    const summary = await running;
     return { casePath: summary.case, warnings: summary.warnings.length };
   } catch (e) {
     if (signal.aborted) throw e;

@@ -9,6 +9,7 @@ import { ImportCancelledError } from './errors';
 import { runImport, type RunImportOptions } from './run-import';
 import { ImportError } from './types';
 import { DEFERRED_START, type WorkerMessage, type WorkerImportOptions } from './worker-protocol';
+import { trace } from '../api/trace';
 
 const isDeferred = (d: unknown): boolean =>
   typeof d === 'object' && d !== null && (d as { deferred?: unknown }).deferred === DEFERRED_START.deferred;
@@ -33,6 +34,7 @@ function post(m: WorkerMessage): void {
 
 export async function importWorkerMain(): Promise<void> {
   if (!parentPort) throw new Error('import-worker must run as a worker thread');
+  trace('import worker: start');
   const controller = new AbortController();
   // The case's own path, when the client names it after the start (worker-protocol.ts casePathFollows).
   let nameCase: (p: string) => void = () => {};
@@ -57,11 +59,18 @@ export async function importWorkerMain(): Promise<void> {
     return;
   }
   const { casePathFollows, ...rest } = opts;
+  let firstScreen = false;
   const run: RunImportOptions = {
     ...rest,
     ...(casePathFollows ? { finalCasePath } : {}),
     signal: controller.signal,
-    onProgress: (progress) => post({ type: 'progress', progress }),
+    onProgress: (progress) => {
+      if (progress.partial && !firstScreen) {
+        firstScreen = true;
+        trace('import worker: first lines committed');
+      }
+      post({ type: 'progress', progress });
+    },
   };
   try {
     const summary = await runImport(run);
