@@ -20,7 +20,6 @@ import { failure, type QueryContext } from './dispatch';
 import { ImportJobs, type ImportRunner, type ImportSources, type PartialCase } from './imports';
 import { inThreadQueries, type QueryEngine } from './query-engine';
 import { addRecent, incompleteNote, markRecent, readRecent, type CaseAbout, type RecentImportMark } from './recent-cases';
-import { prepareReoffset } from './reoffset';
 import { trace } from './trace';
 
 /** Where staged files (serve's uploads, the desktop's picked or dropped files) become an import's inputs. */
@@ -698,6 +697,8 @@ export class CaseOwner {
       if (c.method === 'case.reoffset') {
         const p = parseParams<'case.reoffset'>(c.method, c.params).params;
         if (this.jobs.busy) throw new ApiError('an import is already running; cancel it or wait for it to finish');
+        // Loaded when used: the re-offset's code (the analysis) is not the server's start-up.
+        const { prepareReoffset } = await import('./reoffset');
         const plan = prepareReoffset({ casePath: entry.path, offsets: p.offsets, caseDir: this.opts.caseDir });
         return this.jobs.startTask(plan.task);
       }

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { casesDir, checkInputs, defaultCasePath, hashInputs } from '../import/case-location';
 import { partialPathFor } from '../import/partial-sweep';
-import { runImport, type ImportProgress as RunProgress, type ImportSummary } from '../import/run-import';
+import type { ImportProgress as RunProgress, ImportSummary } from '../import/run-import';
 import { defaultWorkerPath, runInWorker, type WorkerImportOptions } from '../import/worker-client';
 import { isCaseFile } from '../db/case-file';
 import type { ImportProgress, ImportRunner } from './imports';
@@ -103,6 +103,8 @@ export const importRunner = (worker?: string): ImportRunner => async ({ inputs, 
         { signal: stop.signal, onProgress: onRun, partialPath, casePath: named, workerPath, ...(early ? { started: early } : {}) },
       );
     } else {
+      // No built worker (tests from source): in this process; the import's code is loaded only then.
+      const { runImport } = await import('../import/run-import');
       running = runImport({ inputs, casePath: provisional, finalCasePath: named, signal: stop.signal, onProgress: onRun });
     }
     if (nameAfter) nameAfter.then(startHash, startHash);

@@ -2,10 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { intFlag, parseArgs } from './args';
-import { mustExist } from './case-arg';
+import { mustExist } from './must-exist';
 import { RECENT_FILE_NAME } from '../api/recent-cases';
 import { dataDir } from '../import/case-location';
-import { baselineCaseFiles } from './cmd-compare';
 import { startServe } from '../serve/server';
 import { isCaseFile } from '../db/case-file';
 import { defaultWorkerPath, startWorkerEarly, type EarlyWorker } from '../import/worker-client';
@@ -35,7 +34,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (!isCaseFile(target) && fs.existsSync(defaultWorkerPath())) importWorker = startWorkerEarly();
   let baselines: string[];
   try {
-    baselines = await baselineCaseFiles(a.all('baseline'));
+    // The comparison's code (and the import's, for a bundle given as a baseline) only when there are baselines.
+    const given = a.all('baseline');
+    baselines = given.length ? await (await import('./cmd-compare')).baselineCaseFiles(given) : [];
   } catch (e) {
     importWorker?.discard();
     throw e;
