@@ -173,14 +173,6 @@ interface CaseAlias {
   earlySettle?: () => void;
 }
 
-/**
- * First screen first, serve's own target: how long after the import started (or its partial case became readable)
- * its inputs are hashed at the latest when no page has asked for the first screen by then. The hash (a core for
- * ~0.2 s per 100 MB) otherwise waits for the first log window to be answered: it competes with the import's start
- * and the page for the CPU, and only the name (case.info's file, the recent list, an identical case) needs it.
- */
-export const NAME_AT_LATEST_MS = 1500;
-
 /** The summary of an open case whose own could not be read (unreadable, or never readable): what is known of it. */
 function bareSummary(id: string, title: string, caseFile: string, openedAt: string, state: CaseSummary['state'], note: string | null): CaseSummary {
   return { id, title, case_file: caseFile, repo: null, job: null, run_id: null, run_time: null, inputs: [], open: true, opened_at: openedAt, state, state_note: note };
@@ -553,16 +545,13 @@ export class CaseOwner {
    */
   startImportAs(sources: ImportSources): { job: string; id: string } {
     // Its first screen is answered from the partial file before the case is named (readableUnnamed); the inputs
-    // are hashed after it (NAME_AT_LATEST_MS).
+    // are hashed once its first log window is answered (or a moment after the start: import-runner.ts).
     let nameNow = () => {};
     const nameAfter = new Promise<void>((resolve) => (nameNow = resolve));
-    const latest = setTimeout(nameNow, NAME_AT_LATEST_MS);
-    latest.unref();
     let job: string;
     try {
       job = this.startImport({ ...sources, nameAfter }).job;
     } catch (e) {
-      clearTimeout(latest);
       sources.worker?.discard();
       throw e;
     }
@@ -583,10 +572,7 @@ export class CaseOwner {
       early: null,
       earlyReady,
       earlySettle,
-      nameNow: () => {
-        clearTimeout(latest);
-        nameNow();
-      },
+      nameNow,
     };
     this.aliases.set(id, alias);
     this.jobChanged(this.jobs.status(job)); // it may have named its case already
@@ -606,7 +592,6 @@ export class CaseOwner {
     if (!alias.early) {
       trace('owner: partial case readable before it is named');
       this.queries.open(r.path, { partial: true });
-      setTimeout(() => alias.nameNow?.(), NAME_AT_LATEST_MS).unref(); // no page asked for it
     }
     alias.early = { path: r.path, state: r.state };
     alias.earlySettle?.();

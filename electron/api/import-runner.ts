@@ -36,11 +36,19 @@ export function mapProgress(p: RunProgress, casePath?: string): ImportProgress {
   return { phase: p.phase, fraction, message: p.file ?? null, ...partial };
 }
 
+/**
+ * How long after its start an import given `nameAfter` hashes its inputs at the latest (when nothing asked for its
+ * first screen by then): the hash (a core for ~0.2 s per 100 MB) otherwise waits for the first screen, as it
+ * competes with the import's start and the page for the CPU, and only the name needs it (case.info's file, the recent
+ * list, an identical case found).
+ */
+export const NAME_AT_LATEST_MS = 1500;
+
 /** The case file an identical bundle has, if it was imported before. */
 const existingCase = (casePath: string): boolean => fs.existsSync(casePath) && isCaseFile(casePath);
 
 /** The runner of the app and of serve, with its worker (default: the built one beside this code; none: in-process). */
-export const importRunner = (worker?: string): ImportRunner => async ({ inputs, caseDir, signal, onProgress, nameAfter, worker: early }) => {
+export const importRunner = (worker?: string, opts: { nameAtLatestMs?: number } = {}): ImportRunner => async ({ inputs, caseDir, signal, onProgress, nameAfter, worker: early }) => {
   const workerPath = worker ?? defaultWorkerPath();
   onProgress({ phase: 'hashing', fraction: null });
   const dir = path.resolve(caseDir ?? casesDir());
@@ -62,10 +70,11 @@ export const importRunner = (worker?: string): ImportRunner => async ({ inputs, 
   let duplicate = false;
   let hashError: unknown = null;
   // The hashing starts after the import's worker (it competes with its start for the CPU), and with `nameAfter`
-  // (serve's own target, shown under an alias until named) when that settles: after the first screen. The import
-  // waits for the name only at the end of its load, so it starts then at the latest.
+  // (serve's own target, shown under an alias until named) when that settles — after the first screen — or
+  // NAME_AT_LATEST_MS after the start, whichever comes first (the import needs the name at the end of its load).
   let startHash: () => void = () => {};
   const hashGo = new Promise<void>((resolve) => (startHash = resolve));
+  let latest: NodeJS.Timeout | null = null;
   const named = hashGo.then(() => hashInputs(inputs, stop.signal, { offThread: true })).then((h) => {
     trace('import: inputs hashed');
     const name = path.join(dir, path.basename(defaultCasePath(h)));
@@ -88,7 +97,6 @@ export const importRunner = (worker?: string): ImportRunner => async ({ inputs, 
 
   const onRun = (p: RunProgress) => {
     if (p.partial && p.phase !== 'done') lastPartial = p;
-    if (p.phase === 'finalizing' || p.phase === 'done') startHash();
     onProgress(mapProgress(p, casePath ?? undefined));
   };
   // Named by the import only for the partial file: `import-<random>.runlens.partial-<pid>-<random>` beside the case.
@@ -100,15 +108,19 @@ export const importRunner = (worker?: string): ImportRunner => async ({ inputs, 
       const partialPath = partialPathFor(provisional);
       running = runInWorker<RunProgress, ImportSummary>(
         { inputs, casePath: provisional, partialPath, casePathFollows: true } satisfies WorkerImportOptions,
-        { signal: stop.signal, onProgress: onRun, partialPath, casePath: named, workerPath, ...(early ? { started: early } : {}) },
+        { signal: stop.signal, onProgress: onRun, partialPath, casePath: named, workerPath, onCasePathWanted: () => startHash(), ...(early ? { started: early } : {}) },
       );
     } else {
       // No built worker (tests from source): in this process; the import's code is loaded only then.
       const { runImport } = await import('../import/run-import');
-      running = runImport({ inputs, casePath: provisional, finalCasePath: named, signal: stop.signal, onProgress: onRun });
+      // The name when the import needs it (the end of its load), if the hash has not started by then.
+      const whenNeeded = { then: (ok: never, fail: never) => (startHash(), named.then(ok, fail)) } as Promise<string>;
+      running = runImport({ inputs, casePath: provisional, finalCasePath: whenNeeded, signal: stop.signal, onProgress: onRun });
     }
-    if (nameAfter) nameAfter.then(startHash, startHash);
-    else startHash();
+    if (nameAfter) {
+      nameAfter.then(startHash, startHash);
+      latest = setTimeout(startHash, opts.nameAtLatestMs ?? NAME_AT_LATEST_MS);
+    } else startHash();
     const summary = await running;
     return { casePath: summary.case, warnings: summary.warnings.length };
   } catch (e) {
@@ -117,6 +129,7 @@ export const importRunner = (worker?: string): ImportRunner => async ({ inputs, 
     if (duplicate) return { casePath: await named, warnings: 0 };
     throw e;
   } finally {
+    if (latest) clearTimeout(latest);
     signal.removeEventListener('abort', onAbort);
     stop.abort(); // the hashing, if the import ended first
   }

@@ -83,7 +83,7 @@ export interface PoolOptions {
    * crafted cases, which this is not), and a read the importer's commit holds up (busy past HERE_BUSY_MS) goes
    * to the pool instead.
    */
-  firstScreenHere?: boolean;
+  firstScreenHere?: boolean | { maxRows: number };
 }
 
 /** The most log lines plus calls a partial case may hold for its first-screen reads to run in this thread (their
@@ -226,7 +226,8 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
     try {
       const db = here.get(casePath, true);
       const rows = (t: string) => Number((db.prepare(`SELECT coalesce(max(id), 0) AS n FROM ${t}`).get() as { n: number }).n);
-      if (rows('log_lines') + rows('network') > HERE_MAX_ROWS) {
+      const max = typeof opts.firstScreenHere === 'object' ? opts.firstScreenHere.maxRows : HERE_MAX_ROWS;
+      if (rows('log_lines') + rows('network') > max) {
         here.close(casePath); // past its first screen: the pool from now on
         pastFirstScreen.add(casePath);
         return undefined;

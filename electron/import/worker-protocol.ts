@@ -13,5 +13,7 @@ export const DEFERRED_START = { deferred: 'import' } as const;
 
 export type WorkerMessage =
   | { type: 'progress'; progress: ImportProgress }
+  /** An import started with `casePathFollows` reached the point where it needs the case's path. */
+  | { type: 'case-path-wanted' }
   | { type: 'done'; summary: ImportSummary }
   | { type: 'error'; error: { kind: 'cancelled' | 'import' | 'internal'; message: string; stack?: string } };

@@ -44,6 +44,18 @@ export async function importWorkerMain(): Promise<void> {
     unnamed = reject;
   });
   finalCasePath.catch(() => {}); // awaited only at the end of the load; a cancel before then is not an unhandled rejection
+  // What runImport awaits at the end of its load: awaiting it tells the client, which may not be naming the case
+  // yet (serve's own target: its inputs are hashed after its first screen, api/import-runner.ts).
+  let asked = false;
+  const whenNeeded = {
+    then<A, B>(ok?: ((v: string) => A | PromiseLike<A>) | null, fail?: ((e: unknown) => B | PromiseLike<B>) | null) {
+      if (!asked) {
+        asked = true;
+        parentPort?.postMessage({ type: 'case-path-wanted' } satisfies WorkerMessage);
+      }
+      return finalCasePath.then(ok, fail);
+    },
+  } as Promise<string>;
   parentPort.on('message', (m: unknown) => {
     const t = typeof m === 'object' && m !== null ? (m as { type?: unknown }).type : m;
     if (t === 'cancel') {
@@ -62,7 +74,7 @@ export async function importWorkerMain(): Promise<void> {
   let firstScreen = false;
   const run: RunImportOptions = {
     ...rest,
-    ...(casePathFollows ? { finalCasePath } : {}),
+    ...(casePathFollows ? { finalCasePath: whenNeeded } : {}),
     signal: controller.signal,
     onProgress: (progress) => {
       if (progress.partial && !firstScreen) {
