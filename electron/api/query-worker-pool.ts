@@ -8,7 +8,7 @@
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
-import { ApiError } from '../../shared/api';
+import { ApiError, parseParams, type MethodName } from '../../shared/api';
 import { openCaseReadOnly } from '../db/open';
 import { LATEST_VERSION } from '../db/migrations';
 import { expectedSchema } from '../db/schema-trust';
@@ -249,7 +249,13 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
       if (opts.prestart && !here) warm();
       // A partial case's first read here checks its schema against the migrations' (schema-trust.ts builds that
       // once per version, ~35 ms): built now, while the import starts, not when the page waits for its rows.
-      if (here) setImmediate(() => [1, LATEST_VERSION].forEach((v) => expectedSchema(v)));
+      // Likewise the first check of each first-screen method's parameters (zod compiles a fast path for a schema at
+      // its first use).
+      if (here)
+        setImmediate(() => {
+          [1, LATEST_VERSION].forEach((v) => expectedSchema(v));
+          for (const m of FIRST_SCREEN_METHODS) parseParams(m as MethodName, m === 'log.window' ? { offset: 0, limit: 500 } : {});
+        });
     },
     open(casePath, o = {}) {
       // Checked here, at once: a file that is not a case is a one-line error to whoever opens it. Not a partial case:
