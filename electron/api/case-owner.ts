@@ -122,6 +122,13 @@ const NOT_READY: { [M in MethodName]: string | null } = {
  */
 const PARTIAL_BUSY = /database is locked|SQLITE_BUSY|attempt to write a readonly database|not a Runlens case schema/i;
 
+/**
+ * What a page asks for before its first screen is drawn (renderer/src/first-screen-gate.ts FIRST_SCREEN: its other
+ * calls about the case wait until the log's first rows are in the DOM), so its first call outside these says that
+ * the first screen is shown (startImportAs: the import goes on at full speed, the inputs are hashed).
+ */
+const PAGE_FIRST_SCREEN: ReadonlySet<string> = new Set(['case.info', 'case.status', 'steps.list', 'log.outline', 'log.window', 'log.indexAt', 'log.indexOfId']);
+
 /** The prefix of every "not ready yet" answer (the renderer shows it as such: renderer/src/state/case-import.ts). */
 export const STILL_IMPORTING = 'still importing';
 
@@ -166,8 +173,8 @@ interface CaseAlias {
   settle: () => void;
   /** Before it is named: the partial file the job builds, once readable (its first screen is answered from it). */
   early?: { path: string; state: 'loading' | 'analysing' } | null;
-  /** Lets the job hash its inputs, which names the case (ImportRequest.nameAfter): after the first screen. */
-  nameNow?: () => void;
+  /** Its page has drawn the first screen (ImportRequest.firstScreenShown): the import goes on, the case is named. */
+  shown?: () => void;
   /** Settles when `early` is set (or the alias settles): calls asked before wait for the first of the two. */
   earlyReady?: Promise<void>;
   earlySettle?: () => void;
@@ -544,13 +551,14 @@ export class CaseOwner {
    * URL names the case before the inputs are hashed): an alias of the case's own id, which every call may name.
    */
   startImportAs(sources: ImportSources): { job: string; id: string } {
-    // Its first screen is answered from the partial file before the case is named (readableUnnamed); the inputs
-    // are hashed once its first log window is answered (or a moment after the start: import-runner.ts).
-    let nameNow = () => {};
-    const nameAfter = new Promise<void>((resolve) => (nameNow = resolve));
+    // Its first screen is answered from the partial file before the case is named (readableUnnamed); the import
+    // holds after its first commit and the inputs are hashed once the page has drawn it (`shown`: the page's first
+    // call outside its first screen) or a moment after (import-runner.ts).
+    let shown = () => {};
+    const firstScreenShown = new Promise<void>((resolve) => (shown = resolve));
     let job: string;
     try {
-      job = this.startImport({ ...sources, nameAfter }).job;
+      job = this.startImport({ ...sources, firstScreenShown }).job;
     } catch (e) {
       sources.worker?.discard();
       throw e;
@@ -572,7 +580,7 @@ export class CaseOwner {
       early: null,
       earlyReady,
       earlySettle,
-      nameNow,
+      shown,
     };
     this.aliases.set(id, alias);
     this.jobChanged(this.jobs.status(job)); // it may have named its case already
@@ -583,12 +591,12 @@ export class CaseOwner {
   /**
    * First screen first, before the name: the case of a job started with startImportAs is readable while its inputs
    * are still to be hashed. Its alias answers from the partial file what a partial case answers (not case.info,
-   * which names the case's file: that waits for the name); the hash starts once the first log window is answered.
+   * which names the case's file: that waits for the name).
    */
   private readableUnnamed(r: { path: string; state: 'loading' | 'analysing' }, job: string): void {
     if (this.disposed) return;
     const alias = [...this.aliases.values()].find((a) => a.job === job && !a.id && !a.failed);
-    if (!alias || alias.nameNow === undefined) return;
+    if (!alias || alias.shown === undefined) return;
     if (!alias.early) {
       trace('owner: partial case readable before it is named');
       this.queries.open(r.path, { partial: true });
@@ -611,7 +619,6 @@ export class CaseOwner {
     };
     if (method === 'case.status') return this.caseStatus(entry);
     const value = await this.answerPartial(entry, early.state, method, params);
-    if (method === 'log.window') alias.nameNow?.(); // the first screen is on its way: the case may be named now
     return value;
   }
 
@@ -654,6 +661,7 @@ export class CaseOwner {
     const c = parseCall(call);
     if (c.kind === 'case') {
       const alias = this.aliases.get(c.case);
+      if (alias?.shown && !PAGE_FIRST_SCREEN.has(c.method)) alias.shown(); // the page has drawn its first screen
       // Readable, not named yet: answered from the partial file (but case.info, which names the case's file).
       if (alias && !alias.id && !alias.failed && alias.earlyReady && c.method !== 'case.info' && c.method !== 'case.status') {
         await Promise.race([alias.ready, alias.earlyReady]); // its first lines, or its name, whichever comes first
@@ -754,7 +762,7 @@ export class CaseOwner {
     this.named.clear();
     for (const a of this.aliases.values()) {
       a.settle();
-      a.nameNow?.();
+      a.shown?.();
     }
     this.queries.dispose();
   }

@@ -37,7 +37,7 @@ export function mapProgress(p: RunProgress, casePath?: string): ImportProgress {
 }
 
 /**
- * How long after its start an import given `nameAfter` hashes its inputs at the latest (when nothing asked for its
+ * How long after its start an import given `firstScreenShown` hashes its inputs at the latest (when nothing asked for its
  * first screen by then): the hash (a core for ~0.2 s per 100 MB) otherwise waits for the first screen, as it
  * competes with the import's start and the page for the CPU, and only the name needs it (case.info's file, the recent
  * list, an identical case found).
@@ -48,7 +48,7 @@ export const NAME_AT_LATEST_MS = 1500;
 const existingCase = (casePath: string): boolean => fs.existsSync(casePath) && isCaseFile(casePath);
 
 /** The runner of the app and of serve, with its worker (default: the built one beside this code; none: in-process). */
-export const importRunner = (worker?: string, opts: { nameAtLatestMs?: number } = {}): ImportRunner => async ({ inputs, caseDir, signal, onProgress, nameAfter, worker: early }) => {
+export const importRunner = (worker?: string, opts: { nameAtLatestMs?: number } = {}): ImportRunner => async ({ inputs, caseDir, signal, onProgress, firstScreenShown, worker: early }) => {
   const workerPath = worker ?? defaultWorkerPath();
   onProgress({ phase: 'hashing', fraction: null });
   const dir = path.resolve(caseDir ?? casesDir());
@@ -69,9 +69,9 @@ export const importRunner = (worker?: string, opts: { nameAtLatestMs?: number } 
   let lastPartial: RunProgress | null = null;
   let duplicate = false;
   let hashError: unknown = null;
-  // The hashing starts after the import's worker (it competes with its start for the CPU), and with `nameAfter`
-  // (serve's own target, shown under an alias until named) when that settles — after the first screen — or
-  // NAME_AT_LATEST_MS after the start, whichever comes first (the import needs the name at the end of its load).
+  // The hashing starts after the import's worker (it competes with its start for the CPU), and with `firstScreenShown`
+  // (serve's own target, shown under an alias until named) when the page has drawn its first screen, or
+  // NAME_AT_LATEST_MS after the start, or when the load needs the name (its end), whichever comes first.
   let startHash: () => void = () => {};
   const hashGo = new Promise<void>((resolve) => (startHash = resolve));
   let latest: NodeJS.Timeout | null = null;
@@ -106,8 +106,17 @@ export const importRunner = (worker?: string, opts: { nameAtLatestMs?: number } 
     if (early || fs.existsSync(workerPath)) {
       trace(early ? 'import: handing the job to the worker started early' : 'import: starting the worker');
       const partialPath = partialPathFor(provisional);
+      // Held after its first screen until that is shown (or a moment: worker-protocol.ts).
+      const hold = firstScreenShown ? new SharedArrayBuffer(4) : undefined;
+      const release = () => {
+        if (!hold) return;
+        Atomics.store(new Int32Array(hold), 0, 1);
+        Atomics.notify(new Int32Array(hold), 0);
+      };
+      firstScreenShown?.then(release, release);
+      stop.signal.addEventListener('abort', release, { once: true });
       running = runInWorker<RunProgress, ImportSummary>(
-        { inputs, casePath: provisional, partialPath, casePathFollows: true } satisfies WorkerImportOptions,
+        { inputs, casePath: provisional, partialPath, casePathFollows: true, ...(hold ? { holdAfterFirstScreen: hold } : {}) } satisfies WorkerImportOptions,
         { signal: stop.signal, onProgress: onRun, partialPath, casePath: named, workerPath, onCasePathWanted: () => startHash(), ...(early ? { started: early } : {}) },
       );
     } else {
@@ -117,8 +126,8 @@ export const importRunner = (worker?: string, opts: { nameAtLatestMs?: number } 
       const whenNeeded = { then: (ok: never, fail: never) => (startHash(), named.then(ok, fail)) } as Promise<string>;
       running = runImport({ inputs, casePath: provisional, finalCasePath: whenNeeded, signal: stop.signal, onProgress: onRun });
     }
-    if (nameAfter) {
-      nameAfter.then(startHash, startHash);
+    if (firstScreenShown) {
+      firstScreenShown.then(startHash, startHash);
       latest = setTimeout(startHash, opts.nameAtLatestMs ?? NAME_AT_LATEST_MS);
     } else startHash();
     const summary = await running;

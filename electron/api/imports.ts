@@ -16,8 +16,8 @@ export interface ImportSources {
   paths: string[];
   /** Called once when the import has ended (done, failed or cancelled). */
   release: () => void;
-  /** Name the case (hash its inputs) only once this settles (ImportRequest.nameAfter). */
-  nameAfter?: Promise<void>;
+  /** Settles when the case's first screen is drawn (ImportRequest.firstScreenShown). */
+  firstScreenShown?: Promise<void>;
   /** An import worker already started for this import (ImportRequest.worker). */
   worker?: EarlyWorker;
 }
@@ -48,9 +48,13 @@ export interface ImportRequest {
   caseDir?: string;
   signal: AbortSignal;
   onProgress: (p: ImportProgress) => void;
-  /** Hash the inputs (which names the case) only once this settles, or when the load is done (serve's own target
-   *  is shown under an alias before it is named: its hashing waits for the first screen). Default: at once. */
-  nameAfter?: Promise<void>;
+  /**
+   * Settles when the page has drawn the case's first screen (serve's own target, shown under an alias before it is
+   * named: case-owner.ts startImportAs). Until then the import is held after its first commit (at most
+   * HOLD_AFTER_FIRST_SCREEN_MS) and its inputs are not hashed (which names the case; at the latest
+   * NAME_AT_LATEST_MS after the start, or when the load needs the name). Absent: no hold, hashed at once.
+   */
+  firstScreenShown?: Promise<void>;
   /** The import worker, started before the request (serve starts it before its own start-up: the worker's start
    *  is on the first screen's path); the runner takes it over, or discards it when it does not need it. */
   worker?: EarlyWorker;
@@ -111,7 +115,7 @@ export class ImportJobs {
         this.runner({
           inputs: sources.paths,
           caseDir: this.opts.caseDir,
-          ...(sources.nameAfter ? { nameAfter: sources.nameAfter } : {}),
+          ...(sources.firstScreenShown ? { firstScreenShown: sources.firstScreenShown } : {}),
           ...(sources.worker ? { worker: sources.worker } : {}),
           ...req,
         }),

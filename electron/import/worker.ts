@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ImportCancelledError } from './errors';
 import { runImport, type RunImportOptions } from './run-import';
 import { ImportError } from './types';
-import { DEFERRED_START, type WorkerMessage, type WorkerImportOptions } from './worker-protocol';
+import { DEFERRED_START, HOLD_AFTER_FIRST_SCREEN_MS, type WorkerMessage, type WorkerImportOptions } from './worker-protocol';
 import { trace } from '../api/trace';
 
 const isDeferred = (d: unknown): boolean =>
@@ -70,18 +70,25 @@ export async function importWorkerMain(): Promise<void> {
     parentPort.close();
     return;
   }
-  const { casePathFollows, ...rest } = opts;
+  const { casePathFollows, holdAfterFirstScreen, ...rest } = opts;
   let firstScreen = false;
   const run: RunImportOptions = {
     ...rest,
     ...(casePathFollows ? { finalCasePath: whenNeeded } : {}),
     signal: controller.signal,
     onProgress: (progress) => {
-      if (progress.partial && !firstScreen) {
+      const first = !!progress.partial && !firstScreen;
+      if (first) {
         firstScreen = true;
         trace('import worker: first lines committed');
       }
       post({ type: 'progress', progress });
+      if (first && holdAfterFirstScreen) {
+        // Its first screen is readable: the page that shows it has the CPU until it has drawn it (the client says
+        // so), for a moment at most; then the import goes on.
+        Atomics.wait(new Int32Array(holdAfterFirstScreen), 0, 0, HOLD_AFTER_FIRST_SCREEN_MS);
+        trace('import worker: on after the first screen');
+      }
     },
   };
   try {

@@ -68,7 +68,7 @@ describe('the import runner names the case beside the import', () => {
 });
 
 describe('the first screen before the name (serve: the hash waits for it)', () => {
-  it('with `nameAfter`, the import is readable before its inputs are hashed; the case is named once it settles', async () => {
+  it('with `firstScreenShown`, the import is readable before its inputs are hashed; the case is named once it settles', async () => {
     const caseDir = path.join(work, 'cases-name-after');
     // more lines than the writer's first commit (5000): readable while the load goes on
     const big = path.join(work, 'big-job.txt');
@@ -76,8 +76,8 @@ describe('the first screen before the name (serve: the hash waits for it)', () =
     const run = importRunner(WORKER, { nameAtLatestMs: 600_000 });
     const seen: ImportProgress[] = [];
     let nameNow = () => {};
-    const nameAfter = new Promise<void>((r) => (nameNow = r));
-    const done = run({ inputs: [big], caseDir, signal: new AbortController().signal, onProgress: (p) => seen.push(p), nameAfter });
+    const firstScreenShown = new Promise<void>((r) => (nameNow = r));
+    const done = run({ inputs: [big], caseDir, signal: new AbortController().signal, onProgress: (p) => seen.push(p), firstScreenShown });
     for (let i = 0; i < 6000 && !seen.some((p) => p.readable); i++) await new Promise((r) => setTimeout(r, 10));
     const readable = seen.find((p) => p.readable)?.readable;
     expect(readable).toBeTruthy();
@@ -98,14 +98,14 @@ describe('the first screen before the name (serve: the hash waits for it)', () =
     expect(fs.readdirSync(caseDir)).toEqual([path.basename(want)]);
   }, 60_000);
 
-  it('an import whose `nameAfter` never settles is named when its load needs the name (no first screen asked: a small log)', async () => {
+  it('an import whose `firstScreenShown` never settles is named when its load needs the name (no first screen asked: a small log)', async () => {
     const caseDir = path.join(work, 'cases-name-needed');
     const run = importRunner(WORKER, { nameAtLatestMs: 600_000 });
-    const r = await run({ inputs: [LOG], caseDir, signal: new AbortController().signal, onProgress: () => {}, nameAfter: new Promise<void>(() => {}) });
+    const r = await run({ inputs: [LOG], caseDir, signal: new AbortController().signal, onProgress: () => {}, firstScreenShown: new Promise<void>(() => {}) });
     expect(r.casePath).toBe(path.join(caseDir, path.basename(defaultCasePath(await hashInputs([LOG])))));
   }, 60_000);
 
-  it("serve's alias answers the first screen from the partial file before the name; case.info waits for it; the first log window lets it be named", async () => {
+  it("serve's alias answers the first screen from the partial file before the name; case.info waits for it; the page's first call beyond its first screen lets it be named", async () => {
     const dir = path.join(work, 'cases-early');
     fs.mkdirSync(dir, { recursive: true });
     const casePath = path.join(dir, 'early.runlens');
@@ -113,11 +113,11 @@ describe('the first screen before the name (serve: the hash waits for it)', () =
     fs.copyFileSync(story, partial);
     const gates = { readable: () => {}, end: () => {} };
     let gotNameAfter = false;
-    const runner: ImportRunner = async ({ onProgress, nameAfter }) => {
-      gotNameAfter = nameAfter !== undefined;
+    const runner: ImportRunner = async ({ onProgress, firstScreenShown }) => {
+      gotNameAfter = firstScreenShown !== undefined;
       await new Promise<void>((r) => (gates.readable = r));
       onProgress({ phase: 'reading', readable: { path: partial, state: 'loading' } });
-      await nameAfter;
+      await firstScreenShown;
       onProgress({ phase: 'reading', named: casePath });
       onProgress({ phase: 'reading', partial: { path: partial, casePath, state: 'loading' } });
       await new Promise<void>((r) => (gates.end = r));
@@ -147,7 +147,10 @@ describe('the first screen before the name (serve: the hash waits for it)', () =
       expect(owner.casePathOf(id)).toBeUndefined();
       const win = await call<{ total: number; rows: unknown[] }>(owner, id, 'log.window', { offset: 0, limit: 10 });
       expect(win.ok && win.value.rows.length).toBe(10);
-      expect(await info).toMatchObject({ ok: true, value: { case_file: path.resolve(casePath) } }); // named after the window
+      expect(owner.casePathOf(id)).toBeUndefined(); // the page has not drawn it yet
+      // The page drew its first screen: its held calls come (first-screen-gate.ts); the case is named then.
+      expect(await call(owner, id, 'timeline.steps')).toMatchObject({ ok: true });
+      expect(await info).toMatchObject({ ok: true, value: { case_file: path.resolve(casePath) } });
       expect(owner.casePathOf(id)).toBe(path.resolve(casePath));
       expect(owner.status(job).case_id).toBe(caseIdOf(casePath));
       gates.end();
