@@ -156,7 +156,8 @@ test('`runlens serve <job log>`: the page at the URL it prints shows the first r
     await page.goto(serve.url);
     const L = page.getByRole('region', { name: 'Build log' });
     await expect(L.locator('.log-line:not(.placeholder)').first()).toBeVisible({ timeout: 120_000 });
-    expect(fs.existsSync(path.join(pause, 'first-screen.reached'))).toBe(true); // the import is held there
+    // the import is held there (it reaches the pause once the page has drawn its rows, or a moment after)
+    await expect.poll(() => fs.existsSync(path.join(pause, 'first-screen.reached')), { timeout: 60_000 }).toBe(true);
     expect(await L.locator('.log-line:not(.placeholder)').count()).toBeGreaterThan(10);
     await page.waitForFunction(() => document.body.dataset.importState === 'loading');
     // The case's own file (named once its input is hashed; the URL's id stands for it), never the partial file.
