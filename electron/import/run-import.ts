@@ -36,6 +36,8 @@ import { BUILTIN_LOG_SCANS } from '../analysis/detections/index';
 import type { LogCandidates } from '../analysis/detections/log-scan';
 import { CallsSide, callsWorkerSuits, defaultCallsMode, type CallsWorkerMode } from './calls-side';
 import { CALLS_FILE, CALLS_FORMAT, offsetSeconds, runCallsJob, secondsToNs, TAKEN_BASIS_FORMATS } from './calls-worker';
+import { timed, timedAsync, type SpanSink } from './spans';
+import { prepareLogsEarly, type EarlyLogs } from './gha/finalize-logs';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -98,6 +100,8 @@ export interface RunImportOptions {
    *  the partial file's name; this is what `meta.import.case_file` records and where the case is renamed to.
    *  Rejected: the import fails with its error. */
   finalCasePath?: Promise<string>;
+  /** Where this thread's time goes, finer than `onProgress` (the benchmark's phase table): named spans (spans.ts). */
+  onSpan?: SpanSink;
   /** Container safety limits (tests lower them). */
   limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth' | 'maxEntries'>;
 }
@@ -156,10 +160,11 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
     const progressTotal = { bytes: 0 };
     const summary = await load(db, opts, opts.finalCasePath ?? casePath, partial, signal, progressTotal, swept, sides);
     for (const side of sides) await side.close();
-    finishBulkLoad(db); // one self-contained file with a normal journal, readable read-only
-    db.close();
+    const d = db;
+    timed(opts.onSpan, 'end: finishBulkLoad', () => finishBulkLoad(d)); // one self-contained file with a normal journal, readable read-only
+    timed(opts.onSpan, 'end: close', () => d.close());
     db = null;
-    syncFile(partial); // the load never synced: the case is on disk before it is renamed into place
+    timed(opts.onSpan, 'end: fsync', () => syncFile(partial)); // the load never synced: the case is on disk before it is renamed into place
     if (signal.aborted) throw new ImportCancelledError();
     const target = summary.case;
     if (fs.existsSync(target)) {
@@ -259,6 +264,7 @@ async function load(
     });
   }
 
+  let earlyLogs: EarlyLogs | null = null;
   const callsModeGiven = opts.callsWorker ?? envCallsMode();
   const callsMode = callsModeGiven ?? defaultCallsMode(opts.callsWorkerPath);
   for (const input of opts.inputs) {
@@ -337,14 +343,18 @@ async function load(
       const offNs = secondsToNs(offSec);
       if (sourceId !== null) writer.setSourceFormat(sourceId, format, offNs);
       if (sourceId !== null) fileSources.set(entry.file.name, sourceId);
-      const basisFile = side && sourceId !== null && TAKEN_BASIS_FORMATS.has(format) ? await side.fileResult(entry.file.name) : null;
+      const sideNow = side;
+      const basisFile =
+        sideNow && sourceId !== null && TAKEN_BASIS_FORMATS.has(format)
+          ? await timedAsync(opts.onSpan, `${format}: wait for the calls worker`, () => sideNow.fileResult(entry.file.name))
+          : null;
       if (side && basisFile && sourceId !== null) {
         // a file the calls worker read for its analysis (the process events): its rows, as this writer would write them
         entry.stream.resume();
         await finished(entry.stream).catch(() => undefined);
         if (signal.aborted) break;
         writer.commit();
-        for (const w of side.copyFile(db, basisFile, sourceId)) warnings.push(w);
+        for (const w of timed(opts.onSpan, `${format}: copy from the calls worker`, () => side!.copyFile(db, basisFile, sourceId))) warnings.push(w);
         const acc = basisFile.acc;
         if (acc) writer.addAccounting(sourceId, acc);
         records += basisFile.records;
@@ -356,7 +366,13 @@ async function load(
       if (side && sourceId !== null && format === CALLS_FORMAT && entry.file.relPath === CALLS_FILE) {
         const s = side;
         side = null;
-        const r = await s.result;
+        // the last file of the last input: no log line comes after it. While the worker still works, this thread
+        // does the log finalize's work that needs only the log (finalize-logs.ts prepareLogsEarly)
+        if (input === opts.inputs[opts.inputs.length - 1] && earlyLogs === null && earlyLogsWanted()) {
+          writer.commit();
+          earlyLogs = prepareLogsEarly(db, writer.logHints, opts.onSpan);
+        }
+        const r = await timedAsync(opts.onSpan, 'calls: wait for the calls worker', () => s.result);
         // the worker's calls, if it read this file on the basis the case has now (else: read below, as before)
         const takeable = r !== null && r.file === entry.file.name && !writer.networkStarted;
         let same = takeable && r.live === null; // no call derived there: none to start here either
@@ -372,7 +388,7 @@ async function load(
           writer.setMeta('run', facts.run);
           writer.setMeta('policy', facts.policy);
           const slackNs = slackNsOf(opts.contextSeconds);
-          const adopted = r.live.model ? writer.adoptNetwork(() => NetworkLive.adopt(db, slackNs, r.live!, mine)) : null;
+          const adopted = r.live.model ? timed(opts.onSpan, 'calls: adopt the process model', () => writer.adoptNetwork(() => NetworkLive.adopt(db, slackNs, r.live!, mine))) : null;
           if (adopted) same = true;
           else if (!r.live.model) same = buildAfter = NetworkLive.basisNow(db, slackNs) === r.live.basis; // a big model
           else {
@@ -384,12 +400,12 @@ async function load(
         if (r && same) {
           const ready = s.ready(r, sourceId); // on the worker thread, while this one reads the file's hash
           entry.stream.resume(); // read to its end for the container's hash (compared with the worker's below)
-          await finished(entry.stream).catch(() => undefined);
+          await timedAsync(opts.onSpan, 'calls: hash the file', () => finished(entry.stream).catch(() => undefined));
           if (signal.aborted) break;
-          if (!(await ready)) throw new ImportError(`${entry.file.name}: the calls worker stopped unexpectedly (${s.failure ?? 'no reason given'}); import again`);
+          if (!(await timedAsync(opts.onSpan, 'calls: wait for the worker\'s indexes', () => ready))) throw new ImportError(`${entry.file.name}: the calls worker stopped unexpectedly (${s.failure ?? 'no reason given'}); import again`);
           writer.commit();
-          for (const w of s.copyInto(db, r, sourceId)) warnings.push(w);
-          await s.close();
+          for (const w of timed(opts.onSpan, 'calls: copy from the calls worker', () => s.copyInto(db, r, sourceId))) warnings.push(w);
+          await timedAsync(opts.onSpan, 'calls: stop the worker', () => s.close());
           if (buildAfter) writer.liveNetwork()!.take(r.live!.stats, r.live!.ok); // the same basis: only calls added
           if (r.acc) writer.addAccounting(sourceId, r.acc);
           records += r.records;
@@ -492,13 +508,15 @@ async function load(
   progress('finalizing', bytesTotal, undefined, true);
   testPause('analysing'); // tests only (RUNLENS_TEST_PAUSE_DIR)
   const late: ImportWarning[] = [];
-  migrate(db); // the accounting columns (migration 3) before the log finalizer moves duplicates to skipped
+  timed(opts.onSpan, 'finalize: migrate', () => migrate(db)); // the accounting columns (migration 3) before the log finalizer moves duplicates to skipped
   writer.storeAccounting();
   finalizeCase(db, {
+    onSpan: opts.onSpan,
     contextSeconds: opts.contextSeconds,
     logHints: writer.logHints,
     networkLive: writer.networkLive,
     logCandidates: candidatesOf(writer.watchedLines),
+    earlyLogs,
     warn: (w) => late.push(w),
     onProgress: (phase) => progress('finalizing', bytesTotal, phase, true),
   });
@@ -522,6 +540,11 @@ async function load(
     files: count('file_events'),
   };
   return { case: path.resolve(await caseFile), inputs, counts, warnings, files: fileAccounting(db), ...(notes.length ? { notes } : {}) };
+}
+
+/** `RUNLENS_EARLY_LOGS=off`: no log finalize work while waiting for the calls worker (comparisons, measurements). */
+function earlyLogsWanted(): boolean {
+  return process.env.RUNLENS_EARLY_LOGS !== 'off';
 }
 
 /** `RUNLENS_CALLS_WORKER=off|inline|thread`: the calls worker's mode when the caller does not say (comparisons). */

@@ -106,15 +106,36 @@ function keptRows(db: Db, held: WatchedLines): [number, string][] | null {
   return rows;
 }
 
+/** A `log_mentions` row before it is inserted: line id, kind, value, host. */
+export type MentionRow = [number, Mention['kind'], string, string];
+
+/**
+ * The mentions of the lines the writer kept (their texts, `keptRows`), worked out before they are stored (while the
+ * import waits for its calls worker: gha/finalize-logs.ts prepareLogsEarly); null when it did not keep them all.
+ * Valid as long as no line is moved, dropped or added (the caller checks).
+ */
+export function keptMentionRows(db: Db, held: WatchedLines): MentionRow[] | null {
+  const rows = keptRows(db, held);
+  if (!rows) return null;
+  const out: MentionRow[] = [];
+  for (const [id, text] of rows) for (const m of mentionsIn(text)) out.push([id, m.kind, m.value, m.host]);
+  return out;
+}
+
 /**
  * Fill `log_mentions` from every log line (after the lines have their final ids). `held`: the lines the import's
  * writer found may mention something (mayMention, import/watched-lines.ts): only those are read when their ids
  * still hold, else every line with a `.` or `://`. `asWritten`: no line was moved or dropped since the writer stored
- * them (then the texts it kept are used without reading the lines back).
+ * them (then the texts it kept are used without reading the lines back). `early`: the rows already worked out from
+ * those texts (keptMentionRows), when the caller knows they still hold.
  */
-export function indexLogMentions(db: Db, held?: WatchedLines | null, asWritten = false): number {
+export function indexLogMentions(db: Db, held?: WatchedLines | null, asWritten = false, early?: readonly MentionRow[] | null): number {
   db.exec(`DELETE FROM log_mentions`);
   const ins = db.prepare(`INSERT INTO log_mentions (log_line_id, kind, value, host) VALUES (?, ?, ?, ?)`);
+  if (early) {
+    for (const r of early) ins.run(r);
+    return early.length;
+  }
   let n = 0;
   const rows = held ? (asWritten ? keptRows(db, held) : null) ?? heldRows(db, held, 'text') : null;
   if (rows) {
