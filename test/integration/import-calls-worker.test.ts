@@ -48,6 +48,7 @@ const TABLES: [string, string][] = [
   ['meta', 'key'],
   ['steps', 'id'],
   ['log_lines', 'id'],
+  ['log_mentions', 'id'], // (with the worker, worked out while it runs: gha/finalize-logs.ts prepareLogsEarly)
   ['process_events', 'id'],
   ['processes', 'id'],
   ['network', 'id'],
