@@ -10,7 +10,9 @@
  *   returned in the summary.
  */
 import { callsDbPath, removeCaseFiles } from '../db/case-files';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
 import * as path from 'node:path';
 import type { ImportWarning } from '../../shared/model';
 import { formatNanos } from '../../shared/time';
@@ -123,6 +125,43 @@ function syncFile(p: string): void {
   }
 }
 
+/**
+ * A folder's file read again from disk (its first read, the container's, went to its hash only: run-import reads it
+ * ahead while the calls worker works), hashed as read: `done` gets the SHA-256 of the whole file, and is not called
+ * if the read stops short (the caller then compares an empty hash: a mismatch).
+ */
+function rereadHashed(p: string, done: (sha256: string) => void): Readable {
+  const h = createHash('sha256');
+  const src = fs.createReadStream(p);
+  const t = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      h.update(chunk);
+      cb(null, chunk);
+    },
+    flush(cb) {
+      done(h.digest('hex'));
+      cb();
+    },
+  });
+  src.on('error', (e) => t.destroy(e));
+  t.on('close', () => src.destroy());
+  return src.pipe(t);
+}
+
+/**
+ * Write the partial file's pages out to disk in the background (libuv's thread pool) while this thread goes on:
+ * the sync before the rename (syncFile) then has only the pages written since. Nothing depends on it (the last
+ * sync is the one that counts); its failure is ignored.
+ */
+function flushAhead(p: string): Promise<void> {
+  return new Promise((resolve) => {
+    fs.open(p, 'r', (e, fd) => {
+      if (e) return resolve();
+      fs.fdatasync(fd, () => fs.close(fd, () => resolve()));
+    });
+  });
+}
+
 async function inputSize(p: string): Promise<number> {
   try {
     const st = fs.statSync(p);
@@ -158,8 +197,10 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
     // A private partial file, deleted on any failure: loaded without journal or syncs (see createCase).
     db = createCase(partial, { bulkLoad: true });
     const progressTotal = { bytes: 0 };
-    const summary = await load(db, opts, opts.finalCasePath ?? casePath, partial, signal, progressTotal, swept, sides);
+    const flushes: Promise<void>[] = [];
+    const summary = await load(db, opts, opts.finalCasePath ?? casePath, partial, signal, progressTotal, swept, sides, () => flushes.push(flushAhead(partial)));
     for (const side of sides) await side.close();
+    await timedAsync(opts.onSpan, 'end: wait for the background flush', () => Promise.all(flushes));
     const d = db;
     timed(opts.onSpan, 'end: finishBulkLoad', () => finishBulkLoad(d)); // one self-contained file with a normal journal, readable read-only
     timed(opts.onSpan, 'end: close', () => d.close());
@@ -200,6 +241,8 @@ async function load(
   total: { bytes: number },
   swept: { removed: string[]; bytes: number },
   sides: CallsSide[],
+  /** The pages written so far out to disk in the background (flushAhead), before this thread goes on alone. */
+  flush: () => void,
 ): Promise<ImportSummary> {
   const writer = new CaseWriter(db);
   // the lines the detection rules read, found while the log is written (no scan of the log after the load)
@@ -363,14 +406,23 @@ async function load(
         recognised++;
         continue;
       }
+      // the calls file read to its end for the container's hash only, before the worker's result: if this thread reads
+      // its rows after all, it reads them again from disk (rereadHashed), and that read's hash must be the same
+      let hashedAhead = false;
       if (side && sourceId !== null && format === CALLS_FORMAT && entry.file.relPath === CALLS_FILE) {
         const s = side;
         side = null;
         // the last file of the last input: no log line comes after it. While the worker still works, this thread
-        // does the log finalize's work that needs only the log (finalize-logs.ts prepareLogsEarly)
+        // reads the file for the container's hash and does the log finalize's work that needs only the log
+        // (finalize-logs.ts prepareLogsEarly): neither is left for after the worker
         if (input === opts.inputs[opts.inputs.length - 1] && earlyLogs === null && earlyLogsWanted()) {
+          entry.stream.resume();
+          await timedAsync(opts.onSpan, 'calls: hash the file', () => finished(entry.stream).catch(() => undefined));
+          if (signal.aborted) break;
+          hashedAhead = true;
           writer.commit();
           earlyLogs = prepareLogsEarly(db, writer.logHints, opts.onSpan);
+          flush(); // the log and its indexes, while this thread waits for the worker
         }
         const r = await timedAsync(opts.onSpan, 'calls: wait for the calls worker', () => s.result);
         // the worker's calls, if it read this file on the basis the case has now (else: read below, as before)
@@ -399,13 +451,16 @@ async function load(
         }
         if (r && same) {
           const ready = s.ready(r, sourceId); // on the worker thread, while this one reads the file's hash
-          entry.stream.resume(); // read to its end for the container's hash (compared with the worker's below)
-          await timedAsync(opts.onSpan, 'calls: hash the file', () => finished(entry.stream).catch(() => undefined));
-          if (signal.aborted) break;
+          if (!hashedAhead) {
+            entry.stream.resume(); // read to its end for the container's hash (compared with the worker's below)
+            await timedAsync(opts.onSpan, 'calls: hash the file', () => finished(entry.stream).catch(() => undefined));
+            if (signal.aborted) break;
+          }
           if (!(await timedAsync(opts.onSpan, 'calls: wait for the worker\'s indexes', () => ready))) throw new ImportError(`${entry.file.name}: the calls worker stopped unexpectedly (${s.failure ?? 'no reason given'}); import again`);
           writer.commit();
           for (const w of timed(opts.onSpan, 'calls: copy from the calls worker', () => s.copyInto(db, r, sourceId))) warnings.push(w);
           await timedAsync(opts.onSpan, 'calls: stop the worker', () => s.close());
+          flush(); // the calls, while the analysis runs
           if (buildAfter) writer.liveNetwork()!.take(r.live!.stats, r.live!.ok); // the same basis: only calls added
           if (r.acc) writer.addAccounting(sourceId, r.acc);
           records += r.records;
@@ -417,7 +472,13 @@ async function load(
         await s.close();
       }
       const account = new LineAccount();
-      const stream = countLines(entry.stream, account);
+      let source: Readable = entry.stream;
+      if (hashedAhead) {
+        const again = { key: entry.key, sha256: '', file: entry.file.name };
+        taken.push(again); // its hash compared with the container's (the first read's) at the input's end
+        source = rereadHashed(entry.file.name, (sha256) => (again.sha256 = sha256));
+      }
+      const stream = countLines(source, account);
       const sink = flagInvisibleHosts(writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
         run: (info) => facts.takeRun(format, info),
         policy: (p) => facts.takePolicy(p),
@@ -438,9 +499,9 @@ async function load(
         } else {
           // cancelled: the counting stream is piped from the entry's, and an importer that stopped reading destroys
           // only the former; unpipe and end both, or the container waits for the entry's stream forever
-          entry.stream.unpipe(stream);
+          source.unpipe(stream);
           stream.destroy();
-          entry.stream.destroy();
+          source.destroy();
         }
         const acc = sink.finish();
         if (acc) records += acc.records;

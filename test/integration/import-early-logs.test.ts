@@ -18,7 +18,7 @@ import { prepareLogsEarly, type EarlyLogs } from '../../electron/import/gha/fina
 import { pickImporter } from '../../electron/import/registry';
 import { runImport, type RunImportOptions } from '../../electron/import/run-import';
 import { CaseWriter } from '../../electron/import/writer';
-import { inputFile, Readable, tempDir } from './import-helpers';
+import { copyDir, FIXTURE_BUNDLE, inputFile, Readable, tempDir } from './import-helpers';
 
 let work: string;
 let workerPath: string;
@@ -165,5 +165,56 @@ describe('lines changed after the early work: finalizeLogs redoes it', () => {
     const want = logIndexState(without);
     expect((want.lines as [number, string][])[0]![1]).toBe('aaa-setup'); // the second file's lines came first: moved
     expect(got).toEqual(want);
+  }, 60_000);
+});
+
+describe('the calls file hashed ahead, while the worker works', () => {
+  /** A bundle whose calls the worker reads on another basis (a process exec it does not read): read here again. */
+  function mixedBundle(name: string): string {
+    const dir = path.join(work, name);
+    copyDir(FIXTURE_BUNDLE, dir);
+    fs.copyFileSync(path.join(__dirname, '../fixtures/formats/tetragon/book_nc_process_exec.json'), path.join(dir, 'z-exec.json'));
+    return dir;
+  }
+
+  it('its calls read here after all: read again from disk, the same case as without the worker', async () => {
+    const dir = mixedBundle('mixed');
+    const off = await importWith('mixed-off', dir, { callsWorker: 'off' });
+    const inline = await importWith('mixed-inline', dir, { callsWorker: 'inline' });
+    expect(inline.spans.indexOf('calls: hash the file')).toBeLessThan(inline.spans.indexOf('calls: wait for the calls worker'));
+    expect(inline.spans).not.toContain('calls: copy from the calls worker'); // not taken: read here
+    const rows = (p: string) => {
+      const db = new Database(p, { readonly: true });
+      try {
+        return {
+          sources: db.prepare('SELECT * FROM sources ORDER BY id').all(),
+          network: db.prepare('SELECT * FROM network ORDER BY id').all(),
+          warnings: db.prepare('SELECT * FROM warnings ORDER BY id').all(),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const want = rows(off.casePath);
+    expect(want.network.length).toBeGreaterThan(0);
+    expect(rows(inline.casePath)).toEqual(want);
+  }, 60_000);
+
+  it('changed between its two reads: refused, no case left', async () => {
+    const dir = mixedBundle('mixed-changed');
+    const calls = path.join(dir, 'network.jsonl');
+    const casePath = path.join(work, 'mixed-changed.runlens');
+    const run = runImport({
+      inputs: [dir],
+      casePath,
+      callsWorker: 'inline',
+      // right after the first read (the container's hash), before the second (the rows): the evidence changes
+      onSpan: (n) => {
+        if (n === 'calls: hash the file') fs.appendFileSync(calls, fs.readFileSync(calls, 'utf8').split('\n')[0] + '\n');
+      },
+    });
+    await expect(run).rejects.toThrow(/network\.jsonl: its content changed while it was being imported/);
+    expect(fs.existsSync(casePath)).toBe(false);
+    expect(fs.readdirSync(work).filter((n) => n.startsWith('mixed-changed.runlens'))).toEqual([]);
   }, 60_000);
 });
