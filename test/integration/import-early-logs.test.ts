@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBundle } from '../../bench/gen-data';
 import { finalizeCase } from '../../electron/analysis/finalize';
 import { createCase, migrate, type Db } from '../../electron/db/open';
-import { prepareLogsEarly, type EarlyLogs } from '../../electron/import/gha/finalize-logs';
+import { LOG_INDEXES, prepareLogsEarly, type EarlyLogs } from '../../electron/import/gha/finalize-logs';
 import { pickImporter } from '../../electron/import/registry';
 import { runImport, type RunImportOptions } from '../../electron/import/run-import';
 import { CaseWriter } from '../../electron/import/writer';
@@ -126,10 +126,14 @@ async function writeLog(writer: CaseWriter, relPath: string, text: string): Prom
   writer.commit();
 }
 
-/** A case of two job logs: `early` run after the first (as the import would, had nothing come after). */
+/**
+ * A case of two job logs: with `early`, the log lines' indexes made before the load and the early work run after the
+ * first (as the import does, had nothing come after); else the indexes made after the load by migrate.
+ */
 async function twoLogs(casePath: string, first: string, second: string, early: boolean, spans: string[] = []): Promise<EarlyLogs | null> {
   const db: Db = createCase(casePath, { bulkLoad: true });
   try {
+    if (early) for (const q of LOG_INDEXES) db.exec(q);
     const writer = new CaseWriter(db);
     await writeLog(writer, 'logs/1_build.txt', first);
     const done = early ? prepareLogsEarly(db, writer.logHints) : null;
@@ -158,6 +162,7 @@ describe('lines changed after the early work: finalizeLogs redoes it', () => {
     const spans: string[] = [];
     const done = await twoLogs(withEarly, first, second, true, spans);
     expect(spans).toContain('logs: full-text index'); // done again
+    expect(LOG_INDEXES.length).toBe(2);
     expect(done).not.toBeNull(); // it did run (and its results no longer held)
     expect(done!.lines).toBe(4000);
     await twoLogs(without, first, second, false);

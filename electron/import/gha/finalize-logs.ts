@@ -657,7 +657,8 @@ function renumberLines(db: Db, hints?: LogHints): boolean {
     .get() as { m: number };
   if (moved.m) {
     const cols = 'job, step_id, step_number, seq, ts, raw, text, marker, depth, file_kind, source_id, line, line_end';
-    db.exec(`
+    // every line written again: its indexes (made before the load, run-import.ts) rebuilt after, not updated per row
+    withIndexesSuspended(db, 'log_lines', ['ts', 'step_id'], () => db.exec(`
       DROP TABLE IF EXISTS temp.gha_copy;
       CREATE TEMP TABLE gha_copy AS
         SELECT o.nid AS id, ${cols
@@ -668,7 +669,7 @@ function renumberLines(db: Db, hints?: LogHints): boolean {
       DELETE FROM log_lines;
       INSERT INTO log_lines (id, ${cols}) SELECT id, ${cols} FROM temp.gha_copy ORDER BY id;
       DROP TABLE temp.gha_copy;
-    `);
+    `));
   }
   db.exec(`DROP TABLE temp.gha_order`);
   return !!moved.m;
