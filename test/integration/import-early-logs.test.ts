@@ -16,7 +16,7 @@ import { finalizeCase } from '../../electron/analysis/finalize';
 import { createCase, migrate, type Db } from '../../electron/db/open';
 import { LOG_INDEXES, prepareLogsEarly, type EarlyLogs } from '../../electron/import/gha/finalize-logs';
 import { pickImporter } from '../../electron/import/registry';
-import { runImport, type RunImportOptions } from '../../electron/import/run-import';
+import { ImportCancelledError, runImport, type RunImportOptions } from '../../electron/import/run-import';
 import { CaseWriter } from '../../electron/import/writer';
 import { copyDir, FIXTURE_BUNDLE, inputFile, Readable, tempDir } from './import-helpers';
 
@@ -221,5 +221,28 @@ describe('the calls file hashed ahead, while the worker works', () => {
     await expect(run).rejects.toThrow(/network\.jsonl: its content changed while it was being imported/);
     expect(fs.existsSync(casePath)).toBe(false);
     expect(fs.readdirSync(work).filter((n) => n.startsWith('mixed-changed.runlens'))).toEqual([]);
+  }, 60_000);
+});
+
+describe('cancelled during the early work', () => {
+  it('no case, no partial file, no calls database left', async () => {
+    const b = writeBundle(path.join(work, 'gen-cancel'), { calls: 2000, processes: 200, logLines: 3000 });
+    const dir = path.join(work, 'cancel-out');
+    fs.mkdirSync(dir);
+    for (const mode of ['inline', 'thread'] as const) {
+      const controller = new AbortController();
+      const run = runImport({
+        inputs: [b.dir],
+        casePath: path.join(dir, `${mode}.runlens`),
+        callsWorker: mode,
+        callsWorkerPath: workerPath,
+        signal: controller.signal,
+        onSpan: (n) => {
+          if (n === 'early: full-text index') controller.abort();
+        },
+      });
+      await expect(run).rejects.toBeInstanceOf(ImportCancelledError);
+      expect(fs.readdirSync(dir)).toEqual([]);
+    }
   }, 60_000);
 });
