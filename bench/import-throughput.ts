@@ -1,7 +1,9 @@
 /**
- * Benchmark 1: importing a generated bundle (runImport: read, write, index, analyse, FTS) against the reference
- * "stream the same files through readLines and JSON.parse each JSON line, no database". The import's phases are
- * timed from its own progress reports, so a miss says where the time went.
+ * Benchmark 1: importing a generated bundle (runImport: read, write, index, analyse, FTS) against a bare
+ * better-sqlite3 insert of the same rows (bare-insert.ts; the old reference, the files read and JSON.parse'd with no
+ * database, is printed as a note). The import's phases are timed from its own progress reports, and within each
+ * phase the import thread's own spans (RunImportOptions.onSpan: its waits for the calls worker apart from its own
+ * work, the copy, each log finalize step, the fsync) with that thread's CPU time, so a miss says where the time went.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
