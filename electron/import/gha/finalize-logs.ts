@@ -24,7 +24,7 @@ import { stillValid, type LogHints } from '../log-precompute';
 import { END_ACTION, HEAD_CHARS, loadJobSteps, ORPHANS, POST_JOB, START_ACTION, StepAssigner } from './step-assigner';
 import { parseMarker } from './markers';
 import { stepNameFromLog } from './read-log';
-import { indexLogMentions, keptMentionRows, type MentionRow } from './mentions';
+import { indexLogMentions, stageKeptMentions } from './mentions';
 import { sql as indexesSql } from '../../db/migrations/002_indexes';
 import { timed, type SpanSink } from '../spans';
 
@@ -74,7 +74,7 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: L
     // what prepareLogsEarly did while the import waited for its calls worker holds while every line it saw is still
     // there under its id and none was added: no line moved or dropped here, and the writer's count is the same
     const still = early && hints && early.lines === hints.lines && !moved && !dropped ? early : null;
-    if (hasColumn(db, 'log_mentions', 'host')) t('mentions', () => indexLogMentions(db, hints?.mentionLines, !moved && !dropped, still?.mentions));
+    if (hasColumn(db, 'log_mentions', 'host')) t('mentions', () => indexLogMentions(db, hints?.mentionLines, !moved && !dropped, still?.mentions === true));
     if (!still?.fts) t('full-text index', () => rebuildFts(db));
     bodyEnd = performance.now();
   })();
@@ -417,13 +417,14 @@ export const LOG_INDEXES: readonly string[] = indexesSql
 
 /**
  * Log finalize work done ahead (prepareLogsEarly): with `lines` lines stored, the full-text index built (`fts`) and
- * the mentions worked out (`mentions`). finalizeLogs skips what still holds and redoes the rest.
+ * the mentions worked out and staged (`mentions`). finalizeLogs skips what still holds and redoes the rest.
  */
 export interface EarlyLogs {
   /** The writer's count of lines stored when it ran (LogHints.lines). */
   readonly lines: number;
   readonly fts: boolean;
-  readonly mentions: readonly MentionRow[] | null;
+  /** The mentions staged (mentions.ts stageKeptMentions). */
+  readonly mentions: boolean;
 }
 
 /**
@@ -446,7 +447,7 @@ export function prepareLogsEarly(db: Db, hints: LogHints, onSpan?: SpanSink): Ea
     });
     t('full-text index', () => rebuildFts(db));
     const held = hints.mentionLines;
-    const mentions = held ? t('mentions', () => keptMentionRows(db, held)) : null;
+    const mentions = held ? t('mentions', () => stageKeptMentions(db, held)) : false;
     out = { lines: hints.lines, fts: true, mentions };
   })();
   return out;

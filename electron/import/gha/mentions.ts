@@ -106,36 +106,40 @@ function keptRows(db: Db, held: WatchedLines): [number, string][] | null {
   return rows;
 }
 
-/** A `log_mentions` row before it is inserted: line id, kind, value, host. */
-export type MentionRow = [number, Mention['kind'], string, string];
+/** Where `stageKeptMentions` puts the rows: a private table of this connection (gone when it closes). */
+const STAGED = 'temp.rl_early_mentions';
 
 /**
- * The mentions of the lines the writer kept (their texts, `keptRows`), worked out before they are stored (while the
- * import waits for its calls worker: gha/finalize-logs.ts prepareLogsEarly); null when it did not keep them all.
- * Valid as long as no line is moved, dropped or added (the caller checks).
+ * The mentions of the lines the writer kept (their texts, `keptRows`), worked out before `log_mentions` exists
+ * (while the import waits for its calls worker: gha/finalize-logs.ts prepareLogsEarly) and staged in a temporary
+ * table in `log_mentions`' order; `indexLogMentions(…, staged)` moves them in with one INSERT … SELECT. Valid as
+ * long as no line is moved, dropped or added (the caller checks). False when the writer did not keep them all.
  */
-export function keptMentionRows(db: Db, held: WatchedLines): MentionRow[] | null {
+export function stageKeptMentions(db: Db, held: WatchedLines): boolean {
   const rows = keptRows(db, held);
-  if (!rows) return null;
-  const out: MentionRow[] = [];
-  for (const [id, text] of rows) for (const m of mentionsIn(text)) out.push([id, m.kind, m.value, m.host]);
-  return out;
+  if (!rows) return false;
+  db.exec(`DROP TABLE IF EXISTS ${STAGED}; CREATE TABLE ${STAGED} (log_line_id INTEGER, kind TEXT, value TEXT, host TEXT)`);
+  const ins = db.prepare(`INSERT INTO ${STAGED} VALUES (?, ?, ?, ?)`);
+  for (const [id, text] of rows) for (const m of mentionsIn(text)) ins.run(id, m.kind, m.value, m.host);
+  return true;
 }
 
 /**
  * Fill `log_mentions` from every log line (after the lines have their final ids). `held`: the lines the import's
  * writer found may mention something (mayMention, import/watched-lines.ts): only those are read when their ids
  * still hold, else every line with a `.` or `://`. `asWritten`: no line was moved or dropped since the writer stored
- * them (then the texts it kept are used without reading the lines back). `early`: the rows already worked out from
- * those texts (keptMentionRows), when the caller knows they still hold.
+ * them (then the texts it kept are used without reading the lines back). `staged`: the rows were worked out from
+ * those texts already (stageKeptMentions) and still hold (the caller knows); the staging table is dropped either way.
  */
-export function indexLogMentions(db: Db, held?: WatchedLines | null, asWritten = false, early?: readonly MentionRow[] | null): number {
+export function indexLogMentions(db: Db, held?: WatchedLines | null, asWritten = false, staged = false): number {
   db.exec(`DELETE FROM log_mentions`);
-  const ins = db.prepare(`INSERT INTO log_mentions (log_line_id, kind, value, host) VALUES (?, ?, ?, ?)`);
-  if (early) {
-    for (const r of early) ins.run(r);
-    return early.length;
+  if (staged) {
+    const n = db.prepare(`INSERT INTO log_mentions (log_line_id, kind, value, host) SELECT * FROM ${STAGED} ORDER BY rowid`).run().changes;
+    db.exec(`DROP TABLE ${STAGED}`);
+    return n;
   }
+  db.exec(`DROP TABLE IF EXISTS ${STAGED}`);
+  const ins = db.prepare(`INSERT INTO log_mentions (log_line_id, kind, value, host) VALUES (?, ?, ?, ?)`);
   let n = 0;
   const rows = held ? (asWritten ? keptRows(db, held) : null) ?? heldRows(db, held, 'text') : null;
   if (rows) {
