@@ -68,6 +68,12 @@ const MODEL_TRANSFER_MAX_PROCS = 100_000;
 /** The private database's page cache (KiB). */
 const PRIVATE_CACHE_KIB = 16_384;
 
+/**
+ * The worker's reads of its files: 256 KiB instead of the stream's 64 KiB default (a quarter of the chunks through
+ * the hash, the line count and the line reader: ~0.2 s CPU less on 100 MB; 1 MiB measured no better).
+ */
+const READ_CHUNK_BYTES = 256 * 1024;
+
 /** Source ids of the worker's other files: apart from any id the case gives (the calls' file carries the case's). */
 const OWN_IDS = 1_000_000_000;
 
@@ -199,7 +205,7 @@ export async function runCallsJob(job: CallsJob, signal: AbortSignal, onFile?: (
       const offNs = secondsToNs(offsetSeconds(job.offsets, [job.input, path.resolve(job.input), f.abs, relPath, format!]));
       writer.setSourceFormat(sourceId, format!, offNs);
       const digest = { sha256: '', bytes: 0 };
-      const src = fs.createReadStream(f.abs);
+      const src = fs.createReadStream(f.abs, { highWaterMark: READ_CHUNK_BYTES });
       const hashed = hashing(src, digest);
       const account = new LineAccount();
       const stream = countLines(hashed, account);
