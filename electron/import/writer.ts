@@ -73,8 +73,6 @@ export interface FileSink extends RecordSink {
   finish(): FileAccounting | null;
 }
 
-const INT64_MAX = 2n ** 63n - 1n;
-const INT64_MIN = -(2n ** 63n);
 const j = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 const shift = (t: Nanos | null | undefined, off: bigint): Nanos | null => (t === null || t === undefined ? null : off === 0n ? t : t + off);
 
@@ -88,8 +86,6 @@ export class CaseWriter {
   /** The two big tables are written by multi-row INSERTs (row-batch.ts); flushed before every COMMIT. */
   private readonly logs: RowBatch<LogLineRecord>;
   private readonly calls: RowBatch<NetworkRecord>;
-  /** Process events too (the calls worker's 100k+ events: ~0.1 s less than one INSERT per event). */
-  private readonly procs: RowBatch<ProcessEventRecord>;
 
   constructor(
     readonly db: Db,
@@ -99,7 +95,6 @@ export class CaseWriter {
     this.logPre = new LogPrecompute(db);
     this.logs = new RowBatch(db, 'log_lines', LOG_COLUMNS);
     this.calls = new RowBatch(db, 'network', NETWORK_COLUMNS);
-    this.procs = new RowBatch(db, 'process_events', PROCESS_EVENT_COLUMNS);
     this.st = {
       source: p('INSERT INTO sources (id, parent_id, path, member, format, sha256, bytes, offset_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       sourceHash: p('UPDATE sources SET sha256 = ?, bytes = ? WHERE id = ?'),
@@ -109,6 +104,7 @@ export class CaseWriter {
       step: p(
         'INSERT INTO steps (job, number, name, uses, started_at, completed_at, conclusion, origin, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      proc: p(`INSERT INTO process_events (${PROCESS_EVENT_COLUMNS.join(', ')}) VALUES (${PROCESS_EVENT_COLUMNS.map(() => '?').join(', ')})`),
       dns: p('INSERT INTO dns (ts, domain, type, answers, pid, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       dnsAnswer: p('INSERT INTO dns_answers (dns_id, ip, ts, domain) VALUES (?, ?, ?, ?)'),
       file: p('INSERT INTO file_events (ts, pid, exe, path, op, sha256, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -135,7 +131,6 @@ export class CaseWriter {
    */
   adoptNetwork(make: () => NetworkLive | null): NetworkLive | null {
     if (this.netStarted) return null;
-    this.procs.flush();
     const live = make();
     if (live) {
       this.netStarted = true;
@@ -155,7 +150,6 @@ export class CaseWriter {
    */
   liveNetwork(): NetworkLive | null {
     if (!this.netStarted) {
-      this.procs.flush(); // the analysis reads the process events so far
       this.netStarted = true;
       this.netLive = this.startNetwork?.() ?? null;
     }
@@ -190,7 +184,6 @@ export class CaseWriter {
   flush(): void {
     this.logs.flush();
     this.calls.flush();
-    this.procs.flush();
   }
 
   /** Called after each COMMIT of the writer's rows (runImport: the first screen is readable after the first). */
@@ -207,7 +200,6 @@ export class CaseWriter {
   rollback(): void {
     this.logs.clear();
     this.calls.clear();
-    this.procs.clear();
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.pending = 0;
   }
@@ -294,7 +286,6 @@ export class CaseWriter {
     };
     const logs = this.logs;
     const calls = this.calls;
-    const procs = this.procs;
     const watch = this.logWatch;
     const watched = this.watched;
     const mentioning = pre.mentionIds;
@@ -303,10 +294,6 @@ export class CaseWriter {
     const logFailed = (r: LogLineRecord, e: Error) => {
       counts.log_lines--;
       pre.lost();
-      skipped(r.line, e);
-    };
-    const procFailed = (r: ProcessEventRecord, e: Error) => {
-      counts.process_events--;
       skipped(r.line, e);
     };
     const callFailed = (r: NetworkRecord, e: Error) => {
@@ -374,30 +361,24 @@ export class CaseWriter {
       }),
       processEvent: guard((r: ProcessEventRecord) => {
         row();
-        const ts = r.ts + off;
-        // the one value SQLite may refuse, refused here as better-sqlite3 would, so that the record is skipped now
-        // (accounted as skipped, not covered) rather than when its batch is written
-        if (ts > INT64_MAX || ts < INT64_MIN) throw new RangeError('The bound string, buffer, or bigint is too big');
-        // the row's values straight into the batch's parameter array, in PROCESS_EVENT_COLUMNS order
-        const v = procs.buffer;
-        const at = procs.next;
-        v[at] = ts;
-        v[at + 1] = r.event;
-        v[at + 2] = r.pid;
-        v[at + 3] = r.ppid ?? null;
-        v[at + 4] = r.exe ?? null;
-        v[at + 5] = j(r.args);
-        v[at + 6] = r.cwd ?? null;
-        v[at + 7] = r.uid ?? null;
-        v[at + 8] = r.exit_code ?? null;
-        v[at + 9] = r.key ?? null;
-        v[at + 10] = r.parent_key ?? null;
-        v[at + 11] = r.origin;
-        v[at + 12] = sourceId;
-        v[at + 13] = r.line;
-        v[at + 14] = r.raw;
+        st.proc!.run(
+          r.ts + off,
+          r.event,
+          r.pid,
+          r.ppid ?? null,
+          r.exe ?? null,
+          j(r.args),
+          r.cwd ?? null,
+          r.uid ?? null,
+          r.exit_code ?? null,
+          r.key ?? null,
+          r.parent_key ?? null,
+          r.origin,
+          sourceId,
+          r.line,
+          r.raw,
+        );
         counts.process_events++;
-        procs.push(r, procFailed);
       }),
       network: guard((r: NetworkRecord) => {
         row();
@@ -464,7 +445,6 @@ export class CaseWriter {
       finish() {
         logs.flush();
         calls.flush();
-        procs.flush();
         const acc: FileAccounting | null = account && account.counted ? account.result() : null;
         if (acc) accounted.push([sourceId, acc]);
         if (warnings > MAX_WARNINGS_PER_SOURCE) {

@@ -149,7 +149,7 @@ describe('calls worker: the same case as the single-thread import', () => {
     ];
     fs.writeFileSync(path.join(dir, 'network.jsonl'), good + bad.join('\n') + '\n');
     const procs = fs.readFileSync(path.join(FIXTURE_BUNDLE, 'processes.jsonl'), 'utf8');
-    // (the last: a time SQLite cannot store, refused before its batch is written: skipped, not counted as stored)
+    // (the last: a time SQLite cannot store: skipped, not counted as stored, in every mode)
     fs.writeFileSync(path.join(dir, 'processes.jsonl'), procs + '{"ts":"2026-10-14T09:20:00Z","event":"exec"}\n[1,2]\n\n{"ts":"9999-10-14T09:20:00Z","event":"exec","pid":4242}\n');
     const r = await importBoth('bad-cases', [dir]);
     expect(r.thread.copied).toBe(1);
