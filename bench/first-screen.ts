@@ -130,12 +130,41 @@ async function pageFirstScreen(root: string, logFile: string, dir: string): Prom
   }
 }
 
+/**
+ * The server's side of the first screen (RUNLENS_TRACE, electron/api/trace.ts), in ms from the command: each event's
+ * first time until the rows were drawn (`upTo`), the page's API calls with the moment each was answered.
+ */
+function serverTimeline(lines: [number, string, string][], epoch0: number, upTo: number): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const asked = new Map<string, number>();
+  for (const [t, , ev] of lines) {
+    const ms = Math.round(t - epoch0);
+    if (ms > upTo) break;
+    const api = /^http: POST \/api\/cases\/[^/]+\/(\S+)( answered)?/.exec(ev);
+    if (api) {
+      if (!api[2]) asked.set(api[1]!, asked.get(api[1]!) ?? ms);
+      else if (!seen.has(`api ${api[1]}`) && asked.has(api[1]!)) {
+        seen.add(`api ${api[1]}`);
+        out.push(`${api[1]} ${asked.get(api[1]!)}-${ms}`);
+      }
+      continue;
+    }
+    if (/^(http: GET \/assets|query( here)?: |cli: loaded)/.test(ev) || ev.endsWith(' answered 200') || ev.endsWith(' answered 303')) continue;
+    const key = ev.replace(/\?.*$/, '');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(`${key.replace(/^http: GET \/$/, 'page asked').replace(/^http: GET \//, '')} ${ms}`);
+  }
+  return out;
+}
+
 /** In Chromium: from the command `runlens serve <log>` to the log's first rows in the page it prints, then to ready. */
 async function commandFirstScreen(
   root: string,
   logFile: string,
   dir: string,
-): Promise<{ firstMs: number; urlMs: number; doneMs: number; rows: number; state: string; total: number; requests: string[] }> {
+): Promise<{ firstMs: number; urlMs: number; doneMs: number; rows: number; state: string; total: number; requests: string[]; server: string[] }> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
   const dataDir = path.join(dir, 'serve-data-7c');
   fs.mkdirSync(dataDir, { recursive: true });
@@ -149,7 +178,8 @@ async function commandFirstScreen(
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto('about:blank');
     const t0 = nowMs();
-    const srv = await serve(root, logFile, dataDir);
+    const epoch0 = performance.timeOrigin + performance.now(); // the trace's clock (ms since the Unix epoch)
+    const srv = await serve(root, logFile, dataDir, { trace: true });
     child = srv.child;
     const urlMs = nowMs() - t0;
     await page.goto(srv.url);
@@ -165,6 +195,7 @@ async function commandFirstScreen(
       drawnAt: Math.round(performance.now()),
     }));
     const requests = [...seen.requests, `(rows drawn @${seen.drawnAt})`];
+    const server = serverTimeline(srv.trace(), epoch0, firstMs);
     await page.waitForFunction(() => document.body.dataset.appState === 'ready', undefined, { timeout: 1_800_000 });
     const doneMs = nowMs() - t0;
     const total = await page.evaluate(async () => {
@@ -172,7 +203,7 @@ async function commandFirstScreen(
       const r = await fetch(`/api/cases/${c}/case.status`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
       return ((await r.json()) as { value: { log_lines: number } }).value.log_lines;
     });
-    return { firstMs, urlMs, doneMs, total, rows: seen.rows, state: seen.state, requests };
+    return { firstMs, urlMs, doneMs, total, rows: seen.rows, state: seen.state, requests, server };
   } finally {
     await browser.close();
     child?.kill('SIGTERM');
@@ -210,6 +241,7 @@ export async function firstScreenBench(logFile: string, dir: string, lines: numb
       `engine alone: runImport -> 200 lines read from the partial case ${fmtMs(engine.firstMs)} = ${(engine.firstMs / refMs).toFixed(2)}x lnav (at ${engine.loaded} lines, state '${engine.state}'); whole import ${fmtMs(engine.totalMs)}`,
       `lnav runs: ${fmtMs(ref1.ms)} before, ${fmtMs(ref2.ms)} after (mean taken)`,
       `from the command, the page's requests until its first rows (ms since it loaded: start+duration): ${cmd.requests.join(', ')}`,
+      `from the command, the server (ms since the command; calls: asked-answered): ${cmd.server.join(', ')}`,
       `from the start page, the page's requests until its first rows (ms since it loaded: start+duration): ${pg.requests.filter((r) => !/^(import\.status|case\.status)/.test(r)).join(', ')}`,
     ],
   };

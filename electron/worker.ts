@@ -9,12 +9,21 @@
  * Its one client for jobs is import/worker-client.ts; for queries api/query-worker-pool.ts.
  */
 import { isMainThread, workerData } from 'node:worker_threads';
-import { isReoffsetWorkerData, reoffsetWorkerMain } from './analysis/reoffset-worker';
-import { queryProcessMain } from './api/query-worker';
-import { importWorkerMain } from './import/worker';
-import { callsWorkerMain, isCallsJob } from './import/calls-worker';
+import type { ReoffsetWorkerData } from './analysis/reoffset-worker';
+import type { CallsJob } from './import/calls-worker';
 
-if (isMainThread) queryProcessMain();
-else if (isReoffsetWorkerData(workerData)) void reoffsetWorkerMain(workerData);
-else if (isCallsJob(workerData)) void callsWorkerMain(workerData);
-else void importWorkerMain();
+/** The job a worker thread was started for, by its workerData's `mode` (reoffset-worker.ts isReoffsetWorkerData,
+ *  calls-worker.ts isCallsJob: the same tests, here without loading either module). */
+const mode = (d: unknown): unknown => (typeof d === 'object' && d !== null ? (d as { mode?: unknown }).mode : undefined);
+const REOFFSET: ReoffsetWorkerData['mode'] = 'reoffset';
+const CALLS: CallsJob['mode'] = 'runlens-calls-worker';
+
+// Each role's code is loaded (its modules initialised) only in the thread or process that runs it: the import's
+// start is on the first screen's path (benchmark 7), and the query process's code (every query, the API's
+// schemas) is not the import's. esbuild keeps each `require` lazy inside the one bundle.
+/* eslint-disable @typescript-eslint/no-require-imports */
+if (isMainThread) (require('./api/query-worker') as typeof import('./api/query-worker')).queryProcessMain();
+else if (mode(workerData) === REOFFSET)
+  void (require('./analysis/reoffset-worker') as typeof import('./analysis/reoffset-worker')).reoffsetWorkerMain(workerData as ReoffsetWorkerData);
+else if (mode(workerData) === CALLS) void (require('./import/calls-worker') as typeof import('./import/calls-worker')).callsWorkerMain(workerData as CallsJob);
+else void (require('./import/worker') as typeof import('./import/worker')).importWorkerMain();

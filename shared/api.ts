@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { Comparison } from './compare';
+import { ApiError, noteVerdicts, type Call, type NoteVerdict } from './api-client';
 
 // ---------- result shapes ----------
 export interface StepRef {
@@ -172,8 +173,8 @@ export interface FindingOut {
 }
 
 // ---------- notes, bookmarks and the action log (kept in the case's sidecar, never in the case) ----------
-export const noteVerdicts = ['malicious', 'suspicious', 'benign', 'needs-review'] as const;
-export type NoteVerdict = (typeof noteVerdicts)[number];
+// The verdicts, the envelope, calls, ApiError and the clients live in api-client.ts (no zod: the page loads it).
+export { ApiError, createAppClient, createClient, noteVerdicts, type Call, type Envelope, type NoteVerdict, type Transport } from './api-client';
 export const noteTargetKinds = ['call', 'process', 'log', 'step', 'range', 'finding'] as const;
 /** What a note is about: a row of the case (`id`), or a time range (`start`/`end`, RFC 3339). */
 export interface NoteTarget {
@@ -833,10 +834,6 @@ export interface AppResults {
 }
 export type AppResult<M extends AppMethodName> = AppResults[M];
 
-export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string };
-
-/** Validate params at a boundary; throws ApiError with a readable message. */
-export class ApiError extends Error {}
 
 function validate<T>(method: string, schema: z.ZodType<T>, params: unknown): T {
   const r = schema.safeParse(params ?? {});
@@ -858,12 +855,6 @@ export function parseAppParams<M extends AppMethodName>(method: string, params: 
   return { method: method as M, params: validate(method, appMethods[method].params as unknown as z.ZodType<ParsedAppParams<M>>, params) };
 }
 
-/** One call as every transport moves it: the case it is about (null for a case-less method), method, params. */
-export interface Call {
-  case: string | null;
-  method: string;
-  params: unknown;
-}
 export type ParsedCall =
   | { kind: 'case'; case: string; method: MethodName; params: unknown }
   | { kind: 'app'; method: AppMethodName; params: unknown };
@@ -887,31 +878,9 @@ export function parseCall(call: unknown): ParsedCall {
   throw new ApiError(`unknown method: ${String(c.method)}`);
 }
 
-/** A transport moves one call and returns its envelope. IPC (preload) and HTTP (serve) each provide one. */
-export type Transport = (call: Call) => Promise<Envelope<unknown>>;
 
 /** Case methods bound to one case. */
 export type Client = { [M in MethodName]: (params: Params<M>) => Promise<Result<M>> };
 /** Case-less methods. */
 export type AppClient = { [M in AppMethodName]: (params: AppParams<M>) => Promise<AppResult<M>> };
 
-function proxy<C extends object>(transport: Transport, caseId: string | null): C {
-  return new Proxy({} as C, {
-    get(_t, method) {
-      if (typeof method !== 'string') return undefined;
-      return async (params: unknown) => {
-        const env = await transport({ case: caseId, method, params: params ?? {} });
-        if (!env.ok) throw new ApiError(env.error);
-        return env.value;
-      };
-    },
-  });
-}
-
-/** The client of one case: every call names `caseId`. */
-export function createClient(transport: Transport, caseId: string): Client {
-  return proxy<Client>(transport, caseId);
-}
-export function createAppClient(transport: Transport): AppClient {
-  return proxy<AppClient>(transport, null);
-}

@@ -20,7 +20,7 @@ import { failure, type QueryContext } from './dispatch';
 import { ImportJobs, type ImportRunner, type ImportSources, type PartialCase } from './imports';
 import { inThreadQueries, type QueryEngine } from './query-engine';
 import { addRecent, incompleteNote, markRecent, readRecent, type CaseAbout, type RecentImportMark } from './recent-cases';
-import { prepareReoffset } from './reoffset';
+import { trace } from './trace';
 
 /** Where staged files (serve's uploads, the desktop's picked or dropped files) become an import's inputs. */
 export interface StagedFiles {
@@ -122,6 +122,13 @@ const NOT_READY: { [M in MethodName]: string | null } = {
  */
 const PARTIAL_BUSY = /database is locked|SQLITE_BUSY|attempt to write a readonly database|not a Runlens case schema/i;
 
+/**
+ * What a page asks for before its first screen is drawn (renderer/src/first-screen-gate.ts FIRST_SCREEN: its other
+ * calls about the case wait until the log's first rows are in the DOM), so its first call outside these says that
+ * the first screen is shown (startImportAs: the import goes on at full speed, the inputs are hashed).
+ */
+const PAGE_FIRST_SCREEN: ReadonlySet<string> = new Set(['case.info', 'case.status', 'steps.list', 'log.outline', 'log.window', 'log.indexAt', 'log.indexOfId']);
+
 /** The prefix of every "not ready yet" answer (the renderer shows it as such: renderer/src/state/case-import.ts). */
 export const STILL_IMPORTING = 'still importing';
 
@@ -164,6 +171,13 @@ interface CaseAlias {
   failed: string | null;
   ready: Promise<void>;
   settle: () => void;
+  /** Before it is named: the partial file the job builds, once readable (its first screen is answered from it). */
+  early?: { path: string; state: 'loading' | 'analysing' } | null;
+  /** Its page has drawn the first screen (ImportRequest.firstScreenShown): the import goes on, the case is named. */
+  shown?: () => void;
+  /** Settles when `early` is set (or the alias settles): calls asked before wait for the first of the two. */
+  earlyReady?: Promise<void>;
+  earlySettle?: () => void;
 }
 
 /** The summary of an open case whose own could not be read (unreadable, or never readable): what is known of it. */
@@ -194,6 +208,7 @@ export class CaseOwner {
       },
       onNamed: (casePath, job) => this.caseNamed(casePath, job),
       onPartial: (p, job) => this.openPartial(p, job),
+      onReadable: (r, job) => this.readableUnnamed(r, job),
       onInterrupted: (p, why, error) => this.interrupted(p, why, error),
     });
   }
@@ -274,6 +289,7 @@ export class CaseOwner {
    */
   private caseNamed(casePath: string, job: string): string | null {
     if (this.disposed) return null;
+    trace('owner: case named');
     const abs = path.resolve(casePath);
     const id = caseIdOf(abs);
     const known = this.cases.get(id);
@@ -311,6 +327,7 @@ export class CaseOwner {
       return id;
     }
     if (known && !known.importing && !known.interrupted) return id; // a complete case stays what it is
+    trace('owner: partial case readable');
     this.queries.open(p.path, { partial: true });
     if (known?.path) this.queries.close(known.path);
     const entry: OpenEntry = {
@@ -511,7 +528,17 @@ export class CaseOwner {
   /** A job's status changed: an alias of its case learns the case's id (or that there is none). */
   private jobChanged(s: ImportStatus): void {
     for (const a of this.aliases.values()) {
-      if (a.job !== s.job || a.id || a.failed) continue;
+      if (a.job !== s.job) continue;
+      if (a.early && s.state !== 'running') {
+        // The job ended: the partial file it was read from is gone (renamed into the case, or removed). Queries
+        // already sent keep their connection; closed when they are surely done (as `complete` does).
+        const early = a.early.path;
+        a.early = null;
+        setTimeout(() => {
+          if (!this.disposed && ![...this.cases.values()].some((c) => c.path === early)) this.queries.close(early);
+        }, 10_000).unref();
+      }
+      if (a.id || a.failed) continue;
       if (s.case_id) a.id = s.case_id;
       else if (s.state === 'failed' || s.state === 'cancelled') a.failed = interruptedNote(s.state, s.error);
       else continue;
@@ -524,15 +551,75 @@ export class CaseOwner {
    * URL names the case before the inputs are hashed): an alias of the case's own id, which every call may name.
    */
   startImportAs(sources: ImportSources): { job: string; id: string } {
-    const { job } = this.startImport(sources);
+    // Its first screen is answered from the partial file before the case is named (readableUnnamed); the import
+    // holds after its first commit and the inputs are hashed once the page has drawn it (`shown`: the page's first
+    // call outside its first screen) or a moment after (import-runner.ts).
+    let shown = () => {};
+    const firstScreenShown = new Promise<void>((resolve) => (shown = resolve));
+    let job: string;
+    try {
+      job = this.startImport({ ...sources, firstScreenShown }).job;
+    } catch (e) {
+      sources.worker?.discard();
+      throw e;
+    }
     const id = randomBytes(12).toString('hex');
     let settle = () => {};
     const ready = new Promise<void>((resolve) => (settle = resolve));
-    const alias: CaseAlias = { job, id: null, failed: null, ready, settle };
+    let earlySettle = () => {};
+    const earlyReady = new Promise<void>((resolve) => (earlySettle = resolve));
+    const alias: CaseAlias = {
+      job,
+      id: null,
+      failed: null,
+      ready,
+      settle: () => {
+        settle();
+        earlySettle();
+      },
+      early: null,
+      earlyReady,
+      earlySettle,
+      shown,
+    };
     this.aliases.set(id, alias);
     this.jobChanged(this.jobs.status(job)); // it may have named its case already
     if (!alias.id) this.queries.prepare?.(); // its first queries come soon: the query processes start now
     return { job, id };
+  }
+
+  /**
+   * First screen first, before the name: the case of a job started with startImportAs is readable while its inputs
+   * are still to be hashed. Its alias answers from the partial file what a partial case answers (not case.info,
+   * which names the case's file: that waits for the name).
+   */
+  private readableUnnamed(r: { path: string; state: 'loading' | 'analysing' }, job: string): void {
+    if (this.disposed) return;
+    const alias = [...this.aliases.values()].find((a) => a.job === job && !a.id && !a.failed);
+    if (!alias || alias.shown === undefined) return;
+    if (!alias.early) {
+      trace('owner: partial case readable before it is named');
+      this.queries.open(r.path, { partial: true });
+    }
+    alias.early = { path: r.path, state: r.state };
+    alias.earlySettle?.();
+  }
+
+  /** A call about an alias whose case is readable but not named yet (readableUnnamed). */
+  private async answerEarly(alias: CaseAlias, aliasId: string, method: MethodName, params: unknown): Promise<unknown> {
+    const early = alias.early!;
+    const entry: OpenEntry = {
+      id: aliasId,
+      path: early.path,
+      casePath: early.path,
+      summary: Promise.resolve(null as never),
+      openedAt: '',
+      importing: { job: alias.job, state: early.state },
+      interrupted: null,
+    };
+    if (method === 'case.status') return this.caseStatus(entry);
+    const value = await this.answerPartial(entry, early.state, method, params);
+    return value;
   }
 
   /** The case's own id for an id a call names (the same, or what an alias stands for); waits for a pending alias. */
@@ -574,6 +661,15 @@ export class CaseOwner {
     const c = parseCall(call);
     if (c.kind === 'case') {
       const alias = this.aliases.get(c.case);
+      if (alias?.shown && !PAGE_FIRST_SCREEN.has(c.method)) alias.shown(); // the page has drawn its first screen
+      // Readable, not named yet: answered from the partial file (but case.info, which names the case's file).
+      if (alias && !alias.id && !alias.failed && alias.earlyReady && c.method !== 'case.info' && c.method !== 'case.status') {
+        await Promise.race([alias.ready, alias.earlyReady]); // its first lines, or its name, whichever comes first
+        if (this.disposed) throw new ApiError('the server is closing');
+      }
+      if (alias && !alias.id && !alias.failed && alias.early && c.method !== 'case.info') {
+        return this.answerEarly(alias, c.case, c.method, c.params);
+      }
       if (alias && !alias.id && c.method === 'case.status') {
         // Not even named yet (its inputs are being hashed), or its import failed first.
         if (alias.failed) return { import_state: 'interrupted', log_lines: 0, calls: 0, job: null, message: alias.failed } satisfies CaseStatus;
@@ -594,6 +690,8 @@ export class CaseOwner {
       if (c.method === 'case.reoffset') {
         const p = parseParams<'case.reoffset'>(c.method, c.params).params;
         if (this.jobs.busy) throw new ApiError('an import is already running; cancel it or wait for it to finish');
+        // Loaded when used: the re-offset's code (the analysis) is not the server's start-up.
+        const { prepareReoffset } = await import('./reoffset');
         const plan = prepareReoffset({ casePath: entry.path, offsets: p.offsets, caseDir: this.opts.caseDir });
         return this.jobs.startTask(plan.task);
       }
@@ -662,7 +760,10 @@ export class CaseOwner {
     this.cases.clear();
     for (const n of this.named.values()) n.settle();
     this.named.clear();
-    for (const a of this.aliases.values()) a.settle();
+    for (const a of this.aliases.values()) {
+      a.settle();
+      a.shown?.();
+    }
     this.queries.dispose();
   }
 }

@@ -16,31 +16,49 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { casesDir, checkInputs, defaultCasePath, hashInputs } from '../import/case-location';
 import { partialPathFor } from '../import/partial-sweep';
-import { runImport, type ImportProgress as RunProgress, type ImportSummary } from '../import/run-import';
+import type { ImportProgress as RunProgress, ImportSummary } from '../import/run-import';
 import { defaultWorkerPath, runInWorker, type WorkerImportOptions } from '../import/worker-client';
 import { isCaseFile } from '../db/case-file';
 import type { ImportProgress, ImportRunner } from './imports';
+import { trace } from './trace';
 
-/** The import's progress as a job reports it; once the case is readable, where it is (first screen first). */
+/** The import's progress as a job reports it; once the case is readable, where it is (first screen first): the
+ *  partial case once named, `readable` before (the owner may show it under an alias: case-owner.ts startImportAs). */
 export function mapProgress(p: RunProgress, casePath?: string): ImportProgress {
   const fraction = p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : null;
+  const state = p.phase === 'finalizing' ? ('analysing' as const) : ('loading' as const);
   const partial =
-    p.partial && casePath && p.phase !== 'done'
-      ? { partial: { path: p.partial, casePath, state: p.phase === 'finalizing' ? ('analysing' as const) : ('loading' as const) } }
+    p.partial && p.phase !== 'done'
+      ? casePath
+        ? { partial: { path: p.partial, casePath, state } }
+        : { readable: { path: p.partial, state } }
       : {};
   return { phase: p.phase, fraction, message: p.file ?? null, ...partial };
 }
+
+/**
+ * How long after its start an import given `firstScreenShown` hashes its inputs at the latest (when nothing asked for its
+ * first screen by then): the hash (a core for ~0.2 s per 100 MB) otherwise waits for the first screen, as it
+ * competes with the import's start and the page for the CPU, and only the name needs it (case.info's file, the recent
+ * list, an identical case found).
+ */
+export const NAME_AT_LATEST_MS = 1500;
 
 /** The case file an identical bundle has, if it was imported before. */
 const existingCase = (casePath: string): boolean => fs.existsSync(casePath) && isCaseFile(casePath);
 
 /** The runner of the app and of serve, with its worker (default: the built one beside this code; none: in-process). */
-export const importRunner = (worker?: string): ImportRunner => async ({ inputs, caseDir, signal, onProgress }) => {
+export const importRunner = (worker?: string, opts: { nameAtLatestMs?: number } = {}): ImportRunner => async ({ inputs, caseDir, signal, onProgress, firstScreenShown, worker: early }) => {
   const workerPath = worker ?? defaultWorkerPath();
   onProgress({ phase: 'hashing', fraction: null });
-  checkInputs(inputs); // a FIFO or a device is refused before the import or the hashing opens it
   const dir = path.resolve(caseDir ?? casesDir());
-  fs.mkdirSync(dir, { recursive: true });
+  try {
+    checkInputs(inputs); // a FIFO or a device is refused before the import or the hashing opens it
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    early?.discard();
+    throw e;
+  }
   // Stops the import (a cancel, an identical case found, the hashing failed) and the hashing (a cancel, the import ended).
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -51,7 +69,14 @@ export const importRunner = (worker?: string): ImportRunner => async ({ inputs, 
   let lastPartial: RunProgress | null = null;
   let duplicate = false;
   let hashError: unknown = null;
-  const named = hashInputs(inputs, stop.signal, { offThread: true }).then((h) => {
+  // The hashing starts after the import's worker (it competes with its start for the CPU), and with `firstScreenShown`
+  // (serve's own target, shown under an alias until named) when the page has drawn its first screen, or
+  // NAME_AT_LATEST_MS after the start, or when the load needs the name (its end), whichever comes first.
+  let startHash: () => void = () => {};
+  const hashGo = new Promise<void>((resolve) => (startHash = resolve));
+  let latest: NodeJS.Timeout | null = null;
+  const named = hashGo.then(() => hashInputs(inputs, stop.signal, { offThread: true })).then((h) => {
+    trace('import: inputs hashed');
     const name = path.join(dir, path.basename(defaultCasePath(h)));
     if (existingCase(name)) {
       duplicate = true;
@@ -77,16 +102,35 @@ export const importRunner = (worker?: string): ImportRunner => async ({ inputs, 
   // Named by the import only for the partial file: `import-<random>.runlens.partial-<pid>-<random>` beside the case.
   const provisional = path.join(dir, `import-${randomBytes(8).toString('hex')}.runlens`);
   try {
-    let summary: ImportSummary;
-    if (fs.existsSync(workerPath)) {
+    let running: Promise<ImportSummary>;
+    if (early || fs.existsSync(workerPath)) {
+      trace(early ? 'import: handing the job to the worker started early' : 'import: starting the worker');
       const partialPath = partialPathFor(provisional);
-      summary = await runInWorker<RunProgress, ImportSummary>(
-        { inputs, casePath: provisional, partialPath, casePathFollows: true } satisfies WorkerImportOptions,
-        { signal: stop.signal, onProgress: onRun, partialPath, casePath: named, workerPath },
+      // Held after its first screen until that is shown (or a moment: worker-protocol.ts).
+      const hold = firstScreenShown ? new SharedArrayBuffer(4) : undefined;
+      const release = () => {
+        if (!hold) return;
+        Atomics.store(new Int32Array(hold), 0, 1);
+        Atomics.notify(new Int32Array(hold), 0);
+      };
+      firstScreenShown?.then(release, release);
+      stop.signal.addEventListener('abort', release, { once: true });
+      running = runInWorker<RunProgress, ImportSummary>(
+        { inputs, casePath: provisional, partialPath, casePathFollows: true, ...(hold ? { holdAfterFirstScreen: hold } : {}) } satisfies WorkerImportOptions,
+        { signal: stop.signal, onProgress: onRun, partialPath, casePath: named, workerPath, onCasePathWanted: () => startHash(), ...(early ? { started: early } : {}) },
       );
     } else {
-      summary = await runImport({ inputs, casePath: provisional, finalCasePath: named, signal: stop.signal, onProgress: onRun });
+      // No built worker (tests from source): in this process; the import's code is loaded only then.
+      const { runImport } = await import('../import/run-import');
+      // The name when the import needs it (the end of its load), if the hash has not started by then.
+      const whenNeeded = { then: (ok: never, fail: never) => (startHash(), named.then(ok, fail)) } as Promise<string>;
+      running = runImport({ inputs, casePath: provisional, finalCasePath: whenNeeded, signal: stop.signal, onProgress: onRun });
     }
+    if (firstScreenShown) {
+      firstScreenShown.then(startHash, startHash);
+      latest = setTimeout(startHash, opts.nameAtLatestMs ?? NAME_AT_LATEST_MS);
+    } else startHash();
+    const summary = await running;
     return { casePath: summary.case, warnings: summary.warnings.length };
   } catch (e) {
     if (signal.aborted) throw e;
@@ -94,6 +138,7 @@ export const importRunner = (worker?: string): ImportRunner => async ({ inputs, 
     if (duplicate) return { casePath: await named, warnings: 0 };
     throw e;
   } finally {
+    if (latest) clearTimeout(latest);
     signal.removeEventListener('abort', onAbort);
     stop.abort(); // the hashing, if the import ended first
   }

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ImportStatus } from '../../shared/api';
+import type { EarlyWorker } from '../import/worker-client';
 import { ApiError } from '../../shared/api';
 import { runImportInWorker } from './import-runner';
 
@@ -15,6 +16,10 @@ export interface ImportSources {
   paths: string[];
   /** Called once when the import has ended (done, failed or cancelled). */
   release: () => void;
+  /** Settles when the case's first screen is drawn (ImportRequest.firstScreenShown). */
+  firstScreenShown?: Promise<void>;
+  /** An import worker already started for this import (ImportRequest.worker). */
+  worker?: EarlyWorker;
 }
 
 export interface ImportProgress {
@@ -25,6 +30,8 @@ export interface ImportProgress {
   partial?: PartialCase;
   /** The case the job builds has its name (its id from now on), before it is readable: calls about it wait for it. */
   named?: string;
+  /** The case being built is readable before it is named (its inputs not hashed yet): the partial file and how far. */
+  readable?: { path: string; state: 'loading' | 'analysing' };
 }
 
 /** A case an import is building, readable before it is complete. */
@@ -41,6 +48,16 @@ export interface ImportRequest {
   caseDir?: string;
   signal: AbortSignal;
   onProgress: (p: ImportProgress) => void;
+  /**
+   * Settles when the page has drawn the case's first screen (serve's own target, shown under an alias before it is
+   * named: case-owner.ts startImportAs). Until then the import is held after its first commit (at most
+   * HOLD_AFTER_FIRST_SCREEN_MS) and its inputs are not hashed (which names the case; at the latest
+   * NAME_AT_LATEST_MS after the start, or when the load needs the name). Absent: no hold, hashed at once.
+   */
+  firstScreenShown?: Promise<void>;
+  /** The import worker, started before the request (serve starts it before its own start-up: the worker's start
+   *  is on the first screen's path); the runner takes it over, or discards it when it does not need it. */
+  worker?: EarlyWorker;
 }
 export type ImportRunner = (req: ImportRequest) => Promise<{ casePath: string; warnings: number }>;
 /** A job's work: build a case (reporting progress, stopping when the signal aborts) and say where it is. */
@@ -73,6 +90,8 @@ export class ImportJobs {
       onNamed?: (casePath: string, job: string) => string | null;
       /** The case a job builds became readable, or advanced (loading -> analysing): opens it; returns its id. */
       onPartial?: (p: PartialCase, job: string) => string | null;
+      /** The case a job builds is readable before it is named (ImportProgress.readable), or advanced. */
+      onReadable?: (r: NonNullable<ImportProgress['readable']>, job: string) => void;
       /** A job whose partial case was readable ended without completing it (cancelled or failed). */
       onInterrupted?: (p: PartialCase, why: 'cancelled' | 'failed', error: string | null) => void;
       runner?: ImportRunner;
@@ -92,7 +111,14 @@ export class ImportJobs {
 
   start(sources: ImportSources): { job: string } {
     return this.startTask(
-      (req) => this.runner({ inputs: sources.paths, caseDir: this.opts.caseDir, ...req }),
+      (req) =>
+        this.runner({
+          inputs: sources.paths,
+          caseDir: this.opts.caseDir,
+          ...(sources.firstScreenShown ? { firstScreenShown: sources.firstScreenShown } : {}),
+          ...(sources.worker ? { worker: sources.worker } : {}),
+          ...req,
+        }),
       () => sources.release(),
     );
   }
@@ -118,6 +144,8 @@ export class ImportJobs {
       error: null,
     };
     let partial: PartialCase | null = null;
+    /** The partial file readable before the case was named. */
+    let readable: ImportProgress['readable'] | null = null;
     /** The case's path once named (before it is readable). */
     let named: string | null = null;
     this.jobs.set(id, { status, abort });
@@ -161,6 +189,14 @@ export class ImportJobs {
                 if (caseId) Object.assign(status, { case_id: caseId, case_state: 'loading' });
               } catch {
                 /* the page sees the case when it is readable */
+              }
+            }
+            if (p.readable && !named && !partial && (readable?.path !== p.readable.path || readable.state !== p.readable.state)) {
+              readable = p.readable;
+              try {
+                this.opts.onReadable?.(p.readable, id);
+              } catch {
+                /* shown once named */
               }
             }
             if (p.partial && (partial?.path !== p.partial.path || partial.state !== p.partial.state)) {

@@ -33,6 +33,9 @@ export interface QueryEngine {
 export class CaseConnections {
   private readonly dbs = new Map<string, { db: Db; partial: boolean; version: number }>();
 
+  /** `partialBusyMs`: how long a read of a partial case waits for the importer's commit (default PARTIAL_BUSY_MS). */
+  constructor(private readonly partialBusyMs = PARTIAL_BUSY_MS) {}
+
   get(casePath: string, partial = false): Db {
     let c = this.dbs.get(casePath);
     if (c && c.partial) {
@@ -44,7 +47,7 @@ export class CaseConnections {
       }
     }
     if (!c) {
-      const db = partial ? openCaseReadOnly(casePath, { partial: true, busyTimeoutMs: PARTIAL_BUSY_MS }) : openCaseReadOnly(casePath);
+      const db = partial ? openCaseReadOnly(casePath, { partial: true, busyTimeoutMs: this.partialBusyMs }) : openCaseReadOnly(casePath);
       c = { db, partial, version: partial ? (db.pragma('data_version', { simple: true }) as number) : 0 };
       this.dbs.set(casePath, c);
     }

@@ -8,11 +8,14 @@
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
-import { ApiError } from '../../shared/api';
+import { ApiError, parseParams, type MethodName } from '../../shared/api';
 import { openCaseReadOnly } from '../db/open';
+import { LATEST_VERSION } from '../db/migrations';
+import { expectedSchema } from '../db/schema-trust';
 import { defaultWorkerPath } from '../import/worker-client';
-import { inThreadQueries, type QueryEngine } from './query-engine';
-import type { QueryContext } from './dispatch';
+import { CaseConnections, inThreadQueries, type QueryEngine } from './query-engine';
+import { answerQuery, type QueryContext } from './dispatch';
+import { trace } from './trace';
 import type { QueryAnswer, QueryRequest } from './query-worker';
 
 /** A query on a legitimate case answers in milliseconds; this much is a case built to hang. */
@@ -71,7 +74,23 @@ export interface PoolOptions {
   /** One more process, for the first screen's queries only (serve: the log is drawn while the page's heavier
    *  queries, asked at the same moment, still run in the others). */
   firstScreenLane?: boolean;
+  /**
+   * serve: the first screen of a case this server's own import is building (FIRST_SCREEN_METHODS of a partial case
+   * while it holds at most HERE_MAX_ROWS log lines and calls) is answered in this thread, so no query process
+   * starts on the first screen's path (each start costs ~0.15 s of CPU that the import and the page need then, and
+   * the page would wait for it); a partial case opened does not start the pool, a query that needs it does. Only
+   * the file our import writes, only while small: those reads take milliseconds (the time limit guards against
+   * crafted cases, which this is not), and a read the importer's commit holds up (busy past HERE_BUSY_MS) goes
+   * to the pool instead.
+   */
+  firstScreenHere?: boolean | { maxRows: number };
 }
+
+/** The most log lines plus calls a partial case may hold for its first-screen reads to run in this thread (their
+ *  scans — steps, outline, counts; a partial case has no indexes yet — take ~30 ms per 100k lines on a quiet core). */
+export const HERE_MAX_ROWS = 60_000;
+/** How long a read in this thread waits for the importer's commit before the pool takes it. */
+export const HERE_BUSY_MS = 25;
 
 /**
  * What the first screen of a case needs (the log's outline and window — the log pane draws rows once it has both —,
@@ -95,6 +114,10 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
   const slots: Slot[] = Array.from({ length: Math.max(1, opts.size ?? 2) }, () => ({ proc: null, ready: false, busy: null }));
   if (opts.firstScreenLane) slots.unshift({ proc: null, ready: false, busy: null, light: true });
   const queue: Pending[] = [];
+  /** firstScreenHere: read-only connections in this thread (partial cases only). */
+  const here = opts.firstScreenHere ? new CaseConnections(HERE_BUSY_MS) : null;
+  /** Partial cases past their first screen (too big to read here): the pool reads them from then on. */
+  const pastFirstScreen = new Set<string>();
   /** Staged start (`prestart: 'on-open'` with a lane): whether the lane has answered its first log window. */
   let laneDone = false;
   const lanesFirst = () => opts.prestart === 'on-open' && !!opts.firstScreenLane && !laneDone;
@@ -197,9 +220,42 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
   };
   if (opts.prestart === true) warm();
 
+  /** firstScreenHere: the answer from this thread, or `undefined` when the pool must answer (see PoolOptions). */
+  const answerHere = (casePath: string, method: string, params: unknown, ctx?: QueryContext): { value: unknown } | undefined => {
+    if (!here || open.get(casePath) !== true || !FIRST_SCREEN_METHODS.has(method) || pastFirstScreen.has(casePath)) return undefined;
+    try {
+      const db = here.get(casePath, true);
+      const rows = (t: string) => Number((db.prepare(`SELECT coalesce(max(id), 0) AS n FROM ${t}`).get() as { n: number }).n);
+      const max = typeof opts.firstScreenHere === 'object' ? opts.firstScreenHere.maxRows : HERE_MAX_ROWS;
+      if (rows('log_lines') + rows('network') > max) {
+        here.close(casePath); // past its first screen: the pool from now on
+        pastFirstScreen.add(casePath);
+        return undefined;
+      }
+      trace(`query here: ${method}`);
+      const value = answerQuery(db, method, params, ctx);
+      trace(`query here: ${method} answered`);
+      return { value };
+    } catch (e) {
+      // Busy (the importer commits), or the file between two states of the import: the pool reads it.
+      here.close(casePath);
+      trace(`query here: ${method} passed to the pool (${e instanceof Error ? e.message : String(e)})`);
+      return undefined;
+    }
+  };
+
   return {
     prepare() {
-      if (opts.prestart) warm();
+      if (opts.prestart && !here) warm();
+      // A partial case's first read here checks its schema against the migrations' (schema-trust.ts builds that
+      // once per version, ~35 ms): built now, while the import starts, not when the page waits for its rows.
+      // Likewise the first check of each first-screen method's parameters (zod compiles a fast path for a schema at
+      // its first use).
+      if (here)
+        setImmediate(() => {
+          [1, LATEST_VERSION].forEach((v) => expectedSchema(v));
+          for (const m of FIRST_SCREEN_METHODS) parseParams(m as MethodName, m === 'log.window' ? { offset: 0, limit: 500 } : {});
+        });
     },
     open(casePath, o = {}) {
       // Checked here, at once: a file that is not a case is a one-line error to whoever opens it. Not a partial case:
@@ -207,11 +263,15 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
       // this thread — the one answering the page — for as long as the importer commits, up to its busy timeout).
       if (!o.partial) openCaseReadOnly(casePath).close();
       open.set(casePath, !!o.partial);
-      if (opts.prestart) warm(); // queries follow an open: a process killed at a time limit is back before them
+      // Queries follow an open: a process killed at a time limit is back before them. A partial case's first
+      // screen is read here (firstScreenHere): the pool starts when a query needs it.
+      if (opts.prestart && !(here && o.partial)) warm();
     },
     run(casePath, method, params, ctx) {
       if (disposed) return Promise.reject(new ApiError('the server is closing'));
       if (!open.has(casePath)) return Promise.reject(new ApiError(`the case is not open: ${casePath}`));
+      const local = answerHere(casePath, method, params, ctx);
+      if (local) return Promise.resolve(local.value);
       return new Promise((resolve, reject) => {
         queue.push({ casePath, method, params, ctx, resolve, reject });
         pump();
@@ -219,10 +279,13 @@ export function queryWorkerPool(opts: PoolOptions = {}): QueryEngine {
     },
     close(casePath) {
       open.delete(casePath);
+      here?.close(casePath);
+      pastFirstScreen.delete(casePath);
       for (const s of slots) if (s.proc && s.ready) s.proc.send({ id: 0, op: 'close', casePath });
     },
     dispose() {
       disposed = true;
+      here?.closeAll();
       for (const p of queue.splice(0)) p.reject(new ApiError('the server is closing'));
       for (const s of slots) {
         if (s.busy) {

@@ -9,6 +9,7 @@
  */
 import { answerQuery, failure, type QueryContext } from './dispatch';
 import { CaseConnections } from './query-engine';
+import { trace } from './trace';
 
 export type QueryRequest =
   | { id: number; op: 'run'; casePath: string; partial?: boolean; method: string; params: unknown; ctx?: QueryContext }
@@ -43,13 +44,16 @@ export function queryProcessMain(): void {
       return;
     }
     let answer: QueryAnswer;
+    trace(`query: ${m.method}`);
     try {
       const db = dbs.get(m.casePath, !!m.partial);
       answer = { id: m.id, ok: true, value: answerQuery(db, m.method, m.params, m.ctx) };
     } catch (e) {
       answer = { id: m.id, ok: false, error: (failure(m.method, e) as { error: string }).error };
     }
+    trace(`query: ${m.method} answered`);
     post(answer);
   });
+  trace('query process: ready');
   post({ id: 0, ready: true });
 }

@@ -24,9 +24,9 @@ export function isRunlensCase(p: string): boolean {
   }
 }
 
-export function mustExist(p: string): void {
-  if (!existsSync(p)) throw new InputError(`no such file or folder: ${p}`);
-}
+import { mustExist } from './must-exist';
+
+export { mustExist };
 
 export function openCase(p: string): Db {
   try {

@@ -3,6 +3,9 @@
  * process's arguments. Exit codes: 0 success, 1 bad input, 2 bad usage; never a stack trace (RUNLENS_DEBUG=1 shows one).
  */
 import { escapeText } from './escape';
+import { trace } from '../api/trace';
+
+trace('cli: start');
 
 function oneLine(msg: string): string {
   const first = msg.split('\n')[0] ?? '';
@@ -27,6 +30,7 @@ installGuards();
 // Loaded after the guards, so a broken install (a native module missing or built for another ABI) is one line too.
 /* eslint-disable-next-line @typescript-eslint/no-require-imports */
 const { main } = require('./run') as typeof import('./run');
+trace('cli: loaded');
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { folderDigest, listFolderFiles } from './container';
+// the folder walker alone (not the archive readers: `runlens serve`'s own start loads this module)
+import { folderDigest, listFolderFiles } from './container/folder';
 
 export const CASE_EXTENSION = '.runlens';
 

@@ -32,6 +32,7 @@ export function defaultWorkerPath(): string {
 /** What every job of the worker posts: progress, then done or error. */
 type JobMessage<P, S> =
   | { type: 'progress'; progress: P }
+  | { type: 'case-path-wanted' }
   | { type: 'done'; summary: S }
   | { type: 'error'; error: { kind: string; message: string; stack?: string } };
 
@@ -43,6 +44,8 @@ export interface RunInWorkerOptions<P> {
   partialPath?: string;
   /** The case's own path, sent to the worker when known (an import started with `casePathFollows`). */
   casePath?: Promise<string>;
+  /** The worker waits for `casePath` now (the end of its load): name the case if that has not started. */
+  onCasePathWanted?: () => void;
   graceMs?: number;
 }
 
@@ -109,6 +112,7 @@ export function runInWorker<P, S>(data: object, opts: RunInWorkerOptions<P> & { 
     }
     worker.on('message', (m: JobMessage<P, S>) => {
       if (m.type === 'progress') onProgress?.(m.progress);
+      else if (m.type === 'case-path-wanted') opts.onCasePathWanted?.();
       else if (m.type === 'done') settle(() => resolve(m.summary));
       else if (m.type === 'error') {
         const err =

@@ -8,7 +8,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ImportCancelledError } from './errors';
 import { runImport, type RunImportOptions } from './run-import';
 import { ImportError } from './types';
-import { DEFERRED_START, type WorkerMessage, type WorkerImportOptions } from './worker-protocol';
+import { DEFERRED_START, HOLD_AFTER_FIRST_SCREEN_MS, type WorkerMessage, type WorkerImportOptions } from './worker-protocol';
+import { trace } from '../api/trace';
 
 const isDeferred = (d: unknown): boolean =>
   typeof d === 'object' && d !== null && (d as { deferred?: unknown }).deferred === DEFERRED_START.deferred;
@@ -33,6 +34,7 @@ function post(m: WorkerMessage): void {
 
 export async function importWorkerMain(): Promise<void> {
   if (!parentPort) throw new Error('import-worker must run as a worker thread');
+  trace('import worker: start');
   const controller = new AbortController();
   // The case's own path, when the client names it after the start (worker-protocol.ts casePathFollows).
   let nameCase: (p: string) => void = () => {};
@@ -42,6 +44,18 @@ export async function importWorkerMain(): Promise<void> {
     unnamed = reject;
   });
   finalCasePath.catch(() => {}); // awaited only at the end of the load; a cancel before then is not an unhandled rejection
+  // What runImport awaits at the end of its load: awaiting it tells the client, which may not be naming the case
+  // yet (serve's own target: its inputs are hashed after its first screen, api/import-runner.ts).
+  let asked = false;
+  const whenNeeded = {
+    then<A, B>(ok?: ((v: string) => A | PromiseLike<A>) | null, fail?: ((e: unknown) => B | PromiseLike<B>) | null) {
+      if (!asked) {
+        asked = true;
+        parentPort?.postMessage({ type: 'case-path-wanted' } satisfies WorkerMessage);
+      }
+      return finalCasePath.then(ok, fail);
+    },
+  } as Promise<string>;
   parentPort.on('message', (m: unknown) => {
     const t = typeof m === 'object' && m !== null ? (m as { type?: unknown }).type : m;
     if (t === 'cancel') {
@@ -56,12 +70,26 @@ export async function importWorkerMain(): Promise<void> {
     parentPort.close();
     return;
   }
-  const { casePathFollows, ...rest } = opts;
+  const { casePathFollows, holdAfterFirstScreen, ...rest } = opts;
+  let firstScreen = false;
   const run: RunImportOptions = {
     ...rest,
-    ...(casePathFollows ? { finalCasePath } : {}),
+    ...(casePathFollows ? { finalCasePath: whenNeeded } : {}),
     signal: controller.signal,
-    onProgress: (progress) => post({ type: 'progress', progress }),
+    onProgress: (progress) => {
+      const first = !!progress.partial && !firstScreen;
+      if (first) {
+        firstScreen = true;
+        trace('import worker: first lines committed');
+      }
+      post({ type: 'progress', progress });
+      if (first && holdAfterFirstScreen) {
+        // Its first screen is readable: the page that shows it has the CPU until it has drawn it (the client says
+        // so), for a moment at most; then the import goes on.
+        Atomics.wait(new Int32Array(holdAfterFirstScreen), 0, 0, HOLD_AFTER_FIRST_SCREEN_MS);
+        trace('import worker: on after the first screen');
+      }
+    },
   };
   try {
     const summary = await runImport(run);

@@ -23,8 +23,10 @@ import type { ImportRunner } from '../api/imports';
 import type { CaseSummary } from '../../shared/api';
 import { isCaseFile } from '../db/case-file';
 import { checkInputs } from '../import/case-location';
+import type { EarlyWorker } from '../import/worker-client';
 import { defaultStaticDir, mimeFor, resolveStatic, SECURITY_HEADERS } from './static-files';
 import { UploadError, UploadStore } from './uploads';
+import { trace, tracing } from '../api/trace';
 
 /** The cookie's name carries the port: browsers do not isolate cookies by port, so one name for every server
  *  would let a second server's cookie replace the first's (breaking its tabs). */
@@ -61,6 +63,9 @@ export interface ServeOptions {
   onImportProgress?: (line: string) => void;
   /** Baseline case files opened beside the case (`compare.run`, new-endpoint findings). */
   baselines?: string[];
+  /** An import worker started before the server (cmd-serve: its start is on the first screen's path): the target's
+   *  import runs in it; discarded when the target is a case file or the start fails. */
+  importWorker?: EarlyWorker;
 }
 
 export interface ServeHandle {
@@ -159,13 +164,18 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       }
     },
     // Queries off this thread, each with a time limit: a crafted case cannot stop the server answering.
-    queries: defaultQueryEngine({ timeLimitMs: opts.queryTimeLimitMs, workerPath: opts.workerPath, prestart: 'on-open', firstScreenLane: true }),
+    queries: defaultQueryEngine({ timeLimitMs: opts.queryTimeLimitMs, workerPath: opts.workerPath, prestart: 'on-open', firstScreenLane: true, firstScreenHere: true }),
     baselines: () => opts.baselines ?? [],
   });
   let port = 0;
   const hostOk = (h: string | undefined) => h === `127.0.0.1:${port}` || h === `localhost:${port}`;
 
   const server = http.createServer((req, res) => {
+    if (tracing) {
+      const what = `${req.method} ${(req.url ?? '').replace(/token=[0-9a-f]+/, 'token=…')}`;
+      trace(`http: ${what}`);
+      res.once('finish', () => trace(`http: ${what} answered ${res.statusCode}`));
+    }
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) {
         if (e instanceof UploadError) sendJson(res, e.status, { ok: false, error: e.message });
@@ -247,21 +257,29 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
     });
     port = (server.address() as AddressInfo).port;
+    trace('serve: listening');
     server.requestTimeout = 0; // uploads may be long; idle sockets still time out
     server.headersTimeout = 60_000;
-    if (isCaseFile(opts.target)) first = owner.open(opts.target);
-    else {
+    if (isCaseFile(opts.target)) {
+      opts.importWorker?.discard();
+      first = owner.open(opts.target);
+    } else {
       if (!fs.existsSync(opts.target)) throw new Error(`no such file or folder: ${opts.target}`);
       checkInputs([opts.target]); // a FIFO or a device: refused here, not after the URL
       // First screen first: served at once. The case is known by an id from the start (an alias of the case's own
       // id, which comes from the inputs' hashes, computed beside the import: api/import-runner.ts); the page's calls
       // about it wait until its first lines are in, then it shows its log, steps and timeline and fills in as the
       // import goes on. An identical bundle reuses its case. An import that fails is said here (stderr) and in the page.
-      const started = owner.startImportAs({ paths: [path.resolve(opts.target)], release: () => {} });
+      const started = owner.startImportAs({
+        paths: [path.resolve(opts.target)],
+        release: () => {},
+        ...(opts.importWorker ? { worker: opts.importWorker } : {}),
+      });
       targetJob = started.job;
       first = { id: started.id, case_file: '', summary: owner.summaryOf(started.id)! };
     }
   } catch (e) {
+    if (!targetJob) opts.importWorker?.discard();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

@@ -4,7 +4,9 @@
  * names it; `appApi` holds the case-less methods (cases list, open, import jobs). `bindCase` (state/case.ts) points
  * `api` at another case when this page opens one; nothing else can change a page's case.
  */
-import { createAppClient, createClient, type Call, type Client, type Envelope } from '../../shared/api';
+import type { Client } from '../../shared/api';
+// the client alone (no schemas: shared/api-client.ts)
+import { createAppClient, createClient, type Call, type Envelope } from '../../shared/api-client';
 import { pickTransport } from './transport';
 
 export const transport = pickTransport();

@@ -141,3 +141,45 @@ test('a cancelled import leaves a case marked incomplete on the start page, and 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('`runlens serve <job log>`: the page at the URL it prints shows the first rows at the first screen, is complete after, and an identical log served again reuses its case', async ({ page }) => {
+  test.setTimeout(240_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-e2e-serve-log-'));
+  const pause = path.join(dir, 'pause');
+  fs.mkdirSync(pause); // armed from the start: serve's own import holds at its first screen
+  const info = writeBundle(path.join(dir, 'gen'), { calls: 2000, processes: 200, logLines: 30_000 }, 7);
+  const log = path.join(info.dir, info.files.find((f) => f.startsWith('logs/'))!);
+  const data = path.join(dir, 'data');
+  let serve = await startServeProcess(log, { RUNLENS_DATA_DIR: data, RUNLENS_TEST_PAUSE_DIR: pause });
+  try {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(serve.url);
+    const L = page.getByRole('region', { name: 'Build log' });
+    await expect(L.locator('.log-line:not(.placeholder)').first()).toBeVisible({ timeout: 120_000 });
+    // the import is held there (it reaches the pause once the page has drawn its rows, or a moment after)
+    await expect.poll(() => fs.existsSync(path.join(pause, 'first-screen.reached')), { timeout: 60_000 }).toBe(true);
+    expect(await L.locator('.log-line:not(.placeholder)').count()).toBeGreaterThan(10);
+    await page.waitForFunction(() => document.body.dataset.importState === 'loading');
+    // The case's own file (named once its input is hashed; the URL's id stands for it), never the partial file.
+    await expect.poll(async () => (await apiFromPage<{ case_file: string }>(page, 'case.info')).case_file, { timeout: 60_000 }).toMatch(/[0-9a-f]{32}\.runlens$/);
+    await shot(page, 'first-screen-6-serve-log-1280x720');
+    fs.writeFileSync(path.join(pause, 'first-screen.go'), '');
+    fs.writeFileSync(path.join(pause, 'analysing.go'), '');
+    await page.waitForFunction(() => document.body.dataset.appState === 'ready', null, { timeout: 180_000 });
+    await expect(L.locator('.pane-bar .count').last()).toHaveText(`${(30_000).toLocaleString('en-US')} lines`);
+    const caseFile = (await apiFromPage<{ case_file: string }>(page, 'case.info')).case_file;
+    await serve.stop();
+    fs.rmSync(pause, { recursive: true, force: true });
+
+    // Served again: the same input's case is found by its hash, the page shows it complete, no second case is made.
+    serve = await startServeProcess(log, { RUNLENS_DATA_DIR: data });
+    await page.goto(serve.url);
+    await page.waitForFunction(() => document.body.dataset.appState === 'ready', null, { timeout: 120_000 });
+    expect((await apiFromPage<{ case_file: string }>(page, 'case.info')).case_file).toBe(caseFile);
+    await expect(L.locator('.pane-bar .count').last()).toHaveText(`${(30_000).toLocaleString('en-US')} lines`);
+    expect(fs.readdirSync(path.dirname(caseFile)).filter((f) => f.endsWith('.runlens'))).toEqual([path.basename(caseFile)]);
+  } finally {
+    await serve.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -20,6 +20,7 @@ import { importRunner } from '../../electron/api/import-runner';
 import type { ImportProgress, ImportRunner } from '../../electron/api/imports';
 import { openCaseReadOnly } from '../../electron/db/open';
 import { defaultCasePath, hashInputs } from '../../electron/import/case-location';
+import { openPartialCase } from '../../electron/import/partial-case';
 import { makeStoryCase } from '../e2e/support/story-case';
 import { buildNode } from '../../scripts/build-node.mjs';
 import { tempDir } from './import-helpers';
@@ -64,6 +65,102 @@ describe('the import runner names the case beside the import', () => {
     expect(fs.statSync(want).mtimeMs).toBe(before);
     expect(fs.readdirSync(caseDir)).toEqual([path.basename(want)]); // the stopped import left no partial file
   }, 60_000);
+});
+
+describe('the first screen before the name (serve: the hash waits for it)', () => {
+  it('with `firstScreenShown`, the import is readable before its inputs are hashed; the case is named once it settles', async () => {
+    const caseDir = path.join(work, 'cases-name-after');
+    // more lines than the writer's first commit (5000): readable while the load goes on
+    const big = path.join(work, 'big-job.txt');
+    fs.writeFileSync(big, Array.from({ length: 12_000 }, (_, i) => `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.0000000Z line ${i}\n`).join(''));
+    const run = importRunner(WORKER, { nameAtLatestMs: 600_000 });
+    const seen: ImportProgress[] = [];
+    let nameNow = () => {};
+    const firstScreenShown = new Promise<void>((r) => (nameNow = r));
+    const done = run({ inputs: [big], caseDir, signal: new AbortController().signal, onProgress: (p) => seen.push(p), firstScreenShown });
+    for (let i = 0; i < 6000 && !seen.some((p) => p.readable); i++) await new Promise((r) => setTimeout(r, 10));
+    const readable = seen.find((p) => p.readable)?.readable;
+    expect(readable).toBeTruthy();
+    expect(seen.some((p) => p.named || p.partial)).toBe(false); // not hashed, so not named, yet
+    const db = openPartialCase(readable!.path);
+    try {
+      expect((db.prepare('SELECT count(*) AS n FROM log_lines').get() as { n: number }).n).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
+    nameNow();
+    const r = await done;
+    const want = path.join(caseDir, path.basename(defaultCasePath(await hashInputs([big]))));
+    expect(r.casePath).toBe(want);
+    expect(seen.find((p) => p.named)?.named).toBe(want);
+    // once named, the same partial file is reported as the case's
+    expect(seen.find((p) => p.partial)?.partial).toMatchObject({ path: readable!.path, casePath: want });
+    expect(fs.readdirSync(caseDir)).toEqual([path.basename(want)]);
+  }, 60_000);
+
+  it('an import whose `firstScreenShown` never settles is named when its load needs the name (no first screen asked: a small log)', async () => {
+    const caseDir = path.join(work, 'cases-name-needed');
+    const run = importRunner(WORKER, { nameAtLatestMs: 600_000 });
+    const r = await run({ inputs: [LOG], caseDir, signal: new AbortController().signal, onProgress: () => {}, firstScreenShown: new Promise<void>(() => {}) });
+    expect(r.casePath).toBe(path.join(caseDir, path.basename(defaultCasePath(await hashInputs([LOG])))));
+  }, 60_000);
+
+  it("serve's alias answers the first screen from the partial file before the name; case.info waits for it; the page's first call beyond its first screen lets it be named", async () => {
+    const dir = path.join(work, 'cases-early');
+    fs.mkdirSync(dir, { recursive: true });
+    const casePath = path.join(dir, 'early.runlens');
+    const partial = path.join(dir, 'import-x.runlens.partial-1-000000000000');
+    fs.copyFileSync(story, partial);
+    const gates = { readable: () => {}, end: () => {} };
+    let gotNameAfter = false;
+    const runner: ImportRunner = async ({ onProgress, firstScreenShown }) => {
+      gotNameAfter = firstScreenShown !== undefined;
+      await new Promise<void>((r) => (gates.readable = r));
+      onProgress({ phase: 'reading', readable: { path: partial, state: 'loading' } });
+      await firstScreenShown;
+      onProgress({ phase: 'reading', named: casePath });
+      onProgress({ phase: 'reading', partial: { path: partial, casePath, state: 'loading' } });
+      await new Promise<void>((r) => (gates.end = r));
+      fs.renameSync(partial, casePath);
+      return { casePath, warnings: 0 };
+    };
+    const owner = new CaseOwner({ runner });
+    try {
+      const { job, id } = owner.startImportAs({ paths: [story], release: () => {} });
+      expect(gotNameAfter).toBe(true);
+      expect(await call<CaseStatus>(owner, id, 'case.status')).toMatchObject({ ok: true, value: { import_state: 'loading', log_lines: 0 } });
+      const early = call<{ steps: unknown[] }>(owner, id, 'steps.list'); // asked before it is readable: answered once it is
+      gates.readable();
+      expect(await early).toMatchObject({ ok: true });
+      let st: Envelope<CaseStatus> | null = null;
+      for (let i = 0; i < 6000; i++) {
+        st = await call<CaseStatus>(owner, id, 'case.status');
+        if (st.ok && st.value.log_lines > 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(st).toMatchObject({ ok: true, value: { import_state: 'loading' } });
+      expect(owner.casePathOf(id)).toBeUndefined(); // readable, not named
+      let infoAnswered = false;
+      const info = call<{ case_file: string }>(owner, id, 'case.info').then((e) => ((infoAnswered = true), e));
+      expect(await call<{ total: number }>(owner, id, 'log.outline')).toMatchObject({ ok: true });
+      expect(infoAnswered).toBe(false); // the case's file is not known before its name
+      expect(owner.casePathOf(id)).toBeUndefined();
+      const win = await call<{ total: number; rows: unknown[] }>(owner, id, 'log.window', { offset: 0, limit: 10 });
+      expect(win.ok && win.value.rows.length).toBe(10);
+      expect(owner.casePathOf(id)).toBeUndefined(); // the page has not drawn it yet
+      // The page drew its first screen: its held calls come (first-screen-gate.ts); the case is named then.
+      expect(await call(owner, id, 'timeline.steps')).toMatchObject({ ok: true });
+      expect(await info).toMatchObject({ ok: true, value: { case_file: path.resolve(casePath) } });
+      expect(owner.casePathOf(id)).toBe(path.resolve(casePath));
+      expect(owner.status(job).case_id).toBe(caseIdOf(casePath));
+      gates.end();
+      await until(owner, job, (j) => j.state === 'done');
+      expect(await call<CaseStatus>(owner, id, 'case.status')).toMatchObject({ ok: true, value: { import_state: 'complete' } });
+      expect(await call<{ total: number }>(owner, id, 'log.window', { offset: 0, limit: 10 })).toMatchObject({ ok: true, value: { total: win.ok ? win.value.total : -1 } });
+    } finally {
+      owner.dispose();
+    }
+  });
 });
 
 /** A runner scripted by the test: named, then (on `readable`) the story case as its partial file, then the end. */

@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryWorkerPool, type QueryProcess } from '../../electron/api/query-worker-pool';
+import { answerQuery } from '../../electron/api/dispatch';
+import { openCaseReadOnly } from '../../electron/db/open';
 import type { QueryAnswer, QueryRequest } from '../../electron/api/query-worker';
 import { makeStoryCase } from '../e2e/support/story-case';
 
@@ -134,5 +136,47 @@ describe('query pool: first screen first', () => {
     other.answer({ id: runs(other)[1]!.id, ok: true, value: 2 });
     expect(await Promise.all(heavy)).toEqual([1, 2]);
     pool.dispose();
+  });
+
+  it("serve's first screen of its own partial case is read in this thread while small: no query process starts for it", async () => {
+    const s = scripted();
+    const pool = queryWorkerPool({ size: 1, workerPath: 'unused', spawn: s.spawn, prestart: 'on-open', firstScreenLane: true, firstScreenHere: true });
+    pool.prepare!(); // an import's case is coming
+    pool.open(casePath, { partial: true });
+    expect(s.procs).toHaveLength(0);
+    const db = openCaseReadOnly(casePath);
+    try {
+      for (const [m, p] of [['log.outline', {}], ['log.window', { offset: 0, limit: 50 }], ['steps.list', {}], ['case.info', {}], ['case.status', {}]] as const) {
+        expect(await pool.run(casePath, m, p)).toEqual(answerQuery(db, m, p)); // the same answer as a query process gives
+      }
+    } finally {
+      db.close();
+    }
+    expect(s.procs).toHaveLength(0);
+    // Anything else goes to the pool, which starts for it.
+    void pool.run(casePath, 'timeline.density', {}).catch(() => {});
+    expect(s.procs.length).toBeGreaterThan(0);
+    pool.dispose();
+  });
+
+  it('past its first screen (more rows than allowed here) or complete, a case is read by the pool', async () => {
+    const s = scripted();
+    const pool = queryWorkerPool({ size: 1, workerPath: 'unused', spawn: s.spawn, prestart: 'on-open', firstScreenLane: true, firstScreenHere: { maxRows: 3 } });
+    pool.open(casePath, { partial: true });
+    const win = pool.run(casePath, 'log.window', { offset: 0, limit: 5 });
+    expect(s.procs).toHaveLength(1); // the lane, for the window the story case is too big to read here
+    const lane = s.procs[0]!;
+    lane.answer({ id: 0, ready: true });
+    expect(runs(lane).map((m) => [m.method, m.partial])).toEqual([['log.window', true]]);
+    lane.answer({ id: runs(lane)[0]!.id, ok: true, value: 'from the pool' });
+    expect(await win).toBe('from the pool');
+    pool.dispose();
+
+    const t = scripted();
+    const pool2 = queryWorkerPool({ size: 1, workerPath: 'unused', spawn: t.spawn, firstScreenHere: true });
+    pool2.open(casePath); // complete: never read here
+    void pool2.run(casePath, 'log.outline', {}).catch(() => {});
+    expect(t.procs.length).toBeGreaterThan(0);
+    pool2.dispose();
   });
 });

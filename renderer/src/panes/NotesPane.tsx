@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { ActionOut, NoteOut, NoteTarget, NoteVerdict } from '../../../shared/api';
-import { noteVerdicts } from '../../../shared/api';
+import { noteVerdicts } from '../../../shared/api-client';
 import { api } from '../api';
 import { clock } from '../format';
 import { select, useApp } from '../state/selection';

@@ -73,6 +73,8 @@ export function TimelinePane(props: TimelineProps) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
+    // Read again (a new client: the import advanced): an earlier "not ready yet" or error no longer holds.
+    setError(null);
     client['timeline.steps']({}).then(
       (o) => live && setOverview(o),
       (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
