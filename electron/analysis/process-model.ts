@@ -27,6 +27,11 @@ export interface Proc {
   /** `source|origin` of the first record of this instance, and of the others merged into it (null: none other). */
   firstFrom: string;
   moreFrom: Set<string> | null;
+  /**
+   * Its pid, ppid, exe, args, cwd, uid, key, source and line are those stored in its primary event's row, as stored
+   * (no record merged into it, every integer exact as a double): written by copying them from that row.
+   */
+  asEvent: boolean;
   /** The instance this one replaced by an exec of a live pid. */
   replaced: Proc | null;
   parent: Proc | null;
