@@ -235,7 +235,8 @@ export function buildProcessModel(db: Db, ctx: CaseContext): ProcessModel {
  * written again: none of this pass's links stays). Run it with process_events' index on process_id suspended,
  * inside the finalize transaction.
  */
-export function buildAndLinkProcessModel(db: Db, ctx: CaseContext): ProcessModel {
+export function buildAndLinkProcessModel(db: Db, ctx: CaseContext, tryOnePass = true): ProcessModel {
+  if (!tryOnePass) return usualWay(db, ctx);
   const b = modelBuilder(ctx);
   let inOrder = true;
   let taken = 0;
@@ -270,7 +271,11 @@ export function buildAndLinkProcessModel(db: Db, ctx: CaseContext): ProcessModel
     db.function(go, { deterministic: true }, () => 0);
   }
   const rows = (db.prepare('SELECT count(*) AS n FROM process_events').get() as { n: number }).n;
-  if (inOrder && taken === changes && taken === rows) return { ...b.finish(), onePass: true };
+  return inOrder && taken === changes && taken === rows ? { ...b.finish(), onePass: true } : usualWay(db, ctx);
+}
+
+/** The model read in one pass, then every event's link written (buildAndLinkProcessModel's fallback). */
+function usualWay(db: Db, ctx: CaseContext): ProcessModel {
   const m = buildProcessModel(db, ctx);
   linkEvents(db, m);
   return { ...m, onePass: false };
