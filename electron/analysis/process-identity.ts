@@ -257,14 +257,18 @@ export function buildAndLinkProcessModel(db: Db, ctx: CaseContext, tryOnePass = 
   });
   const go = 'runlens_identity_go';
   db.function(go, { deterministic: false }, () => (inOrder ? 1 : 0));
-  let changes: number;
+  let changes = -1;
   try {
-    changes = db
-      .prepare(
+    let pass;
+    try {
+      pass = db.prepare(
         `UPDATE process_events INDEXED BY process_events_ts SET process_id = ${name}(${EVENT_COLUMNS})
          WHERE ts >= -9223372036854775808 AND ${go}()`,
-      )
-      .run().changes;
+      );
+    } catch {
+      pass = null; // no index on ts (not a case migration 2 made): the usual way
+    }
+    if (pass) changes = pass.run().changes;
   } finally {
     // let the builder go (better-sqlite3 keeps a function until it is replaced)
     db.function(name, { deterministic: true, varargs: true }, () => null);
