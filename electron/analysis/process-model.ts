@@ -28,8 +28,8 @@ export interface Proc {
   firstFrom: string;
   moreFrom: Set<string> | null;
   /**
-   * Its pid, ppid, exe, args, cwd, uid, key, source and line are those stored in its primary event's row, as stored
-   * (no record merged into it, every integer exact as a double): written by copying them from that row.
+   * Its exe, args, cwd and key are its primary event's, as that row stores them (no record merged into it; text or
+   * null): `processes` takes them from that row (process-identity.ts `writeProcessModel`).
    */
   asEvent: boolean;
   /** The instance this one replaced by an exec of a live pid. */
