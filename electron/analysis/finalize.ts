@@ -16,7 +16,7 @@ import { DnsIndex } from './dns-fill';
 import { writeProducerFindings, writeViewerFindings } from './findings';
 import { writeDetections } from './detections/index';
 import { analyseNetwork } from './network-pass';
-import { buildProcessModel, writeProcessModel } from './process-identity';
+import { buildAndLinkProcessModel, writeProcessModel } from './process-identity';
 import { loadStepIndex } from './step-index';
 import { withIndexesSuspended } from '../db/index-suspend';
 import type { LogHints } from '../import/log-precompute';
@@ -87,15 +87,17 @@ export function finalizeCase(db: Db, opts: FinalizeOptions): void {
     const live = opts.networkLive && opts.networkLive.holds(db, ctx, steps) ? opts.networkLive : null;
 
     progress('processes');
-    let model;
-    if (live) {
-      model = live.model; // built, attributed to the same steps, from the same events
-      for (const w of live.warnings) opts.warn(w);
-    } else {
-      model = buildProcessModel(db, ctx);
-      attributeProcesses(model.procs, steps);
-    }
-    withIndexesSuspended(db, 'process_events', ['process_id'], () => writeProcessModel(db, model));
+    const model = withIndexesSuspended(db, 'process_events', ['process_id'], () => {
+      if (live) {
+        for (const w of live.warnings) opts.warn(w);
+        writeProcessModel(db, live.model); // built, attributed to the same steps, from the same events
+        return live.model;
+      }
+      const m = buildAndLinkProcessModel(db, ctx); // built while its UPDATE links every event to its instance
+      attributeProcesses(m.procs, steps);
+      writeProcessModel(db, m, true);
+      return m;
+    });
     withIndexesSuspended(db, 'dns', ['process_id'], () => attachEvents(db, model.index, 'dns'));
     withIndexesSuspended(db, 'file_events', ['process_id'], () => attachEvents(db, model.index, 'file_events'));
 
