@@ -420,7 +420,7 @@ async function load(
         // the last file of the last input: no log line comes after it. While the worker still works, this thread
         // reads the file for the container's hash and does the log finalize's work that needs only the log
         // (finalize-logs.ts prepareLogsEarly): neither is left for after the worker
-        if (input === opts.inputs[opts.inputs.length - 1] && earlyLogs === null && earlyLogsWanted()) {
+        if (input === opts.inputs[opts.inputs.length - 1] && earlyLogs === null && earlyLogsWanted() && onDisk(entry.file.name)) {
           entry.stream.resume();
           await timedAsync(opts.onSpan, 'calls: hash the file', () => finished(entry.stream).catch(() => undefined));
           if (signal.aborted) break;
@@ -606,6 +606,11 @@ async function load(
     files: count('file_events'),
   };
   return { case: path.resolve(await caseFile), inputs, counts, warnings, files: fileAccounting(db), ...(notes.length ? { notes } : {}) };
+}
+
+/** A file this thread can read again by its display name (a folder's file; an archive's member is not one). */
+function onDisk(name: string): boolean {
+  return !name.includes('!/') && fs.statSync(name, { throwIfNoEntry: false })?.isFile() === true;
 }
 
 /** `RUNLENS_EARLY_LOGS=off`: no log finalize work while waiting for the calls worker (comparisons, measurements). */
