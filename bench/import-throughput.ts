@@ -1,13 +1,16 @@
 /**
- * Benchmark 1: importing a generated bundle (runImport: read, write, index, analyse, FTS) against the reference
- * "stream the same files through readLines and JSON.parse each JSON line, no database". The import's phases are
- * timed from its own progress reports, so a miss says where the time went.
+ * Benchmark 1: importing a generated bundle (runImport: read, write, index, analyse, FTS) against a bare
+ * better-sqlite3 insert of the same rows (bare-insert.ts; the old reference, the files read and JSON.parse'd with no
+ * database, is printed as a note). The import's phases are timed from its own progress reports, and within each
+ * phase the import thread's own spans (RunImportOptions.onSpan: its waits for the calls worker apart from its own
+ * work, the copy, each log finalize step, the fsync) with that thread's CPU time, so a miss says where the time went.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { readLines } from '../electron/import/lines';
 import { runImport, type ImportProgress, type ImportSummary } from '../electron/import/run-import';
+import { threadCpuMs } from '../electron/import/spans';
 import { bareInsert } from './bare-insert';
 import type { BundleInfo } from './gen-data';
 import { fmtMs, gc, nowMs, timeOnce } from './measure';
@@ -50,7 +53,10 @@ export interface ImportRun {
 class PhaseClock {
   private current: string | null = null;
   private since = 0;
+  private cpuSince: number | null = null;
   readonly spans = new Map<string, number>();
+  /** The import thread's CPU time per phase (null where the system does not say). */
+  readonly cpu = new Map<string, number | null>();
   mark(p: ImportProgress): void {
     // a report without a file while reading (the first-screen notice once log lines are committed) is still the
     // file being read: it keeps its phase
@@ -65,10 +71,27 @@ class PhaseClock {
     this.stop();
     this.current = key;
     this.since = nowMs();
+    this.cpuSince = threadCpuMs();
   }
   stop(): void {
-    if (this.current !== null) this.spans.set(this.current, (this.spans.get(this.current) ?? 0) + nowMs() - this.since);
+    if (this.current !== null) {
+      this.spans.set(this.current, (this.spans.get(this.current) ?? 0) + nowMs() - this.since);
+      const c = threadCpuMs();
+      const had = this.cpu.has(this.current) ? this.cpu.get(this.current)! : 0;
+      this.cpu.set(this.current, had === null || c === null || this.cpuSince === null ? null : had + c - this.cpuSince);
+    }
     this.current = null;
+  }
+  /** The import's finer spans (RunImportOptions.onSpan), each within the phase running when it ended. */
+  readonly inner = new Map<string, Map<string, { ms: number; cpu: number | null; n: number }>>();
+  span(name: string, ms: number, cpu: number | null): void {
+    const phase = this.current ?? 'end';
+    const m = this.inner.get(phase) ?? this.inner.set(phase, new Map()).get(phase)!;
+    const x = m.get(name) ?? { ms: 0, cpu: 0, n: 0 };
+    x.ms += ms;
+    x.cpu = x.cpu === null || cpu === null ? null : x.cpu + cpu;
+    x.n++;
+    m.set(name, x);
   }
 }
 
@@ -83,7 +106,7 @@ export async function importThroughput(
   gc();
   const clock = new PhaseClock();
   const imp = await timeOnce(() =>
-    runImport({ inputs: [b.dir], casePath, force: true, onProgress: (p) => clock.mark(p) }),
+    runImport({ inputs: [b.dir], casePath, force: true, onProgress: (p) => clock.mark(p), onSpan: (n, ms, cpu) => clock.span(n, ms, cpu) }),
   );
   clock.stop();
   gc();
@@ -140,8 +163,26 @@ export async function importThroughput(
   // The phase table: where the import's time goes, each phase beside the whole.
   const phases = [...clock.spans].filter(([, ms]) => ms >= 1);
   const width = Math.max(...phases.map(([k]) => k.length));
-  notes.push('import phases (from its progress reports; "read X" = parse + write of that file, "finalize X" = that pass):');
-  for (const [k, ms] of phases) notes.push(`  ${k.padEnd(width)}  ${fmtMs(ms).padStart(9)}  ${((100 * ms) / imp.ms).toFixed(0).padStart(3)} %`);
+  notes.push(
+    'import phases (from its progress reports; "read X" = parse + write of that file, "finalize X" = that pass); indented: the import thread\'s own spans in that phase (onSpan), with its CPU time (10 ms ticks):',
+  );
+  // each phase's finer spans below it (the writer's waits for the calls worker shown apart from its own work)
+  const innerWidth = Math.max(width, ...[...clock.inner.values()].flatMap((m) => [...m.keys()].map((k) => k.length + 2)));
+  const row = (k: string, ms: number, cpu: number | null = null, n = 1) =>
+    `  ${k.padEnd(innerWidth)}  ${fmtMs(ms).padStart(9)}  ${((100 * ms) / imp.ms).toFixed(0).padStart(3)} %${cpu !== null ? `  cpu ${fmtMs(cpu).padStart(8)}` : ''}${n > 1 ? `  (${n} spans)` : ''}`;
+  const innerRows = (phase: string) => {
+    for (const [name, x] of clock.inner.get(phase) ?? []) if (x.ms >= 1) notes.push(row(`  ${name}`, x.ms, x.cpu, x.n));
+  };
+  for (const [k, ms] of phases) {
+    notes.push(row(k, ms, clock.cpu.get(k) ?? null));
+    innerRows(k);
+  }
+  if (clock.inner.has('end')) {
+    notes.push('  after the last progress report:');
+    innerRows('end');
+  }
+  const waits = [...clock.inner.values()].flatMap((m) => [...m].filter(([n]) => n.includes('wait for')).map(([, x]) => x.ms));
+  notes.push(`the import's thread waited for the calls worker ${fmtMs(waits.reduce((a, b) => a + b, 0))} in all (${((100 * waits.reduce((a, b) => a + b, 0)) / imp.ms).toFixed(0)} % of the import)`);
   for (const w of s.warnings.slice(0, 3))
     notes.push(`warning: ${w.file ?? ''}${w.line ? `:${w.line}` : ''} ${w.message}`);
 

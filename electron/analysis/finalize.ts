@@ -6,7 +6,7 @@
  * case recomputes the same result.
  */
 import { migrate, type Db } from '../db/open';
-import { finalizeLogs } from '../import/gha/finalize-logs';
+import { finalizeLogs, type EarlyLogs } from '../import/gha/finalize-logs';
 import type { ImportWarning } from '../../shared/model';
 import { NANOS_PER_SECOND } from '../../shared/time';
 import { loadCaseContext } from './case-context';
@@ -16,13 +16,14 @@ import { DnsIndex } from './dns-fill';
 import { writeProducerFindings, writeViewerFindings } from './findings';
 import { writeDetections } from './detections/index';
 import { analyseNetwork } from './network-pass';
-import { buildProcessModel, writeProcessModel } from './process-identity';
+import { buildAndLinkProcessModel, writeProcessModel } from './process-identity';
 import { loadStepIndex } from './step-index';
 import { withIndexesSuspended } from '../db/index-suspend';
 import type { LogHints } from '../import/log-precompute';
 import type { NetworkLive } from './network-live';
 import { buildNetworkOrder } from './network-order';
 import type { LogCandidates } from './detections/log-scan';
+import type { SpanSink } from '../import/spans';
 
 export interface FinalizeOptions {
   /**
@@ -38,6 +39,10 @@ export interface FinalizeOptions {
   networkLive?: NetworkLive | null;
   /** From the import's writer: the log lines the detection rules read, found as they were written (log-scan.ts). */
   logCandidates?: LogCandidates | null;
+  /** From the import: the log finalize's work it did while it waited for its calls worker (finalize-logs.ts). */
+  earlyLogs?: EarlyLogs | null;
+  /** Where the time goes (import/spans.ts): each log finalize step, the commit. */
+  onSpan?: SpanSink;
 }
 
 /** The step-window slack of `contextSeconds`, in ns (0: strict windows). */
@@ -67,10 +72,11 @@ export function finalizeCase(db: Db, opts: FinalizeOptions): void {
   progress('indexes');
   migrate(db);
   progress('logs');
-  finalizeLogs(db, opts.warn, opts.logHints);
+  finalizeLogs(db, opts.warn, opts.logHints, opts.onSpan, opts.earlyLogs);
 
   const slackNs = slackNsOf(opts.contextSeconds);
 
+  let bodyEnd = 0;
   db.transaction(() => {
     db.pragma('defer_foreign_keys = ON');
     resetDerived(db);
@@ -81,15 +87,17 @@ export function finalizeCase(db: Db, opts: FinalizeOptions): void {
     const live = opts.networkLive && opts.networkLive.holds(db, ctx, steps) ? opts.networkLive : null;
 
     progress('processes');
-    let model;
-    if (live) {
-      model = live.model; // built, attributed to the same steps, from the same events
-      for (const w of live.warnings) opts.warn(w);
-    } else {
-      model = buildProcessModel(db, ctx);
-      attributeProcesses(model.procs, steps);
-    }
-    withIndexesSuspended(db, 'process_events', ['process_id'], () => writeProcessModel(db, model));
+    const model = withIndexesSuspended(db, 'process_events', ['process_id'], () => {
+      if (live) {
+        for (const w of live.warnings) opts.warn(w);
+        writeProcessModel(db, live.model); // built, attributed to the same steps, from the same events
+        return live.model;
+      }
+      const m = buildAndLinkProcessModel(db, ctx); // built while its UPDATE links every event to its instance
+      attributeProcesses(m.procs, steps);
+      writeProcessModel(db, m, true);
+      return m;
+    });
     withIndexesSuspended(db, 'dns', ['process_id'], () => attachEvents(db, model.index, 'dns'));
     withIndexesSuspended(db, 'file_events', ['process_id'], () => attachEvents(db, model.index, 'file_events'));
 
@@ -106,6 +114,8 @@ export function finalizeCase(db: Db, opts: FinalizeOptions): void {
     writeDetections(db, ctx, undefined, opts.logCandidates ?? null, model.procs); // the instances just written: no re-read
     progress('order');
     buildNetworkOrder(db); // the calls' time order by rank, for deep pages (queries/network-order.ts)
+    bodyEnd = performance.now();
   })();
+  opts.onSpan?.('finalize: commit', performance.now() - bodyEnd, null);
   progress('done');
 }

@@ -42,6 +42,8 @@ type CallRow = [
 ];
 
 const CHUNK = 20_000;
+/** Hosts whose endpoints `NetworkAnalyser` keeps (then it starts over: a file of ever new hosts costs no memory). */
+const ENDPOINT_CACHE_MAX = 10_000;
 const isIpLiteral = (h: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(h) || h.includes(':');
 
 /** The derived columns of one call, in the order of the UPDATE below (and of the writer's INSERT). */
@@ -62,6 +64,11 @@ export type CallDerived = [
 export class NetworkAnalyser {
   readonly stats = new Map<string, EndpointStats>();
   private readonly allowedCache = new Map<string, boolean>();
+  /**
+   * normalizeEndpoint's answers by host and port: calls repeat a few endpoints, and the same string each time makes
+   * the Map lookups after it (allow-list, statistics) cheaper (scale: 500k calls in the calls worker). Bounded.
+   */
+  private readonly endpoints = new Map<string, Map<number, string>>();
 
   constructor(
     private readonly ctx: CaseContext,
@@ -69,6 +76,17 @@ export class NetworkAnalyser {
     private readonly steps: StepIndex,
     private readonly dns: DnsIndex,
   ) {}
+
+  private endpointOf(host: string, port: number): string {
+    let byPort = this.endpoints.get(host);
+    if (!byPort) {
+      if (this.endpoints.size >= ENDPOINT_CACHE_MAX) this.endpoints.clear();
+      this.endpoints.set(host, (byPort = new Map()));
+    }
+    let ep = byPort.get(port);
+    if (ep === undefined) byPort.set(port, (ep = normalizeEndpoint(host, port)));
+    return ep;
+  }
 
   private allowed(ep: string): boolean {
     let v = this.allowedCache.get(ep);
@@ -105,7 +123,7 @@ export class NetworkAnalyser {
     }
 
     const host = domain ?? ip;
-    const endpoint = host ? normalizeEndpoint(host, port) : null;
+    const endpoint = host ? this.endpointOf(host, port) : null;
     const blocked = status === 'blocked';
     let outside = false;
     if (policy && endpoint) {

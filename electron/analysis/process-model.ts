@@ -27,6 +27,11 @@ export interface Proc {
   /** `source|origin` of the first record of this instance, and of the others merged into it (null: none other). */
   firstFrom: string;
   moreFrom: Set<string> | null;
+  /**
+   * Its exe, args, cwd and key are its primary event's, as that row stores them (no record merged into it; text or
+   * null): `processes` takes them from that row (process-identity.ts `writeProcessModel`).
+   */
+  asEvent: boolean;
   /** The instance this one replaced by an exec of a live pid. */
   replaced: Proc | null;
   parent: Proc | null;

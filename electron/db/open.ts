@@ -211,7 +211,10 @@ export function openCaseReadOnly(path: string, opts: ReadOpenOptions = {}): Db {
     const { v, problems, state } = c.transaction(() => {
       const v = c.pragma('user_version', { simple: true }) as number;
       checkVersion(path, v);
-      return { v, problems: schemaProblems(c, v, opts.partial ? LATEST_VERSION : undefined), state: readImportState(c) };
+      const state = readImportState(c);
+      // an incomplete case (partial, or a partial file copied away) may hold a later migration's objects, each
+      // exactly as defined (the log's indexes are made before the load); it is then refused as incomplete below
+      return { v, problems: schemaProblems(c, v, opts.partial || state !== 'complete' ? LATEST_VERSION : undefined), state };
     })();
     if (problems.length) {
       throw new CaseFileError(`${path}: refused: not a Runlens case schema (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; ${problems.length - 3} more` : ''})`);

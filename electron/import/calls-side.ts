@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import type { ImportWarning } from '../../shared/model';
 import { removeCaseFiles } from '../db/case-files';
 import type { Db } from '../db/open';
-import { CALLS_FILE, CALLS_JOB, indexCalls, indexesInWorker, NETWORK_INDEXES, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
+import { CALLS_FILE, CALLS_JOB, callsClock, indexCalls, indexesInWorker, NETWORK_INDEXES, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
 import { defaultWorkerPath } from './worker-client';
 import { NETWORK_COLUMNS, PROCESS_EVENT_COLUMNS } from './writer';
 
@@ -69,6 +69,8 @@ export class CallsSide {
   private readonly files = new Map<string, CallsFile>();
   private readonly waiting = new Map<string, (f: CallsFile | null) => void>();
   private ended = false;
+  /** When each step of the worker and of the copy ended (callsClock ms), for `RUNLENS_CALLS_TIMES`. */
+  private readonly times: [string, number][] = [['side start', callsClock()]];
 
   private constructor(
     readonly job: CallsJob,
@@ -81,11 +83,16 @@ export class CallsSide {
       const w = new Worker(workerPath ?? defaultWorkerPath(), { workerData: job });
       this.worker = w;
       this.result = new Promise((resolve) => {
-        w.on('message', (m: { type: string; result?: CallsResult | null; file?: CallsFile; message?: string }) => {
+        w.on('message', (m: { type: string; result?: CallsResult | null; file?: CallsFile; message?: string; at?: number }) => {
           if (m.type === 'file') this.fileRead(m.file!);
           else if (m.type === 'done') resolve(m.result ?? null);
-          else if (m.type === 'indexed') this.onIndexed(true);
-          else if (m.type === 'renumbered') this.renumbered?.(true);
+          else if (m.type === 'indexed') {
+            this.times.push(['worker indexed', m.at ?? callsClock()], ['import told', callsClock()]);
+            this.onIndexed(true);
+          } else if (m.type === 'renumbered') {
+            this.times.push(['worker renumbered', m.at ?? callsClock()]);
+            this.renumbered?.(true);
+          }
           else {
             this.failure = m.message ?? 'failed';
             resolve(null);
@@ -109,7 +116,8 @@ export class CallsSide {
       });
     }
     // once the worker has its result (or none), no other file will come
-    void this.result.then(() => {
+    void this.result.then((r) => {
+      if (r) this.times.push(...r.times, ['import has the result', callsClock()]);
       this.ended = true;
       for (const w of this.waiting.values()) w(null);
       this.waiting.clear();
@@ -139,6 +147,7 @@ export class CallsSide {
    * numbered by the case. The worker may be writing its database meanwhile (its commits wait for this read).
    */
   copyFile(db: Db, f: CallsFile, sourceId: number): ImportWarning[] {
+    this.times.push([`import copies ${path.basename(f.file)}`, callsClock()]);
     db.prepare('ATTACH DATABASE ? AS calls_side').run(this.job.dbPath);
     try {
       const cols = PROCESS_EVENT_COLUMNS.join(', ');
@@ -153,6 +162,7 @@ export class CallsSide {
       return warned;
     } finally {
       db.exec('DETACH DATABASE calls_side');
+      this.times.push([`import copied ${path.basename(f.file)}`, callsClock()]);
     }
   }
 
@@ -169,6 +179,15 @@ export class CallsSide {
     if (this.worker) await this.worker.terminate();
     await this.result;
     removeCaseFiles(this.job.dbPath);
+    if (process.env.RUNLENS_CALLS_TIMES) this.printTimes();
+  }
+
+  /** The worker's and the copy's steps, each with its end since the side started and its own length (stderr). */
+  private printTimes(): void {
+    const t = this.times.sort((a, b) => a[1] - b[1]);
+    const start = t[0]![1];
+    const lines = t.map(([what, at], i) => `  ${what.padEnd(28)} ${((at - start) / 1000).toFixed(2).padStart(6)} s  +${((at - (t[i - 1]?.[1] ?? at)) / 1000).toFixed(2)} s`);
+    process.stderr.write(`calls worker (${path.basename(this.job.input)}):\n${lines.join('\n')}\n`);
   }
 
   /**
@@ -177,9 +196,11 @@ export class CallsSide {
    * one goes on. False if the worker stopped first.
    */
   ready(r: CallsResult, sourceId: number): Promise<boolean> {
+    this.times.push(['import asks ready', callsClock()]);
     if (!this.worker) {
       if (r.sourceId !== sourceId) renumberCalls(this.job.dbPath, r.sourceId, sourceId);
       if (indexesInWorker(r.calls)) indexCalls(this.job.dbPath);
+      this.times.push(['inline indexed', callsClock()]);
       return Promise.resolve(true);
     }
     if (r.sourceId === sourceId) return this.indexed;
@@ -195,6 +216,7 @@ export class CallsSide {
    * refused inside one). Returns the file's stored warnings.
    */
   copyInto(db: Db, r: CallsResult, sourceId: number): ImportWarning[] {
+    this.times.push(['import copies the calls', callsClock()]);
     // the case's first calls: its calls' indexes (built by the worker) are copied with them, not built after the load
     const empty = db.prepare('SELECT 1 FROM main.network LIMIT 1').get() === undefined;
     if (empty && indexesInWorker(r.calls)) for (const q of NETWORK_INDEXES) db.exec(q);
@@ -210,6 +232,7 @@ export class CallsSide {
       return db.prepare(`SELECT file, line, message ${warningsOf}`).all(sourceId) as ImportWarning[];
     } finally {
       db.exec('DETACH DATABASE calls_side');
+      this.times.push(['import copied the calls', callsClock()]);
     }
   }
 }

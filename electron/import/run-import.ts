@@ -10,7 +10,9 @@
  *   returned in the summary.
  */
 import { callsDbPath, removeCaseFiles } from '../db/case-files';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
 import * as path from 'node:path';
 import type { ImportWarning } from '../../shared/model';
 import { formatNanos } from '../../shared/time';
@@ -36,6 +38,8 @@ import { BUILTIN_LOG_SCANS } from '../analysis/detections/index';
 import type { LogCandidates } from '../analysis/detections/log-scan';
 import { CallsSide, callsWorkerSuits, defaultCallsMode, type CallsWorkerMode } from './calls-side';
 import { CALLS_FILE, CALLS_FORMAT, offsetSeconds, runCallsJob, secondsToNs, TAKEN_BASIS_FORMATS } from './calls-worker';
+import { timed, timedAsync, type SpanSink } from './spans';
+import { LOG_INDEXES, prepareLogsEarly, type EarlyLogs } from './gha/finalize-logs';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -98,6 +102,8 @@ export interface RunImportOptions {
    *  the partial file's name; this is what `meta.import.case_file` records and where the case is renamed to.
    *  Rejected: the import fails with its error. */
   finalCasePath?: Promise<string>;
+  /** Where this thread's time goes, finer than `onProgress` (the benchmark's phase table): named spans (spans.ts). */
+  onSpan?: SpanSink;
   /** Container safety limits (tests lower them). */
   limits?: Pick<ContainerOptions, 'maxTotalBytes' | 'maxRatio' | 'ratioMinBytes' | 'maxDepth' | 'maxEntries'>;
 }
@@ -117,6 +123,43 @@ function syncFile(p: string): void {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * A folder's file read again from disk (its first read, the container's, went to its hash only: run-import reads it
+ * ahead while the calls worker works), hashed as read: `done` gets the SHA-256 of the whole file, and is not called
+ * if the read stops short (the caller then compares an empty hash: a mismatch).
+ */
+function rereadHashed(p: string, done: (sha256: string) => void): Readable {
+  const h = createHash('sha256');
+  const src = fs.createReadStream(p);
+  const t = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      h.update(chunk);
+      cb(null, chunk);
+    },
+    flush(cb) {
+      done(h.digest('hex'));
+      cb();
+    },
+  });
+  src.on('error', (e) => t.destroy(e));
+  t.on('close', () => src.destroy());
+  return src.pipe(t);
+}
+
+/**
+ * Write the partial file's pages out to disk in the background (libuv's thread pool) while this thread goes on:
+ * the sync before the rename (syncFile) then has only the pages written since. Nothing depends on it (the last
+ * sync is the one that counts); its failure is ignored.
+ */
+function flushAhead(p: string): Promise<void> {
+  return new Promise((resolve) => {
+    fs.open(p, 'r', (e, fd) => {
+      if (e) return resolve();
+      fs.fdatasync(fd, () => fs.close(fd, () => resolve()));
+    });
+  });
 }
 
 async function inputSize(p: string): Promise<number> {
@@ -153,13 +196,21 @@ export async function runImport(opts: RunImportOptions): Promise<ImportSummary> 
   try {
     // A private partial file, deleted on any failure: loaded without journal or syncs (see createCase).
     db = createCase(partial, { bulkLoad: true });
+    // The log lines' indexes before the load, not after: lines come in time order nearly always (a job's log), so
+    // both indexes grow at their end as the lines are written (1M lines: +0.23 s of CPU on the insert, where
+    // building them afterwards takes 0.56 s), and the first screen's reads of the partial case have them.
+    // finalizeLogs suspends them where it rewrites every line (renumberLines, assignStepsAndDepth).
+    for (const q of LOG_INDEXES) db.exec(q);
     const progressTotal = { bytes: 0 };
-    const summary = await load(db, opts, opts.finalCasePath ?? casePath, partial, signal, progressTotal, swept, sides);
+    const flushes: Promise<void>[] = [];
+    const summary = await load(db, opts, opts.finalCasePath ?? casePath, partial, signal, progressTotal, swept, sides, () => flushes.push(flushAhead(partial)));
     for (const side of sides) await side.close();
-    finishBulkLoad(db); // one self-contained file with a normal journal, readable read-only
-    db.close();
+    await timedAsync(opts.onSpan, 'end: wait for the background flush', () => Promise.all(flushes));
+    const d = db;
+    timed(opts.onSpan, 'end: finishBulkLoad', () => finishBulkLoad(d)); // one self-contained file with a normal journal, readable read-only
+    timed(opts.onSpan, 'end: close', () => d.close());
     db = null;
-    syncFile(partial); // the load never synced: the case is on disk before it is renamed into place
+    timed(opts.onSpan, 'end: fsync', () => syncFile(partial)); // the load never synced: the case is on disk before it is renamed into place
     if (signal.aborted) throw new ImportCancelledError();
     const target = summary.case;
     if (fs.existsSync(target)) {
@@ -195,6 +246,8 @@ async function load(
   total: { bytes: number },
   swept: { removed: string[]; bytes: number },
   sides: CallsSide[],
+  /** The pages written so far out to disk in the background (flushAhead), before this thread goes on alone. */
+  flush: () => void,
 ): Promise<ImportSummary> {
   const writer = new CaseWriter(db);
   // the lines the detection rules read, found while the log is written (no scan of the log after the load)
@@ -259,6 +312,7 @@ async function load(
     });
   }
 
+  let earlyLogs: EarlyLogs | null = null;
   const callsModeGiven = opts.callsWorker ?? envCallsMode();
   const callsMode = callsModeGiven ?? defaultCallsMode(opts.callsWorkerPath);
   for (const input of opts.inputs) {
@@ -337,14 +391,18 @@ async function load(
       const offNs = secondsToNs(offSec);
       if (sourceId !== null) writer.setSourceFormat(sourceId, format, offNs);
       if (sourceId !== null) fileSources.set(entry.file.name, sourceId);
-      const basisFile = side && sourceId !== null && TAKEN_BASIS_FORMATS.has(format) ? await side.fileResult(entry.file.name) : null;
+      const sideNow = side;
+      const basisFile =
+        sideNow && sourceId !== null && TAKEN_BASIS_FORMATS.has(format)
+          ? await timedAsync(opts.onSpan, `${format}: wait for the calls worker`, () => sideNow.fileResult(entry.file.name))
+          : null;
       if (side && basisFile && sourceId !== null) {
         // a file the calls worker read for its analysis (the process events): its rows, as this writer would write them
         entry.stream.resume();
         await finished(entry.stream).catch(() => undefined);
         if (signal.aborted) break;
         writer.commit();
-        for (const w of side.copyFile(db, basisFile, sourceId)) warnings.push(w);
+        for (const w of timed(opts.onSpan, `${format}: copy from the calls worker`, () => side!.copyFile(db, basisFile, sourceId))) warnings.push(w);
         const acc = basisFile.acc;
         if (acc) writer.addAccounting(sourceId, acc);
         records += basisFile.records;
@@ -353,10 +411,25 @@ async function load(
         recognised++;
         continue;
       }
+      // the calls file read to its end for the container's hash only, before the worker's result: if this thread reads
+      // its rows after all, it reads them again from disk (rereadHashed), and that read's hash must be the same
+      let hashedAhead = false;
       if (side && sourceId !== null && format === CALLS_FORMAT && entry.file.relPath === CALLS_FILE) {
         const s = side;
         side = null;
-        const r = await s.result;
+        // the last file of the last input: no log line comes after it. While the worker still works, this thread
+        // reads the file for the container's hash and does the log finalize's work that needs only the log
+        // (finalize-logs.ts prepareLogsEarly): neither is left for after the worker
+        if (input === opts.inputs[opts.inputs.length - 1] && earlyLogs === null && earlyLogsWanted() && onDisk(entry.file.name)) {
+          entry.stream.resume();
+          await timedAsync(opts.onSpan, 'calls: hash the file', () => finished(entry.stream).catch(() => undefined));
+          if (signal.aborted) break;
+          hashedAhead = true;
+          writer.commit();
+          earlyLogs = prepareLogsEarly(db, writer.logHints, opts.onSpan);
+          flush(); // the log and its indexes, while this thread waits for the worker
+        }
+        const r = await timedAsync(opts.onSpan, 'calls: wait for the calls worker', () => s.result);
         // the worker's calls, if it read this file on the basis the case has now (else: read below, as before)
         const takeable = r !== null && r.file === entry.file.name && !writer.networkStarted;
         let same = takeable && r.live === null; // no call derived there: none to start here either
@@ -372,7 +445,7 @@ async function load(
           writer.setMeta('run', facts.run);
           writer.setMeta('policy', facts.policy);
           const slackNs = slackNsOf(opts.contextSeconds);
-          const adopted = r.live.model ? writer.adoptNetwork(() => NetworkLive.adopt(db, slackNs, r.live!, mine)) : null;
+          const adopted = r.live.model ? timed(opts.onSpan, 'calls: adopt the process model', () => writer.adoptNetwork(() => NetworkLive.adopt(db, slackNs, r.live!, mine))) : null;
           if (adopted) same = true;
           else if (!r.live.model) same = buildAfter = NetworkLive.basisNow(db, slackNs) === r.live.basis; // a big model
           else {
@@ -383,13 +456,16 @@ async function load(
         }
         if (r && same) {
           const ready = s.ready(r, sourceId); // on the worker thread, while this one reads the file's hash
-          entry.stream.resume(); // read to its end for the container's hash (compared with the worker's below)
-          await finished(entry.stream).catch(() => undefined);
-          if (signal.aborted) break;
-          if (!(await ready)) throw new ImportError(`${entry.file.name}: the calls worker stopped unexpectedly (${s.failure ?? 'no reason given'}); import again`);
+          if (!hashedAhead) {
+            entry.stream.resume(); // read to its end for the container's hash (compared with the worker's below)
+            await timedAsync(opts.onSpan, 'calls: hash the file', () => finished(entry.stream).catch(() => undefined));
+            if (signal.aborted) break;
+          }
+          if (!(await timedAsync(opts.onSpan, 'calls: wait for the worker\'s indexes', () => ready))) throw new ImportError(`${entry.file.name}: the calls worker stopped unexpectedly (${s.failure ?? 'no reason given'}); import again`);
           writer.commit();
-          for (const w of s.copyInto(db, r, sourceId)) warnings.push(w);
-          await s.close();
+          for (const w of timed(opts.onSpan, 'calls: copy from the calls worker', () => s.copyInto(db, r, sourceId))) warnings.push(w);
+          await timedAsync(opts.onSpan, 'calls: stop the worker', () => s.close());
+          flush(); // the calls, while the analysis runs
           if (buildAfter) writer.liveNetwork()!.take(r.live!.stats, r.live!.ok); // the same basis: only calls added
           if (r.acc) writer.addAccounting(sourceId, r.acc);
           records += r.records;
@@ -401,7 +477,13 @@ async function load(
         await s.close();
       }
       const account = new LineAccount();
-      const stream = countLines(entry.stream, account);
+      let source: Readable = entry.stream;
+      if (hashedAhead) {
+        const again = { key: entry.key, sha256: '', file: entry.file.name };
+        taken.push(again); // its hash compared with the container's (the first read's) at the input's end
+        source = rereadHashed(entry.file.name, (sha256) => (again.sha256 = sha256));
+      }
+      const stream = countLines(source, account);
       const sink = flagInvisibleHosts(writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
         run: (info) => facts.takeRun(format, info),
         policy: (p) => facts.takePolicy(p),
@@ -422,9 +504,9 @@ async function load(
         } else {
           // cancelled: the counting stream is piped from the entry's, and an importer that stopped reading destroys
           // only the former; unpipe and end both, or the container waits for the entry's stream forever
-          entry.stream.unpipe(stream);
+          source.unpipe(stream);
           stream.destroy();
-          entry.stream.destroy();
+          source.destroy();
         }
         const acc = sink.finish();
         if (acc) records += acc.records;
@@ -492,13 +574,15 @@ async function load(
   progress('finalizing', bytesTotal, undefined, true);
   testPause('analysing'); // tests only (RUNLENS_TEST_PAUSE_DIR)
   const late: ImportWarning[] = [];
-  migrate(db); // the accounting columns (migration 3) before the log finalizer moves duplicates to skipped
+  timed(opts.onSpan, 'finalize: migrate', () => migrate(db)); // the accounting columns (migration 3) before the log finalizer moves duplicates to skipped
   writer.storeAccounting();
   finalizeCase(db, {
+    onSpan: opts.onSpan,
     contextSeconds: opts.contextSeconds,
     logHints: writer.logHints,
     networkLive: writer.networkLive,
     logCandidates: candidatesOf(writer.watchedLines),
+    earlyLogs,
     warn: (w) => late.push(w),
     onProgress: (phase) => progress('finalizing', bytesTotal, phase, true),
   });
@@ -522,6 +606,16 @@ async function load(
     files: count('file_events'),
   };
   return { case: path.resolve(await caseFile), inputs, counts, warnings, files: fileAccounting(db), ...(notes.length ? { notes } : {}) };
+}
+
+/** A file this thread can read again by its display name (a folder's file; an archive's member is not one). */
+function onDisk(name: string): boolean {
+  return !name.includes('!/') && fs.statSync(name, { throwIfNoEntry: false })?.isFile() === true;
+}
+
+/** `RUNLENS_EARLY_LOGS=off`: no log finalize work while waiting for the calls worker (comparisons, measurements). */
+function earlyLogsWanted(): boolean {
+  return process.env.RUNLENS_EARLY_LOGS !== 'off';
 }
 
 /** `RUNLENS_CALLS_WORKER=off|inline|thread`: the calls worker's mode when the caller does not say (comparisons). */

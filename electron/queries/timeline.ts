@@ -37,15 +37,18 @@ export function densitySql(series: TimelineSeries, indexed = true): string {
 }
 
 /**
- * Whether the ts indexes exist: not yet in a case whose import is still loading (first screen first,
- * import/partial-case.ts: indexes are built after the last row), whose timeline is drawn from a scan meanwhile.
+ * Whether a table's ts index exists: not yet in a case whose import is still loading (first screen first,
+ * import/partial-case.ts: most indexes are built after the last row; the log lines' exists from the start), whose
+ * series is drawn from a scan meanwhile. Per table: they do not all come at once.
  */
-const indexedCases = new WeakMap<Db, boolean>();
-function hasTsIndexes(db: Db): boolean {
-  let v = indexedCases.get(db);
+const indexedCases = new WeakMap<Db, Map<string, boolean>>();
+function hasTsIndex(db: Db, table: string): boolean {
+  let m = indexedCases.get(db);
+  if (!m) indexedCases.set(db, (m = new Map()));
+  let v = m.get(table);
   if (v === undefined) {
-    v = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'log_lines_ts'`).get() !== undefined;
-    indexedCases.set(db, v);
+    v = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?`).get(`${table}_ts`) !== undefined;
+    m.set(table, v);
   }
   return v;
 }
@@ -66,7 +69,7 @@ export function timelineDensity(db: Db, p: ParsedParams<'timeline.density'>): Re
   const series: Partial<Record<TimelineSeries, DensitySeries>> = {};
   for (const name of new Set(wanted)) {
     const out: DensitySeries = { b: [], n: [] };
-    const stmt = db.prepare(densitySql(name, hasTsIndexes(db))).safeIntegers(true);
+    const stmt = db.prepare(densitySql(name, hasTsIndex(db, SERIES_SQL[name].table))).safeIntegers(true);
     for (const r of stmt.iterate({ start, end, shift }) as IterableIterator<Row>) {
       out.b.push(numOr0(r.b));
       out.n.push(numOr0(r.n));

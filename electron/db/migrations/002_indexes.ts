@@ -1,11 +1,12 @@
 /**
  * Migration 2: the indexes the queries use (checked with EXPLAIN QUERY PLAN in test/integration). The calls' may
- * exist already: an import copies them with the calls from its calls worker (import/calls-side.ts). (SQLite stores
- * the statements without `IF NOT EXISTS`: the schema is the same either way.)
+ * exist already: an import copies them with the calls from its calls worker (import/calls-side.ts); so may the log
+ * lines': an import builds them while it waits for that worker (gha/finalize-logs.ts prepareLogsEarly). (SQLite
+ * stores the statements without `IF NOT EXISTS`: the schema is the same either way.)
  */
 export const sql = /* sql */ `
-CREATE INDEX log_lines_ts ON log_lines(ts);
-CREATE INDEX log_lines_step ON log_lines(step_id, id);
+CREATE INDEX IF NOT EXISTS log_lines_ts ON log_lines(ts);
+CREATE INDEX IF NOT EXISTS log_lines_step ON log_lines(step_id, id);
 CREATE INDEX processes_pid ON processes(pid, start);
 CREATE INDEX processes_parent ON processes(parent_id);
 CREATE INDEX process_events_ts ON process_events(ts);

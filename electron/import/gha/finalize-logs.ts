@@ -24,7 +24,9 @@ import { stillValid, type LogHints } from '../log-precompute';
 import { END_ACTION, HEAD_CHARS, loadJobSteps, ORPHANS, POST_JOB, START_ACTION, StepAssigner } from './step-assigner';
 import { parseMarker } from './markers';
 import { stepNameFromLog } from './read-log';
-import { indexLogMentions } from './mentions';
+import { indexLogMentions, stageKeptMentions } from './mentions';
+import { sql as indexesSql } from '../../db/migrations/002_indexes';
+import { timed, type SpanSink } from '../spans';
 
 const ORIGIN_RANK = `CASE origin WHEN 'manifest' THEN 0 WHEN 'files' THEN 1 ELSE 2 END`;
 
@@ -33,39 +35,50 @@ const ORIGIN_RANK = `CASE origin WHEN 'manifest' THEN 0 WHEN 'files' THEN 1 ELSE
  * would read every line back (log jobs, reading order) are answered from them, and when the steps and depths the
  * writer assigned still hold, the pass that reads and rewrites every line is skipped.
  */
-export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: LogHints): void {
+export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: LogHints, onSpan?: SpanSink, early?: EarlyLogs | null): void {
+  const t = <T>(name: string, fn: () => T): T => timed(onSpan, `logs: ${name}`, fn);
+  let bodyEnd = 0;
   db.transaction(() => {
     // (lines found by the writer, where it knows them: ids hold until lines move; else the scans as before)
     const needles = hints?.needleLines?.complete ? hints.needleLines.ids : null;
-    const relaid = relayoutSingleJobArchives(db, hints?.jobLogSources ?? null);
-    const renames = nameSingleLogsByJob(db, needles);
+    const relaid = t('relayout', () => relayoutSingleJobArchives(db, hints?.jobLogSources ?? null));
+    const renames = t('job names', () => nameSingleLogsByJob(db, needles));
     // a lone log renamed by its `Complete job name:` whose steps are its own groups (log-precompute.ts
     // predictGroupSteps) keeps the steps the writer gave its lines: the same steps under the new name
     const ownName = hints ? renamedOwnSteps(hints, renames) : null;
     const named = renames.length > 0 && !ownName;
-    const adopted = adoptManifestJobName(db, relaid || named ? undefined : hints && logJobsAfter(hints, ownName));
+    const adopted = t('job names', () => adoptManifestJobName(db, relaid || named ? undefined : hints && logJobsAfter(hints, ownName)));
     const renamed = relaid || named || adopted;
-    applyStepPrecedence(db);
+    t('step precedence', () => applyStepPrecedence(db));
     // step files beside a job-level log (scans of every line, unless the writer saw no job with both kinds of file)
     const mixed = !hints || relaid || hints.mixedJobs.size > 0;
-    const heads = mixed ? stepFileHeads(db) : [];
-    const dropped = mixed ? dropStepFileDuplicates(db, warn) : false;
-    const moved = renumberLines(db, hints && !renamed && !dropped ? hints : undefined);
-    const bounds = mixed ? stepBoundaries(db, heads) : new Map<string, { id: number; stepId: number }[]>();
-    if (hints && !renamed && !dropped && !moved && bounds.size === 0 && stillValid(db, hints, ownName ?? undefined)) {
-      warnUnmatched(db, hints.unmatched, warn);
-    } else {
-      // every line's step_id is rewritten: rebuilding the step index afterwards beats updating it row by row
-      withIndexesSuspended(db, 'log_lines', ['step_id'], () => assignStepsAndDepth(db, warn, bounds));
-    }
-    fillStepTimes(db);
-    nameStepsAsLogged(db);
-    postStepsTakeMainAction(db);
+    const heads = mixed ? t('step files', () => stepFileHeads(db)) : [];
+    const dropped = mixed ? t('step files', () => dropStepFileDuplicates(db, warn)) : false;
+    const moved = t('reading order', () => renumberLines(db, hints && !renamed && !dropped ? hints : undefined));
+    const bounds = mixed ? t('step files', () => stepBoundaries(db, heads)) : new Map<string, { id: number; stepId: number }[]>();
+    t('steps and depth', () => {
+      if (hints && !renamed && !dropped && !moved && bounds.size === 0 && stillValid(db, hints, ownName ?? undefined)) {
+        warnUnmatched(db, hints.unmatched, warn);
+      } else {
+        // every line's step_id is rewritten: rebuilding the step index afterwards beats updating it row by row
+        withIndexesSuspended(db, 'log_lines', ['step_id'], () => assignStepsAndDepth(db, warn, bounds));
+      }
+    });
+    t('step times', () => fillStepTimes(db));
+    t('step names', () => {
+      nameStepsAsLogged(db);
+      postStepsTakeMainAction(db);
+    });
     // (migration 3's columns and table: absent when a caller finalizes a case not yet migrated)
-    if (hasColumn(db, 'steps', 'action_sha')) resolveActionShas(db, moved ? null : needles);
-    if (hasColumn(db, 'log_mentions', 'host')) indexLogMentions(db, hints?.mentionLines, !moved && !dropped);
-    rebuildFts(db);
+    if (hasColumn(db, 'steps', 'action_sha')) t('action SHAs', () => resolveActionShas(db, moved ? null : needles));
+    // what prepareLogsEarly did while the import waited for its calls worker holds while every line it saw is still
+    // there under its id and none was added: no line moved or dropped here, and the writer's count is the same
+    const still = early && hints && early.lines === hints.lines && !moved && !dropped ? early : null;
+    if (hasColumn(db, 'log_mentions', 'host')) t('mentions', () => indexLogMentions(db, hints?.mentionLines, !moved && !dropped, still?.mentions === true));
+    if (!still?.fts) t('full-text index', () => rebuildFts(db));
+    bodyEnd = performance.now();
   })();
+  onSpan?.('logs: commit', performance.now() - bodyEnd, null);
 }
 
 /**
@@ -396,6 +409,50 @@ function stepBoundaries(db: Db, heads: StepHead[]): Map<string, { id: number; st
 }
 
 
+/** The log lines' indexes (migration 2's, `IF NOT EXISTS`): built early (prepareLogsEarly), else by migrate. */
+export const LOG_INDEXES: readonly string[] = indexesSql
+  .split(';')
+  .map((q) => q.trim())
+  .filter((q) => /^CREATE INDEX IF NOT EXISTS \w+ ON log_lines\(/.test(q));
+
+/**
+ * Log finalize work done ahead (prepareLogsEarly): with `lines` lines stored, the full-text index built (`fts`) and
+ * the mentions worked out and staged (`mentions`). finalizeLogs skips what still holds and redoes the rest.
+ */
+export interface EarlyLogs {
+  /** The writer's count of lines stored when it ran (LogHints.lines). */
+  readonly lines: number;
+  readonly fts: boolean;
+  /** The mentions staged (mentions.ts stageKeptMentions). */
+  readonly mentions: boolean;
+}
+
+/**
+ * While the import's thread waits for its calls worker (run-import.ts, at the bundle's `network.jsonl`, read last),
+ * the log finalize's work that depends only on the lines' ids and texts: the log lines' indexes, the full-text index
+ * (external content: rowid and text only) and the lines' mentions — when the writer's hints say finalizeLogs will
+ * neither move nor drop a line (lines written in reading order, no job with both step files and a job log) and no
+ * line is to come. finalizeLogs then skips what still holds (`EarlyLogs`) and redoes it if lines did change after
+ * all (a step file's archive relaid, a later input's lines): the case is the same either way, only the time differs.
+ * The caller has committed the writer's rows. Returns null when the hints say the lines may move.
+ */
+export function prepareLogsEarly(db: Db, hints: LogHints, onSpan?: SpanSink): EarlyLogs | null {
+  if (hints.lines === 0 || !hints.inOrder || hints.mixedJobs.size > 0 || hints.jobLogSources === null) return null;
+  const t = <T>(name: string, fn: () => T): T => timed(onSpan, `early: ${name}`, fn);
+  // (one job's lines all timed and in order, written without a gap: renumberLines will find them in reading order)
+  let out: EarlyLogs | null = null;
+  db.transaction(() => {
+    t('log indexes', () => {
+      for (const q of LOG_INDEXES) db.exec(q);
+    });
+    t('full-text index', () => rebuildFts(db));
+    const held = hints.mentionLines;
+    const mentions = held ? t('mentions', () => stageKeptMentions(db, held)) : false;
+    out = { lines: hints.lines, fts: true, mentions };
+  })();
+  return out;
+}
+
 /** FTS5's default pending-terms hash (1 MiB), set back after the rebuild. */
 const FTS_DEFAULT_HASHSIZE = 1024 * 1024;
 const FTS_REBUILD_HASHSIZE = 64 * 1024 * 1024;
@@ -601,7 +658,8 @@ function renumberLines(db: Db, hints?: LogHints): boolean {
     .get() as { m: number };
   if (moved.m) {
     const cols = 'job, step_id, step_number, seq, ts, raw, text, marker, depth, file_kind, source_id, line, line_end';
-    db.exec(`
+    // every line written again: its indexes (made before the load, run-import.ts) rebuilt after, not updated per row
+    withIndexesSuspended(db, 'log_lines', ['ts', 'step_id'], () => db.exec(`
       DROP TABLE IF EXISTS temp.gha_copy;
       CREATE TEMP TABLE gha_copy AS
         SELECT o.nid AS id, ${cols
@@ -612,7 +670,7 @@ function renumberLines(db: Db, hints?: LogHints): boolean {
       DELETE FROM log_lines;
       INSERT INTO log_lines (id, ${cols}) SELECT id, ${cols} FROM temp.gha_copy ORDER BY id;
       DROP TABLE temp.gha_copy;
-    `);
+    `));
   }
   db.exec(`DROP TABLE temp.gha_order`);
   return !!moved.m;

@@ -106,14 +106,39 @@ function keptRows(db: Db, held: WatchedLines): [number, string][] | null {
   return rows;
 }
 
+/** Where `stageKeptMentions` puts the rows: a private table of this connection (gone when it closes). */
+const STAGED = 'temp.rl_early_mentions';
+
+/**
+ * The mentions of the lines the writer kept (their texts, `keptRows`), worked out before `log_mentions` exists
+ * (while the import waits for its calls worker: gha/finalize-logs.ts prepareLogsEarly) and staged in a temporary
+ * table in `log_mentions`' order; `indexLogMentions(…, staged)` moves them in with one INSERT … SELECT. Valid as
+ * long as no line is moved, dropped or added (the caller checks). False when the writer did not keep them all.
+ */
+export function stageKeptMentions(db: Db, held: WatchedLines): boolean {
+  const rows = keptRows(db, held);
+  if (!rows) return false;
+  db.exec(`DROP TABLE IF EXISTS ${STAGED}; CREATE TABLE ${STAGED} (log_line_id INTEGER, kind TEXT, value TEXT, host TEXT)`);
+  const ins = db.prepare(`INSERT INTO ${STAGED} VALUES (?, ?, ?, ?)`);
+  for (const [id, text] of rows) for (const m of mentionsIn(text)) ins.run(id, m.kind, m.value, m.host);
+  return true;
+}
+
 /**
  * Fill `log_mentions` from every log line (after the lines have their final ids). `held`: the lines the import's
  * writer found may mention something (mayMention, import/watched-lines.ts): only those are read when their ids
  * still hold, else every line with a `.` or `://`. `asWritten`: no line was moved or dropped since the writer stored
- * them (then the texts it kept are used without reading the lines back).
+ * them (then the texts it kept are used without reading the lines back). `staged`: the rows were worked out from
+ * those texts already (stageKeptMentions) and still hold (the caller knows); the staging table is dropped either way.
  */
-export function indexLogMentions(db: Db, held?: WatchedLines | null, asWritten = false): number {
+export function indexLogMentions(db: Db, held?: WatchedLines | null, asWritten = false, staged = false): number {
   db.exec(`DELETE FROM log_mentions`);
+  if (staged) {
+    const n = db.prepare(`INSERT INTO log_mentions (log_line_id, kind, value, host) SELECT * FROM ${STAGED} ORDER BY rowid`).run().changes;
+    db.exec(`DROP TABLE ${STAGED}`);
+    return n;
+  }
+  db.exec(`DROP TABLE IF EXISTS ${STAGED}`);
   const ins = db.prepare(`INSERT INTO log_mentions (log_line_id, kind, value, host) VALUES (?, ?, ?, ?)`);
   let n = 0;
   const rows = held ? (asWritten ? keptRows(db, held) : null) ?? heldRows(db, held, 'text') : null;

@@ -2,7 +2,8 @@
  * The importer kit, record checking: one record's fields (required, types, RFC 3339 with zone). The first problem is
  * kept; the caller skips the record with one warning naming it (the bundle importers).
  */
-import { parseRfc3339, TimeError, type Nanos } from '../../../shared/time';
+import { TimeError, type Nanos } from '../../../shared/time';
+import { recordTime } from './times';
 import { isObj, typeName } from './values';
 
 /** Field checker for one record: collects the first problem; getters return undefined when absent. */
@@ -29,7 +30,7 @@ export class Fields {
     if (v === undefined || v === null) return required ? this.fail(`missing required field "${key}"`) : undefined;
     if (typeof v !== 'string') return this.fail(`field "${key}" must be an RFC 3339 string, got ${typeName(v)}`);
     try {
-      return parseRfc3339(v);
+      return recordTime(v);
     } catch (e) {
       return this.fail(`field "${key}": ${e instanceof TimeError ? e.message : String(e)}`);
     }

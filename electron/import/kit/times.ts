@@ -3,8 +3,46 @@
  * beyond 2^53 read from the document's text, never rounded through JSON.parse).
  */
 import type { Nanos } from '../../../shared/time';
-import { tryParseRfc3339 } from '../../../shared/time';
+import { parseRfc3339, tryParseRfc3339 } from '../../../shared/time';
 import { asNum, isObj } from './values';
+
+/** The last whole second `recordTime` parsed (`YYYY-MM-DDTHH:MM:SS`) and its nanoseconds: records come in time order. */
+let lastSecond = '';
+let lastSecondNs = 0n;
+
+/**
+ * `parseRfc3339` (the same value, the same error) for the records of JSON-lines telemetry, faster on its common
+ * shape `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z`: the whole second is parsed once while consecutive records share it, the
+ * fraction read from the character codes. Anything else (another zone, `t`/space, a bad digit) goes to
+ * parseRfc3339. Scale: the calls worker's 500k calls, ~0.3 s of its thread (test/unit/record-time.test.ts).
+ */
+export function recordTime(s: string): Nanos {
+  const n = s.length;
+  if (n < 20 || n > 30 || s.charCodeAt(n - 1) !== 0x5a /* Z */ || s.charCodeAt(10) !== 0x54 /* T */) return parseRfc3339(s);
+  let frac = 0;
+  if (n > 20) {
+    // `.` and 1-9 digits between the seconds and the Z
+    if (s.charCodeAt(19) !== 0x2e || n === 21) return parseRfc3339(s);
+    for (let i = 20; i < n - 1; i++) {
+      const d = s.charCodeAt(i) - 0x30;
+      if (d < 0 || d > 9) return parseRfc3339(s);
+      frac = frac * 10 + d;
+    }
+    for (let i = n - 1; i < 29; i++) frac *= 10; // as many digits as given, in nanoseconds
+  }
+  const second = s.slice(0, 19);
+  if (second !== lastSecond) {
+    let base: Nanos;
+    try {
+      base = parseRfc3339(`${second}Z`); // checks the date and time (its shape and ranges) as parseRfc3339 would
+    } catch {
+      return parseRfc3339(s); // its own error, about the whole text
+    }
+    lastSecond = second;
+    lastSecondNs = base;
+  }
+  return frac === 0 ? lastSecondNs : lastSecondNs + BigInt(frac);
+}
 
 /**
  * The exact digits of an integer JSON field in a raw document (JSON.parse rounds integers beyond 2^53, and
