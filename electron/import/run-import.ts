@@ -10,9 +10,7 @@
  *   returned in the summary.
  */
 import { callsDbPath, removeCaseFiles } from '../db/case-files';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
 import * as path from 'node:path';
 import type { ImportWarning } from '../../shared/model';
 import { formatNanos } from '../../shared/time';
@@ -123,29 +121,6 @@ function syncFile(p: string): void {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/**
- * A folder's file read again from disk (its first read, the container's, went to its hash only: run-import reads it
- * ahead while the calls worker works), hashed as read: `done` gets the SHA-256 of the whole file, and is not called
- * if the read stops short (the caller then compares an empty hash: a mismatch).
- */
-function rereadHashed(p: string, done: (sha256: string) => void): Readable {
-  const h = createHash('sha256');
-  const src = fs.createReadStream(p);
-  const t = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      h.update(chunk);
-      cb(null, chunk);
-    },
-    flush(cb) {
-      done(h.digest('hex'));
-      cb();
-    },
-  });
-  src.on('error', (e) => t.destroy(e));
-  t.on('close', () => src.destroy());
-  return src.pipe(t);
 }
 
 /**
@@ -411,20 +386,13 @@ async function load(
         recognised++;
         continue;
       }
-      // the calls file read to its end for the container's hash only, before the worker's result: if this thread reads
-      // its rows after all, it reads them again from disk (rereadHashed), and that read's hash must be the same
-      let hashedAhead = false;
       if (side && sourceId !== null && format === CALLS_FORMAT && entry.file.relPath === CALLS_FILE) {
         const s = side;
         side = null;
         // the last file of the last input: no log line comes after it. While the worker still works, this thread
-        // reads the file for the container's hash and does the log finalize's work that needs only the log
-        // (finalize-logs.ts prepareLogsEarly): neither is left for after the worker
-        if (input === opts.inputs[opts.inputs.length - 1] && earlyLogs === null && earlyLogsWanted() && onDisk(entry.file.name)) {
-          entry.stream.resume();
-          await timedAsync(opts.onSpan, 'calls: hash the file', () => finished(entry.stream).catch(() => undefined));
-          if (signal.aborted) break;
-          hashedAhead = true;
+        // does the log finalize's work that needs only the log (finalize-logs.ts prepareLogsEarly): it is not left
+        // for after the worker
+        if (input === opts.inputs[opts.inputs.length - 1] && earlyLogs === null && earlyLogsWanted()) {
           writer.commit();
           earlyLogs = prepareLogsEarly(db, writer.logHints, opts.onSpan);
           flush(); // the log and its indexes, while this thread waits for the worker
@@ -455,8 +423,12 @@ async function load(
           }
         }
         if (r && same) {
-          const ready = s.ready(r, sourceId); // on the worker thread, while this one reads the file's hash
-          if (!hashedAhead) {
+          const ready = s.ready(r, sourceId); // on the worker thread
+          if (entry.takeDigest) {
+            // the file is read once, by the worker: the rows taken come from exactly the bytes it hashed, which the
+            // container records as the file's digest (no second read, so nothing can change in between)
+            entry.takeDigest(r.sha256, r.bytes);
+          } else {
             entry.stream.resume(); // read to its end for the container's hash (compared with the worker's below)
             await timedAsync(opts.onSpan, 'calls: hash the file', () => finished(entry.stream).catch(() => undefined));
             if (signal.aborted) break;
@@ -477,13 +449,7 @@ async function load(
         await s.close();
       }
       const account = new LineAccount();
-      let source: Readable = entry.stream;
-      if (hashedAhead) {
-        const again = { key: entry.key, sha256: '', file: entry.file.name };
-        taken.push(again); // its hash compared with the container's (the first read's) at the input's end
-        source = rereadHashed(entry.file.name, (sha256) => (again.sha256 = sha256));
-      }
-      const stream = countLines(source, account);
+      const stream = countLines(entry.stream, account);
       const sink = flagInvisibleHosts(writer.sinkFor(sourceId ?? 0, entry.file.name, offNs, {
         run: (info) => facts.takeRun(format, info),
         policy: (p) => facts.takePolicy(p),
@@ -504,9 +470,9 @@ async function load(
         } else {
           // cancelled: the counting stream is piped from the entry's, and an importer that stopped reading destroys
           // only the former; unpipe and end both, or the container waits for the entry's stream forever
-          source.unpipe(stream);
+          entry.stream.unpipe(stream);
           stream.destroy();
-          source.destroy();
+          entry.stream.destroy();
         }
         const acc = sink.finish();
         if (acc) records += acc.records;
@@ -526,7 +492,8 @@ async function load(
     }
     if (side) await side.close(); // not used: the input had no calls file it could take
     for (const t of taken) {
-      // read twice (here for its hash, by the calls worker for its rows): the evidence changed in between
+      // read twice (here for its hash, by the calls worker for its rows): the evidence changed in between (a calls
+      // file the worker read alone has the worker's digest: takeDigest)
       if (hashOf.get(t.key) !== t.sha256) {
         throw new ImportError(`${t.file}: its content changed while it was being imported (two reads gave different SHA-256); import it again from a copy that does not change`);
       }
@@ -606,11 +573,6 @@ async function load(
     files: count('file_events'),
   };
   return { case: path.resolve(await caseFile), inputs, counts, warnings, files: fileAccounting(db), ...(notes.length ? { notes } : {}) };
-}
-
-/** A file this thread can read again by its display name (a folder's file; an archive's member is not one). */
-function onDisk(name: string): boolean {
-  return !name.includes('!/') && fs.statSync(name, { throwIfNoEntry: false })?.isFile() === true;
 }
 
 /** `RUNLENS_EARLY_LOGS=off`: no log finalize work while waiting for the calls worker (comparisons, measurements). */

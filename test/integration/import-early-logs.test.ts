@@ -6,6 +6,7 @@
  * against `off`, where no early work runs) and where the lines changed after the early work (lines added, then moved
  * into reading order): finalizeLogs must then redo it.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
@@ -173,7 +174,7 @@ describe('lines changed after the early work: finalizeLogs redoes it', () => {
   }, 60_000);
 });
 
-describe('the calls file hashed ahead, while the worker works', () => {
+describe('the calls file: read once when its calls are taken, read here when they are not', () => {
   /** A bundle whose calls the worker reads on another basis (a process exec it does not read): read here again. */
   function mixedBundle(name: string): string {
     const dir = path.join(work, name);
@@ -181,46 +182,46 @@ describe('the calls file hashed ahead, while the worker works', () => {
     fs.copyFileSync(path.join(__dirname, '../fixtures/formats/tetragon/book_nc_process_exec.json'), path.join(dir, 'z-exec.json'));
     return dir;
   }
+  const rows = (p: string) => {
+    const db = new Database(p, { readonly: true });
+    try {
+      return {
+        sources: db.prepare('SELECT * FROM sources ORDER BY id').all() as { path: string; sha256: string; bytes: number }[],
+        network: db.prepare('SELECT * FROM network ORDER BY id').all(),
+        warnings: db.prepare('SELECT * FROM warnings ORDER BY id').all(),
+        inputs: (db.prepare(`SELECT value FROM meta WHERE key = 'inputs'`).get() as { value: string }).value,
+      };
+    } finally {
+      db.close();
+    }
+  };
+  const sha256Of = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 
-  it('its calls read here after all: read again from disk, the same case as without the worker', async () => {
+  it('taken from the worker: the container records the digest of the bytes the worker read (the file read once), as a read of its own gives', async () => {
+    const dir = path.join(work, 'taken');
+    copyDir(FIXTURE_BUNDLE, dir);
+    const off = await importWith('taken-off', dir, { callsWorker: 'off' });
+    const inline = await importWith('taken-inline', dir, { callsWorker: 'inline' });
+    const thread = await importWith('taken-thread', dir, { callsWorker: 'thread' });
+    const want = rows(off.casePath);
+    const calls = want.sources.find((r) => r.path.endsWith('network.jsonl'))!;
+    expect(calls.sha256).toBe(sha256Of(path.join(dir, 'network.jsonl')));
+    expect(calls.bytes).toBe(fs.statSync(path.join(dir, 'network.jsonl')).size);
+    for (const r of [inline, thread]) {
+      expect(r.spans).toContain('calls: copy from the calls worker'); // taken
+      expect(r.spans).not.toContain('calls: hash the file'); // and not read a second time here
+      expect(rows(r.casePath)).toEqual(want); // every source's digest, the folder's, the calls, the warnings
+    }
+  }, 60_000);
+
+  it('its calls read here after all: the same case as without the worker', async () => {
     const dir = mixedBundle('mixed');
     const off = await importWith('mixed-off', dir, { callsWorker: 'off' });
     const inline = await importWith('mixed-inline', dir, { callsWorker: 'inline' });
-    expect(inline.spans.indexOf('calls: hash the file')).toBeLessThan(inline.spans.indexOf('calls: wait for the calls worker'));
     expect(inline.spans).not.toContain('calls: copy from the calls worker'); // not taken: read here
-    const rows = (p: string) => {
-      const db = new Database(p, { readonly: true });
-      try {
-        return {
-          sources: db.prepare('SELECT * FROM sources ORDER BY id').all(),
-          network: db.prepare('SELECT * FROM network ORDER BY id').all(),
-          warnings: db.prepare('SELECT * FROM warnings ORDER BY id').all(),
-        };
-      } finally {
-        db.close();
-      }
-    };
     const want = rows(off.casePath);
     expect(want.network.length).toBeGreaterThan(0);
     expect(rows(inline.casePath)).toEqual(want);
-  }, 60_000);
-
-  it('changed between its two reads: refused, no case left', async () => {
-    const dir = mixedBundle('mixed-changed');
-    const calls = path.join(dir, 'network.jsonl');
-    const casePath = path.join(work, 'mixed-changed.runlens');
-    const run = runImport({
-      inputs: [dir],
-      casePath,
-      callsWorker: 'inline',
-      // right after the first read (the container's hash), before the second (the rows): the evidence changes
-      onSpan: (n) => {
-        if (n === 'calls: hash the file') fs.appendFileSync(calls, fs.readFileSync(calls, 'utf8').split('\n')[0] + '\n');
-      },
-    });
-    await expect(run).rejects.toThrow(/network\.jsonl: its content changed while it was being imported/);
-    expect(fs.existsSync(casePath)).toBe(false);
-    expect(fs.readdirSync(work).filter((n) => n.startsWith('mixed-changed.runlens'))).toEqual([]);
   }, 60_000);
 });
 

@@ -22,6 +22,12 @@ export interface ContainerEntry {
   stream: Readable;
   /** The SourceNode key of this file. */
   key: number;
+  /**
+   * A file on disk only (a folder's file, never an archive's member): its whole bytes were read and hashed by
+   * another reader of the same file (the calls worker, which parsed exactly those bytes). Call it before reading
+   * `stream`: the container stops reading the file and records this digest for it, so the file is read once.
+   */
+  takeDigest?: (sha256: string, bytes: number) => void;
 }
 
 export interface ContainerOptions {

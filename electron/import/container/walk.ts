@@ -219,9 +219,18 @@ export class Walk {
     });
 
     const file: InputFile = { name: meta.name, relPath: meta.relPath, bytes: meta.bytes >= 0 ? meta.bytes : headAll.length, head };
+    let supplied: { sha256: string; bytes: number } | null = null;
+    const entry: ContainerEntry = { file, stream: out, key: node.key };
+    if (meta.diskPath !== undefined) {
+      entry.takeDigest = (sha256, n) => {
+        supplied = { sha256, bytes: n };
+        out.destroy();
+        src.destroy();
+      };
+    }
     let resumed = false;
     try {
-      yield { file, stream: out, key: node.key };
+      yield entry;
       resumed = true;
     } finally {
       if (!resumed) {
@@ -234,6 +243,16 @@ export class Walk {
       out.resume(); // the consumer did not read it all: keep draining (hashing continues in the pump)
     }
     await pump;
+    if (supplied !== null) {
+      // read by another reader, whose digest this is (takeDigest): the bytes this read had not reached are read
+      const { sha256, bytes: n } = supplied as { sha256: string; bytes: number };
+      if (meta.countsDisk && n > bytes) this.progress('reading', n - bytes);
+      if (meta.bytes >= 0 && n !== meta.bytes) this.warn(meta.name, `size mismatch: the file has ${meta.bytes} bytes, read ${n}`);
+      file.bytes = n;
+      this.opts.onHashed?.(node.key, sha256, n);
+      onDigest?.(sha256, n);
+      return;
+    }
     if (pumpError) {
       if (pumpError instanceof ContainerBombError) throw pumpError;
       this.warn(meta.name, `cannot read to the end (truncated or corrupt?): ${errMsg(pumpError)}`);
