@@ -8,14 +8,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeBundle } from '../../bench/gen-data';
 import { NetworkLive } from '../../electron/analysis/network-live';
 import { CallsSide } from '../../electron/import/calls-side';
 import { ImportCancelledError } from '../../electron/import/errors';
 import { runImport, type ImportSummary, type RunImportOptions } from '../../electron/import/run-import';
-import { copyDir, FIXTURE_BUNDLE, makeZip, tempDir } from './import-helpers';
+import { buildImportWorker, copyDir, FIXTURE_BUNDLE, makeZip, tempDir } from './import-helpers';
 
 let work: string;
 let workerPath: string;
@@ -24,18 +23,7 @@ let workerPath: string;
 const out = path.join(__dirname, '../../.cache', `calls-worker-test-${process.pid}`);
 beforeAll(async () => {
   work = tempDir('rl-calls-worker-');
-  await build({
-    entryPoints: { 'import-worker': path.join(__dirname, '../../electron/worker.ts') },
-    outdir: out,
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['better-sqlite3', 'electron', '@duckdb/*'],
-    logLevel: 'silent',
-  });
-  workerPath = path.join(out, 'import-worker.cjs');
+  workerPath = await buildImportWorker(out);
 }, 60_000);
 afterAll(() => {
   fs.rmSync(work, { recursive: true, force: true });

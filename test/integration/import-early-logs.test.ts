@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBundle } from '../../bench/gen-data';
 import { finalizeCase } from '../../electron/analysis/finalize';
@@ -19,25 +18,14 @@ import { LOG_INDEXES, prepareLogsEarly, type EarlyLogs } from '../../electron/im
 import { pickImporter } from '../../electron/import/registry';
 import { ImportCancelledError, runImport, type RunImportOptions } from '../../electron/import/run-import';
 import { CaseWriter } from '../../electron/import/writer';
-import { copyDir, FIXTURE_BUNDLE, inputFile, Readable, tempDir } from './import-helpers';
+import { buildImportWorker, copyDir, FIXTURE_BUNDLE, inputFile, Readable, tempDir } from './import-helpers';
 
 let work: string;
 let workerPath: string;
 const out = path.join(__dirname, '../../.cache', `early-logs-test-${process.pid}`);
 beforeAll(async () => {
   work = tempDir('rl-early-logs-');
-  await build({
-    entryPoints: { 'import-worker': path.join(__dirname, '../../electron/worker.ts') },
-    outdir: out,
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['better-sqlite3', 'electron', '@duckdb/*'],
-    logLevel: 'silent',
-  });
-  workerPath = path.join(out, 'import-worker.cjs');
+  workerPath = await buildImportWorker(out);
 }, 60_000);
 afterAll(() => {
   fs.rmSync(work, { recursive: true, force: true });

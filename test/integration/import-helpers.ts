@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
+import { build } from 'esbuild';
 import * as tar from 'tar-stream';
 import type { ImportContext, Importer, InputFile } from '../../electron/import/types';
 import type { ImportSummary } from '../../electron/import/run-import';
@@ -151,4 +152,23 @@ export function expectAccounted(s: ImportSummary): void {
     expect(f.lines_stored + f.lines_skipped, f.path).toBe(f.lines);
     expect(Object.values(f.skipped).reduce((a, b) => a + b, 0), f.path).toBe(f.lines_skipped);
   }
+}
+
+/**
+ * The import's job worker (electron/worker.ts) built from these sources into `out` (not into dist/: other tests may
+ * be using it; inside the project so that it finds better-sqlite3 in node_modules). Returns its path.
+ */
+export async function buildImportWorker(out: string): Promise<string> {
+  await build({
+    entryPoints: { 'import-worker': path.join(__dirname, '../../electron/worker.ts') },
+    outdir: out,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['better-sqlite3', 'electron', '@duckdb/*'],
+    logLevel: 'silent',
+  });
+  return path.join(out, 'import-worker.cjs');
 }

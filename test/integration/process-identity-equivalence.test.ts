@@ -24,6 +24,7 @@ import type { ImportWarning, ProcessEventRecord } from '../../shared/model';
 import { parseRfc3339 } from '../../shared/time';
 import { planRun, processEvents, JOB } from '../../bench/gen-data';
 import * as previous from '../support/process-identity-previous';
+import { rng } from '../../scripts/seeded-random';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'runlens-identity-eq-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -95,18 +96,6 @@ function expectSame(file: string, onePass = true): { processes: number; events: 
   }
   expect(before.links.every(([, p]) => (p as [string, unknown])[1] !== null)).toBe(true); // every event linked
   return { processes: before.processes.length, events: before.links.length, warnings: before.warnings.length };
-}
-
-/** Seeded PRNG (mulberry32): the same inputs on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const BASE = parseRfc3339('2026-10-14T09:12:00Z');
