@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 import { build } from 'esbuild';
+import { NODE_ENTRIES, NODE_EXTERNALS, ROOT } from '../../scripts/build-node.mjs';
 import * as tar from 'tar-stream';
 import type { ImportContext, Importer, InputFile } from '../../electron/import/types';
 import type { ImportSummary } from '../../electron/import/run-import';
@@ -155,19 +156,20 @@ export function expectAccounted(s: ImportSummary): void {
 }
 
 /**
- * The import's job worker (electron/worker.ts) built from these sources into `out` (not into dist/: other tests may
- * be using it; inside the project so that it finds better-sqlite3 in node_modules). Returns its path.
+ * The import's job worker (the build's entry and externals, scripts/build-node.mjs) built from these sources into
+ * `out` — not into dist/ (other tests may be using it), and without the build's code-cache loader; inside the project
+ * so that it finds better-sqlite3 in node_modules. Returns its path.
  */
 export async function buildImportWorker(out: string): Promise<string> {
   await build({
-    entryPoints: { 'import-worker': path.join(__dirname, '../../electron/worker.ts') },
+    entryPoints: { 'import-worker': path.join(ROOT, NODE_ENTRIES['import-worker']) },
     outdir: out,
     outExtension: { '.js': '.cjs' },
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['better-sqlite3', 'electron', '@duckdb/*'],
+    external: NODE_EXTERNALS, // the build's own (scripts/build-node.mjs), so the two cannot drift apart
     logLevel: 'silent',
   });
   return path.join(out, 'import-worker.cjs');
