@@ -1,0 +1,55 @@
+/**
+ * Benchmark 7's path: the CLI's entry starts serve's import worker before the commands load (cli/serve-early.ts), so
+ * it must not initialise the heavy modules itself: the modules reached by static imports (what esbuild initialises
+ * with the module; `require` inside a function is lazy), read from esbuild's own metafile of the real build's entry.
+ */
+import path from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NODE_ENTRIES, NODE_EXTERNALS, ROOT } from '../../scripts/build-node.mjs';
+
+let meta: Metafile;
+
+beforeAll(async () => {
+  const r = await build({
+    entryPoints: [path.join(ROOT, NODE_ENTRIES.cli)],
+    outdir: path.join(ROOT, '.cache', 'start-graph'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: NODE_EXTERNALS,
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  meta = r.metafile;
+}, 60_000);
+
+/** Every input reached from `from` by static imports only. */
+function staticGraph(from: string): Set<string> {
+  const seen = new Set<string>();
+  const todo = [from];
+  while (todo.length) {
+    const p = todo.pop()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    for (const i of meta.inputs[p]?.imports ?? []) if (i.kind === 'import-statement' && !i.external) todo.push(i.path);
+  }
+  return seen;
+}
+
+const key = (rel: string) => {
+  const k = Object.keys(meta.inputs).find((p) => p === rel || p.endsWith('/' + rel));
+  if (!k) throw new Error(`${rel} is not in the build`);
+  return k;
+};
+const named = (g: Set<string>, re: RegExp) => [...g].filter((p) => re.test(p));
+
+describe('what starts on the first screen path', () => {
+  it("the CLI's entry starts serve's import worker before it initialises the API, the server or the import", () => {
+    const g = staticGraph(key('electron/cli/main.ts'));
+    expect(g.has(key('electron/cli/serve-early.ts'))).toBe(true);
+    expect(named(g, /node_modules\/(zod|yaml|better-sqlite3)\/|shared\/api\.ts|electron\/(serve|queries|analysis)\/|electron\/api\/(?!trace)|run-import/)).toEqual([]);
+  });
+});
