@@ -23,7 +23,7 @@ function probe(bundle: string): { rejected: boolean; built: number; topLevel: nu
     const s = new vm.Script(src, { filename: file, cachedData });
     const top = new vm.Script(src, { filename: file + '#plain' }).createCachedData();
     process.stdout.write(JSON.stringify({ rejected: s.cachedDataRejected, built: cachedData.length, topLevel: top.length }));`;
-  const r = spawnSync(process.execPath, ['-e', script, bundle], { encoding: 'utf8', execArgv: [] });
+  const r = spawnSync(process.execPath, ['-e', script, bundle], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout) as { rejected: boolean; built: number; topLevel: number };
 }
