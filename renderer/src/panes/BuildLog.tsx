@@ -21,6 +21,7 @@ import { Ev } from '../evidence/Evidence';
 import { PaneMessage, PartialTag } from './NotReady';
 import { copyText, openMenu, type MenuItem } from './ContextMenu';
 import { stripAnsi } from '../../../shared/ansi';
+import { firstScreenDrawn } from '../state/first-screen';
 
 export const LOG_ROW_HEIGHT = 18;
 
@@ -199,6 +200,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
 
   const highlight = filterWords(parsed.tree)[0] ?? '';
   const rows = [];
+  let linesDrawn = 0;
   if (model && !filtering) {
     for (let r = win.first; r < win.first + win.count; r++) {
       const d = model.rowAt(r);
@@ -229,6 +231,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
         );
         continue;
       }
+      linesDrawn++;
       const g = groupAt.get(d.index);
       const cls = [
         'log-row log-line',
@@ -281,6 +284,12 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
       );
     }
   }
+
+  // First screen first: once this pane's first rows are in the DOM (or it has none to show), the other panes load.
+  const firstScreenDone = linesDrawn > 0 || outline?.total === 0 || !!error || !!cache.error || filtering;
+  useEffect(() => {
+    if (firstScreenDone) firstScreenDrawn();
+  }, [firstScreenDone]);
 
   return (
     <section aria-label="Build log" className="pane log-pane">
