@@ -23,7 +23,7 @@ import { Dialogs, openDialog } from './layout/HelpSheet';
 import { SideArea, type SideTab } from './layout/SideArea';
 import { ImportErrorPanel } from './panes/ImportErrorPanel';
 import { ContextMenuHost } from './panes/ContextMenu';
-import { later, laterNote } from './layout/later';
+import { later, laterNote, laterPanesLoaded, useLaterPanesLoaded } from './layout/later';
 import { TimelineLoading } from './panes/timeline/TimelineLoading';
 import { firstScreenDrawn, firstScreenStarted } from './state/first-screen';
 import { moveCall } from './state/navigation';
@@ -144,14 +144,15 @@ function CaseView() {
   const announce = useCallback(() => {
     const l = loaded.current;
     const st = caseImportStore.get();
-    if (!l.net || !l.log || st.state === null || st.caseId !== caseId) return;
+    if (!l.net || !l.log || st.state === null || st.caseId !== caseId || !laterPanesLoaded()) return;
     if (l.version !== appStore.get().caseVersion) return;
     // 'ready' for the case the page was opened with (also once its import, seen from its first screen, is done);
     // 'import-done' for a case this page switched to (an import or re-offset started here, a case from the list).
     document.body.dataset.appState =
       st.state === 'interrupted' ? 'incomplete' : isPartialState(st.state) ? 'partial' : base.current.version === 0 ? 'ready' : 'import-done';
   }, [caseId]);
-  useEffect(() => announce(), [announce, importState]);
+  const panesIn = useLaterPanesLoaded(); // the panes loaded after the first screen (layout/later.tsx)
+  useEffect(() => announce(), [announce, importState, panesIn]);
   const paneLoaded = useCallback(
     (which: 'net' | 'log') => (v: number) => {
       const l = loaded.current;

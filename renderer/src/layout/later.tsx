@@ -6,6 +6,7 @@
  */
 import { Component, lazy, Suspense, useRef, type ComponentType, type ReactNode } from 'react';
 import { useFirstScreenDrawn, whenFirstScreenDrawn } from '../state/first-screen';
+import { createStore, useStore } from '../state/store';
 
 export interface LaterOptions {
   /** The pane's title in its placeholder; null: the place stays empty until the pane is there. */
@@ -18,12 +19,17 @@ export interface LaterOptions {
 
 const loads: (() => Promise<unknown>)[] = [];
 let loading = false;
+/** Every pane's chunk is in (or failed: its pane says so): the page may announce itself ready (App.tsx). */
+const chunks = createStore<{ loaded: boolean }>({ loaded: false });
 function loadAll(): void {
   if (loading) return;
   loading = true;
-  for (const l of loads) void l().catch(() => {}); // a chunk that fails is reported by its pane (Suspense's import)
+  // a chunk that fails is reported by its pane (LoadFailed, below)
+  void Promise.allSettled(loads.map((l) => l())).then(() => chunks.set({ loaded: true }));
 }
 void whenFirstScreenDrawn().then(loadAll);
+export const useLaterPanesLoaded = (): boolean => useStore(chunks, (s) => s.loaded);
+export const laterPanesLoaded = (): boolean => chunks.get().loaded;
 
 /** What a pane not loaded yet says in its place. */
 export const laterNote = (title: string) => `Loading ${title.toLowerCase()}… (the log is drawn first)`;
