@@ -60,7 +60,7 @@ describe('renderer bundle split', () => {
 
     // The page names only the entry script and one stylesheet (a pane never shows unstyled: cssCodeSplit off).
     const html = output.find((o) => o.fileName === 'index.html') as Rollup.OutputAsset;
-    const refs = [...String(html.source).matchAll(/(?:src|href)="\.\/(assets\/[^"]+)"/g)].map((m) => m[1]);
+    const refs = [...String(html.source).matchAll(/(?:src|href)="\.\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
     expect(refs.filter((r) => r.endsWith('.js'))).toEqual([entries[0]!.fileName]);
     expect(refs.filter((r) => r.endsWith('.css'))).toHaveLength(1);
     expect(output.filter((o) => o.fileName.endsWith('.css'))).toHaveLength(1);
