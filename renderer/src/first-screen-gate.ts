@@ -34,6 +34,8 @@ export interface FirstScreenGate {
   /** Tell the gate what a call answered (the first log window and outline open it). */
   answered(call: Pick<Call, 'case' | 'method'>, env: Envelope<unknown>): void;
   readonly open: boolean;
+  /** The page drew its first screen (state/first-screen.ts): open now. */
+  release(): void;
 }
 
 export function firstScreenGate(win: Window): FirstScreenGate {
@@ -75,6 +77,7 @@ export function firstScreenGate(win: Window): FirstScreenGate {
       if (!watching) void frame().then(() => !logShown() && openNow());
       await opened;
     },
+    release: openNow,
     answered(call, env) {
       if (open || call.case === null) return;
       if (call.method === 'log.window') void (env.ok ? openWhenDrawn() : openNow());

@@ -48,3 +48,42 @@ test('the log rows are drawn before the process tree pane asks for its code; its
   // The layout did not move when the panes came: the log is where it was drawn first.
   expect(Math.abs((await top()) - heldTop)).toBeLessThanOrEqual(2);
 });
+
+test('first-screen answers already in when the bundle runs: the log pane appears with its rows in its first render', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  // Whether the log pane had rows when it first came into the DOM (recorded by a MutationObserver, in the commit).
+  await page.addInitScript(() => {
+    const w = window as unknown as { __logPaneFirst?: { rows: number; placeholders: number } };
+    const mo = new MutationObserver(() => {
+      const pane = document.querySelector('.log-pane');
+      if (!pane || w.__logPaneFirst) return;
+      w.__logPaneFirst = {
+        rows: pane.querySelectorAll('.log-line:not(.placeholder)').length,
+        placeholders: pane.querySelectorAll('.log-line.placeholder').length,
+      };
+      mo.disconnect();
+    });
+    mo.observe(document, { childList: true, subtree: true });
+  });
+  const windows: string[] = [];
+  page.on('request', (r) => {
+    if (/\/log\.window$/.test(new URL(r.url()).pathname)) windows.push(r.postData() ?? '');
+  });
+  // The bundle waits until public/first-screen.js has the log's outline and first page (a known state, not a race).
+  await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
+    await page.waitForFunction(() => {
+      const ready = Object.keys((window as unknown as { __runlensFirstScreenReady?: object }).__runlensFirstScreenReady ?? {});
+      return ready.some((k) => k.includes(' log.window ')) && ready.some((k) => k.includes(' log.outline '));
+    });
+    await route.continue();
+  });
+  await page.goto(serveUrl());
+  const log = page.getByRole('region', { name: 'Build log' });
+  await expect(log.locator('.log-line:not(.placeholder)').first()).toBeVisible();
+  const first = await page.evaluate(() => (window as unknown as { __logPaneFirst?: { rows: number; placeholders: number } }).__logPaneFirst);
+  expect(first?.rows, 'rows in the log pane when it first appeared').toBeGreaterThan(10);
+  expect(first?.placeholders).toBe(0);
+  expect(windows, 'the first page asked once, by public/first-screen.js').toEqual(['{"offset":0,"limit":500}']);
+  await page.waitForFunction(() => document.body.dataset.appState === 'ready');
+  await expect(log.locator('.log-line:not(.placeholder)').first()).toContainText('Current runner version');
+});

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LogOutline, LogRow } from '../../../shared/api';
-import { api } from '../api';
+import { api, peekFirstScreen } from '../api';
 import { clock, TIME_MODE_LABEL } from '../format';
 import { LineText } from '../log/line-text';
 import { buildRowModel, hiddenRanges } from '../log/row-model';
@@ -34,7 +34,10 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
   const logTimes = useApp((s) => s.logTimes);
   const steps = useApp((s) => s.steps);
   const runningStep = steps.find((s) => s.id === focus.runningStepId) ?? null;
-  const [outline, setOutline] = useState<LogOutline | null>(null);
+  // First screen first: when the first screen's answers are already in (public/first-screen.js asked before the
+  // bundle ran), the first render draws the rows: no effect, call and render in between.
+  const [outline, setOutline] = useState<LogOutline | null>(() => peekFirstScreen('log.outline', {}));
+  const seeded = useRef(outline !== null);
   const [error, setError] = useState<string | null>(null);
   const [folded, setFolded] = useState<ReadonlySet<number>>(new Set());
   const [cursorLine, setCursorLine] = useState(-1);
@@ -48,12 +51,15 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
   const exprOk = !parsed.error;
   const filtering = (onlyMatching && !!query.trim() && exprOk) || range !== null;
   const scroller = useRef<HTMLDivElement>(null);
-  const vp = useViewport(scroller);
+  const vp = useViewport(scroller, seeded.current ? window.innerHeight : 0); // rows beyond the pane are cut
 
   useEffect(() => {
     let live = true;
-    setOutline(null);
-    setFolded(new Set());
+    if (!seeded.current) {
+      setOutline(null);
+      setFolded(new Set());
+    }
+    seeded.current = false;
     setError(null); // the case is read again (an import advanced): an earlier "not ready" no longer holds
     api['log.outline']({}).then(
       (o) => live && setOutline(o),
@@ -64,8 +70,11 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     };
   }, [caseVersion]);
 
-  const cache = usePageCache<LogRow>(`log:${caseVersion}`, 500, (offset, limit) =>
-    api['log.window']({ offset, limit }),
+  const cache = usePageCache<LogRow>(
+    `log:${caseVersion}`,
+    500,
+    (offset, limit) => api['log.window']({ offset, limit }),
+    () => peekFirstScreen('log.window', { offset: 0, limit: 500 }, true), // public/first-screen.js's first page
   );
   const model = useMemo(
     () => (outline ? buildRowModel(outline.total, outline.steps, hiddenRanges(outline.groups, folded)) : null),
