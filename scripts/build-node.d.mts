@@ -2,6 +2,8 @@
 export declare const ROOT: string;
 export declare const NODE_ENTRIES: Record<'cli' | 'import-worker' | 'main' | 'preload', string>;
 export declare const NODE_EXTERNALS: string[];
+/** The bundles loaded with V8's code cache (made after their start-up ran). */
+export declare const CACHED_ENTRIES: ('cli' | 'import-worker')[];
 export declare function buildNode(
   names?: ('cli' | 'import-worker' | 'main' | 'preload')[],
   logLevel?: 'silent' | 'error' | 'warning' | 'info',

@@ -52,14 +52,65 @@ if (cachedData === undefined) {
 }
 `;
 
-/** V8's code cache of a bundle, made in a fresh Node without flags (the flags are part of what V8 checks). */
-function writeCodeCache(file) {
-  const script = `
+/**
+ * V8's code cache of a bundle, made in a fresh Node without flags (the flags are part of what V8 checks), AFTER the
+ * bundle ran the start-up its users wait for (`warm`), so the cache holds the functions that start-up compiled (the
+ * modules' initialisers, compiled lazily otherwise: benchmark 7 runs them all on its path), not only the top level:
+ *   cli            `runlens serve --help`: the CLI's entry and serve's code, loaded (nothing served, nothing started);
+ *   import-worker  a worker thread started as serve starts it (its job to come): the import's code, loaded.
+ * A start-up that fails leaves the plain cache (top level only); no cache at all: the loader compiles as require does.
+ */
+const WARM = {
+  cli: `
+    process.argv = [process.execPath, file, 'serve', '--help'];
+    process.stdout.write = () => true; // the help text
+    run();
+    process.once('exit', save);`,
+  'import-worker': `
+    const { Worker } = require('node:worker_threads');
+    const w = new Worker(__filename_warm, { eval: true, workerData: { deferred: 'import' } });
+    w.on('error', () => process.exit(3));
+    w.on('exit', (c) => process.exit(c));`,
+};
+const WARM_WORKER = `
+  const fs = require('node:fs'), vm = require('node:vm'), Module = require('node:module'), path = require('node:path');
+  const file = FILE;
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file });
+  const m = new Module(file, module);
+  m.filename = file;
+  m.paths = Module._nodeModulePaths(path.dirname(file));
+  script.runInThisContext().call(m.exports, m.exports, Module.createRequire(file), m, file, path.dirname(file));
+  // the job's modules are initialised; it waits for its job (a start message that never comes): save, stop
+  setTimeout(() => { fs.writeFileSync(file + '.v8cache', script.createCachedData()); process.exit(0); }, 50);`;
+
+function writeCodeCache(file, warm) {
+  const plain = `
     const fs = require('node:fs'), vm = require('node:vm'), Module = require('node:module');
     const file = process.argv[1];
     const s = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file });
     fs.writeFileSync(file + '.v8cache', s.createCachedData());`;
-  const r = spawnSync(process.execPath, ['-e', script, file], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', execArgv: [] });
+  const warmed = warm === 'import-worker'
+    ? `const __filename_warm = ${JSON.stringify(WARM_WORKER)}.replace('FILE', JSON.stringify(process.argv[1]));${WARM[warm]}`
+    : warm
+      ? `
+    const fs = require('node:fs'), vm = require('node:vm'), Module = require('node:module'), path = require('node:path');
+    const file = process.argv[1];
+    const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file });
+    const save = () => fs.writeFileSync(file + '.v8cache', script.createCachedData());
+    const run = () => {
+      const m = new Module(file, module);
+      m.filename = file;
+      m.paths = Module._nodeModulePaths(path.dirname(file));
+      script.runInThisContext().call(m.exports, m.exports, Module.createRequire(file), m, file, path.dirname(file));
+    };${WARM[warm]}`
+      : null;
+  const opts = { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', execArgv: [], timeout: 60_000, env: { ...process.env, RUNLENS_TRACE: '' } };
+  if (warmed) {
+    const r = spawnSync(process.execPath, ['-e', warmed, file], opts);
+    if (r.status === 0 && fs.existsSync(file + '.v8cache')) return;
+    console.warn(`build: no warm code cache for ${path.basename(file)} (${(r.stderr || `exit ${r.status}`).split('\n')[0]}): the plain one`);
+  }
+  const r = spawnSync(process.execPath, ['-e', plain, file], opts);
   if (r.status !== 0) {
     fs.rmSync(file + '.v8cache', { force: true }); // the loader compiles without it
     console.warn(`build: no code cache for ${path.basename(file)}: ${(r.stderr || '').split('\n')[0]}`);
@@ -84,7 +135,8 @@ export async function buildNode(names = Object.keys(NODE_ENTRIES), logLevel = 'w
   });
   for (const n of names.filter((x) => CACHED_ENTRIES.includes(x))) {
     const bundle = `${n}.bundle.cjs`;
-    writeCodeCache(path.join(out, bundle));
+    fs.rmSync(path.join(out, `${bundle}.v8cache`), { force: true }); // an earlier build's
+    writeCodeCache(path.join(out, bundle), n);
     fs.writeFileSync(path.join(out, `${n}.cjs`), LOADER(bundle));
     fs.rmSync(path.join(out, `${n}.cjs.map`), { force: true }); // a map of an earlier build's bundle
   }

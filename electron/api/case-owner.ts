@@ -602,9 +602,10 @@ export class CaseOwner {
     if (!alias.early) {
       trace('owner: partial case readable before it is named');
       this.queries.open(r.path, { partial: true });
-      // No page is opening it: nothing to hold the import or the hash for (a page that comes later finds it as
-      // it is then).
-      if (!alias.asked) alias.shown?.();
+      // No page has asked yet: its page is on its way (serve printed the URL at once; the first screen is often
+      // readable before the page has loaded its scripts). The import stays held — its CPU left to the page loading —
+      // until that page has drawn it (its first call outside the first screen), at most HOLD_AFTER_FIRST_SCREEN_MS
+      // after this commit (the worker's own limit); the inputs are hashed then, or NAME_AT_LATEST_MS after the start.
     }
     alias.early = { path: r.path, state: r.state };
     alias.earlySettle?.();

@@ -44,6 +44,14 @@ export function mapProgress(p: RunProgress, casePath?: string): ImportProgress {
  */
 export const NAME_AT_LATEST_MS = 1500;
 
+/**
+ * How long after `firstScreenShown` (the page's first call beyond its first screen) the import goes on and its inputs
+ * are hashed. The page makes that call as it renders its first rows, its other panes loading beside them; the import
+ * at full speed and the hash (each a core) starting at that moment made the paint itself wait on a two-core machine
+ * (benchmark 7). The worker's own limit (HOLD_AFTER_FIRST_SCREEN_MS after its first commit) still bounds the hold.
+ */
+export const AFTER_SHOWN_MS = 150;
+
 /** The case file an identical bundle has, if it was imported before. */
 const existingCase = (casePath: string): boolean => fs.existsSync(casePath) && isCaseFile(casePath);
 
@@ -113,7 +121,7 @@ export const importRunner = (worker?: string, opts: { nameAtLatestMs?: number } 
         Atomics.store(new Int32Array(hold), 0, 1);
         Atomics.notify(new Int32Array(hold), 0);
       };
-      firstScreenShown?.then(release, release);
+      firstScreenShown?.then(() => void setTimeout(release, AFTER_SHOWN_MS).unref(), release);
       stop.signal.addEventListener('abort', release, { once: true });
       running = runInWorker<RunProgress, ImportSummary>(
         { inputs, casePath: provisional, partialPath, casePathFollows: true, ...(hold ? { holdAfterFirstScreen: hold } : {}) } satisfies WorkerImportOptions,
@@ -127,7 +135,7 @@ export const importRunner = (worker?: string, opts: { nameAtLatestMs?: number } 
       running = runImport({ inputs, casePath: provisional, finalCasePath: whenNeeded, signal: stop.signal, onProgress: onRun });
     }
     if (firstScreenShown) {
-      firstScreenShown.then(startHash, startHash);
+      firstScreenShown.then(() => void setTimeout(startHash, AFTER_SHOWN_MS).unref(), startHash);
       latest = setTimeout(startHash, opts.nameAtLatestMs ?? NAME_AT_LATEST_MS);
     } else startHash();
     const summary = await running;

@@ -1,13 +1,12 @@
 /** `runlens serve [case|bundle] [--port N]` — delegated to electron/serve/server.ts's `startServe`. */
-import fs from 'node:fs';
 import path from 'node:path';
 import { intFlag, parseArgs } from './args';
 import { mustExist } from './must-exist';
 import { RECENT_FILE_NAME } from '../api/recent-cases';
 import { dataDir } from '../import/case-location';
 import { startServe } from '../serve/server';
-import { isCaseFile } from '../db/case-file';
-import { defaultWorkerPath, startWorkerEarly, type EarlyWorker } from '../import/worker-client';
+import type { EarlyWorker } from '../import/worker-client';
+import { sampleBundlePath, SERVE_FLAGS, serveImportWorker } from './serve-early';
 import { escapeText } from './escape';
 import { InputError, UsageError } from './errors';
 import { showHelp } from './output';
@@ -22,16 +21,16 @@ Serve the investigation UI on http://127.0.0.1 (with an access token in the URL)
 `;
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { port: { value: true }, help: {}, baseline: { value: true, repeat: true } }, 'serve');
+  const a = parseArgs(argv, SERVE_FLAGS, 'serve');
   if (a.has('help')) return showHelp(SERVE_HELP);
   if (a.positionals.length > 1) throw new UsageError('serve: give at most one case file or bundle');
   const port = a.has('port') ? intFlag(a, 'port', 0, 0, 65535, 'serve') : undefined;
-  const target = a.positionals[0] ?? path.join(__dirname, '..', '..', 'resources', 'sample-bundle');
+  const target = a.positionals[0] ?? sampleBundlePath();
   mustExist(target);
-  // A bundle or log is imported: its worker starts now, before the server's own start-up (benchmark 7: the worker's
-  // start and its first lines are most of the first screen's path, and they overlap with the server's start).
-  let importWorker: EarlyWorker | undefined;
-  if (!isCaseFile(target) && fs.existsSync(defaultWorkerPath())) importWorker = startWorkerEarly();
+  // A bundle or log is imported: its worker was started by the CLI's entry (serve-early.ts), before the server's own
+  // start-up (benchmark 7: the worker's start and its first lines are most of the first screen's path, and they
+  // overlap with the server's start), or starts now.
+  const importWorker: EarlyWorker | undefined = serveImportWorker(target);
   let baselines: string[];
   try {
     // The comparison's code (and the import's, for a bundle given as a baseline) only when there are baselines.

@@ -4,6 +4,7 @@
  */
 import { escapeText } from './escape';
 import { trace } from '../api/trace';
+import { discardUntaken, startServeImportEarly } from './serve-early';
 
 trace('cli: start');
 
@@ -27,10 +28,13 @@ function installGuards(): void {
 }
 
 installGuards();
+// `runlens serve <bundle or log>`: its import worker starts before the commands' code loads (serve-early.ts).
+startServeImportEarly(process.argv.slice(2));
 // Loaded after the guards, so a broken install (a native module missing or built for another ABI) is one line too.
 /* eslint-disable-next-line @typescript-eslint/no-require-imports */
 const { main } = require('./run') as typeof import('./run');
 trace('cli: loaded');
 void main(process.argv.slice(2)).then((code) => {
+  discardUntaken();
   process.exitCode = code;
 });

@@ -40,9 +40,11 @@ export const PROCESS_EVENT_COLUMNS = ['ts', 'event', 'pid', 'ppid', 'exe', 'args
 
 export const DEFAULT_BATCH_SIZE = 5000;
 /** First screen first (benchmark 7): the first COMMIT holding log lines comes after this many rows, the next ones
- *  every batch (an import without log lines commits every batch from the start): the partial case is readable ~50 ms sooner (the first rows run cold code), and the page shows a few
+ *  every batch (an import without log lines commits every batch from the start): the partial case is readable sooner
+ *  (the first rows run cold code: ~20 ms per 500 rows on a quiet core, more while the page loads beside it). 500: the
+ *  log pane's first page (renderer/src/api.ts, public/first-screen.js: `log.window` limit 500); the page shows a few
  *  dozen lines of it. */
-export const FIRST_SCREEN_BATCH = 1000;
+export const FIRST_SCREEN_BATCH = 500;
 /** Warnings stored per source file; beyond it they are only counted (one summary warning at the end). */
 export const MAX_WARNINGS_PER_SOURCE = 1000;
 

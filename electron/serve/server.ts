@@ -24,7 +24,7 @@ import type { CaseSummary } from '../../shared/api';
 import { isCaseFile } from '../db/case-file';
 import { checkInputs } from '../import/case-location';
 import type { EarlyWorker } from '../import/worker-client';
-import { defaultStaticDir, mimeFor, resolveStatic, SECURITY_HEADERS } from './static-files';
+import { defaultStaticDir, mimeFor, resolveStatic, SECURITY_HEADERS, StaticFiles } from './static-files';
 import { UploadError, UploadStore } from './uploads';
 import { trace, tracing } from '../api/trace';
 
@@ -142,6 +142,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   const token = randomBytes(32).toString('hex');
   const staticDir = opts.staticDir ?? defaultStaticDir();
   if (!fs.existsSync(staticDir)) throw new Error(`the app is not built (no ${staticDir}); run \`npm run build\``);
+  const statics = new StaticFiles(staticDir);
   const uploads = new UploadStore({ maxBytes: opts.maxUploadBytes, tmpRoot: opts.uploadDir });
   /** The job importing a bundle target (its progress goes to the terminal, not to onCaseOpened). */
   let targetJob: string | null = null;
@@ -234,19 +235,16 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       return send(res, 405, 'method not allowed', undefined, { Allow: 'GET, HEAD' });
     const r = resolveStatic(staticDir, url.pathname);
     if (!r.ok) return send(res, r.status, r.reason);
-    const st = fs.statSync(r.file);
+    const body = statics.get(r.file);
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       'Content-Type': mimeFor(r.file),
-      'Content-Length': String(st.size),
+      'Content-Length': String(body.length),
       // The build names its scripts and styles by their content (assets/<name>-<hash>.js): a browser keeps them
       // (the next page of any serve run loads at once); the page itself is asked for again each time.
       'Cache-Control': /^\/assets\/[^/]+-[A-Za-z0-9_-]{8,}\.(js|css)$/.test(url.pathname) ? 'private, max-age=31536000, immutable' : 'no-cache',
     });
-    if (req.method === 'HEAD') return void res.end();
-    await new Promise<void>((resolve, reject) => {
-      fs.createReadStream(r.file).on('error', reject).on('end', resolve).pipe(res);
-    });
+    res.end(req.method === 'HEAD' ? undefined : body);
   }
 
   let first: { id: string; case_file: string; summary: Promise<CaseSummary> };

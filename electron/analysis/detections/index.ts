@@ -12,7 +12,7 @@ import { loadDetectionInput, type ProcessRecord } from './input';
 import { LogScanSet, scansOf, type LogCandidates } from './log-scan';
 import { privilegedContainer } from './privileged-container';
 import { reverseShell } from './reverse-shell';
-import { rulesFileSchema, type RulesSpec, type StoredRules } from './rules-file';
+import type { RulesSpec, StoredRules } from './rules-file';
 import { runnerMemory } from './runner-memory';
 import { secretsInLogs } from './secrets-in-logs';
 import { sourceOverwrite } from './source-overwrite';
@@ -45,6 +45,11 @@ export function storedRules(db: Db, warn: CaseContext['warn']): StoredRules | nu
   try {
     const v = JSON.parse(row.value) as StoredRules | null;
     if (!v) return null;
+    // Loaded here, when a case has stored rules: the rules file's schema (zod) and YAML reader are ~20 ms of module
+    // start-up that the import worker's start — the head of the first screen's path (benchmark 7) — does not need
+    // (test/unit/start-graph.test.ts).
+    /* eslint-disable-next-line @typescript-eslint/no-require-imports */
+    const { rulesFileSchema } = require('./rules-file') as typeof import('./rules-file');
     return { ...v, spec: rulesFileSchema.parse(v.spec) };
   } catch (e) {
     warn({ file: null, line: null, message: `rules: the stored rules cannot be read (${(e as Error).message.split('\n')[0]}); user rules skipped` });
