@@ -290,7 +290,8 @@ async function load(
 
   let earlyLogs: EarlyLogs | null = null;
   /** The log's full-text index being built by the calls worker (log-fts.ts), taken after the analysis. */
-  let ftsJob: { side: CallsSide; path: string; built: Promise<boolean> } | null = null;
+  // (set by a callback: `as` keeps the type from narrowing to null)
+  let ftsJob = null as { side: CallsSide; path: string; built: Promise<boolean> } | null;
   const callsModeGiven = opts.callsWorker ?? envCallsMode();
   const callsMode = callsModeGiven ?? defaultCallsMode(opts.callsWorkerPath);
   for (const input of opts.inputs) {
@@ -376,8 +377,13 @@ async function load(
           : null;
       if (side && basisFile && sourceId !== null) {
         // a file the calls worker read for its analysis (the process events): its rows, as this writer would write them
-        entry.stream.resume();
-        await finished(entry.stream).catch(() => undefined);
+        if (entry.takeDigest) {
+          // read once, by the worker: the rows taken come from exactly the bytes it hashed (as for the calls below)
+          entry.takeDigest(basisFile.sha256, basisFile.bytes);
+        } else {
+          entry.stream.resume();
+          await finished(entry.stream).catch(() => undefined);
+        }
         if (signal.aborted) break;
         writer.commit();
         for (const w of timed(opts.onSpan, `${format}: copy from the calls worker`, () => side!.copyFile(db, basisFile, sourceId))) warnings.push(w);
@@ -400,8 +406,8 @@ async function load(
           // the full-text index (the longest of that work) by the worker once its calls are written, while this
           // thread takes them and runs the analysis: the lines' texts staged for it (log-fts.ts)
           const ftsPath = ftsWorkerWanted() ? ftsDbPath(partialPath) : undefined;
-          earlyLogs = prepareLogsEarly(db, writer.logHints, opts.onSpan, ftsPath);
-          if (ftsPath !== undefined && earlyLogs?.ftsElsewhere) ftsJob = { side: s, path: ftsPath, built: s.buildFts(ftsPath) };
+          const staged = ftsPath === undefined ? undefined : { path: ftsPath, staged: () => (ftsJob = { side: s, path: ftsPath, built: s.buildFts(ftsPath) }) };
+          earlyLogs = prepareLogsEarly(db, writer.logHints, opts.onSpan, staged);
           flush(); // the log and its indexes, while this thread waits for the worker
         }
         const r = await timedAsync(opts.onSpan, 'calls: wait for the calls worker', () => s.result);

@@ -145,7 +145,7 @@ async function twoLogs(casePath: string, first: string, second: string, early: b
     if (early) for (const q of LOG_INDEXES) db.exec(q);
     const writer = new CaseWriter(db);
     await writeLog(writer, 'logs/1_build.txt', first);
-    const done = early ? prepareLogsEarly(db, writer.logHints, undefined, ftsFile) : null;
+    const done = early ? prepareLogsEarly(db, writer.logHints, undefined, ftsFile === undefined ? undefined : { path: ftsFile, staged: () => undefined }) : null;
     await writeLog(writer, 'logs/2_aaa-setup.txt', second);
     migrate(db);
     writer.storeAccounting();

@@ -444,12 +444,19 @@ export interface EarlyLogs {
  * all (a step file's archive relaid, a later input's lines): the case is the same either way, only the time differs.
  * The caller has committed the writer's rows. Returns null when the hints say the lines may move.
  */
-export function prepareLogsEarly(db: Db, hints: LogHints, onSpan?: SpanSink, ftsFile?: string): EarlyLogs | null {
+export function prepareLogsEarly(
+  db: Db,
+  hints: LogHints,
+  onSpan?: SpanSink,
+  /** Where to stage the lines' texts for the index to be built elsewhere (log-fts.ts), and who to tell at once. */
+  ftsFile?: { path: string; staged: () => void },
+): EarlyLogs | null {
   if (hints.lines === 0 || !hints.inOrder || hints.mixedJobs.size > 0 || hints.jobLogSources === null) return null;
   const t = <T>(name: string, fn: () => T): T => timed(onSpan, `early: ${name}`, fn);
   // (one job's lines all timed and in order, written without a gap: renumberLines will find them in reading order)
   // `ftsFile`: the lines' texts staged there for the index to be built elsewhere (log-fts.ts), not built here
-  const elsewhere = ftsFile !== undefined && t('full-text index text', () => stageFtsText(db, ftsFile)) === hints.lines;
+  const elsewhere = ftsFile !== undefined && t('full-text index text', () => stageFtsText(db, ftsFile.path)) === hints.lines;
+  if (elsewhere) ftsFile.staged(); // (before the rest: the index is built meanwhile)
   let out: EarlyLogs | null = null;
   db.transaction(() => {
     t('log indexes', () => {
