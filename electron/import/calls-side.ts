@@ -64,6 +64,8 @@ export class CallsSide {
   private renumbered: ((ok: boolean) => void) | null = null;
   /** Settled when the worker thread built the log's full-text index asked for (true), failed or stopped (false). */
   private ftsBuilt: ((ok: boolean) => void) | null = null;
+  /** The worker thread has ended (nothing asked of it is answered any more). */
+  private exited = false;
   /** Settled when the worker thread has built its calls' indexes (true) or stopped first (false). */
   private readonly indexed: Promise<boolean>;
   private onIndexed: (ok: boolean) => void = () => {};
@@ -112,6 +114,7 @@ export class CallsSide {
           this.stopped();
         });
         w.on('exit', () => {
+          this.exited = true;
           resolve(null);
           this.stopped();
         });
@@ -154,7 +157,7 @@ export class CallsSide {
         return Promise.resolve(false);
       }
     }
-    if (this.closed) return Promise.resolve(false);
+    if (this.closed || this.exited) return Promise.resolve(false); // (a thread that ended answers nothing)
     const done = new Promise<boolean>((resolve) => (this.ftsBuilt = resolve));
     this.worker.postMessage({ type: 'fts', path });
     return done;

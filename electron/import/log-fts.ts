@@ -15,6 +15,7 @@
  * The worker never opens the case, and the import never writes the private file while the worker does: no two
  * connections write one file.
  */
+import { removeCaseFiles } from '../db/case-files';
 import type { Db } from '../db/open';
 import { sql as initSql } from '../db/migrations/001_init';
 
@@ -49,11 +50,12 @@ export function rebuildFts(db: Db): void {
 }
 
 /**
- * Step 1 (import thread): a new private database at `path` (must not exist) holding the case's lines' ids and texts
+ * Step 1 (import thread): a new private database at `path` (whatever was there removed) holding the case's lines' ids and texts
  * and an empty contentless `log_fts` of the case's tokenizer. Outside any transaction (ATTACH is refused in one).
  * Returns the number of lines staged.
  */
 export function stageFtsText(db: Db, path: string): number {
+  removeCaseFiles(path); // (a name no other import uses: a file there is a leftover)
   db.prepare('ATTACH DATABASE ? AS fts_side').run(path);
   try {
     db.pragma(`fts_side.page_size = ${PRIVATE_PAGE_SIZE}`);
