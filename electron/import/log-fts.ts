@@ -55,7 +55,7 @@ export function rebuildFts(db: Db): void {
  * Returns the number of lines staged.
  */
 export function stageFtsText(db: Db, path: string): number {
-  removeCaseFiles(path); // (a name no other import uses: a file there is a leftover)
+  removeFtsFile(path); // (a name no other import uses: a file there is a leftover)
   db.prepare('ATTACH DATABASE ? AS fts_side').run(path);
   try {
     db.pragma(`fts_side.page_size = ${PRIVATE_PAGE_SIZE}`);
@@ -70,6 +70,11 @@ export function stageFtsText(db: Db, path: string): number {
   } finally {
     db.exec('DETACH DATABASE fts_side');
   }
+}
+
+/** The staged file gone (taken, not used, or left by an import that failed). */
+export function removeFtsFile(path: string): void {
+  removeCaseFiles(path);
 }
 
 /** Step 2 (the calls worker's thread): the staged file's `log_fts` filled from its texts, as `rebuildFts` would. */

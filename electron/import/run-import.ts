@@ -38,7 +38,7 @@ import { CallsSide, callsWorkerSuits, defaultCallsMode, type CallsWorkerMode } f
 import { CALLS_FILE, CALLS_FORMAT, offsetSeconds, runCallsJob, secondsToNs, TAKEN_BASIS_FORMATS } from './calls-worker';
 import { timed, timedAsync, type SpanSink } from './spans';
 import { LOG_INDEXES, prepareLogsEarly, type EarlyLogs } from './gha/finalize-logs';
-import { rebuildFts, takeFtsFile } from './log-fts';
+import { rebuildFts, removeFtsFile, takeFtsFile } from './log-fts';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -580,7 +580,7 @@ async function load(
       if (!taken) timed(opts.onSpan, 'fts: full-text index', () => db.transaction(() => rebuildFts(db))());
     }
     await timedAsync(opts.onSpan, 'fts: stop the worker', () => job.side.close());
-    fs.rmSync(job.path, { force: true });
+    removeFtsFile(job.path);
   }
   const idOf = db.prepare('SELECT id FROM sources WHERE path = ? ORDER BY id LIMIT 1');
   for (const w of late) {

@@ -27,7 +27,7 @@ import { stepNameFromLog } from './read-log';
 import { indexLogMentions, stageKeptMentions } from './mentions';
 import { sql as indexesSql } from '../../db/migrations/002_indexes';
 import { timed, type SpanSink } from '../spans';
-import { rebuildFts, stageFtsText } from '../log-fts';
+import { rebuildFts, removeFtsFile, stageFtsText } from '../log-fts';
 
 const ORIGIN_RANK = `CASE origin WHEN 'manifest' THEN 0 WHEN 'files' THEN 1 ELSE 2 END`;
 
@@ -457,6 +457,7 @@ export function prepareLogsEarly(
   // `ftsFile`: the lines' texts staged there for the index to be built elsewhere (log-fts.ts), not built here
   const elsewhere = ftsFile !== undefined && t('full-text index text', () => stageFtsText(db, ftsFile.path)) === hints.lines;
   if (elsewhere) ftsFile.staged(); // (before the rest: the index is built meanwhile)
+  else if (ftsFile !== undefined) removeFtsFile(ftsFile.path); // (not the lines the writer counted: not used)
   let out: EarlyLogs | null = null;
   db.transaction(() => {
     t('log indexes', () => {
