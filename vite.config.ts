@@ -16,6 +16,10 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     modulePreload: { polyfill: false },
+    // First screen first (renderer/src/state/first-screen.ts): the entry holds the header and the build log; the
+    // other panes are chunks loaded after the log's first rows (layout/later.tsx). Their styles stay in the one
+    // stylesheet the page loads first, so a pane never appears unstyled.
+    cssCodeSplit: false,
     chunkSizeWarningLimit: 2000,
   },
 });

@@ -7,10 +7,13 @@ import fs from 'node:fs';
 /** The private database of an import's calls worker beside its partial case (import/calls-side.ts). */
 export const callsDbPath = (partial: string): string => `${partial}-calls`;
 
-/** Remove `p` and its SQLite side files, and a calls worker's database beside it; best effort (gone is fine). */
+/** The private database where an import stages its log's full-text index for the calls worker (import/log-fts.ts). */
+export const ftsDbPath = (partial: string): string => `${partial}-fts`;
+
+/** Remove `p` and its SQLite side files, and a calls worker's and a staged index's databases beside it; best effort (gone is fine). */
 export function removeCaseFiles(p: string): void {
-  const calls = callsDbPath(p);
-  for (const f of [p, `${p}-wal`, `${p}-shm`, `${p}-journal`, calls, `${calls}-wal`, `${calls}-shm`, `${calls}-journal`]) {
+  const side = [callsDbPath(p), ftsDbPath(p)].flatMap((d) => [d, `${d}-wal`, `${d}-shm`, `${d}-journal`]);
+  for (const f of [p, `${p}-wal`, `${p}-shm`, `${p}-journal`, ...side]) {
     try {
       fs.rmSync(f, { force: true });
     } catch {

@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import type { ImportWarning } from '../../shared/model';
 import { removeCaseFiles } from '../db/case-files';
 import type { Db } from '../db/open';
-import { CALLS_FILE, CALLS_JOB, callsClock, indexCalls, indexesInWorker, NETWORK_INDEXES, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
+import { buildFtsHere, CALLS_FILE, CALLS_JOB, callsClock, indexCalls, indexesInWorker, NETWORK_INDEXES, renumberCalls, type CallsFile, type CallsJob, type CallsResult } from './calls-worker';
 import { defaultWorkerPath } from './worker-client';
 import { NETWORK_COLUMNS, PROCESS_EVENT_COLUMNS } from './writer';
 
@@ -62,6 +62,10 @@ export class CallsSide {
   private closed = false;
   /** Settled when the worker thread renumbered its calls (true) or stopped first (false). */
   private renumbered: ((ok: boolean) => void) | null = null;
+  /** Settled when the worker thread built the log's full-text index asked for (true), failed or stopped (false). */
+  private ftsBuilt: ((ok: boolean) => void) | null = null;
+  /** The worker thread has ended (nothing asked of it is answered any more). */
+  private exited = false;
   /** Settled when the worker thread has built its calls' indexes (true) or stopped first (false). */
   private readonly indexed: Promise<boolean>;
   private onIndexed: (ok: boolean) => void = () => {};
@@ -83,7 +87,7 @@ export class CallsSide {
       const w = new Worker(workerPath ?? defaultWorkerPath(), { workerData: job });
       this.worker = w;
       this.result = new Promise((resolve) => {
-        w.on('message', (m: { type: string; result?: CallsResult | null; file?: CallsFile; message?: string; at?: number }) => {
+        w.on('message', (m: { type: string; result?: CallsResult | null; file?: CallsFile; message?: string; at?: number; ok?: boolean }) => {
           if (m.type === 'file') this.fileRead(m.file!);
           else if (m.type === 'done') resolve(m.result ?? null);
           else if (m.type === 'indexed') {
@@ -92,6 +96,11 @@ export class CallsSide {
           } else if (m.type === 'renumbered') {
             this.times.push(['worker renumbered', m.at ?? callsClock()]);
             this.renumbered?.(true);
+          } else if (m.type === 'fts') {
+            this.times.push(['worker built the log index', m.at ?? callsClock()]);
+            if (!m.ok && m.message) this.failure = m.message;
+            this.ftsBuilt?.(m.ok === true);
+            this.ftsBuilt = null;
           }
           else {
             this.failure = m.message ?? 'failed';
@@ -105,6 +114,7 @@ export class CallsSide {
           this.stopped();
         });
         w.on('exit', () => {
+          this.exited = true;
           resolve(null);
           this.stopped();
         });
@@ -127,6 +137,30 @@ export class CallsSide {
   private stopped(): void {
     this.onIndexed(false);
     this.renumbered?.(false);
+    this.ftsBuilt?.(false);
+    this.ftsBuilt = null;
+  }
+
+  /**
+   * The log's full-text index built in `path` (staged by the import: log-fts.ts stageFtsText) on the worker thread,
+   * once its own job and indexes are done (inline: here, now). True when built; false when it failed or the worker
+   * stopped (the import then builds the index itself). One at a time.
+   */
+  buildFts(path: string): Promise<boolean> {
+    this.times.push(['import asks for the log index', callsClock()]);
+    if (!this.worker) {
+      try {
+        buildFtsHere(path);
+        return Promise.resolve(true);
+      } catch (e) {
+        this.failure = e instanceof Error ? e.message : String(e);
+        return Promise.resolve(false);
+      }
+    }
+    if (this.closed || this.exited) return Promise.resolve(false); // (a thread that ended answers nothing)
+    const done = new Promise<boolean>((resolve) => (this.ftsBuilt = resolve));
+    this.worker.postMessage({ type: 'fts', path });
+    return done;
   }
 
   private fileRead(f: CallsFile): void {

@@ -35,6 +35,7 @@ import { pickImporter } from './registry';
 import type { ImportContext, InputFile } from './types';
 import { RunFacts } from './run-facts';
 import { CaseWriter } from './writer';
+import { buildFtsFile } from './log-fts';
 
 export const CALLS_JOB = 'runlens-calls-worker';
 
@@ -318,6 +319,11 @@ export function indexCalls(dbPath: string): void {
   }
 }
 
+/** The log's full-text index built in the file the import staged (log-fts.ts), on this thread. */
+export function buildFtsHere(path: string): void {
+  buildFtsFile(openBulk, path);
+}
+
 /** The private database again (made by this job, just closed by it: no user's file, nothing to check). */
 function openBulk(dbPath: string): Database.Database {
   const db = new Database(dbPath, { fileMustExist: true, nativeBinding: nativeBinding() });
@@ -329,33 +335,54 @@ function openBulk(dbPath: string): Database.Database {
 
 /**
  * The worker thread's side (electron/worker.ts dispatches here): run the job, post its result (or error), build
- * the calls' indexes (`{type: 'indexed'}`), then renumber the calls if told their source id differs from the one
- * foreseen (`{type: 'source', from, to}` -> `{type: 'renumbered'}`), or stop (`'cancel'`).
+ * the calls' indexes (`{type: 'indexed'}`), then do what the import asks until it stops this thread: renumber the
+ * calls if told their source id differs from the one foreseen (`{type: 'source', from, to}` -> `{type:
+ * 'renumbered'}`), build the log's full-text index in a file the import staged (`{type: 'fts', path}` -> `{type:
+ * 'fts', ok}`, log-fts.ts; asked while the job runs, done after it and the indexes), or stop (`'cancel'`).
  */
 export async function callsWorkerMain(job: CallsJob): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('the calls worker must run as a worker thread');
   const controller = new AbortController();
-  const renumber = new Promise<{ from: number; to: number } | null>((resolve) => {
-    port.on('message', (m: unknown) => {
-      if (m === 'cancel') {
-        controller.abort();
-        resolve(null);
-      } else if (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'source') {
-        resolve(m as { from: number; to: number });
-      }
-    });
+  type Ask = { type: 'source'; from: number; to: number } | { type: 'fts'; path: string } | { type: 'cancel' };
+  const asks: Ask[] = [];
+  let wake: (() => void) | null = null;
+  port.on('message', (m: unknown) => {
+    if (m === 'cancel') {
+      controller.abort();
+      asks.push({ type: 'cancel' });
+    } else if (typeof m === 'object' && m !== null) {
+      const t = (m as { type?: unknown }).type;
+      if (t === 'source' || t === 'fts') asks.push(m as Ask);
+    }
+    wake?.();
   });
+  const next = async (): Promise<Ask> => {
+    while (asks.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    wake = null;
+    return asks.shift()!;
+  };
   try {
     const result = await runCallsJob(job, controller.signal, (file) => port.postMessage({ type: 'file', file }));
     port.postMessage({ type: 'done', result });
     if (result) {
       if (indexesInWorker(result.calls)) indexCalls(job.dbPath);
       port.postMessage({ type: 'indexed', at: callsClock() });
-      const ask = await renumber;
-      if (ask) {
-        renumberCalls(job.dbPath, ask.from, ask.to);
-        port.postMessage({ type: 'renumbered', at: callsClock() });
+      for (;;) {
+        const ask = await next();
+        if (ask.type === 'cancel') break;
+        if (ask.type === 'source') {
+          renumberCalls(job.dbPath, ask.from, ask.to);
+          port.postMessage({ type: 'renumbered', at: callsClock() });
+        } else {
+          let failure: string | null = null;
+          try {
+            buildFtsHere(ask.path);
+          } catch (e) {
+            failure = e instanceof Error ? e.message : String(e);
+          }
+          port.postMessage({ type: 'fts', ok: failure === null, message: failure, at: callsClock() });
+        }
       }
     }
   } catch (e) {

@@ -14,8 +14,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-// companions: SQLite's side files, and the calls worker's database (`-calls`, calls-side.ts) with its own
-const PARTIAL = /^(.+)\.partial-(?:(\d{1,10})-)?([0-9a-f]{12})((?:-calls)?(?:-wal|-shm|-journal)?)$/;
+// companions: SQLite's side files, the calls worker's database (`-calls`, calls-side.ts) and the staged log index (`-fts`, log-fts.ts) with their own
+const PARTIAL = /^(.+)\.partial-(?:(\d{1,10})-)?([0-9a-f]{12})((?:-calls|-fts)?(?:-wal|-shm|-journal)?)$/;
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 export const STALE_WITHOUT_PID_MS = 24 * 3600 * 1000;
 export const STALE_DEAD_PID_MS = 10 * 60 * 1000;

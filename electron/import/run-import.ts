@@ -9,7 +9,7 @@
  * - Nothing recognised at all: ImportError. Unknown files: warnings. Every warning is stored in `warnings` and
  *   returned in the summary.
  */
-import { callsDbPath, removeCaseFiles } from '../db/case-files';
+import { callsDbPath, ftsDbPath, removeCaseFiles } from '../db/case-files';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportWarning } from '../../shared/model';
@@ -38,6 +38,7 @@ import { CallsSide, callsWorkerSuits, defaultCallsMode, type CallsWorkerMode } f
 import { CALLS_FILE, CALLS_FORMAT, offsetSeconds, runCallsJob, secondsToNs, TAKEN_BASIS_FORMATS } from './calls-worker';
 import { timed, timedAsync, type SpanSink } from './spans';
 import { LOG_INDEXES, prepareLogsEarly, type EarlyLogs } from './gha/finalize-logs';
+import { rebuildFts, removeFtsFile, takeFtsFile } from './log-fts';
 
 export type ImportPhase = 'hashing' | 'reading' | 'finalizing' | 'done';
 
@@ -288,6 +289,9 @@ async function load(
   }
 
   let earlyLogs: EarlyLogs | null = null;
+  /** The log's full-text index being built by the calls worker (log-fts.ts), taken after the analysis. */
+  // (set by a callback: `as` keeps the type from narrowing to null)
+  let ftsJob = null as { side: CallsSide; path: string; built: Promise<boolean> } | null;
   const callsModeGiven = opts.callsWorker ?? envCallsMode();
   const callsMode = callsModeGiven ?? defaultCallsMode(opts.callsWorkerPath);
   for (const input of opts.inputs) {
@@ -373,8 +377,13 @@ async function load(
           : null;
       if (side && basisFile && sourceId !== null) {
         // a file the calls worker read for its analysis (the process events): its rows, as this writer would write them
-        entry.stream.resume();
-        await finished(entry.stream).catch(() => undefined);
+        if (entry.takeDigest) {
+          // read once, by the worker: the rows taken come from exactly the bytes it hashed (as for the calls below)
+          entry.takeDigest(basisFile.sha256, basisFile.bytes);
+        } else {
+          entry.stream.resume();
+          await finished(entry.stream).catch(() => undefined);
+        }
         if (signal.aborted) break;
         writer.commit();
         for (const w of timed(opts.onSpan, `${format}: copy from the calls worker`, () => side!.copyFile(db, basisFile, sourceId))) warnings.push(w);
@@ -394,7 +403,11 @@ async function load(
         // for after the worker
         if (input === opts.inputs[opts.inputs.length - 1] && earlyLogs === null && earlyLogsWanted()) {
           writer.commit();
-          earlyLogs = prepareLogsEarly(db, writer.logHints, opts.onSpan);
+          // the full-text index (the longest of that work) by the worker once its calls are written, while this
+          // thread takes them and runs the analysis: the lines' texts staged for it (log-fts.ts)
+          const ftsPath = ftsWorkerWanted() ? ftsDbPath(partialPath) : undefined;
+          const staged = ftsPath === undefined ? undefined : { path: ftsPath, staged: () => (ftsJob = { side: s, path: ftsPath, built: s.buildFts(ftsPath) }) };
+          earlyLogs = prepareLogsEarly(db, writer.logHints, opts.onSpan, staged);
           flush(); // the log and its indexes, while this thread waits for the worker
         }
         const r = await timedAsync(opts.onSpan, 'calls: wait for the calls worker', () => s.result);
@@ -436,7 +449,8 @@ async function load(
           if (!(await timedAsync(opts.onSpan, 'calls: wait for the worker\'s indexes', () => ready))) throw new ImportError(`${entry.file.name}: the calls worker stopped unexpectedly (${s.failure ?? 'no reason given'}); import again`);
           writer.commit();
           for (const w of timed(opts.onSpan, 'calls: copy from the calls worker', () => s.copyInto(db, r, sourceId))) warnings.push(w);
-          await timedAsync(opts.onSpan, 'calls: stop the worker', () => s.close());
+          // (kept while it builds the log's full-text index: stopped once that is taken)
+          if (ftsJob?.side !== s) await timedAsync(opts.onSpan, 'calls: stop the worker', () => s.close());
           flush(); // the calls, while the analysis runs
           if (buildAfter) writer.liveNetwork()!.take(r.live!.stats, r.live!.ok); // the same basis: only calls added
           if (r.acc) writer.addAccounting(sourceId, r.acc);
@@ -554,6 +568,20 @@ async function load(
     onProgress: (phase) => progress('finalizing', bytesTotal, phase, true),
   });
   if (signal.aborted) throw new ImportCancelledError();
+  if (ftsJob) {
+    // the log's full-text index the calls worker built, when the lines are still the ones staged for it (the log
+    // finalize then left it to this: EarlyLogs.ftsElsewhere); else, or if the worker failed, built here
+    const job = ftsJob;
+    if (earlyLogs?.ftsElsewhere?.held) {
+      progress('finalizing', bytesTotal, 'full-text index', true);
+      const built = await timedAsync(opts.onSpan, 'fts: wait for the calls worker', () => job.built);
+      if (signal.aborted) throw new ImportCancelledError();
+      const taken = built && timed(opts.onSpan, 'fts: copy from the calls worker', () => takeFtsFile(db, job.path, writer.logHints.lines));
+      if (!taken) timed(opts.onSpan, 'fts: full-text index', () => db.transaction(() => rebuildFts(db))());
+    }
+    await timedAsync(opts.onSpan, 'fts: stop the worker', () => job.side.close());
+    removeFtsFile(job.path);
+  }
   const idOf = db.prepare('SELECT id FROM sources WHERE path = ? ORDER BY id LIMIT 1');
   for (const w of late) {
     const r = w.file === null ? undefined : (idOf.get(w.file) as { id: number } | undefined);
@@ -578,6 +606,11 @@ async function load(
 /** `RUNLENS_EARLY_LOGS=off`: no log finalize work while waiting for the calls worker (comparisons, measurements). */
 function earlyLogsWanted(): boolean {
   return process.env.RUNLENS_EARLY_LOGS !== 'off';
+}
+
+/** `RUNLENS_FTS_WORKER=off`: the log's full-text index built on the import's thread, not the calls worker's (comparisons). */
+function ftsWorkerWanted(): boolean {
+  return process.env.RUNLENS_FTS_WORKER !== 'off';
 }
 
 /** `RUNLENS_CALLS_WORKER=off|inline|thread`: the calls worker's mode when the caller does not say (comparisons). */

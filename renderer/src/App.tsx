@@ -11,14 +11,9 @@ import { formatNanos, tryParseRfc3339 } from '../../shared/time';
 import { setTimeDisplay } from './format';
 import { api, currentCaseId } from './api';
 import { BuildLog } from './panes/BuildLog';
-import { ComparePanel } from './panes/compare/ComparePanel';
-import { Details } from './panes/Details';
 import { Header } from './panes/Header';
 import { DropZone } from './panes/ImportPanel';
-import { NetworkTable } from './panes/NetworkTable';
-import { ProcessTreeSlot } from './panes/ProcessTreeSlot';
 import { treeColumn, TreeWidthHandle, useTreeWidth } from './panes/process-tree/TreeWidthHandle';
-import { TimelineSlot } from './panes/TimelineSlot';
 import { StartPage } from './StartPage';
 import { showCase, useCaseId } from './state/case';
 import { caseImportStore, isPartialState, noteOpenedPartial, useCaseImport, watchCaseImport } from './state/case-import';
@@ -28,12 +23,26 @@ import { Dialogs, openDialog } from './layout/HelpSheet';
 import { SideArea, type SideTab } from './layout/SideArea';
 import { ImportErrorPanel } from './panes/ImportErrorPanel';
 import { ContextMenuHost } from './panes/ContextMenu';
-import { DnsPane } from './panes/lists/DnsPane';
-import { FilesPane } from './panes/lists/FilesPane';
-import { ProcessList } from './panes/lists/ProcessList';
-import { SqlPane } from './panes/lists/SqlPane';
+import { later, laterNote, laterPanesLoaded, useLaterPanesLoaded } from './layout/later';
+import { TimelineLoading } from './panes/timeline/TimelineLoading';
+import { firstScreenDrawn, firstScreenStarted } from './state/first-screen';
 import { moveCall } from './state/navigation';
 import { appStore, clearSelection, restoreFromHash, useApp } from './state/selection';
+
+// First screen first (state/first-screen.ts): the build log is in the entry bundle; every other pane is its own
+// chunk, loaded once the log's first rows are on screen (layout/later.tsx), with a placeholder in its place until then.
+const TimelineSlot = later(() => import('./panes/TimelineSlot').then((m) => m.TimelineSlot), {
+  title: 'Timeline',
+  body: <TimelineLoading why={laterNote('Timeline')} />,
+});
+const NetworkTable = later(() => import('./panes/NetworkTable').then((m) => m.NetworkTable), { title: 'Network calls' });
+const Details = later(() => import('./panes/Details').then((m) => m.Details), { title: 'Details' });
+const ComparePanel = later(() => import('./panes/compare/ComparePanel').then((m) => m.ComparePanel), { title: null });
+const ProcessTreeSlot = later(() => import('./panes/ProcessTreeSlot').then((m) => m.ProcessTreeSlot), { title: 'Process tree', bar: false });
+const ProcessList = later(() => import('./panes/lists/ProcessList').then((m) => m.ProcessList), { title: 'Process list', bar: false });
+const DnsPane = later(() => import('./panes/lists/DnsPane').then((m) => m.DnsPane), { title: 'DNS', bar: false });
+const FilesPane = later(() => import('./panes/lists/FilesPane').then((m) => m.FilesPane), { title: 'File events', bar: false });
+const SqlPane = later(() => import('./panes/lists/SqlPane').then((m) => m.SqlPane), { title: 'SQL', bar: false });
 
 function typingIn(t: EventTarget | null): boolean {
   const el = t as HTMLElement | null;
@@ -98,6 +107,8 @@ function CaseView() {
 
   // How far the case's import is, followed until it is complete (the panes fill in as it goes).
   useEffect(() => (caseId ? watchCaseImport(caseId) : undefined), [caseId]);
+  // The other panes load once the log's first rows are drawn (BuildLog says so), at the latest a moment from now.
+  useEffect(() => firstScreenStarted(), []);
 
   useEffect(() => {
     let live = true;
@@ -133,14 +144,15 @@ function CaseView() {
   const announce = useCallback(() => {
     const l = loaded.current;
     const st = caseImportStore.get();
-    if (!l.net || !l.log || st.state === null || st.caseId !== caseId) return;
+    if (!l.net || !l.log || st.state === null || st.caseId !== caseId || !laterPanesLoaded()) return;
     if (l.version !== appStore.get().caseVersion) return;
     // 'ready' for the case the page was opened with (also once its import, seen from its first screen, is done);
     // 'import-done' for a case this page switched to (an import or re-offset started here, a case from the list).
     document.body.dataset.appState =
       st.state === 'interrupted' ? 'incomplete' : isPartialState(st.state) ? 'partial' : base.current.version === 0 ? 'ready' : 'import-done';
   }, [caseId]);
-  useEffect(() => announce(), [announce, importState]);
+  const panesIn = useLaterPanesLoaded(); // the panes loaded after the first screen (layout/later.tsx)
+  useEffect(() => announce(), [announce, importState, panesIn]);
   const paneLoaded = useCallback(
     (which: 'net' | 'log') => (v: number) => {
       const l = loaded.current;
@@ -196,7 +208,8 @@ function CaseView() {
     // a collapsed pane has nothing to load: it counts as loaded for the app's ready signal
     if (callsHidden) onNet(version);
     if (logHidden) onLog(version);
-  }, [callsHidden, logHidden, version, onNet, onLog]);
+    if (logHidden || (maximised !== null && maximised !== 'log')) firstScreenDrawn(); // no log rows to wait for
+  }, [callsHidden, logHidden, maximised, version, onNet, onLog]);
   const layoutClass = [
     'layout',
     maximised ? `max max-${maximised}` : '',

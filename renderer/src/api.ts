@@ -4,10 +4,10 @@
  * names it; `appApi` holds the case-less methods (cases list, open, import jobs). `bindCase` (state/case.ts) points
  * `api` at another case when this page opens one; nothing else can change a page's case.
  */
-import type { Client } from '../../shared/api';
+import type { Client, MethodName, Params, Results } from '../../shared/api';
 // the client alone (no schemas: shared/api-client.ts)
 import { createAppClient, createClient, type Call, type Envelope } from '../../shared/api-client';
-import { pickTransport } from './transport';
+import { peekEarlyAnswer, pickTransport } from './transport';
 
 export const transport = pickTransport();
 export const appApi = createAppClient(transport.call);
@@ -82,4 +82,15 @@ export function freshClient(_version: number): Client {
   return new Proxy({} as Client, {
     get: (_t, method) => (client as unknown as Record<string | symbol, unknown>)[method],
   });
+}
+
+/**
+ * The first screen's answer to `method(params)` about this page's case when it is already in (public/first-screen.js
+ * asked before the bundle ran), else null; it stays there for the call that takes it, unless `take` (no call will).
+ * Only what answered ok.
+ */
+export function peekFirstScreen<M extends MethodName>(method: M, params: Params<M>, take = false): Results[M] | null {
+  if (!boundCase) return null;
+  const env = peekEarlyAnswer({ case: boundCase, method, params }, take);
+  return env?.ok ? (env.value as Results[M]) : null;
 }

@@ -1,8 +1,9 @@
 /**
  * First screen first, in the page (benchmark 7): when a page opens a case, the log's first rows are drawn before the
- * heavier panes ask for anything. The panes ask for everything at once when they mount; on a 2-core laptop, with the
- * import still running, the timeline's density, the calls table, the process tree and the comparison then compete
- * for the query processes and the CPU with the few reads the log needs. So until the log has drawn its first rows,
+ * heavier panes ask for anything. Those panes now mount only after the first rows are painted (state/first-screen.ts,
+ * layout/later.tsx); this gate still holds any other call made before then (the header's, a pane mounted early by a
+ * collapsed log), since on a 2-core laptop with the import still running they would compete for the query processes
+ * and the CPU with the few reads the log needs. So until the log has drawn its first rows,
  * calls about the case other than the first screen's (`FIRST_SCREEN`: the case, its state and steps, the log's
  * outline and window) wait here, and then go, in the order asked. The gate opens once, for the page's first case:
  * a few frames after the first log window arrives (when its rows are in the DOM), when the log has no lines or its
@@ -33,6 +34,8 @@ export interface FirstScreenGate {
   /** Tell the gate what a call answered (the first log window and outline open it). */
   answered(call: Pick<Call, 'case' | 'method'>, env: Envelope<unknown>): void;
   readonly open: boolean;
+  /** The page drew its first screen (state/first-screen.ts): open now. */
+  release(): void;
 }
 
 export function firstScreenGate(win: Window): FirstScreenGate {
@@ -74,6 +77,7 @@ export function firstScreenGate(win: Window): FirstScreenGate {
       if (!watching) void frame().then(() => !logShown() && openNow());
       await opened;
     },
+    release: openNow,
     answered(call, env) {
       if (open || call.case === null) return;
       if (call.method === 'log.window') void (env.ok ? openWhenDrawn() : openNow());

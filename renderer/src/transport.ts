@@ -9,6 +9,7 @@
  */
 import type { AppParams, Call, Envelope, ImportStatus, Transport } from '../../shared/api';
 import { firstScreenGate } from './first-screen-gate';
+import { whenFirstScreenDrawn } from './state/first-screen';
 
 /** The preload bridge (electron/main/bridge.ts) as the renderer uses it. */
 export interface RunlensBridge {
@@ -50,6 +51,29 @@ type EarlyAnswer = { status: number; statusText: string; text: string };
 declare global {
   interface Window {
     __runlensFirstScreen?: Record<string, Promise<EarlyAnswer> | undefined>;
+    /** Those of them already answered (and not yet taken), by the same key. */
+    __runlensFirstScreenReady?: Record<string, EarlyAnswer | undefined>;
+  }
+}
+
+/**
+ * An early answer that is already in, read synchronously: a pane's first render can show it instead of waiting for an
+ * effect, a call and another render. Left in place for the call that takes it, or `take`n (no call will). Null when
+ * it is not in yet, was taken, or is not valid JSON.
+ */
+export function peekEarlyAnswer({ case: caseId, method, params }: Call, take = false): Envelope<unknown> | null {
+  const key = `${caseId} ${method} ${JSON.stringify(params ?? {})}`;
+  const a = caseId === null ? undefined : window.__runlensFirstScreenReady?.[key];
+  if (!a) return null;
+  if (take) {
+    // no call will take it: nor may a later one (it would read the first screen's state of the case)
+    delete window.__runlensFirstScreenReady![key];
+    if (window.__runlensFirstScreen) delete window.__runlensFirstScreen[key];
+  }
+  try {
+    return JSON.parse(a.text) as Envelope<unknown>;
+  } catch {
+    return null;
   }
 }
 
@@ -61,6 +85,7 @@ async function earlyAnswer({ case: caseId, method, params }: Call): Promise<Enve
   const asked = early[key];
   if (!asked) return null;
   delete early[key];
+  if (window.__runlensFirstScreenReady) delete window.__runlensFirstScreenReady[key];
   try {
     const a = await asked;
     return JSON.parse(a.text) as Envelope<unknown>;
@@ -170,6 +195,8 @@ function counted(t: AppTransport, win: Window): AppTransport {
     (win.location.hash ?? '').replace(/^#/, '') === ''
       ? firstScreenGate(win)
       : null;
+  // The log drew its first rows (also from answers it read without a call: the gate then sees no log.window).
+  if (gate) void whenFirstScreenDrawn().then(() => gate.release());
   let pending = 0;
   const show = () => {
     root.dataset.apiPending = String(pending);

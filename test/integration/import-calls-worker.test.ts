@@ -194,6 +194,20 @@ describe('calls worker: the same case as the single-thread import', () => {
     expect((r.off.rows.sources as { path: string }[]).some((s) => s.path.endsWith('notes.txt'))).toBe(true);
   });
 
+  it('a worker that ended without calls (not a bundle) answers the log index ask with false, not never', async () => {
+    const dir = path.join(work, 'not-a-bundle');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'no manifest here\n');
+    const dbPath = path.join(work, 'not-a-bundle.calls');
+    const side = CallsSide.start({ input: dir, dbPath, date: null, sourcesBefore: 0 }, 'thread', () => Promise.resolve(null), workerPath);
+    try {
+      expect(await side.result).toBeNull();
+      await expect(side.buildFts(path.join(work, 'not-a-bundle.fts'))).resolves.toBe(false);
+    } finally {
+      await side.close();
+    }
+  });
+
   it('a cancel while the worker runs: no case, no private database left', async () => {
     const b = writeBundle(path.join(work, 'gen-cancel'), { calls: 40_000, processes: 500, logLines: 20_000 });
     const dir = path.join(work, 'cancel-cases');

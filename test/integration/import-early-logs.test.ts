@@ -35,8 +35,11 @@ afterAll(() => {
 /** Tokens to search for (MATCH), from the log itself: some common, some rare. */
 const QUERIES = ['group', 'npm', 'compiled', '"telemetry.exfil.example"', '"telemetry.exfil.example.net"', 'deprecated OR warning', 'module*'];
 
-/** Everything the full-text index and the mentions hold, read back; FTS5's integrity-check run on a copy. */
-function logIndexState(casePath: string): Record<string, unknown> {
+/**
+ * Everything the full-text index and the mentions hold, read back; FTS5's integrity-check run on a copy. `shadow`:
+ * FTS5's own tables byte for byte (the index the calls worker builds is copied in whole: log-fts.ts).
+ */
+function logIndexState(casePath: string, shadow = true): Record<string, unknown> {
   const copy = `${casePath}.check`;
   fs.copyFileSync(casePath, copy);
   const db = new Database(copy);
@@ -50,6 +53,7 @@ function logIndexState(casePath: string): Record<string, unknown> {
       matches: QUERIES.map((q) => db.prepare('SELECT rowid FROM log_fts WHERE log_fts MATCH ? ORDER BY rowid').pluck().all(q)),
       mentions: db.prepare('SELECT * FROM log_mentions ORDER BY id').raw(true).all(),
       lines: db.prepare('SELECT id, job, step_id, depth, text FROM log_lines ORDER BY id').raw(true).all(),
+      ...(shadow ? { shadow: ['data', 'idx', 'docsize', 'config'].map((t) => db.prepare(`SELECT * FROM log_fts_${t} ORDER BY 1, 2`).raw(true).all()) } : {}),
       integrity: db.pragma('integrity_check'),
     };
   } finally {
@@ -71,20 +75,36 @@ describe('log finalize work done while the calls worker runs', () => {
     const off = await importWith('gen-off', b.dir, { callsWorker: 'off' });
     const inline = await importWith('gen-inline', b.dir, { callsWorker: 'inline' });
     const thread = await importWith('gen-thread', b.dir, { callsWorker: 'thread' });
-    // without the worker nothing is done early; with it, all of it, and finalize does none of it again
+    process.env.RUNLENS_FTS_WORKER = 'off';
+    let here;
+    try {
+      here = await importWith('gen-fts-here', b.dir, { callsWorker: 'thread' });
+    } finally {
+      delete process.env.RUNLENS_FTS_WORKER;
+    }
+    // without the worker nothing is done early; with it, all of it, and finalize does none of it again: the
+    // full-text index built by the worker from the texts staged for it and copied in (log-fts.ts), or here early
     expect(off.spans.filter((s) => s.startsWith('early:'))).toEqual([]);
     expect(off.spans).toContain('logs: full-text index');
     for (const r of [inline, thread]) {
-      expect(r.spans).toEqual(expect.arrayContaining(['early: log indexes', 'early: full-text index', 'early: mentions']));
+      expect(r.spans).toEqual(expect.arrayContaining(['early: log indexes', 'early: full-text index text', 'early: mentions', 'fts: copy from the calls worker']));
       expect(r.spans).not.toContain('logs: full-text index');
+      expect(r.spans).not.toContain('early: full-text index');
+      expect(r.spans).not.toContain('fts: full-text index');
     }
+    expect(here.spans).toEqual(expect.arrayContaining(['early: log indexes', 'early: full-text index', 'early: mentions']));
+    expect(here.spans.filter((s) => s.startsWith('fts:') || s === 'logs: full-text index' || s === 'early: full-text index text')).toEqual([]);
     const want = logIndexState(off.casePath);
     expect((want.instances as unknown[]).length).toBeGreaterThan(8000);
     expect((want.mentions as unknown[]).length).toBeGreaterThan(100);
     expect((want.matches as unknown[][]).every((m) => m.length > 0)).toBe(true);
     expect(want.integrity).toEqual([{ integrity_check: 'ok' }]);
+    expect((want.shadow as unknown[][])[2]!.length).toBe(8000); // a docsize row per line
     expect(logIndexState(inline.casePath)).toEqual(want);
     expect(logIndexState(thread.casePath)).toEqual(want);
+    expect(logIndexState(here.casePath)).toEqual(want);
+    // the staged file is gone with the worker
+    expect(fs.readdirSync(work).filter((f) => f.includes('.partial-'))).toEqual([]);
   }, 60_000);
 
   it('RUNLENS_EARLY_LOGS=off: the calls worker without the early work, the same case', async () => {
@@ -98,7 +118,7 @@ describe('log finalize work done while the calls worker runs', () => {
       delete process.env.RUNLENS_EARLY_LOGS;
     }
     expect(late.spans.filter((s) => s.startsWith('early:'))).toEqual([]);
-    expect(early.spans).toContain('early: full-text index');
+    expect(early.spans).toContain('early: full-text index text');
     expect(logIndexState(early.casePath)).toEqual(logIndexState(late.casePath));
   }, 60_000);
 });
@@ -119,13 +139,13 @@ async function writeLog(writer: CaseWriter, relPath: string, text: string): Prom
  * A case of two job logs: with `early`, the log lines' indexes made before the load and the early work run after the
  * first (as the import does, had nothing come after); else the indexes made after the load by migrate.
  */
-async function twoLogs(casePath: string, first: string, second: string, early: boolean, spans: string[] = []): Promise<EarlyLogs | null> {
+async function twoLogs(casePath: string, first: string, second: string, early: boolean, spans: string[] = [], ftsFile?: string): Promise<EarlyLogs | null> {
   const db: Db = createCase(casePath, { bulkLoad: true });
   try {
     if (early) for (const q of LOG_INDEXES) db.exec(q);
     const writer = new CaseWriter(db);
     await writeLog(writer, 'logs/1_build.txt', first);
-    const done = early ? prepareLogsEarly(db, writer.logHints) : null;
+    const done = early ? prepareLogsEarly(db, writer.logHints, undefined, ftsFile === undefined ? undefined : { path: ftsFile, staged: () => undefined }) : null;
     await writeLog(writer, 'logs/2_aaa-setup.txt', second);
     migrate(db);
     writer.storeAccounting();
@@ -155,10 +175,20 @@ describe('lines changed after the early work: finalizeLogs redoes it', () => {
     expect(done).not.toBeNull(); // it did run (and its results no longer held)
     expect(done!.lines).toBe(4000);
     await twoLogs(without, first, second, false);
-    const got = logIndexState(withEarly);
-    const want = logIndexState(without);
+    // (built twice, FTS5's structure record differs from one built once: the same index, compared without its bytes)
+    const got = logIndexState(withEarly, false);
+    const want = logIndexState(without, false);
     expect((want.lines as [number, string][])[0]![1]).toBe('aaa-setup'); // the second file's lines came first: moved
     expect(got).toEqual(want);
+    // the texts staged for the worker's index instead: finalizeLogs builds the index itself, the staged one unused
+    const staged = path.join(work, 'two-staged.runlens');
+    const stagedSpans: string[] = [];
+    const ftsFile = path.join(work, 'two-staged.fts');
+    const early = await twoLogs(staged, first, second, true, stagedSpans, ftsFile);
+    expect(early!.fts).toBe(false);
+    expect(early!.ftsElsewhere).toEqual({ held: false });
+    expect(stagedSpans).toContain('logs: full-text index');
+    expect(logIndexState(staged)).toEqual(logIndexState(without)); // built once: byte for byte
   }, 60_000);
 });
 
@@ -214,11 +244,12 @@ describe('the calls file: read once when its calls are taken, read here when the
 });
 
 describe('cancelled during the early work', () => {
-  it('no case, no partial file, no calls database left', async () => {
+  it('no case, no partial file, no calls database or staged index left', async () => {
     const b = writeBundle(path.join(work, 'gen-cancel'), { calls: 2000, processes: 200, logLines: 3000 });
     const dir = path.join(work, 'cancel-out');
     fs.mkdirSync(dir);
-    for (const mode of ['inline', 'thread'] as const) {
+    // while the texts are staged for the worker's full-text index, and while this thread waits for that index
+    for (const [mode, at] of [['inline', 'early: full-text index text'], ['thread', 'early: full-text index text'], ['thread', 'finalize: commit']] as const) {
       const controller = new AbortController();
       const run = runImport({
         inputs: [b.dir],
@@ -227,7 +258,7 @@ describe('cancelled during the early work', () => {
         callsWorkerPath: workerPath,
         signal: controller.signal,
         onSpan: (n) => {
-          if (n === 'early: full-text index') controller.abort();
+          if (n === at) controller.abort();
         },
       });
       await expect(run).rejects.toBeInstanceOf(ImportCancelledError);

@@ -285,11 +285,13 @@ describe("#9 killed imports' partial files are swept: only ours, only stale", ()
       put(`a.runlens.partial-${dead}-0123456789ab-wal`, Buffer.alloc(100), 1),
       put(`a.runlens.partial-${dead}-0123456789ab-calls`, sqlite, 1), // its calls worker's database (calls-side.ts)
       put(`a.runlens.partial-${dead}-0123456789ab-calls-journal`, Buffer.alloc(100), 1),
+      put(`a.runlens.partial-${dead}-0123456789ab-fts`, sqlite, 1), // the log's index staged for that worker (log-fts.ts)
       put(`b.runlens.partial-ba9876543210`, sqlite, 48), // older naming, two days old
     ];
     const kept = [
       put(`c.runlens.partial-${process.pid}-0123456789ab`, sqlite, 1), // this process: a worker thread's, maybe running
       put(`c.runlens.partial-${process.pid}-0123456789ab-calls`, sqlite, 1),
+      put(`c.runlens.partial-${process.pid}-0123456789ab-fts`, sqlite, 1),
       put(`d.runlens.partial-ba9876543210`), // older naming, fresh: may be running
       put(`h.runlens.partial-${dead}-0123456789ab`), // pid looks dead but the file is fresh (another machine's import?)
       put(`e.runlens.partial-${dead}-0123456789ab`, Buffer.from('not a case at all'), 48), // not SQLite: not ours
@@ -308,7 +310,7 @@ describe("#9 killed imports' partial files are swept: only ours, only stale", ()
     expect(fs.lstatSync(path.join(dir, `g.runlens.partial-${dead}-0123456789ab`)).isSymbolicLink()).toBe(true);
     const w = s.warnings.filter((x) => /partial/.test(x.message));
     expect(w).toHaveLength(1);
-    expect(w[0]!.message).toMatch(/5 leftover file/);
+    expect(w[0]!.message).toMatch(/6 leftover file/);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('new.runlens'))).toEqual(['new.runlens']);
   });
 });

@@ -62,6 +62,22 @@ describe('GitHub line timestamps', () => {
     }
   });
 
+  it('the cached second: a line of that second is still checked to its end, a line of another second is parsed', () => {
+    const p = new StampParser();
+    const base = '2026-05-26T10:38:25';
+    expect(p.parse(`${base}.5Z a`)!.ns).toBe(parseRfc3339(`${base}.5Z`));
+    // the same second, then what follows is not a stamp's end: no stamp (as stampLength says)
+    for (const bad of [`${base}.1234567890Z x`, `${base}.5Zx`, `${base}.Z x`, `${base}Q x`, `${base}`, `${base}.5`]) {
+      expect(p.parse(bad), bad).toBeNull();
+      expect(stampLength(bad), bad).toBe(0);
+    }
+    // a second differing in any one character (first to last) is that second, not the cached one
+    for (const other of ['3026-05-26T10:38:25', '2026-06-26T10:38:25', '2026-05-26T11:38:25', '2026-05-26T10:38:26', '2026-05-26T10:39:25']) {
+      expect(p.parse(`${other}.25Z b`)!.ns).toBe(parseRfc3339(`${other}.25Z`));
+      expect(p.parse(`${base}.25Z b`)!.ns).toBe(parseRfc3339(`${base}.25Z`));
+    }
+  });
+
   it('throws TimeError for a well-shaped but impossible date, every time', () => {
     const p = new StampParser();
     expect(() => p.parse('2026-13-40T10:38:25.1Z x')).toThrow(TimeError);

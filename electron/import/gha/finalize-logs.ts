@@ -27,6 +27,7 @@ import { stepNameFromLog } from './read-log';
 import { indexLogMentions, stageKeptMentions } from './mentions';
 import { sql as indexesSql } from '../../db/migrations/002_indexes';
 import { timed, type SpanSink } from '../spans';
+import { rebuildFts, removeFtsFile, stageFtsText } from '../log-fts';
 
 const ORIGIN_RANK = `CASE origin WHEN 'manifest' THEN 0 WHEN 'files' THEN 1 ELSE 2 END`;
 
@@ -75,7 +76,8 @@ export function finalizeLogs(db: Db, warn: (w: ImportWarning) => void, hints?: L
     // there under its id and none was added: no line moved or dropped here, and the writer's count is the same
     const still = early && hints && early.lines === hints.lines && !moved && !dropped ? early : null;
     if (hasColumn(db, 'log_mentions', 'host')) t('mentions', () => indexLogMentions(db, hints?.mentionLines, !moved && !dropped, still?.mentions === true));
-    if (!still?.fts) t('full-text index', () => rebuildFts(db));
+    if (still?.ftsElsewhere) still.ftsElsewhere.held = true; // the caller takes the index built elsewhere
+    else if (!still?.fts) t('full-text index', () => rebuildFts(db));
     bodyEnd = performance.now();
   })();
   onSpan?.('logs: commit', performance.now() - bodyEnd, null);
@@ -423,6 +425,12 @@ export interface EarlyLogs {
   /** The writer's count of lines stored when it ran (LogHints.lines). */
   readonly lines: number;
   readonly fts: boolean;
+  /**
+   * The full-text index is built elsewhere (prepareLogsEarly's `ftsFile`: the lines staged there for the calls
+   * worker, log-fts.ts), not here: finalizeLogs sets `held` when the lines are still the ones staged (it then
+   * leaves the index to the caller, who takes the built one or rebuilds it); else it rebuilds the index itself.
+   */
+  readonly ftsElsewhere: { held: boolean } | null;
   /** The mentions staged (mentions.ts stageKeptMentions). */
   readonly mentions: boolean;
 }
@@ -436,38 +444,31 @@ export interface EarlyLogs {
  * all (a step file's archive relaid, a later input's lines): the case is the same either way, only the time differs.
  * The caller has committed the writer's rows. Returns null when the hints say the lines may move.
  */
-export function prepareLogsEarly(db: Db, hints: LogHints, onSpan?: SpanSink): EarlyLogs | null {
+export function prepareLogsEarly(
+  db: Db,
+  hints: LogHints,
+  onSpan?: SpanSink,
+  /** Where to stage the lines' texts for the index to be built elsewhere (log-fts.ts), and who to tell at once. */
+  ftsFile?: { path: string; staged: () => void },
+): EarlyLogs | null {
   if (hints.lines === 0 || !hints.inOrder || hints.mixedJobs.size > 0 || hints.jobLogSources === null) return null;
   const t = <T>(name: string, fn: () => T): T => timed(onSpan, `early: ${name}`, fn);
   // (one job's lines all timed and in order, written without a gap: renumberLines will find them in reading order)
+  // `ftsFile`: the lines' texts staged there for the index to be built elsewhere (log-fts.ts), not built here
+  const elsewhere = ftsFile !== undefined && t('full-text index text', () => stageFtsText(db, ftsFile.path)) === hints.lines;
+  if (elsewhere) ftsFile.staged(); // (before the rest: the index is built meanwhile)
+  else if (ftsFile !== undefined) removeFtsFile(ftsFile.path); // (not the lines the writer counted: not used)
   let out: EarlyLogs | null = null;
   db.transaction(() => {
     t('log indexes', () => {
       for (const q of LOG_INDEXES) db.exec(q);
     });
-    t('full-text index', () => rebuildFts(db));
+    if (!elsewhere) t('full-text index', () => rebuildFts(db));
     const held = hints.mentionLines;
     const mentions = held ? t('mentions', () => stageKeptMentions(db, held)) : false;
-    out = { lines: hints.lines, fts: true, mentions };
+    out = { lines: hints.lines, fts: !elsewhere, ftsElsewhere: elsewhere ? { held: false } : null, mentions };
   })();
   return out;
-}
-
-/** FTS5's default pending-terms hash (1 MiB), set back after the rebuild. */
-const FTS_DEFAULT_HASHSIZE = 1024 * 1024;
-const FTS_REBUILD_HASHSIZE = 64 * 1024 * 1024;
-
-/**
- * Rebuild the full-text index. FTS5 writes a new segment each time its in-memory hash of pending terms reaches
- * `hashsize` and keeps merging the small segments as they pile up; a 64 MiB hash for the rebuild about halves its
- * time (1M lines: 1.3 s -> 0.7 s). The setting (stored in log_fts_config) is set back to the default afterwards;
- * the index holds the same terms either way, in fewer, larger segments.
- */
-function rebuildFts(db: Db): void {
-  // (an integer literal: FTS5 refuses a bound JS number, which SQLite receives as a REAL)
-  db.exec(`INSERT INTO log_fts(log_fts, rank) VALUES('hashsize', ${FTS_REBUILD_HASHSIZE})`);
-  db.exec(`INSERT INTO log_fts(log_fts) VALUES('rebuild')`);
-  db.exec(`INSERT INTO log_fts(log_fts, rank) VALUES('hashsize', ${FTS_DEFAULT_HASHSIZE})`);
 }
 
 function manifestJobNames(db: Db): Set<string> {

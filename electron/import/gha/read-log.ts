@@ -27,14 +27,29 @@ import { StampParser } from './timestamp';
 export const MAX_JOINED_CHARS = 1 << 20;
 export const MAX_JOINED_LINES = 10_000;
 
+/** The log line being read: its first physical line's text and plain text, the others' (if any) in arrays. */
 interface Pending {
   ts: Nanos | null;
-  texts: string[];
-  plains: string[];
+  text: string;
+  plain: string;
+  /** Every physical line's text, once a second one came (most log lines have one: no array for them). */
+  texts: string[] | null;
+  plains: string[] | null;
   line: number;
   lineEnd: number;
   chars: number;
 }
+
+const pendingLine = (ts: Nanos | null, text: string, line: number): Pending => ({
+  ts,
+  text,
+  plain: stripAnsi(text),
+  texts: null,
+  plains: null,
+  line,
+  lineEnd: line,
+  chars: text.length,
+});
 
 interface OpenStep extends StepStart {
   line: number;
@@ -189,9 +204,9 @@ export async function readGhaLog(
   };
 
   const emit = (p: Pending) => {
-    const text = p.texts.length === 1 ? p.texts[0]! : p.texts.join('\n');
-    const plain = p.plains.length === 1 ? p.plains[0]! : p.plains.join('\n');
-    const firstPlain = p.plains[0]!;
+    const text = p.texts === null ? p.text : p.texts.join('\n');
+    const plain = p.plains === null ? p.plain : p.plains.join('\n');
+    const firstPlain = p.plain;
     const parsed = parseMarker(firstPlain);
     const marker: LogMarker | null = parsed ? parsed.marker : null;
     const rec: LogLineRecord = {
@@ -240,7 +255,7 @@ export async function readGhaLog(
       }
     }
     sink.logLine(rec);
-    if (p.plains.length === 1) scanLogLine(plain, p.line, p.ts, sink);
+    if (p.plains === null) scanLogLine(plain, p.line, p.ts, sink);
     else p.plains.forEach((pl, k) => scanLogLine(pl, p.line + k, p.ts, sink));
   };
 
@@ -286,36 +301,26 @@ export async function readGhaLog(
           place = { kind: 'prep', job: place.job.replace(PREP_COPY_SUFFIX, ''), stepNumber: null, stepName: null };
           tracker = null;
         }
-        pending = {
-          ts: stamp.ns,
-          texts: [body],
-          plains: [stripAnsi(body)],
-          line: ln.no,
-          lineEnd: ln.no,
-          chars: body.length,
-        };
+        pending = pendingLine(stamp.ns, body, ln.no);
         sawStamp = true;
         if (firstTs === null || stamp.ns < firstTs) firstTs = stamp.ns;
         if (lastTs === null || stamp.ns > lastTs) lastTs = stamp.ns;
         continue;
       }
       if (pending) {
-        if (pending.chars + lineText.length > MAX_JOINED_CHARS || pending.texts.length >= MAX_JOINED_LINES) {
+        if (pending.chars + lineText.length > MAX_JOINED_CHARS || (pending.texts?.length ?? 1) >= MAX_JOINED_LINES) {
           sink.warn(
             ln.no,
             `continuation of line ${pending.line} too long (over ${MAX_JOINED_LINES} lines or ${MAX_JOINED_CHARS} characters): split into several log lines`,
           );
           const ts: Nanos | null = pending.ts;
           emit(pending);
-          pending = {
-            ts,
-            texts: [lineText],
-            plains: [stripAnsi(lineText)],
-            line: ln.no,
-            lineEnd: ln.no,
-            chars: lineText.length,
-          };
+          pending = pendingLine(ts, lineText, ln.no);
           continue;
+        }
+        if (pending.texts === null || pending.plains === null) {
+          pending.texts = [pending.text];
+          pending.plains = [pending.plain];
         }
         pending.texts.push(lineText);
         pending.plains.push(stripAnsi(lineText));
@@ -325,14 +330,7 @@ export async function readGhaLog(
       }
       // No timestamp seen yet: an untimed line of its own.
       untimedBeforeFirst++;
-      emit({
-        ts: null,
-        texts: [lineText],
-        plains: [stripAnsi(lineText)],
-        line: ln.no,
-        lineEnd: ln.no,
-        chars: lineText.length,
-      });
+      emit(pendingLine(null, lineText, ln.no));
     }
   }
   if (pending) emit(pending);

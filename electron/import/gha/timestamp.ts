@@ -34,6 +34,11 @@ export function stampLength(s: string): number {
         if (!D(c)) return 0;
     }
   }
+  return tailLength(s);
+}
+
+/** The stamp's length given its first 19 characters are a well-shaped `YYYY-MM-DDTHH:MM:SS` (0: not a stamp). */
+function tailLength(s: string): number {
   let i = 19;
   if (s.charCodeAt(i) === 0x2e) {
     let j = i + 1;
@@ -56,9 +61,16 @@ export class StampParser {
   private lastKey = '';
   private lastBase: Nanos = 0n;
   private lastKeyValid = false;
+  /** The cached second's characters (compared last to first: the seconds differ first; no string compared). */
+  private readonly keyCodes = new Uint16Array(19);
 
   /** The stamp at the start of `line`, null when there is none; throws TimeError for a well-shaped but invalid date. */
   parse(line: string): GhaStamp | null {
+    // the second of the line before, valid (most lines of a log): only the fraction and what ends the stamp are read
+    if (this.lastKeyValid && line.length >= 20 && this.sameSecond(line)) {
+      const len = tailLength(line);
+      return len === 0 ? null : this.stamp(line, len);
+    }
     const len = stampLength(line);
     if (len === 0) return null;
     if (this.lastKey.length !== 19 || !line.startsWith(this.lastKey)) {
@@ -67,9 +79,21 @@ export class StampParser {
       this.lastKeyValid = false;
       this.lastBase = parseRfc3339(key + 'Z'); // throws on out-of-range fields
       this.lastKeyValid = true;
+      for (let i = 0; i < 19; i++) this.keyCodes[i] = key.charCodeAt(i);
     } else if (!this.lastKeyValid) {
       parseRfc3339(this.lastKey + 'Z');
     }
+    return this.stamp(line, len);
+  }
+
+  private sameSecond(line: string): boolean {
+    const k = this.keyCodes;
+    for (let i = 18; i >= 0; i--) if (line.charCodeAt(i) !== k[i]) return false;
+    return true;
+  }
+
+  /** The stamp of a line whose first `len` characters are one, its second the cached one. */
+  private stamp(line: string, len: number): GhaStamp {
     let ns = this.lastBase;
     if (line.charCodeAt(19) === 0x2e) {
       // 1-9 fraction digits (stampLength checked them), as nanoseconds: a number below 1e9, exact in a double

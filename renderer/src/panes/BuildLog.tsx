@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LogOutline, LogRow } from '../../../shared/api';
-import { api } from '../api';
+import { api, peekFirstScreen } from '../api';
 import { clock, TIME_MODE_LABEL } from '../format';
 import { LineText } from '../log/line-text';
 import { buildRowModel, hiddenRanges } from '../log/row-model';
@@ -21,6 +21,7 @@ import { Ev } from '../evidence/Evidence';
 import { PaneMessage, PartialTag } from './NotReady';
 import { copyText, openMenu, type MenuItem } from './ContextMenu';
 import { stripAnsi } from '../../../shared/ansi';
+import { firstScreenDrawn } from '../state/first-screen';
 
 export const LOG_ROW_HEIGHT = 18;
 
@@ -33,7 +34,10 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
   const logTimes = useApp((s) => s.logTimes);
   const steps = useApp((s) => s.steps);
   const runningStep = steps.find((s) => s.id === focus.runningStepId) ?? null;
-  const [outline, setOutline] = useState<LogOutline | null>(null);
+  // First screen first: when the first screen's answers are already in (public/first-screen.js asked before the
+  // bundle ran), the first render draws the rows: no effect, call and render in between.
+  const [outline, setOutline] = useState<LogOutline | null>(() => peekFirstScreen('log.outline', {}));
+  const seeded = useRef(outline !== null);
   const [error, setError] = useState<string | null>(null);
   const [folded, setFolded] = useState<ReadonlySet<number>>(new Set());
   const [cursorLine, setCursorLine] = useState(-1);
@@ -47,12 +51,15 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
   const exprOk = !parsed.error;
   const filtering = (onlyMatching && !!query.trim() && exprOk) || range !== null;
   const scroller = useRef<HTMLDivElement>(null);
-  const vp = useViewport(scroller);
+  const vp = useViewport(scroller, seeded.current ? window.innerHeight : 0); // rows beyond the pane are cut
 
   useEffect(() => {
     let live = true;
-    setOutline(null);
-    setFolded(new Set());
+    if (!seeded.current) {
+      setOutline(null);
+      setFolded(new Set());
+    }
+    seeded.current = false;
     setError(null); // the case is read again (an import advanced): an earlier "not ready" no longer holds
     api['log.outline']({}).then(
       (o) => live && setOutline(o),
@@ -63,8 +70,11 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
     };
   }, [caseVersion]);
 
-  const cache = usePageCache<LogRow>(`log:${caseVersion}`, 500, (offset, limit) =>
-    api['log.window']({ offset, limit }),
+  const cache = usePageCache<LogRow>(
+    `log:${caseVersion}`,
+    500,
+    (offset, limit) => api['log.window']({ offset, limit }),
+    () => peekFirstScreen('log.window', { offset: 0, limit: 500 }, true), // public/first-screen.js's first page
   );
   const model = useMemo(
     () => (outline ? buildRowModel(outline.total, outline.steps, hiddenRanges(outline.groups, folded)) : null),
@@ -199,6 +209,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
 
   const highlight = filterWords(parsed.tree)[0] ?? '';
   const rows = [];
+  let linesDrawn = 0;
   if (model && !filtering) {
     for (let r = win.first; r < win.first + win.count; r++) {
       const d = model.rowAt(r);
@@ -229,6 +240,7 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
         );
         continue;
       }
+      linesDrawn++;
       const g = groupAt.get(d.index);
       const cls = [
         'log-row log-line',
@@ -281,6 +293,12 @@ export function BuildLog({ origin, onLoaded }: { origin: string | null; onLoaded
       );
     }
   }
+
+  // First screen first: once this pane's first rows are in the DOM (or it has none to show), the other panes load.
+  const firstScreenDone = linesDrawn > 0 || outline?.total === 0 || !!error || !!cache.error || filtering;
+  useEffect(() => {
+    if (firstScreenDone) firstScreenDrawn();
+  }, [firstScreenDone]);
 
   return (
     <section aria-label="Build log" className="pane log-pane">

@@ -205,8 +205,11 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
     el.scrollTop = scrollTopFor(index, t, NET_ROW_HEIGHT, el.clientHeight, el.scrollTop, false);
   };
 
-  // Follow the selection: scroll the selected call into view; else mark the call nearest the focus moment.
+  // Follow the selection: scroll the selected call into view; else mark the call nearest the focus moment. Also
+  // once the table knows its rows: a pane mounted after the selection was made (it loads after the log's first
+  // rows, layout/later.tsx) has no height to scroll in before that.
   const selectedCall = selection?.kind === 'call' ? selection.id : null;
+  const hasRows = total > 0;
   useEffect(() => {
     let live = true;
     if (selectedCall !== null) {
@@ -230,7 +233,7 @@ export function NetworkTable({ onLoaded }: { onLoaded?: (version: number) => voi
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [selectedCall, focus.ts, key]);
+  }, [selectedCall, focus.ts, key, hasRows]);
 
   const rows = [];
   for (let i = win.first; i < win.first + win.count; i++) {

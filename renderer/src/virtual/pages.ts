@@ -20,7 +20,14 @@ export class PageCache<T> {
     private readonly fetchPage: (offset: number, limit: number) => Promise<Page<T>>,
     private readonly onChange: () => void,
     private readonly maxPages = 40,
-  ) {}
+    /** The first page when it is already known (the first screen's answer): no call for it. */
+    first?: Page<T> | null,
+  ) {
+    if (first) {
+      this.pages.set(0, first.rows);
+      this.total = first.total;
+    }
+  }
 
   get(index: number): T | undefined {
     return this.pages.get(Math.floor(index / this.pageSize))?.[index % this.pageSize];
@@ -68,12 +75,19 @@ export function usePageCache<T>(
   key: string,
   pageSize: number,
   fetchPage: (offset: number, limit: number) => Promise<Page<T>>,
+  /** The first page if already known, for the first cache only (read once). */
+  first?: () => Page<T> | null,
 ): PageCache<T> {
   const [, bump] = useReducer((n: number) => n + 1, 0);
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const cache = useMemo(() => new PageCache<T>(pageSize, (o, l) => fetchRef.current(o, l), bump), [key, pageSize]);
+  const firstRef = useRef(first);
+  const cache = useMemo(() => {
+    const seed = firstRef.current?.() ?? null;
+    firstRef.current = undefined;
+    return new PageCache<T>(pageSize, (o, l) => fetchRef.current(o, l), bump, 40, seed);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, pageSize]);
   useEffect(() => {
     cache.ensure(0, 0);
   }, [cache]);

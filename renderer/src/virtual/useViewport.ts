@@ -1,8 +1,9 @@
 /** Scroll position and height of a scrolling element, kept in React state (scroll events + ResizeObserver). */
 import { useEffect, useState, type RefObject } from 'react';
 
-export function useViewport(ref: RefObject<HTMLElement | null>): { scrollTop: number; height: number } {
-  const [vp, setVp] = useState({ scrollTop: 0, height: 0 });
+/** `guess`: the height to assume before the element is measured (a first render that already has rows to show). */
+export function useViewport(ref: RefObject<HTMLElement | null>, guess = 0): { scrollTop: number; height: number } {
+  const [vp, setVp] = useState(() => ({ scrollTop: 0, height: guess }));
   useEffect(() => {
     const el = ref.current;
     if (!el) return;

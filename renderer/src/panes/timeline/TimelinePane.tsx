@@ -15,6 +15,7 @@ import { GUTTER, lane, LANES, LANES_HEIGHT, MAIN_SERIES, OVERVIEW_SERIES, readPa
 import { clock } from '../../format';
 import { openMenu } from '../ContextMenu';
 import { Overview, OVERVIEW_HEIGHT } from './Overview';
+import { TimelineLoading } from './TimelineLoading';
 import { PaneControls } from '../../layout/PaneControls';
 import { clockLabel, formatSpan } from './time-ticks';
 import { boundsOf, clampView, fetchWindowFor, panBy, span, tOf, xOf, zoomAt, type FetchWindow, type TimeView } from './time-view';
@@ -85,7 +86,7 @@ export function TimelinePane(props: TimelineProps) {
   }, [client]);
 
   if (error) return isNotReady(error) ? <PaneMessage text={error} className="tl-empty" /> : <div className="tl-empty" role="alert">Timeline unavailable: {error}</div>;
-  if (!overview) return <div className="tl-empty" aria-busy="true">Loading timeline…</div>;
+  if (!overview) return <TimelineLoading why="Loading timeline…" />;
   if (!overview.range) return <div className="tl-empty">This case holds no timed events.</div>;
   return <TimelineChart {...props} overview={overview} range={overview.range} />;
 }
