@@ -19,11 +19,44 @@ import { runImport } from '../electron/import/run-import';
 import { logWindow } from '../electron/queries/log-window';
 import { parseParams } from '../shared/api';
 import { CHROMIUM, serve, untilBrowserIdle } from './serve-cli';
-import { chromium } from 'playwright';
+import { chromium, type Page } from 'playwright';
 import { fmtMs, gc, nowMs } from './measure';
 import type { BenchResult } from './report';
 
 export const LNAV = '/usr/bin/lnav';
+
+/** Budget for the first rows (the whole 1M-line import takes ~8 s here): past it the page is stuck, not slow. */
+const FIRST_ROWS_BUDGET_MS = 120_000;
+/** Where a stuck page's screenshot goes (kept: the run's temp dir is removed at its end). */
+const STUCK_SHOTS = path.resolve('.cache', 'bench');
+
+/**
+ * `page.waitForFunction(fn)`, and when it times out an error that says where the page stood (its app and import
+ * state, the text of any error or status line) and the path of a screenshot taken then, instead of Playwright's bare
+ * "Timeout exceeded".
+ */
+async function waitOrExplain(page: Page, fn: () => boolean, timeout: number, what: string, shotDir: string): Promise<void> {
+  try {
+    await page.waitForFunction(fn, undefined, { timeout, polling: 'raf' });
+  } catch (e) {
+    fs.mkdirSync(shotDir, { recursive: true });
+    const shot = path.join(shotDir, `bench7-stuck-${Date.now()}.png`);
+    const where = await page
+      .evaluate(() => ({
+        url: location.href,
+        app: document.body.dataset.appState ?? '',
+        imp: document.body.dataset.importState ?? '',
+        said: [...document.querySelectorAll('[role="alert"], [role="status"], .error, .pane-error')]
+          .map((n) => (n.textContent ?? '').trim())
+          .filter(Boolean)
+          .slice(0, 5)
+          .join(' | '),
+      }))
+      .catch(() => null);
+    await page.screenshot({ path: shot }).catch(() => undefined);
+    throw new Error(`${what}: not after ${timeout / 1000} s (${(e as Error).message.split('\n')[0]}); page: ${JSON.stringify(where)}; screenshot ${shot}`, { cause: e });
+  }
+}
 
 function lnavIndex(file: string, home: string): { ms: number; lines: number } {
   const t = nowMs();
@@ -115,10 +148,7 @@ async function pageFirstScreen(root: string, logFile: string, dir: string): Prom
     const t0 = nowMs();
     const pageT0 = await page.evaluate(() => performance.now());
     await page.locator('[data-testid="open-files"]').setInputFiles(logFile);
-    await page.waitForFunction(() => document.querySelector('.log-line:not(.placeholder)') !== null, undefined, {
-      timeout: 600_000,
-      polling: 'raf',
-    });
+    await waitOrExplain(page, () => document.querySelector('.log-line:not(.placeholder)') !== null, FIRST_ROWS_BUDGET_MS, 'the chosen file\'s first log rows', STUCK_SHOTS);
     const firstMs = nowMs() - t0;
     const seen = await page.evaluate(() => ({
       // where the time went: the page's requests until its first rows (start and duration from the file choice)
@@ -198,7 +228,7 @@ async function commandFirstScreen(
     child = srv.child;
     const urlMs = nowMs() - t0;
     await page.goto(srv.url);
-    await page.waitForFunction(() => document.querySelector('.log-line:not(.placeholder)') !== null, undefined, { timeout: 600_000, polling: 'raf' });
+    await waitOrExplain(page, () => document.querySelector('.log-line:not(.placeholder)') !== null, FIRST_ROWS_BUDGET_MS, 'the served log\'s first rows', STUCK_SHOTS);
     const firstMs = nowMs() - t0;
     const seen = await page.evaluate(() => ({
       rows: document.querySelectorAll('.log-line:not(.placeholder)').length,
