@@ -136,14 +136,18 @@ async function pageFirstScreen(root: string, logFile: string, dir: string): Prom
     // refused ("an import is already running"), which is not what this note measures
     const own = new URL(srv.url).searchParams.get('case');
     if (own) {
-      await page.waitForFunction(
-        async (c) => {
+      // (a loop, not page.waitForFunction: that takes the Promise an async predicate returns as a truthy answer and
+      // returned at once, so the file was chosen while serve's own import still ran, and was refused)
+      const until = Date.now() + 120_000;
+      for (;;) {
+        const state = await page.evaluate(async (c) => {
           const r = await fetch(`/api/cases/${c}/case.status`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
-          return ((await r.json()) as { value?: { import_state?: string } }).value?.import_state === 'complete';
-        },
-        own,
-        { timeout: 120_000, polling: 100 },
-      );
+          return ((await r.json()) as { value?: { import_state?: string } }).value?.import_state ?? '(no answer)';
+        }, own);
+        if (state === 'complete') break;
+        if (Date.now() > until) throw new Error(`serve's own import of the sample bundle not complete after 120 s (${state})`);
+        await page.waitForTimeout(100); // (a poll's interval: the status is asked, nothing signals it)
+      }
     }
     const t0 = nowMs();
     const pageT0 = await page.evaluate(() => performance.now());

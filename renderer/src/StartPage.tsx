@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { CaseSummary } from '../../shared/api';
 import { appApi } from './api';
+import { ImportErrorPanel } from './panes/ImportErrorPanel';
 import { DropZone, ImportProgress, OpenBundleButtons } from './panes/ImportPanel';
 import { showCase } from './state/case';
 
@@ -49,6 +50,7 @@ export function StartPage() {
         <span className="spacer-flex" />
         <OpenBundleButtons />
       </header>
+      <ImportErrorPanel noCase />
       <main className="start-main">
         <h1>Cases</h1>
         {error && (

@@ -5,7 +5,8 @@
 import { dismissImport, useImport } from '../state/import';
 import { cleanImportMessage } from './import-message';
 
-export function ImportErrorPanel() {
+/** `noCase`: on the start page, where no case is open to stay unchanged. */
+export function ImportErrorPanel({ noCase = false }: { noCase?: boolean }) {
   const s = useImport((x) => x);
   if (s.state !== 'failed' || !s.error) return null;
   const what = s.kind === 'reoffset' ? 'Applying clock offsets failed' : 'The import failed';
@@ -23,7 +24,7 @@ export function ImportErrorPanel() {
         </button>
       </div>
       <pre className="import-error-text">{cleanImportMessage(s.error, s.files)}</pre>
-      <p className="dim">The case that was open is unchanged. Fix the input and open it again.</p>
+      <p className="dim">{noCase ? 'Nothing was imported.' : 'The case that was open is unchanged.'} Fix the input and open it again.</p>
     </section>
   );
 }
