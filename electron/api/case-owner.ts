@@ -175,8 +175,6 @@ interface CaseAlias {
   early?: { path: string; state: 'loading' | 'analysing' } | null;
   /** Its page has drawn the first screen (ImportRequest.firstScreenShown): the import goes on, the case is named. */
   shown?: () => void;
-  /** A call about it came (a page is opening it). */
-  asked?: boolean;
   /** Settles when `early` is set (or the alias settles): calls asked before wait for the first of the two. */
   earlyReady?: Promise<void>;
   earlySettle?: () => void;
@@ -667,7 +665,6 @@ export class CaseOwner {
     const c = parseCall(call);
     if (c.kind === 'case') {
       const alias = this.aliases.get(c.case);
-      if (alias) alias.asked = true;
       if (alias?.shown && !PAGE_FIRST_SCREEN.has(c.method)) alias.shown(); // the page has drawn its first screen
       // Readable, not named yet: answered from the partial file (but case.info, which names the case's file).
       if (alias && !alias.id && !alias.failed && alias.earlyReady && c.method !== 'case.info' && c.method !== 'case.status') {

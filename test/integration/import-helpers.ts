@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 import { build } from 'esbuild';
-import { NODE_ENTRIES, NODE_EXTERNALS, ROOT } from '../../scripts/build-node.mjs';
+import { NODE_BUNDLE_OPTIONS, NODE_ENTRIES, ROOT } from '../../scripts/build-node.mjs';
 import * as tar from 'tar-stream';
 import type { ImportContext, Importer, InputFile } from '../../electron/import/types';
 import type { ImportSummary } from '../../electron/import/run-import';
@@ -164,12 +164,7 @@ export async function buildImportWorker(out: string): Promise<string> {
   await build({
     entryPoints: { 'import-worker': path.join(ROOT, NODE_ENTRIES['import-worker']) },
     outdir: out,
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: NODE_EXTERNALS, // the build's own (scripts/build-node.mjs), so the two cannot drift apart
+    ...NODE_BUNDLE_OPTIONS, // the build's own (scripts/build-node.mjs), so the two cannot drift apart
     logLevel: 'silent',
   });
   return path.join(out, 'import-worker.cjs');

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NODE_ENTRIES, NODE_EXTERNALS, ROOT } from '../../scripts/build-node.mjs';
+import { NODE_BUNDLE_OPTIONS, NODE_ENTRIES, ROOT } from '../../scripts/build-node.mjs';
 
 let meta: Metafile;
 
@@ -16,11 +16,7 @@ beforeAll(async () => {
   const r = await build({
     entryPoints: [path.join(ROOT, NODE_ENTRIES.cli), path.join(ROOT, NODE_ENTRIES['import-worker'])],
     outdir: path.join(ROOT, '.cache', 'start-graph'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: NODE_EXTERNALS,
+    ...NODE_BUNDLE_OPTIONS, // the build's own
     metafile: true,
     write: false,
     logLevel: 'silent',
