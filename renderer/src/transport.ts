@@ -56,14 +56,17 @@ declare global {
   }
 }
 
+/** The key public/first-screen.js files an early answer under (the same string it builds). */
+const earlyKey = ({ case: caseId, method, params }: Call): string => `${caseId} ${method} ${JSON.stringify(params ?? {})}`;
+
 /**
  * An early answer that is already in, read synchronously: a pane's first render can show it instead of waiting for an
  * effect, a call and another render. Left in place for the call that takes it, or `take`n (no call will). Null when
  * it is not in yet, was taken, or is not valid JSON.
  */
-export function peekEarlyAnswer({ case: caseId, method, params }: Call, take = false): Envelope<unknown> | null {
-  const key = `${caseId} ${method} ${JSON.stringify(params ?? {})}`;
-  const a = caseId === null ? undefined : window.__runlensFirstScreenReady?.[key];
+export function peekEarlyAnswer(call: Call, take = false): Envelope<unknown> | null {
+  const key = earlyKey(call);
+  const a = call.case === null ? undefined : window.__runlensFirstScreenReady?.[key];
   if (!a) return null;
   if (take) {
     // no call will take it: nor may a later one (it would read the first screen's state of the case)
@@ -78,10 +81,10 @@ export function peekEarlyAnswer({ case: caseId, method, params }: Call, take = f
 }
 
 /** The first identical call takes the early answer (once); one that failed is asked again. */
-async function earlyAnswer({ case: caseId, method, params }: Call): Promise<Envelope<unknown> | null> {
+async function earlyAnswer(call: Call): Promise<Envelope<unknown> | null> {
   const early = window.__runlensFirstScreen;
-  if (!early || caseId === null) return null;
-  const key = `${caseId} ${method} ${JSON.stringify(params ?? {})}`;
+  if (!early || call.case === null) return null;
+  const key = earlyKey(call);
   const asked = early[key];
   if (!asked) return null;
   delete early[key];
